@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * devresctl report - rebuild per-device devres lists from captures and show
+ * what is still alive, grouped as the kernel groups it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "exit-codes.h"
+#include "output.h"
+#include "shared/log.h"
+#include "sources/source-file.h"
+
+enum { OPT_KB = 0x100, OPT_PROGRESS };
+
+extern const struct command command_report;
+
+static const struct cli_option report_options[] = {
+	{ "format", 'f', required_argument, "FORMAT", "output format: text or json (default: text)" },
+	{ "device", 'd', required_argument, "PATTERN", "only devices whose name, driver or key matches; repeatable" },
+	{ "all", 'a', no_argument, NULL, "also show released nodes and devices with nothing live" },
+	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
+	{ "progress", OPT_PROGRESS, required_argument, "WHEN", "progress on stderr: auto, always or never" },
+	COMMON_OPTIONS,
+	{}
+};
+
+struct report_ctl {
+	enum output_format format;
+	struct report_view view;
+	struct engine_opts engine;
+	int progress;           /* -1 auto */
+	bool quiet;
+};
+
+static void report_ctl_done(struct report_ctl *ctl)
+{
+	free(ctl->view.patterns);
+	free(ctl->engine.kb_files);
+}
+
+static int push(char ***arr, unsigned *n, char *s)
+{
+	char **a = realloc(*arr, (*n + 1) * sizeof(char *));
+
+	if (!a)
+		return log_oom();
+	a[(*n)++] = s;
+	*arr = a;
+	return 0;
+}
+
+static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
+{
+	struct command_getopt g;
+	int c, status = DEVRESCTL_EX_OK;
+
+	if (command_getopt_init(report_options, &g) < 0)
+		return DEVRESCTL_EX_FAILURE;
+	while (status == DEVRESCTL_EX_OK &&
+	       (c = getopt_long(argc, argv, g.shortopts + 1, g.longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				ctl->format = OUTPUT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				ctl->format = OUTPUT_JSON;
+			else
+				status = usage_error(&command_report, "invalid --format '%s': expected text or json", optarg);
+			break;
+		case 'd':
+			if (push(&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
+				status = DEVRESCTL_EX_FAILURE;
+			break;
+		case 'a':
+			ctl->view.all = true;
+			break;
+		case OPT_KB:
+			if (push((char ***)&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)
+				status = DEVRESCTL_EX_FAILURE;
+			break;
+		case OPT_PROGRESS:
+			if (strcmp(optarg, "auto") == 0)
+				ctl->progress = -1;
+			else if (strcmp(optarg, "always") == 0)
+				ctl->progress = 1;
+			else if (strcmp(optarg, "never") == 0)
+				ctl->progress = 0;
+			else
+				status = usage_error(&command_report, "invalid --progress '%s': expected auto, always or never", optarg);
+			break;
+		case 'q':
+			ctl->quiet = true;
+			log_set_quiet(true);
+			break;
+		case 'h':
+			command_help(&command_report);
+			command_getopt_done(&g);
+			return -1;
+		default:
+			status = usage_error(&command_report, "invalid option");
+			break;
+		}
+	}
+	command_getopt_done(&g);
+	if (status != DEVRESCTL_EX_OK)
+		return status;
+	return command_check_args(&command_report, (unsigned)(argc - optind));
+}
+
+struct progress {
+	const char *path;
+	bool shown;
+};
+
+static void progress_cb(void *userdata, uint64_t pos, uint64_t size)
+{
+	struct progress *p = userdata;
+
+	if (!size)
+		return;
+	fprintf(stderr, "\r%s: reading '%s' %3u%%", program_invocation_short_name, p->path,
+		(unsigned)(pos * 100 / size));
+	p->shown = true;
+}
+
+static int report_one(struct drc_ctx *ctx, const struct report_ctl *ctl, const char *path)
+{
+	struct source_file *f;
+	struct drc_stream *s;
+	struct progress p = { path, false };
+	bool show;
+	int r;
+
+	r = source_file_open(path, &f);
+	if (r < 0)
+		return log_error_errno(r, "cannot open capture '%s'", path);
+	r = drc_stream_new(ctx, path, &s);
+	if (r < 0) {
+		source_file_close(f);
+		return log_oom();
+	}
+	show = ctl->progress == 1 ||
+	       (ctl->progress < 0 && !ctl->quiet && isatty(STDERR_FILENO) &&
+		source_file_get_size(f) >= (64u << 20));
+	r = source_file_feed(f, s, show ? progress_cb : NULL, &p);
+	if (p.shown)
+		fprintf(stderr, "\r\033[K");
+	if (r == -ENOMEM) {
+		log_oom();
+	} else if (r < 0) {
+		log_error_errno(r, "cannot read capture '%s'", path);
+	} else {
+		r = drc_stream_finish(s);
+		if (r < 0)
+			log_oom();
+	}
+	drc_stream_free(s);
+	source_file_close(f);
+	return r;
+}
+
+static void report_diagnostics(struct drc_ctx *ctx, bool quiet)
+{
+	struct drc_stats st;
+	unsigned n = drc_ctx_get_diag_count(ctx);
+
+	drc_ctx_get_stats(ctx, &st);
+	for (unsigned i = 0; i < n && i < 5 && !quiet; i++) {
+		struct drc_diag d;
+
+		drc_ctx_get_diag(ctx, i, &d);
+		fprintf(stderr, "%s:%" PRIu64 ": unrecognized devres line: %s: '%s'\n", d.origin.source,
+			d.origin.line, d.expected, d.excerpt);
+	}
+	if (st.undecoded) {
+		struct drc_diag d;
+
+		drc_ctx_get_diag(ctx, 0, &d);
+		log_warning("%" PRIu64 " line%s could not be decoded (first: %s:%" PRIu64 ")", st.undecoded,
+			    st.undecoded == 1 ? "" : "s", d.origin.source, d.origin.line);
+	}
+	if (st.long_lines)
+		log_warning("%" PRIu64 " line%s longer than %u bytes skipped", st.long_lines,
+			    st.long_lines == 1 ? "" : "s", SOURCE_LINE_MAX);
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	struct report_ctl ctl = { .format = OUTPUT_TEXT, .progress = -1 };
+	struct drc_ctx *ctx = NULL;
+	int status, r;
+
+	status = report_parse_args(&ctl, argc, argv);
+	if (status < 0) {
+		status = DEVRESCTL_EX_OK;       /* --help */
+		goto out;
+	}
+	if (status != DEVRESCTL_EX_OK)
+		goto out;
+	if (engine_new(&ctl.engine, &ctx) < 0) {
+		status = DEVRESCTL_EX_FAILURE;
+		goto out;
+	}
+	drc_ctx_set_keep_history(ctx, ctl.view.all);
+	ctl.view.inputs = argv + optind;
+	ctl.view.ninputs = (unsigned)(argc - optind);
+	ctl.view.color = ctl.format == OUTPUT_TEXT && use_color();
+	for (int i = optind; i < argc; i++) {
+		if (report_one(ctx, &ctl, argv[i]) < 0) {
+			status = DEVRESCTL_EX_FAILURE;
+			goto out;
+		}
+	}
+	report_diagnostics(ctx, ctl.quiet);
+	r = ctl.format == OUTPUT_JSON ? output_json(ctx, &ctl.view, stdout) : output_text(ctx, &ctl.view, stdout);
+	if (r < 0) {
+		log_error_errno(r, "cannot write the report");
+		status = DEVRESCTL_EX_FAILURE;
+	}
+out:
+	drc_ctx_unref(ctx);
+	report_ctl_done(&ctl);
+	return status;
+}
+
+const struct command command_report = {
+	.name = "report",
+	.synopsis = "[OPTIONS] CAPTURE...",
+	.summary = "rebuild device resource lists from kernel log captures",
+	.options = report_options,
+	.min_args = 1,
+	.max_args = ARGS_ANY,
+	.run = cmd_report,
+};

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Command and option tables: getopt, --help and argument checks from one source. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "exit-codes.h"
+#include "shared/log.h"
+
+const char *arg_root;
+int arg_color = -1;
+
+bool use_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	if (arg_color >= 0)
+		return arg_color;
+	if (nc && *nc)
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
+int command_getopt_init(const struct cli_option *opts, struct command_getopt *ret)
+{
+	size_t n = 0, k = 0;
+	char *p;
+
+	while (opts[n].name)
+		n++;
+	ret->longopts = calloc(n + 1, sizeof(struct option));
+	ret->shortopts = calloc(2 * n + 2, 1);
+	if (!ret->longopts || !ret->shortopts)
+		return log_oom();
+	p = ret->shortopts;
+	*p++ = '+';
+	for (size_t i = 0; i < n; i++) {
+		ret->longopts[k++] = (struct option){ opts[i].name, opts[i].has_arg, NULL, opts[i].key };
+		if (opts[i].key < 0x100) {
+			*p++ = (char)opts[i].key;
+			if (opts[i].has_arg == required_argument)
+				*p++ = ':';
+		}
+	}
+	return 0;
+}
+
+void command_getopt_done(struct command_getopt *g)
+{
+	free(g->longopts);
+	free(g->shortopts);
+}
+
+void command_help(const struct command *cmd)
+{
+	const struct cli_option *o;
+
+	printf("Usage:\n %s %s %s\n\n%s.\n\nOptions:\n", program_invocation_short_name, cmd->name,
+	       cmd->synopsis, cmd->summary);
+	for (o = cmd->options; o->name; o++) {
+		char left[64];
+
+		if (o->key < 0x100)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", o->key, o->name,
+				 o->arg_name ? "=" : "", o->arg_name ? o->arg_name : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg_name ? "=" : "",
+				 o->arg_name ? o->arg_name : "");
+		printf(" %-26s %s\n", left, o->help);
+	}
+	printf("\nSee devresctl(8) for details.\n");
+}
+
+int usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd)
+		fprintf(stderr, "Try '%s %s --help' for more information.\n",
+			program_invocation_short_name, cmd->name);
+	else
+		fprintf(stderr, "Try '%s --help' for more information.\n", program_invocation_short_name);
+	return DEVRESCTL_EX_USAGE;
+}
+
+int command_check_args(const struct command *cmd, unsigned nargs)
+{
+	if (nargs < cmd->min_args)
+		return usage_error(cmd, "too few arguments");
+	if (cmd->max_args != ARGS_ANY && nargs > cmd->max_args)
+		return usage_error(cmd, "too many arguments");
+	return DEVRESCTL_EX_OK;
+}
+
+int engine_new(const struct engine_opts *opts, struct drc_ctx **ret)
+{
+	const char *kb = getenv("DEVRESCTL_KB");
+	struct drc_ctx *ctx;
+	unsigned bad = 0;
+	int r;
+
+	r = drc_ctx_new(&ctx);
+	if (r < 0)
+		return log_oom();
+	if (!kb)
+		kb = KBDIR "/release-functions.tsv";
+	r = drc_ctx_load_kb(ctx, kb, &bad);
+	if (r == -EINVAL)
+		log_warning("%s:%u: malformed knowledge-base line: expected 'PATTERN<TAB>CLASS[<TAB>FLAGS]', ignoring the rest", kb, bad);
+	else if (r < 0)
+		log_warning("cannot read knowledge base '%s': %s; release functions will not be classified", kb, strerror(-r));
+	for (unsigned i = 0; opts && i < opts->nkb; i++) {
+		r = drc_ctx_load_kb(ctx, opts->kb_files[i], &bad);
+		if (r == -EINVAL) {
+			log_error("%s:%u: malformed knowledge-base line: expected 'PATTERN<TAB>CLASS[<TAB>FLAGS]'", opts->kb_files[i], bad);
+			drc_ctx_unref(ctx);
+			return r;
+		}
+		if (r < 0) {
+			log_error_errno(r, "cannot read knowledge base '%s'", opts->kb_files[i]);
+			drc_ctx_unref(ctx);
+			return r;
+		}
+	}
+	*ret = ctx;
+	return 0;
+}

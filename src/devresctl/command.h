@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "libdevres/libdevres.h"
+
+struct cli_option {
+	const char *name;       /* long name without dashes */
+	int key;                /* short letter, or an OPT_ value >= 0x100 for long-only */
+	int has_arg;            /* no_argument, required_argument */
+	const char *arg_name;   /* "FILE"; NULL without argument */
+	const char *help;       /* one line, lowercase, no final period */
+};
+
+#define ARGS_ANY (~0u)
+
+struct command {
+	const char *name;
+	const char *synopsis;
+	const char *summary;
+	const struct cli_option *options;     /* terminated by an empty entry */
+	unsigned min_args, max_args;
+	int (*run)(int argc, char **argv);    /* returns an exit code */
+};
+
+#define COMMON_OPTIONS \
+	{ "quiet", 'q', no_argument, NULL, "print no informational messages" }, \
+	{ "help", 'h', no_argument, NULL, "display this help" }
+
+/* getopt tables from an option table; free with command_getopt_done(). */
+struct command_getopt {
+	struct option *longopts;
+	char *shortopts;
+};
+int command_getopt_init(const struct cli_option *opts, struct command_getopt *ret);
+void command_getopt_done(struct command_getopt *g);
+
+void command_help(const struct command *cmd);
+/* Prints the message and "Try ... --help"; returns DEVRESCTL_EX_USAGE. */
+int usage_error(const struct command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Checks the number of positional arguments; returns an exit code. */
+int command_check_args(const struct command *cmd, unsigned nargs);
+
+/* Global settings from the main options. */
+extern const char *arg_root;
+extern int arg_color;   /* -1 auto, 0 never, 1 always */
+bool use_color(void);
+
+/* Options that set up the engine, shared by every command that reads captures. */
+struct engine_opts {
+	const char **kb_files;
+	unsigned nkb;
+};
+/* Creates the engine with the installed knowledge base plus @opts. */
+int engine_new(const struct engine_opts *opts, struct drc_ctx **ret);

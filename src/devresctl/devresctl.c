@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * devresctl - rebuild and judge the kernel's managed-resource (devres) lists
+ * from kernel logs, traces and udev events.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "exit-codes.h"
+#include "shared/log.h"
+
+extern const struct command command_report;
+
+static const struct command *const commands[] = {
+	&command_report,
+};
+
+/* Commands of later work: named so that a user gets a clear answer. */
+static const struct {
+	const char *name;
+	const char *what;
+} planned[] = {
+	{ "check", "findings and exit codes for driver CI" },
+	{ "strip", "removing judged devres lines for dmesg gates" },
+	{ "watch", "the live ncurses view" },
+	{ "status", "what this kernel can give" },
+	{ "enable", "turning devres logging on" },
+	{ "disable", "turning devres logging off" },
+	{ "record", "recording live sources" },
+	{ "cycle", "unbind/rebind cycles" },
+	{ "refs", "who holds a device" },
+};
+
+enum { OPT_ROOT = 0x100, OPT_COLOR };
+
+static const struct cli_option main_options[] = {
+	{ "root", OPT_ROOT, required_argument, "DIR", "read /sys, /proc and /dev below DIR" },
+	{ "color", OPT_COLOR, required_argument, "WHEN", "colour: auto, always or never" },
+	{ "help", 'h', no_argument, NULL, "display this help" },
+	{ "version", 'V', no_argument, NULL, "display version" },
+	{}
+};
+
+static void main_help(void)
+{
+	printf("Usage:\n %s [OPTIONS] COMMAND [ARGS...]\n\n"
+	       "Rebuild the kernel's per-device managed-resource (devres) lists from kernel\n"
+	       "logs and traces, and show what is still alive.\n\nCommands:\n",
+	       program_invocation_short_name);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		printf(" %-10s %s\n", commands[i]->name, commands[i]->summary);
+	printf("\nOptions:\n");
+	for (const struct cli_option *o = main_options; o->name; o++) {
+		char left[64];
+
+		if (o->key < 0x100)
+			snprintf(left, sizeof(left), "-%c, --%s", o->key, o->name);
+		else
+			snprintf(left, sizeof(left), "    --%s=%s", o->name, o->arg_name);
+		printf(" %-26s %s\n", left, o->help);
+	}
+	printf("\nRun '%s COMMAND --help' for a command's options.\nSee devresctl(8) for details.\n",
+	       program_invocation_short_name);
+}
+
+static void version(void)
+{
+	printf("%s %s +udev +kmod +ncursesw +json-c +gzip +xz +zstd %ctracefs\n", PACKAGE_NAME,
+	       PACKAGE_VERSION,
+#ifdef HAVE_TRACEFS
+	       '+'
+#else
+	       '-'
+#endif
+	);
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), prev[32], cur[32];
+
+	if (la >= 31 || lb >= 31)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+
+			c = MIN(c, prev[j] + 1);
+			cur[j] = MIN(c, cur[j - 1] + 1);
+		}
+		memcpy(prev, cur, sizeof(cur));
+	}
+	return prev[lb];
+}
+
+int main(int argc, char **argv)
+{
+	struct command_getopt g;
+	const char *name;
+	int c, status;
+
+	if (getenv("DEVRESCTL_ROOT"))
+		arg_root = getenv("DEVRESCTL_ROOT");
+	if (command_getopt_init(main_options, &g) < 0)
+		return DEVRESCTL_EX_FAILURE;
+	while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			main_help();
+			command_getopt_done(&g);
+			return DEVRESCTL_EX_OK;
+		case 'V':
+			version();
+			command_getopt_done(&g);
+			return DEVRESCTL_EX_OK;
+		case OPT_ROOT:
+			arg_root = optarg;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") == 0)
+				arg_color = -1;
+			else if (strcmp(optarg, "always") == 0)
+				arg_color = 1;
+			else if (strcmp(optarg, "never") == 0)
+				arg_color = 0;
+			else {
+				command_getopt_done(&g);
+				return usage_error(NULL, "invalid --color '%s': expected auto, always or never", optarg);
+			}
+			break;
+		default:
+			command_getopt_done(&g);
+			return usage_error(NULL, "invalid option");
+		}
+	}
+	command_getopt_done(&g);
+	if (optind >= argc)
+		return usage_error(NULL, "missing command");
+	name = argv[optind];
+	if (strcmp(name, "help") == 0) {
+		if (optind + 1 >= argc) {
+			main_help();
+			return DEVRESCTL_EX_OK;
+		}
+		name = argv[optind + 1];
+		for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+			if (strcmp(commands[i]->name, name) == 0) {
+				command_help(commands[i]);
+				return DEVRESCTL_EX_OK;
+			}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(commands[i]->name, name) == 0) {
+			argv += optind;
+			argc -= optind;
+			optind = 0;     /* a full getopt reset for the command's own options */
+			status = commands[i]->run(argc, argv);
+			fflush(stdout);
+			if (ferror(stdout)) {
+				log_error("write error on standard output");
+				return DEVRESCTL_EX_FAILURE;
+			}
+			return status;
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(planned); i++) {
+		if (strcmp(planned[i].name, name) == 0) {
+			log_error("'%s' (%s) is not built yet in this version", name, planned[i].what);
+			return DEVRESCTL_EX_FAILURE;
+		}
+	}
+	{
+		const char *best = NULL;
+		size_t bd = 3;
+
+		for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+			size_t d = edit_distance(name, commands[i]->name);
+
+			if (d < bd)
+				bd = d, best = commands[i]->name;
+		}
+		if (best)
+			return usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name, best);
+	}
+	return usage_error(NULL, "unknown command '%s'", name);
+}

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The engine context: interned strings, boots, diagnostics, knowledge base. */
+#include "config.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libdevres-private.h"
+
+int drc_ctx_new(struct drc_ctx **ret)
+{
+	struct drc_ctx *ctx = calloc(1, sizeof(*ctx));
+
+	if (!ctx)
+		return -ENOMEM;
+	ctx->refs = 1;
+	ctx->log_priority = LOG_ERR;
+	*ret = ctx;
+	return 0;
+}
+
+struct drc_ctx *drc_ctx_ref(struct drc_ctx *ctx)
+{
+	if (ctx)
+		ctx->refs++;
+	return ctx;
+}
+
+struct drc_ctx *drc_ctx_unref(struct drc_ctx *ctx)
+{
+	struct drc_device *dev, *next;
+
+	if (!ctx || --ctx->refs > 0)
+		return NULL;
+	for (dev = ctx->devices_head; dev; dev = next) {
+		next = dev->all_next;
+		drc_device_free(dev);
+	}
+	for (unsigned i = 0; i < ctx->nboots; i++)
+		drc_boot_done(&ctx->boots[i]);
+	free(ctx->boots);
+	for (unsigned i = 0; i < ctx->ndiags; i++)
+		free((char *)ctx->diags[i].excerpt);
+	free(ctx->kb);
+	strpool_done(&ctx->pool);
+	free(ctx);
+	return NULL;
+}
+
+void drc_ctx_set_log_fn(struct drc_ctx *ctx, drc_log_fn fn, void *userdata)
+{
+	ctx->log_fn = fn;
+	ctx->log_data = userdata;
+}
+
+void drc_ctx_set_log_priority(struct drc_ctx *ctx, int priority)
+{
+	ctx->log_priority = priority;
+}
+
+void drc_log(struct drc_ctx *ctx, int prio, const char *file, int line, const char *fn,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!ctx->log_fn)
+		return;
+	va_start(ap, fmt);
+	ctx->log_fn(ctx->log_data, prio, file, line, fn, fmt, ap);
+	va_end(ap);
+}
+
+void drc_ctx_set_keep_history(struct drc_ctx *ctx, bool keep)
+{
+	ctx->keep_history = keep;
+}
+
+void drc_ctx_set_event_fn(struct drc_ctx *ctx, drc_event_fn fn, void *userdata)
+{
+	ctx->event_fn = fn;
+	ctx->event_data = userdata;
+}
+
+void drc_ctx_set_uevent_fn(struct drc_ctx *ctx, drc_uevent_fn fn, void *userdata)
+{
+	ctx->uevent_fn = fn;
+	ctx->uevent_data = userdata;
+}
+
+const char *drc_intern(struct drc_ctx *ctx, const char *s, size_t len)
+{
+	return strpool_intern(&ctx->pool, s, len);
+}
+
+const char *drc_interns(struct drc_ctx *ctx, const char *s)
+{
+	return s ? strpool_intern(&ctx->pool, s, strlen(s)) : NULL;
+}
+
+void drc_diag_add(struct drc_ctx *ctx, const struct drc_origin *o, const char *expected,
+		  const char *line, size_t len)
+{
+	struct drc_diag *d;
+	char *ex;
+
+	ctx->stats.undecoded++;
+	if (ctx->ndiags >= DRC_DIAG_MAX)
+		return;
+	len = MIN(len, (size_t)120);
+	ex = malloc(len + 1);
+	if (!ex)
+		return;
+	for (size_t i = 0; i < len; i++)
+		ex[i] = (line[i] >= 0x20 && line[i] < 0x7f) ? line[i] : '?';
+	ex[len] = '\0';
+	d = &ctx->diags[ctx->ndiags++];
+	d->origin = *o;
+	d->expected = expected;
+	d->excerpt = ex;
+}
+
+void drc_ctx_get_stats(const struct drc_ctx *ctx, struct drc_stats *ret)
+{
+	*ret = ctx->stats;
+	ret->boots = ctx->nboots;
+}
+
+unsigned drc_ctx_get_diag_count(const struct drc_ctx *ctx)
+{
+	return ctx->ndiags;
+}
+
+int drc_ctx_get_diag(const struct drc_ctx *ctx, unsigned i, struct drc_diag *ret)
+{
+	if (i >= ctx->ndiags)
+		return -ERANGE;
+	*ret = ctx->diags[i];
+	return 0;
+}
+
+int drc_ctx_new_boot(struct drc_ctx *ctx, const struct drc_origin *o, const char *kernel,
+		     const char *boot_id)
+{
+	struct drc_boot *b;
+
+	if (ctx->nboots == ctx->boots_cap) {
+		unsigned ncap = ctx->boots_cap ? ctx->boots_cap * 2 : 4;
+		struct drc_boot *n = realloc(ctx->boots, ncap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		ctx->boots = n;
+		ctx->boots_cap = ncap;
+	}
+	b = &ctx->boots[ctx->nboots++];
+	memset(b, 0, sizeof(*b));
+	b->origin = *o;
+	b->kernel = kernel;
+	if (boot_id)
+		snprintf(b->boot_id, sizeof(b->boot_id), "%s", boot_id);
+	return 0;
+}
+
+struct drc_boot *drc_ctx_boot(struct drc_ctx *ctx)
+{
+	if (!ctx->nboots) {
+		struct drc_origin o = { NULL, 0 };
+
+		if (drc_ctx_new_boot(ctx, &o, NULL, NULL) < 0)
+			return NULL;
+	}
+	return &ctx->boots[ctx->nboots - 1];
+}
+
+unsigned drc_ctx_get_boot_count(const struct drc_ctx *ctx)
+{
+	return ctx->nboots;
+}
+
+const char *drc_ctx_get_boot_kernel(const struct drc_ctx *ctx, unsigned i)
+{
+	return i < ctx->nboots ? ctx->boots[i].kernel : NULL;
+}
+
+int drc_ctx_get_boot_origin(const struct drc_ctx *ctx, unsigned i, struct drc_origin *ret)
+{
+	if (i >= ctx->nboots)
+		return -ERANGE;
+	*ret = ctx->boots[i].origin;
+	return 0;
+}
+
+/* ---- knowledge base ---- */
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+int drc_ctx_load_kb(struct drc_ctx *ctx, const char *path, unsigned *bad_line)
+{
+	char line[512];
+	unsigned lineno = 0;
+	int count = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *s, *tab, *pattern, *class, *hash;
+		struct kb_entry *e;
+
+		lineno++;
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		s = trim(line);
+		if (!*s)
+			continue;
+		tab = strpbrk(s, " \t");
+		if (!tab) {
+			fclose(f);
+			if (bad_line)
+				*bad_line = lineno;
+			return -EINVAL;
+		}
+		*tab = '\0';
+		pattern = s;
+		class = trim(tab + 1);
+		tab = strpbrk(class, " \t");
+		if (tab)
+			*tab = '\0';       /* flags follow; read by the rules */
+		if (!*class) {
+			fclose(f);
+			if (bad_line)
+				*bad_line = lineno;
+			return -EINVAL;
+		}
+		if (ctx->nkb == ctx->kb_cap) {
+			size_t ncap = ctx->kb_cap ? ctx->kb_cap * 2 : 64;
+			struct kb_entry *n = realloc(ctx->kb, ncap * sizeof(*n));
+
+			if (!n) {
+				fclose(f);
+				return -ENOMEM;
+			}
+			ctx->kb = n;
+			ctx->kb_cap = ncap;
+		}
+		e = &ctx->kb[ctx->nkb++];
+		e->pattern = drc_interns(ctx, pattern);
+		e->class = drc_interns(ctx, class);
+		e->glob = strpbrk(pattern, "*?[") != NULL;
+		if (!e->pattern || !e->class) {
+			fclose(f);
+			return -ENOMEM;
+		}
+		count++;
+	}
+	fclose(f);
+	return count;
+}
+
+const char *drc_ctx_classify(struct drc_ctx *ctx, const char *name)
+{
+	if (!name)
+		return "memory";       /* an unrevealed devm_krealloc node */
+	if (strcmp(name, "grp<") == 0 || strcmp(name, "grp>") == 0)
+		return "group";
+	/* later entries win: walk backwards; exact names before globs */
+	for (size_t i = ctx->nkb; i-- > 0;)
+		if (!ctx->kb[i].glob && strcmp(ctx->kb[i].pattern, name) == 0)
+			return ctx->kb[i].class;
+	for (size_t i = ctx->nkb; i-- > 0;)
+		if (ctx->kb[i].glob && fnmatch(ctx->kb[i].pattern, name, 0) == 0)
+			return ctx->kb[i].class;
+	return "other";
+}
+
+const char *drc_op_to_string(enum drc_op op)
+{
+	switch (op) {
+	case DRC_OP_ADD: return "ADD";
+	case DRC_OP_REL: return "REL";
+	case DRC_OP_REM: return "REM";
+	case DRC_OP_REPLACE: return "REPLACE";
+	}
+	return "?";
+}
+
+const char *drc_strerror(int err)
+{
+	return strerror(err < 0 ? -err : err);
+}

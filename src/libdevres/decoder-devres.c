@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The devres line itself, once the transport (dmesg, kmsg, journal, syslog,
+ * trace) has been taken off:
+ *
+ *   printk: "<drv-or-bus-or-class> <devname>: DEVRES <OP> <node> <name> (<size> bytes)"
+ *   trace:  "<devname> <OP> <node> <name> (<size> bytes)"
+ *
+ * (drivers/base/devres.c devres_log() and include/trace/events/dev.h)
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "libdevres-private.h"
+
+static const char expected_printk[] =
+	"expected '<driver> <device>: DEVRES <ADD|REL|REM|REPLACE> <node> <name> (<size> bytes)'";
+static const char expected_trace[] =
+	"expected 'devres_log: <device> <ADD|REL|REM|REPLACE> <node> <name> (<size> bytes)'";
+
+static bool parse_op(const char *s, size_t len, enum drc_op *op)
+{
+	if (len == 3 && memcmp(s, "ADD", 3) == 0)
+		*op = DRC_OP_ADD;
+	else if (len == 3 && memcmp(s, "REL", 3) == 0)
+		*op = DRC_OP_REL;
+	else if (len == 3 && memcmp(s, "REM", 3) == 0)
+		*op = DRC_OP_REM;
+	else if (len == 7 && memcmp(s, "REPLACE", 7) == 0)
+		*op = DRC_OP_REPLACE;
+	else
+		return false;
+	return true;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* "%p": hex digits, or "(____ptrval____)" printed before the hash key exists. */
+static bool parse_ptr(const char *s, size_t len, uint64_t *id, unsigned *digits)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		i = 2;
+	if (len - i == 0 || len - i > 16) {
+		if (len == STRLEN("(____ptrval____)") && memcmp(s, "(____ptrval____)", len) == 0) {
+			*id = 0;
+			*digits = 0;
+			return true;
+		}
+		return false;
+	}
+	for (; i < len; i++) {
+		int h = hexval(s[i]);
+
+		if (h < 0)
+			return false;
+		v = (v << 4) | (uint64_t)h;
+	}
+	*id = v;
+	*digits = (unsigned)(len > 2 && s[1] == 'x' ? len - 2 : len);
+	return true;
+}
+
+/* Parses "(<n> bytes)" at s; returns the bytes consumed or 0. */
+static size_t parse_size(const char *s, size_t len, uint64_t *size)
+{
+	size_t i = 1;
+	uint64_t v = 0;
+
+	if (len < STRLEN("(0 bytes)") || s[0] != '(')
+		return 0;
+	if (s[i] < '0' || s[i] > '9')
+		return 0;
+	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return 0;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (len - i < STRLEN(" bytes)") || memcmp(s + i, " bytes)", STRLEN(" bytes)")) != 0)
+		return 0;
+	*size = v;
+	return i + STRLEN(" bytes)");
+}
+
+static size_t skip_spaces(const char *s, size_t len, size_t i)
+{
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i;
+}
+
+static size_t token_end(const char *s, size_t len, size_t i)
+{
+	while (i < len && s[i] != ' ' && s[i] != '\t')
+		i++;
+	return i;
+}
+
+/*
+ * A name living in a module, printed by the stock kernel's trace output as
+ * "(0xffffffffc05xxxxx:ata_devres_release)[UNSAFE-MEMORY]": keep the symbol.
+ */
+static void normalize_name(const char **name, size_t *len)
+{
+	const char *s = *name, *colon, *close;
+	size_t n = *len;
+
+	if (n < 4 || s[0] != '(' || s[1] != '0' || s[2] != 'x')
+		return;
+	colon = memchr(s, ':', n);
+	close = memchr(s, ')', n);
+	if (!colon || !close || close < colon)
+		return;
+	*name = colon + 1;
+	*len = (size_t)(close - colon - 1);
+}
+
+/* "<OP> <node> <name> (<size> bytes)[anything]" starting at s[i]. */
+static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m, bool strict_end)
+{
+	size_t e, n;
+
+	i = skip_spaces(s, len, i);
+	e = token_end(s, len, i);
+	if (!parse_op(s + i, e - i, &m->op))
+		return false;
+	i = skip_spaces(s, len, e);
+	e = token_end(s, len, i);
+	if (!parse_ptr(s + i, e - i, &m->id, &m->id_digits))
+		return false;
+	i = skip_spaces(s, len, e);
+	e = token_end(s, len, i);
+	if (e == i)
+		return false;
+	m->name = s + i;
+	m->name_len = e - i;
+	normalize_name(&m->name, &m->name_len);
+	if (m->name_len == 0)
+		return false;
+	i = skip_spaces(s, len, e);
+	n = parse_size(s + i, len - i, &m->size);
+	if (!n)
+		return false;
+	if (strict_end && skip_spaces(s, len, i + n) != len)
+		return false;
+	return true;
+}
+
+int drc_decode_devres_msg(const char *msg, size_t len, struct devres_msg *m, const char **expected)
+{
+	const char *d = NULL, *p;
+	size_t i, devstart;
+
+	/* find ": DEVRES " */
+	for (p = msg; (p = memchr(p, 'D', len - (size_t)(p - msg))); p++) {
+		if ((size_t)(msg + len - p) >= STRLEN("DEVRES ") && memcmp(p, "DEVRES ", 7) == 0 &&
+		    p - msg >= 2 && p[-1] == ' ' && p[-2] == ':') {
+			d = p;
+			break;
+		}
+	}
+	if (!d) {
+		/* "DEVRES" without the "<dev>: " before it: a mangled line, or prose */
+		if (len >= 7 && memmem(msg, len, "DEVRES ", 7) && (memmem(msg, len, " bytes)", 7))) {
+			*expected = expected_printk;
+			return -EINVAL;
+		}
+		return 0;
+	}
+	memset(m, 0, sizeof(*m));
+	/* device name: the word before ": DEVRES", prefix: everything before it */
+	i = (size_t)(d - msg) - 2;
+	devstart = i;
+	while (devstart > 0 && msg[devstart - 1] != ' ')
+		devstart--;
+	m->dev = msg + devstart;
+	m->dev_len = i - devstart;
+	m->prefix = msg;
+	m->prefix_len = devstart > 0 ? devstart - 1 : 0;
+	if (m->dev_len == 0 || !parse_tail(msg, len, (size_t)(d - msg) + STRLEN("DEVRES "), m, false)) {
+		*expected = expected_printk;
+		return -EINVAL;
+	}
+	return 1;
+}
+
+int drc_decode_trace_msg(const char *msg, size_t len, struct devres_msg *m, const char **expected)
+{
+	size_t i, e;
+
+	memset(m, 0, sizeof(*m));
+	/* the device name may hold spaces only in theory; find the op token that
+	 * is followed by a pointer, a name and a size */
+	i = skip_spaces(msg, len, 0);
+	e = token_end(msg, len, i);
+	if (e == i) {
+		*expected = expected_trace;
+		return -EINVAL;
+	}
+	while (e < len) {
+		size_t j = skip_spaces(msg, len, e);
+		struct devres_msg t = { 0 };
+
+		if (parse_tail(msg, len, j, &t, false)) {
+			t.dev = msg + i;
+			t.dev_len = e - i;
+			t.prefix = NULL;
+			*m = t;
+			return 1;
+		}
+		e = token_end(msg, len, j);
+	}
+	*expected = expected_trace;
+	return -EINVAL;
+}

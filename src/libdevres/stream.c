@@ -1,0 +1,1004 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Transports: take one line of a capture, find out what carried it, and hand
+ * the kernel message (or the udev event) to the decoders. Every line is
+ * examined on its own; nothing is configured (DESIGN.md 2.3):
+ *
+ *   [  126.886032] msg                       dmesg, console (also unpadded, blank,
+ *                                            with a [T123] caller field)
+ *   [Fri Mar 10 23:42:01 2023] msg           dmesg -T
+ *   kern  :err   : [ 1.9] msg                dmesg -x
+ *   Mar  8 22:20:36 host kernel: msg         syslog, journalctl -k (short, -precise)
+ *   2023-03-10T23:42:01+0100 host kernel:    journalctl -o short-iso, RFC 3339 syslog
+ *   [  126.886032] host kernel: msg          journalctl -o short-monotonic
+ *   3,64,1920000,-;msg + " KEY=value"        raw /dev/kmsg records with dictionaries
+ *   __CURSOR=... blocks / {"MESSAGE":...}    journalctl -o export / -o json
+ *   task-pid [000] d.... 1.9: devres_log:    tracefs trace, trace_pipe, trace-cmd report
+ *   KERNEL[1.9] add /devices/... (platform)  udevadm monitor, with --property blocks
+ *
+ * Mail artefacts: "> " quoting (a quoted copy of a line already seen is the
+ * same event, not a new one), CRLF, lines wrapped inside a devres line,
+ * quoted-printable (=20, =C2=A0, soft line breaks).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libdevres-private.h"
+
+#define QUOTE_TRACK_MAX 65536
+#define QUOTE_DEPTH_MAX 8
+#define HOLD_MAX 4096
+
+struct quote_entry {
+	uint8_t base_depth;
+	uint32_t base_count;
+	uint32_t copies[QUOTE_DEPTH_MAX];
+};
+
+struct kv_record {
+	bool active;
+	struct strbuf msg;
+	const char *subsystem;
+	const char *devkey;
+	const char *action, *devpath, *driver;
+	uint64_t seqnum;
+	int64_t ts;
+	bool from_udev;
+	bool kernel_transport;
+	char boot_id[40];
+	struct drc_origin origin;
+};
+
+struct drc_stream {
+	struct drc_ctx *ctx;
+	const char *name;                       /* interned */
+	uint64_t lineno;
+	struct kv_record kmsg;                  /* a /dev/kmsg record awaiting its dictionary */
+	struct kv_record udev;                  /* udevadm monitor block */
+	struct kv_record journal;               /* journalctl -o export record */
+	bool seen_kernel_uevent;
+	struct hashmap quotes;                  /* hash(line) -> struct quote_entry */
+	size_t nquotes;
+	struct strbuf held;                     /* a devres line cut by a mail wrap */
+	struct drc_origin held_origin;
+	unsigned held_depth;
+	struct strbuf tmp;
+};
+
+int drc_stream_new(struct drc_ctx *ctx, const char *name, struct drc_stream **ret)
+{
+	struct drc_stream *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	s->ctx = ctx;
+	s->name = drc_interns(ctx, name ? name : "-");
+	if (!s->name) {
+		free(s);
+		return -ENOMEM;
+	}
+	*ret = s;
+	return 0;
+}
+
+struct drc_stream *drc_stream_free(struct drc_stream *s)
+{
+	size_t pos = 0;
+	void *v;
+
+	if (!s)
+		return NULL;
+	while (hashmap_next(&s->quotes, &pos, NULL, &v))
+		free(v);
+	hashmap_done(&s->quotes);
+	strbuf_done(&s->kmsg.msg);
+	strbuf_done(&s->udev.msg);
+	strbuf_done(&s->journal.msg);
+	strbuf_done(&s->held);
+	strbuf_done(&s->tmp);
+	free(s);
+	return NULL;
+}
+
+void drc_stream_note_long_line(struct drc_stream *s)
+{
+	s->lineno++;
+	s->ctx->stats.lines++;
+	s->ctx->stats.long_lines++;
+}
+
+/* ---- small parsers ---- */
+
+static size_t skip_ws(const char *l, size_t len, size_t i)
+{
+	while (i < len && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	return i;
+}
+
+static bool is_nbsp(const char *l, size_t len, size_t i)
+{
+	return i + 1 < len && (unsigned char)l[i] == 0xc2 && (unsigned char)l[i + 1] == 0xa0;
+}
+
+/*
+ * "[  126.886032]", "[7.138679]", "[ ]", "[Fri Mar 10 23:42:01 2023]".
+ * On success returns the index after ']' and sets *ts (-1 when unknown).
+ */
+static size_t parse_bracket_ts(const char *l, size_t len, size_t i, int64_t *ts)
+{
+	int64_t sec = 0, usec = 0;
+	size_t j = i + 1, digits = 0, frac = 0;
+	const char *close;
+
+	if (i >= len || l[i] != '[')
+		return 0;
+	close = memchr(l + i, ']', MIN(len - i, (size_t)40));
+	if (!close)
+		return 0;
+	while (j < len && (l[j] == ' ' || is_nbsp(l, len, j)))
+		j += l[j] == ' ' ? 1 : 2;
+	if (l + j == close) {
+		*ts = -1;                               /* blanked "[ ]" */
+		return (size_t)(close - l) + 1;
+	}
+	while (j < len && isdigit((unsigned char)l[j]) && digits < 12) {
+		sec = sec * 10 + (l[j++] - '0');
+		digits++;
+	}
+	if (digits && j < len && l[j] == '.') {
+		j++;
+		while (j < len && isdigit((unsigned char)l[j]) && frac < 6) {
+			usec = usec * 10 + (l[j++] - '0');
+			frac++;
+		}
+		while (j < len && isdigit((unsigned char)l[j]))
+			j++;
+		for (; frac < 6; frac++)
+			usec *= 10;
+		if (l + j == close) {
+			*ts = sec * 1000000 + usec;
+			return j + 1;
+		}
+		return 0;
+	}
+	/* dmesg -T: "[Fri Mar 10 23:42:01 2023]" */
+	if (!digits && close - (l + i) >= 20 && isalpha((unsigned char)l[i + 1]) &&
+	    memchr(l + i, ':', (size_t)(close - (l + i)))) {
+		*ts = -1;
+		return (size_t)(close - l) + 1;
+	}
+	return 0;
+}
+
+/* printk caller id right after the timestamp: "[T123]", "[  T123]", "[C1]" */
+static size_t skip_caller(const char *l, size_t len, size_t i)
+{
+	size_t j = i;
+
+	if (j < len && l[j] == ' ' && j + 1 < len && l[j + 1] == '[')
+		j++;
+	if (j >= len || l[j] != '[')
+		return i;
+	j = skip_ws(l, len, j + 1);
+	if (j >= len || (l[j] != 'T' && l[j] != 'C'))
+		return i;
+	j++;
+	if (j >= len || !isdigit((unsigned char)l[j]))
+		return i;
+	while (j < len && isdigit((unsigned char)l[j]))
+		j++;
+	if (j >= len || l[j] != ']')
+		return i;
+	return j + 1;
+}
+
+static bool is_word(const char *l, size_t len, size_t i, size_t n)
+{
+	return i + n <= len;
+}
+
+static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+/*
+ * Syslog header "Mar  8 22:20:36[.123456] host ident[pid]: " or
+ * "2023-03-10T23:42:01.123+01:00 host ident: ". Returns the index of the
+ * message, sets *kernel when the ident is "kernel".
+ */
+static size_t parse_syslog_header(const char *l, size_t len, bool *kernel)
+{
+	size_t i = 0, host, ident, e;
+	bool ok = false;
+
+	if (len >= 16 && isupper((unsigned char)l[0])) {
+		for (size_t m = 0; m < ARRAY_SIZE(months); m++)
+			if (memcmp(l, months[m], 3) == 0)
+				ok = true;
+		if (!ok || l[3] != ' ')
+			return 0;
+		i = 4;
+		if (l[i] == ' ')
+			i++;
+		while (i < len && isdigit((unsigned char)l[i]))
+			i++;
+		if (i >= len || l[i] != ' ')
+			return 0;
+		i++;
+		if (i + 8 > len || l[i + 2] != ':' || l[i + 5] != ':')
+			return 0;
+		i += 8;
+		if (i < len && l[i] == '.')
+			while (++i < len && isdigit((unsigned char)l[i]))
+				;
+	} else if (len >= 20 && isdigit((unsigned char)l[0]) && l[4] == '-' && l[7] == '-' &&
+		   l[10] == 'T') {
+		i = 10;
+		while (i < len && l[i] != ' ')
+			i++;
+	} else {
+		return 0;
+	}
+	if (i >= len || l[i] != ' ')
+		return 0;
+	host = i + 1;
+	e = host;
+	while (e < len && l[e] != ' ')
+		e++;
+	if (e >= len || e == host)
+		return 0;
+	ident = e + 1;
+	e = ident;
+	while (e < len && l[e] != ' ' && l[e] != ':' && l[e] != '[')
+		e++;
+	*kernel = e - ident == 6 && memcmp(l + ident, "kernel", 6) == 0;
+	if (e < len && l[e] == '[')
+		while (e < len && l[e] != ']')
+			e++, (void)0;
+	if (e < len && l[e] == ']')
+		e++;
+	if (e >= len || l[e] != ':')
+		return 0;
+	e++;
+	if (e < len && l[e] == ' ')
+		e++;
+	(void)is_word;
+	return e;
+}
+
+/* dmesg -x: "kern  :err   : " */
+static size_t parse_facility_level(const char *l, size_t len)
+{
+	size_t i = 0, j;
+
+	while (i < len && islower((unsigned char)l[i]))
+		i++;
+	if (i == 0 || i > 8)
+		return 0;
+	while (i < len && isdigit((unsigned char)l[i]))
+		i++;
+	i = skip_ws(l, len, i);
+	if (i >= len || l[i] != ':')
+		return 0;
+	j = ++i;
+	while (i < len && islower((unsigned char)l[i]))
+		i++;
+	if (i == j || i - j > 6)
+		return 0;
+	i = skip_ws(l, len, i);
+	if (i >= len || l[i] != ':')
+		return 0;
+	i++;
+	if (i < len && l[i] == ' ')
+		i++;
+	return i;
+}
+
+/* "prio,seq,usec,flags[,...];" of /dev/kmsg */
+static size_t parse_kmsg_header(const char *l, size_t len, int64_t *ts)
+{
+	size_t i = 0;
+	int64_t usec = 0;
+	const char *semi;
+
+	for (int field = 0; field < 3; field++) {
+		size_t start = i;
+
+		if (field == 2)
+			usec = 0;
+		while (i < len && isdigit((unsigned char)l[i])) {
+			if (field == 2)
+				usec = usec * 10 + (l[i] - '0');
+			i++;
+		}
+		if (i == start || i >= len || l[i] != ',')
+			return 0;
+		i++;
+	}
+	semi = memchr(l + i, ';', MIN(len - i, (size_t)64));
+	if (!semi)
+		return 0;
+	*ts = usec;
+	return (size_t)(semi - l) + 1;
+}
+
+/* ---- boots ---- */
+
+static int new_boot(struct drc_stream *s, const struct drc_origin *o, const char *release,
+		    size_t rlen, const char *boot_id)
+{
+	struct drc_ctx *ctx = s->ctx;
+	struct drc_boot *cur = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
+	const char *kernel = rlen ? drc_intern(ctx, release, rlen) : NULL;
+
+	/* the first boot line of a capture names the boot that is already open */
+	if (cur && cur->by_name.count == 0 && !cur->kernel && !cur->boot_id[0]) {
+		cur->kernel = kernel;
+		cur->origin = *o;
+		if (boot_id)
+			snprintf(cur->boot_id, sizeof(cur->boot_id), "%s", boot_id);
+		return 0;
+	}
+	return drc_ctx_new_boot(ctx, o, kernel, boot_id);
+}
+
+/* ---- quoted copies ---- */
+
+/* true if this line is a quoted copy of one already taken */
+static bool quote_is_copy(struct drc_stream *s, const char *l, size_t len, unsigned depth)
+{
+	uint64_t h = hash_bytes(l, len);
+	struct quote_entry *e = hashmap_get(&s->quotes, h);
+
+	if (depth >= QUOTE_DEPTH_MAX)
+		depth = QUOTE_DEPTH_MAX - 1;
+	if (!e) {
+		if (s->nquotes >= QUOTE_TRACK_MAX)
+			return false;
+		e = calloc(1, sizeof(*e));
+		if (!e || hashmap_put(&s->quotes, h, e) < 0) {
+			free(e);
+			return false;
+		}
+		s->nquotes++;
+		e->base_depth = (uint8_t)depth;
+		e->base_count = 1;
+		return false;
+	}
+	if (depth <= e->base_depth) {
+		if (depth == e->base_depth)
+			e->base_count++;
+		return false;
+	}
+	if (++e->copies[depth] <= e->base_count) {
+		s->ctx->stats.quoted_duplicates++;
+		return true;
+	}
+	return false;
+}
+
+/* ---- devres lines ---- */
+
+static int emit_devres(struct drc_stream *s, const struct devres_msg *m, enum drc_witness w,
+		       int64_t ts, const char *subsystem, const char *devkey,
+		       const struct drc_origin *o)
+{
+	struct drc_ctx *ctx = s->ctx;
+	struct drc_event ev = {
+		.op = m->op,
+		.witness = w,
+		.id = m->id,
+		.id_digits = m->id_digits,
+		.size = m->size,
+		.ts_usec = ts,
+		.subsystem = subsystem,
+		.devkey = devkey,
+		.origin = *o,
+	};
+	int r;
+
+	ev.device = drc_intern(ctx, m->dev, m->dev_len);
+	ev.name = drc_intern(ctx, m->name, m->name_len);
+	if (m->prefix)
+		ev.prefix = drc_intern(ctx, m->prefix, m->prefix_len);
+	if (!ev.device || !ev.name || (m->prefix && !ev.prefix))
+		return -ENOMEM;
+	r = drc_model_apply(ctx, &ev);
+	return r < 0 ? r : 0;
+}
+
+/* Decode quoted-printable escapes (=20, =C2=A0 -> ' ', =3D) into s->tmp. */
+static bool qp_decode(struct drc_stream *s, const char *l, size_t len)
+{
+	bool changed = false;
+
+	strbuf_clear(&s->tmp);
+	for (size_t i = 0; i < len; i++) {
+		if (l[i] == '=' && i + 2 < len && isxdigit((unsigned char)l[i + 1]) &&
+		    isxdigit((unsigned char)l[i + 2])) {
+			unsigned v = (unsigned)strtoul((char[]){ l[i + 1], l[i + 2], 0 }, NULL, 16);
+
+			if (v == 0xc2 && i + 5 < len && memcmp(l + i + 3, "=A0", 3) == 0)
+				i += 3;
+			if (strbuf_append(&s->tmp, v == 0xc2 || v == 0x20 ? " " : (char[]){ (char)v }, 1) < 0)
+				return false;
+			i += 2;
+			changed = true;
+		} else if (is_nbsp(l, len, i)) {
+			if (strbuf_append(&s->tmp, " ", 1) < 0)
+				return false;
+			i++;
+			changed = true;
+		} else if (strbuf_append(&s->tmp, l + i, 1) < 0) {
+			return false;
+		}
+	}
+	return changed;
+}
+
+static void probe_failed(struct drc_stream *s, const char *msg, size_t len, const struct drc_origin *o)
+{
+	const char *p = memmem(msg, len, "probe of ", 9);
+	const char *f, *end = msg + len;
+	char name[256];
+
+	if (p && (f = memmem(p, (size_t)(end - p), " failed with error ", 19))) {
+		p += 9;
+		if ((size_t)(f - p) < sizeof(name) && f > p) {
+			memcpy(name, p, (size_t)(f - p));
+			name[f - p] = '\0';
+			drc_model_probe_failed(s->ctx, name, o);
+		}
+		return;
+	}
+	/* newer kernels: "<drv> <dev>: probe with driver <drv> failed with error -5" */
+	p = memmem(msg, len, ": probe with driver ", 20);
+	if (p && memmem(p, (size_t)(end - p), " failed with error ", 19)) {
+		const char *d = p;
+
+		while (d > msg && d[-1] != ' ')
+			d--;
+		if ((size_t)(p - d) < sizeof(name) && p > d) {
+			memcpy(name, d, (size_t)(p - d));
+			name[p - d] = '\0';
+			drc_model_probe_failed(s->ctx, name, o);
+		}
+	}
+}
+
+/*
+ * One kernel message. Returns 1 if it was a devres line, 0 if not, or
+ * -EAGAIN if it looks like the first half of a wrapped devres line.
+ */
+static int kernel_message(struct drc_stream *s, const char *msg, size_t len, int64_t ts,
+			  const char *subsystem, const char *devkey, const struct drc_origin *o,
+			  bool may_hold)
+{
+	struct devres_msg m;
+	const char *expected = NULL;
+	int r;
+
+	if (len > 14 && MEM_STARTS(msg, len, "Linux version ")) {
+		const char *rel = msg + 14, *e = memchr(rel, ' ', len - 14);
+
+		r = new_boot(s, o, rel, e ? (size_t)(e - rel) : len - 14, NULL);
+		return r < 0 ? r : 0;
+	}
+	if (!memmem(msg, len, "DEVRES", 6)) {
+		if (memmem(msg, len, "probe ", 6))
+			probe_failed(s, msg, len, o);
+		return 0;
+	}
+	r = drc_decode_devres_msg(msg, len, &m, &expected);
+	if (r == -EINVAL && qp_decode(s, msg, len)) {
+		struct strbuf copy = s->tmp;
+
+		s->tmp = (struct strbuf)STRBUF_INIT;
+		r = drc_decode_devres_msg(copy.buf, copy.len, &m, &expected);
+		if (r > 0)
+			r = emit_devres(s, &m, DRC_WITNESS_PRINTK, ts, subsystem, devkey, o);
+		else
+			r = r == -EINVAL ? -EINVAL : 0;
+		strbuf_done(&s->tmp);
+		s->tmp = copy;
+		if (r != -EINVAL)
+			return r < 0 ? r : 1;
+	}
+	if (r == -EINVAL) {
+		if (may_hold && !memmem(msg, len, "bytes)", 6))
+			return -EAGAIN;
+		drc_diag_add(s->ctx, o, expected, msg, len);
+		return 0;
+	}
+	if (r == 0)
+		return 0;
+	r = emit_devres(s, &m, DRC_WITNESS_PRINTK, ts, subsystem, devkey, o);
+	return r < 0 ? r : 1;
+}
+
+/* tracefs: "... 439.921733: devres_log: <dev> <OP> <ptr> <name> (<n> bytes)" */
+static int trace_line(struct drc_stream *s, const char *l, size_t len, const char *marker,
+		      const struct drc_origin *o, bool may_hold)
+{
+	const char *msg = marker + STRLEN("devres_log: ");
+	size_t mlen = len - (size_t)(msg - l);
+	int64_t ts = -1;
+	struct devres_msg m;
+	const char *expected = NULL;
+	int r;
+
+	/* the timestamp is the number ending right before ": devres_log:" */
+	if (marker - l >= 3 && marker[-2] == ':') {
+		const char *e = marker - 2, *b = e;
+		int64_t sec = 0, usec = 0;
+		int frac = 0;
+
+		while (b > l && (isdigit((unsigned char)b[-1]) || b[-1] == '.'))
+			b--;
+		for (const char *p = b; p < e && *p != '.'; p++)
+			sec = sec * 10 + (*p - '0');
+		for (const char *p = memchr(b, '.', (size_t)(e - b)); p && ++p < e && frac < 6; frac++)
+			usec = usec * 10 + (*p - '0');
+		for (; frac < 6; frac++)
+			usec *= 10;
+		if (b < e)
+			ts = sec * 1000000 + usec;
+	}
+	r = drc_decode_trace_msg(msg, mlen, &m, &expected);
+	if (r <= 0) {
+		if (may_hold && !memmem(msg, mlen, "bytes)", 6))
+			return -EAGAIN;
+		drc_diag_add(s->ctx, o, expected, l, len);
+		return 0;
+	}
+	r = emit_devres(s, &m, DRC_WITNESS_TRACE, ts, NULL, NULL, o);
+	return r < 0 ? r : 1;
+}
+
+/* ---- udev ---- */
+
+static int udev_flush(struct drc_stream *s)
+{
+	struct kv_record *u = &s->udev;
+	struct drc_uevent ev = { 0 };
+	const char *base;
+	int r = 0;
+
+	if (!u->active)
+		return 0;
+	u->active = false;
+	if (u->from_udev && s->seen_kernel_uevent)
+		return 0;               /* the KERNEL line of the same event was taken */
+	if (!u->from_udev)
+		s->seen_kernel_uevent = true;
+	ev.action = u->action;
+	ev.devpath = u->devpath;
+	base = u->devpath ? strrchr(u->devpath, '/') : NULL;
+	ev.device = base ? drc_interns(s->ctx, base + 1) : NULL;
+	ev.subsystem = u->subsystem;
+	ev.driver = u->driver;
+	ev.seqnum = u->seqnum;
+	ev.from_udev = u->from_udev;
+	ev.ts_usec = u->ts;
+	ev.origin = u->origin;
+	if (ev.action && ev.devpath)
+		r = drc_model_uevent(s->ctx, &ev);
+	return r;
+}
+
+/* "KERNEL[1.942590] add      /devices/platform/dfx-clean.0 (platform)" */
+static bool udev_header(struct drc_stream *s, const char *l, size_t len, const struct drc_origin *o)
+{
+	struct kv_record *u = &s->udev;
+	size_t i, a, ae, p, pe;
+	int64_t ts = -1;
+	bool from_udev;
+
+	if (MEM_STARTS(l, len, "KERNEL"))
+		from_udev = false, i = 6;
+	else if (MEM_STARTS(l, len, "UDEV"))
+		from_udev = true, i = 4;
+	else
+		return false;
+	i = skip_ws(l, len, i);
+	i = parse_bracket_ts(l, len, i, &ts);
+	if (!i)
+		return false;
+	a = skip_ws(l, len, i);
+	ae = a;
+	while (ae < len && islower((unsigned char)l[ae]))
+		ae++;
+	p = skip_ws(l, len, ae);
+	if (ae == a || p >= len || l[p] != '/')
+		return false;
+	pe = p;
+	while (pe < len && l[pe] != ' ')
+		pe++;
+	*u = (struct kv_record){ .msg = u->msg };
+	u->active = true;
+	u->from_udev = from_udev;
+	u->ts = ts;
+	u->origin = *o;
+	u->action = drc_intern(s->ctx, l + a, ae - a);
+	u->devpath = drc_intern(s->ctx, l + p, pe - p);
+	i = skip_ws(l, len, pe);
+	if (i < len && l[i] == '(') {
+		const char *c = memchr(l + i, ')', len - i);
+
+		if (c)
+			u->subsystem = drc_intern(s->ctx, l + i + 1, (size_t)(c - (l + i + 1)));
+	}
+	return true;
+}
+
+static bool is_property(const char *l, size_t len, size_t *eq)
+{
+	size_t i = 0;
+
+	while (i < len && (isupper((unsigned char)l[i]) || isdigit((unsigned char)l[i]) || l[i] == '_'))
+		i++;
+	if (i == 0 || i >= len || l[i] != '=')
+		return false;
+	*eq = i;
+	return true;
+}
+
+static void udev_property(struct drc_stream *s, const char *l, size_t len, size_t eq)
+{
+	struct kv_record *u = &s->udev;
+	const char *v = l + eq + 1;
+	size_t vl = len - eq - 1;
+
+	if (eq == 6 && memcmp(l, "DRIVER", 6) == 0)
+		u->driver = drc_intern(s->ctx, v, vl);
+	else if (eq == 9 && memcmp(l, "SUBSYSTEM", 9) == 0)
+		u->subsystem = drc_intern(s->ctx, v, vl);
+	else if (eq == 6 && memcmp(l, "SEQNUM", 6) == 0)
+		u->seqnum = strtoull(v, NULL, 10);
+}
+
+/* ---- kmsg and journal records ---- */
+
+static int record_flush(struct drc_stream *s, struct kv_record *k)
+{
+	int r;
+
+	if (!k->active)
+		return 0;
+	k->active = false;
+	if (!k->kernel_transport)
+		return 0;
+	if (k->boot_id[0]) {
+		struct drc_boot *b = drc_ctx_boot(s->ctx);
+
+		if (!b)
+			return -ENOMEM;
+		if (!b->boot_id[0] && b->by_name.count == 0)
+			snprintf(b->boot_id, sizeof(b->boot_id), "%s", k->boot_id);
+		else if (strcmp(b->boot_id, k->boot_id) != 0) {
+			r = new_boot(s, &k->origin, NULL, 0, k->boot_id);
+			if (r < 0)
+				return r;
+		}
+	}
+	r = kernel_message(s, k->msg.buf ? k->msg.buf : "", k->msg.len, k->ts, k->subsystem,
+			   k->devkey, &k->origin, false);
+	return r < 0 ? r : 0;
+}
+
+static void record_field(struct drc_stream *s, struct kv_record *k, const char *key, size_t klen,
+			 const char *v, size_t vl)
+{
+#define KEY(lit) (klen == STRLEN(lit) && memcmp(key, lit, klen) == 0)
+	if (KEY("MESSAGE")) {
+		strbuf_clear(&k->msg);
+		strbuf_append(&k->msg, v, vl);
+	} else if (KEY("SUBSYSTEM") || KEY("_KERNEL_SUBSYSTEM")) {
+		k->subsystem = drc_intern(s->ctx, v, vl);
+	} else if (KEY("DEVICE") || KEY("_KERNEL_DEVICE")) {
+		k->devkey = drc_intern(s->ctx, v, vl);
+	} else if (KEY("_SOURCE_MONOTONIC_TIMESTAMP") ||
+		   (KEY("__MONOTONIC_TIMESTAMP") && k->ts < 0)) {
+		k->ts = (int64_t)strtoull(v, NULL, 10);
+	} else if (KEY("_BOOT_ID")) {
+		snprintf(k->boot_id, sizeof(k->boot_id), "%.*s", (int)MIN(vl, (size_t)39), v);
+	} else if (KEY("_TRANSPORT")) {
+		k->kernel_transport = vl == 6 && memcmp(v, "kernel", 6) == 0;
+	}
+#undef KEY
+}
+
+static int json_record(struct drc_stream *s, const char *l, size_t len, const struct drc_origin *o)
+{
+	struct kv_record k = { 0 };
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *obj;
+	int r = 0;
+
+	if (!tok)
+		return -ENOMEM;
+	obj = json_tokener_parse_ex(tok, l, (int)MIN(len, (size_t)INT32_MAX));
+	json_tokener_free(tok);
+	if (!obj || !json_object_is_type(obj, json_type_object)) {
+		json_object_put(obj);
+		return 0;
+	}
+	k.active = true;
+	k.ts = -1;
+	k.origin = *o;
+	json_object_object_foreach(obj, key, val) {
+		if (json_object_is_type(val, json_type_array) && strcmp(key, "MESSAGE") == 0) {
+			/* non-UTF-8 messages come as byte arrays */
+			strbuf_clear(&k.msg);
+			for (size_t i = 0; i < json_object_array_length(val); i++) {
+				char c = (char)json_object_get_int(json_object_array_get_idx(val, i));
+
+				strbuf_append(&k.msg, &c, 1);
+			}
+		} else if (json_object_is_type(val, json_type_string)) {
+			const char *v = json_object_get_string(val);
+
+			record_field(s, &k, key, strlen(key), v, strlen(v));
+		}
+	}
+	r = record_flush(s, &k);
+	strbuf_done(&k.msg);
+	json_object_put(obj);
+	return r;
+}
+
+/* ---- the line ---- */
+
+static int process_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
+			const struct drc_origin *o, bool may_hold);
+
+static int hold_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
+		     const struct drc_origin *o)
+{
+	strbuf_clear(&s->held);
+	if (len > HOLD_MAX || strbuf_append(&s->held, l, len) < 0)
+		return -ENOMEM;
+	s->held_origin = *o;
+	s->held_depth = depth;
+	return 0;
+}
+
+/* The held half-line never found its other half: decode it as it is. */
+static int held_flush(struct drc_stream *s)
+{
+	struct strbuf h = s->held;
+	int r;
+
+	if (!h.len)
+		return 0;
+	s->held = (struct strbuf)STRBUF_INIT;
+	r = process_line(s, h.buf, h.len, s->held_depth, &s->held_origin, false);
+	strbuf_done(&h);
+	return r;
+}
+
+static int process_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
+			const struct drc_origin *o, bool may_hold)
+{
+	const char *marker;
+	size_t i;
+	int64_t ts = -1;
+	bool kernel = true;
+	int r;
+
+	if (len == 0)
+		return 0;
+	if (l[0] == '{')
+		return json_record(s, l, len, o);
+
+	/* raw /dev/kmsg: the record waits for its dictionary lines */
+	i = parse_kmsg_header(l, len, &ts);
+	if (i) {
+		struct kv_record *k = &s->kmsg;
+
+		*k = (struct kv_record){ .msg = k->msg };
+		strbuf_clear(&k->msg);
+		k->active = true;
+		k->kernel_transport = true;
+		k->ts = ts;
+		k->origin = *o;
+		return strbuf_append(&k->msg, l + i, len - i);
+	}
+	if (udev_header(s, l, len, o))
+		return 0;
+	if (MEM_STARTS(l, len, "-- Boot ") || MEM_STARTS(l, len, "-- Reboot --")) {
+		char id[40] = "";
+
+		if (MEM_STARTS(l, len, "-- Boot "))
+			snprintf(id, sizeof(id), "%.*s", (int)MIN(len - 8, (size_t)32), l + 8);
+		return new_boot(s, o, NULL, 0, id[0] ? id : "reboot");
+	}
+
+	marker = memmem(l, len, "devres_log: ", 12);
+	if (marker) {
+		if (depth && quote_is_copy(s, marker, len - (size_t)(marker - l), depth))
+			return 0;
+		if (!depth && len < 4096)
+			quote_is_copy(s, marker, len - (size_t)(marker - l), 0);
+		r = trace_line(s, l, len, marker, o, may_hold);
+		return r == -EAGAIN ? hold_line(s, l, len, depth, o) : r < 0 ? r : 0;
+	}
+
+	/* transports of the kernel log */
+	i = parse_facility_level(l, len);
+	if (!i) {
+		i = parse_syslog_header(l, len, &kernel);
+		if (i && !kernel)
+			return 0;
+	}
+	if (i < len && l[i] == '[') {
+		size_t j = parse_bracket_ts(l, len, i, &ts);
+
+		if (j) {
+			i = skip_caller(l, len, j);
+			if (i < len && l[i] == ' ')
+				i++;
+			/* journalctl -o short-monotonic: "[ts] host kernel: msg" */
+			size_t h = i, e;
+
+			while (h < len && l[h] != ' ' && l[h] != ':')
+				h++;
+			e = h + 1;
+			if (h < len && l[h] == ' ' && len - e > 8 && memcmp(l + e, "kernel: ", 8) == 0)
+				i = e + 8;
+		}
+	}
+	if (memmem(l + i, len - i, "DEVRES", 6) && depth && quote_is_copy(s, l, len, depth))
+		return 0;
+	if (!depth && len < 4096 && memmem(l + i, len - i, "DEVRES", 6))
+		quote_is_copy(s, l, len, 0);
+	r = kernel_message(s, l + i, len - i, ts, NULL, NULL, o, may_hold);
+	if (r == -EAGAIN)
+		return hold_line(s, l, len, depth, o);
+	return r < 0 ? r : 0;
+}
+
+int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
+{
+	struct drc_origin o;
+	unsigned depth = 0;
+	size_t eq;
+	int r;
+
+	s->lineno++;
+	s->ctx->stats.lines++;
+	o.source = s->name;
+	o.line = s->lineno;
+	if (len && line[len - 1] == '\r')
+		len--;
+
+	/* continuation of a multi-line record */
+	if (s->kmsg.active) {
+		if (len && line[0] == ' ' && is_property(line + 1, len - 1, &eq)) {
+			record_field(s, &s->kmsg, line + 1, eq, line + 2 + eq, len - eq - 2);
+			return 0;
+		}
+		r = record_flush(s, &s->kmsg);
+		if (r < 0)
+			return r;
+	}
+	if (s->udev.active) {
+		if (len == 0)
+			return udev_flush(s);
+		if (line[0] == '#')
+			return 0;
+		if (is_property(line, len, &eq)) {
+			udev_property(s, line, len, eq);
+			return 0;
+		}
+		r = udev_flush(s);
+		if (r < 0)
+			return r;
+	}
+	if (s->journal.active) {
+		if (len == 0)
+			return record_flush(s, &s->journal);
+		if (is_property(line, len, &eq)) {
+			record_field(s, &s->journal, line, eq, line + eq + 1, len - eq - 1);
+			return 0;
+		}
+		r = record_flush(s, &s->journal);
+		if (r < 0)
+			return r;
+	}
+	if (MEM_STARTS(line, len, "__CURSOR=") || MEM_STARTS(line, len, "__REALTIME_TIMESTAMP=")) {
+		struct kv_record *k = &s->journal;
+
+		*k = (struct kv_record){ .msg = k->msg };
+		strbuf_clear(&k->msg);
+		k->active = true;
+		k->ts = -1;
+		k->origin = o;
+		return 0;
+	}
+
+	/* mail quoting: "> ", ">> ", "> > " */
+	while (len && (line[0] == '>' || (line[0] == ' ' && len > 1 && line[1] == '>' && depth))) {
+		if (line[0] == ' ') {
+			line++, len--;
+			continue;
+		}
+		depth++;
+		line++, len--;
+		if (len && line[0] == ' ')
+			line++, len--;
+	}
+
+	if (s->held.len) {
+		/* the second half of a wrapped line: join and try again */
+		bool soft = s->held.buf[s->held.len - 1] == '=';
+		struct strbuf j = STRBUF_INIT;
+		size_t lead = 0;
+
+		while (lead < len && line[lead] == ' ')
+			lead++;
+		if (len - lead > 0 && len - lead <= 200 &&
+		    strbuf_append(&j, s->held.buf, s->held.len - (soft ? 1 : 0)) == 0 &&
+		    (soft || strbuf_append(&j, " ", 1) == 0) &&
+		    strbuf_append(&j, line + lead, len - lead) == 0 && memmem(j.buf, j.len, "bytes)", 6)) {
+			struct drc_origin ho = s->held_origin;
+			uint64_t before = s->ctx->stats.undecoded;
+
+			strbuf_clear(&s->held);
+			r = process_line(s, j.buf, j.len, s->held_depth, &ho, false);
+			strbuf_done(&j);
+			if (r < 0)
+				return r;
+			if (s->ctx->stats.undecoded == before) {
+				s->ctx->stats.joined_lines++;
+				return 0;
+			}
+			/* did not fit together: the diagnostic stands, go on with this line */
+		} else {
+			strbuf_done(&j);
+			r = held_flush(s);
+			if (r < 0)
+				return r;
+		}
+	}
+	return process_line(s, line, len, depth, &o, true);
+}
+
+int drc_stream_feed(struct drc_stream *s, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	int r;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		r = drc_stream_feed_line(s, p, l);
+		if (r < 0)
+			return r;
+		p += l + (nl ? 1 : 0);
+	}
+	return 0;
+}
+
+int drc_stream_finish(struct drc_stream *s)
+{
+	int r;
+
+	r = held_flush(s);
+	if (r < 0)
+		return r;
+	r = record_flush(s, &s->kmsg);
+	if (r < 0)
+		return r;
+	r = record_flush(s, &s->journal);
+	if (r < 0)
+		return r;
+	return udev_flush(s);
+}

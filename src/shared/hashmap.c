@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashmap.h"
+
+uint64_t hash64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+uint64_t hash_bytes(const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return hash64(h);
+}
+
+static size_t slot_of(const struct hashmap *m, uint64_t key)
+{
+	return (size_t)hash64(key) & (m->cap - 1);
+}
+
+void *hashmap_get(const struct hashmap *m, uint64_t key)
+{
+	size_t i;
+
+	if (!m->count)
+		return NULL;
+	for (i = slot_of(m, key); m->vals[i]; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == key)
+			return m->vals[i];
+	return NULL;
+}
+
+static int hashmap_grow(struct hashmap *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 16, i;
+	struct hashmap n = { calloc(ncap, sizeof(uint64_t)), calloc(ncap, sizeof(void *)), ncap, 0 };
+
+	if (!n.keys || !n.vals) {
+		free(n.keys);
+		free(n.vals);
+		return -ENOMEM;
+	}
+	for (i = 0; i < m->cap; i++) {
+		size_t j;
+
+		if (!m->vals[i])
+			continue;
+		for (j = slot_of(&n, m->keys[i]); n.vals[j]; j = (j + 1) & (ncap - 1))
+			;
+		n.keys[j] = m->keys[i];
+		n.vals[j] = m->vals[i];
+		n.count++;
+	}
+	free(m->keys);
+	free(m->vals);
+	*m = n;
+	return 0;
+}
+
+int hashmap_put(struct hashmap *m, uint64_t key, void *val)
+{
+	size_t i;
+
+	if ((m->count + 1) * 4 > m->cap * 3) {
+		int r = hashmap_grow(m);
+
+		if (r < 0)
+			return r;
+	}
+	for (i = slot_of(m, key); m->vals[i]; i = (i + 1) & (m->cap - 1)) {
+		if (m->keys[i] == key) {
+			m->vals[i] = val;
+			return 0;
+		}
+	}
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->count++;
+	return 0;
+}
+
+void *hashmap_remove(struct hashmap *m, uint64_t key)
+{
+	size_t i, j, mask = m->cap - 1;
+	void *v;
+
+	if (!m->count)
+		return NULL;
+	for (i = slot_of(m, key); m->vals[i]; i = (i + 1) & mask)
+		if (m->keys[i] == key)
+			break;
+	if (!m->vals[i])
+		return NULL;
+	v = m->vals[i];
+	/* backward-shift deletion */
+	for (j = (i + 1) & mask; m->vals[j]; j = (j + 1) & mask) {
+		size_t home = slot_of(m, m->keys[j]);
+
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			m->keys[i] = m->keys[j];
+			m->vals[i] = m->vals[j];
+			i = j;
+		}
+	}
+	m->vals[i] = NULL;
+	m->count--;
+	return v;
+}
+
+void hashmap_done(struct hashmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	m->keys = NULL;
+	m->vals = NULL;
+	m->cap = m->count = 0;
+}
+
+bool hashmap_next(const struct hashmap *m, size_t *pos, uint64_t *key, void **val)
+{
+	for (; *pos < m->cap; (*pos)++) {
+		if (m->vals[*pos]) {
+			if (key)
+				*key = m->keys[*pos];
+			if (val)
+				*val = m->vals[*pos];
+			(*pos)++;
+			return true;
+		}
+	}
+	return false;
+}
+
+struct pool_entry {
+	struct pool_entry *next;
+	size_t len;
+	char s[];
+};
+
+const char *strpool_intern(struct strpool *p, const char *s, size_t len)
+{
+	uint64_t h = hash_bytes(s, len);
+	struct pool_entry *head = hashmap_get(&p->map, h), *e;
+
+	for (e = head; e; e = e->next)
+		if (e->len == len && memcmp(e->s, s, len) == 0)
+			return e->s;
+	e = malloc(sizeof(*e) + len + 1);
+	if (!e)
+		return NULL;
+	e->len = len;
+	memcpy(e->s, s, len);
+	e->s[len] = '\0';
+	e->next = head;
+	if (hashmap_put(&p->map, h, e) < 0) {
+		free(e);
+		return NULL;
+	}
+	p->bytes += len + 1;
+	return e->s;
+}
+
+void strpool_done(struct strpool *p)
+{
+	size_t pos = 0;
+	void *v;
+
+	while (hashmap_next(&p->map, &pos, NULL, &v)) {
+		struct pool_entry *e = v;
+
+		while (e) {
+			struct pool_entry *n = e->next;
+
+			free(e);
+			e = n;
+		}
+	}
+	hashmap_done(&p->map);
+	p->bytes = 0;
+}

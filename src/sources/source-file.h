@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "libdevres/libdevres.h"
+
+/* Longest line kept; longer lines are cut, counted and skipped. */
+#define SOURCE_LINE_MAX (64 * 1024)
+
+struct source_file;
+
+/* Opens a capture ("-" is standard input); gzip, xz and zstd are detected
+ * by their magic bytes and decompressed as the file is read. */
+int source_file_open(const char *path, struct source_file **ret);
+void source_file_close(struct source_file *f);
+/* Compressed bytes read so far and the file's size (0 when unknown). */
+uint64_t source_file_get_pos(const struct source_file *f);
+uint64_t source_file_get_size(const struct source_file *f);
+const char *source_file_get_compression(const struct source_file *f);
+
+typedef void (*source_progress_fn)(void *userdata, uint64_t pos, uint64_t size);
+
+/* Reads the whole file line by line into @s. Returns 0, or -errno on a read
+ * or decompression error (what was read before it is kept). */
+int source_file_feed(struct source_file *f, struct drc_stream *s, source_progress_fn progress,
+		     void *userdata);
