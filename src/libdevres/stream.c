@@ -338,7 +338,7 @@ static int new_boot(struct drc_stream *s, const struct drc_origin *o, const char
 	const char *kernel = rlen ? drc_intern(ctx, release, rlen) : NULL;
 
 	/* the first boot line of a capture names the boot that is already open */
-	if (cur && cur->by_name.count == 0 && !cur->kernel && !cur->boot_id[0]) {
+	if (cur && !(cur->witnesses & (1u << DRC_WITNESS_PRINTK)) && !cur->kernel && !cur->boot_id[0]) {
 		cur->kernel = kernel;
 		cur->origin = *o;
 		if (boot_id)
@@ -442,6 +442,15 @@ static bool qp_decode(struct drc_stream *s, const char *l, size_t len)
 	return changed;
 }
 
+static bool has_qp_escape(const char *l, size_t len)
+{
+	for (const char *p = l; (p = memchr(p, '=', len - (size_t)(p - l))); p++)
+		if ((size_t)(l + len - p) >= 3 && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]) &&
+		    !islower((unsigned char)p[1]) && !islower((unsigned char)p[2]))
+			return true;
+	return false;
+}
+
 static void probe_failed(struct drc_stream *s, const char *msg, size_t len, const struct drc_origin *o)
 {
 	const char *p = memmem(msg, len, "probe of ", 9);
@@ -496,20 +505,6 @@ static int kernel_message(struct drc_stream *s, const char *msg, size_t len, int
 		return 0;
 	}
 	r = drc_decode_devres_msg(msg, len, &m, &expected);
-	if (r == -EINVAL && qp_decode(s, msg, len)) {
-		struct strbuf copy = s->tmp;
-
-		s->tmp = (struct strbuf)STRBUF_INIT;
-		r = drc_decode_devres_msg(copy.buf, copy.len, &m, &expected);
-		if (r > 0)
-			r = emit_devres(s, &m, DRC_WITNESS_PRINTK, ts, subsystem, devkey, o);
-		else
-			r = r == -EINVAL ? -EINVAL : 0;
-		strbuf_done(&s->tmp);
-		s->tmp = copy;
-		if (r != -EINVAL)
-			return r < 0 ? r : 1;
-	}
 	if (r == -EINVAL) {
 		if (may_hold && !memmem(msg, len, "bytes)", 6))
 			return -EAGAIN;
@@ -796,6 +791,17 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 		return 0;
 	if (l[0] == '{')
 		return json_record(s, l, len, o);
+	if (has_qp_escape(l, len) && (memmem(l, len, "DEVRES", 6) || memmem(l, len, "devres_log", 10)) &&
+	    qp_decode(s, l, len)) {
+		/* a quoted-printable mail body: decode, then read the line as it was */
+		struct strbuf copy = s->tmp;
+
+		s->tmp = (struct strbuf)STRBUF_INIT;
+		r = process_line(s, copy.buf, copy.len, depth, o, may_hold);
+		strbuf_done(&s->tmp);
+		s->tmp = copy;
+		return r;
+	}
 
 	/* raw /dev/kmsg: the record waits for its dictionary lines */
 	i = parse_kmsg_header(l, len, &ts);

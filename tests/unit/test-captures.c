@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Golden test on real captures: every scenario of the 6.1 kernel fixture, in
+ * every format, must give exactly the ground truth's event sequence and the
+ * live nodes per device at the end (tests/captures/kernel/ground-truth.json),
+ * and the public captures the counts their README establishes.
+ */
+#include "config.h"
+
+#include <json-c/json.h>
+
+#include "lib/feed.h"
+#include "sources/source-file.h"
+
+struct seq {
+	char (*items)[160];
+	size_t n, cap;
+};
+
+static void on_event(void *userdata, const struct drc_event *ev)
+{
+	struct seq *s = userdata;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->items = realloc(s->items, s->cap * sizeof(*s->items));
+		if (!s->items)
+			abort();
+	}
+	snprintf(s->items[s->n++], sizeof(s->items[0]), "%s %s %s %llu", ev->device,
+		 drc_op_to_string(ev->op), ev->name, (unsigned long long)ev->size);
+}
+
+static struct drc_ctx *run(const char *const *paths, struct seq *seq)
+{
+	struct drc_ctx *ctx;
+
+	if (drc_ctx_new(&ctx) < 0)
+		abort();
+	if (seq)
+		drc_ctx_set_event_fn(ctx, on_event, seq);
+	for (; *paths; paths++) {
+		struct source_file *f;
+		struct drc_stream *s;
+
+		if (source_file_open(*paths, &f) < 0) {
+			printf("# cannot open %s\n", *paths);
+			drc_ctx_unref(ctx);
+			return NULL;
+		}
+		drc_stream_new(ctx, *paths, &s);
+		if (source_file_feed(f, s, NULL, NULL) < 0 || drc_stream_finish(s) < 0)
+			abort();
+		drc_stream_free(s);
+		source_file_close(f);
+	}
+	return ctx;
+}
+
+static void check_scenario(const char *dir, const char *scen, struct json_object *truth,
+			   const char *const *formats, const char *label)
+{
+	struct json_object *seqj = NULL, *live = NULL;
+	char paths[4][512];
+	const char *pv[5] = { NULL };
+	struct seq seq = { 0 };
+	struct drc_ctx *ctx;
+	struct drc_device_iter *it;
+	struct drc_device *d;
+	bool trace_only = formats[1] == NULL && strcmp(formats[0], "trace") == 0;
+	size_t i;
+
+	for (i = 0; formats[i] && i < 4; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s/%s.txt", dir, scen, formats[i]);
+		pv[i] = paths[i];
+	}
+	ctx = run(pv, &seq);
+	if (!ok(ctx != NULL, "%s %s: capture read", scen, label))
+		return;
+
+	if (json_object_object_get_ex(truth, "sequence", &seqj)) {
+		size_t n = json_object_array_length(seqj), bad = SIZE_MAX;
+
+		for (i = 0; i < n && i < seq.n; i++) {
+			struct json_object *e = json_object_array_get_idx(seqj, i), *v;
+			char want[160];
+			const char *dev, *op, *name;
+			long long size;
+
+			json_object_object_get_ex(e, "dev", &v);
+			dev = json_object_get_string(v);
+			json_object_object_get_ex(e, "op", &v);
+			op = json_object_get_string(v);
+			json_object_object_get_ex(e, "name", &v);
+			name = json_object_get_string(v);
+			json_object_object_get_ex(e, "size", &v);
+			size = json_object_get_int64(v);
+			snprintf(want, sizeof(want), "%s %s %s %lld", dev, op, name, size);
+			if (strcmp(want, seq.items[i]) != 0) {
+				bad = i;
+				printf("# event %zu: got '%s', want '%s'\n", i, seq.items[i], want);
+				break;
+			}
+		}
+		is_int(seq.n, n, "event count equals the ground truth sequence");
+		ok(bad == SIZE_MAX, "%s %s: the event sequence equals the ground truth", scen, label);
+	}
+
+	json_object_object_get_ex(truth, "live_at_end", &live);
+	drc_device_iter_new(ctx, &it);
+	while (drc_device_iter_next(it, &d) > 0) {
+		struct json_object *want_dev = NULL, *nodes = NULL, *status = NULL;
+		char want[4096] = "";
+		size_t n = 0;
+
+		if (!json_object_object_get_ex(live, drc_device_get_name(d), &want_dev)) {
+			ok(drc_device_get_first_node(d) == NULL, "%s %s: %s has nothing live", scen, label,
+			   drc_device_get_name(d));
+			continue;
+		}
+		json_object_object_get_ex(want_dev, "nodes", &nodes);
+		for (i = 0; i < json_object_array_length(nodes); i++) {
+			struct json_object *p = json_object_array_get_idx(nodes, i);
+
+			n += (size_t)snprintf(want + n, sizeof(want) - n, "%s%s:%lld", i ? " " : "",
+					      json_object_get_string(json_object_array_get_idx(p, 0)),
+					      (long long)json_object_get_int64(json_object_array_get_idx(p, 1)));
+		}
+		if (!ok(strcmp(live_string(d), want) == 0, "%s %s: live nodes of %s", scen, label,
+			drc_device_get_name(d)))
+			printf("#   got  %s\n#   want %s\n", live_string(d), want);
+		json_object_object_get_ex(want_dev, "status", &status);
+		if (!trace_only && status && strcmp(json_object_get_string(status), "bound") == 0)
+			is_int(drc_device_get_state(d), DRC_DEVICE_BOUND, "device still bound at the end");
+	}
+	drc_device_iter_free(it);
+	is_int(stats_of(ctx).undecoded, 0, "no line left undecoded");
+	free(seq.items);
+	drc_ctx_unref(ctx);
+}
+
+static void check_wild(const char *dir)
+{
+	char p[512];
+	const char *pv[2] = { p, NULL };
+	struct drc_ctx *ctx;
+	struct drc_device *d;
+	struct drc_stats st;
+
+	snprintf(p, sizeof(p), "%s/wild/01-component-i915-hda-open-group.log", dir);
+	ctx = run(pv, NULL);
+	st = stats_of(ctx);
+	is_int(st.devres_events, 7, "01: seven devres lines");
+	is_str(live_string(dev_named(ctx, "0000:00:1f.3")), "devm_component_match_release:24",
+	       "01: only the component match is live on snd_hda_intel");
+	is_int(st.id_reuse, 1, "01: 1b480725 reused without a REM: a capture gap");
+	is_int(st.unknown_nodes, 1, "01: i915's group released without a captured ADD");
+	d = dev_named(ctx, "0000:00:1f.3");
+	ok(d && drc_device_get_first_batch(d) &&
+	   drc_batch_get_kind(drc_device_get_first_batch(d)) == DRC_BATCH_RELEASE_GROUP,
+	   "01: snd_hda_intel's releases are a group release");
+	drc_ctx_unref(ctx);
+
+	snprintf(p, sizeof(p), "%s/wild/04b-gpio-sim-syslog-unnamed-action.log", dir);
+	ctx = run(pv, NULL);
+	d = dev_named(ctx, "gpio-sim.0");
+	is_int(stats_of(ctx).devres_events, 16, "04b: 8 ADD and 8 REL from syslog");
+	ok(d && drc_device_get_first_node(d) == NULL, "04b: nothing live");
+	ok(d && drc_device_count_batches(d) == 1 &&
+	   drc_batch_count_out_of_order(drc_device_get_first_batch(d)) == 0, "04b: one batch in exact reverse order");
+	drc_ctx_unref(ctx);
+
+	snprintf(p, sizeof(p), "%s/wild/06-counter-tracefs-null-devname.log", dir);
+	ctx = run(pv, NULL);
+	d = dev_named(ctx, "40000000.timer:counter");
+	is_int(d ? drc_device_count_live(d) : 0, 2, "06: counter device keeps 2 actions");
+	d = dev_named(ctx, "(null)");
+	is_int(d ? drc_device_count_live(d) : 0, 44, "06: (null) keeps 44 allocations");
+	drc_ctx_unref(ctx);
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(p, sizeof(p), "%s/wild/%s", dir, i ? "09b-geni-spi-commit-msg-unpadded-ts.log"
+							     : "09-geni-spi-probe-defer-unwind-same-ptr.log");
+		ctx = run(pv, NULL);
+		st = stats_of(ctx);
+		d = dev_named(ctx, "880000.spi");
+		is_int(st.devres_events, 11, "09: eleven releases");
+		is_int(st.unknown_nodes, 11, "09: all of nodes added before the capture");
+		ok(d && drc_device_count_batches(d) == 1 && drc_device_get_first_node(d) == NULL,
+		   "09: one unwind batch, nothing live");
+		is_int(st.undecoded, 0, "09: prose and the wrapped WARNING are no devres lines");
+		drc_ctx_unref(ctx);
+	}
+
+	snprintf(p, sizeof(p), "%s/wild/U2-udevadm-kernel-udev-usbserial-plug-unplug.log", dir);
+	ctx = run(pv, NULL);
+	is_int(stats_of(ctx).uevents, 9, "U2: nine KERNEL events, UDEV copies not counted twice");
+	d = dev_named(ctx, "ttyUSB0");
+	ok(d != NULL, "U2: usb-serial device known from udev");
+	drc_ctx_unref(ctx);
+}
+
+int main(void)
+{
+	const char *captures = getenv("CAPTURES");
+	static const char *const scenarios[] = { "clean", "component-bug", "component-fixed", "ops", "probe-fail" };
+	static const char *const single[] = { "dmesg", "dmesg-x", "kmsg", "trace", "console" };
+	char dir[512], path[600];
+	struct json_object *gt, *scen;
+
+	if (!captures)
+		captures = "tests/captures";
+	snprintf(path, sizeof(path), "%s/kernel/ground-truth.json", captures);
+	gt = json_object_from_file(path);
+	if (!ok(gt != NULL, "ground truth read from %s", path))
+		return tap_done();
+	json_object_object_get_ex(gt, "scenarios", &scen);
+	snprintf(dir, sizeof(dir), "%s/kernel/uml-6.1.192", captures);
+	for (size_t s = 0; s < sizeof(scenarios) / sizeof(scenarios[0]); s++) {
+		struct json_object *truth;
+
+		if (!json_object_object_get_ex(scen, scenarios[s], &truth))
+			continue;
+		for (size_t f = 0; f < sizeof(single) / sizeof(single[0]); f++) {
+			const char *fm[2] = { single[f], NULL };
+
+			check_scenario(dir, scenarios[s], truth, fm, single[f]);
+		}
+		{
+			/* one operation, two witnesses; and the udev side alongside */
+			const char *both[3] = { "dmesg", "trace", NULL };
+			const char *kt[3] = { "trace", "kmsg", NULL };
+			const char *withudev[3] = { "kmsg", "udevadm-monitor", NULL };
+
+			check_scenario(dir, scenarios[s], truth, both, "dmesg+trace");
+			check_scenario(dir, scenarios[s], truth, kt, "trace+kmsg");
+			check_scenario(dir, scenarios[s], truth, withudev, "kmsg+udevadm");
+		}
+	}
+	json_object_put(gt);
+	check_wild(captures);
+	return tap_done();
+}

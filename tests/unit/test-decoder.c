@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Every transport of DESIGN.md 2.3, decoded line by line. */
+#include "config.h"
+
+#include "lib/feed.h"
+
+#define LINE " dfx-clean.0: DEVRES ADD 00000000ce4591a1 devm_kzalloc_release (96 bytes)"
+
+/* One ADD of kz96 on dfx-clean.0 must come out of @text. */
+static void one_add(const char *what, const char *text, const char *prefix)
+{
+	struct drc_ctx *ctx = ctx_from_text("t", text);
+	struct drc_device *d = dev_named(ctx, "dfx-clean.0");
+	struct drc_stats st = stats_of(ctx);
+	char msg[128];
+
+	snprintf(msg, sizeof(msg), "%s: one event, live kz96", what);
+	ok(st.devres_events == 1 && st.undecoded == 0 && d &&
+	   strcmp(live_string(d), "devm_kzalloc_release:96") == 0, "%s", msg);
+	if (prefix) {
+		snprintf(msg, sizeof(msg), "%s: driver prefix", what);
+		is_str(d ? drc_device_get_prefix(d) : NULL, prefix, msg);
+	}
+	drc_ctx_unref(ctx);
+}
+
+static void test_transports(void)
+{
+	one_add("dmesg", "[  126.886032] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg unpadded", "[7.138679] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg blank ts", "[ ] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("no timestamp", "dfx-clean" LINE "\n", "dfx-clean");
+	one_add("printk caller", "[    2.340000][    T1] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("printk caller spaced", "[    2.340000] [T1] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg -T", "[Fri Mar 10 23:42:01 2023] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg -x", "kern  :err   : [    1.920000] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("syslog", "Mar  8 22:20:36 pc-mtodorov kernel: dfx-clean" LINE "\n", "dfx-clean");
+	one_add("syslog with ts", "Mar 10 23:42:01 host kernel: [ 12.5] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("journal short-precise", "Mar 10 23:42:01.123456 host kernel: dfx-clean" LINE "\n", "dfx-clean");
+	one_add("journal short-iso", "2023-03-10T23:42:01+0100 host kernel: dfx-clean" LINE "\n", "dfx-clean");
+	one_add("journal short-monotonic", "[  126.886032] host kernel: dfx-clean" LINE "\n", "dfx-clean");
+	one_add("CRLF", "[  126.886032] dfx-clean" LINE "\r\n", "dfx-clean");
+	one_add("kmsg", "3,64,1920000,-;dfx-clean" LINE "\n SUBSYSTEM=platform\n DEVICE=+platform:dfx-clean.0\n", "dfx-clean");
+	one_add("kmsg with caller field", "3,64,1920000,-,caller=T1;dfx-clean" LINE "\n", "dfx-clean");
+	one_add("journal export",
+		"__CURSOR=s=1\n__REALTIME_TIMESTAMP=1\n_TRANSPORT=kernel\n_KERNEL_SUBSYSTEM=platform\n"
+		"_KERNEL_DEVICE=+platform:dfx-clean.0\nMESSAGE=dfx-clean" LINE "\n\n", "dfx-clean");
+	one_add("journal json",
+		"{\"_TRANSPORT\":\"kernel\",\"MESSAGE\":\"dfx-clean" LINE "\",\"_KERNEL_SUBSYSTEM\":\"platform\"}\n",
+		"dfx-clean");
+	one_add("trace", "  init.sh-1  [000] d....  1.920000: devres_log: dfx-clean.0 ADD 00000000ce4591a1 devm_kzalloc_release (96 bytes)\n", NULL);
+	one_add("trace elided", "...: devres_log: dfx-clean.0 ADD ce4591a1 devm_kzalloc_release (96 bytes)\n", NULL);
+	one_add("trace-cmd report", "     sh-124   [000]   439.921733: devres_log:           dfx-clean.0 ADD ce4591a1 devm_kzalloc_release (96 bytes)\n", NULL);
+	one_add("mail quoted only", "> [  126.886032] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("quoted-printable NBSP", "[=C2=A0 126.886032] dfx-clean" LINE "\n", "dfx-clean");
+}
+
+static void test_kmsg_dictionary(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("kmsg",
+		"3,64,1920000,-;dfx-clean" LINE "\n SUBSYSTEM=platform\n DEVICE=+platform:dfx-clean.0\n");
+	struct drc_device *d = dev_named(ctx, "dfx-clean.0");
+
+	is_str(d ? drc_device_get_subsystem(d) : NULL, "platform", "kmsg: SUBSYSTEM= kept");
+	is_str(d ? drc_device_get_devkey(d) : NULL, "+platform:dfx-clean.0", "kmsg: DEVICE= kept");
+	is_str(d ? drc_device_get_driver(d) : NULL, "dfx-clean", "kmsg: driver from prefix");
+	is_int(d ? (long long)drc_device_get_state(d) : -1, DRC_DEVICE_BOUND, "kmsg: driver prefix means bound");
+	drc_ctx_unref(ctx);
+}
+
+static void test_root_device_and_names(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("t",
+		"[    2.340000]  dfx-root-plain: DEVRES ADD 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n"
+		"[    2.340000] platform dfx-nodrv.0: DEVRES ADD 00000000aaaa0002 devm_kzalloc_release (16 bytes)\n"
+		"     sh-124     [000] d..1.   439.921733: devres_log: 40000000.timer:counter ADD f0ecfb01 devm_action_release (8 bytes)\n"
+		"     sh-124     [000] d..1.   439.921741: devres_log: (null) ADD 44be06af devm_kzalloc_release (64 bytes)\n"
+		"  kworker-7  [001] d..1.  5.1: devres_log: 0000:00:17.0 ADD ffff88810a2b3c40 (0xffffffffc05a1b20:ata_devres_release)[UNSAFE-MEMORY] (24 bytes)\n");
+	struct drc_device *root = dev_named(ctx, "dfx-root-plain"), *nodrv = dev_named(ctx, "dfx-nodrv.0");
+	struct drc_device *ctr = dev_named(ctx, "40000000.timer:counter"), *nul = dev_named(ctx, "(null)");
+	struct drc_device *ata = dev_named(ctx, "0000:00:17.0");
+
+	ok(root != NULL, "root device: name after the leading space");
+	is_str(root ? drc_device_get_prefix(root) : NULL, "", "root device: empty driver string");
+	is_int(root ? (long long)drc_device_get_state(root) : -1, DRC_DEVICE_NO_BUS, "root device: no bus");
+	is_int(nodrv ? (long long)drc_device_get_state(nodrv) : -1, DRC_DEVICE_UNBOUND, "bus prefix: unbound");
+	is_str(nodrv ? drc_device_get_subsystem(nodrv) : NULL, "platform", "bus prefix: subsystem");
+	ok(ctr && drc_device_count_live(ctr) == 1, "device name with a colon");
+	ok(nul && drc_device_count_live(nul) == 1, "(null) device kept as its own device");
+	is_int(stats_of(ctx).unnamed_devices, 1, "(null) device counted");
+	is_str(ata && drc_device_get_first_node(ata) ? drc_node_get_name(drc_device_get_first_node(ata)) : NULL,
+	       "ata_devres_release", "UNSAFE-MEMORY name reduced to the symbol");
+	is_str(ctr && drc_device_get_first_node(ctr) ? drc_node_get_id_string(drc_device_get_first_node(ctr)) : NULL,
+	       "f0ecfb01", "32-bit pointer kept as printed");
+	drc_ctx_unref(ctx);
+}
+
+static void test_mail(void)
+{
+	/* the original, then a reply quoting it, then a reply to the reply */
+	const char *text =
+		"[  126.886032] snd_hda_intel 0000:00:1f.3: DEVRES ADD 00000000323ccdc5 devm_component_match_release (24 bytes)\n"
+		"[  126.886045] snd_hda_intel 0000:00:1f.3: DEVRES ADD 00000000865cdb29 grp< (0 bytes)\n"
+		"On Tue, someone wrote:\n"
+		"> [  126.886032] snd_hda_intel 0000:00:1f.3: DEVRES ADD 00000000323ccdc5 devm_component_match_release (24 bytes)\n"
+		"> [  126.886045] snd_hda_intel 0000:00:1f.3: DEVRES ADD 00000000865cdb29 grp< (0 bytes)\n"
+		">> [  126.886032] snd_hda_intel 0000:00:1f.3: DEVRES ADD 00000000323ccdc5 devm_component_match_release (24 bytes)\n";
+	struct drc_ctx *ctx = ctx_from_text("mail", text);
+	struct drc_stats st = stats_of(ctx);
+
+	is_int(st.devres_events, 2, "quoted copies are not new events");
+	is_int(st.quoted_duplicates, 3, "quoted copies counted");
+	is_int(st.id_reuse, 0, "quoted copies do not look like id reuse");
+	drc_ctx_unref(ctx);
+
+	/* a hard wrap inside the line, and a quoted-printable soft break */
+	ctx = ctx_from_text("wrap",
+		"> [  137.579458] snd_hda_intel 0000:00:1f.3: DEVRES ADD 000000001b480725 pcim_iomap_release\n"
+		"> (48 bytes)\n"
+		"[  137.6] snd_hda_intel 0000:00:1f.3: DEVRES ADD 000000001b480726 devm_kzalloc_release (8 by=\n"
+		"tes)\n");
+	st = stats_of(ctx);
+	is_int(st.devres_events, 2, "wrapped lines joined");
+	is_int(st.joined_lines, 2, "joins counted");
+	is_int(st.undecoded, 0, "nothing left undecoded after joining");
+	drc_ctx_unref(ctx);
+}
+
+static void test_boots(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("boots",
+		"[    0.000000] Linux version 6.1.192 (root@vm) #6\n"
+		"[    1.0] drv d.0: DEVRES ADD 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n"
+		"[    0.000000] Linux version 6.6.0 (root@vm) #1\n"
+		"[    1.0] drv d.0: DEVRES ADD 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n"
+		"-- Boot 0123456789abcdef --\n"
+		"[    1.0] drv d.0: DEVRES REL 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n");
+	struct drc_stats st = stats_of(ctx);
+	struct drc_device_iter *it;
+	struct drc_device *d;
+	unsigned n = 0, live = 0;
+
+	is_int(st.boots, 3, "three boots");
+	is_str(drc_ctx_get_boot_kernel(ctx, 0), "6.1.192", "boot 0 kernel release");
+	is_str(drc_ctx_get_boot_kernel(ctx, 1), "6.6.0", "boot 1 kernel release");
+	is_int(st.id_reuse, 0, "state resets per boot: the same id in a new boot is no reuse");
+	drc_device_iter_new(ctx, &it);
+	while (drc_device_iter_next(it, &d) > 0) {
+		n++;
+		live += drc_device_count_live(d);
+	}
+	drc_device_iter_free(it);
+	is_int(n, 3, "one device per boot");
+	is_int(live, 2, "boot 2's release is of a node it never saw added");
+	is_int(st.unknown_nodes, 1, "unknown node counted");
+	drc_ctx_unref(ctx);
+}
+
+static void test_malformed(void)
+{
+	static const char garbage[] = "\x01\x02\xff\xfe DEVRES \x00\x00 zz\n"
+		"[ 1.0] drv dev.0: DEVRES ADD nothex devm_kzalloc_release (8 bytes)\n"
+		"[ 1.0] drv dev.0: DEVRES FROB 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n"
+		"[ 1.0] drv dev.0: DEVRES ADD 00000000aaaa0001\n"
+		"[ 1.0] drv dev.0: DEVRES ADD 00000000aaaa0002 devm_kzalloc_release (8 bytes)\n"
+		"[ 1.0] drv dev.0: DEVRES ADD 00000000aaaa0003 devm_kzalloc_release (x bytes)\n";
+	struct drc_ctx *ctx;
+	struct drc_stream *s;
+	struct drc_diag dg;
+	struct drc_stats st;
+
+	drc_ctx_new(&ctx);
+	drc_stream_new(ctx, "bad.log", &s);
+	ok(drc_stream_feed(s, garbage, sizeof(garbage) - 1) == 0, "garbage fed without error");
+	drc_stream_finish(s);
+	drc_stream_free(s);
+	st = stats_of(ctx);
+	is_int(st.devres_events, 1, "the one good line among bad ones is taken");
+	is_int(st.undecoded, 4, "bad devres lines counted");
+	is_int(st.lines, 6, "every line counted");
+	ok(drc_ctx_get_diag(ctx, 0, &dg) == 0 && dg.origin.line == 2 && strcmp(dg.origin.source, "bad.log") == 0,
+	   "first diagnostic names file and line");
+	ok(dg.expected && strstr(dg.expected, "expected"), "diagnostic says what was expected");
+	drc_ctx_unref(ctx);
+}
+
+static void test_udev(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("udev",
+		"[    1.0] dfx-clean dfx-clean.0: DEVRES ADD 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n"
+		"KERNEL[1.946440] bind     /devices/platform/dfx-clean.0 (platform)\n"
+		"ACTION=bind\nDEVPATH=/devices/platform/dfx-clean.0\nSUBSYSTEM=platform\nDRIVER=dfx-clean\nSEQNUM=243\n\n"
+		"UDEV  [1.950000] bind     /devices/platform/dfx-clean.0 (platform)\n"
+		"[    2.0] dfx-clean dfx-clean.0: DEVRES REL 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n"
+		"KERNEL[2.190293] unbind   /devices/platform/dfx-clean.0 (platform)\n"
+		"# RAW unbind@/devices/platform/dfx-clean.0\nACTION=unbind\n\n"
+		"KERNEL[2.3] remove   /devices/platform/dfx-clean.0 (platform)\n");
+	struct drc_device *d = dev_named(ctx, "dfx-clean.0");
+
+	is_int(stats_of(ctx).uevents, 3, "KERNEL events taken, the UDEV copy not");
+	is_str(d ? drc_device_get_subsystem(d) : NULL, "platform", "subsystem from udev");
+	is_int(d ? (long long)drc_device_get_state(d) : -1, DRC_DEVICE_REMOVED, "remove event ends the device");
+	drc_ctx_unref(ctx);
+}
+
+int main(void)
+{
+	test_transports();
+	test_kmsg_dictionary();
+	test_root_device_and_names();
+	test_mail();
+	test_boots();
+	test_malformed();
+	test_udev();
+	return tap_done();
+}

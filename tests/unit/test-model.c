@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The list semantics of DESIGN.md 2.4, one operation at a time. */
+#include "config.h"
+
+#include "lib/feed.h"
+
+#define L(op, id, name, size) "[ 1.0] drv d.0: DEVRES " op " " id " " name " (" #size " bytes)\n"
+
+static struct drc_batch *last_batch(struct drc_device *d)
+{
+	struct drc_batch *b = d ? drc_device_get_first_batch(d) : NULL;
+
+	while (b && drc_batch_next(b))
+		b = drc_batch_next(b);
+	return b;
+}
+
+static void test_groups(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("t",
+		L("ADD", "00000000000000a1", "kz", 1)
+		L("ADD", "00000000000000a2", "grp<", 0)     /* G1 */
+		L("ADD", "00000000000000a3", "kz", 2)
+		L("ADD", "00000000000000a4", "grp<", 0)     /* G2 inside G1 */
+		L("ADD", "00000000000000a5", "kz", 3)
+		L("ADD", "00000000000000a6", "grp>", 0)     /* closes G2: the latest open */
+		L("ADD", "00000000000000a7", "kz", 4)       /* still inside G1 */
+		);
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_node *n;
+	struct drc_group *g1, *g2;
+
+	is_str(live_string(d), "kz:1 grp<:0 kz:2 grp<:0 kz:3 grp>:0 kz:4", "list in kernel order");
+	n = drc_device_get_first_node(d);
+	ok(drc_node_get_group(n) == NULL, "node before any group is in none");
+	n = drc_node_next(n);
+	g1 = drc_node_get_group(n);
+	n = drc_node_next(drc_node_next(n));
+	g2 = drc_node_get_group(n);
+	ok(g1 && g2 && g1 != g2 && drc_group_get_parent(g2) == g1, "G2 nested in G1");
+	is_int(drc_group_get_state(g2), DRC_GROUP_CLOSED, "grp> closed the latest open group");
+	is_int(drc_group_get_state(g1), DRC_GROUP_OPEN, "the outer group stays open");
+	n = drc_node_next(drc_node_next(drc_node_next(n)));
+	ok(drc_node_get_group(n) == g1, "a node added after G2 closed belongs to G1");
+	drc_ctx_unref(ctx);
+}
+
+static void test_raw_pointer_pairing(void)
+{
+	/* two open groups; with raw pointers grp> pairs with grp< + 0x28, not the latest */
+	struct drc_ctx *ctx = ctx_from_text("t",
+		L("ADD", "ffff888100001000", "grp<", 0)
+		L("ADD", "ffff888100002000", "grp<", 0)
+		L("ADD", "ffff888100001028", "grp>", 0));
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_node *a = drc_device_get_first_node(d), *b = drc_node_next(a);
+
+	is_int(drc_group_get_state(drc_node_get_group(a)), DRC_GROUP_CLOSED, "raw pointers: the first group closed");
+	is_int(drc_group_get_state(drc_node_get_group(b)), DRC_GROUP_OPEN, "raw pointers: the latest stays open");
+	drc_ctx_unref(ctx);
+}
+
+static void test_remove(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("t",
+		L("ADD", "00000000000000a1", "kz", 1)
+		L("REM", "00000000000000a1", "kz", 1)
+		L("ADD", "00000000000000b1", "grp<", 0)
+		L("ADD", "00000000000000b2", "kz", 2)
+		L("ADD", "00000000000000b3", "grp>", 0)
+		L("REM", "00000000000000b1", "grp<", 0));   /* devres_remove_group */
+	struct drc_device *d = dev_named(ctx, "d.0");
+
+	is_str(live_string(d), "kz:2", "REM of grp< removes both markers, members stay");
+	is_int(drc_device_count_batches(d), 0, "REM releases nothing");
+	drc_ctx_unref(ctx);
+}
+
+static void test_replace(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("t",
+		L("ADD", "00000000000000a1", "kz", 40)
+		L("ADD", "00000000000000a2", "devm_kzalloc_release", 16)
+		L("REPLACE", "00000000000000a2", "devm_kzalloc_release", 16)
+		L("ADD", "00000000000000a2", "action", 16)       /* old address reused at once */
+		L("REM", "00000000000000a2", "action", 16)
+		L("REL", "00000000000000e1", "devm_krealloc_release", 200)
+		L("REL", "00000000000000a1", "kz", 40));
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_stats st = stats_of(ctx);
+	struct drc_batch *b = last_batch(d);
+
+	is_int(st.realloc_matched, 1, "the krealloc node is identified at its release");
+	is_int(st.unknown_nodes, 0, "its unseen id is no unknown node");
+	is_int(st.id_reuse, 0, "the replaced id is free again");
+	ok(b && drc_batch_count_out_of_order(b) == 0, "release in list order");
+	is_str(live_string(d), "", "nothing left");
+	drc_ctx_unref(ctx);
+}
+
+static void test_batches(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("t",
+		/* probe: kz1, grp< (open), kz2, kz3 */
+		L("ADD", "00000000000000a1", "kz", 1)
+		L("ADD", "00000000000000a2", "grp<", 0)
+		L("ADD", "00000000000000a3", "kz", 2)
+		L("ADD", "00000000000000a4", "kz", 3)
+		/* devres_release_group(dev, NULL) from another device's unbind */
+		L("REL", "00000000000000a2", "grp<", 0)
+		L("REL", "00000000000000a4", "kz", 3)
+		L("REL", "00000000000000a3", "kz", 2)
+		"[ 1.5] other o.0: DEVRES REL 00000000000000f1 kz (9 bytes)\n"
+		/* its own unbind, later */
+		"[ 3.0] drv d.0: DEVRES REL 00000000000000a1 kz (1 bytes)\n");
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_batch *b = drc_device_get_first_batch(d);
+
+	is_int(drc_device_count_batches(d), 2, "a group release and a release-all");
+	is_int(b ? (long long)drc_batch_get_kind(b) : -1, DRC_BATCH_RELEASE_GROUP, "first batch: release-group");
+	is_int(b ? (long long)drc_batch_count_released(b) : -1, 2, "the group swept two nodes");
+	b = b ? drc_batch_next(b) : NULL;
+	is_int(b ? (long long)drc_batch_get_kind(b) : -1, DRC_BATCH_RELEASE_ALL, "second batch: release-all");
+	is_int(drc_device_get_state(d), DRC_DEVICE_UNBOUND, "release-all unbinds");
+	drc_ctx_unref(ctx);
+
+	/* the kernel order: all swept grp< first, then nodes backwards */
+	ctx = ctx_from_text("t",
+		L("ADD", "00000000000000a1", "kz", 1)
+		L("ADD", "00000000000000a2", "grp<", 0)
+		L("ADD", "00000000000000a3", "kz", 2)
+		L("ADD", "00000000000000a4", "grp>", 0)
+		L("ADD", "00000000000000a5", "kz", 3)
+		L("REL", "00000000000000a2", "grp<", 0)
+		L("REL", "00000000000000a5", "kz", 3)
+		L("REL", "00000000000000a3", "kz", 2)
+		L("REL", "00000000000000a1", "kz", 1));
+	d = dev_named(ctx, "d.0");
+	b = drc_device_get_first_batch(d);
+	is_int(drc_device_count_batches(d), 1, "unbind: one batch");
+	is_int(b ? (long long)drc_batch_get_kind(b) : -1, DRC_BATCH_RELEASE_ALL, "unbind: release-all");
+	is_int(b ? (long long)drc_batch_count_out_of_order(b) : -1, 0, "unbind: in kernel order");
+	is_str(live_string(d), "", "released grp>'s node vanished silently");
+	drc_ctx_unref(ctx);
+
+	/* out of order: a lost line or a real bug */
+	ctx = ctx_from_text("t",
+		L("ADD", "00000000000000a1", "kz", 1)
+		L("ADD", "00000000000000a2", "kz", 2)
+		L("ADD", "00000000000000a3", "kz", 3)
+		L("REL", "00000000000000a3", "kz", 3)
+		L("REL", "00000000000000a1", "kz", 1)
+		L("REL", "00000000000000a2", "kz", 2));
+	b = last_batch(dev_named(ctx, "d.0"));
+	ok(b && drc_batch_count_out_of_order(b) >= 1, "releases against list order are counted");
+	drc_ctx_unref(ctx);
+}
+
+static void test_reuse_and_unknown(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("t",
+		L("REL", "00000000000000c1", "kz", 7)          /* added before the capture */
+		L("ADD", "00000000000000a1", "grp<", 0)
+		L("ADD", "00000000000000a1", "pcim_iomap_release", 48)   /* REM of the group lost */
+		"[ 1.0] drv2 e.0: DEVRES ADD 00000000000000c1 kz (5 bytes)\n");
+	struct drc_stats st = stats_of(ctx);
+
+	is_int(st.unknown_nodes, 1, "REL of a node never added is counted, not fatal");
+	is_int(st.id_reuse, 1, "ADD of a live id: a capture gap");
+	is_str(live_string(dev_named(ctx, "d.0")), "pcim_iomap_release:48", "the newer node replaces the lost one");
+	is_str(live_string(dev_named(ctx, "e.0")), "kz:5", "a freed id reused on another device is fine");
+	drc_ctx_unref(ctx);
+}
+
+static void test_witnesses(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("t",
+		"[ 1.0] drv d.0: DEVRES ADD 00000000000000a1 kz (1 bytes)\n"
+		"  x-1 [000] d.... 1.0: devres_log: d.0 ADD 00000000000000a1 kz (1 bytes)\n"
+		/* this one only the trace saw */
+		"  x-1 [000] d.... 1.1: devres_log: d.0 ADD 00000000000000a2 kz (2 bytes)\n"
+		"[ 1.2] drv d.0: DEVRES ADD 00000000000000a3 kz (3 bytes)\n"
+		"  x-1 [000] d.... 1.2: devres_log: d.0 ADD 00000000000000a3 kz (3 bytes)\n");
+	struct drc_stats st = stats_of(ctx);
+
+	is_int(st.devres_events, 3, "each operation taken once from two witnesses");
+	is_int(st.duplicates, 2, "duplicates counted");
+	is_str(live_string(dev_named(ctx, "d.0")), "kz:1 kz:2 kz:3", "nothing lost when one witness missed a line");
+	drc_ctx_unref(ctx);
+}
+
+int main(void)
+{
+	test_groups();
+	test_raw_pointer_pairing();
+	test_remove();
+	test_replace();
+	test_batches();
+	test_reuse_and_unknown();
+	test_witnesses();
+	return tap_done();
+}
