@@ -1,2 +1,57 @@
 #!/bin/sh
-echo "1..0 # SKIP not written yet"
+# Inputs: compressed captures, stdin, and hostile input that must end cleanly.
+. "$top_srcdir/tests/cli/functions.sh"
+K="$CAPTURES/kernel/uml-6.1.192"
+
+events() { jq -r '.stats.devres_events' "$T/out"; }
+
+cp "$K/ops/dmesg.txt" "$T/c"
+gzip -c "$T/c" > "$T/c.gz"
+run report -f json "$T/c.gz"
+[ "$(events)" = 49 ]
+ok $? "gzip capture read transparently"
+
+if command -v xz >/dev/null; then
+	xz -c "$T/c" > "$T/c.xz"
+	run report -f json "$T/c.xz"
+	[ "$(events)" = 49 ]
+	ok $? "xz capture read transparently"
+else
+	echo "ok $((n = n + 1)) # SKIP xz not installed"
+fi
+if command -v zstd >/dev/null; then
+	zstd -q -c "$T/c" > "$T/c.zst"
+	run report -f json "$T/c.zst"
+	[ "$(events)" = 49 ]
+	ok $? "zstd capture read transparently"
+else
+	echo "ok $((n = n + 1)) # SKIP zstd not installed"
+fi
+
+"$DEVRESCTL" report -f json - < "$T/c" > "$T/out" 2>"$T/err"
+[ "$(events)" = 49 ]
+ok $? "'-' reads standard input"
+
+head -c 100000 "$T/c.gz" | head -c 2000 > "$T/trunc.gz"
+run report "$T/trunc.gz"
+expect_rc 3 "truncated gzip is an operational failure"
+grep_err "cannot read capture" "says it could not read it"
+
+# binary garbage with NUL bytes, a 10 MB line, a cut last line
+{
+	head -c 200000 /dev/urandom
+	printf '\n[ 1.0] drv d.0: DEVRES ADD 00000000000000a1 devm_kzalloc_release (8 bytes)\n'
+	printf '\0\0\0 DEVRES ADD \0 (8 bytes)\n'
+	head -c 10485760 /dev/zero | tr '\0' 'x'
+	printf '\n[ 1.1] drv d.0: DEVRES ADD 00000000000000a2 devm_kzalloc_release (16 bytes)\n'
+	printf '[ 1.2] drv d.0: DEVRES ADD 00000000000000a3 devm_kzal'
+} > "$T/hostile"
+run report -f json "$T/hostile"
+expect_rc 0 "hostile input ends cleanly"
+[ "$(events)" = 2 ]
+ok $? "good lines among garbage are all taken"
+jq -e '.stats.long_lines >= 1 and .stats.undecoded >= 2' "$T/out" >/dev/null
+ok $? "the long line and the bad lines are counted"
+grep_err "could not be decoded (first: .*hostile:[0-9]*)" "a summary names the first bad line"
+
+done_testing

@@ -1,2 +1,45 @@
 #!/bin/sh
-echo "1..0 # SKIP not written yet"
+# devresctl report on real captures: text and JSON.
+. "$top_srcdir/tests/cli/functions.sh"
+K="$CAPTURES/kernel/uml-6.1.192"
+SEED="$top_srcdir/data/captures/seed-003-component-open-group.log"
+
+run report "$SEED"
+expect_rc 0 "report on the seed 003 capture"
+grep_out '^0000:00:1f.3  bus ?  driver snd_hda_intel  bound  1 live, 24 bytes' "snd_hda_intel keeps one node"
+grep_out 'devm_component_match_release  *24  component' "the live node, classified from the knowledge base"
+grep_out 'release-group .*group 00000000865cdb29' "the open group's release is a group release"
+grep_out '1 ids added again while live' "the capture gap is reported"
+
+run report --format=json "$K/clean/kmsg.txt"
+expect_rc 0 "json report"
+jq -e '.schema == 1 and (.devices | length) == 2' "$T/out" >/dev/null
+ok $? "json: schema and two devices"
+jq -e '.devices[] | select(.device == "dfx-clean.1") | .state == "bound" and .live_count == 7 and (.live | length) == 9 and .subsystem == "platform" and .devkey == "+platform:dfx-clean.1"' "$T/out" >/dev/null
+ok $? "json: dfx-clean.1 bound with 7 resources and one closed group"
+jq -e '[.devices[] | select(.device == "dfx-clean.1") | .live[] | select(.name == "dfx_clean_irq_release") | .group[0]] == ["'"$(jq -r '.devices[] | select(.device=="dfx-clean.1") | .groups[0].id' "$T/out")"'"]' "$T/out" >/dev/null
+ok $? "json: the irq node sits in the group"
+jq -e '.devices[] | select(.device == "dfx-clean.0") | .batches_total == 2 and ([.batches[].kind] | unique) == ["release-all"]' "$T/out" >/dev/null
+ok $? "json: two unbinds of dfx-clean.0 are release-all batches"
+jq -e '.stats.lines == 194 and .stats.devres_events == 43 and .stats.undecoded == 0 and (.boots[0].kernel == "6.1.192")' "$T/out" >/dev/null
+ok $? "json: stats and boots"
+
+run report --device 'dfx-hda*' -f json "$K/component-bug/dmesg.txt"
+jq -e '[.devices[].device] == ["dfx-hda.0"]' "$T/out" >/dev/null
+ok $? "--device filters by glob"
+
+run report --all "$K/ops/dmesg.txt"
+expect_rc 0 "report --all"
+grep_out 'released  devm_krealloc_release  *200' "history shows the krealloc node released"
+grep_out 'replaced  devm_kzalloc_release  *16' "history shows the replaced node"
+
+run report "$K/clean/dmesg.txt" "$K/clean/trace.txt"
+grep_out '43 operations seen by both kmsg and the trace' "two witnesses are taken once"
+
+run --color=always report "$SEED"
+grep -q "$(printf '\033\\[1m')" "$T/out"
+ok $? "--color=always colours"
+NO_COLOR=1 "$DEVRESCTL" report --color=auto "$SEED" | grep -q "$(printf '\033')"
+ok $(( ! $? )) "NO_COLOR and no terminal: no colour"
+
+done_testing
