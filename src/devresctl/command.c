@@ -115,6 +115,23 @@ int engine_new(const struct engine_opts *opts, struct drc_ctx **ret)
 		return log_oom();
 	if (!kb)
 		kb = KBDIR "/release-functions.tsv";
+	if (access(kb, F_OK) < 0) {
+		/* not installed: the copy beside an uninstalled build */
+		static char beside[4096];
+		ssize_t n = readlink("/proc/self/exe", beside, sizeof(beside) - 64);
+
+		if (n > 0) {
+			char *slash;
+
+			beside[n] = '\0';
+			slash = strrchr(beside, '/');
+			if (slash) {
+				strcpy(slash, "/data/kb/release-functions.tsv");
+				if (access(beside, R_OK) == 0)
+					kb = beside;
+			}
+		}
+	}
 	r = drc_ctx_load_kb(ctx, kb, &bad);
 	if (r == -EINVAL)
 		log_warning("%s:%u: malformed knowledge-base line: expected 'PATTERN<TAB>CLASS[<TAB>FLAGS]', ignoring the rest", kb, bad);

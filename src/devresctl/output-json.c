@@ -9,6 +9,19 @@
 #include "output.h"
 
 #define JSON_SCHEMA_VERSION 1
+#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+/* Print @o pretty, every line after the first indented by @indent spaces. */
+static void json_print_indented(FILE *out, struct json_object *o, int indent)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_FLAGS);
+
+	for (; *s; s++) {
+		fputc(*s, out);
+		if (*s == '\n')
+			fprintf(out, "%*s", indent, "");
+	}
+}
 
 static struct json_object *jstr(const char *s)
 {
@@ -127,6 +140,7 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	struct drc_device_iter *it;
 	struct drc_device *dev;
 	struct drc_stats st;
+	bool first = true;
 	int r;
 
 	json_object_object_add(root, "schema", json_object_new_int(JSON_SCHEMA_VERSION));
@@ -147,9 +161,28 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	}
 	json_object_object_add(root, "boots", boots);
 
+	/* print the head, then one device at a time: memory stays that of one device */
+	{
+		const char *head = json_object_to_json_string_ext(root, JSON_FLAGS);
+		size_t hl = strlen(head);
+
+		/* drop the closing brace: devices[] follows */
+		while (hl && head[hl - 1] != '}')
+			hl--;
+		if (hl)
+			hl--;
+		while (hl && (head[hl - 1] == ' ' || head[hl - 1] == '\n'))
+			hl--;
+		fwrite(head, 1, hl, out);
+		fputs(",\n  \"devices\": [", out);
+	}
+	json_object_put(root);
+	root = json_object_new_object();
+
 	r = drc_device_iter_new(ctx, &it);
 	if (r < 0) {
 		json_object_put(root);
+		json_object_put(devs);
 		return r;
 	}
 	while ((r = drc_device_iter_next(it, &dev)) > 0) {
@@ -181,10 +214,14 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 		json_object_object_add(d, "batches", json_batches(dev));
 		if (v->all)
 			json_object_object_add(d, "history", json_history(dev));
-		json_object_array_add(devs, d);
+		fputs(first ? "\n    " : ",\n    ", out);
+		first = false;
+		json_print_indented(out, d, 4);
+		json_object_put(d);
 	}
 	drc_device_iter_free(it);
-	json_object_object_add(root, "devices", devs);
+	json_object_put(devs);
+	fputs(first ? "]" : "\n  ]", out);
 
 	drc_ctx_get_stats(ctx, &st);
 #define STAT(n) json_object_object_add(stats, #n, json_object_new_int64((int64_t)st.n))
@@ -215,9 +252,12 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	}
 	json_object_object_add(root, "diagnostics", diags);
 
-	fputs(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-					     JSON_C_TO_STRING_NOSLASHESCAPE), out);
-	fputc('\n', out);
+	/* the rest of the keys, after devices[] */
+	json_object_object_foreach(root, key, val) {
+		fprintf(out, ",\n  \"%s\": ", key);
+		json_print_indented(out, val, 2);
+	}
+	fputs("\n}\n", out);
 	json_object_put(root);
 	return r < 0 ? r : 0;
 }

@@ -12,7 +12,7 @@
 #include "shared/strbuf.h"
 
 #define DRC_DIAG_MAX 64
-#define DRC_BATCH_KEEP 64
+#define DRC_BATCH_KEEP 8
 #define DRC_WITNESS_RING 4096
 #define DRC_WITNESS_WINDOW 256
 
@@ -79,6 +79,7 @@ struct drc_device {
 	const char *driver;
 	const char *subsystem;
 	const char *prefix;
+	bool prefix_is_bus;             /* prefix names a bus or class, not a driver */
 	const char *devkey;
 	unsigned boot;
 	enum drc_device_state state;
@@ -117,8 +118,8 @@ struct witness_ring {
 struct drc_boot {
 	const char *kernel;             /* interned release string or NULL */
 	struct drc_origin origin;
-	struct hashmap by_name;         /* hash(name) -> device (latest of that name) */
-	struct hashmap by_key;          /* hash(devkey) -> device */
+	struct hashmap by_name;         /* interned name pointer -> device (latest of that name) */
+	struct hashmap by_key;          /* interned devkey pointer -> device */
 	unsigned witnesses;             /* bit per enum drc_witness seen */
 	struct witness_ring ring[2];
 	char boot_id[40];

@@ -262,7 +262,7 @@ struct drc_node *drc_node_next(const struct drc_node *node);
 struct drc_node *drc_device_get_first_history(const struct drc_device *dev);
 struct drc_node *drc_node_next_history(const struct drc_node *node);
 
-/* Release batches, oldest first (the last 64 unless keep-history is on). */
+/* Release batches, oldest first (the last 8 unless keep-history is on). */
 struct drc_batch *drc_device_get_first_batch(const struct drc_device *dev);
 struct drc_batch *drc_batch_next(const struct drc_batch *batch);
 uint64_t drc_device_count_batches(const struct drc_device *dev);

@@ -306,7 +306,7 @@ static struct drc_device *device_new(struct drc_ctx *ctx, struct drc_boot *boot,
 	dev->boot = bootidx;
 	dev->first_origin = *o;
 	dev->order_next = 1;
-	if (hashmap_put(&boot->by_name, hash_bytes(name, strlen(name)), dev) < 0) {
+	if (hashmap_put(&boot->by_name, (uint64_t)(uintptr_t)name, dev) < 0) {
 		free(dev);
 		return NULL;
 	}
@@ -351,11 +351,11 @@ static struct drc_device *device_lookup(struct drc_ctx *ctx, const char *name, c
 	if (!boot)
 		return NULL;
 	if (devkey) {
-		dev = hashmap_get(&boot->by_key, hash_bytes(devkey, strlen(devkey)));
+		dev = hashmap_get(&boot->by_key, (uint64_t)(uintptr_t)devkey);
 		if (dev)
 			return dev;
 	}
-	dev = hashmap_get(&boot->by_name, hash_bytes(name, strlen(name)));
+	dev = hashmap_get(&boot->by_name, (uint64_t)(uintptr_t)name);
 	/* the same name on another bus or class is another device */
 	if (dev && ((devkey && dev->devkey && dev->devkey != devkey) ||
 		    (subsystem && dev->subsystem && dev->subsystem != subsystem)))
@@ -367,7 +367,7 @@ static struct drc_device *device_lookup(struct drc_ctx *ctx, const char *name, c
 	}
 	if (devkey && !dev->devkey) {
 		dev->devkey = devkey;
-		if (hashmap_put(&boot->by_key, hash_bytes(devkey, strlen(devkey)), dev) < 0)
+		if (hashmap_put(&boot->by_key, (uint64_t)(uintptr_t)devkey, dev) < 0)
 			return NULL;
 	}
 	if (subsystem && !dev->subsystem)
@@ -382,13 +382,17 @@ static void device_note_prefix(struct drc_device *dev, const char *prefix)
 
 	if (!prefix)
 		return;
-	dev->prefix = prefix;
-	len = strlen(prefix);
-	if (len == 0) {
+	if (prefix != dev->prefix) {
+		dev->prefix = prefix;
+		len = strlen(prefix);
+		dev->prefix_is_bus = len && ((dev->subsystem && strcmp(dev->subsystem, prefix) == 0) ||
+					     is_bus_or_class(prefix, len));
+	}
+	if (!*prefix) {
 		dev->state = DRC_DEVICE_NO_BUS;
 		return;
 	}
-	if ((dev->subsystem && strcmp(dev->subsystem, prefix) == 0) || is_bus_or_class(prefix, len)) {
+	if (dev->prefix_is_bus) {
 		if (!dev->subsystem)
 			dev->subsystem = prefix;
 		if (dev->state == DRC_DEVICE_UNKNOWN || dev->state == DRC_DEVICE_BOUND)
@@ -852,7 +856,8 @@ void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struc
 
 	if (!boot)
 		return;
-	dev = hashmap_get(&boot->by_name, hash_bytes(device, strlen(device)));
+	device = drc_interns(ctx, device);
+	dev = device ? hashmap_get(&boot->by_name, (uint64_t)(uintptr_t)device) : NULL;
 	if (!dev)
 		return;
 	batch_close(dev);

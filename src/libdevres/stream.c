@@ -32,6 +32,8 @@
 #include "libdevres-private.h"
 
 #define QUOTE_TRACK_MAX 65536
+/* mail is short: originals are remembered for quoting only this far into a stream */
+#define QUOTE_TRACK_LINES 100000
 #define QUOTE_DEPTH_MAX 8
 #define HOLD_MAX 4096
 
@@ -830,7 +832,7 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 	if (marker) {
 		if (depth && quote_is_copy(s, marker, len - (size_t)(marker - l), depth))
 			return 0;
-		if (!depth && len < 4096)
+		if (!depth && len < 4096 && s->lineno <= QUOTE_TRACK_LINES)
 			quote_is_copy(s, marker, len - (size_t)(marker - l), 0);
 		r = trace_line(s, l, len, marker, o, may_hold);
 		return r == -EAGAIN ? hold_line(s, l, len, depth, o) : r < 0 ? r : 0;
@@ -862,7 +864,7 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 	}
 	if (memmem(l + i, len - i, "DEVRES", 6) && depth && quote_is_copy(s, l, len, depth))
 		return 0;
-	if (!depth && len < 4096 && memmem(l + i, len - i, "DEVRES", 6))
+	if (!depth && len < 4096 && s->lineno <= QUOTE_TRACK_LINES && memmem(l + i, len - i, "DEVRES", 6))
 		quote_is_copy(s, l, len, 0);
 	r = kernel_message(s, l + i, len - i, ts, NULL, NULL, o, may_hold);
 	if (r == -EAGAIN)

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Benchmark (not a test): devresctl report against grep -c on the same
+# synthetic capture, in the same run. Prints both times, their ratio and the
+# peak RSS of each. Target: report within 2x of grep, and peak memory that
+# depends on live state, not on capture size (compare two sizes).
+#
+#   make bench                       # 256 MiB and 1024 MiB
+#   BENCH_SIZES="64 128" make bench
+set -eu
+DEVRESCTL=${1:-./devresctl}
+SIZES=${BENCH_SIZES:-"256 1024"}
+HERE=$(cd "$(dirname "$0")" && pwd)
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+cc -O2 -o "$W/gen" "$HERE/gen-capture.c"
+measure() {  # measure OUT CMD: wall seconds (best of 3) and peak RSS in KiB
+	best=
+	for _ in 1 2 3; do
+		s=$(date +%s.%N)
+		/usr/bin/time -f "%M" -o "$1.t" sh -c "$2" >/dev/null
+		e=$(date +%s.%N)
+		best=$(awk -v a="$s" -v b="$e" -v m="$best" 'BEGIN { t = b - a; if (m == "" || t < m) m = t; printf "%.3f", m }')
+	done
+	echo "$best $(cat "$1.t")"
+}
+for mb in $SIZES; do
+	"$W/gen" "$mb" > "$W/c.log"
+	cat "$W/c.log" > /dev/null     # same page-cache state for both
+	set -- $(measure "$W/g" "grep -c DEVRES '$W/c.log'")
+	gt=$1 grss=$2
+	set -- $(measure "$W/r" "'$DEVRESCTL' report --format=json '$W/c.log'")
+	rt=$1 rrss=$2
+	lines=$(wc -l < "$W/c.log")
+	echo "capture ${mb} MiB, $lines lines:"
+	echo "  grep -c DEVRES          ${gt} s, peak RSS ${grss} KiB"
+	echo "  devresctl report json   ${rt} s, peak RSS ${rrss} KiB"
+	awk -v r="$rt" -v g="$gt" 'BEGIN { printf "  ratio report/grep       %.2f (target <= 2.00)\n", (g > 0 ? r / g : 0) }'
+done

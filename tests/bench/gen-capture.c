@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Writes a synthetic dmesg capture for the benchmark: many devices going
+ * through probe/unbind cycles with groups, noise lines between them, and
+ * hashed node ids that are reused as soon as they are freed, as the kernel's
+ * allocator does. Usage: gen-capture MIB > capture.log
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define DEVICES 4000
+#define MAXNODES 24
+
+struct dev {
+	uint32_t ids[MAXNODES];
+	unsigned sizes[MAXNODES];
+	const char *names[MAXNODES];
+	unsigned n;
+	int bound;
+};
+
+static uint64_t rng = 88172645463325252ULL;
+static uint32_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)rng;
+}
+
+static uint32_t freelist[1 << 16];
+static unsigned nfree;
+static uint32_t fresh = 0x1000;
+
+static uint32_t id_alloc(void)
+{
+	if (nfree && next_rand() % 4)
+		return freelist[--nfree];
+	return (uint32_t)(fresh++ * 2654435761u);  /* spread like a hash */
+}
+
+static void id_free(uint32_t id)
+{
+	if (nfree < sizeof(freelist) / sizeof(freelist[0]))
+		freelist[nfree++] = id;
+}
+
+static const char *const names[] = {
+	"devm_kzalloc_release", "devm_action_release", "devm_clk_release", "devm_irq_release",
+	"pcim_iomap_release", "devm_gpiod_release", "devm_regulator_release", "dmam_release",
+};
+
+int main(int argc, char **argv)
+{
+	uint64_t limit = (argc > 1 ? strtoull(argv[1], NULL, 10) : 64) << 20, written = 0;
+	static struct dev devs[DEVICES];
+	double ts = 1.0;
+	int n;
+
+	written += (uint64_t)printf("[    0.000000] Linux version 6.1.0-bench (bench@localhost) #1 SMP\n");
+	while (written < limit) {
+		unsigned d = next_rand() % DEVICES;
+		struct dev *v = &devs[d];
+
+		ts += 0.000137;
+		/* a noise line between every operation or two */
+		n = printf("[%12.6f] usb 1-1.%u: new high-speed USB device number %u using xhci_hcd\n",
+			   ts, d % 8, next_rand() % 128);
+		written += (uint64_t)n;
+		if (!v->bound) {
+			unsigned k = 4 + next_rand() % 16, gpos = next_rand() % k;
+
+			for (unsigned i = 0; i < k && v->n < MAXNODES - 2; i++) {
+				const char *nm = names[next_rand() % 8];
+				unsigned sz = 8 + (next_rand() % 64) * 8;
+
+				if (i == gpos) {
+					v->ids[v->n] = id_alloc();
+					v->names[v->n] = "grp<";
+					v->sizes[v->n] = 0;
+					written += (uint64_t)printf("[%12.6f] bench-drv bench.%u: DEVRES ADD %016x grp< (0 bytes)\n",
+								    ts, d, v->ids[v->n]);
+					v->n++;
+				}
+				v->ids[v->n] = id_alloc();
+				v->names[v->n] = nm;
+				v->sizes[v->n] = sz;
+				written += (uint64_t)printf("[%12.6f] bench-drv bench.%u: DEVRES ADD %016x %s (%u bytes)\n",
+							    ts, d, v->ids[v->n], nm, sz);
+				v->n++;
+			}
+			v->bound = 1;
+		} else {
+			/* unbind: the (open) group's grp< first, then the nodes backwards */
+			for (unsigned i = 0; i < v->n; i++)
+				if (v->names[i][0] == 'g')
+					written += (uint64_t)printf("[%12.6f] bench-drv bench.%u: DEVRES REL %016x grp< (0 bytes)\n",
+								    ts, d, v->ids[i]);
+			for (unsigned i = v->n; i-- > 0;) {
+				if (v->names[i][0] != 'g')
+					written += (uint64_t)printf("[%12.6f] bench-drv bench.%u: DEVRES REL %016x %s (%u bytes)\n",
+								    ts, d, v->ids[i], v->names[i], v->sizes[i]);
+				id_free(v->ids[i]);
+			}
+			v->n = 0;
+			v->bound = 0;
+		}
+	}
+	return 0;
+}
