@@ -37,8 +37,7 @@ static void text_node(void *userdata, struct drc_node *n, unsigned depth, struct
 		struct drc_group *g = drc_node_get_group(n);
 		bool open = g && drc_group_get_state(g) == DRC_GROUP_OPEN;
 
-		fprintf(out, "%sgroup %s%s %s", C(t->v, "1"), drc_node_get_id_string(n), RESET(t->v),
-			open ? "" : "");
+		fprintf(out, "%sgroup %s%s ", C(t->v, "1"), drc_node_get_id_string(n), RESET(t->v));
 		if (open)
 			fprintf(out, "%s(open, never closed)%s", C(t->v, "33"), RESET(t->v));
 		else
@@ -125,7 +124,7 @@ int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	struct drc_device_iter *it;
 	struct drc_device *dev;
 	struct drc_stats st;
-	unsigned shown = 0, quiet = 0, with_live = 0, live = 0, udev_only = 0;
+	unsigned quiet = 0, with_live = 0, live = 0;
 	uint64_t bytes = 0;
 	int r, boot = -1;
 
@@ -137,10 +136,8 @@ int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 		enum drc_device_state state = drc_device_get_state(dev);
 		unsigned nlive = drc_device_count_live(dev);
 
-		if (!drc_device_count_events(dev)) {
-			udev_only++;
+		if (!drc_device_count_events(dev))
 			continue;
-		}
 		if (!report_device_selected(v, dev))
 			continue;
 		live += nlive;
@@ -165,7 +162,6 @@ int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 			}
 			fprintf(out, " ==%s\n\n", RESET(v));
 		}
-		shown++;
 		fprintf(out, "%s%s%s", C(v, "1"), drc_device_get_name(dev), RESET(v));
 		fprintf(out, "  bus %s  driver %s  %s%s%s  %u live, %" PRIu64 " bytes\n",
 			sub ? sub : "?", drv ? drv : "-",
@@ -209,6 +205,5 @@ int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 			st.id_reuse);
 	if (st.unnamed_devices)
 		fprintf(out, "%" PRIu64 " events on an unnamed device \"(null)\"\n", st.unnamed_devices);
-	(void)shown;
 	return 0;
 }

@@ -728,7 +728,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 		struct drc_node *pick = b->nodes_started ? expected :
 			(b->groups && exp_range ? exp_range : exp_tail);
 
-		n = lookup_or_realloc(dev, ev, pick ? pick : NULL);
+		n = lookup_or_realloc(dev, ev, pick);
 	}
 
 	if (!b->nodes_started) {

@@ -201,11 +201,6 @@ static size_t skip_caller(const char *l, size_t len, size_t i)
 	return j + 1;
 }
 
-static bool is_word(const char *l, size_t len, size_t i, size_t n)
-{
-	return i + n <= len;
-}
-
 static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
@@ -262,7 +257,7 @@ static size_t parse_syslog_header(const char *l, size_t len, bool *kernel)
 	*kernel = e - ident == 6 && memcmp(l + ident, "kernel", 6) == 0;
 	if (e < len && l[e] == '[')
 		while (e < len && l[e] != ']')
-			e++, (void)0;
+			e++;
 	if (e < len && l[e] == ']')
 		e++;
 	if (e >= len || l[e] != ':')
@@ -270,7 +265,6 @@ static size_t parse_syslog_header(const char *l, size_t len, bool *kernel)
 	e++;
 	if (e < len && l[e] == ' ')
 		e++;
-	(void)is_word;
 	return e;
 }
 
