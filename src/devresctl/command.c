@@ -57,13 +57,9 @@ void command_getopt_done(struct command_getopt *g)
 	free(g->shortopts);
 }
 
-void command_help(const struct command *cmd)
+void command_print_options(const struct cli_option *opts)
 {
-	const struct cli_option *o;
-
-	printf("Usage:\n %s %s %s\n\n%s.\n\nOptions:\n", program_invocation_short_name, cmd->name,
-	       cmd->synopsis, cmd->summary);
-	for (o = cmd->options; o->name; o++) {
+	for (const struct cli_option *o = opts; o->name; o++) {
 		char left[64];
 
 		if (o->key < 0x100)
@@ -74,6 +70,13 @@ void command_help(const struct command *cmd)
 				 o->arg_name ? o->arg_name : "");
 		printf(" %-26s %s\n", left, o->help);
 	}
+}
+
+void command_help(const struct command *cmd)
+{
+	printf("Usage:\n %s %s %s\n\n%s.\n\nOptions:\n", program_invocation_short_name, cmd->name,
+	       cmd->synopsis, cmd->summary);
+	command_print_options(cmd->options);
 	printf("\nSee devresctl(8) for details.\n");
 }
 

@@ -37,6 +37,8 @@ struct command_getopt {
 int command_getopt_init(const struct cli_option *opts, struct command_getopt *ret);
 void command_getopt_done(struct command_getopt *g);
 
+/* One aligned help line per option, as --help prints them everywhere. */
+void command_print_options(const struct cli_option *opts);
 void command_help(const struct command *cmd);
 /* Prints the message and "Try ... --help"; returns DEVRESCTL_EX_USAGE. */
 int usage_error(const struct command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

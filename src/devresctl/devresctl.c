@@ -56,15 +56,7 @@ static void main_help(void)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		printf(" %-10s %s\n", commands[i]->name, commands[i]->summary);
 	printf("\nOptions:\n");
-	for (const struct cli_option *o = main_options; o->name; o++) {
-		char left[64];
-
-		if (o->key < 0x100)
-			snprintf(left, sizeof(left), "-%c, --%s", o->key, o->name);
-		else
-			snprintf(left, sizeof(left), "    --%s=%s", o->name, o->arg_name);
-		printf(" %-26s %s\n", left, o->help);
-	}
+	command_print_options(main_options);
 	printf("\nRun '%s COMMAND --help' for a command's options.\nSee devresctl(8) for details.\n",
 	       program_invocation_short_name);
 }
