@@ -230,8 +230,8 @@ static ssize_t source_read(struct source_file *f, char *buf, size_t size)
 	}
 }
 
-int source_file_feed(struct source_file *f, struct drc_stream *s, source_progress_fn progress,
-		     void *userdata)
+int source_file_for_each_line(struct source_file *f, source_line_fn fn, void *userdata,
+			      source_progress_fn progress, void *progress_data)
 {
 	char *buf = malloc(CHUNK + SOURCE_LINE_MAX);
 	size_t have = 0;
@@ -251,7 +251,7 @@ int source_file_feed(struct source_file *f, struct drc_stream *s, source_progres
 		}
 		if (n == 0) {
 			if (have && !skipping)
-				r = drc_stream_feed_line(s, buf, have);
+				r = fn(userdata, buf, have, false);
 			break;
 		}
 		have += (size_t)n;
@@ -263,15 +263,15 @@ int source_file_feed(struct source_file *f, struct drc_stream *s, source_progres
 				break;
 			if (skipping)
 				skipping = false;
-			else if ((r = drc_stream_feed_line(s, p, (size_t)(nl - p))) < 0)
+			else if ((r = fn(userdata, p, (size_t)(nl - p), false)) < 0)
 				goto out;
 			p = nl + 1;
 		}
 		have = (size_t)(end - p);
 		if (have >= SOURCE_LINE_MAX) {
 			/* no end of line within the limit: cut it */
-			if (!skipping)
-				drc_stream_note_long_line(s);
+			if (!skipping && (r = fn(userdata, buf, SOURCE_LINE_MAX, true)) < 0)
+				goto out;
 			skipping = true;
 			have = 0;
 		} else if (p != buf) {
@@ -279,10 +279,27 @@ int source_file_feed(struct source_file *f, struct drc_stream *s, source_progres
 		}
 		if (progress && f->pos - last_progress >= (16u << 20)) {
 			last_progress = f->pos;
-			progress(userdata, f->pos, f->size);
+			progress(progress_data, f->pos, f->size);
 		}
 	}
 out:
 	free(buf);
 	return r;
+}
+
+static int feed_line(void *userdata, const char *line, size_t len, bool cut)
+{
+	struct drc_stream *s = userdata;
+
+	if (cut) {
+		drc_stream_note_long_line(s);
+		return 0;
+	}
+	return drc_stream_feed_line(s, line, len);
+}
+
+int source_file_feed(struct source_file *f, struct drc_stream *s, source_progress_fn progress,
+		     void *userdata)
+{
+	return source_file_for_each_line(f, feed_line, s, progress, userdata);
 }

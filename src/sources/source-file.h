@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -21,6 +23,13 @@ uint64_t source_file_get_size(const struct source_file *f);
 const char *source_file_get_compression(const struct source_file *f);
 
 typedef void (*source_progress_fn)(void *userdata, uint64_t pos, uint64_t size);
+
+/* Calls @fn for every line, without its '\n'. A line longer than
+ * SOURCE_LINE_MAX is passed once, cut to that length, with @cut set. A
+ * negative return from @fn stops the reading and is returned. */
+typedef int (*source_line_fn)(void *userdata, const char *line, size_t len, bool cut);
+int source_file_for_each_line(struct source_file *f, source_line_fn fn, void *userdata,
+			      source_progress_fn progress, void *progress_data);
 
 /* Reads the whole file line by line into @s. Returns 0, or -errno on a read
  * or decompression error (what was read before it is kept). */
