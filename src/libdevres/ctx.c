@@ -18,6 +18,10 @@ int drc_ctx_new(struct drc_ctx **ret)
 		return -ENOMEM;
 	ctx->refs = 1;
 	ctx->log_priority = LOG_ERR;
+	if (drc_rules_init(ctx) < 0) {
+		free(ctx);
+		return -ENOMEM;
+	}
 	*ret = ctx;
 	return 0;
 }
@@ -45,6 +49,8 @@ struct drc_ctx *drc_ctx_unref(struct drc_ctx *ctx)
 	for (unsigned i = 0; i < ctx->ndiags; i++)
 		free((char *)ctx->diags[i].excerpt);
 	free(ctx->kb);
+	hashmap_done(&ctx->kb_cache);
+	drc_rules_free(ctx);
 	strpool_done(&ctx->pool);
 	free(ctx);
 	return NULL;
@@ -54,6 +60,12 @@ void drc_ctx_set_log_fn(struct drc_ctx *ctx, drc_log_fn fn, void *userdata)
 {
 	ctx->log_fn = fn;
 	ctx->log_data = userdata;
+}
+
+void drc_ctx_set_devres_line_fn(struct drc_ctx *ctx, drc_line_fn fn, void *userdata)
+{
+	ctx->line_fn = fn;
+	ctx->line_data = userdata;
 }
 
 void drc_ctx_set_log_priority(struct drc_ctx *ctx, int priority)
@@ -146,6 +158,8 @@ int drc_ctx_new_boot(struct drc_ctx *ctx, const struct drc_origin *o, const char
 {
 	struct drc_boot *b;
 
+	if (ctx->nboots)
+		drc_model_boot_end(ctx, ctx->nboots - 1);
 	if (ctx->nboots == ctx->boots_cap) {
 		unsigned ncap = ctx->boots_cap ? ctx->boots_cap * 2 : 4;
 		struct drc_boot *n = realloc(ctx->boots, ncap * sizeof(*n));
@@ -207,6 +221,28 @@ static char *trim(char *s)
 	return s;
 }
 
+static int parse_kb_flags(char *s, unsigned *ret)
+{
+	static const struct { const char *name; unsigned flag; } names[] = {
+		{ "hw", DRC_KB_HW }, { "devref", DRC_KB_DEVREF },
+		{ "callback", DRC_KB_CALLBACK }, { "suspend", DRC_KB_SUSPEND },
+	};
+	char *save = NULL;
+
+	*ret = 0;
+	for (char *w = strtok_r(s, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			if (strcmp(w, names[i].name) == 0)
+				break;
+		if (i == ARRAY_SIZE(names))
+			return -EINVAL;
+		*ret |= names[i].flag;
+	}
+	return 0;
+}
+
 int drc_ctx_load_kb(struct drc_ctx *ctx, const char *path, unsigned *bad_line)
 {
 	char line[512];
@@ -218,6 +254,7 @@ int drc_ctx_load_kb(struct drc_ctx *ctx, const char *path, unsigned *bad_line)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		char *s, *tab, *pattern, *class, *hash;
+		unsigned flags = 0;
 		struct kb_entry *e;
 
 		lineno++;
@@ -239,8 +276,8 @@ int drc_ctx_load_kb(struct drc_ctx *ctx, const char *path, unsigned *bad_line)
 		class = trim(tab + 1);
 		tab = strpbrk(class, " \t");
 		if (tab)
-			*tab = '\0';       /* flags follow; read by the rules */
-		if (!*class) {
+			*tab++ = '\0';
+		if (!*class || (tab && parse_kb_flags(trim(tab), &flags) < 0)) {
 			fclose(f);
 			if (bad_line)
 				*bad_line = lineno;
@@ -261,6 +298,7 @@ int drc_ctx_load_kb(struct drc_ctx *ctx, const char *path, unsigned *bad_line)
 		e->pattern = drc_interns(ctx, pattern);
 		e->class = drc_interns(ctx, class);
 		e->glob = strpbrk(pattern, "*?[") != NULL;
+		e->flags = flags;
 		if (!e->pattern || !e->class) {
 			fclose(f);
 			return -ENOMEM;
@@ -268,23 +306,58 @@ int drc_ctx_load_kb(struct drc_ctx *ctx, const char *path, unsigned *bad_line)
 		count++;
 	}
 	fclose(f);
+	hashmap_done(&ctx->kb_cache);       /* answers may have changed */
 	return count;
+}
+
+static const struct kb_entry *kb_search(const struct drc_ctx *ctx, const char *name)
+{
+	/* later entries win: walk backwards; exact names before globs */
+	for (size_t i = ctx->nkb; i-- > 0;)
+		if (!ctx->kb[i].glob && strcmp(ctx->kb[i].pattern, name) == 0)
+			return &ctx->kb[i];
+	for (size_t i = ctx->nkb; i-- > 0;)
+		if (ctx->kb[i].glob && fnmatch(ctx->kb[i].pattern, name, 0) == 0)
+			return &ctx->kb[i];
+	return NULL;
+}
+
+const struct kb_entry *drc_kb_lookup(struct drc_ctx *ctx, const char *name)
+{
+	const char *key;
+	void *v;
+
+	if (!name)
+		return NULL;
+	key = drc_interns(ctx, name);
+	if (!key)
+		return kb_search(ctx, name);
+	v = hashmap_get(&ctx->kb_cache, (uint64_t)(uintptr_t)key);
+	if (v)
+		return v == (void *)&ctx->kb_cache ? NULL : v;
+	v = (void *)kb_search(ctx, key);
+	/* the cache stores a miss as a pointer to itself */
+	(void)hashmap_put(&ctx->kb_cache, (uint64_t)(uintptr_t)key, v ? v : (void *)&ctx->kb_cache);
+	return v;
 }
 
 const char *drc_ctx_classify(struct drc_ctx *ctx, const char *name)
 {
+	const struct kb_entry *e;
+
 	if (!name)
 		return "memory";       /* an unrevealed devm_krealloc node */
 	if (strcmp(name, "grp<") == 0 || strcmp(name, "grp>") == 0)
 		return "group";
-	/* later entries win: walk backwards; exact names before globs */
-	for (size_t i = ctx->nkb; i-- > 0;)
-		if (!ctx->kb[i].glob && strcmp(ctx->kb[i].pattern, name) == 0)
-			return ctx->kb[i].class;
-	for (size_t i = ctx->nkb; i-- > 0;)
-		if (ctx->kb[i].glob && fnmatch(ctx->kb[i].pattern, name, 0) == 0)
-			return ctx->kb[i].class;
-	return "other";
+	e = drc_kb_lookup(ctx, name);
+	return e ? e->class : "other";
+}
+
+unsigned drc_ctx_get_kb_flags(struct drc_ctx *ctx, const char *name)
+{
+	const struct kb_entry *e = drc_kb_lookup(ctx, name);
+
+	return e ? e->flags : 0;
 }
 
 const char *drc_op_to_string(enum drc_op op)

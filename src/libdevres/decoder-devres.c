@@ -35,7 +35,7 @@ static bool parse_op(const char *s, size_t len, enum drc_op *op)
 	return true;
 }
 
-static int hexval(char c)
+int drc_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -47,7 +47,7 @@ static int hexval(char c)
 }
 
 /* "%p": hex digits, or "(____ptrval____)" printed before the hash key exists. */
-static bool parse_ptr(const char *s, size_t len, uint64_t *id, unsigned *digits)
+bool drc_parse_ptr(const char *s, size_t len, uint64_t *id, unsigned *digits)
 {
 	uint64_t v = 0;
 	size_t i = 0;
@@ -63,7 +63,7 @@ static bool parse_ptr(const char *s, size_t len, uint64_t *id, unsigned *digits)
 		return false;
 	}
 	for (; i < len; i++) {
-		int h = hexval(s[i]);
+		int h = drc_hexval(s[i]);
 
 		if (h < 0)
 			return false;
@@ -75,7 +75,7 @@ static bool parse_ptr(const char *s, size_t len, uint64_t *id, unsigned *digits)
 }
 
 /* Parses "(<n> bytes)" at s; returns the bytes consumed or 0. */
-static size_t parse_size(const char *s, size_t len, uint64_t *size)
+size_t drc_parse_size(const char *s, size_t len, uint64_t *size)
 {
 	size_t i = 1;
 	uint64_t v = 0;
@@ -139,7 +139,7 @@ static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m
 		return false;
 	i = skip_spaces(s, len, e);
 	e = token_end(s, len, i);
-	if (!parse_ptr(s + i, e - i, &m->id, &m->id_digits))
+	if (!drc_parse_ptr(s + i, e - i, &m->id, &m->id_digits))
 		return false;
 	i = skip_spaces(s, len, e);
 	e = token_end(s, len, i);
@@ -151,7 +151,7 @@ static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m
 	if (m->name_len == 0)
 		return false;
 	i = skip_spaces(s, len, e);
-	n = parse_size(s + i, len - i, &m->size);
+	n = drc_parse_size(s + i, len - i, &m->size);
 	if (!n)
 		return false;
 	if (strict_end && skip_spaces(s, len, i + n) != len)

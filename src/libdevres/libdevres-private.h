@@ -16,6 +16,9 @@
 #define DRC_WITNESS_RING 4096
 #define DRC_WITNESS_WINDOW 256
 
+struct rules_batch;
+struct rules_dev;
+
 struct drc_group {
 	unsigned refs;                  /* marker nodes + member nodes + history */
 	enum drc_group_state state;
@@ -24,6 +27,9 @@ struct drc_group {
 	struct drc_group *parent;
 	struct drc_group *open_next;    /* device's stack of open groups (newest first) */
 	char id_str[20];
+	uint32_t open_run;              /* the run of ADDs that opened it */
+	bool was_open;                  /* still open when it was released */
+	struct drc_device *ctx_dev;     /* another device whose probe opened it, or NULL */
 	struct drc_origin open_origin;
 	struct drc_origin close_origin;
 };
@@ -40,6 +46,8 @@ struct drc_node {
 	uint64_t size;
 	uint64_t replaced_size;
 	uint64_t order;                 /* list position order: larger = later in list */
+	struct drc_device *ctx_dev;     /* another device whose probe added it, or NULL */
+	uint32_t run;                   /* the run of ADDs it came in (rules.c) */
 	int64_t ts;
 	struct drc_origin origin;
 	struct drc_origin end_origin;
@@ -47,6 +55,7 @@ struct drc_node {
 	uint8_t state;                  /* enum drc_node_state */
 	uint8_t id_digits;
 	bool has_id;
+	bool unbound_add;               /* its ADD line printed a bus or class, not a driver */
 	char id_str[20];
 };
 
@@ -66,8 +75,14 @@ struct drc_batch {
 	bool have_cursor;
 	struct drc_node *range_end;     /* last node inside the released groups' range */
 	bool range_to_tail;
+	uint64_t range_end_order;       /* list order of the last released group's grp> */
 	uint64_t group_start_order;     /* list order of the first released group */
 	uint64_t last_seq;              /* engine sequence of its last release */
+	uint64_t first_seq;
+	uint64_t start_order;           /* the device's order_next when it started */
+	struct drc_device *prev_dev;    /* device of the release right before it, if adjacent */
+	struct drc_device *next_dev;    /* device of the release right after it, if adjacent */
+	struct rules_batch *rules;      /* what the rules keep about it while it runs */
 	int64_t last_ts;
 	char group_id[20];
 };
@@ -99,6 +114,7 @@ struct drc_device {
 	uint64_t batches_total;
 	struct drc_origin first_origin;
 	uint64_t probe_failed_line;     /* "probe of X failed" seen and not yet consumed */
+	struct rules_dev *rules;        /* rule state (rules.c), or NULL */
 };
 
 struct witness_rec {
@@ -128,8 +144,11 @@ struct drc_boot {
 struct kb_entry {
 	const char *pattern;
 	const char *class;
+	unsigned flags;                 /* DRC_KB_* */
 	bool glob;
 };
+
+struct rules_ctx;
 
 struct drc_ctx {
 	unsigned refs;
@@ -140,6 +159,8 @@ struct drc_ctx {
 	void *event_data;
 	drc_uevent_fn uevent_fn;
 	void *uevent_data;
+	drc_line_fn line_fn;
+	void *line_data;
 	bool keep_history;
 	struct strpool pool;
 	struct drc_boot *boots;
@@ -151,6 +172,9 @@ struct drc_ctx {
 	uint64_t seq;
 	struct kb_entry *kb;
 	size_t nkb, kb_cap;
+	struct hashmap kb_cache;        /* interned name -> kb_entry index + 1 (0: none) */
+	struct rules_ctx *rules;
+	bool finished;
 };
 
 /* ctx.c */
@@ -167,7 +191,43 @@ struct drc_boot *drc_ctx_boot(struct drc_ctx *ctx);
 int drc_ctx_new_boot(struct drc_ctx *ctx, const struct drc_origin *o, const char *kernel,
 		     const char *boot_id);
 
+/* ctx.c: knowledge base, cached per interned name */
+const struct kb_entry *drc_kb_lookup(struct drc_ctx *ctx, const char *name);
+
+/* rules.c: the model calls these as it applies events */
+int drc_rules_init(struct drc_ctx *ctx);
+void drc_rules_free(struct drc_ctx *ctx);
+void drc_rules_device_free(struct drc_device *dev);
+/* before an event is applied: runs, adjacency, probe context */
+void drc_rules_pre_event(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_event *ev,
+			 bool was_bound, bool id_reused);
+/* after it was applied: later batch ends are not caused by it */
+void drc_rules_post_event(struct drc_ctx *ctx);
+void drc_rules_added(struct drc_device *dev, struct drc_node *n);
+/* @n: the node a REL releases (NULL when unknown), before it is freed */
+void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_node *n,
+			const struct drc_event *ev);
+void drc_rules_batch_start(struct drc_device *dev, struct drc_batch *b);
+void drc_rules_batch_end(struct drc_device *dev, struct drc_batch *b);
+void drc_rules_batch_free(struct drc_batch *b);
+void drc_rules_unknown(struct drc_device *dev, const struct drc_event *ev);
+void drc_rules_node_lost(struct drc_device *dev, struct drc_node *old, const struct drc_event *ev);
+void drc_rules_uevent(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_uevent *ev);
+/* kernel messages the rules read (stream.c) */
+enum drc_marker {
+	DRC_MARK_KTAP_RESULT,       /* "ok 1 test" / "not ok 1 test": a KUnit case ended */
+	DRC_MARK_LOST,              /* messages or trace events dropped */
+	DRC_MARK_RES_BEFORE_PROBE,  /* "Resources present before probing" */
+};
+void drc_rules_marker(struct drc_ctx *ctx, enum drc_marker m, const char *device,
+		      uint64_t count, int64_t ts, const struct drc_origin *o);
+/* DRM-managed resources: op is 'A'dd, 'D'el, 'R'el, 'B'egin, 'E'nd */
+void drc_rules_drm(struct drc_ctx *ctx, char op, const char *device, uint64_t id, unsigned digits,
+		   const char *name, uint64_t size, int64_t ts, const struct drc_origin *o);
+void drc_rules_boot_end(struct drc_ctx *ctx, unsigned boot);
+
 /* model.c */
+void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot);
 int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev);
 int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev);
 void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struct drc_origin *o);
@@ -187,6 +247,21 @@ struct devres_msg {
 /* 1 = decoded, 0 = not a devres message, -EINVAL = looks like one, malformed
  * (*expected says what was wanted). */
 int drc_decode_devres_msg(const char *msg, size_t len, struct devres_msg *ret, const char **expected);
+bool drc_parse_ptr(const char *s, size_t len, uint64_t *id, unsigned *digits);
+size_t drc_parse_size(const char *s, size_t len, uint64_t *size);
+int drc_hexval(char c);
+
+/* decoder-drm.c: a DRM-managed resource line (drm.debug=0x200) */
+struct drm_msg {
+	char op;                /* 'A'DD, 'D'EL, 'R'EL, release 'B'egin, release 'E'nd */
+	const char *dev; size_t dev_len;        /* the drm device's parent, or NULL */
+	uint64_t id;
+	unsigned id_digits;
+	const char *name; size_t name_len;
+	uint64_t size;
+};
+/* 1 = decoded, 0 = not a drmres line */
+int drc_decode_drm_msg(const char *msg, size_t len, struct drm_msg *ret);
 int drc_decode_trace_msg(const char *msg, size_t len, struct devres_msg *ret, const char **expected);
 
 /* Small string helpers */

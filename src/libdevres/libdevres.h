@@ -143,6 +143,8 @@ struct drc_stats {
 	uint64_t unnamed_devices;   /* events on "(null)" devices */
 	uint64_t joined_lines;      /* wrapped lines joined back together */
 	uint64_t realloc_matched;   /* devm_krealloc nodes identified at release */
+	uint64_t drm_events;        /* DRM-managed (drmres) lines decoded */
+	uint64_t lost_markers;      /* "messages dropped", "LOST EVENTS", kmsg overruns */
 };
 
 /* One diagnostic about input that could not be decoded. */
@@ -177,6 +179,10 @@ void drc_ctx_set_keep_history(struct drc_ctx *ctx, bool keep);
 typedef void (*drc_event_fn)(void *userdata, const struct drc_event *ev);
 void drc_ctx_set_event_fn(struct drc_ctx *ctx, drc_event_fn fn, void *userdata);
 typedef void (*drc_uevent_fn)(void *userdata, const struct drc_uevent *ev);
+/* Every input line range decoded as a devres operation, duplicates included:
+ * @o is the first line, @last_line the last (kmsg dictionaries, wrapped lines). */
+typedef void (*drc_line_fn)(void *userdata, const struct drc_origin *o, uint64_t last_line);
+void drc_ctx_set_devres_line_fn(struct drc_ctx *ctx, drc_line_fn fn, void *userdata);
 void drc_ctx_set_uevent_fn(struct drc_ctx *ctx, drc_uevent_fn fn, void *userdata);
 
 /**
@@ -222,6 +228,10 @@ void drc_stream_note_long_line(struct drc_stream *s);
 /* Flush what is held back; call at the end of the input. */
 int drc_stream_finish(struct drc_stream *s);
 struct drc_stream *drc_stream_free(struct drc_stream *s);
+
+/* The first line whose fate is not known yet (held back with a record or a
+ * wrapped line); every line before it has been decoded or passed over. */
+uint64_t drc_stream_get_undecided_line(const struct drc_stream *s);
 
 /* Convenience: feed a whole buffer of lines ('\n' separated). */
 int drc_stream_feed(struct drc_stream *s, const char *buf, size_t len);
@@ -325,6 +335,84 @@ unsigned drc_batch_count_out_of_order(const struct drc_batch *b);
 const char *drc_batch_get_group_id(const struct drc_batch *b);
 /* A "probe of ... failed" line came right before this batch. */
 bool drc_batch_is_probe_failure(const struct drc_batch *b);
+
+/* ---- findings ---- */
+
+enum drc_severity {
+	DRC_SEVERITY_INFO,
+	DRC_SEVERITY_WARNING,
+	DRC_SEVERITY_ERROR,
+};
+
+/* A node a finding is about. Strings are owned by the context. */
+struct drc_finding_node {
+	const char *device;
+	const char *name;           /* release function, "grp<", or "?" (never named) */
+	int64_t size;               /* -1 when unknown */
+	const char *id;             /* as printed, or "?" */
+	const char *class;          /* knowledge-base class */
+	const char *role;           /* why it is listed ("added after the group was opened") */
+	struct drc_origin added;    /* line 0: the ADD is not in the capture */
+	struct drc_origin ended;    /* line 0: still live */
+};
+
+/*
+ * One finding: a rule that fired on the capture. Everything is owned by the
+ * context and stays valid until it is released.
+ */
+struct drc_finding {
+	const char *rule;           /* stable id: "open-group-swept", ... */
+	enum drc_severity severity;
+	unsigned boot;
+	const char *device;         /* the device it is about */
+	const char *driver;         /* its driver, or NULL */
+	const char *other_device;   /* the device whose unbind or probe caused it, or NULL */
+	const char *other_driver;
+	const char *summary;        /* one line */
+	const char *explanation;    /* what happened and why it matters */
+	const char *fix;            /* the usual fix */
+	const struct drc_origin *evidence;  /* lines, in order */
+	unsigned n_evidence;
+	const struct drc_finding_node *nodes;
+	unsigned n_nodes;
+	uint64_t seq;               /* order of detection, from 1 */
+};
+
+/* Every rule the engine knows, for --help, suppressions and documentation. */
+struct drc_rule_info {
+	const char *id;
+	enum drc_severity severity; /* the highest it reports */
+	const char *what;           /* one line */
+};
+unsigned drc_rule_count(void);
+const struct drc_rule_info *drc_rule_get(unsigned i);
+const struct drc_rule_info *drc_rule_find(const char *id);
+
+const char *drc_severity_to_string(enum drc_severity sev);
+/* -EINVAL when @s is not "info", "warning" or "error" */
+int drc_severity_from_string(const char *s);
+
+/**
+ * drc_ctx_finish - the input is complete: run the end-of-capture rules
+ *
+ * Call once after the last stream is finished. Findings that depend on what
+ * comes next (a cross-device release, a device still live at the end) are
+ * only final after this. Returns 0 or -ENOMEM.
+ */
+int drc_ctx_finish(struct drc_ctx *ctx);
+unsigned drc_ctx_get_finding_count(const struct drc_ctx *ctx);
+const struct drc_finding *drc_ctx_get_finding(const struct drc_ctx *ctx, unsigned i);
+/* Findings not kept because there were too many (the first 10000 are kept). */
+uint64_t drc_ctx_get_findings_dropped(const struct drc_ctx *ctx);
+
+/* Knowledge-base flags of a release function (see release-functions.tsv). */
+enum {
+	DRC_KB_HW       = 1u << 0,  /* touches hardware when it runs */
+	DRC_KB_DEVREF   = 1u << 1,  /* holds a device reference */
+	DRC_KB_CALLBACK = 1u << 2,  /* runs driver code */
+	DRC_KB_SUSPEND  = 1u << 3,  /* may run the device's runtime-suspend callback */
+};
+unsigned drc_ctx_get_kb_flags(struct drc_ctx *ctx, const char *name);
 
 const char *drc_op_to_string(enum drc_op op);
 const char *drc_strerror(int err);

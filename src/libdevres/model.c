@@ -234,9 +234,15 @@ static int node_insert(struct drc_device *dev, struct drc_node *n, struct drc_no
 
 /* ---- batches ---- */
 
+/* The batch in progress is over: the device did something else. */
 static void batch_close(struct drc_device *dev)
 {
+	struct drc_batch *b = dev->batch;
+
+	if (!b)
+		return;
 	dev->batch = NULL;
+	drc_rules_batch_end(dev, b);
 }
 
 static void batch_keep(struct drc_device *dev, struct drc_batch *b)
@@ -266,12 +272,15 @@ static struct drc_batch *batch_start(struct drc_device *dev, const struct drc_ev
 	b->dev = dev;
 	b->first = b->last = ev->origin;
 	b->ts = ev->ts_usec;
+	b->first_seq = ev->seq;
+	b->start_order = dev->order_next;
 	if (dev->probe_failed_line) {
 		b->probe_failure = true;
 		dev->probe_failed_line = 0;
 	}
 	batch_keep(dev, b);
 	dev->batch = b;
+	drc_rules_batch_start(dev, b);
 	return b;
 }
 
@@ -334,8 +343,10 @@ void drc_device_free(struct drc_device *dev)
 			node_release_memory(n);
 		}
 	}
+	drc_rules_device_free(dev);
 	for (b = dev->batches_head; b; b = bn) {
 		bn = b->next;
+		drc_rules_batch_free(b);
 		free(b);
 	}
 	hashmap_done(&dev->ids);
@@ -506,6 +517,7 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 	if (old && ev->id_digits) {
 		/* the address is live again: the line that freed it is missing */
 		ctx->stats.id_reuse++;
+		drc_rules_node_lost(dev, old, ev);
 		if (old->kind == DRC_NODE_GROUP_OPEN && old->group) {
 			struct drc_group *og = old->group;
 
@@ -561,9 +573,11 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 	} else {
 		n->group = group_ref(dev->open_groups);
 	}
+	n->unbound_add = ev->prefix && *ev->prefix && ev->prefix == dev->prefix && dev->prefix_is_bus;
 	r = node_insert(dev, n, dev->tail);
 	if (r < 0)
 		return r;
+	drc_rules_added(dev, n);
 	return 0;
 }
 
@@ -610,6 +624,7 @@ static int apply_rem(struct drc_device *dev, const struct drc_event *ev)
 	n = lookup_or_realloc(dev, ev, NULL);
 	if (!n) {
 		dev->unknown++;
+		drc_rules_unknown(dev, ev);
 		dev->ctx->stats.unknown_nodes++;
 		return 0;
 	}
@@ -645,6 +660,7 @@ static int apply_replace(struct drc_device *dev, const struct drc_event *ev)
 	} else {
 		/* replaced a node added before the capture: it sits before all we know */
 		dev->unknown++;
+		drc_rules_unknown(dev, ev);
 		dev->ctx->stats.unknown_nodes++;
 		n->order = 0;
 		r = node_insert(dev, n, NULL);
@@ -670,12 +686,17 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 		struct drc_node *next = b->have_cursor ? res_at_or_before(b->cursor) : NULL;
 		struct drc_node *cand = n ? n : next;
 
-		if ((!cand || cand->order < b->group_start_order) &&
-		    (b->last_seq + 1 != ctx->seq ||
-		     (ev->ts_usec >= 0 && b->last_ts >= 0 && ev->ts_usec - b->last_ts > 500000)))
+		/* past the released groups' range: the walk never comes back up */
+		bool beyond = cand && !b->range_to_tail && b->range_end_order &&
+			      cand->order > b->range_end_order;
+
+		if (beyond || ((!cand || cand->order < b->group_start_order) &&
+			       (b->last_seq + 1 != ctx->seq ||
+				(ev->ts_usec >= 0 && b->last_ts >= 0 && ev->ts_usec - b->last_ts > 500000))))
 			b = NULL;
 	}
 	if (!b) {
+		batch_close(dev);
 		b = batch_start(dev, ev);
 		if (!b)
 			return -ENOMEM;
@@ -683,6 +704,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	b->last = ev->origin;
 
 	if (is_marker) {
+		drc_rules_released(dev, b, n, ev);
 		if (n && n->kind == DRC_NODE_GROUP_OPEN && n->group) {
 			struct drc_group *g = n->group;
 			struct drc_node *end = g->close ? g->close->prev : dev->tail;
@@ -697,6 +719,8 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 				b->range_to_tail = true;
 			else if (!b->range_end || (end && end->order > b->range_end->order))
 				b->range_end = end;
+			if (g->close && g->close->order > b->range_end_order)
+				b->range_end_order = g->close->order;
 			b->groups++;
 			group_end(dev, g, DRC_GROUP_RELEASED, DRC_NODE_RELEASED, &ev->origin);
 		} else if (n) {
@@ -709,6 +733,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			b->groups++;
 			b->unknown++;
 			dev->unknown++;
+			drc_rules_unknown(dev, ev);
 			ctx->stats.unknown_nodes++;
 		}
 		b->last_seq = ctx->seq;
@@ -749,9 +774,11 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 
 	b->last_seq = ctx->seq;
 	b->last_ts = ev->ts_usec;
+	drc_rules_released(dev, b, n, ev);
 	if (!n) {
 		b->unknown++;
 		dev->unknown++;
+		drc_rules_unknown(dev, ev);
 		ctx->stats.unknown_nodes++;
 		return 0;
 	}
@@ -771,6 +798,7 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 {
 	struct drc_boot *boot = drc_ctx_boot(ctx);
 	struct drc_device *dev;
+	bool was_bound, id_reused;
 	int r = 0;
 
 	if (!boot)
@@ -793,11 +821,14 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	dev->events++;
 	if (strcmp(ev->device, "(null)") == 0)
 		ctx->stats.unnamed_devices++;
+	was_bound = dev->state == DRC_DEVICE_BOUND;
+	id_reused = ev->op == DRC_OP_ADD && ev->id_digits && hashmap_get(&dev->ids, ev->id);
 	if (ev->op == DRC_OP_ADD)
 		device_note_prefix(dev, ev->prefix);
 	else if (ev->prefix && !dev->prefix)
 		device_note_prefix(dev, ev->prefix);
 
+	drc_rules_pre_event(ctx, dev, ev, was_bound, id_reused);
 	switch (ev->op) {
 	case DRC_OP_ADD:
 		r = apply_add(dev, ev);
@@ -812,6 +843,7 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 		r = apply_rel(dev, ev);
 		break;
 	}
+	drc_rules_post_event(ctx);
 	if (r < 0)
 		return r;
 	if (ctx->event_fn)
@@ -827,12 +859,18 @@ int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev)
 	ctx->stats.uevents++;
 	if (ctx->uevent_fn)
 		ctx->uevent_fn(ctx->uevent_data, ev);
+	if (ev->subsystem && strcmp(ev->subsystem, "module") == 0) {
+		/* a module, not a device: only the rules care */
+		drc_rules_uevent(ctx, NULL, ev);
+		return 0;
+	}
 	if (!ev->device || !*ev->device)
 		return 0;
 	dev = device_lookup(ctx, ev->device, NULL, ev->subsystem, &ev->origin);
 	if (!dev)
 		return -ENOMEM;
 	batch_close(dev);
+	drc_rules_uevent(ctx, dev, ev);
 	if (strcmp(ev->action, "bind") == 0) {
 		if (ev->driver)
 			dev->driver = ev->driver;
@@ -864,6 +902,16 @@ void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struc
 	dev->probe_failed_line = o->line ? o->line : 1;
 	if (dev->state == DRC_DEVICE_BOUND)
 		dev->state = DRC_DEVICE_PROBE_FAILED;
+}
+
+/* The boot is over (a new one starts, or the input ended): close what is
+ * still in progress and let the rules judge what is left. */
+void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot)
+{
+	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
+		if (dev->boot == boot)
+			batch_close(dev);
+	drc_rules_boot_end(ctx, boot);
 }
 
 void drc_boot_done(struct drc_boot *boot)

@@ -71,6 +71,7 @@ struct drc_stream {
 	struct drc_origin held_origin;
 	unsigned held_depth;
 	struct strbuf tmp;
+	uint64_t cur_last;                      /* last input line of what is being decoded */
 };
 
 int drc_stream_new(struct drc_ctx *ctx, const char *name, struct drc_stream **ret)
@@ -405,6 +406,8 @@ static int emit_devres(struct drc_stream *s, const struct devres_msg *m, enum dr
 		ev.prefix = drc_intern(ctx, m->prefix, m->prefix_len);
 	if (!ev.device || !ev.name || (m->prefix && !ev.prefix))
 		return -ENOMEM;
+	if (ctx->line_fn)
+		ctx->line_fn(ctx->line_data, o, MAX(o->line, s->cur_last));
 	r = drc_model_apply(ctx, &ev);
 	return r < 0 ? r : 0;
 }
@@ -477,6 +480,82 @@ static void probe_failed(struct drc_stream *s, const char *msg, size_t len, cons
 	}
 }
 
+/* "ok 3 name" / "not ok 3 name" at any indent: a KUnit (KTAP) case ended */
+static bool is_ktap_result(const char *msg, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && msg[i] == ' ')
+		i++;
+	if (len - i > 4 && memcmp(msg + i, "not ", 4) == 0)
+		i += 4;
+	return len - i > 4 && memcmp(msg + i, "ok ", 3) == 0 && isdigit((unsigned char)msg[i + 3]);
+}
+
+static uint64_t number_before(const char *msg, const char *p)
+{
+	const char *b = p;
+	uint64_t v = 0;
+
+	while (b > msg && b[-1] == ' ')
+		b--;
+	while (b > msg && isdigit((unsigned char)b[-1]))
+		b--;
+	for (; b < p && isdigit((unsigned char)*b); b++)
+		v = v * 10 + (uint64_t)(*b - '0');
+	return v;
+}
+
+/* The word before ": <what>" (the device of a dev_printk line). */
+static const char *device_before(struct drc_stream *s, const char *msg, const char *colon)
+{
+	const char *b = colon;
+
+	while (b > msg && b[-1] != ' ')
+		b--;
+	return b < colon ? drc_intern(s->ctx, b, (size_t)(colon - b)) : NULL;
+}
+
+/* Kernel messages other than devres lines that the model or the rules read. */
+static void other_message(struct drc_stream *s, const char *msg, size_t len, int64_t ts,
+			  const struct drc_origin *o)
+{
+	const char *p;
+
+	if (memmem(msg, len, "prob", 4)) {
+		probe_failed(s, msg, len, o);
+		p = memmem(msg, len, ": Resources present before probing", 34);
+		if (p)
+			drc_rules_marker(s->ctx, DRC_MARK_RES_BEFORE_PROBE, device_before(s, msg, p), 0, ts, o);
+	}
+	if (memchr(msg, '[', len)) {
+		struct drm_msg dm;
+
+		if (drc_decode_drm_msg(msg, len, &dm) == 1) {
+			const char *dev = dm.dev ? drc_intern(s->ctx, dm.dev, dm.dev_len) : NULL;
+			const char *name = dm.name ? drc_intern(s->ctx, dm.name, dm.name_len) : NULL;
+
+			drc_rules_drm(s->ctx, dm.op, dev, dm.id, dm.id_digits, name, dm.size, ts, o);
+			return;
+		}
+		/* trace: "CPU:1 [LOST 342 EVENTS]" */
+		p = memmem(msg, len, "[LOST ", 6);
+		if (p) {
+			drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL,
+					 strtoull(p + 6, NULL, 10), ts, o);
+			return;
+		}
+	}
+	/* console: "** 12 printk messages dropped **" */
+	if (len > 20 && memchr(msg, '*', len) && (p = memmem(msg, len, " messages dropped", 17))) {
+		drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, number_before(msg, memmem(msg, len, " printk", 7) ?
+					 memmem(msg, len, " printk", 7) : p), ts, o);
+		return;
+	}
+	if (is_ktap_result(msg, len))
+		drc_rules_marker(s->ctx, DRC_MARK_KTAP_RESULT, NULL, 0, ts, o);
+}
+
 /*
  * One kernel message. Returns 1 if it was a devres line, 0 if not, or
  * -EAGAIN if it looks like the first half of a wrapped devres line.
@@ -496,8 +575,7 @@ static int kernel_message(struct drc_stream *s, const char *msg, size_t len, int
 		return r < 0 ? r : 0;
 	}
 	if (!memmem(msg, len, "DEVRES", 6)) {
-		if (memmem(msg, len, "probe ", 6))
-			probe_failed(s, msg, len, o);
+		other_message(s, msg, len, ts, o);
 		return 0;
 	}
 	r = drc_decode_devres_msg(msg, len, &m, &expected);
@@ -877,6 +955,7 @@ int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 	s->ctx->stats.lines++;
 	o.source = s->name;
 	o.line = s->lineno;
+	s->cur_last = s->lineno - 1;    /* flushing what came before this line */
 	if (len && line[len - 1] == '\r')
 		len--;
 
@@ -939,6 +1018,7 @@ int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 
 	if (s->held.len) {
 		/* the second half of a wrapped line: join and try again */
+		s->cur_last = s->lineno;
 		bool soft = s->held.buf[s->held.len - 1] == '=';
 		struct strbuf j = STRBUF_INIT;
 		size_t lead = 0;
@@ -964,11 +1044,13 @@ int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 			/* did not fit together: the diagnostic stands, go on with this line */
 		} else {
 			strbuf_done(&j);
+			s->cur_last = s->lineno - 1;
 			r = held_flush(s);
 			if (r < 0)
 				return r;
 		}
 	}
+	s->cur_last = s->lineno;
 	return process_line(s, line, len, depth, &o, true);
 }
 
@@ -993,6 +1075,7 @@ int drc_stream_finish(struct drc_stream *s)
 {
 	int r;
 
+	s->cur_last = s->lineno;
 	r = held_flush(s);
 	if (r < 0)
 		return r;
@@ -1003,4 +1086,19 @@ int drc_stream_finish(struct drc_stream *s)
 	if (r < 0)
 		return r;
 	return udev_flush(s);
+}
+
+uint64_t drc_stream_get_undecided_line(const struct drc_stream *s)
+{
+	uint64_t first = s->lineno + 1;
+
+	if (s->kmsg.active && s->kmsg.origin.line < first)
+		first = s->kmsg.origin.line;
+	if (s->journal.active && s->journal.origin.line < first)
+		first = s->journal.origin.line;
+	if (s->udev.active && s->udev.origin.line < first)
+		first = s->udev.origin.line;
+	if (s->held.len && s->held_origin.line < first)
+		first = s->held_origin.line;
+	return first;
 }

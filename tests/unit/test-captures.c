@@ -37,6 +37,8 @@ static struct drc_ctx *run(const char *const *paths, struct seq *seq)
 
 	if (drc_ctx_new(&ctx) < 0)
 		abort();
+	if (getenv("DEVRESCTL_KB") && drc_ctx_load_kb(ctx, getenv("DEVRESCTL_KB"), NULL) < 0)
+		abort();
 	if (seq)
 		drc_ctx_set_event_fn(ctx, on_event, seq);
 	for (; *paths; paths++) {
@@ -54,7 +56,98 @@ static struct drc_ctx *run(const char *const *paths, struct seq *seq)
 		drc_stream_free(s);
 		source_file_close(f);
 	}
+	if (drc_ctx_finish(ctx) < 0)
+		abort();
 	return ctx;
+}
+
+static bool finding_has_node(const struct drc_finding *f, const char *name, long long size)
+{
+	for (unsigned i = 0; i < f->n_nodes; i++)
+		if (strcmp(f->nodes[i].name, name) == 0 && f->nodes[i].size == size)
+			return true;
+	return false;
+}
+
+/*
+ * The findings the ground truth implies: every cross-device release is in a
+ * cross-device-release finding naming the device that caused it; the nodes
+ * marked BUG, and only they, are in an open-group-swept finding; a device
+ * whose live nodes are a leak has a finding; nothing else reaches warning.
+ */
+static void check_findings(struct drc_ctx *ctx, const char *scen, const char *label, struct json_object *truth)
+{
+	struct json_object *cross = NULL, *live = NULL;
+	unsigned expected_warn = 0, bugs = 0, other_warn = 0;
+	bool intended_only = true;
+
+	json_object_object_get_ex(truth, "cross_device", &cross);
+	for (size_t i = 0; cross && i < json_object_array_length(cross); i++) {
+		struct json_object *c = json_object_array_get_idx(cross, i), *v, *node;
+		const char *dev, *by, *kind, *name;
+		long long size;
+		bool in_cross = false, in_swept = false;
+
+		json_object_object_get_ex(c, "released_device", &v);
+		dev = json_object_get_string(v);
+		json_object_object_get_ex(c, "triggered_by", &v);
+		by = json_object_get_string(v);
+		json_object_object_get_ex(c, "kind", &v);
+		kind = json_object_get_string(v);
+		json_object_object_get_ex(c, "node", &node);
+		name = json_object_get_string(json_object_array_get_idx(node, 0));
+		size = json_object_get_int64(json_object_array_get_idx(node, 1));
+		if (strncmp(kind, "BUG", 3) == 0) {
+			bugs++;
+			intended_only = false;
+		}
+		for (unsigned j = 0; j < drc_ctx_get_finding_count(ctx); j++) {
+			const struct drc_finding *f = drc_ctx_get_finding(ctx, j);
+
+			if (!f->device || strcmp(f->device, dev) != 0 || !finding_has_node(f, name, size))
+				continue;
+			if (strcmp(f->rule, "cross-device-release") == 0 && f->other_device &&
+			    strcmp(f->other_device, by) == 0)
+				in_cross = true;
+			if (strcmp(f->rule, "open-group-swept") == 0)
+				in_swept = true;
+		}
+		ok(in_cross, "%s %s: %s %s (%lld) released by %s is reported cross-device", scen, label, dev,
+		   name, size, by);
+		ok(in_swept == (strncmp(kind, "BUG", 3) == 0), "%s %s: %s (%lld) %s open-group-swept", scen,
+		   label, name, size, in_swept ? "in" : "not in");
+	}
+	if (cross && json_object_array_length(cross))
+		expected_warn = intended_only ? 0 : 1 + (bugs ? 1 : 0);
+
+	json_object_object_get_ex(truth, "live_at_end", &live);
+	json_object_object_foreach(live, devname, val) {
+		struct json_object *status;
+
+		if (json_object_object_get_ex(val, "status", &status) &&
+		    strcmp(json_object_get_string(status), "leak") == 0) {
+			bool found = false;
+
+			for (unsigned j = 0; j < drc_ctx_get_finding_count(ctx); j++) {
+				const struct drc_finding *f = drc_ctx_get_finding(ctx, j);
+
+				found |= f->severity >= DRC_SEVERITY_WARNING &&
+					 ((f->device && strcmp(f->device, devname) == 0) ||
+					  (f->other_device && strcmp(f->other_device, devname) == 0));
+			}
+			ok(found, "%s %s: the leak on %s is reported", scen, label, devname);
+			expected_warn++;
+		}
+	}
+	for (unsigned j = 0; j < drc_ctx_get_finding_count(ctx); j++)
+		other_warn += drc_ctx_get_finding(ctx, j)->severity >= DRC_SEVERITY_WARNING;
+	if (!ok(other_warn == expected_warn, "%s %s: %u warnings and errors, as expected", scen, label,
+		expected_warn))
+		for (unsigned j = 0; j < drc_ctx_get_finding_count(ctx); j++) {
+			const struct drc_finding *f = drc_ctx_get_finding(ctx, j);
+
+			printf("#   %s %s: %s\n", drc_severity_to_string(f->severity), f->rule, f->summary);
+		}
 }
 
 static void check_scenario(const char *dir, const char *scen, struct json_object *truth,
@@ -134,9 +227,19 @@ static void check_scenario(const char *dir, const char *scen, struct json_object
 			is_int(drc_device_get_state(d), DRC_DEVICE_BOUND, "device still bound at the end");
 	}
 	drc_device_iter_free(it);
+	check_findings(ctx, scen, label, truth);
 	is_int(stats_of(ctx).undecoded, 0, "no line left undecoded");
 	free(seq.items);
 	drc_ctx_unref(ctx);
+}
+
+static unsigned count_at_least(struct drc_ctx *ctx, enum drc_severity sev)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < drc_ctx_get_finding_count(ctx); i++)
+		n += drc_ctx_get_finding(ctx, i)->severity >= sev;
+	return n;
 }
 
 static void check_wild(const char *dir)
@@ -159,6 +262,23 @@ static void check_wild(const char *dir)
 	ok(d && drc_device_get_first_batch(d) &&
 	   drc_batch_get_kind(drc_device_get_first_batch(d)) == DRC_BATCH_RELEASE_GROUP,
 	   "01: snd_hda_intel's releases are a group release");
+	{
+		const struct drc_finding *f = NULL;
+
+		for (unsigned i = 0; i < drc_ctx_get_finding_count(ctx); i++)
+			if (strcmp(drc_ctx_get_finding(ctx, i)->rule, "open-group-swept") == 0)
+				f = drc_ctx_get_finding(ctx, i);
+		ok(f && f->severity == DRC_SEVERITY_ERROR && strcmp(f->device, "0000:00:1f.3") == 0 &&
+		   strcmp(f->driver, "snd_hda_intel") == 0 && f->other_device &&
+		   strcmp(f->other_device, "0000:00:02.0") == 0,
+		   "01: open group on snd_hda_intel swept during i915's unbind");
+		ok(f && f->n_nodes == 1 && strcmp(f->nodes[0].name, "pcim_iomap_release") == 0 &&
+		   f->nodes[0].size == 48 && strcmp(f->nodes[0].class, "iomap") == 0,
+		   "01: it swept pcim_iomap_release (48 bytes), an iomap");
+		ok(f && strstr(f->explanation, "never closed") && strstr(f->explanation, "unmapped iomap"),
+		   "01: never closed; the driver will touch an unmapped iomap");
+		is_int(count_at_least(ctx, DRC_SEVERITY_ERROR), 1, "01: one error");
+	}
 	drc_ctx_unref(ctx);
 
 	snprintf(p, sizeof(p), "%s/wild/04b-gpio-sim-syslog-unnamed-action.log", dir);
@@ -168,6 +288,7 @@ static void check_wild(const char *dir)
 	ok(d && drc_device_get_first_node(d) == NULL, "04b: nothing live");
 	ok(d && drc_device_count_batches(d) == 1 &&
 	   drc_batch_count_out_of_order(drc_device_get_first_batch(d)) == 0, "04b: one batch in exact reverse order");
+	is_int(count_at_least(ctx, DRC_SEVERITY_INFO), 0, "04b: a clean probe/remove cycle: no finding");
 	drc_ctx_unref(ctx);
 
 	snprintf(p, sizeof(p), "%s/wild/06-counter-tracefs-null-devname.log", dir);
@@ -176,6 +297,7 @@ static void check_wild(const char *dir)
 	is_int(d ? drc_device_count_live(d) : 0, 2, "06: counter device keeps 2 actions");
 	d = dev_named(ctx, "(null)");
 	is_int(d ? drc_device_count_live(d) : 0, 44, "06: (null) keeps 44 allocations");
+	is_int(count_at_least(ctx, DRC_SEVERITY_WARNING), 0, "06: probe-time allocations: no warning");
 	drc_ctx_unref(ctx);
 
 	for (int i = 0; i < 2; i++) {
@@ -189,6 +311,10 @@ static void check_wild(const char *dir)
 		ok(d && drc_device_count_batches(d) == 1 && drc_device_get_first_node(d) == NULL,
 		   "09: one unwind batch, nothing live");
 		is_int(st.undecoded, 0, "09: prose and the wrapped WARNING are no devres lines");
+		ok(count_at_least(ctx, DRC_SEVERITY_WARNING) == 1 && drc_ctx_get_finding_count(ctx) >= 1 &&
+		   strcmp(drc_ctx_get_finding(ctx, 0)->rule, "release-order") == 0 &&
+		   strstr(drc_ctx_get_finding(ctx, 0)->summary, "pm_runtime_disable_action"),
+		   "09: runtime PM released after the interconnect it needs");
 		drc_ctx_unref(ctx);
 	}
 

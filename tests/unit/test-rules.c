@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The finding rules: for each, a capture that must trigger it and a near
+ * miss that must not. The lines are written the way the kernel prints them
+ * (drivers/base/devres.c, dd.c, drm_managed.c), with timestamps.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "lib/feed.h"
+
+/* "[  ts] drv dev: DEVRES OP id name (size bytes)" */
+#define D(ts, drv, dev, op, id, name, size) \
+	"[" ts "] " drv " " dev ": DEVRES " op " 00000000" id " " name " (" #size " bytes)\n"
+
+static struct drc_ctx *judge(const char *text)
+{
+	struct drc_ctx *ctx;
+	struct drc_stream *s;
+	const char *kb = getenv("DEVRESCTL_KB");
+
+	if (drc_ctx_new(&ctx) < 0 || drc_stream_new(ctx, "t", &s) < 0)
+		abort();
+	if (kb && drc_ctx_load_kb(ctx, kb, NULL) < 0)
+		abort();
+	if (drc_stream_feed(s, text, strlen(text)) < 0 || drc_stream_finish(s) < 0 || drc_ctx_finish(ctx) < 0)
+		abort();
+	drc_stream_free(s);
+	return ctx;
+}
+
+/* "rule/severity/device[>other]" for every finding, space separated */
+static const char *findings(struct drc_ctx *ctx)
+{
+	static char buf[2048];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < drc_ctx_get_finding_count(ctx); i++) {
+		const struct drc_finding *f = drc_ctx_get_finding(ctx, i);
+
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s/%s/%s%s%s", n ? " " : "", f->rule,
+				      drc_severity_to_string(f->severity), f->device ? f->device : "-",
+				      f->other_device ? ">" : "", f->other_device ? f->other_device : "");
+		if (n >= sizeof(buf))
+			break;
+	}
+	return buf;
+}
+
+static const struct drc_finding *find_rule(struct drc_ctx *ctx, const char *rule)
+{
+	for (unsigned i = 0; i < drc_ctx_get_finding_count(ctx); i++)
+		if (strcmp(drc_ctx_get_finding(ctx, i)->rule, rule) == 0)
+			return drc_ctx_get_finding(ctx, i);
+	return NULL;
+}
+
+/* "name:size,name:size" of a finding's nodes */
+static const char *nodes(const struct drc_finding *f)
+{
+	static char buf[1024];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; f && i < f->n_nodes; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s:%lld", n ? "," : "", f->nodes[i].name,
+				      (long long)f->nodes[i].size);
+	return buf;
+}
+
+/* hda probes; gfx probes and, in its bind, opens a group on hda; hda adds
+ * more later; gfx's unbind releases the group on hda, then its own nodes. */
+#define COMPONENT(close_line, late_group_tail) \
+	D("2.010000", "hda", "hda.0", "ADD", "00000a01", "devm_kzalloc_release", 128) \
+	D("2.010001", "hda", "hda.0", "ADD", "00000a02", "hda_irq_release", 16) \
+	D("2.260000", "gfx", "gfx.0", "ADD", "00000b01", "devm_kzalloc_release", 64) \
+	D("2.260001", "gfx", "gfx.0", "ADD", "00000b02", "gfx_mmio_release", 32) \
+	D("2.260002", "hda", "hda.0", "ADD", "00000a03", "grp<", 0) \
+	D("2.260003", "hda", "hda.0", "ADD", "00000a04", "hda_master_bind_release", 32) \
+	close_line \
+	D("2.500000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48) \
+	"[    2.700000] unrelated: message\n" \
+	D("2.750000", "hda", "hda.0", "REL", "00000a03", "grp<", 0) \
+	late_group_tail \
+	D("2.750002", "hda", "hda.0", "REL", "00000a04", "hda_master_bind_release", 32) \
+	D("2.750003", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32) \
+	D("2.750004", "gfx", "gfx.0", "REL", "00000b01", "devm_kzalloc_release", 64) \
+	D("2.990000", "hda", "hda.0", "REL", "00000a02", "hda_irq_release", 16) \
+	D("2.990001", "hda", "hda.0", "REL", "00000a01", "devm_kzalloc_release", 128)
+
+static void test_open_group_swept(void)
+{
+	struct drc_ctx *ctx = judge(COMPONENT("",
+		D("2.750001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)));
+	const struct drc_finding *f = find_rule(ctx, "open-group-swept");
+
+	is_str(findings(ctx), "cross-device-release/warning/hda.0>gfx.0 open-group-swept/error/hda.0>gfx.0",
+	       "open group released by another device's unbind: cross-device and swept");
+	is_str(nodes(f), "pcim_iomap_release:48", "only the node added after the opener returned is swept");
+	ok(f && strstr(f->explanation, "never closed") && strstr(f->explanation, "unmapped iomap"),
+	   "the explanation says the group was never closed and what an iomap costs");
+	ok(f && f->n_evidence >= 3, "evidence lines: the open, the add, the release");
+	drc_ctx_unref(ctx);
+}
+
+static void test_closed_group_intended(void)
+{
+	/* near miss: the group was closed in the bind; the late node is outside it */
+	struct drc_ctx *ctx = judge(
+		D("2.010000", "hda", "hda.0", "ADD", "00000a01", "devm_kzalloc_release", 128)
+		D("2.260000", "gfx", "gfx.0", "ADD", "00000b01", "devm_kzalloc_release", 64)
+		D("2.260002", "hda", "hda.0", "ADD", "00000a03", "grp<", 0)
+		D("2.260003", "hda", "hda.0", "ADD", "00000a04", "hda_master_bind_release", 32)
+		D("2.260004", "hda", "hda.0", "ADD", "00000a05", "grp>", 0)
+		D("2.500000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		D("2.750000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.750002", "hda", "hda.0", "REL", "00000a04", "hda_master_bind_release", 32)
+		D("2.750004", "gfx", "gfx.0", "REL", "00000b01", "devm_kzalloc_release", 64));
+
+	is_str(findings(ctx), "cross-device-release/info/hda.0>gfx.0",
+	       "a closed group opened in the other device's probe: intended, info only");
+	drc_ctx_unref(ctx);
+}
+
+static void test_concurrent_unbinds(void)
+{
+	/* near miss: two unrelated devices unbind at once; a's own group release
+	 * and b's release-all interleave, then a releases everything */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "da", "a.0", "ADD", "00000a01", "devm_kzalloc_release", 10)
+		D("1.000001", "da", "a.0", "ADD", "00000a02", "grp<", 0)
+		D("1.000002", "da", "a.0", "ADD", "00000a03", "devm_kzalloc_release", 11)
+		D("1.000003", "da", "a.0", "ADD", "00000a04", "grp>", 0)
+		D("1.500000", "db", "b.0", "ADD", "00000b01", "devm_kzalloc_release", 20)
+		D("1.500001", "db", "b.0", "ADD", "00000b02", "devm_kzalloc_release", 21)
+		D("3.000000", "db", "b.0", "REL", "00000b02", "devm_kzalloc_release", 21)
+		D("3.000001", "da", "a.0", "REL", "00000a02", "grp<", 0)
+		D("3.000002", "da", "a.0", "REL", "00000a03", "devm_kzalloc_release", 11)
+		D("3.000003", "db", "b.0", "REL", "00000b01", "devm_kzalloc_release", 20)
+		D("3.000004", "da", "a.0", "REL", "00000a01", "devm_kzalloc_release", 10));
+
+	is_str(findings(ctx), "", "interleaved unbinds of unrelated devices: no finding");
+	drc_ctx_unref(ctx);
+}
+
+static void test_id_reuse_across_devices(void)
+{
+	/* near miss: a hashed id freed on one device and added on another within
+	 * microseconds is an allocator reusing memory */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "da", "a.0", "ADD", "0000c0de", "devm_kzalloc_release", 10)
+		D("1.000001", "da", "a.0", "REM", "0000c0de", "devm_kzalloc_release", 10)
+		D("1.000003", "db", "b.0", "ADD", "0000c0de", "devm_kzalloc_release", 30)
+		D("2.000000", "db", "b.0", "REL", "0000c0de", "devm_kzalloc_release", 30));
+
+	is_str(findings(ctx), "", "id reused on another device: not node-reuse, not cross-device");
+	drc_ctx_unref(ctx);
+}
+
+static void test_node_reuse(void)
+{
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "da", "a.0", "ADD", "0000c0de", "devm_kzalloc_release", 10)
+		D("1.000100", "da", "a.0", "ADD", "0000c0de", "devm_kzalloc_release", 12));
+
+	is_str(findings(ctx), "node-reuse/warning/a.0", "an id added twice on one device: a line is missing");
+	drc_ctx_unref(ctx);
+}
+
+static void test_probe_failure_and_defer(void)
+{
+	/* near miss: a failed probe and an -EPROBE_DEFER unwind are normal */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "df", "f.0", "ADD", "00000f01", "devm_kzalloc_release", 64)
+		D("1.000001", "df", "f.0", "ADD", "00000f02", "grp<", 0)
+		D("1.000002", "df", "f.0", "ADD", "00000f03", "devm_clk_release", 20)
+		"[    1.000003] df: probe of f.0 failed with error -5\n"
+		D("1.000004", "df", "f.0", "REL", "00000f02", "grp<", 0)
+		D("1.000005", "df", "f.0", "REL", "00000f03", "devm_clk_release", 20)
+		D("1.000006", "df", "f.0", "REL", "00000f01", "devm_kzalloc_release", 64)
+		D("2.000000", "df", "f.0", "ADD", "00000f01", "devm_kzalloc_release", 64)
+		D("2.000001", "df", "f.0", "REL", "00000f01", "devm_kzalloc_release", 64));
+
+	is_str(findings(ctx), "", "probe failure and deferral unwinds: no finding");
+	drc_ctx_unref(ctx);
+}
+
+#define CYCLE(t, leak_id) \
+	D(t "00000", "drv", "c.0", "ADD", "00000c01", "devm_kzalloc_release", 96) \
+	D(t "00001", "drv", "c.0", "ADD", "00000c02", "devm_clk_release", 16) \
+	D(t "00002", "parent", "p.0", "ADD", leak_id, "devm_kzalloc_release", 200) \
+	D(t "50000", "drv", "c.0", "REL", "00000c02", "devm_clk_release", 16) \
+	D(t "50001", "drv", "c.0", "REL", "00000c01", "devm_kzalloc_release", 96)
+
+static void test_clean_cycles(void)
+{
+	struct drc_ctx *ctx = judge(
+		D("0.500000", "parent", "p.0", "ADD", "00000d01", "devm_kzalloc_release", 8)
+		D("1.000000", "drv", "c.0", "ADD", "00000c01", "devm_kzalloc_release", 96)
+		D("1.000001", "drv", "c.0", "REL", "00000c01", "devm_kzalloc_release", 96)
+		D("2.000000", "drv", "c.0", "ADD", "00000c01", "devm_kzalloc_release", 96)
+		D("2.000001", "drv", "c.0", "REL", "00000c01", "devm_kzalloc_release", 96)
+		D("3.000000", "drv", "c.0", "ADD", "00000c01", "devm_kzalloc_release", 96)
+		D("3.000001", "drv", "c.0", "REL", "00000c01", "devm_kzalloc_release", 96));
+
+	is_str(findings(ctx), "", "bind/unbind/rebind cycles that release everything: no finding");
+	drc_ctx_unref(ctx);
+}
+
+static void test_leak_after_unbind_and_growth(void)
+{
+	/* every probe of c.0 puts a node on its parent p.0 that stays */
+	struct drc_ctx *ctx = judge(
+		D("0.500000", "parent", "p.0", "ADD", "00000d01", "devm_kzalloc_release", 8)
+		CYCLE("1.0", "00000e01") CYCLE("2.0", "00000e02") CYCLE("3.0", "00000e03"));
+	const struct drc_finding *f = find_rule(ctx, "leak-after-unbind");
+
+	is_str(findings(ctx), "leak-after-unbind/error/c.0>p.0 per-cycle-growth/warning/c.0",
+	       "nodes a probe put on another device: leak after unbind, growing per cycle");
+	is_str(nodes(f), "devm_kzalloc_release:200", "the node left on the parent is named");
+	drc_ctx_unref(ctx);
+}
+
+static void test_never_released(void)
+{
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "platform", "x.0", "ADD", "00000101", "devm_kzalloc_release", 10)
+		"KERNEL[2.000000] remove   /devices/platform/x.0 (platform)\n"
+		"ACTION=remove\nDEVPATH=/devices/platform/x.0\nSUBSYSTEM=platform\nSEQNUM=10\n\n");
+
+	is_str(findings(ctx), "never-released/error/x.0", "removed with nodes live: never released");
+	drc_ctx_unref(ctx);
+}
+
+static void test_root_device_kunit(void)
+{
+	/* seeds 000/002: a root device's devres outlive the test case */
+	struct drc_ctx *ctx = judge(
+		"[    1.000000]     # Subtest: drm_test\n"
+		"[    1.100000]  test-root: DEVRES ADD 0000000000000501 devm_drm_dev_init_release (16 bytes)\n"
+		"[    1.100001]  test-root: DEVRES ADD 0000000000000502 devm_kzalloc_release (512 bytes)\n"
+		"[    1.200000]     ok 1 drm_test_case\n");
+	struct drc_ctx *near = judge(
+		"[    1.100000]  test-root: DEVRES ADD 0000000000000501 devm_drm_dev_init_release (16 bytes)\n");
+
+	is_str(findings(ctx), "never-released/error/test-root", "bus-less device live after its test ended");
+	is_str(findings(near), "never-released/info/test-root", "without a test end: information only");
+	drc_ctx_unref(ctx);
+	drc_ctx_unref(near);
+}
+
+static void test_resources_before_probe(void)
+{
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "platform", "y.0", "ADD", "00000201", "devm_kzalloc_release", 10)
+		D("2.000000", "ydrv", "y.0", "ADD", "00000202", "devm_kzalloc_release", 20));
+	struct drc_ctx *line = judge(
+		D("1.000000", "platform", "y.0", "ADD", "00000201", "devm_kzalloc_release", 10)
+		"[    2.000000] platform y.0: Resources present before probing\n");
+
+	is_str(findings(ctx), "resources-before-probe/error/y.0", "a node added while unbound, then a probe");
+	ok(strncmp(findings(line), "resources-before-probe/error/y.0", 32) == 0,
+	   "the kernel's own \"Resources present before probing\"");
+	drc_ctx_unref(ctx);
+	drc_ctx_unref(line);
+}
+
+static void test_module_gone(void)
+{
+	const char *udev =
+		"KERNEL[3.000000] remove   /module/mymod (module)\n"
+		"ACTION=remove\nDEVPATH=/module/mymod\nSUBSYSTEM=module\nSEQNUM=20\n\n";
+	char *text = NULL, *near = NULL;
+	struct drc_ctx *ctx, *n;
+
+	if (asprintf(&text, "%s%s", D("1.000000", "other", "z.0", "ADD", "00000301", "mymod_cleanup_action", 16),
+		     udev) < 0 ||
+	    asprintf(&near, "%s%s", D("1.000000", "other", "z.0", "ADD", "00000301", "devm_kzalloc_release", 16),
+		     udev) < 0)
+		abort();
+	ctx = judge(text);
+	n = judge(near);
+	is_str(findings(ctx), "module-gone/error/z.0", "a pending callback named after a removed module");
+	is_str(findings(n), "", "nodes of other code stay quiet when a module goes");
+	drc_ctx_unref(ctx);
+	drc_ctx_unref(n);
+	free(text);
+	free(near);
+}
+
+static void test_drmm_after_unbind(void)
+{
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "gpu", "g.0", "ADD", "00000401", "devm_kzalloc_release", 300)
+		"[    1.000001] gpu g.0: [drm:add_dr] ADD 0000000000000901 kmalloc (64 bytes)\n"
+		D("2.000000", "gpu", "g.0", "REL", "00000401", "devm_kzalloc_release", 300)
+		D("3.000000", "other", "o.0", "ADD", "00000501", "devm_kzalloc_release", 8)
+		"[    9.000000] gpu g.0: [drm:drm_managed_release [drm]] drmres release begin\n"
+		"[    9.000001] gpu g.0: [drm:drm_managed_release [drm]] REL 0000000000000901 kmalloc (64 bytes)\n"
+		"[    9.000002] [drm:drm_managed_release [drm]] drmres release end\n");
+	struct drc_ctx *near = judge(
+		D("1.000000", "gpu", "g.0", "ADD", "00000401", "devm_kzalloc_release", 300)
+		"[    1.000001] gpu g.0: [drm:add_dr] ADD 0000000000000901 kmalloc (64 bytes)\n"
+		D("2.000000", "gpu", "g.0", "REL", "00000401", "devm_kzalloc_release", 300)
+		"[    2.000001] gpu g.0: [drm:drm_managed_release] drmres release begin\n"
+		"[    2.000002] gpu g.0: [drm:drm_managed_release] REL 0000000000000901 kmalloc (64 bytes)\n"
+		"[    2.000003] gpu g.0: [drm:drm_managed_release] drmres release end\n");
+	struct drc_stats st;
+
+	is_str(findings(ctx), "drmm-after-unbind/warning/g.0", "drmm released seconds after the devres");
+	is_str(findings(near), "", "drmm released with the unbind: no finding");
+	drc_ctx_get_stats(ctx, &st);
+	is_int((long long)st.drm_events, 4, "drmres lines are their own stream");
+	is_int((long long)st.devres_events, 3, "and never devres events");
+	drc_ctx_unref(ctx);
+	drc_ctx_unref(near);
+}
+
+static void test_release_order(void)
+{
+	/* seed 09: runtime PM released after the interconnect its suspend needs */
+	struct drc_ctx *ctx = judge(
+		D("7.138679", "geni_spi", "880000.spi", "REL", "81443800", "devm_icc_release", 8)
+		D("7.138827", "geni_spi", "880000.spi", "REL", "81443800", "pm_runtime_disable_action", 16)
+		D("7.139516", "geni_spi", "880000.spi", "REL", "81443800", "devm_clk_release", 16));
+	struct drc_ctx *good = judge(
+		D("7.138827", "geni_spi", "880000.spi", "REL", "81443800", "pm_runtime_disable_action", 16)
+		D("7.138679", "geni_spi", "880000.spi", "REL", "81443800", "devm_icc_release", 8));
+	struct drc_ctx *ooo = judge(
+		D("1.000000", "d", "o.0", "ADD", "00000601", "devm_kzalloc_release", 1)
+		D("1.000001", "d", "o.0", "ADD", "00000602", "devm_kzalloc_release", 2)
+		D("1.000002", "d", "o.0", "ADD", "00000603", "devm_kzalloc_release", 3)
+		D("2.000000", "d", "o.0", "REL", "00000603", "devm_kzalloc_release", 3)
+		D("2.000001", "d", "o.0", "REL", "00000601", "devm_kzalloc_release", 1)
+		D("2.000002", "d", "o.0", "REL", "00000602", "devm_kzalloc_release", 2));
+
+	ok(strstr(findings(ctx), "release-order/warning/880000.spi") != NULL,
+	   "a suspend-capable action released after a hardware resource");
+	ok(strstr(findings(good), "release-order") == NULL, "PM action released first: in order");
+	is_str(findings(ooo), "release-order/warning/o.0", "releases against the list order");
+	drc_ctx_unref(ctx);
+	drc_ctx_unref(good);
+	drc_ctx_unref(ooo);
+}
+
+static void test_unknown_and_loss(void)
+{
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "d", "u.0", "REL", "00000701", "devm_kzalloc_release", 1)
+		"[    1.500000] ** 12 printk messages dropped **\n"
+		D("2.000000", "d", "u.0", "ADD", "00000702", "devm_kzalloc_release", 2));
+	const struct drc_finding *f = find_rule(ctx, "log-loss");
+
+	is_str(findings(ctx), "unknown-node/info/u.0 log-loss/warning/-",
+	       "a release of an unseen node is information; dropped messages are log loss");
+	ok(f && strstr(f->summary, "12 messages"), "the count of dropped messages is given");
+	drc_ctx_unref(ctx);
+}
+
+static void test_rule_table(void)
+{
+	ok(drc_rule_count() >= 12, "at least the rules of DESIGN.md");
+	ok(drc_rule_find("open-group-swept") && !drc_rule_find("no-such-rule"), "rules are found by id");
+	is_int(drc_severity_from_string("warning"), DRC_SEVERITY_WARNING, "severity names");
+	ok(drc_severity_from_string("fatal") < 0, "unknown severity refused");
+}
+
+int main(void)
+{
+	test_open_group_swept();
+	test_closed_group_intended();
+	test_concurrent_unbinds();
+	test_id_reuse_across_devices();
+	test_node_reuse();
+	test_probe_failure_and_defer();
+	test_clean_cycles();
+	test_leak_after_unbind_and_growth();
+	test_never_released();
+	test_root_device_kunit();
+	test_resources_before_probe();
+	test_module_gone();
+	test_drmm_after_unbind();
+	test_release_order();
+	test_unknown_and_loss();
+	test_rule_table();
+	return tap_done();
+}
