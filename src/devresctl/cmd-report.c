@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "command.h"
 #include "exit-codes.h"
 #include "output.h"
 #include "shared/log.h"
-#include "sources/source-file.h"
 
 enum { OPT_KB = 0x100, OPT_PROGRESS };
 
@@ -116,87 +116,12 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 	return command_check_args(&command_report, (unsigned)(argc - optind));
 }
 
-struct progress {
-	const char *path;
-	bool shown;
-};
-
-static void progress_cb(void *userdata, uint64_t pos, uint64_t size)
-{
-	struct progress *p = userdata;
-
-	if (!size)
-		return;
-	fprintf(stderr, "\r%s: reading '%s' %3u%%", program_invocation_short_name, p->path,
-		(unsigned)(pos * 100 / size));
-	p->shown = true;
-}
-
-static int report_one(struct drc_ctx *ctx, const struct report_ctl *ctl, const char *path)
-{
-	struct source_file *f;
-	struct drc_stream *s;
-	struct progress p = { path, false };
-	bool show;
-	int r;
-
-	r = source_file_open(path, &f);
-	if (r < 0)
-		return log_error_errno(r, "cannot open capture '%s'", path);
-	r = drc_stream_new(ctx, path, &s);
-	if (r < 0) {
-		source_file_close(f);
-		return log_oom();
-	}
-	show = ctl->progress == 1 ||
-	       (ctl->progress < 0 && !ctl->quiet && isatty(STDERR_FILENO) &&
-		source_file_get_size(f) >= (64u << 20));
-	r = source_file_feed(f, s, show ? progress_cb : NULL, &p);
-	if (p.shown)
-		fprintf(stderr, "\r\033[K");
-	if (r == -ENOMEM) {
-		log_oom();
-	} else if (r < 0) {
-		log_error_errno(r, "cannot read capture '%s'", path);
-	} else {
-		r = drc_stream_finish(s);
-		if (r < 0)
-			log_oom();
-	}
-	drc_stream_free(s);
-	source_file_close(f);
-	return r;
-}
-
-static void report_diagnostics(struct drc_ctx *ctx, bool quiet)
-{
-	struct drc_stats st;
-	unsigned n = drc_ctx_get_diag_count(ctx);
-
-	drc_ctx_get_stats(ctx, &st);
-	for (unsigned i = 0; i < n && i < 5 && !quiet; i++) {
-		struct drc_diag d;
-
-		drc_ctx_get_diag(ctx, i, &d);
-		fprintf(stderr, "%s:%" PRIu64 ": unrecognized devres line: %s: '%s'\n", d.origin.source,
-			d.origin.line, d.expected, d.excerpt);
-	}
-	if (st.undecoded) {
-		struct drc_diag d;
-
-		drc_ctx_get_diag(ctx, 0, &d);
-		log_warning("%" PRIu64 " line%s could not be decoded (first: %s:%" PRIu64 ")", st.undecoded,
-			    st.undecoded == 1 ? "" : "s", d.origin.source, d.origin.line);
-	}
-	if (st.long_lines)
-		log_warning("%" PRIu64 " line%s longer than %u bytes skipped", st.long_lines,
-			    st.long_lines == 1 ? "" : "s", SOURCE_LINE_MAX);
-}
-
 static int cmd_report(int argc, char **argv)
 {
 	struct report_ctl ctl = { .format = OUTPUT_TEXT, .progress = -1 };
 	struct drc_ctx *ctx = NULL;
+	struct capture_opts copts;
+	struct finding_list findings = { 0 };
 	int status, r;
 
 	status = report_parse_args(&ctl, argc, argv);
@@ -214,19 +139,23 @@ static int cmd_report(int argc, char **argv)
 	ctl.view.inputs = argv + optind;
 	ctl.view.ninputs = (unsigned)(argc - optind);
 	ctl.view.color = ctl.format == OUTPUT_TEXT && use_color();
-	for (int i = optind; i < argc; i++) {
-		if (report_one(ctx, &ctl, argv[i]) < 0) {
-			status = DEVRESCTL_EX_FAILURE;
-			goto out;
-		}
+	copts = (struct capture_opts){ .progress = ctl.progress, .quiet = ctl.quiet };
+	if (capture_load(ctx, argv + optind, (unsigned)(argc - optind), &copts) < 0) {
+		status = DEVRESCTL_EX_FAILURE;
+		goto out;
 	}
-	report_diagnostics(ctx, ctl.quiet);
+	if (findings_collect(ctx, NULL, &findings) < 0) {
+		status = DEVRESCTL_EX_FAILURE;
+		goto out;
+	}
+	ctl.view.findings = &findings;
 	r = ctl.format == OUTPUT_JSON ? output_json(ctx, &ctl.view, stdout) : output_text(ctx, &ctl.view, stdout);
 	if (r < 0) {
 		log_error_errno(r, "cannot write the report");
 		status = DEVRESCTL_EX_FAILURE;
 	}
 out:
+	finding_list_done(&findings);
 	drc_ctx_unref(ctx);
 	report_ctl_done(&ctl);
 	return status;

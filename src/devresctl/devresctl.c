@@ -16,9 +16,13 @@
 #include "shared/log.h"
 
 extern const struct command command_report;
+extern const struct command command_check;
+extern const struct command command_strip;
 
 static const struct command *const commands[] = {
 	&command_report,
+	&command_check,
+	&command_strip,
 };
 
 /* Commands of later work: named so that a user gets a clear answer. */
@@ -26,8 +30,6 @@ static const struct {
 	const char *name;
 	const char *what;
 } planned[] = {
-	{ "check", "findings and exit codes for driver CI" },
-	{ "strip", "removing judged devres lines for dmesg gates" },
 	{ "watch", "the live ncurses view" },
 	{ "status", "what this kernel can give" },
 	{ "enable", "turning devres logging on" },

@@ -238,7 +238,11 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	STAT(unnamed_devices);
 	STAT(joined_lines);
 	STAT(realloc_matched);
+	STAT(drm_events);
+	STAT(lost_markers);
 #undef STAT
+	json_object_object_add(root, "findings", v->findings ? findings_to_json(v->findings) :
+			       json_object_new_array());
 	json_object_object_add(root, "stats", stats);
 	for (unsigned i = 0; i < drc_ctx_get_diag_count(ctx); i++) {
 		struct drc_diag dg;

@@ -183,6 +183,10 @@ int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	if (r < 0)
 		return r;
 
+	if (v->findings && v->findings->n) {
+		fprintf(out, "%sfindings%s\n\n", C(v, "1"), RESET(v));
+		findings_print_text(out, v->findings, v->color, true);
+	}
 	drc_ctx_get_stats(ctx, &st);
 	if (quiet)
 		fprintf(out, "%u device%s with nothing live not shown (--all shows them)\n", quiet,

@@ -6,7 +6,30 @@
 
 #include "libdevres/libdevres.h"
 
-enum output_format { OUTPUT_TEXT, OUTPUT_JSON };
+enum output_format { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_JUNIT, OUTPUT_TAP };
+
+/* A finding as a command sees it: suppressed, known from a baseline, failing. */
+struct finding_item {
+	const struct drc_finding *f;
+	const char *suppressed;         /* the suppression's reason, or NULL */
+	bool known;                     /* in the baseline */
+	bool fails;                     /* reaches --fail-on and is neither */
+	char fingerprint[17];
+};
+
+struct finding_list {
+	struct finding_item *items;
+	unsigned n;
+	unsigned failing, suppressed, known;
+	unsigned by_severity[3];
+};
+
+struct suppressions;
+/* Every finding of the engine, in detection order; @sup may be NULL. */
+int findings_collect(struct drc_ctx *ctx, const struct suppressions *sup, struct finding_list *ret);
+void finding_list_done(struct finding_list *l);
+/* A stable identity for baselines: rule, devices, drivers and node names. */
+void finding_fingerprint(const struct drc_finding *f, char buf[static 17]);
 
 struct report_view {
 	bool all;                       /* history and devices with nothing live */
@@ -15,6 +38,7 @@ struct report_view {
 	char **inputs;
 	unsigned ninputs;
 	bool color;
+	const struct finding_list *findings;    /* shown after the devices, or NULL */
 };
 
 bool report_device_selected(const struct report_view *v, struct drc_device *dev);
@@ -24,6 +48,14 @@ typedef void (*live_walk_fn)(void *userdata, struct drc_node *node, unsigned dep
 			     struct drc_node *const *stack);
 void report_walk_live(struct drc_device *dev, live_walk_fn fn, void *userdata);
 const char *node_kind_to_string(enum drc_node_kind kind);
+
+/* Findings on their own (text, json array, JUnit XML, TAP). */
+void findings_print_text(FILE *out, const struct finding_list *l, bool color, bool show_suppressed);
+struct json_object *findings_to_json(const struct finding_list *l);
+int findings_print_junit(FILE *out, struct drc_ctx *ctx, const struct report_view *v,
+			 const struct finding_list *l);
+int findings_print_tap(FILE *out, struct drc_ctx *ctx, const struct report_view *v,
+		       const struct finding_list *l);
 
 int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out);
 int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out);

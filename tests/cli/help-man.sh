@@ -4,12 +4,14 @@
 . "$top_srcdir/tests/cli/functions.sh"
 MAN="$top_srcdir/man/devresctl.8"
 
-run report --help
-expect_rc 0 "report --help"
-grep_out 'See devresctl(8) for details.' "help points at the man page"
-for opt in $(grep -o -- '--[a-z-]*' "$T/out" | sort -u); do
-	grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$MAN"
-	ok $? "man page documents report $opt"
+for cmd in report check strip; do
+	run $cmd --help
+	expect_rc 0 "$cmd --help"
+	grep_out 'See devresctl(8) for details.' "$cmd --help points at the man page"
+	for opt in $(grep -o -- '--[a-z-]*' "$T/out" | sort -u); do
+		grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$MAN"
+		ok $? "man page documents $cmd $opt"
+	done
 done
 run --help
 expect_rc 0 "devresctl --help"

@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Findings in every form a person or a CI system reads: text, JSON, JUnit, TAP. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filters.h"
+#include "output.h"
+#include "shared/log.h"
+#include "shared/macro.h"
+
+int findings_collect(struct drc_ctx *ctx, const struct suppressions *sup, struct finding_list *ret)
+{
+	unsigned n = drc_ctx_get_finding_count(ctx);
+
+	*ret = (struct finding_list){ 0 };
+	ret->items = calloc(n ? n : 1, sizeof(*ret->items));
+	if (!ret->items)
+		return log_oom();
+	for (unsigned i = 0; i < n; i++) {
+		struct finding_item *it = &ret->items[ret->n++];
+
+		it->f = drc_ctx_get_finding(ctx, i);
+		it->suppressed = suppressions_match(sup, it->f);
+		finding_fingerprint(it->f, it->fingerprint);
+		if (it->suppressed)
+			ret->suppressed++;
+		else
+			ret->by_severity[it->f->severity]++;
+	}
+	return 0;
+}
+
+void finding_list_done(struct finding_list *l)
+{
+	free(l->items);
+	*l = (struct finding_list){ 0 };
+}
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (s = s ? s : ""; ; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+		if (!*s)
+			return h;
+	}
+}
+
+void finding_fingerprint(const struct drc_finding *f, char buf[static 17])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv(h, f->rule);
+	h = fnv(h, f->device);
+	h = fnv(h, f->driver);
+	h = fnv(h, f->other_device);
+	h = fnv(h, f->other_driver);
+	for (unsigned i = 0; i < f->n_nodes; i++)
+		h = fnv(h, f->nodes[i].name);
+	snprintf(buf, 17, "%016" PRIx64, h);
+}
+
+/* ---- text ---- */
+
+/* @first replaces @indent on the first line */
+static void wrap(FILE *out, const char *first, const char *indent, const char *text, unsigned width)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t room = width - strlen(first), len = strlen(p), cut = len;
+
+		if (len > room) {
+			cut = room;
+			while (cut > 0 && p[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = strcspn(p, " ");
+		}
+		fprintf(out, "%s%.*s\n", first, (int)cut, p);
+		first = indent;
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+static void origin_text(FILE *out, const struct drc_origin *o)
+{
+	if (o->line)
+		fprintf(out, "%s:%" PRIu64, o->source ? o->source : "?", o->line);
+	else
+		fputs("-", out);
+}
+
+static const char *sev_color(enum drc_severity s)
+{
+	return s == DRC_SEVERITY_ERROR ? "\033[1;31m" : s == DRC_SEVERITY_WARNING ? "\033[1;33m" : "\033[1;36m";
+}
+
+void findings_print_text(FILE *out, const struct finding_list *l, bool color, bool show_suppressed)
+{
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct finding_item *it = &l->items[i];
+		const struct drc_finding *f = it->f;
+
+		if (it->suppressed && !show_suppressed)
+			continue;
+		fprintf(out, "%s%s%s %s: %s", color ? sev_color(f->severity) : "",
+			drc_severity_to_string(f->severity), color ? "\033[0m" : "", f->rule, f->summary);
+		if (it->suppressed)
+			fprintf(out, " [suppressed: %s]", it->suppressed);
+		else if (it->known)
+			fputs(" [in baseline]", out);
+		fputc('\n', out);
+		wrap(out, "    ", "    ", f->explanation, 100);
+		if (f->fix && *f->fix)
+			wrap(out, "    fix: ", "         ", f->fix, 100);
+		if (f->n_evidence) {
+			fputs("    lines:", out);
+			for (unsigned j = 0; j < f->n_evidence; j++) {
+				fputc(' ', out);
+				origin_text(out, &f->evidence[j]);
+			}
+			fputc('\n', out);
+		}
+		for (unsigned j = 0; j < f->n_nodes; j++) {
+			const struct drc_finding_node *n = &f->nodes[j];
+
+			fprintf(out, "      %-30s %6" PRId64 "  %-8s %-16s  added ", n->name, n->size, n->class, n->id);
+			origin_text(out, &n->added);
+			if (n->ended.line) {
+				fputs("  ended ", out);
+				origin_text(out, &n->ended);
+			}
+			if (n->role)
+				fprintf(out, "  (%s)", n->role);
+			fputc('\n', out);
+		}
+		fputc('\n', out);
+	}
+}
+
+/* ---- JSON ---- */
+
+static struct json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *jorigin(const struct drc_origin *o)
+{
+	struct json_object *j;
+
+	if (!o->line)
+		return NULL;
+	j = json_object_new_object();
+	json_object_object_add(j, "source", jstr(o->source));
+	json_object_object_add(j, "line", json_object_new_int64((int64_t)o->line));
+	return j;
+}
+
+struct json_object *findings_to_json(const struct finding_list *l)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct finding_item *it = &l->items[i];
+		const struct drc_finding *f = it->f;
+		struct json_object *o = json_object_new_object(), *ev = json_object_new_array();
+		struct json_object *nodes = json_object_new_array();
+
+		json_object_object_add(o, "rule", jstr(f->rule));
+		json_object_object_add(o, "severity", jstr(drc_severity_to_string(f->severity)));
+		json_object_object_add(o, "fingerprint", jstr(it->fingerprint));
+		json_object_object_add(o, "boot", json_object_new_int((int)f->boot));
+		json_object_object_add(o, "device", jstr(f->device));
+		json_object_object_add(o, "driver", jstr(f->driver));
+		json_object_object_add(o, "other_device", jstr(f->other_device));
+		json_object_object_add(o, "other_driver", jstr(f->other_driver));
+		json_object_object_add(o, "summary", jstr(f->summary));
+		json_object_object_add(o, "explanation", jstr(f->explanation));
+		json_object_object_add(o, "fix", jstr(f->fix));
+		for (unsigned j = 0; j < f->n_evidence; j++)
+			json_object_array_add(ev, jorigin(&f->evidence[j]));
+		json_object_object_add(o, "evidence", ev);
+		for (unsigned j = 0; j < f->n_nodes; j++) {
+			const struct drc_finding_node *n = &f->nodes[j];
+			struct json_object *jn = json_object_new_object();
+
+			json_object_object_add(jn, "device", jstr(n->device));
+			json_object_object_add(jn, "name", jstr(n->name));
+			json_object_object_add(jn, "size", n->size < 0 ? NULL : json_object_new_int64(n->size));
+			json_object_object_add(jn, "id", jstr(n->id));
+			json_object_object_add(jn, "class", jstr(n->class));
+			json_object_object_add(jn, "role", jstr(n->role));
+			json_object_object_add(jn, "added", jorigin(&n->added));
+			json_object_object_add(jn, "ended", jorigin(&n->ended));
+			json_object_array_add(nodes, jn);
+		}
+		json_object_object_add(o, "nodes", nodes);
+		json_object_object_add(o, "suppressed", jstr(it->suppressed));
+		json_object_object_add(o, "in_baseline", json_object_new_boolean(it->known));
+		json_object_object_add(o, "fails", json_object_new_boolean(it->fails));
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+/* ---- one test per device: JUnit and TAP ---- */
+
+struct device_case {
+	const char *name;       /* "0000:00:1f.3", or "capture" for findings about no device */
+	const char *driver;
+	unsigned boot;
+};
+
+/* The devices a CI report lists: every selected device, then any device a
+ * finding names that is not among them. */
+static int device_cases(struct drc_ctx *ctx, const struct report_view *v, const struct finding_list *l,
+			struct device_case **ret, unsigned *n)
+{
+	struct drc_device_iter *it;
+	struct drc_device *dev;
+	struct device_case *c = NULL;
+	unsigned cnt = 0, cap = 0;
+	int r;
+
+	r = drc_device_iter_new(ctx, &it);
+	if (r < 0)
+		return r;
+	for (;;) {
+		const char *name = NULL, *driver = NULL;
+		unsigned boot = 0;
+
+		r = drc_device_iter_next(it, &dev);
+		if (r < 0)
+			break;
+		if (r > 0) {
+			if (!report_device_selected(v, dev))
+				continue;
+			name = drc_device_get_name(dev);
+			driver = drc_device_get_driver(dev);
+			boot = drc_device_get_boot(dev);
+		} else {
+			r = 0;
+			break;
+		}
+		if (cnt == cap) {
+			struct device_case *nc = realloc(c, (cap = cap ? cap * 2 : 16) * sizeof(*nc));
+
+			if (!nc) {
+				r = -ENOMEM;
+				break;
+			}
+			c = nc;
+		}
+		c[cnt++] = (struct device_case){ name, driver, boot };
+	}
+	drc_device_iter_free(it);
+	/* findings about no device at all (log loss of the whole capture) */
+	for (unsigned i = 0; r == 0 && i < l->n; i++) {
+		if (l->items[i].f->device)
+			continue;
+		if (cnt == cap) {
+			struct device_case *nc = realloc(c, (cap = cap ? cap * 2 : 16) * sizeof(*nc));
+
+			if (!nc) {
+				r = -ENOMEM;
+				break;
+			}
+			c = nc;
+		}
+		c[cnt++] = (struct device_case){ "capture", NULL, l->items[i].f->boot };
+		break;
+	}
+	if (r < 0) {
+		free(c);
+		return r;
+	}
+	*ret = c;
+	*n = cnt;
+	return 0;
+}
+
+static bool finding_on(const struct drc_finding *f, const struct device_case *c)
+{
+	if (!f->device)
+		return strcmp(c->name, "capture") == 0 && !c->driver;
+	return f->boot == c->boot && strcmp(f->device, c->name) == 0;
+}
+
+static void xml_escaped(FILE *out, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&apos;", out); break;
+		default:
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				fputc('?', out);
+			else
+				fputc(*s, out);
+		}
+	}
+}
+
+static void finding_plain(FILE *out, const struct finding_item *it, void (*esc)(FILE *, const char *),
+			  const char *indent)
+{
+	const struct drc_finding *f = it->f;
+
+	fprintf(out, "%s", indent);
+	esc(out, drc_severity_to_string(f->severity));
+	fputc(' ', out);
+	esc(out, f->rule);
+	fputs(": ", out);
+	esc(out, f->summary);
+	fprintf(out, "\n%s", indent);
+	esc(out, f->explanation);
+	fprintf(out, "\n%sfix: ", indent);
+	esc(out, f->fix);
+	fputc('\n', out);
+	if (f->n_evidence) {
+		fprintf(out, "%slines:", indent);
+		for (unsigned j = 0; j < f->n_evidence; j++) {
+			char b[32];
+
+			fputc(' ', out);
+			esc(out, f->evidence[j].source);
+			snprintf(b, sizeof(b), ":%" PRIu64, f->evidence[j].line);
+			fputs(b, out);
+		}
+		fputc('\n', out);
+	}
+}
+
+int findings_print_junit(FILE *out, struct drc_ctx *ctx, const struct report_view *v,
+			 const struct finding_list *l)
+{
+	struct device_case *c;
+	unsigned n, failures = 0;
+	int r = device_cases(ctx, v, l, &c, &n);
+
+	if (r < 0)
+		return r;
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned j = 0; j < l->n; j++)
+			if (l->items[j].fails && finding_on(l->items[j].f, &c[i])) {
+				failures++;
+				break;
+			}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+	fprintf(out, "<testsuites name=\"devresctl\" tests=\"%u\" failures=\"%u\">\n", n, failures);
+	fprintf(out, "  <testsuite name=\"devresctl check\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"0\">\n",
+		n, failures);
+	for (unsigned i = 0; i < n; i++) {
+		bool any = false;
+
+		fputs("    <testcase classname=\"devresctl.", out);
+		xml_escaped(out, c[i].driver ? c[i].driver : "nodriver");
+		fputs("\" name=\"", out);
+		if (drc_ctx_get_boot_count(ctx) > 1)
+			fprintf(out, "boot %u: ", c[i].boot);
+		xml_escaped(out, c[i].name);
+		fputs("\">\n", out);
+		for (unsigned j = 0; j < l->n; j++) {
+			const struct finding_item *it = &l->items[j];
+
+			if (!it->fails || !finding_on(it->f, &c[i]))
+				continue;
+			fputs("      <failure type=\"", out);
+			xml_escaped(out, it->f->rule);
+			fputs("\" message=\"", out);
+			xml_escaped(out, it->f->summary);
+			fputs("\">\n", out);
+			finding_plain(out, it, xml_escaped, "");
+			fputs("      </failure>\n", out);
+		}
+		for (unsigned j = 0; j < l->n; j++) {
+			const struct finding_item *it = &l->items[j];
+
+			if (it->fails || !finding_on(it->f, &c[i]))
+				continue;
+			if (!any)
+				fputs("      <system-out>\n", out);
+			any = true;
+			finding_plain(out, it, xml_escaped, "");
+			if (it->suppressed) {
+				fputs("suppressed: ", out);
+				xml_escaped(out, it->suppressed);
+				fputc('\n', out);
+			} else if (it->known) {
+				fputs("in baseline\n", out);
+			}
+		}
+		if (any)
+			fputs("      </system-out>\n", out);
+		fputs("    </testcase>\n", out);
+	}
+	fputs("  </testsuite>\n</testsuites>\n", out);
+	free(c);
+	return 0;
+}
+
+static void yaml_plain(FILE *out, const char *s)
+{
+	for (; s && *s; s++)
+		fputc(*s == '\n' ? ' ' : *s, out);
+}
+
+static void yaml_quoted(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s == '\n' ? ' ' : *s, out);
+	}
+	fputc('"', out);
+}
+
+int findings_print_tap(FILE *out, struct drc_ctx *ctx, const struct report_view *v,
+		       const struct finding_list *l)
+{
+	struct device_case *c;
+	unsigned n;
+	int r = device_cases(ctx, v, l, &c, &n);
+
+	if (r < 0)
+		return r;
+	fprintf(out, "TAP version 13\n1..%u\n", n);
+	for (unsigned i = 0; i < n; i++) {
+		bool failed = false, any = false;
+
+		for (unsigned j = 0; j < l->n; j++)
+			if (finding_on(l->items[j].f, &c[i])) {
+				any = true;
+				failed |= l->items[j].fails;
+			}
+		fprintf(out, "%s %u - ", failed ? "not ok" : "ok", i + 1);
+		if (drc_ctx_get_boot_count(ctx) > 1)
+			fprintf(out, "boot %u: ", c[i].boot);
+		yaml_plain(out, c[i].driver ? c[i].driver : "");
+		fprintf(out, "%s", c[i].driver ? " " : "");
+		yaml_plain(out, c[i].name);
+		fputc('\n', out);
+		if (!any)
+			continue;
+		fputs("  ---\n  findings:\n", out);
+		for (unsigned j = 0; j < l->n; j++) {
+			const struct finding_item *it = &l->items[j];
+
+			if (!finding_on(it->f, &c[i]))
+				continue;
+			fputs("    - rule: ", out);
+			yaml_plain(out, it->f->rule);
+			fputs("\n      severity: ", out);
+			yaml_plain(out, drc_severity_to_string(it->f->severity));
+			fprintf(out, "\n      fails: %s\n      summary: ", it->fails ? "true" : "false");
+			yaml_quoted(out, it->f->summary);
+			if (it->suppressed) {
+				fputs("\n      suppressed: ", out);
+				yaml_quoted(out, it->suppressed);
+			}
+			if (it->f->n_evidence) {
+				fputs("\n      lines:", out);
+				for (unsigned k = 0; k < it->f->n_evidence; k++)
+					fprintf(out, "%s%" PRIu64, k ? ", " : " [", it->f->evidence[k].line);
+				fputc(']', out);
+			}
+			fputc('\n', out);
+		}
+		fputs("  ...\n", out);
+	}
+	free(c);
+	return 0;
+}

@@ -1,0 +1,123 @@
+#!/bin/sh
+# devresctl check: findings, thresholds, formats, suppressions, baselines;
+# devresctl strip: the capture without its devres lines.
+. "$top_srcdir/tests/cli/functions.sh"
+K="$CAPTURES/kernel/uml-6.1.192"
+SEED="$top_srcdir/data/captures/seed-003-component-open-group.log"
+
+run check "$SEED"
+expect_rc 1 "check fails on the seed 003 capture"
+grep_out '^error open-group-swept: open group on snd_hda_intel 0000:00:1f.3 swept 1 node added after it was opened, during i915 0000:00:02.0' \
+	"seed 003: the open group swept during i915's unbind"
+grep_out 'pcim_iomap_release (48 bytes' "seed 003: names pcim_iomap_release (48 bytes)"
+grep_out 'unmapped iomap' "seed 003: says what the driver will touch"
+grep_out '^1 error, 2 warnings, 1 info; 1 at or above --fail-on=error: FAIL' "summary line"
+
+run check "$K/clean/console.txt"
+expect_rc 0 "a clean capture of bind/unbind/rebind passes"
+grep_out '^0 errors, 0 warnings, 0 info' "clean: no finding"
+
+run check "$K/component-fixed/kmsg.txt"
+expect_rc 0 "the fixed component capture passes at the default threshold"
+run check --fail-on=info "$K/component-fixed/kmsg.txt"
+expect_rc 1 "--fail-on=info fails on its informational cross-device release"
+run check --fail-on=fatal "$SEED"
+expect_rc 2 "--fail-on with a bad value is a usage error"
+grep_err "invalid --fail-on 'fatal'" "the bad value is named"
+
+run check --format=json "$K/component-bug/kmsg.txt" "$K/component-bug/udevadm-monitor.txt"
+expect_rc 1 "json: still fails"
+jq -e '.schema == 1 and (.devices | length) == 2 and ([.findings[].rule] | sort) == ["cross-device-release", "open-group-swept"]' "$T/out" >/dev/null
+ok $? "json: report schema plus findings[]"
+jq -e '.findings[] | select(.rule == "open-group-swept") | .device == "dfx-hda.0" and .other_device == "dfx-gfx.0" and ([.nodes[].name] | sort) == ["devm_kzalloc_release", "dfx_hda_codec_release"] and .fails and (.fingerprint | length) == 16' "$T/out" >/dev/null
+ok $? "json: the swept nodes, the other device, a fingerprint"
+cp "$T/out" "$T/base.json"
+
+run check --baseline="$T/base.json" "$K/component-bug/dmesg.txt"
+expect_rc 0 "a baseline with the same findings: nothing new, pass"
+grep_out 'in the baseline' "baseline: known findings are marked"
+run check --baseline="$T/base.json" "$SEED"
+expect_rc 1 "a baseline from another capture: the seed's findings are new"
+echo '{"schema": 1}' >"$T/bad.json"
+run check --baseline="$T/bad.json" "$SEED"
+expect_rc 3 "a baseline without findings[] is refused"
+grep_err 'expected a "findings" array' "the baseline problem is named"
+
+cat >"$T/sup" <<'SUP'
+# known: fixed upstream
+open-group-swept  0000:00:1f.3  snd_hda_intel  pcim_iomap_*  fixed by closing the group after bind
+SUP
+run check --suppress="$T/sup" "$SEED"
+expect_rc 0 "the error suppressed: pass"
+grep -q '1 suppressed' "$T/out"
+ok $? "the summary counts the suppressed finding"
+printf 'open-group-swept 0000:00:1f.3 snd_hda_intel *\n' >"$T/noreason"
+run check --suppress="$T/noreason" "$SEED"
+expect_rc 3 "a suppression without a reason is refused"
+grep_err "noreason:1: expected four globs, then a reason" "file and line of the bad entry"
+printf 'no-such-rule * * * why\n' >"$T/badrule"
+run check --suppress="$T/badrule" "$SEED"
+expect_rc 3 "an unknown rule in a suppression is refused"
+
+run check --format=junit "$SEED"
+expect_rc 1 "junit: still fails"
+grep_out '<testsuite name="devresctl check" tests="2" failures="1"' "junit: one test case per device, one failing"
+grep_out '<testcase classname="devresctl.snd_hda_intel" name="0000:00:1f.3">' "junit: the device's test case"
+grep_out '<failure type="open-group-swept"' "junit: the finding is a failure"
+if command -v xmllint >/dev/null 2>&1; then
+	xmllint --noout "$T/out"
+	ok $? "junit: well-formed XML"
+fi
+
+run check --format=tap "$SEED"
+expect_rc 1 "tap: still fails"
+grep_out '^TAP version 13' "tap: version line"
+grep_out '^1\.\.2$' "tap: plan of two devices"
+grep_out '^not ok [12] - snd_hda_intel 0000:00:1f.3' "tap: the device with the error fails"
+grep_out '^    - rule: open-group-swept' "tap: the finding in the YAML block"
+
+run check --device 'dfx-clean*' "$K/component-bug/console.txt"
+expect_rc 0 "--device keeps only the selected devices' findings"
+
+run check --list-rules
+expect_rc 0 "--list-rules"
+for r in leak-after-unbind never-released cross-device-release open-group-swept release-order \
+	unknown-node node-reuse module-gone per-cycle-growth resources-before-probe drmm-after-unbind log-loss; do
+	grep -q "^$r " "$T/out"
+	ok $? "rule $r is listed"
+	grep -q "^\.B $(echo "$r" | sed 's/-/\\\\-/g') " "$top_srcdir/man/devresctl.8"
+	ok $? "rule $r is documented in devresctl(8)"
+done
+
+run check "$T/does-not-exist"
+expect_rc 3 "an unreadable capture is an operational failure"
+
+run report "$SEED"
+grep_out '^findings' "report shows the findings too"
+expect_rc 0 "report exits 0 even with findings"
+
+# strip
+run strip "$K/component-bug/console.txt"
+expect_rc 0 "strip"
+grep -q 'DEVRES' "$T/out"
+ok $((! $?)) "strip: no devres line left"
+[ "$(wc -l <"$T/out")" -eq $(($(wc -l <"$K/component-bug/console.txt") - $(grep -c 'DEVRES' "$K/component-bug/console.txt"))) ]
+ok $? "strip: every other line kept"
+grep_out 'dfx-rig: scenario component-bug: begin' "strip: the rig's markers are kept"
+grep_err '20 devres lines removed' "strip: says how many it removed"
+
+run strip "$K/component-bug/kmsg.txt"
+grep -q 'DEVICE=+platform:dfx-hda.0' "$T/out"
+ok $((! $?)) "strip kmsg: dictionary lines of removed records go too"
+[ "$(wc -l <"$T/out")" -eq $(($(wc -l <"$K/component-bug/kmsg.txt") - $(grep -c -e DEVRES -e '^ SUBSYSTEM=' -e '^ DEVICE=' "$K/component-bug/kmsg.txt"))) ]
+ok $? "strip kmsg: the other records stay, whole"
+
+"$DEVRESCTL" strip - <"$K/clean/dmesg.txt" >"$T/out" 2>"$T/err"
+ok $? "strip reads standard input"
+cmp -s "$T/out" "$(grep -v DEVRES "$K/clean/dmesg.txt" >"$T/want"; echo "$T/want")"
+ok $? "strip on stdin: the same as grep -v DEVRES on this capture"
+
+run strip a b
+expect_rc 2 "strip takes one capture at most"
+
+done_testing
