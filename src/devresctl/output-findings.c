@@ -13,6 +13,16 @@
 #include "shared/log.h"
 #include "shared/macro.h"
 
+static int item_cmp(const void *a, const void *b)
+{
+	const struct drc_finding *x = ((const struct finding_item *)a)->f;
+	const struct drc_finding *y = ((const struct finding_item *)b)->f;
+
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 int findings_collect(struct drc_ctx *ctx, const struct suppressions *sup, struct finding_list *ret)
 {
 	unsigned n = drc_ctx_get_finding_count(ctx);
@@ -32,6 +42,8 @@ int findings_collect(struct drc_ctx *ctx, const struct suppressions *sup, struct
 		else
 			ret->by_severity[it->f->severity]++;
 	}
+	/* the worst first; within a severity, in the order they were found */
+	qsort(ret->items, ret->n, sizeof(*ret->items), item_cmp);
 	return 0;
 }
 
@@ -98,6 +110,18 @@ static void origin_text(FILE *out, const struct drc_origin *o)
 		fputs("-", out);
 }
 
+/* a line of the finding's first source prints as its number only */
+static void node_line(FILE *out, const char *what, const struct drc_origin *o, const struct drc_finding *f)
+{
+	if (o->line && f->n_evidence && o->source == f->evidence[0].source)
+		fprintf(out, "%s line %" PRIu64, what, o->line);
+	else if (o->line) {
+		fprintf(out, "%s ", what);
+		origin_text(out, o);
+	} else
+		fprintf(out, "%s -", what);
+}
+
 static const char *sev_color(enum drc_severity s)
 {
 	return s == DRC_SEVERITY_ERROR ? "\033[1;31m" : s == DRC_SEVERITY_WARNING ? "\033[1;33m" : "\033[1;36m";
@@ -122,22 +146,26 @@ void findings_print_text(FILE *out, const struct finding_list *l, bool color, bo
 		if (f->fix && *f->fix)
 			wrap(out, "    fix: ", "         ", f->fix, 100);
 		if (f->n_evidence) {
-			fputs("    lines:", out);
-			for (unsigned j = 0; j < f->n_evidence; j++) {
-				fputc(' ', out);
-				origin_text(out, &f->evidence[j]);
+			/* "lines 2, 4, 6 of FILE", per file */
+			for (unsigned j = 0; j < f->n_evidence;) {
+				const char *src = f->evidence[j].source;
+				unsigned k = j;
+
+				fputs(j ? ";" : "    lines", out);
+				for (; k < f->n_evidence && f->evidence[k].source == src; k++)
+					fprintf(out, "%s%" PRIu64, k == j ? " " : ", ", f->evidence[k].line);
+				fprintf(out, " of %s", src ? src : "?");
+				j = k;
 			}
 			fputc('\n', out);
 		}
 		for (unsigned j = 0; j < f->n_nodes; j++) {
 			const struct drc_finding_node *n = &f->nodes[j];
 
-			fprintf(out, "      %-30s %6" PRId64 "  %-8s %-16s  added ", n->name, n->size, n->class, n->id);
-			origin_text(out, &n->added);
-			if (n->ended.line) {
-				fputs("  ended ", out);
-				origin_text(out, &n->ended);
-			}
+			fprintf(out, "      %-30s %6" PRId64 "  %-8s %-16s  ", n->name, n->size, n->class, n->id);
+			node_line(out, "added", &n->added, f);
+			if (n->ended.line)
+				node_line(out, "  ended", &n->ended, f);
 			if (n->role)
 				fprintf(out, "  (%s)", n->role);
 			fputc('\n', out);

@@ -737,8 +737,8 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 				     r->known ? &r->added : NULL, &r->ended);
 		}
 		finding_text(fs,
-			xstrdup_printf("%s: %u node%s released inside %s's teardown while %s stays bound",
-				       a, resources, resources == 1 ? "" : "s", o, dev->name),
+			xstrdup_printf("%s: %u node%s released inside %s's teardown while it stays bound",
+				       a, resources, resources == 1 ? "" : "s", o),
 			xstrdup_printf("devres_release_group() on %s ran next to %s's own releases (lines %" PRIu64
 				       "-%" PRIu64 "), so %s's unbind or remove released a group that lives on %s. "
 				       "The group was opened at line %" PRIu64 "%s%s and %s. %s",
@@ -783,17 +783,17 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 		finding_text(fs,
 			xstrdup_printf("open group on %s swept %u node%s added after it was opened, during %s's unbind",
 				       a, late, late == 1 ? "" : "s", o),
-			xstrdup_printf("The group opened on %s at line %" PRIu64 "%s%s was never closed, so every "
-				       "node %s added afterwards joined it. Its release during %s's unbind (line %"
-				       PRIu64 ") swept %s, added after the group was opened, while %s stays bound: %s.",
+			xstrdup_printf("The group opened on %s at line %" PRIu64 "%s%s%s was never closed, so every "
+				       "node added to the device afterwards joined it. Its release during %s's unbind "
+				       "(line %" PRIu64 ") swept %s, added after the group was opened, while %s "
+				       "stays bound: %s.",
 				       a, rb->group_open.line, rb->group_ctx ? " (during the probe of " : "",
-				       rb->group_ctx ? rb->group_ctx->name : "", dev->name, o, b->first.line,
-				       what.buf ? what.buf : "", dev->name,
+				       rb->group_ctx ? rb->group_ctx->name : "", rb->group_ctx ? ")" : "", o,
+				       b->first.line, what.buf ? what.buf : "", a,
 				       consequence(late_class ? late_class : "other")),
 			xstrdup_printf("Close the group once the code that opened it is done (devres_close_group(), "
 				       "as component.c does since \"component: do not leave master devres group "
-				       "open after bind\"), so later devm_*() calls on %s stay outside it.",
-				       dev->name));
+				       "open after bind\"), so later devm_*() calls on %s stay outside it.", a));
 		strbuf_done(&what);
 	}
 }
