@@ -322,16 +322,12 @@ static const struct kb_entry *kb_search(const struct drc_ctx *ctx, const char *n
 	return NULL;
 }
 
-const struct kb_entry *drc_kb_lookup(struct drc_ctx *ctx, const char *name)
+const struct kb_entry *drc_kb_lookup(struct drc_ctx *ctx, const char *key)
 {
-	const char *key;
 	void *v;
 
-	if (!name)
-		return NULL;
-	key = drc_interns(ctx, name);
 	if (!key)
-		return kb_search(ctx, name);
+		return NULL;
 	v = hashmap_get(&ctx->kb_cache, (uint64_t)(uintptr_t)key);
 	if (v)
 		return v == (void *)&ctx->kb_cache ? NULL : v;
@@ -349,13 +345,13 @@ const char *drc_ctx_classify(struct drc_ctx *ctx, const char *name)
 		return "memory";       /* an unrevealed devm_krealloc node */
 	if (strcmp(name, "grp<") == 0 || strcmp(name, "grp>") == 0)
 		return "group";
-	e = drc_kb_lookup(ctx, name);
+	e = drc_kb_lookup(ctx, drc_interns(ctx, name));
 	return e ? e->class : "other";
 }
 
 unsigned drc_ctx_get_kb_flags(struct drc_ctx *ctx, const char *name)
 {
-	const struct kb_entry *e = drc_kb_lookup(ctx, name);
+	const struct kb_entry *e = name ? drc_kb_lookup(ctx, drc_interns(ctx, name)) : NULL;
 
 	return e ? e->flags : 0;
 }

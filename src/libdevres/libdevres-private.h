@@ -191,8 +191,8 @@ struct drc_boot *drc_ctx_boot(struct drc_ctx *ctx);
 int drc_ctx_new_boot(struct drc_ctx *ctx, const struct drc_origin *o, const char *kernel,
 		     const char *boot_id);
 
-/* ctx.c: knowledge base, cached per interned name */
-const struct kb_entry *drc_kb_lookup(struct drc_ctx *ctx, const char *name);
+/* ctx.c: knowledge base, cached per interned name (@key must be interned) */
+const struct kb_entry *drc_kb_lookup(struct drc_ctx *ctx, const char *key);
 
 /* rules.c: the model calls these as it applies events */
 int drc_rules_init(struct drc_ctx *ctx);

@@ -234,6 +234,8 @@ static int node_insert(struct drc_device *dev, struct drc_node *n, struct drc_no
 
 /* ---- batches ---- */
 
+static void batch_resolve_kind(struct drc_device *dev, struct drc_batch *b, enum drc_batch_kind kind);
+
 /* The batch in progress is over: the device did something else. */
 static void batch_close(struct drc_device *dev)
 {
@@ -242,6 +244,10 @@ static void batch_close(struct drc_device *dev)
 	if (!b)
 		return;
 	dev->batch = NULL;
+	/* a group that starts the list, released whole: devres_release_all()
+	 * logs exactly the same lines, and an unbind is far more common */
+	if (b->kind == DRC_BATCH_RELEASE_GROUP && !b->probe_failure && b->range_to_tail && !dev->head)
+		batch_resolve_kind(dev, b, DRC_BATCH_RELEASE_ALL);
 	drc_rules_batch_end(dev, b);
 }
 
@@ -821,6 +827,8 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	dev->events++;
 	if (strcmp(ev->device, "(null)") == 0)
 		ctx->stats.unnamed_devices++;
+	if (ev->op != DRC_OP_REL)
+		batch_close(dev);       /* judge a finished batch before this event's state */
 	was_bound = dev->state == DRC_DEVICE_BOUND;
 	id_reused = ev->op == DRC_OP_ADD && ev->id_digits && hashmap_get(&dev->ids, ev->id);
 	if (ev->op == DRC_OP_ADD)

@@ -32,7 +32,7 @@
 #define FINDINGS_MAX 10000
 #define FINDING_NODES_MAX 32
 #define BATCH_NODES_MAX 256
-#define FOREIGN_MAX 4096
+#define FOREIGN_MAX 256
 #define CYCLES_KEPT 8
 #define GAP_MIN_USEC 5000               /* a longer silence ends a run */
 #define SAME_TEARDOWN_USEC 1000000      /* releases this close belong together */
@@ -83,7 +83,8 @@ enum rule_id {
 struct rel_rec {
 	const char *name;
 	uint64_t size;
-	char id[20];
+	uint64_t id;
+	unsigned id_digits;
 	struct drc_origin added, ended;
 	struct drc_device *ctx_dev;
 	unsigned flags;
@@ -93,8 +94,8 @@ struct rel_rec {
 };
 
 struct rules_batch {
-	struct rel_rec recs[BATCH_NODES_MAX];
-	unsigned nrecs;
+	struct rel_rec *recs;           /* grows up to BATCH_NODES_MAX */
+	unsigned nrecs, cap;
 	unsigned open_groups, closed_groups, groups_by_other;
 	struct drc_device *group_ctx;   /* the device whose probe opened the first group */
 	struct drc_origin group_open, group_close;
@@ -399,6 +400,8 @@ void drc_rules_device_free(struct drc_device *dev)
 
 void drc_rules_batch_free(struct drc_batch *b)
 {
+	if (b->rules)
+		free(b->rules->recs);
 	free(b->rules);
 	b->rules = NULL;
 }
@@ -530,6 +533,13 @@ static void check_before_probe(struct drc_device *dev, const struct drc_origin *
 			       "allocations it frees itself.", dev->name));
 }
 
+static unsigned foreign_leftovers(struct drc_device *dev, struct finding_store *fs);
+
+static void foreign_prune(struct drc_device *dev)
+{
+	foreign_leftovers(dev, NULL);
+}
+
 void drc_rules_added(struct drc_device *dev, struct drc_node *n)
 {
 	struct rules_ctx *rc = dev->ctx->rules;
@@ -556,6 +566,15 @@ void drc_rules_added(struct drc_device *dev, struct drc_node *n)
 	if (cx && cx->rules && n->kind != DRC_NODE_GROUP_CLOSE) {
 		struct rules_dev *cr = cx->rules;
 
+		if (cr->nforeign == FOREIGN_MAX) {
+			/* forget what is gone; if all is still live, the oldest half */
+			foreign_prune(cx);
+			if (cr->nforeign == FOREIGN_MAX) {
+				memmove(cr->foreign, cr->foreign + FOREIGN_MAX / 2,
+					(FOREIGN_MAX / 2) * sizeof(*cr->foreign));
+				cr->nforeign = FOREIGN_MAX / 2;
+			}
+		}
 		if (cr->nforeign == cr->foreign_cap && cr->foreign_cap < FOREIGN_MAX) {
 			size_t ncap = cr->foreign_cap ? cr->foreign_cap * 2 : 16;
 			struct foreign *f = realloc(cr->foreign, ncap * sizeof(*f));
@@ -629,6 +648,7 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 	struct drc_ctx *ctx = dev->ctx;
 	struct rules_batch *rb = b->rules;
 	struct rel_rec *r;
+	const struct kb_entry *kb;
 	bool marker = strcmp(ev->name, "grp<") == 0 || strcmp(ev->name, "grp>") == 0;
 
 	ctx->rules->last_batch = b;
@@ -651,11 +671,11 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 		if (g->ctx_dev && g->ctx_dev != dev)
 			rb->groups_by_other++;
 	}
+	kb = marker ? NULL : drc_kb_lookup(ctx, ev->name);        /* ev->name is interned */
 	if (!marker) {
-		unsigned flags = drc_ctx_get_kb_flags(ctx, ev->name);
-		const char *class = drc_ctx_classify(ctx, ev->name);
+		unsigned flags = kb ? kb->flags : 0;
 
-		if (strcmp(class, "memory") == 0) {
+		if (kb && strcmp(kb->class, "memory") == 0) {
 			rb->memory_nodes++;
 			rb->memory_bytes += ev->size;
 		}
@@ -666,14 +686,24 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 	}
 	if (rb->nrecs >= BATCH_NODES_MAX)
 		return;
+	if (rb->nrecs == rb->cap) {
+		unsigned ncap = rb->cap ? rb->cap * 2 : 8;
+		struct rel_rec *nr = realloc(rb->recs, ncap * sizeof(*nr));
+
+		if (!nr)
+			return;
+		rb->recs = nr;
+		rb->cap = ncap;
+	}
 	r = &rb->recs[rb->nrecs++];
 	memset(r, 0, sizeof(*r));
 	r->name = ev->name;
 	r->size = ev->size;
 	r->ended = ev->origin;
-	r->flags = drc_ctx_get_kb_flags(ctx, ev->name);
+	r->flags = kb ? kb->flags : 0;
 	r->marker = marker;
-	snprintf(r->id, sizeof(r->id), "%0*" PRIx64, (int)ev->id_digits, ev->id);
+	r->id = ev->id;
+	r->id_digits = ev->id_digits;
 	if (n) {
 		r->known = true;
 		r->added = n->origin;
@@ -686,6 +716,15 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 }
 
 /* ---- judging a batch ---- */
+
+static void finding_rec(struct drc_ctx *ctx, struct finding_store *fs, struct drc_device *dev,
+			const struct rel_rec *r, const char *role)
+{
+	char id[20];
+
+	snprintf(id, sizeof(id), "%0*" PRIx64, (int)r->id_digits, r->id);
+	finding_node(ctx, fs, dev, r->name, r->size, id, role, r->known ? &r->added : NULL, &r->ended);
+}
 
 static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 {
@@ -729,12 +768,11 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 		for (unsigned i = 0; i < rb->nrecs; i++) {
 			const struct rel_rec *r = &rb->recs[i];
 
-			finding_node(ctx, fs, dev, r->name, r->size, r->id,
-				     r->marker ? "group bookkeeping" :
-				     r->late ? "added after the group was opened" :
-				     r->ctx_dev == other ? "added during the other device's probe" :
-				     r->known ? "group member" : "ADD not in the capture",
-				     r->known ? &r->added : NULL, &r->ended);
+			finding_rec(ctx, fs, dev, r,
+				    r->marker ? "group bookkeeping" :
+				    r->late ? "added after the group was opened" :
+				    r->ctx_dev == other ? "added during the other device's probe" :
+				    r->known ? "group member" : "ADD not in the capture");
 		}
 		finding_text(fs,
 			xstrdup_printf("%s: %u node%s released inside %s's teardown while it stays bound",
@@ -773,8 +811,7 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 
 			if (!r->late)
 				continue;
-			finding_node(ctx, fs, dev, r->name, r->size, r->id, "added after the group was opened",
-				     &r->added, &r->ended);
+			finding_rec(ctx, fs, dev, r, "added after the group was opened");
 			size_str(sz, sizeof(sz), r->size);
 			if (what.len < 400)
 				strbuf_appendf(&what, "%s%s (%s, added at line %" PRIu64 ")",
@@ -815,13 +852,11 @@ static void judge_suspend_order(struct drc_device *dev, struct drc_batch *b)
 
 		if (r->marker || !(r->flags & DRC_KB_HW))
 			continue;
-		finding_node(ctx, fs, dev, r->name, r->size, r->id, "released before the runtime-PM action",
-			     r->known ? &r->added : NULL, &r->ended);
+		finding_rec(ctx, fs, dev, r, "released before the runtime-PM action");
 		if (used.len < 300)
 			strbuf_appendf(&used, "%s%s", used.len ? ", " : "", r->name);
 	}
-	finding_node(ctx, fs, dev, s->name, s->size, s->id, "runtime-PM action released late",
-		     s->known ? &s->added : NULL, &s->ended);
+	finding_rec(ctx, fs, dev, s, "runtime-PM action released late");
 	dev_label(dev, a, sizeof(a));
 	finding_text(fs,
 		xstrdup_printf("%s: %s released after %u hardware resource%s it may need", a, s->name,

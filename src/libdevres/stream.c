@@ -560,9 +560,9 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
  * One kernel message. Returns 1 if it was a devres line, 0 if not, or
  * -EAGAIN if it looks like the first half of a wrapped devres line.
  */
-static int kernel_message(struct drc_stream *s, const char *msg, size_t len, int64_t ts,
-			  const char *subsystem, const char *devkey, const struct drc_origin *o,
-			  bool may_hold)
+static int kernel_message_known(struct drc_stream *s, const char *msg, size_t len, int64_t ts,
+				const char *subsystem, const char *devkey, const struct drc_origin *o,
+				bool may_hold, bool devres)
 {
 	struct devres_msg m;
 	const char *expected = NULL;
@@ -574,7 +574,7 @@ static int kernel_message(struct drc_stream *s, const char *msg, size_t len, int
 		r = new_boot(s, o, rel, e ? (size_t)(e - rel) : len - 14, NULL);
 		return r < 0 ? r : 0;
 	}
-	if (!memmem(msg, len, "DEVRES", 6)) {
+	if (!devres) {
 		other_message(s, msg, len, ts, o);
 		return 0;
 	}
@@ -589,6 +589,14 @@ static int kernel_message(struct drc_stream *s, const char *msg, size_t len, int
 		return 0;
 	r = emit_devres(s, &m, DRC_WITNESS_PRINTK, ts, subsystem, devkey, o);
 	return r < 0 ? r : 1;
+}
+
+static int kernel_message(struct drc_stream *s, const char *msg, size_t len, int64_t ts,
+			  const char *subsystem, const char *devkey, const struct drc_origin *o,
+			  bool may_hold)
+{
+	return kernel_message_known(s, msg, len, ts, subsystem, devkey, o, may_hold,
+				    memmem(msg, len, "DEVRES", 6) != NULL);
 }
 
 /* tracefs: "... 439.921733: devres_log: <dev> <OP> <ptr> <name> (<n> bytes)" */
@@ -856,6 +864,7 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 			const struct drc_origin *o, bool may_hold)
 {
 	const char *marker;
+	bool devres;
 	size_t i;
 	int64_t ts = -1;
 	bool kernel = true;
@@ -900,7 +909,9 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 		return new_boot(s, o, NULL, 0, id[0] ? id : "reboot");
 	}
 
-	marker = memmem(l, len, "devres_log: ", 12);
+	/* one search for each marker per line: most lines are neither */
+	devres = memmem(l, len, "DEVRES", 6) != NULL;
+	marker = devres ? NULL : memmem(l, len, "devres_log: ", 12);
 	if (marker) {
 		if (depth && quote_is_copy(s, marker, len - (size_t)(marker - l), depth))
 			return 0;
@@ -934,11 +945,11 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 				i = e + 8;
 		}
 	}
-	if (memmem(l + i, len - i, "DEVRES", 6) && depth && quote_is_copy(s, l, len, depth))
+	if (devres && depth && quote_is_copy(s, l, len, depth))
 		return 0;
-	if (!depth && len < 4096 && s->lineno <= QUOTE_TRACK_LINES && memmem(l + i, len - i, "DEVRES", 6))
+	if (devres && !depth && len < 4096 && s->lineno <= QUOTE_TRACK_LINES)
 		quote_is_copy(s, l, len, 0);
-	r = kernel_message(s, l + i, len - i, ts, NULL, NULL, o, may_hold);
+	r = kernel_message_known(s, l + i, len - i, ts, NULL, NULL, o, may_hold, devres);
 	if (r == -EAGAIN)
 		return hold_line(s, l, len, depth, o);
 	return r < 0 ? r : 0;

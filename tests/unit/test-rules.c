@@ -145,6 +145,24 @@ static void test_concurrent_unbinds(void)
 	drc_ctx_unref(ctx);
 }
 
+static void test_whole_list_group(void)
+{
+	/* near miss: a probe that opens a group first and never closes it; its
+	 * unbind logs exactly what a group release would, next to another
+	 * device's unbind. It is a release of everything, and b.0 is unbound. */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "da", "a.0", "ADD", "00000a01", "devm_kzalloc_release", 10)
+		D("1.500000", "db", "b.0", "ADD", "00000b01", "grp<", 0)
+		D("1.500001", "db", "b.0", "ADD", "00000b02", "devm_kzalloc_release", 20)
+		D("3.000000", "da", "a.0", "REL", "00000a01", "devm_kzalloc_release", 10)
+		D("3.000001", "db", "b.0", "REL", "00000b01", "grp<", 0)
+		D("3.000002", "db", "b.0", "REL", "00000b02", "devm_kzalloc_release", 20)
+		D("4.000000", "db", "b.0", "ADD", "00000b03", "devm_kzalloc_release", 30));
+
+	is_str(findings(ctx), "", "a whole list in one open group, released next to another unbind: no finding");
+	drc_ctx_unref(ctx);
+}
+
 static void test_id_reuse_across_devices(void)
 {
 	/* near miss: a hashed id freed on one device and added on another within
@@ -372,6 +390,7 @@ int main(void)
 	test_open_group_swept();
 	test_closed_group_intended();
 	test_concurrent_unbinds();
+	test_whole_list_group();
 	test_id_reuse_across_devices();
 	test_node_reuse();
 	test_probe_failure_and_defer();
