@@ -123,6 +123,8 @@ struct rules_dev {
 	bool leak_reported, growth_reported;
 	struct drc_origin unbind;       /* its last unbind/remove uevent */
 	uint64_t unknown;
+	uint64_t unknown_same_id;       /* of those, ids equal to the one before */
+	uint64_t unknown_last_id;
 	struct drc_origin unknown_first;
 	char unknown_names[3][64];
 	uint64_t reused;
@@ -612,6 +614,9 @@ void drc_rules_unknown(struct drc_device *dev, const struct drc_event *ev)
 		return;
 	if (rd->unknown < ARRAY_SIZE(rd->unknown_names))
 		snprintf(rd->unknown_names[rd->unknown], sizeof(rd->unknown_names[0]), "%s", ev->name);
+	if (rd->unknown && ev->id == rd->unknown_last_id && ev->id_digits)
+		rd->unknown_same_id++;
+	rd->unknown_last_id = ev->id;
 	if (!rd->unknown++)
 		rd->unknown_first = ev->origin;
 }
@@ -1298,7 +1303,10 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 					       rd->unknown_first.line, rd->unknown_names[0]),
 				xstrdup_printf("The capture starts after these nodes were added (a late start, a "
 					       "wrapped ring buffer, devres.log switched on at run time, or an "
-					       "excerpt). This is a gap in the capture, not an error."),
+					       "excerpt). This is a gap in the capture, not an error.%s",
+					       rd->unknown_same_id * 2 >= rd->unknown && rd->unknown > 2 ?
+					       " Nearly all of them carry the same pointer, so ids cannot tell "
+					       "the nodes apart here: they were read in order." : ""),
 				xstrdup_printf("Capture from boot (devres.log=1 on the command line, or the "
 					       "dev:devres_log trace event) to see where they came from."));
 		}

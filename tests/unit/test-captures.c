@@ -315,6 +315,15 @@ static void check_wild(const char *dir)
 		   strcmp(drc_ctx_get_finding(ctx, 0)->rule, "release-order") == 0 &&
 		   strstr(drc_ctx_get_finding(ctx, 0)->summary, "pm_runtime_disable_action"),
 		   "09: runtime PM released after the interconnect it needs");
+		{
+			const struct drc_finding *u = NULL;
+
+			for (unsigned k = 0; k < drc_ctx_get_finding_count(ctx); k++)
+				if (strcmp(drc_ctx_get_finding(ctx, k)->rule, "unknown-node") == 0)
+					u = drc_ctx_get_finding(ctx, k);
+			ok(u && strstr(u->explanation, "same pointer"),
+			   "09: one pointer on every line is pointed out");
+		}
 		drc_ctx_unref(ctx);
 	}
 
