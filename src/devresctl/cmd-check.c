@@ -19,7 +19,7 @@
 #include "output.h"
 #include "shared/log.h"
 
-enum { OPT_KB = 0x100, OPT_FAIL_ON, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES };
+enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_FAIL_ON, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES };
 
 extern const struct command command_check;
 
@@ -30,6 +30,7 @@ static const struct cli_option check_options[] = {
 	{ "baseline", OPT_BASELINE, required_argument, "FILE", "fail only on findings not in this earlier --format=json output" },
 	{ "device", 'd', required_argument, "PATTERN", "only devices whose name, driver or key matches; repeatable" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
+	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
 	{ "list-rules", OPT_LIST_RULES, no_argument, NULL, "list the rules with their severity and exit" },
 	COMMON_OPTIONS,
 	{}
@@ -103,6 +104,9 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 		case 'd':
 			if (push((const char ***)&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
 				status = DEVRESCTL_EX_FAILURE;
+			break;
+		case OPT_KALLSYMS:
+			ctl->engine.kallsyms = optarg;
 			break;
 		case OPT_KB:
 			if (push(&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)

@@ -19,7 +19,7 @@
 #include "output.h"
 #include "shared/log.h"
 
-enum { OPT_KB = 0x100, OPT_PROGRESS };
+enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_PROGRESS };
 
 extern const struct command command_report;
 
@@ -28,6 +28,7 @@ static const struct cli_option report_options[] = {
 	{ "device", 'd', required_argument, "PATTERN", "only devices whose name, driver or key matches; repeatable" },
 	{ "all", 'a', no_argument, NULL, "also show released nodes and devices with nothing live" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
+	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
 	{ "progress", OPT_PROGRESS, required_argument, "WHEN", "progress on stderr: auto, always or never" },
 	COMMON_OPTIONS,
 	{}
@@ -82,6 +83,9 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 			break;
 		case 'a':
 			ctl->view.all = true;
+			break;
+		case OPT_KALLSYMS:
+			ctl->engine.kallsyms = optarg;
 			break;
 		case OPT_KB:
 			if (push((char ***)&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)

@@ -153,6 +153,17 @@ int engine_new(const struct engine_opts *opts, struct drc_ctx **ret)
 			return r;
 		}
 	}
+	if (opts && opts->kallsyms) {
+		r = drc_ctx_load_kallsyms(ctx, opts->kallsyms);
+		if (r < 0) {
+			log_error_errno(r, "cannot read kallsyms '%s'", opts->kallsyms);
+			drc_ctx_unref(ctx);
+			return r;
+		}
+		if (r == 0)
+			log_warning("%s: no module functions found (expected lines like "
+				    "'ffffffffc0a01000 t ata_devres_release [libata]')", opts->kallsyms);
+	}
 	*ret = ctx;
 	return 0;
 }

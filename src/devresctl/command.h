@@ -54,6 +54,7 @@ bool use_color(void);
 struct engine_opts {
 	const char **kb_files;
 	unsigned nkb;
+	const char *kallsyms;   /* a copy of /proc/kallsyms, or NULL */
 };
 /* Creates the engine with the installed knowledge base plus @opts. */
 int engine_new(const struct engine_opts *opts, struct drc_ctx **ret);

@@ -50,6 +50,7 @@ struct drc_ctx *drc_ctx_unref(struct drc_ctx *ctx)
 		free((char *)ctx->diags[i].excerpt);
 	free(ctx->kb);
 	hashmap_done(&ctx->kb_cache);
+	hashmap_done(&ctx->kallsyms);
 	drc_rules_free(ctx);
 	strpool_done(&ctx->pool);
 	free(ctx);
@@ -308,6 +309,42 @@ int drc_ctx_load_kb(struct drc_ctx *ctx, const char *path, unsigned *bad_line)
 	fclose(f);
 	hashmap_done(&ctx->kb_cache);       /* answers may have changed */
 	return count;
+}
+
+int drc_ctx_load_kallsyms(struct drc_ctx *ctx, const char *path)
+{
+	char line[512];
+	int count = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char addr[40], type[4], name[256], mod[128];
+		const char *n, *m;
+
+		/* only text symbols of modules: "ffffffffc0a01000 t ata_devres_release\t[libata]" */
+		if (sscanf(line, "%39s %3s %255s [%127[^]]]", addr, type, name, mod) != 4 ||
+		    (type[0] != 't' && type[0] != 'T'))
+			continue;
+		n = drc_interns(ctx, name);
+		m = drc_interns(ctx, mod);
+		if (!n || !m || hashmap_put(&ctx->kallsyms, (uint64_t)(uintptr_t)n, (void *)m) < 0) {
+			fclose(f);
+			return -ENOMEM;
+		}
+		count++;
+	}
+	fclose(f);
+	ctx->have_kallsyms = true;
+	return count;
+}
+
+const char *drc_ctx_get_function_module(struct drc_ctx *ctx, const char *name)
+{
+	const char *key = name ? drc_interns(ctx, name) : NULL;
+
+	return key ? hashmap_get(&ctx->kallsyms, (uint64_t)(uintptr_t)key) : NULL;
 }
 
 static const struct kb_entry *kb_search(const struct drc_ctx *ctx, const char *name)

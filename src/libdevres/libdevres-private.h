@@ -172,7 +172,9 @@ struct drc_ctx {
 	uint64_t seq;
 	struct kb_entry *kb;
 	size_t nkb, kb_cap;
-	struct hashmap kb_cache;        /* interned name -> kb_entry index + 1 (0: none) */
+	struct hashmap kb_cache;        /* interned name -> kb_entry, or a miss marker */
+	struct hashmap kallsyms;        /* interned function -> interned module */
+	bool have_kallsyms;
 	struct rules_ctx *rules;
 	bool finished;
 };

@@ -195,6 +195,19 @@ void drc_ctx_set_uevent_fn(struct drc_ctx *ctx, drc_uevent_fn fn, void *userdata
  * or -EINVAL (with *bad_line set) on a malformed line.
  */
 int drc_ctx_load_kb(struct drc_ctx *ctx, const char *path, unsigned *bad_line);
+/**
+ * drc_ctx_load_kallsyms - learn which module each function lives in
+ *
+ * Reads a copy of /proc/kallsyms ("ADDR TYPE NAME [MODULE]"; the names and
+ * modules are there even when addresses are hidden). The rules then match
+ * release functions to a removed module exactly instead of by name prefix.
+ *
+ * Returns: the number of module functions read, or -errno.
+ */
+int drc_ctx_load_kallsyms(struct drc_ctx *ctx, const char *path);
+/* The module a function lives in, or NULL (built in, or not known). */
+const char *drc_ctx_get_function_module(struct drc_ctx *ctx, const char *name);
+
 /* The class of a release function ("memory", "iomap", ...), or "other". */
 const char *drc_ctx_classify(struct drc_ctx *ctx, const char *name);
 

@@ -1015,7 +1015,7 @@ void drc_rules_batch_end(struct drc_device *dev, struct drc_batch *b)
 static void module_gone(struct drc_ctx *ctx, const char *module, const struct drc_origin *o)
 {
 	unsigned boot = ctx->nboots ? ctx->nboots - 1 : 0;
-	char prefix[128];
+	char prefix[128], mod[128];
 	size_t plen;
 
 	/* module names use '_' where file names may use '-' */
@@ -1025,6 +1025,7 @@ static void module_gone(struct drc_ctx *ctx, const char *module, const struct dr
 	for (char *p = prefix; *p; p++)
 		if (*p == '-')
 			*p = '_';
+	snprintf(mod, sizeof(mod), "%.*s", (int)(plen - 1), prefix);
 	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next) {
 		struct finding_store *fs = NULL;
 		unsigned count = 0;
@@ -1033,7 +1034,13 @@ static void module_gone(struct drc_ctx *ctx, const char *module, const struct dr
 		if (dev->boot != boot)
 			continue;
 		for (struct drc_node *n = dev->head; n; n = n->next) {
-			if (n->kind != DRC_NODE_RES || !n->name || strncmp(n->name, prefix, plen) != 0)
+			const char *in;
+
+			if (n->kind != DRC_NODE_RES || !n->name)
+				continue;
+			/* exactly with kallsyms; else by the module's name prefix */
+			in = ctx->have_kallsyms ? hashmap_get(&ctx->kallsyms, (uint64_t)(uintptr_t)n->name) : NULL;
+			if (in ? strcmp(in, mod) != 0 : strncmp(n->name, prefix, plen) != 0)
 				continue;
 			if (!fs) {
 				fs = finding_new(ctx, R_MODULE_GONE, DRC_SEVERITY_ERROR, dev, NULL);
@@ -1049,11 +1056,13 @@ static void module_gone(struct drc_ctx *ctx, const char *module, const struct dr
 		dev_label(dev, a, sizeof(a));
 		finding_text(fs,
 			xstrdup_printf("module %s removed at line %" PRIu64 " while %s still has %u pending "
-				       "release callback%s named after it", module, o->line, a, count,
+				       "release callback%s in it", module, o->line, a, count,
 				       count == 1 ? "" : "s"),
 			xstrdup_printf("When %s is unbound or removed, the kernel will call release functions "
 				       "whose code was unloaded with module %s: an oops in a freed text page. The "
-				       "nodes were matched by name (%s*).", dev->name, module, prefix),
+				       "nodes were matched %s%s%s.", dev->name, module,
+				       ctx->have_kallsyms ? "by kallsyms, or by name (" : "by name (", prefix,
+				       "*)"),
 			xstrdup_printf("A module must not leave devm actions on devices it does not own; undo "
 				       "them in its exit path, or hold a module reference (try_module_get()) "
 				       "until they run."));

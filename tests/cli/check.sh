@@ -89,6 +89,28 @@ for r in leak-after-unbind never-released cross-device-release open-group-swept 
 	ok $? "rule $r is documented in devresctl(8)"
 done
 
+# module-gone: by name prefix, and exactly with kallsyms
+printf 'ffffffffc0a01000 t other_fn\t[othermod]\nffffffff81000000 T core_fn\n' >"$T/kallsyms"
+cat >"$T/mod.log" <<'LOG'
+[    1.000000] other z.0: DEVRES ADD 0000000000000301 other_fn (16 bytes)
+[    1.000001] other z.0: DEVRES ADD 0000000000000302 othermod_action (16 bytes)
+[    1.000002] other z.0: DEVRES ADD 0000000000000303 core_fn (16 bytes)
+KERNEL[3.000000] remove   /module/othermod (module)
+ACTION=remove
+DEVPATH=/module/othermod
+SUBSYSTEM=module
+
+LOG
+run check --format=json "$T/mod.log"
+jq -e '[.findings[] | select(.rule == "module-gone") | .nodes[].name] == ["othermod_action"]' "$T/out" >/dev/null
+ok $? "module-gone without kallsyms: the function named after the module"
+run check --format=json --kallsyms="$T/kallsyms" "$T/mod.log"
+expect_rc 1 "module-gone is an error"
+jq -e '[.findings[] | select(.rule == "module-gone") | .nodes[].name] == ["other_fn", "othermod_action"]' "$T/out" >/dev/null
+ok $? "module-gone with kallsyms: the module's own function too, never the core one"
+run check --kallsyms="$T/nope" "$T/mod.log"
+expect_rc 3 "an unreadable kallsyms file is an operational failure"
+
 run check "$T/does-not-exist"
 expect_rc 3 "an unreadable capture is an operational failure"
 
