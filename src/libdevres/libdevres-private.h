@@ -226,6 +226,9 @@ void drc_rules_marker(struct drc_ctx *ctx, enum drc_marker m, const char *device
 /* DRM-managed resources: op is 'A'dd, 'D'el, 'R'el, 'B'egin, 'E'nd */
 void drc_rules_drm(struct drc_ctx *ctx, char op, const char *device, uint64_t id, unsigned digits,
 		   const char *name, uint64_t size, int64_t ts, const struct drc_origin *o);
+/* "devresctl-refs: DEVICE PID COMM PATH": a process held a node of DEVICE open */
+void drc_rules_refs(struct drc_ctx *ctx, const char *device, uint64_t pid, const char *comm,
+		    const char *path, const struct drc_origin *o);
 void drc_rules_boot_end(struct drc_ctx *ctx, unsigned boot);
 
 /* model.c */

@@ -62,6 +62,8 @@ static const struct drc_rule_info rule_table[] = {
 	  "DRM-managed resources outlive the device's unbind (released late or never)" },
 	{ "log-loss", DRC_SEVERITY_WARNING,
 	  "lines were dropped or cut: findings may be incomplete" },
+	{ "fd-after-unbind", DRC_SEVERITY_WARNING,
+	  "processes still hold the device's nodes open after its unbind freed devm memory" },
 };
 
 enum rule_id {
@@ -77,6 +79,7 @@ enum rule_id {
 	R_RES_BEFORE_PROBE,
 	R_DRMM_AFTER_UNBIND,
 	R_LOG_LOSS,
+	R_FD_AFTER_UNBIND,
 };
 
 /* What a batch released, kept until the batch is judged. */
@@ -131,6 +134,11 @@ struct rules_dev {
 	struct drc_origin reused_first;
 	char reused_name[64];
 	char reused_id[20];
+	/* its last release of everything, for references recorded after it */
+	struct drc_origin released_all;
+	unsigned released_memory;
+	uint64_t released_memory_bytes;
+	bool fd_reported;
 	/* DRM-managed resources of the drm_device this device is the parent of */
 	uint64_t drm_live, drm_bytes;
 	bool drm_seen, drm_releasing, drm_released, drm_late_reported;
@@ -944,6 +952,12 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 	if (!rd)
 		return;
 	rd->probed = false;
+	if (!b->probe_failure) {
+		rd->released_all = b->last;
+		rd->released_memory = b->rules ? b->rules->memory_nodes : 0;
+		rd->released_memory_bytes = b->rules ? b->rules->memory_bytes : 0;
+		rd->fd_reported = false;
+	}
 	left = foreign_leftovers(dev, NULL);
 	if (left && !rd->leak_reported) {
 		struct finding_store *fs = finding_new(ctx, R_LEAK_AFTER_UNBIND, DRC_SEVERITY_ERROR, dev, NULL);
@@ -1206,6 +1220,48 @@ void drc_rules_drm(struct drc_ctx *ctx, char op, const char *device, uint64_t id
 		rd->drm_live = 0;
 		break;
 	}
+}
+
+void drc_rules_refs(struct drc_ctx *ctx, const char *device, uint64_t pid, const char *comm,
+		    const char *path, const struct drc_origin *o)
+{
+	struct drc_device *dev = NULL;
+	struct rules_dev *rd;
+	struct drc_batch *b;
+	struct finding_store *fs;
+	char a[300];
+
+	if (!device || !ctx->nboots || drc_ctx_find_device(ctx, device, -1, &dev) <= 0 || !(rd = rd_get(dev)))
+		return;
+	b = dev->batch;
+	if (b && b->kind == DRC_BATCH_RELEASE_ALL && !b->probe_failure && b->rules) {
+		/* the release is over: this line came after it */
+		rd->released_all = b->last;
+		rd->released_memory = b->rules->memory_nodes;
+		rd->released_memory_bytes = b->rules->memory_bytes;
+	}
+	if (!rd->released_all.line || dev->state == DRC_DEVICE_BOUND || rd->fd_reported || !rd->released_memory)
+		return;
+	fs = finding_new(ctx, R_FD_AFTER_UNBIND, DRC_SEVERITY_WARNING, dev, NULL);
+	if (!fs)
+		return;
+	finding_evidence(fs, &rd->released_all);
+	finding_evidence(fs, o);
+	dev_label(dev, a, sizeof(a));
+	finding_text(fs,
+		xstrdup_printf("%s: %s (pid %" PRIu64 ") still holds %s open after the unbind freed %u devm "
+			       "memory node%s", a, comm, pid, path, rd->released_memory,
+			       rd->released_memory == 1 ? "" : "s"),
+		xstrdup_printf("The unbind released all of %s's devres (line %" PRIu64 "), %u memory node%s, %"
+			       PRIu64 " bytes, but %s (pid %" PRIu64 ") kept %s open (line %" PRIu64 "). Calls on "
+			       "that file reach the driver's structures; if any of them lived in devm memory, "
+			       "that is a use-after-free.", dev->name, rd->released_all.line,
+			       rd->released_memory, rd->released_memory == 1 ? "" : "s",
+			       rd->released_memory_bytes, comm, pid, path, o->line),
+		xstrdup_printf("Keep what open files reach in memory tied to the file's lifetime (drmm_*() for "
+			       "DRM, a reference-counted object otherwise), and refuse calls after unplug "
+			       "(drm_dev_enter()/drm_dev_exit())."));
+	rd->fd_reported = true;
 }
 
 /* ---- end of a boot ---- */

@@ -552,8 +552,22 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 					 memmem(msg, len, " printk", 7) : p), ts, o);
 		return;
 	}
-	if (is_ktap_result(msg, len))
+	if (is_ktap_result(msg, len)) {
 		drc_rules_marker(s->ctx, DRC_MARK_KTAP_RESULT, NULL, 0, ts, o);
+		return;
+	}
+	/* references recorded next to the log: "devresctl-refs: DEVICE PID COMM PATH" */
+	if (len > 16 && memcmp(msg, "devresctl-refs: ", 16) == 0) {
+		char dev[256], comm[64], path[512];
+		unsigned long long pid;
+		char buf[1024];
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)MIN(len - 16, sizeof(buf) - 1), msg + 16);
+		if (sscanf(buf, "%255s %llu %63s %511s", dev, &pid, comm, path) == 4)
+			drc_rules_refs(s->ctx, drc_interns(s->ctx, dev), pid, comm, path, o);
+		else
+			drc_diag_add(s->ctx, o, "expected 'devresctl-refs: DEVICE PID COMM PATH'", msg, len);
+	}
 }
 
 /*

@@ -82,7 +82,8 @@ expect_rc 0 "--device keeps only the selected devices' findings"
 run check --list-rules
 expect_rc 0 "--list-rules"
 for r in leak-after-unbind never-released cross-device-release open-group-swept release-order \
-	unknown-node node-reuse module-gone per-cycle-growth resources-before-probe drmm-after-unbind log-loss; do
+	unknown-node node-reuse module-gone per-cycle-growth resources-before-probe drmm-after-unbind log-loss \
+	fd-after-unbind; do
 	grep -q "^$r " "$T/out"
 	ok $? "rule $r is listed"
 	grep -q "^\.B $(echo "$r" | sed 's/-/\\\\-/g') " "$top_srcdir/man/devresctl.8"

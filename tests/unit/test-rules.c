@@ -336,6 +336,27 @@ static void test_drmm_after_unbind(void)
 	drc_ctx_unref(near);
 }
 
+static void test_fd_after_unbind(void)
+{
+	/* seed 004: devm memory freed at unbind while a process keeps the node open */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "gpu", "g.0", "ADD", "00000401", "devm_kzalloc_release", 300)
+		"[    1.500000] devresctl-refs: g.0 812 Xorg /dev/dri/card0\n"
+		D("2.000000", "gpu", "g.0", "REL", "00000401", "devm_kzalloc_release", 300)
+		"[    2.100000] devresctl-refs: g.0 812 Xorg /dev/dri/card0\n");
+	struct drc_ctx *near = judge(
+		D("1.000000", "gpu", "g.0", "ADD", "00000401", "devm_clk_release", 16)
+		D("2.000000", "gpu", "g.0", "REL", "00000401", "devm_clk_release", 16)
+		"[    2.100000] devresctl-refs: g.0 812 Xorg /dev/dri/card0\n");
+	const struct drc_finding *f = find_rule(ctx, "fd-after-unbind");
+
+	is_str(findings(ctx), "fd-after-unbind/warning/g.0", "a node held open after devm memory was freed");
+	ok(f && strstr(f->summary, "Xorg (pid 812) still holds /dev/dri/card0"), "names the process and the node");
+	is_str(findings(near), "", "held open while bound, or no memory freed: no finding");
+	drc_ctx_unref(ctx);
+	drc_ctx_unref(near);
+}
+
 static void test_release_order(void)
 {
 	/* seed 09: runtime PM released after the interconnect its suspend needs */
@@ -379,7 +400,7 @@ static void test_unknown_and_loss(void)
 
 static void test_rule_table(void)
 {
-	ok(drc_rule_count() >= 12, "at least the rules of DESIGN.md");
+	ok(drc_rule_count() >= 13, "at least the rules of DESIGN.md");
 	ok(drc_rule_find("open-group-swept") && !drc_rule_find("no-such-rule"), "rules are found by id");
 	is_int(drc_severity_from_string("warning"), DRC_SEVERITY_WARNING, "severity names");
 	ok(drc_severity_from_string("fatal") < 0, "unknown severity refused");
@@ -401,6 +422,7 @@ int main(void)
 	test_resources_before_probe();
 	test_module_gone();
 	test_drmm_after_unbind();
+	test_fd_after_unbind();
 	test_release_order();
 	test_unknown_and_loss();
 	test_rule_table();
