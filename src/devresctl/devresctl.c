@@ -53,7 +53,8 @@ static void main_help(void)
 {
 	printf("Usage:\n %s [OPTIONS] COMMAND [ARGS...]\n\n"
 	       "Rebuild the kernel's per-device managed-resource (devres) lists from kernel\n"
-	       "logs and traces, and show what is still alive.\n\nCommands:\n",
+	       "logs and traces, show what is still alive, and say which releases are\n"
+	       "suspicious.\n\nCommands:\n",
 	       program_invocation_short_name);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		printf(" %-10s %s\n", commands[i]->name, commands[i]->summary);
