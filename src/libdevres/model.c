@@ -4,7 +4,7 @@
  * keeps it (DESIGN.md 2.4).
  *
  *  ADD      appends; "grp<" opens a group, "grp>" closes the latest open one
- *           (or, with raw pointers, exactly the one 0x28 before it)
+ *           (or, with raw pointers, exactly the one 0x28 (32-bit: 0x14) before it)
  *  REM      unlinks without release; REM of "grp<" is devres_remove_group():
  *           both markers go, the members stay
  *  REPLACE  devm_krealloc(): the old node's place is taken by a new node whose
@@ -27,6 +27,8 @@
 
 /* sizeof(struct devres_node) with CONFIG_DEBUG_DEVRES on 64-bit: grp> - grp< */
 #define GROUP_CLOSE_OFFSET_64 0x28
+/* and on 32-bit: list_head, release, name, size */
+#define GROUP_CLOSE_OFFSET_32 0x14
 
 /* Buses and classes whose names are printed by dev_driver_string() when no
  * driver is bound; a prefix in this list is not a driver. */
@@ -562,11 +564,16 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 		n->group = g;
 	} else if (kind == DRC_NODE_GROUP_CLOSE) {
 		g = NULL;
-		/* raw pointers: grp> is node[1] of the same struct devres_group */
-		if (ev->id_digits == 16 && (ev->id >> 32) != 0)
+		/* raw pointers: grp> is node[1] of the same struct devres_group. A
+		 * 32-bit kernel prints raw and hashed pointers alike with 8 digits;
+		 * two hashes 0x14 apart by chance are one in 2^32. */
+		if ((ev->id_digits == 16 && (ev->id >> 32) != 0) || ev->id_digits == 8) {
+			uint64_t off = ev->id_digits == 16 ? GROUP_CLOSE_OFFSET_64 : GROUP_CLOSE_OFFSET_32;
+
 			for (struct drc_group *c = dev->open_groups; c; c = c->open_next)
-				if (c->open && c->open->id + GROUP_CLOSE_OFFSET_64 == ev->id)
+				if (c->open && c->open->id + off == ev->id)
 					g = c;
+		}
 		if (!g)
 			g = dev->open_groups;   /* devres_close_group(dev, NULL): latest open */
 		if (g) {

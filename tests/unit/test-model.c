@@ -45,6 +45,21 @@ static void test_groups(void)
 	drc_ctx_unref(ctx);
 }
 
+static void test_raw_pointer_pairing_32(void)
+{
+	/* 32-bit: struct devres_node is 0x14 bytes, so grp> = grp< + 0x14 */
+	struct drc_ctx *ctx = ctx_from_text("t",
+		"[ 1.0] drv d.0: DEVRES ADD c1001000 grp< (0 bytes)\n"
+		"[ 1.0] drv d.0: DEVRES ADD c1002000 grp< (0 bytes)\n"
+		"[ 1.0] drv d.0: DEVRES ADD c1001014 grp> (0 bytes)\n");
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_node *a = drc_device_get_first_node(d), *b = drc_node_next(a);
+
+	is_int(drc_group_get_state(drc_node_get_group(a)), DRC_GROUP_CLOSED, "32-bit raw pointers: the first group closed");
+	is_int(drc_group_get_state(drc_node_get_group(b)), DRC_GROUP_OPEN, "32-bit raw pointers: the latest stays open");
+	drc_ctx_unref(ctx);
+}
+
 static void test_raw_pointer_pairing(void)
 {
 	/* two open groups; with raw pointers grp> pairs with grp< + 0x28, not the latest */
@@ -193,6 +208,7 @@ int main(void)
 {
 	test_groups();
 	test_raw_pointer_pairing();
+	test_raw_pointer_pairing_32();
 	test_remove();
 	test_replace();
 	test_batches();
