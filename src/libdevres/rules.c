@@ -1278,6 +1278,27 @@ static bool growing(const struct rules_dev *rd)
 	return rd->leftover[n - 1] > 0;
 }
 
+/* What the boot's kernel version (its "Linux version" line) says about
+ * when a bus-less device's devres are released (DESIGN.md 2.5). */
+static const char *kernel_says(struct drc_ctx *ctx, unsigned boot, char *buf, size_t len)
+{
+	const char *k = drc_ctx_get_boot_kernel(ctx, boot);
+	unsigned major = 0, minor = 0;
+
+	if (!k || sscanf(k, "%u.%u", &major, &minor) != 2)
+		snprintf(buf, len, "Before v6.6 (and its stable backports) its devres are released only at its "
+			 "final put_device(), not at unregister; the capture does not say which kernel this is. "
+			 "If the device was unregistered before the capture ended, these leaked.");
+	else if (major > 6 || (major == 6 && minor >= 6))
+		snprintf(buf, len, "This kernel (%s) releases devres at unregister (device_del()), so the "
+			 "device was most likely still registered when the capture ended.", k);
+	else
+		snprintf(buf, len, "This kernel (%s) is older than v6.6: unless the fix was backported (6.1.y "
+			 "has it), its devres are released only at its final put_device(), not at "
+			 "unregister. If it was unregistered before the capture ended, these leaked.", k);
+	return buf;
+}
+
 static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 {
 	struct rules_ctx *rc = ctx->rules;
@@ -1318,6 +1339,8 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 					       "still holds the device."));
 		}
 	} else if (dev->live && dev->state == DRC_DEVICE_NO_BUS) {
+		char ver[400];
+
 		fs = finding_new(ctx, R_NEVER_RELEASED, DRC_SEVERITY_INFO, dev, NULL);
 		if (fs) {
 			for (struct drc_node *n = dev->head; n; n = n->next)
@@ -1327,9 +1350,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 				xstrdup_printf("bus-less device %s still has %u node%s at the end of the capture",
 					       dev->name, dev->live, dev->live == 1 ? "" : "s"),
 				xstrdup_printf("%s has no bus, class or driver (its lines start with a blank "
-					       "prefix). On kernels before v6.6 its devres are released only at "
-					       "its final put_device(), not at unregister; if it was unregistered "
-					       "before the capture ended, these leaked.", dev->name),
+					       "prefix). %s", dev->name, kernel_says(ctx, dev->boot, ver, sizeof(ver))),
 				xstrdup_printf("Check that the device was still registered when the capture "
 					       "ended."));
 		}

@@ -265,6 +265,17 @@ static void test_root_device_kunit(void)
 
 	is_str(findings(ctx), "never-released/error/test-root", "bus-less device live after its test ended");
 	is_str(findings(near), "never-released/info/test-root", "without a test end: information only");
+	{
+		struct drc_ctx *v66 = judge("[    0.000000] Linux version 6.8.0-1 (b@h) #1 SMP\n"
+			"[    1.100000]  test-root: DEVRES ADD 0000000000000501 devm_kzalloc_release (16 bytes)\n");
+		const struct drc_finding *f = find_rule(v66, "never-released");
+
+		ok(f && strstr(f->explanation, "6.8.0-1") && strstr(f->explanation, "still registered"),
+		   "on v6.6 or later, live at the end means still registered");
+		f = find_rule(near, "never-released");
+		ok(f && strstr(f->explanation, "does not say which kernel"), "without a version line, it says so");
+		drc_ctx_unref(v66);
+	}
 	drc_ctx_unref(ctx);
 	drc_ctx_unref(near);
 }
