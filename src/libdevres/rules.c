@@ -976,8 +976,9 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 			}
 			dev_label(dev, a, sizeof(a));
 			finding_text(fs,
-				xstrdup_printf("%s's probe added %u node%s to %s that stay after its %s", a, left,
+				xstrdup_printf("%s's probe added %u node%s to %s that stay%s after its %s", a, left,
 					       left == 1 ? "" : "s", where ? where->name : "another device",
+					       left == 1 ? "s" : "",
 					       b->probe_failure ? "failed probe" : "unbind"),
 				xstrdup_printf("While %s probed, devres nodes were added to %s's list (the lines "
 					       "follow %s's own ADDs without a break). %s's resources were all "

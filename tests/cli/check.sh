@@ -112,6 +112,10 @@ ok $? "module-gone with kallsyms: the module's own function too, never the core 
 run check --kallsyms="$T/nope" "$T/mod.log"
 expect_rc 3 "an unreadable kallsyms file is an operational failure"
 
+run check --list-rules
+[ "$(grep -c '^Example:' "$top_srcdir/man/devresctl.8")" -eq "$(wc -l <"$T/out")" ]
+ok $? "devresctl(8) gives an example for every rule"
+
 run check "$T/does-not-exist"
 expect_rc 3 "an unreadable capture is an operational failure"
 
