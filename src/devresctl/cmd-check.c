@@ -47,17 +47,6 @@ struct check_ctl {
 	bool quiet;
 };
 
-static int push(const char ***arr, unsigned *n, const char *s)
-{
-	const char **a = realloc(*arr, (*n + 1) * sizeof(char *));
-
-	if (!a)
-		return log_oom();
-	a[(*n)++] = s;
-	*arr = a;
-	return 0;
-}
-
 static void list_rules(void)
 {
 	for (unsigned i = 0; i < drc_rule_count(); i++) {
@@ -95,21 +84,21 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 				status = usage_error(&command_check, "invalid --fail-on '%s': expected error, warning or info", optarg);
 			break;
 		case OPT_SUPPRESS:
-			if (push(&ctl->suppress, &ctl->nsuppress, optarg) < 0)
+			if (command_push_arg(&ctl->suppress, &ctl->nsuppress, optarg) < 0)
 				status = DEVRESCTL_EX_FAILURE;
 			break;
 		case OPT_BASELINE:
 			ctl->baseline = optarg;
 			break;
 		case 'd':
-			if (push((const char ***)&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
+			if (command_push_arg(&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
 				status = DEVRESCTL_EX_FAILURE;
 			break;
 		case OPT_KALLSYMS:
 			ctl->engine.kallsyms = optarg;
 			break;
 		case OPT_KB:
-			if (push(&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)
+			if (command_push_arg(&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)
 				status = DEVRESCTL_EX_FAILURE;
 			break;
 		case OPT_LIST_RULES:

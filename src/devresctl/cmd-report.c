@@ -48,17 +48,6 @@ static void report_ctl_done(struct report_ctl *ctl)
 	free(ctl->engine.kb_files);
 }
 
-static int push(char ***arr, unsigned *n, char *s)
-{
-	char **a = realloc(*arr, (*n + 1) * sizeof(char *));
-
-	if (!a)
-		return log_oom();
-	a[(*n)++] = s;
-	*arr = a;
-	return 0;
-}
-
 static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 {
 	struct command_getopt g;
@@ -78,7 +67,7 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 				status = usage_error(&command_report, "invalid --format '%s': expected text or json", optarg);
 			break;
 		case 'd':
-			if (push(&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
+			if (command_push_arg(&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
 				status = DEVRESCTL_EX_FAILURE;
 			break;
 		case 'a':
@@ -88,7 +77,7 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 			ctl->engine.kallsyms = optarg;
 			break;
 		case OPT_KB:
-			if (push((char ***)&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)
+			if (command_push_arg(&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)
 				status = DEVRESCTL_EX_FAILURE;
 			break;
 		case OPT_PROGRESS:

@@ -106,6 +106,17 @@ int command_check_args(const struct command *cmd, unsigned nargs)
 	return DEVRESCTL_EX_OK;
 }
 
+int command_push_arg(const char ***arr, unsigned *n, const char *s)
+{
+	const char **a = realloc(*arr, (*n + 1) * sizeof(*a));
+
+	if (!a)
+		return log_oom();
+	a[(*n)++] = s;
+	*arr = a;
+	return 0;
+}
+
 int engine_new(const struct engine_opts *opts, struct drc_ctx **ret)
 {
 	const char *kb = getenv("DEVRESCTL_KB");

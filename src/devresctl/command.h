@@ -42,6 +42,9 @@ void command_print_options(const struct cli_option *opts);
 void command_help(const struct command *cmd);
 /* Prints the message and "Try ... --help"; returns DEVRESCTL_EX_USAGE. */
 int usage_error(const struct command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends @s to a growing array of option values (repeatable options).
+ * Returns 0, or -ENOMEM after saying so. */
+int command_push_arg(const char ***arr, unsigned *n, const char *s);
 /* Checks the number of positional arguments; returns an exit code. */
 int command_check_args(const struct command *cmd, unsigned nargs);
 

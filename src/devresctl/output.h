@@ -33,7 +33,7 @@ void finding_fingerprint(const struct drc_finding *f, char buf[static 17]);
 
 struct report_view {
 	bool all;                       /* history and devices with nothing live */
-	char **patterns;                /* --device globs */
+	const char **patterns;          /* --device globs */
 	unsigned npatterns;
 	char **inputs;
 	unsigned ninputs;
