@@ -248,71 +248,60 @@ struct device_case {
 	unsigned boot;
 };
 
-/* The devices a CI report lists: every selected device, then any device a
- * finding names that is not among them. */
+struct case_list {
+	struct device_case *v;
+	unsigned n, cap;
+};
+
+static int case_push(struct case_list *cl, struct device_case c)
+{
+	if (cl->n == cl->cap) {
+		unsigned ncap = cl->cap ? cl->cap * 2 : 16;
+		struct device_case *nv = realloc(cl->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		cl->v = nv;
+		cl->cap = ncap;
+	}
+	cl->v[cl->n++] = c;
+	return 0;
+}
+
+/* The test cases of a CI report: every selected device, then one named
+ * "capture" when some finding is about no device (log loss of the capture). */
 static int device_cases(struct drc_ctx *ctx, const struct report_view *v, const struct finding_list *l,
 			struct device_case **ret, unsigned *n)
 {
+	struct case_list cl = { 0 };
 	struct drc_device_iter *it;
 	struct drc_device *dev;
-	struct device_case *c = NULL;
-	unsigned cnt = 0, cap = 0;
 	int r;
 
 	r = drc_device_iter_new(ctx, &it);
 	if (r < 0)
 		return r;
-	for (;;) {
-		const char *name = NULL, *driver = NULL;
-		unsigned boot = 0;
-
-		r = drc_device_iter_next(it, &dev);
+	while ((r = drc_device_iter_next(it, &dev)) > 0) {
+		if (!report_device_selected(v, dev))
+			continue;
+		r = case_push(&cl, (struct device_case){ drc_device_get_name(dev), drc_device_get_driver(dev),
+							  drc_device_get_boot(dev) });
 		if (r < 0)
 			break;
-		if (r > 0) {
-			if (!report_device_selected(v, dev))
-				continue;
-			name = drc_device_get_name(dev);
-			driver = drc_device_get_driver(dev);
-			boot = drc_device_get_boot(dev);
-		} else {
-			r = 0;
-			break;
-		}
-		if (cnt == cap) {
-			struct device_case *nc = realloc(c, (cap = cap ? cap * 2 : 16) * sizeof(*nc));
-
-			if (!nc) {
-				r = -ENOMEM;
-				break;
-			}
-			c = nc;
-		}
-		c[cnt++] = (struct device_case){ name, driver, boot };
 	}
 	drc_device_iter_free(it);
-	/* findings about no device at all (log loss of the whole capture) */
 	for (unsigned i = 0; r == 0 && i < l->n; i++) {
-		if (l->items[i].f->device)
-			continue;
-		if (cnt == cap) {
-			struct device_case *nc = realloc(c, (cap = cap ? cap * 2 : 16) * sizeof(*nc));
-
-			if (!nc) {
-				r = -ENOMEM;
-				break;
-			}
-			c = nc;
+		if (!l->items[i].f->device) {
+			r = case_push(&cl, (struct device_case){ "capture", NULL, l->items[i].f->boot });
+			break;
 		}
-		c[cnt++] = (struct device_case){ "capture", NULL, l->items[i].f->boot };
-		break;
 	}
 	if (r < 0) {
-		free(c);
+		free(cl.v);
 		return r;
 	}
-	*ret = c;
-	*n = cnt;
+	*ret = cl.v;
+	*n = cl.n;
 	return 0;
 }
 
