@@ -520,7 +520,6 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 	struct drc_group *g;
 	int r;
 
-	batch_close(dev);
 	old = hashmap_get(&dev->ids, ev->id);
 	if (old && ev->id_digits) {
 		/* the address is live again: the line that freed it is missing */
@@ -633,7 +632,6 @@ static int apply_rem(struct drc_device *dev, const struct drc_event *ev)
 {
 	struct drc_node *n;
 
-	batch_close(dev);
 	n = lookup_or_realloc(dev, ev, NULL);
 	if (!n) {
 		dev->unknown++;
@@ -654,7 +652,6 @@ static int apply_replace(struct drc_device *dev, const struct drc_event *ev)
 	struct drc_event nev = *ev;
 	int r;
 
-	batch_close(dev);
 	old = lookup_or_realloc(dev, ev, NULL);
 	n = node_new(dev, &nev, DRC_NODE_REALLOC);
 	if (!n)

@@ -565,14 +565,8 @@ void drc_rules_added(struct drc_device *dev, struct drc_node *n)
 	if (!rd)
 		return;
 	/* the first ADD of a probe: is the list already populated? */
-	if (rd->probe_run == rc->run && !n->unbound_add && n->prev && n->prev->run != rc->run) {
-		bool any = false;
-
-		for (struct drc_node *p = dev->head; p && !any; p = p->next)
-			any = p->unbound_add && p->run != rc->run;
-		if (any)
-			check_before_probe(dev, NULL);
-	}
+	if (rd->probe_run == rc->run && !n->unbound_add && n->prev && n->prev->run != rc->run)
+		check_before_probe(dev, NULL);
 	if (cx && cx->rules && n->kind != DRC_NODE_GROUP_CLOSE) {
 		struct rules_dev *cr = cx->rules;
 
