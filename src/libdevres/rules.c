@@ -109,6 +109,16 @@ struct rules_batch {
 	unsigned hw_before_suspend;
 };
 
+/* Where a release of everything ended and what it freed, for the rules that
+ * look at what comes after it (DRM-managed releases, open files). */
+struct release_mark {
+	struct drc_origin end;          /* line 0: none */
+	int64_t ts;
+	uint64_t activity;              /* rules_ctx.activity at its last release */
+	unsigned memory;                /* devm memory nodes freed */
+	uint64_t memory_bytes;
+};
+
 struct foreign {
 	struct drc_device *dev;
 	uint64_t id, order;
@@ -135,18 +145,12 @@ struct rules_dev {
 	char reused_name[64];
 	char reused_id[20];
 	/* its last release of everything, for references recorded after it */
-	struct drc_origin released_all;
-	unsigned released_memory;
-	uint64_t released_memory_bytes;
+	struct release_mark released;
 	bool fd_reported;
 	/* DRM-managed resources of the drm_device this device is the parent of */
 	uint64_t drm_live, drm_bytes;
 	bool drm_seen, drm_releasing, drm_released, drm_late_reported;
-	struct drc_origin drm_unbind;   /* line 0: not unbound while drmm was live */
-	int64_t drm_unbind_ts;
-	uint64_t drm_unbind_activity;
-	unsigned drm_unbind_memory;
-	uint64_t drm_unbind_memory_bytes;
+	struct release_mark drm_unbind; /* end.line 0: not unbound while drmm was live */
 };
 
 struct finding_store {
@@ -724,6 +728,25 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 
 /* ---- judging a batch ---- */
 
+static void release_mark_set(struct release_mark *m, const struct drc_batch *b)
+{
+	*m = (struct release_mark){ .end = b->last, .ts = b->last_ts };
+	if (b->rules) {
+		m->activity = b->rules->quiet_at_end;
+		m->memory = b->rules->memory_nodes;
+		m->memory_bytes = b->rules->memory_bytes;
+	}
+}
+
+/* A release of everything the device is still in (judged only later): a
+ * line about something else means it is over. */
+static const struct drc_batch *release_all_in_progress(const struct drc_device *dev)
+{
+	const struct drc_batch *b = dev->batch;
+
+	return b && b->kind == DRC_BATCH_RELEASE_ALL && !b->probe_failure && b->rules ? b : NULL;
+}
+
 static void finding_rec(struct drc_ctx *ctx, struct finding_store *fs, struct drc_device *dev,
 			const struct rel_rec *r, const char *role)
 {
@@ -947,9 +970,7 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 		return;
 	rd->probed = false;
 	if (!b->probe_failure) {
-		rd->released_all = b->last;
-		rd->released_memory = b->rules ? b->rules->memory_nodes : 0;
-		rd->released_memory_bytes = b->rules ? b->rules->memory_bytes : 0;
+		release_mark_set(&rd->released, b);
 		rd->fd_reported = false;
 	}
 	left = foreign_leftovers(dev, NULL);
@@ -995,13 +1016,8 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 	rd->cycles++;
 
 	/* DRM-managed resources still live while devm ones were just freed */
-	if (rd->drm_seen && rd->drm_live && !rd->drm_releasing && !rd->drm_released && !rd->drm_unbind.line) {
-		rd->drm_unbind = b->last;
-		rd->drm_unbind_ts = b->last_ts;
-		rd->drm_unbind_activity = rc->activity;
-		rd->drm_unbind_memory = b->rules ? b->rules->memory_nodes : 0;
-		rd->drm_unbind_memory_bytes = b->rules ? b->rules->memory_bytes : 0;
-	}
+	if (rd->drm_seen && rd->drm_live && !rd->drm_releasing && !rd->drm_released && !rd->drm_unbind.end.line)
+		release_mark_set(&rd->drm_unbind, b);
 }
 
 void drc_rules_batch_end(struct drc_device *dev, struct drc_batch *b)
@@ -1130,6 +1146,7 @@ void drc_rules_drm(struct drc_ctx *ctx, char op, const char *device, uint64_t id
 {
 	struct rules_ctx *rc = ctx->rules;
 	struct drc_device *dev = NULL;
+	const struct drc_batch *b;
 	struct rules_dev *rd;
 
 	(void)id;
@@ -1154,7 +1171,7 @@ void drc_rules_drm(struct drc_ctx *ctx, char op, const char *device, uint64_t id
 			/* a new drm_device on the same parent */
 			rd->drm_released = false;
 			rd->drm_late_reported = false;
-			rd->drm_unbind = (struct drc_origin){ 0 };
+			rd->drm_unbind = (struct release_mark){ 0 };
 		}
 		rd->drm_live++;
 		rd->drm_bytes += size;
@@ -1166,41 +1183,32 @@ void drc_rules_drm(struct drc_ctx *ctx, char op, const char *device, uint64_t id
 		break;
 	case 'B':
 		rd->drm_releasing = true;
-		/* the release of everything still in progress (not judged yet) */
-		if (!rd->drm_unbind.line && dev->batch && dev->batch->kind == DRC_BATCH_RELEASE_ALL &&
-		    !dev->batch->probe_failure && dev->batch->rules && rd->drm_live) {
-			struct drc_batch *b = dev->batch;
-
-			rd->drm_unbind = b->last;
-			rd->drm_unbind_ts = b->last_ts;
-			rd->drm_unbind_activity = b->rules->quiet_at_end;
-			rd->drm_unbind_memory = b->rules->memory_nodes;
-			rd->drm_unbind_memory_bytes = b->rules->memory_bytes;
-		}
-		if (rd->drm_unbind.line && !rd->drm_late_reported &&
-		    (rc->activity != rd->drm_unbind_activity ||
-		     (ts >= 0 && rd->drm_unbind_ts >= 0 && ts - rd->drm_unbind_ts > SAME_TEARDOWN_USEC))) {
+		if (!rd->drm_unbind.end.line && rd->drm_live && (b = release_all_in_progress(dev)))
+			release_mark_set(&rd->drm_unbind, b);
+		if (rd->drm_unbind.end.line && !rd->drm_late_reported &&
+		    (rc->activity != rd->drm_unbind.activity ||
+		     (ts >= 0 && rd->drm_unbind.ts >= 0 && ts - rd->drm_unbind.ts > SAME_TEARDOWN_USEC))) {
 			struct finding_store *fs = finding_new(ctx, R_DRMM_AFTER_UNBIND, DRC_SEVERITY_WARNING,
 							       dev, NULL);
 			char a[300], when[64] = "";
 
 			if (fs) {
-				finding_evidence(fs, &rd->drm_unbind);
+				finding_evidence(fs, &rd->drm_unbind.end);
 				finding_evidence(fs, o);
-				if (ts >= 0 && rd->drm_unbind_ts >= 0)
-					snprintf(when, sizeof(when), " %.3f s", (double)(ts - rd->drm_unbind_ts) / 1e6);
+				if (ts >= 0 && rd->drm_unbind.ts >= 0)
+					snprintf(when, sizeof(when), " %.3f s", (double)(ts - rd->drm_unbind.ts) / 1e6);
 				dev_label(dev, a, sizeof(a));
 				finding_text(fs,
 					xstrdup_printf("%s: DRM-managed release ran%s after the unbind (line %" PRIu64
-						       " vs %" PRIu64 ")", a, when, o->line, rd->drm_unbind.line),
+						       " vs %" PRIu64 ")", a, when, o->line, rd->drm_unbind.end.line),
 					xstrdup_printf("The devres of %s were released at line %" PRIu64 "%s%u devm "
 						       "memory node%s, %" PRIu64 " bytes), but its drm_device's "
 						       "managed resources were released only at the final "
 						       "drm_dev_put() (line %" PRIu64 "), after userspace closed its "
 						       "files. Anything the drmm side still points at in devm memory "
-						       "was freed in between.", dev->name, rd->drm_unbind.line,
-						       " (", rd->drm_unbind_memory,
-						       rd->drm_unbind_memory == 1 ? "" : "s", rd->drm_unbind_memory_bytes,
+						       "was freed in between.", dev->name, rd->drm_unbind.end.line,
+						       " (", rd->drm_unbind.memory,
+						       rd->drm_unbind.memory == 1 ? "" : "s", rd->drm_unbind.memory_bytes,
 						       o->line),
 					xstrdup_printf("Allocate everything the DRM objects use with drmm_*() rather "
 						       "than devm_*(), and guard hardware access with "
@@ -1222,37 +1230,33 @@ void drc_rules_refs(struct drc_ctx *ctx, const char *device, uint64_t pid, const
 {
 	struct drc_device *dev = NULL;
 	struct rules_dev *rd;
-	struct drc_batch *b;
+	const struct drc_batch *b;
 	struct finding_store *fs;
 	char a[300];
 
 	if (!device || !ctx->nboots || drc_ctx_find_device(ctx, device, -1, &dev) <= 0 || !(rd = rd_get(dev)))
 		return;
-	b = dev->batch;
-	if (b && b->kind == DRC_BATCH_RELEASE_ALL && !b->probe_failure && b->rules) {
-		/* the release is over: this line came after it */
-		rd->released_all = b->last;
-		rd->released_memory = b->rules->memory_nodes;
-		rd->released_memory_bytes = b->rules->memory_bytes;
-	}
-	if (!rd->released_all.line || dev->state == DRC_DEVICE_BOUND || rd->fd_reported || !rd->released_memory)
+	b = release_all_in_progress(dev);
+	if (b)
+		release_mark_set(&rd->released, b);
+	if (!rd->released.end.line || dev->state == DRC_DEVICE_BOUND || rd->fd_reported || !rd->released.memory)
 		return;
 	fs = finding_new(ctx, R_FD_AFTER_UNBIND, DRC_SEVERITY_WARNING, dev, NULL);
 	if (!fs)
 		return;
-	finding_evidence(fs, &rd->released_all);
+	finding_evidence(fs, &rd->released.end);
 	finding_evidence(fs, o);
 	dev_label(dev, a, sizeof(a));
 	finding_text(fs,
 		xstrdup_printf("%s: %s (pid %" PRIu64 ") still holds %s open after the unbind freed %u devm "
-			       "memory node%s", a, comm, pid, path, rd->released_memory,
-			       rd->released_memory == 1 ? "" : "s"),
+			       "memory node%s", a, comm, pid, path, rd->released.memory,
+			       rd->released.memory == 1 ? "" : "s"),
 		xstrdup_printf("The unbind released all of %s's devres (line %" PRIu64 "), %u memory node%s, %"
 			       PRIu64 " bytes, but %s (pid %" PRIu64 ") kept %s open (line %" PRIu64 "). Calls on "
 			       "that file reach the driver's structures; if any of them lived in devm memory, "
-			       "that is a use-after-free.", dev->name, rd->released_all.line,
-			       rd->released_memory, rd->released_memory == 1 ? "" : "s",
-			       rd->released_memory_bytes, comm, pid, path, o->line),
+			       "that is a use-after-free.", dev->name, rd->released.end.line,
+			       rd->released.memory, rd->released.memory == 1 ? "" : "s",
+			       rd->released.memory_bytes, comm, pid, path, o->line),
 		xstrdup_printf("Keep what open files reach in memory tied to the file's lifetime (drmm_*() for "
 			       "DRM, a reference-counted object otherwise), and refuse calls after unplug "
 			       "(drm_dev_enter()/drm_dev_exit())."));
@@ -1428,20 +1432,20 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 		}
 		rd->growth_reported = true;
 	}
-	if (rd && rd->drm_unbind.line && !rd->drm_late_reported && !rd->drm_released && rd->drm_live) {
+	if (rd && rd->drm_unbind.end.line && !rd->drm_late_reported && !rd->drm_released && rd->drm_live) {
 		fs = finding_new(ctx, R_DRMM_AFTER_UNBIND, DRC_SEVERITY_WARNING, dev, NULL);
 		if (fs) {
-			finding_evidence(fs, &rd->drm_unbind);
+			finding_evidence(fs, &rd->drm_unbind.end);
 			finding_text(fs,
 				xstrdup_printf("%s: %" PRIu64 " DRM-managed resource%s still live at the end, after "
 					       "the unbind at line %" PRIu64, a, rd->drm_live,
-					       rd->drm_live == 1 ? "" : "s", rd->drm_unbind.line),
+					       rd->drm_live == 1 ? "" : "s", rd->drm_unbind.end.line),
 				xstrdup_printf("The devres of %s were released at line %" PRIu64 " (%u devm memory "
 					       "node%s), but the drm_device was not released by the end of the "
 					       "capture: its final drm_dev_put() waits for userspace to close "
 					       "/dev/dri files. Until then, anything the drmm side points at in "
-					       "devm memory is freed memory.", dev->name, rd->drm_unbind.line,
-					       rd->drm_unbind_memory, rd->drm_unbind_memory == 1 ? "" : "s"),
+					       "devm memory is freed memory.", dev->name, rd->drm_unbind.end.line,
+					       rd->drm_unbind.memory, rd->drm_unbind.memory == 1 ? "" : "s"),
 				xstrdup_printf("Allocate what DRM objects use with drmm_*(), and guard hardware "
 					       "access with drm_dev_enter()/drm_dev_exit()."));
 		}
