@@ -195,24 +195,17 @@ static int cmd_check(int argc, char **argv)
 	{
 		unsigned keep = 0;
 
-		for (unsigned i = 0; i < l.n; i++)
-			if (finding_selected(ctx, &ctl.view, l.items[i].f))
-				l.items[keep++] = l.items[i];
-			else if (l.items[i].suppressed)
-				l.suppressed--;
-			else
-				l.by_severity[l.items[i].f->severity]--;
-		l.n = keep;
-	}
-	for (unsigned i = 0; i < l.n; i++) {
-		struct finding_item *it = &l.items[i];
+		for (unsigned i = 0; i < l.n; i++) {
+			struct finding_item it = l.items[i];
 
-		it->known = !it->suppressed && baseline_has(base, it->fingerprint);
-		if (it->known)
-			l.known++;
-		it->fails = !it->suppressed && !it->known && (int)it->f->severity >= ctl.fail_on;
-		if (it->fails)
-			l.failing++;
+			if (!finding_selected(ctx, &ctl.view, it.f))
+				continue;
+			it.known = !it.suppressed && baseline_has(base, it.fingerprint);
+			it.fails = !it.suppressed && !it.known && (int)it.f->severity >= ctl.fail_on;
+			l.items[keep++] = it;
+		}
+		l.n = keep;
+		finding_list_tally(&l);
 	}
 	ctl.view.findings = &l;
 	switch (ctl.format) {

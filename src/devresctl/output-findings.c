@@ -37,14 +37,27 @@ int findings_collect(struct drc_ctx *ctx, const struct suppressions *sup, struct
 		it->f = drc_ctx_get_finding(ctx, i);
 		it->suppressed = suppressions_match(sup, it->f);
 		finding_fingerprint(it->f, it->fingerprint);
-		if (it->suppressed)
-			ret->suppressed++;
-		else
-			ret->by_severity[it->f->severity]++;
 	}
 	/* the worst first; within a severity, in the order they were found */
 	qsort(ret->items, ret->n, sizeof(*ret->items), item_cmp);
+	finding_list_tally(ret);
 	return 0;
+}
+
+void finding_list_tally(struct finding_list *l)
+{
+	l->failing = l->suppressed = l->known = 0;
+	memset(l->by_severity, 0, sizeof(l->by_severity));
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct finding_item *it = &l->items[i];
+
+		if (it->suppressed)
+			l->suppressed++;
+		else
+			l->by_severity[it->f->severity]++;
+		l->known += it->known;
+		l->failing += it->fails;
+	}
 }
 
 void finding_list_done(struct finding_list *l)

@@ -28,6 +28,8 @@ struct suppressions;
 /* Every finding of the engine, in detection order; @sup may be NULL. */
 int findings_collect(struct drc_ctx *ctx, const struct suppressions *sup, struct finding_list *ret);
 void finding_list_done(struct finding_list *l);
+/* Counts the items' flags into the list's totals; call after changing them. */
+void finding_list_tally(struct finding_list *l);
 /* A stable identity for baselines: rule, devices, drivers and node names. */
 void finding_fingerprint(const struct drc_finding *f, char buf[static 17]);
 
