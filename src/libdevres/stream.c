@@ -548,8 +548,10 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 	}
 	/* console: "** 12 printk messages dropped **" */
 	if (len > 20 && memchr(msg, '*', len) && (p = memmem(msg, len, " messages dropped", 17))) {
-		drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, number_before(msg, memmem(msg, len, " printk", 7) ?
-					 memmem(msg, len, " printk", 7) : p), ts, o);
+		/* the count stands before " printk" when the word is there */
+		const char *printk = memmem(msg, (size_t)(p - msg), " printk", 7);
+
+		drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, number_before(msg, printk ? printk : p), ts, o);
 		return;
 	}
 	if (is_ktap_result(msg, len)) {
