@@ -32,6 +32,11 @@ struct source_file {
 	lzma_stream x;
 	ZSTD_DStream *zs;
 	bool stream_end;
+	/* lines handed out by source_file_next_line() */
+	char *lbuf;
+	size_t lhave, lp;
+	bool skipping;                  /* inside a line that was too long */
+	bool leof;
 };
 
 static ssize_t read_raw(struct source_file *f, void *buf, size_t size)
@@ -132,6 +137,7 @@ void source_file_close(struct source_file *f)
 	if (f->own_fd)
 		close(f->fd);
 	free(f->in);
+	free(f->lbuf);
 	free(f);
 }
 
@@ -230,60 +236,74 @@ static ssize_t source_read(struct source_file *f, char *buf, size_t size)
 	}
 }
 
+int source_file_next_line(struct source_file *f, const char **line, size_t *len, bool *cut)
+{
+	if (!f->lbuf) {
+		f->lbuf = malloc(CHUNK + SOURCE_LINE_MAX);
+		if (!f->lbuf)
+			return -ENOMEM;
+	}
+	for (;;) {
+		char *p = f->lbuf + f->lp;
+		size_t rest = f->lhave - f->lp;
+		char *nl = rest ? memchr(p, '\n', rest) : NULL;
+		ssize_t n;
+
+		if (nl) {
+			f->lp += (size_t)(nl - p) + 1;
+			if (f->skipping) {
+				f->skipping = false;
+				continue;
+			}
+			*line = p, *len = (size_t)(nl - p), *cut = false;
+			return 1;
+		}
+		if (rest >= SOURCE_LINE_MAX) {
+			/* no end of line within the limit: hand it out cut, skip the rest */
+			f->lp = f->lhave;
+			if (f->skipping)
+				continue;
+			f->skipping = true;
+			*line = p, *len = SOURCE_LINE_MAX, *cut = true;
+			return 1;
+		}
+		if (f->leof) {
+			f->lp = f->lhave;
+			if (!rest || f->skipping)
+				return 0;
+			*line = p, *len = rest, *cut = false;
+			return 1;
+		}
+		if (f->lp) {
+			memmove(f->lbuf, p, rest);
+			f->lhave = rest, f->lp = 0;
+		}
+		n = source_read(f, f->lbuf + f->lhave, CHUNK + SOURCE_LINE_MAX - f->lhave);
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			f->leof = true;
+		f->lhave += (size_t)n;
+	}
+}
+
 int source_file_for_each_line(struct source_file *f, source_line_fn fn, void *userdata,
 			      source_progress_fn progress, void *progress_data)
 {
-	char *buf = malloc(CHUNK + SOURCE_LINE_MAX);
-	size_t have = 0;
-	bool skipping = false;          /* inside a line that was too long */
 	uint64_t last_progress = 0;
-	int r = 0;
+	const char *line;
+	size_t len;
+	bool cut;
+	int r;
 
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n = source_read(f, buf + have, CHUNK + SOURCE_LINE_MAX - have);
-		char *p = buf, *end;
-
-		if (n < 0) {
-			r = (int)n;
-			break;
-		}
-		if (n == 0) {
-			if (have && !skipping)
-				r = fn(userdata, buf, have, false);
-			break;
-		}
-		have += (size_t)n;
-		end = buf + have;
-		for (;;) {
-			char *nl = memchr(p, '\n', (size_t)(end - p));
-
-			if (!nl)
-				break;
-			if (skipping)
-				skipping = false;
-			else if ((r = fn(userdata, p, (size_t)(nl - p), false)) < 0)
-				goto out;
-			p = nl + 1;
-		}
-		have = (size_t)(end - p);
-		if (have >= SOURCE_LINE_MAX) {
-			/* no end of line within the limit: cut it */
-			if (!skipping && (r = fn(userdata, buf, SOURCE_LINE_MAX, true)) < 0)
-				goto out;
-			skipping = true;
-			have = 0;
-		} else if (p != buf) {
-			memmove(buf, p, have);
-		}
+	while ((r = source_file_next_line(f, &line, &len, &cut)) > 0) {
+		if ((r = fn(userdata, line, len, cut)) < 0)
+			return r;
 		if (progress && f->pos - last_progress >= (16u << 20)) {
 			last_progress = f->pos;
 			progress(progress_data, f->pos, f->size);
 		}
 	}
-out:
-	free(buf);
 	return r;
 }
 

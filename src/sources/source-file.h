@@ -22,6 +22,11 @@ uint64_t source_file_get_pos(const struct source_file *f);
 uint64_t source_file_get_size(const struct source_file *f);
 const char *source_file_get_compression(const struct source_file *f);
 
+/* The next line, without its newline, in *line and *len (valid until the next
+ * call). A line longer than SOURCE_LINE_MAX is handed out once, cut to that
+ * length, with *cut set. Returns 1, 0 at the end, or -errno. */
+int source_file_next_line(struct source_file *f, const char **line, size_t *len, bool *cut);
+
 typedef void (*source_progress_fn)(void *userdata, uint64_t pos, uint64_t size);
 
 /* Calls @fn for every line, without its '\n'. A line longer than
