@@ -69,6 +69,12 @@ void drc_ctx_set_devres_line_fn(struct drc_ctx *ctx, drc_line_fn fn, void *userd
 	ctx->line_data = userdata;
 }
 
+void drc_ctx_set_ref_fn(struct drc_ctx *ctx, drc_ref_fn fn, void *userdata)
+{
+	ctx->ref_fn = fn;
+	ctx->ref_data = userdata;
+}
+
 void drc_ctx_set_log_priority(struct drc_ctx *ctx, int priority)
 {
 	ctx->log_priority = priority;

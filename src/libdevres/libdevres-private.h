@@ -161,6 +161,8 @@ struct drc_ctx {
 	void *uevent_data;
 	drc_line_fn line_fn;
 	void *line_data;
+	drc_ref_fn ref_fn;
+	void *ref_data;
 	bool keep_history;
 	struct strpool pool;
 	struct drc_boot *boots;

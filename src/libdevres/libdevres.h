@@ -185,6 +185,19 @@ typedef void (*drc_line_fn)(void *userdata, const struct drc_origin *o, uint64_t
 void drc_ctx_set_devres_line_fn(struct drc_ctx *ctx, drc_line_fn fn, void *userdata);
 void drc_ctx_set_uevent_fn(struct drc_ctx *ctx, drc_uevent_fn fn, void *userdata);
 
+/* A process that held a device's node open, as recorded next to the log
+ * ("devresctl-refs: DEVICE PID COMM PATH"). */
+struct drc_ref {
+	const char *device;
+	uint64_t pid;
+	const char *comm;
+	const char *path;
+	unsigned boot;
+	struct drc_origin origin;
+};
+typedef void (*drc_ref_fn)(void *userdata, const struct drc_ref *ref);
+void drc_ctx_set_ref_fn(struct drc_ctx *ctx, drc_ref_fn fn, void *userdata);
+
 /**
  * drc_ctx_load_kb - load a knowledge-base file of release functions
  *

@@ -565,9 +565,17 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 		char buf[1024];
 
 		snprintf(buf, sizeof(buf), "%.*s", (int)MIN(len - 16, sizeof(buf) - 1), msg + 16);
-		if (sscanf(buf, "%255s %llu %63s %511s", dev, &pid, comm, path) == 4)
-			drc_rules_refs(s->ctx, drc_interns(s->ctx, dev), pid, comm, path, o);
-		else
+		if (sscanf(buf, "%255s %llu %63s %511s", dev, &pid, comm, path) == 4) {
+			const char *device = drc_interns(s->ctx, dev);
+
+			if (s->ctx->ref_fn && device) {
+				struct drc_ref ref = { device, pid, comm, path,
+						       s->ctx->nboots ? s->ctx->nboots - 1 : 0, *o };
+
+				s->ctx->ref_fn(s->ctx->ref_data, &ref);
+			}
+			drc_rules_refs(s->ctx, device, pid, comm, path, o);
+		} else
 			drc_diag_add(s->ctx, o, "expected 'devresctl-refs: DEVICE PID COMM PATH'", msg, len);
 	}
 }

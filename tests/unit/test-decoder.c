@@ -203,6 +203,35 @@ static void test_udev(void)
 	drc_ctx_unref(ctx);
 }
 
+static void on_ref(void *userdata, const struct drc_ref *ref)
+{
+	char *out = userdata;
+
+	snprintf(out, 256, "%s %llu %s %s %llu", ref->device, (unsigned long long)ref->pid, ref->comm,
+		 ref->path, (unsigned long long)ref->origin.line);
+}
+
+static void test_refs(void)
+{
+	const char *text =
+		"[    1.0] dfx-clean dfx-clean.0: DEVRES ADD 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n"
+		"devresctl-refs: dfx-clean.0 42 cat /dev/dfx0\n"
+		"devresctl-refs: dfx-clean.0 nopid\n";
+	struct drc_ctx *ctx;
+	struct drc_stream *s;
+	char got[256] = "";
+
+	if (drc_ctx_new(&ctx) < 0 || drc_stream_new(ctx, "refs", &s) < 0)
+		abort();
+	drc_ctx_set_ref_fn(ctx, on_ref, got);
+	if (drc_stream_feed(s, text, strlen(text)) < 0 || drc_stream_finish(s) < 0)
+		abort();
+	drc_stream_free(s);
+	is_str(got, "dfx-clean.0 42 cat /dev/dfx0 2", "reference line reaches the observer");
+	is_int(stats_of(ctx).undecoded, 1, "a reference line without its fields is counted");
+	drc_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	test_transports();
@@ -212,5 +241,6 @@ int main(void)
 	test_boots();
 	test_malformed();
 	test_udev();
+	test_refs();
 	return tap_done();
 }
