@@ -18,11 +18,13 @@
 extern const struct command command_report;
 extern const struct command command_check;
 extern const struct command command_strip;
+extern const struct command command_watch;
 
 static const struct command *const commands[] = {
 	&command_report,
 	&command_check,
 	&command_strip,
+	&command_watch,
 };
 
 /* Commands of later work: named so that a user gets a clear answer. */
@@ -30,7 +32,6 @@ static const struct {
 	const char *name;
 	const char *what;
 } planned[] = {
-	{ "watch", "the live ncurses view" },
 	{ "status", "what this kernel can give" },
 	{ "enable", "turning devres logging on" },
 	{ "disable", "turning devres logging off" },

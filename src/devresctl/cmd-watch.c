@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * devresctl watch - the ncurses view: every device's live list, the events,
+ * the findings and who holds a device, as they happen. The data comes from
+ * a capture played through the engine (--replay); one poll loop runs the
+ * keyboard, the pacing of the replay and the frames.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <curses.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "exit-codes.h"
+#include "shared/log.h"
+#include "sources/source-file.h"
+#include "watch.h"
+
+enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_SPEED, OPT_STEP, OPT_FRAME_STATS };
+
+extern const struct command command_watch;
+
+static const struct cli_option watch_options[] = {
+	{ "replay", 'r', required_argument, "FILE", "play a capture through the engine instead of the live system; repeatable" },
+	{ "speed", OPT_SPEED, required_argument, "X", "replay at X times the pace of the kernel timestamps" },
+	{ "step", OPT_STEP, no_argument, NULL, "replay one event per 'n' key" },
+	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
+	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
+	{ "frame-stats", OPT_FRAME_STATS, required_argument, "FILE", "write frame times and CPU use to FILE on exit" },
+	COMMON_OPTIONS,
+	{}
+};
+
+#define LOAD_SLICE_USEC 15000   /* feeding between two looks at the keyboard */
+#define FRAME_MIN_USEC 40000    /* frames while loading: at most 25 a second */
+#define PAUSE_MAX_USEC 2000000  /* longer gaps between kernel timestamps are cut */
+
+struct watch_ctl {
+	const char **replay;    /* played one after the other */
+	unsigned nreplay;
+	double speed;           /* 0: as fast as it reads */
+	bool step;
+	const char *frame_stats;
+	struct engine_opts engine;
+	bool quiet;
+};
+
+struct replay {
+	const char *const *paths;
+	unsigned n, cur;
+	const char *path;       /* the one playing */
+	struct source_file **files;
+	struct source_file *f;
+	struct drc_stream *s;
+	FILE *spool;            /* every line fed, for 's' */
+	uint64_t lines;
+	double speed;
+	bool step, paused, done;
+	unsigned step_budget;   /* events still to play in step mode */
+	int64_t last_ts;
+	uint64_t next_at;       /* monotonic time of the next line (speed) */
+	int error;
+};
+
+static volatile sig_atomic_t quit_signal;
+
+static void on_quit_signal(int sig)
+{
+	quit_signal = sig;
+}
+
+static void on_crash(int sig)
+{
+	endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void signals_setup(void)
+{
+	struct sigaction sa = { .sa_handler = on_quit_signal };
+	static const int quit[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	static const int crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(quit); i++)
+		sigaction(quit[i], &sa, NULL);      /* no SA_RESTART: poll() returns */
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < ARRAY_SIZE(crash); i++)
+		sigaction(crash[i], &sa, NULL);
+}
+
+static uint64_t now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static uint64_t cpu_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)
+{
+	struct command_getopt g;
+	int c, status = DEVRESCTL_EX_OK;
+	char *end;
+
+	if (command_getopt_init(watch_options, &g) < 0)
+		return DEVRESCTL_EX_FAILURE;
+	while (status == DEVRESCTL_EX_OK &&
+	       (c = getopt_long(argc, argv, g.shortopts + 1, g.longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (command_push_arg(&ctl->replay, &ctl->nreplay, optarg) < 0)
+				status = DEVRESCTL_EX_FAILURE;
+			break;
+		case OPT_SPEED:
+			errno = 0;
+			ctl->speed = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(ctl->speed > 0) || ctl->speed > 1e6)
+				status = usage_error(&command_watch, "invalid --speed '%s': expected a number above 0", optarg);
+			break;
+		case OPT_STEP:
+			ctl->step = true;
+			break;
+		case OPT_FRAME_STATS:
+			ctl->frame_stats = optarg;
+			break;
+		case OPT_KALLSYMS:
+			ctl->engine.kallsyms = optarg;
+			break;
+		case OPT_KB:
+			if (command_push_arg(&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)
+				status = DEVRESCTL_EX_FAILURE;
+			break;
+		case 'q':
+			ctl->quiet = true;
+			log_set_quiet(true);
+			break;
+		case 'h':
+			command_help(&command_watch);
+			command_getopt_done(&g);
+			return -1;
+		default:
+			status = usage_error(&command_watch, "invalid option");
+			break;
+		}
+	}
+	command_getopt_done(&g);
+	if (status != DEVRESCTL_EX_OK)
+		return status;
+	if ((ctl->speed > 0 || ctl->step) && !ctl->replay)
+		return usage_error(&command_watch, "--speed and --step need --replay");
+	if (ctl->speed > 0 && ctl->step)
+		return usage_error(&command_watch, "--speed and --step cannot be combined");
+	for (unsigned i = 0; i < ctl->nreplay; i++)
+		if (strcmp(ctl->replay[i], "-") == 0)
+			return usage_error(&command_watch, "--replay cannot read standard input: the keyboard is there");
+	return command_check_args(&command_watch, (unsigned)(argc - optind));
+}
+
+/* ---- replay ---- */
+
+static int replay_open(struct replay *rp, struct drc_ctx *ctx, const struct watch_ctl *ctl)
+{
+	int r;
+
+	*rp = (struct replay){ .paths = ctl->replay, .n = ctl->nreplay, .path = ctl->replay[0], .speed = ctl->speed,
+			       .step = ctl->step, .last_ts = -1 };
+	rp->files = calloc(rp->n, sizeof(*rp->files));
+	if (!rp->files)
+		return log_oom();
+	/* every capture is opened now, so that a missing one is said before the screen starts */
+	for (unsigned i = 0; i < rp->n; i++) {
+		r = source_file_open(rp->paths[i], &rp->files[i]);
+		if (r < 0)
+			return log_error_errno(r, "cannot open capture '%s'", rp->paths[i]);
+	}
+	rp->spool = tmpfile();
+	if (!rp->spool)
+		return log_error_errno(-errno, "cannot create a spool file for 's'");
+	rp->f = rp->files[0];
+	r = drc_stream_new(ctx, rp->path, &rp->s);
+	if (r < 0)
+		return log_oom();
+	return 0;
+}
+
+static void replay_close(struct replay *rp)
+{
+	drc_stream_free(rp->s);
+	for (unsigned i = 0; rp->files && i < rp->n; i++)
+		source_file_close(rp->files[i]);
+	free(rp->files);
+	if (rp->spool)
+		fclose(rp->spool);
+}
+
+/* The current capture ended: go on with the next, or finish the engine. */
+static void replay_end(struct replay *rp, struct drc_ctx *ctx)
+{
+	if (drc_stream_finish(rp->s) < 0)
+		rp->error = -ENOMEM;
+	rp->s = drc_stream_free(rp->s);
+	if (rp->cur + 1 < rp->n && !rp->error) {
+		rp->cur++;
+		rp->path = rp->paths[rp->cur];
+		rp->f = rp->files[rp->cur];
+		if (drc_stream_new(ctx, rp->path, &rp->s) == 0)
+			return;
+		rp->error = -ENOMEM;
+	}
+	rp->done = true;
+	if (drc_ctx_finish(ctx) < 0)
+		rp->error = -ENOMEM;
+}
+
+/*
+ * Feeds lines until @slice is used up, the capture ends, or (--speed,
+ * --step) an event was played and the next one must wait.
+ */
+static void replay_feed(struct replay *rp, struct watch_state *w, struct drc_ctx *ctx, uint64_t slice)
+{
+	uint64_t start = now_usec(), seen = w->ev_total;
+	const char *line;
+	size_t len;
+	bool cut;
+	int r;
+
+	for (unsigned i = 1;; i++) {
+		r = source_file_next_line(rp->f, &line, &len, &cut);
+		if (r <= 0) {
+			if (r < 0)
+				rp->error = r;
+			replay_end(rp, ctx);
+			if (rp->done)
+				return;
+			continue;
+		}
+		rp->lines++;
+		fwrite(line, 1, len, rp->spool);
+		fputc('\n', rp->spool);
+		if (cut)
+			drc_stream_note_long_line(rp->s);
+		else if (drc_stream_feed_line(rp->s, line, len) < 0) {
+			rp->error = -ENOMEM;
+			replay_end(rp, ctx);
+			return;
+		}
+		if (w->ev_total != seen && rp->step) {
+			if (--rp->step_budget == 0)
+				return;
+			seen = w->ev_total;
+		} else if (w->ev_total != seen && rp->speed > 0) {
+			int64_t ts = w->now_ts;
+
+			if (rp->last_ts >= 0 && ts > rp->last_ts) {
+				double gap = (double)(ts - rp->last_ts) / rp->speed;
+
+				rp->next_at = now_usec() + (uint64_t)MIN(gap, (double)PAUSE_MAX_USEC);
+			}
+			if (ts >= 0)
+				rp->last_ts = ts;
+			return;
+		}
+		if ((i & 255) == 0 && now_usec() - start >= slice)
+			return;
+	}
+}
+
+static void replay_mode(const struct replay *rp, char *buf, size_t len)
+{
+	if (rp->done)
+		snprintf(buf, len, "done");
+	else if (rp->paused)
+		snprintf(buf, len, "paused");
+	else if (rp->step)
+		snprintf(buf, len, "step: n for the next event");
+	else if (rp->speed > 0)
+		snprintf(buf, len, "playing x%g", rp->speed);
+	else
+		snprintf(buf, len, "loading");
+}
+
+static void replay_save(struct replay *rp, struct watch_status *st)
+{
+	char name[64], buf[65536];
+	time_t t = time(NULL);
+	struct tm tm;
+	FILE *out;
+	size_t n;
+	int err = 0;
+
+	localtime_r(&t, &tm);
+	strftime(name, sizeof(name), "devresctl-watch-%Y%m%d-%H%M%S.log", &tm);
+	out = fopen(name, "wxe");
+	if (!out) {
+		snprintf(st->message, sizeof(st->message), "cannot save to %s: %s", name, strerror(errno));
+		return;
+	}
+	fflush(rp->spool);
+	rewind(rp->spool);
+	while ((n = fread(buf, 1, sizeof(buf), rp->spool)) > 0)
+		if (fwrite(buf, 1, n, out) != n) {
+			err = errno;
+			break;
+		}
+	if (ferror(rp->spool))
+		err = EIO;
+	fseek(rp->spool, 0, SEEK_END);
+	if (fclose(out) != 0 && !err)
+		err = errno;
+	if (err)
+		snprintf(st->message, sizeof(st->message), "cannot save to %s: %s", name, strerror(err));
+	else
+		snprintf(st->message, sizeof(st->message), "saved %" PRIu64 " lines to %s", rp->lines, name);
+}
+
+static void replay_action(struct replay *rp, enum watch_action act, struct watch_status *st)
+{
+	switch (act) {
+	case WATCH_ACT_PAUSE:
+		rp->paused = !rp->paused;
+		rp->next_at = 0;
+		break;
+	case WATCH_ACT_STEP:
+		if (rp->done)
+			snprintf(st->message, sizeof(st->message), "the capture has ended");
+		rp->step = true;
+		rp->paused = false;
+		rp->step_budget++;
+		break;
+	case WATCH_ACT_SAVE:
+		replay_save(rp, st);
+		break;
+	case WATCH_ACT_FASTER:
+	case WATCH_ACT_SLOWER:
+		if (rp->speed <= 0)
+			snprintf(st->message, sizeof(st->message), "+ and - change the pace of --speed");
+		else
+			rp->speed = act == WATCH_ACT_FASTER ? MIN(rp->speed * 2, 1e6) : MAX(rp->speed / 2, 1e-3);
+		break;
+	case WATCH_ACT_REFRESH:
+		snprintf(st->message, sizeof(st->message), "a replay has no live references to read");
+		break;
+	default:
+		break;
+	}
+}
+
+/* How long poll() may sleep: -1 when nothing will happen without a key. */
+static int replay_timeout(const struct replay *rp)
+{
+	uint64_t now;
+
+	if (rp->done || rp->paused || (rp->step && !rp->step_budget))
+		return -1;
+	if (rp->speed <= 0 || rp->step)
+		return 0;
+	now = now_usec();
+	return rp->next_at > now ? (int)((rp->next_at - now + 999) / 1000) : 0;
+}
+
+struct frame_stats {
+	uint64_t frames, total, max;
+	uint64_t idle_since_wall, idle_since_cpu;
+};
+
+static void frame_stats_write(const struct watch_ctl *ctl, const struct frame_stats *fs, const struct replay *rp)
+{
+	FILE *f;
+	uint64_t wall = now_usec() - fs->idle_since_wall, cpu = cpu_usec() - fs->idle_since_cpu;
+
+	if (!ctl->frame_stats)
+		return;
+	f = fopen(ctl->frame_stats, "we");
+	if (!f) {
+		log_error_errno(-errno, "cannot write '%s'", ctl->frame_stats);
+		return;
+	}
+	fprintf(f, "frames %" PRIu64 "\nframe_usec_mean %" PRIu64 "\nframe_usec_max %" PRIu64 "\n", fs->frames,
+		fs->frames ? fs->total / fs->frames : 0, fs->max);
+	if (rp->done && fs->idle_since_wall)
+		fprintf(f, "idle_wall_usec %" PRIu64 "\nidle_cpu_usec %" PRIu64 "\nidle_cpu_percent %.3f\n", wall, cpu,
+			wall ? (double)cpu * 100.0 / (double)wall : 0.0);
+	fclose(f);
+}
+
+static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct watch_state *w, struct replay *rp)
+{
+	struct watch_status st = { 0 };
+	struct frame_stats fs = { 0 };
+	struct watch_ui *ui = NULL;
+	char source[300], mode[64];
+	uint64_t last_frame = 0;
+	int r;
+
+	snprintf(source, sizeof(source), "replay %s%s", rp->paths[0], rp->n > 1 ? " ..." : "");
+	st.source = source;
+	st.mode = mode;
+	signals_setup();
+	r = watch_ui_new(w, use_color(), &ui);
+	if (r < 0)
+		return log_error_errno(r, "cannot set up the terminal");
+	while (!quit_signal) {
+		enum watch_action act;
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		int timeout;
+		bool was_done = rp->done;
+		uint64_t t;
+
+		while ((act = watch_ui_input(ui, &st)) != WATCH_ACT_NONE && act != WATCH_ACT_QUIT)
+			replay_action(rp, act, &st);
+		if (act == WATCH_ACT_QUIT)
+			break;
+		if (!rp->done && !rp->paused && (!rp->step || rp->step_budget) && now_usec() >= rp->next_at)
+			replay_feed(rp, w, ctx, LOAD_SLICE_USEC);
+		if (watch_state_sync_findings(w) < 0)
+			rp->error = -ENOMEM;
+		if (rp->error) {
+			snprintf(st.message, sizeof(st.message), "reading %s: %s", rp->path,
+				 rp->error == -ENOMEM ? "out of memory" : strerror(-rp->error));
+			rp->error = 0;
+			watch_ui_touch(ui);
+		}
+		if (rp->done && !was_done) {
+			struct drc_stats s;
+
+			drc_ctx_get_stats(ctx, &s);
+			if (s.undecoded && !*st.message)
+				snprintf(st.message, sizeof(st.message),
+					 "%" PRIu64 " devres lines could not be decoded ('devresctl report' lists them)",
+					 s.undecoded);
+			watch_ui_touch(ui);
+		}
+		replay_mode(rp, mode, sizeof(mode));
+		st.lines = rp->lines;
+		timeout = replay_timeout(rp);
+		t = now_usec();
+		/* while loading, frames are coalesced; a key or the end draws at once */
+		if (timeout != 0 || t - last_frame >= FRAME_MIN_USEC) {
+			uint64_t took = watch_ui_draw(ui, &st);
+
+			if (took) {
+				last_frame = t;
+				fs.frames++;
+				fs.total += took;
+				fs.max = MAX(fs.max, took);
+			}
+		}
+		if (rp->done && !fs.idle_since_wall) {
+			fs.idle_since_wall = now_usec();
+			fs.idle_since_cpu = cpu_usec();
+		}
+		if (timeout == 0)
+			continue;
+		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
+			r = log_error_errno(-errno, "poll");
+			break;
+		}
+	}
+	watch_ui_free(ui);
+	frame_stats_write(ctl, &fs, rp);
+	return r < 0 ? r : 0;
+}
+
+static int cmd_watch(int argc, char **argv)
+{
+	struct watch_ctl ctl = { 0 };
+	struct drc_ctx *ctx = NULL;
+	struct watch_state w = { 0 };
+	struct replay rp = { 0 };
+	int status;
+
+	status = watch_parse_args(&ctl, argc, argv);
+	if (status < 0) {
+		status = DEVRESCTL_EX_OK;
+		goto out;
+	}
+	if (status != DEVRESCTL_EX_OK)
+		goto out;
+	if (!ctl.replay) {
+		log_error("live mode is not built yet in this version: attaching to devresd and reading "
+			  "the kernel in-process come with the daemon; use --replay FILE to browse a capture");
+		status = DEVRESCTL_EX_FAILURE;
+		goto out;
+	}
+	status = DEVRESCTL_EX_FAILURE;
+	if (engine_new(&ctl.engine, &ctx) < 0)
+		goto out;
+	if (watch_state_init(&w, ctx) < 0) {
+		log_oom();
+		goto out;
+	}
+	if (replay_open(&rp, ctx, &ctl) < 0)
+		goto out;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		log_error("watch needs a terminal on standard input and output; 'devresctl report' reads captures without one");
+		goto out;
+	}
+	if (watch_loop(&ctl, ctx, &w, &rp) == 0)
+		status = DEVRESCTL_EX_OK;
+	if (quit_signal && quit_signal != SIGINT && quit_signal != SIGTERM)
+		log_info("stopped by signal %d", (int)quit_signal);
+out:
+	replay_close(&rp);
+	watch_state_done(&w);
+	drc_ctx_unref(ctx);
+	free(ctl.engine.kb_files);
+	free(ctl.replay);
+	return status;
+}
+
+const struct command command_watch = {
+	.name = "watch",
+	.synopsis = "[OPTIONS] --replay CAPTURE",
+	.summary = "browse devices, their resources, events and findings in a terminal",
+	.options = watch_options,
+	.min_args = 0,
+	.max_args = 0,
+	.run = cmd_watch,
+};
