@@ -1,0 +1,150 @@
+#!/bin/sh
+# devresctl watch, driven in tmux on replayed real captures: what the screen
+# shows, the keys, resizing, and that the terminal comes back on exit.
+. "$top_srcdir/tests/cli/functions.sh"
+K="$CAPTURES/kernel/uml-6.1.192"
+SEED="$top_srcdir/data/captures/seed-003-component-open-group.log"
+
+run watch
+expect_rc 3 "without --replay: live mode is not built yet"
+grep_err 'live mode is not built yet' "says so, and what to use instead"
+run watch --replay "$SEED"
+expect_rc 3 "not a terminal"
+grep_err 'needs a terminal' "says it needs a terminal"
+run watch --replay "$T/missing.log"
+expect_rc 3 "a missing capture"
+grep_err "cannot open capture '$T/missing.log'" "names the capture"
+run watch --replay "$SEED" --speed 0
+expect_rc 2 "--speed 0 is a usage error"
+run watch --replay "$SEED" --speed 2 --step
+expect_rc 2 "--speed with --step is a usage error"
+run watch --replay "$SEED" extra
+expect_rc 2 "no positional arguments"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "# tmux is not installed: the screen tests need it"
+	echo "1..$n # SKIP the screen tests need tmux"
+	exit 0
+fi
+
+servers=0
+TM="tmux -L devresctl-test-$$-$servers -f /dev/null"
+trap '$TM kill-server 2>/dev/null; rm -rf "$T"' EXIT
+
+# start WIDTH HEIGHT ENV ARGS: devresctl watch in a fresh tmux server
+start() {
+	$TM kill-server 2>/dev/null
+	servers=$((servers + 1))
+	TM="tmux -L devresctl-test-$$-$servers -f /dev/null"
+	$TM new-session -d -s w -x "$1" -y "$2" \
+		"cd '$T' && env $3 '$DEVRESCTL' watch $4; echo EXIT=\$?; sleep 120"
+}
+screen() {
+	$TM capture-pane -p $1 -t w >"$T/screen" 2>/dev/null
+}
+# wait_for PATTERN: up to 20 s for the screen to show it
+wait_for() {
+	i=0
+	while [ $i -lt 200 ]; do
+		screen
+		grep -q -- "$1" "$T/screen" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sed 's/^/#   /' "$T/screen"
+	return 1
+}
+keys() {
+	$TM send-keys -t w "$@"
+	sleep 0.3
+}
+shows() {  # shows PATTERN DESCRIPTION
+	wait_for "$1"
+	ok $? "$2"
+}
+lacks() {
+	sleep 0.3
+	screen
+	! grep -q -- "$1" "$T/screen"
+	ok $? "$2"
+}
+
+# --- seed 003: the device list, a finding, the help, filter, resize, quit
+start 120 40 "" "--replay '$SEED'"
+shows '\[done\]' "seed 003: the replay ends"
+shows 'findings 1E 2W 1I' "header: 1 error, 2 warnings, 1 info"
+shows '^?  *0000:00:1f.3  *snd_hda_intel  *bound  *1  *24  *!3' "device row: driver, state, 1 live node, 24 bytes, 3 findings"
+shows '^?  *0000:00:02.0  *i915  *bound  *0  *0  *!1' "device row of the device that unbound"
+keys 3
+shows '^error  *open-group-swept  *0000:00:1f.3' "Findings view lists open-group-swept on 0000:00:1f.3"
+shows 'evidence: lines 2, 4, 6, 7' "the finding's evidence lines"
+keys Enter
+shows '^0000:00:1f.3  bus ?  driver snd_hda_intel  bound  1 live, 24 bytes' "Enter on a finding jumps to its device"
+shows '^devm_component_match_release  *24  component 00000000323ccdc5' "the device's live node with class and id"
+keys b
+shows 'release-group  *:6-7  1 node, 48 bytes' "b shows the released batches"
+keys '?'
+shows 'devresctl watch - keys' "? opens the help"
+shows 'save what was seen' "the help lists the keys"
+keys x
+lacks 'devresctl watch - keys' "any key closes the help"
+keys / i 9 1 5 Enter
+shows 'filter: i915' "/ sets a filter"
+lacks '^?  *0000:00:1f.3  *snd' "the filter hides the other device"
+keys Escape Escape
+shows '^?  *0000:00:1f.3  *snd' "Esc leaves the device's list, then clears the filter"
+$TM resize-window -t w -x 80 -y 24
+sleep 0.5
+screen
+[ "$(wc -l <"$T/screen")" -eq 24 ] && [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$T/screen")" -le 80 ]
+ok $? "resized to 80x24: the frame fits"
+shows '^ \[done\] 7 lines' "resized: the header is redrawn"
+tail -n 1 "$T/screen" | grep -q '?Help'
+ok $? "resized: the key line is at the bottom"
+keys s
+shows 'saved 7 lines to devresctl-watch-' "s saves what was seen"
+cmp -s "$SEED" "$T"/devresctl-watch-*.log
+ok $? "the saved capture is the lines played"
+keys q
+shows '^EXIT=0' "q quits with status 0"
+lacks '?Help' "the terminal is given back"
+
+# --- step mode: the open group as a tree, the events one by one
+start 120 40 "" "--step --replay '$K/component-bug/dmesg.txt'"
+shows '\[step' "--step waits for n"
+for i in 1 2 3 4 5 6 7 8 9 10; do keys n; done
+shows ' 74 lines' "ten steps: up to the tenth devres event (line 74)"
+keys 2
+screen
+[ "$(grep -c ' ADD ' "$T/screen")" -eq 10 ]
+ok $? "Events view: the ten ADDs"
+keys 1 Down
+shows '^\[+\] group 0000000064ac8e7b OPEN, never closed' "dfx-hda.0: the open group is marked"
+shows '^  dfx_hda_master_bind_release  *32' "nodes added after grp< are nested in it"
+shows '^  dfx_hda_codec_release  *64' "the last node added is inside the open group too"
+shows '^devm_kzalloc_release  *128' "nodes added before the group are outside it"
+keys q
+shows '^EXIT=0' "step mode quits cleanly"
+
+# --- signals and colour
+start 100 30 "" "--replay '$K/ops/dmesg.txt'"
+shows '\[done\]' "ops capture replayed"
+pkill -TERM -f "watch --replay $K/ops/dmesg.txt"
+shows '^EXIT=0' "SIGTERM: a clean exit"
+lacks '?Help' "SIGTERM: the terminal is given back"
+screen -e
+! grep -q "$(printf '\033')\[[0-9;]*3[0-7]m" "$T/screen"
+ok $? "NO_COLOR: no colour after exit either"
+
+start 100 30 "" "--replay '$SEED'"
+shows '\[done\]' "NO_COLOR replay"
+screen -e
+! grep -q "$(printf '\033')\[[0-9;]*3[0-7]m" "$T/screen"
+ok $? "NO_COLOR: monochrome"
+start 100 30 "-u NO_COLOR" "--replay '$SEED'"
+shows '\[done\]' "colour replay"
+screen -e
+grep -q "$(printf '\033')\[[0-9;]*3[0-7]m" "$T/screen"
+ok $? "without NO_COLOR: colours"
+
+done_testing
