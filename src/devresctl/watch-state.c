@@ -413,8 +413,8 @@ static void detail_node(void *userdata, struct drc_node *n, unsigned depth, stru
 		struct drc_group *g = drc_node_get_group(n);
 		bool open = g && drc_group_get_state(g) == DRC_GROUP_OPEN;
 
-		r = line_add(d->out, open ? WATCH_LINE_OPEN_GROUP : WATCH_LINE_GROUP, "%*s%s group %s %s  opened :%" PRIu64,
-			     ind, "", open ? "[+]" : "[-]", drc_node_get_id_string(n),
+		r = line_add(d->out, open ? WATCH_LINE_OPEN_GROUP : WATCH_LINE_GROUP, "%*sgroup %s  %s  opened :%" PRIu64,
+			     ind, "", drc_node_get_id_string(n),
 			     open ? "OPEN, never closed" : "closed", o.line);
 	} else if (k == DRC_NODE_GROUP_CLOSE) {
 		r = line_add(d->out, WATCH_LINE_GROUP, "%*s    end of group %s  closed :%" PRIu64, ind, "",
