@@ -558,6 +558,16 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 		drc_rules_marker(s->ctx, DRC_MARK_KTAP_RESULT, NULL, 0, ts, o);
 		return;
 	}
+	/* a live source lost records: "devresctl-lost: SOURCE N WHY..." (N may be "?") */
+	if (len > 16 && memcmp(msg, "devresctl-lost: ", 16) == 0) {
+		const char *sp = memchr(msg + 16, ' ', len - 16);
+
+		if (sp && sp + 1 < msg + len && (isdigit((unsigned char)sp[1]) || sp[1] == '?'))
+			drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, strtoull(sp + 1, NULL, 10), ts, o);
+		else
+			drc_diag_add(s->ctx, o, "expected 'devresctl-lost: SOURCE COUNT ...'", msg, len);
+		return;
+	}
 	/* references recorded next to the log: "devresctl-refs: DEVICE PID COMM PATH" */
 	if (len > 16 && memcmp(msg, "devresctl-refs: ", 16) == 0) {
 		char dev[256], comm[64], path[512];

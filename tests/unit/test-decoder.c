@@ -232,6 +232,18 @@ static void test_refs(void)
 	drc_ctx_unref(ctx);
 }
 
+static void test_lost_line(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("lost",
+		"6,12,1000,-;devresctl-lost: kmsg 12 records overwritten before they were read\n"
+		"devresctl-lost: udev ? events dropped by the socket\n"
+		"devresctl-lost: nothing\n");
+
+	is_int(stats_of(ctx).lost_markers, 2, "devresctl-lost lines are losses, counted or not");
+	is_int(stats_of(ctx).undecoded, 1, "a devresctl-lost line without a count is reported");
+	drc_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	test_transports();
@@ -242,5 +254,6 @@ int main(void)
 	test_malformed();
 	test_udev();
 	test_refs();
+	test_lost_line();
 	return tap_done();
 }
