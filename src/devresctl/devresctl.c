@@ -14,17 +14,24 @@
 #include "command.h"
 #include "exit-codes.h"
 #include "shared/log.h"
+#include "shared/root.h"
 
 extern const struct command command_report;
 extern const struct command command_check;
 extern const struct command command_strip;
 extern const struct command command_watch;
+extern const struct command command_status;
+extern const struct command command_enable;
+extern const struct command command_disable;
 
 static const struct command *const commands[] = {
 	&command_report,
 	&command_check,
 	&command_strip,
 	&command_watch,
+	&command_status,
+	&command_enable,
+	&command_disable,
 };
 
 /* Commands of later work: named so that a user gets a clear answer. */
@@ -32,9 +39,6 @@ static const struct {
 	const char *name;
 	const char *what;
 } planned[] = {
-	{ "status", "what this kernel can give" },
-	{ "enable", "turning devres logging on" },
-	{ "disable", "turning devres logging off" },
 	{ "record", "recording live sources" },
 	{ "cycle", "unbind/rebind cycles" },
 	{ "refs", "who holds a device" },
@@ -139,6 +143,7 @@ int main(int argc, char **argv)
 		}
 	}
 	command_getopt_done(&g);
+	root_set(arg_root);
 	if (optind >= argc)
 		return usage_error(NULL, "missing command");
 	name = argv[optind];

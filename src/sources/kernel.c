@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What the running kernel offers: CONFIG_DEBUG_DEVRES, devres.log, tracefs. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel.h"
+#include "shared/root.h"
+
+static const char *const tracefs_mounts[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+
+static const char *find_tracefs(void)
+{
+	char p[4096];
+
+	for (size_t i = 0; i < sizeof(tracefs_mounts) / sizeof(tracefs_mounts[0]); i++) {
+		snprintf(p, sizeof(p), "%s/events", tracefs_mounts[i]);
+		if (root_exists(p))
+			return tracefs_mounts[i];
+	}
+	return NULL;
+}
+
+int kernel_trace_path(char *buf, size_t len, const char *rel)
+{
+	const char *t = find_tracefs();
+	int n;
+
+	if (!t)
+		return -ENOENT;
+	n = snprintf(buf, len, "%s%s", t, rel);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int read_int(const char *path)
+{
+	char buf[32];
+
+	if (root_read_line(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	return buf[0] >= '0' && buf[0] <= '9' ? buf[0] - '0' : -1;
+}
+
+static bool root_access(const char *path, int mode)
+{
+	char p[4096];
+
+	return root_path(p, sizeof(p), path) == 0 && access(p, mode) == 0;
+}
+
+void kernel_caps_read(struct kernel_caps *c)
+{
+	char p[4096], cmdline[4096];
+
+	*c = (struct kernel_caps){ .devres_log = -1, .instance_enabled = -1, .hash_ptr = -1 };
+	if (root_read_line("/proc/sys/kernel/osrelease", c->release, sizeof(c->release)) < 0)
+		c->release[0] = '\0';
+	c->debug_devres = root_exists(DEVRES_LOG_PARAM);
+	if (c->debug_devres) {
+		c->devres_log = read_int(DEVRES_LOG_PARAM);
+		c->param_writable = root_access(DEVRES_LOG_PARAM, W_OK);
+	}
+	if (root_read_line("/proc/cmdline", cmdline, sizeof(cmdline)) > 0)
+		c->no_hash_pointers = strstr(cmdline, "no_hash_pointers") != NULL;
+	c->kmsg_present = root_exists("/dev/kmsg");
+	c->kmsg_readable = root_access("/dev/kmsg", R_OK);
+	c->tracefs = find_tracefs();
+	if (!c->tracefs)
+		return;
+	snprintf(p, sizeof(p), "%s/events/dev/devres_log", c->tracefs);
+	c->tracepoint = root_exists(p);
+	snprintf(p, sizeof(p), "%s/instances", c->tracefs);
+	c->tracefs_writable = root_access(p, W_OK);
+	snprintf(p, sizeof(p), "%s/instances/" TRACE_INSTANCE, c->tracefs);
+	c->instance = root_exists(p);
+	if (!c->instance)
+		return;
+	snprintf(p, sizeof(p), "%s/instances/" TRACE_INSTANCE "/events/dev/devres_log/enable", c->tracefs);
+	c->instance_enabled = read_int(p);
+	snprintf(p, sizeof(p), "%s/instances/" TRACE_INSTANCE "/options/hash-ptr", c->tracefs);
+	c->hash_ptr = read_int(p);
+}
+
+int kernel_devres_log_set(bool on)
+{
+	if (!root_exists(DEVRES_LOG_PARAM))
+		return -ENOENT;
+	return root_write(DEVRES_LOG_PARAM, on ? "1" : "0");
+}
+
+int kernel_trace_instance_enable(void)
+{
+	char rel[256], p[4096], full[4096];
+	int r;
+
+	r = kernel_trace_path(rel, sizeof(rel), "/events/dev/devres_log");
+	if (r < 0)
+		return r;
+	if (!root_exists(rel))
+		return -EOPNOTSUPP;
+	r = kernel_trace_path(rel, sizeof(rel), "/instances/" TRACE_INSTANCE);
+	if (r < 0 || (r = root_path(full, sizeof(full), rel)) < 0)
+		return r;
+	if (mkdir(full, 0750) < 0 && errno != EEXIST)
+		return -errno;
+	/* raw pointers: exact node identity and grp</grp> pairing */
+	snprintf(p, sizeof(p), "%s/options/hash-ptr", rel);
+	if (root_exists(p)) {
+		r = root_write(p, "0");
+		if (r < 0)
+			return r;
+	}
+	snprintf(p, sizeof(p), "%s/events/dev/devres_log/enable", rel);
+	return root_write(p, "1");
+}
+
+int kernel_trace_instance_disable(void)
+{
+	char rel[256], p[4096], full[4096];
+	int r;
+
+	r = kernel_trace_path(rel, sizeof(rel), "/instances/" TRACE_INSTANCE);
+	if (r < 0)
+		return r;
+	if (!root_exists(rel))
+		return 0;
+	snprintf(p, sizeof(p), "%s/events/dev/devres_log/enable", rel);
+	if (root_exists(p))
+		root_write(p, "0");
+	r = root_path(full, sizeof(full), rel);
+	if (r < 0)
+		return r;
+	return rmdir(full) < 0 ? -errno : 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What the running kernel offers for devres logging, read through the root. */
+#define DEVRES_LOG_PARAM "/sys/module/devres/parameters/log"
+#define TRACE_INSTANCE "devresctl"
+
+struct kernel_caps {
+	char release[128];          /* "" when unknown */
+	bool debug_devres;          /* CONFIG_DEBUG_DEVRES: the log parameter exists */
+	int devres_log;             /* its value, -1 when unreadable */
+	bool param_writable;
+	const char *tracefs;        /* mount point, or NULL */
+	bool tracepoint;            /* events/dev/devres_log */
+	bool instance;              /* our trace instance exists */
+	int instance_enabled;       /* devres_log enabled in it, -1 unknown */
+	int hash_ptr;               /* its options/hash-ptr, -1 when the option is absent */
+	bool no_hash_pointers;      /* on the kernel command line */
+	bool kmsg_readable;
+	bool kmsg_present;
+	bool tracefs_writable;
+};
+
+void kernel_caps_read(struct kernel_caps *c);
+/* "<tracefs><rel>", or -ENOENT when tracefs is not mounted. */
+int kernel_trace_path(char *buf, size_t len, const char *rel);
+int kernel_devres_log_set(bool on);
+/* Our own trace instance: created with devres_log on and pointers not
+ * hashed; removed whole. Never touches the global buffer. */
+int kernel_trace_instance_enable(void);
+int kernel_trace_instance_disable(void);
