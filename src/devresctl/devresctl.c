@@ -23,6 +23,7 @@ extern const struct command command_watch;
 extern const struct command command_status;
 extern const struct command command_enable;
 extern const struct command command_disable;
+extern const struct command command_refs;
 
 static const struct command *const commands[] = {
 	&command_report,
@@ -32,6 +33,7 @@ static const struct command *const commands[] = {
 	&command_status,
 	&command_enable,
 	&command_disable,
+	&command_refs,
 };
 
 /* Commands of later work: named so that a user gets a clear answer. */
@@ -41,7 +43,6 @@ static const struct {
 } planned[] = {
 	{ "record", "recording live sources" },
 	{ "cycle", "unbind/rebind cycles" },
-	{ "refs", "who holds a device" },
 };
 
 enum { OPT_ROOT = 0x100, OPT_COLOR };

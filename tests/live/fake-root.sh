@@ -38,8 +38,8 @@ fake_device() {
 	mkdir -p "$d" "$r/sys/bus/$bus/devices" "$r/sys/bus/$bus/drivers/$drv"
 	printf 'DRIVER=%s\n' "$drv" >"$d/uevent"
 	ln -sfn "../../../devices/$bus/$name" "$r/sys/bus/$bus/devices/$name"
-	ln -sfn "../../bus/$bus" "$d/subsystem"
-	ln -sfn "../../bus/$bus/drivers/$drv" "$d/driver"
+	ln -sfn "../../../bus/$bus" "$d/subsystem"
+	ln -sfn "../../../bus/$bus/drivers/$drv" "$d/driver"
 	: >"$r/sys/bus/$bus/drivers/$drv/bind"
 	: >"$r/sys/bus/$bus/drivers/$drv/unbind"
 	if [ -n "$mod" ]; then

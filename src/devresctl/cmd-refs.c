@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * devresctl refs DEVICE - who holds a device now: processes with its nodes
+ * (or its children's) open or mapped, device links, children, the driver's
+ * module and what holds it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "command.h"
+#include "exit-codes.h"
+#include "shared/log.h"
+#include "sources/sysfs.h"
+
+extern const struct command command_refs;
+
+static const struct cli_option refs_options[] = {
+	{ "format", 'f', required_argument, "FORMAT", "text, or lines: 'devresctl-refs:' lines to add to a capture" },
+	COMMON_OPTIONS,
+	{}
+};
+
+struct refs_print {
+	const char *device;
+	bool lines;
+	unsigned n;
+	uint64_t last_pid;
+	char last_path[512];
+};
+
+static int print_ref(void *userdata, const struct proc_ref *ref)
+{
+	struct refs_print *p = userdata;
+
+	if (p->lines) {
+		/* one line per process and node */
+		if (p->n && p->last_pid == ref->pid && strcmp(p->last_path, ref->path) == 0)
+			return 0;
+		p->last_pid = ref->pid;
+		snprintf(p->last_path, sizeof(p->last_path), "%s", ref->path);
+		printf("devresctl-refs: %s %llu %s %s\n", p->device, (unsigned long long)ref->pid, ref->comm, ref->path);
+	} else {
+		char fd[16];
+
+		if (!p->n)
+			printf("holders:\n  %-8s %-16s %-5s %s\n", "PID", "COMM", "FD", "PATH");
+		if (ref->fd >= 0)
+			snprintf(fd, sizeof(fd), "%d", ref->fd);
+		else
+			snprintf(fd, sizeof(fd), "mmap");
+		printf("  %-8llu %-16s %-5s %s\n", (unsigned long long)ref->pid, ref->comm, fd, ref->path);
+	}
+	p->n++;
+	return 0;
+}
+
+static int print_child(void *userdata, const char *devpath)
+{
+	unsigned *n = userdata;
+	char node[512];
+
+	if (!(*n)++)
+		printf("children:\n");
+	if (sysfs_devnode(devpath, node, sizeof(node)) == 0)
+		printf("  %s  (%s)\n", devpath, node);
+	else
+		printf("  %s\n", devpath);
+	return 0;
+}
+
+static int print_link(void *userdata, const char *kind, const char *name)
+{
+	unsigned *n = userdata;
+
+	if (!(*n)++)
+		printf("links:\n");
+	printf("  %-9s %s\n", kind, name);
+	return 0;
+}
+
+static int cmd_refs(int argc, char **argv)
+{
+	struct command_getopt g;
+	struct sysfs_device dev;
+	struct refs_print p = { 0 };
+	unsigned denied = 0;
+	int c, r, status = DEVRESCTL_EX_OK;
+
+	if (command_getopt_init(refs_options, &g) < 0)
+		return DEVRESCTL_EX_FAILURE;
+	while (status == DEVRESCTL_EX_OK && (c = getopt_long(argc, argv, g.shortopts + 1, g.longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "lines") == 0)
+				p.lines = true;
+			else if (strcmp(optarg, "text") != 0)
+				status = usage_error(&command_refs, "invalid --format '%s': expected text or lines", optarg);
+			break;
+		case 'q':
+			log_set_quiet(true);
+			break;
+		case 'h':
+			command_help(&command_refs);
+			command_getopt_done(&g);
+			return DEVRESCTL_EX_OK;
+		default:
+			status = usage_error(&command_refs, "invalid option");
+			break;
+		}
+	}
+	command_getopt_done(&g);
+	if (status != DEVRESCTL_EX_OK)
+		return status;
+	status = command_check_args(&command_refs, (unsigned)(argc - optind));
+	if (status != DEVRESCTL_EX_OK)
+		return status;
+	p.device = argv[optind];
+	r = sysfs_device_find(p.device, &dev);
+	if (r < 0) {
+		log_error("no device '%s' in /sys/bus/*/devices or /sys/class/*%s", p.device,
+			  r == -ENOENT ? "" : ": cannot read sysfs");
+		return DEVRESCTL_EX_FAILURE;
+	}
+	if (!p.lines) {
+		struct module_info m;
+		unsigned n = 0;
+
+		printf("%s  subsystem %s  driver %s\n  %s\n", dev.name, dev.subsystem[0] ? dev.subsystem : "-",
+		       dev.driver[0] ? dev.driver : "- (unbound)", dev.devpath);
+		if (dev.module[0] && sysfs_module_info(dev.module, &m) == 0) {
+			printf("module: %s (%s", dev.module, m.state[0] ? m.state : "state unknown");
+			if (m.refcnt >= 0)
+				printf(", refcount %ld", m.refcnt);
+			printf("%s%s)\n", m.holders[0] ? "; held by " : "", m.holders);
+		} else if (dev.driver[0]) {
+			printf("module: none (built in)\n");
+		}
+		sysfs_for_each_link(dev.devpath, print_link, &n);
+		n = 0;
+		sysfs_for_each_descendant(dev.devpath, print_child, &n);
+	}
+	r = sysfs_device_refs(dev.devpath, print_ref, &p, &denied);
+	if (r < 0) {
+		log_error_errno(r, "cannot read the processes in /proc");
+		return DEVRESCTL_EX_FAILURE;
+	}
+	if (!p.lines && !p.n)
+		printf("holders: none\n");
+	if (denied)
+		log_warning("the open files of %u process%s could not be read: reading other users' "
+			    "processes needs root (CAP_SYS_PTRACE)", denied, denied == 1 ? "" : "es");
+	return DEVRESCTL_EX_OK;
+}
+
+const struct command command_refs = {
+	.name = "refs",
+	.synopsis = "[OPTIONS] DEVICE",
+	.summary = "show who holds a device: open nodes, links, children, module",
+	.options = refs_options,
+	.min_args = 1,
+	.max_args = 1,
+	.run = cmd_refs,
+};

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Devices, their nodes, links and modules from sysfs; their holders from /proc. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shared/macro.h"
+#include "shared/root.h"
+#include "sysfs.h"
+
+static DIR *root_opendir(const char *path)
+{
+	char p[4096];
+
+	if (root_path(p, sizeof(p), path) < 0)
+		return NULL;
+	return opendir(p);
+}
+
+static bool is_dot(const char *n)
+{
+	return n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2]));
+}
+
+/* The real path of a root path, given back without the root. */
+static int root_realpath(const char *path, char *buf, size_t len)
+{
+	char p[4096], real[PATH_MAX];
+	size_t rl = strlen(root_dir());
+
+	if (root_path(p, sizeof(p), path) < 0)
+		return -ENAMETOOLONG;
+	if (!realpath(p, real))
+		return -errno;
+	if (rl && (strncmp(real, root_dir(), rl) != 0 || (real[rl] && real[rl] != '/')))
+		return -EXDEV;
+	{
+		const char *rel = real[rl] ? real + rl : "/";
+		size_t n = strlen(rel);
+
+		if (n >= len)
+			return -ENAMETOOLONG;
+		memcpy(buf, rel, n + 1);
+	}
+	return 0;
+}
+
+int sysfs_device_read(const char *devpath, struct sysfs_device *ret)
+{
+	char p[1200];
+	const char *slash = strrchr(devpath, '/');
+
+	memset(ret, 0, sizeof(*ret));
+	snprintf(ret->devpath, sizeof(ret->devpath), "%s", devpath);
+	snprintf(ret->name, sizeof(ret->name), "%s", slash ? slash + 1 : devpath);
+	snprintf(p, sizeof(p), "%s/subsystem", devpath);
+	if (root_link_name(p, ret->subsystem, sizeof(ret->subsystem)) < 0)
+		ret->subsystem[0] = '\0';
+	snprintf(p, sizeof(p), "%s/driver", devpath);
+	if (root_link_name(p, ret->driver, sizeof(ret->driver)) < 0)
+		ret->driver[0] = '\0';
+	snprintf(p, sizeof(p), "%s/driver/module", devpath);
+	if (root_link_name(p, ret->module, sizeof(ret->module)) < 0)
+		ret->module[0] = '\0';
+	return 0;
+}
+
+static int find_in(const char *top, const char *sub, const char *name, char *devpath, size_t len)
+{
+	DIR *d = root_opendir(top);
+	struct dirent *e;
+	char p[4096];
+	int r = -ENOENT;
+
+	if (!d)
+		return -ENOENT;
+	while (r == -ENOENT && (e = readdir(d))) {
+		if (is_dot(e->d_name))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s%s/%s", top, e->d_name, sub, name);
+		if (root_exists(p))
+			r = root_realpath(p, devpath, len);
+	}
+	closedir(d);
+	return r;
+}
+
+int sysfs_device_find(const char *name, struct sysfs_device *ret)
+{
+	char devpath[1024];
+	int r;
+
+	if (!*name || strchr(name, '/') || is_dot(name))
+		return -EINVAL;
+	r = find_in("/sys/bus", "/devices", name, devpath, sizeof(devpath));
+	if (r == -ENOENT)
+		r = find_in("/sys/class", "", name, devpath, sizeof(devpath));
+	if (r < 0)
+		return r;
+	return sysfs_device_read(devpath, ret);
+}
+
+static int descend(const char *devpath, sysfs_path_fn fn, void *userdata, unsigned depth)
+{
+	DIR *d = root_opendir(devpath);
+	struct dirent *e;
+	char p[4096];
+	int r = 0;
+
+	if (!d)
+		return 0;
+	while (r >= 0 && (e = readdir(d))) {
+		struct stat st;
+		char full[4096];
+
+		if (is_dot(e->d_name) || strlen(devpath) + strlen(e->d_name) + 10 > sizeof(p))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", devpath, e->d_name);
+		/* real directories only: links lead up or sideways */
+		if (root_path(full, sizeof(full), p) < 0 || lstat(full, &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		snprintf(full + strlen(full), sizeof(full) - strlen(full), "/uevent");
+		if (access(full, F_OK) == 0)
+			r = fn(userdata, p);
+		if (r >= 0 && depth < 16)
+			r = descend(p, fn, userdata, depth + 1);
+	}
+	closedir(d);
+	return r;
+}
+
+int sysfs_for_each_descendant(const char *devpath, sysfs_path_fn fn, void *userdata)
+{
+	return descend(devpath, fn, userdata, 0);
+}
+
+int sysfs_devnode(const char *devpath, char *buf, size_t len)
+{
+	char p[4096], line[512];
+	FILE *f;
+	int fd, r = -ENOENT;
+
+	snprintf(p, sizeof(p), "%s/uevent", devpath);
+	fd = root_open(p, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "DEVNAME=", 8) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(buf, len, "%s%s", line[8] == '/' ? "" : "/dev/", line + 8);
+			r = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+int sysfs_for_each_link(const char *devpath, sysfs_link_fn fn, void *userdata)
+{
+	DIR *d = root_opendir(devpath);
+	struct dirent *e;
+	int r = 0;
+
+	if (!d)
+		return -errno;
+	while (r >= 0 && (e = readdir(d))) {
+		/* "supplier:platform:foo" and "consumer:pci:0000:00:02.0" */
+		if (strncmp(e->d_name, "supplier:", 9) == 0) {
+			const char *c = strchr(e->d_name + 9, ':');
+
+			r = fn(userdata, "supplier", c ? c + 1 : e->d_name + 9);
+		} else if (strncmp(e->d_name, "consumer:", 9) == 0) {
+			const char *c = strchr(e->d_name + 9, ':');
+
+			r = fn(userdata, "consumer", c ? c + 1 : e->d_name + 9);
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+int sysfs_module_info(const char *module, struct module_info *ret)
+{
+	char p[512], buf[64];
+	DIR *d;
+	struct dirent *e;
+	size_t len = 0;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->refcnt = -1;
+	snprintf(p, sizeof(p), "/sys/module/%s", module);
+	if (!root_exists(p))
+		return -ENOENT;
+	snprintf(p, sizeof(p), "/sys/module/%s/initstate", module);
+	if (root_read_line(p, ret->state, sizeof(ret->state)) < 0)
+		ret->state[0] = '\0';
+	snprintf(p, sizeof(p), "/sys/module/%s/refcnt", module);
+	if (root_read_line(p, buf, sizeof(buf)) > 0)
+		ret->refcnt = strtol(buf, NULL, 10);
+	snprintf(p, sizeof(p), "/sys/module/%s/holders", module);
+	d = root_opendir(p);
+	while (d && (e = readdir(d))) {
+		if (is_dot(e->d_name))
+			continue;
+		len += (size_t)snprintf(ret->holders + len, sizeof(ret->holders) - MIN(len, sizeof(ret->holders)),
+					"%s%s", len ? " " : "", e->d_name);
+		if (len >= sizeof(ret->holders))
+			break;
+	}
+	if (d)
+		closedir(d);
+	return 0;
+}
+
+/* ---- holders ---- */
+
+struct nodes {
+	char (*v)[512];
+	unsigned n, cap;
+};
+
+static int nodes_add(struct nodes *ns, const char *devpath)
+{
+	char node[512];
+
+	if (sysfs_devnode(devpath, node, sizeof(node)) < 0)
+		return 0;
+	if (ns->n == ns->cap) {
+		unsigned cap = ns->cap ? ns->cap * 2 : 8;
+		char (*v)[512] = realloc(ns->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		ns->v = v, ns->cap = cap;
+	}
+	snprintf(ns->v[ns->n++], sizeof(ns->v[0]), "%s", node);
+	return 0;
+}
+
+static int collect_node(void *userdata, const char *devpath)
+{
+	return nodes_add(userdata, devpath);
+}
+
+static bool is_node(const struct nodes *ns, const char *path)
+{
+	for (unsigned i = 0; i < ns->n; i++)
+		if (strcmp(ns->v[i], path) == 0)
+			return true;
+	return false;
+}
+
+static int scan_process(const char *pid, const struct nodes *ns, proc_ref_fn fn, void *userdata)
+{
+	struct proc_ref ref = { .pid = strtoull(pid, NULL, 10) };
+	char p[512], line[1024];
+	struct dirent *e;
+	DIR *d;
+	FILE *f;
+	int fd, n = 0, r = 0;
+
+	snprintf(p, sizeof(p), "/proc/%s/comm", pid);
+	if (root_read_line(p, ref.comm, sizeof(ref.comm)) <= 0)
+		snprintf(ref.comm, sizeof(ref.comm), "?");
+	for (char *c = ref.comm; *c; c++)
+		if (*c == ' ')
+			*c = '_';       /* one word, for the refs line */
+	snprintf(p, sizeof(p), "/proc/%s/fd", pid);
+	d = root_opendir(p);
+	if (!d && (errno == EACCES || errno == EPERM))
+		return -EACCES;
+	while (d && r >= 0 && (e = readdir(d))) {
+		char link[600];
+
+		if (is_dot(e->d_name))
+			continue;
+		snprintf(link, sizeof(link), "/proc/%s/fd/%s", pid, e->d_name);
+		if (root_readlink(link, ref.path, sizeof(ref.path)) <= 0 || !is_node(ns, ref.path))
+			continue;
+		ref.fd = atoi(e->d_name);
+		r = fn(userdata, &ref);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	snprintf(p, sizeof(p), "/proc/%s/maps", pid);
+	fd = r >= 0 ? root_open(p, O_RDONLY) : -1;
+	f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	if (!f && fd >= 0)
+		close(fd);
+	while (f && r >= 0 && fgets(line, sizeof(line), f)) {
+		char *path = strchr(line, '/');
+
+		if (!path)
+			continue;
+		path[strcspn(path, "\n")] = '\0';
+		if (!is_node(ns, path) || (ref.fd == -1 && strcmp(ref.path, path) == 0))
+			continue;       /* one line per mapped node */
+		snprintf(ref.path, sizeof(ref.path), "%s", path);
+		ref.fd = -1;
+		r = fn(userdata, &ref);
+		n++;
+	}
+	if (f)
+		fclose(f);
+	return r < 0 ? r : n;
+}
+
+int sysfs_device_refs(const char *devpath, proc_ref_fn fn, void *userdata, unsigned *denied)
+{
+	struct nodes ns = { 0 };
+	struct dirent *e;
+	DIR *d;
+	int r, total = 0;
+
+	r = nodes_add(&ns, devpath);
+	if (r >= 0)
+		r = sysfs_for_each_descendant(devpath, collect_node, &ns);
+	if (r < 0 || !ns.n) {
+		free(ns.v);
+		return r < 0 ? r : 0;
+	}
+	d = root_opendir("/proc");
+	if (!d) {
+		free(ns.v);
+		return -errno;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		r = scan_process(e->d_name, &ns, fn, userdata);
+		if (r == -EACCES)
+			(*denied)++;
+		else if (r < 0 && r != -ENOENT)
+			break;
+		total += r > 0 ? r : 0;
+		r = 0;
+	}
+	closedir(d);
+	free(ns.v);
+	return r < 0 ? r : total;
+}

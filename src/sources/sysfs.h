@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Devices as sysfs shows them, read through the root (shared/root.h). */
+struct sysfs_device {
+	char devpath[1024];     /* "/sys/devices/platform/dfx-hda.0" */
+	char name[256];
+	char subsystem[64];     /* "" when none */
+	char driver[128];       /* "" when unbound */
+	char module[128];       /* the driver's module; "" when built in or unbound */
+};
+
+/* A device by its name, as /sys/bus/,"*",/devices or /sys/class/,"*" list it. */
+int sysfs_device_find(const char *name, struct sysfs_device *ret);
+int sysfs_device_read(const char *devpath, struct sysfs_device *ret);
+
+/* Every device below @devpath (children, grandchildren...), not itself. */
+typedef int (*sysfs_path_fn)(void *userdata, const char *devpath);
+int sysfs_for_each_descendant(const char *devpath, sysfs_path_fn fn, void *userdata);
+
+/* "/dev/DEVNAME" of a device that has a node; -ENOENT otherwise. */
+int sysfs_devnode(const char *devpath, char *buf, size_t len);
+
+/* Device links: @kind is "supplier" or "consumer", @name the other device. */
+typedef int (*sysfs_link_fn)(void *userdata, const char *kind, const char *name);
+int sysfs_for_each_link(const char *devpath, sysfs_link_fn fn, void *userdata);
+
+struct module_info {
+	char state[32];         /* initstate: "live", "coming", "going"; "" unknown */
+	long refcnt;            /* -1 unknown */
+	char holders[512];      /* space-separated */
+};
+int sysfs_module_info(const char *module, struct module_info *ret);
+
+/* What holds a device: every open file descriptor and mapping of one of its
+ * nodes (its own and its descendants'), from /proc. */
+struct proc_ref {
+	uint64_t pid;
+	char comm[64];
+	char path[512];
+	int fd;                 /* -1: a mapping */
+};
+typedef int (*proc_ref_fn)(void *userdata, const struct proc_ref *ref);
+/* Returns the number of references found, or -errno; *denied counts the
+ * processes whose files could not be read (other users', without root). */
+int sysfs_device_refs(const char *devpath, proc_ref_fn fn, void *userdata, unsigned *denied);

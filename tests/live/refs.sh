@@ -1,0 +1,61 @@
+#!/bin/sh
+# devresctl refs on a fake root: nodes of the device and its children, the
+# processes holding them, links, the module.
+. "$top_srcdir/tests/cli/functions.sh"
+. "$top_srcdir/tests/live/fake-root.sh"
+
+R="$T/root"
+fake_root "$R"
+fake_device "$R" pci 0000:00:02.0 i915 i915
+fake_node "$R" /devices/pci/0000:00:02.0/drm/card0 dri/card0
+fake_node "$R" /devices/pci/0000:00:02.0/drm/renderD128 dri/renderD128
+fake_device "$R" pci 0000:00:1f.3 snd_hda_intel
+ln -s ../../../virtual/devlink/pci:0000:00:1f.3--pci:0000:00:02.0 "$R/sys/devices/pci/0000:00:02.0/consumer:pci:0000:00:1f.3"
+mkdir -p "$R/sys/module/i915/holders/snd_hda_codec_hdmi"
+echo 3 >"$R/sys/module/i915/refcnt"
+fake_process "$R" 812 Xorg 14 /dev/dri/card0
+fake_process "$R" 812 Xorg 15 /dev/dri/card0
+fake_process "$R" 900 glxgears 3 /dev/null
+echo "7f0000000000-7f0000001000 rw-s 00000000 00:05 42 /dev/dri/renderD128" >"$R/proc/900/maps"
+fake_process "$R" 901 "Web Content" 5 /dev/dri/renderD128
+
+run --root "$R" refs 0000:00:02.0
+expect_rc 0 "refs on a fake root"
+grep_out '^0000:00:02.0  subsystem pci  driver i915' "the device, its bus and driver"
+grep_out '^module: i915 (live, refcount 3; held by snd_hda_codec_hdmi)' "the module, its refcount and holders"
+grep_out '^  consumer  0000:00:1f.3' "the device link"
+grep_out '^  /sys/devices/pci/0000:00:02.0/drm/card0  (/dev/dri/card0)' "a child and its node"
+grep_out '^  812  *Xorg  *14  *\/dev\/dri\/card0' "a process holding the child's node"
+grep_out '^  900  *glxgears  *mmap  *\/dev\/dri\/renderD128' "a process mapping a node"
+grep_out '^  901  *Web_Content  *5  *\/dev\/dri\/renderD128' "a command with a space, made one word"
+! grep -q '/dev/null' "$T/out"
+ok $? "other files are not listed"
+
+run --root "$R" refs --format=lines 0000:00:02.0
+expect_rc 0 "refs --format=lines"
+[ "$(grep -c '^devresctl-refs: 0000:00:02.0 812 Xorg /dev/dri/card0$' "$T/out")" -eq 1 ]
+ok $? "one line per process and node"
+grep_out '^devresctl-refs: 0000:00:02.0 900 glxgears /dev/dri/renderD128$' "a mapping as a refs line"
+
+# the lines, appended to a capture of the unbind, give fd-after-unbind
+cat >"$T/cap.log" <<'CAP'
+[   10.000000] i915 0000:00:02.0: DEVRES ADD 00000000aaaa0001 devm_kzalloc_release (4096 bytes)
+[   20.000000] i915 0000:00:02.0: DEVRES REL 00000000aaaa0001 devm_kzalloc_release (4096 bytes)
+[   20.000001] pci 0000:00:02.0: unbound
+CAP
+cat "$T/out" >>"$T/cap.log"
+run check "$T/cap.log"
+grep_out '^warning fd-after-unbind: i915 0000:00:02.0: .* (pid [0-9]*) still holds /dev/dri/' "refs lines feed fd-after-unbind"
+
+run --root "$R" refs 0000:00:1f.3
+grep_out '^module: none (built in)' "a driver without a module is built in"
+grep_out '^holders: none' "nobody holds it"
+run --root "$R" refs nosuch
+expect_rc 3 "an unknown device"
+grep_err "no device 'nosuch'" "names it"
+run --root "$R" refs
+expect_rc 2 "refs needs a device"
+run --root "$R" refs --format=xml 0000:00:02.0
+expect_rc 2 "a bad format"
+
+done_testing
