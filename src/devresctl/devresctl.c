@@ -24,6 +24,7 @@ extern const struct command command_status;
 extern const struct command command_enable;
 extern const struct command command_disable;
 extern const struct command command_refs;
+extern const struct command command_record;
 
 static const struct command *const commands[] = {
 	&command_report,
@@ -34,6 +35,7 @@ static const struct command *const commands[] = {
 	&command_enable,
 	&command_disable,
 	&command_refs,
+	&command_record,
 };
 
 /* Commands of later work: named so that a user gets a clear answer. */
@@ -41,7 +43,6 @@ static const struct {
 	const char *name;
 	const char *what;
 } planned[] = {
-	{ "record", "recording live sources" },
 	{ "cycle", "unbind/rebind cycles" },
 };
 

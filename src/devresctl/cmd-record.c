@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * devresctl record - the live sources merged into one capture: kernel log
+ * records, devresctl's trace instance, udev events, and the references
+ * read when a device unbinds. The file is what report, check and watch
+ * read; replayed, it gives exactly what was seen live.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "exit-codes.h"
+#include "record.h"
+#include "shared/log.h"
+#include "sources/live.h"
+
+enum { OPT_SINCE_BOOT = 0x100, OPT_NO_KMSG, OPT_NO_TRACE, OPT_NO_UDEV };
+
+extern const struct command command_record;
+
+static const struct cli_option record_options[] = {
+	{ "output", 'o', required_argument, "FILE", "write the capture to FILE ('-': standard output)" },
+	{ "duration", 't', required_argument, "SECONDS", "stop after SECONDS (default: at SIGINT or SIGTERM)" },
+	{ "device", 'd', required_argument, "PATTERN", "keep devres lines and udev events of matching devices only; repeatable" },
+	{ "since-boot", OPT_SINCE_BOOT, no_argument, NULL, "start with the oldest record of the kernel log, not with now" },
+	{ "no-kmsg", OPT_NO_KMSG, no_argument, NULL, "do not read /dev/kmsg" },
+	{ "no-trace", OPT_NO_TRACE, no_argument, NULL, "do not read the trace instance" },
+	{ "no-udev", OPT_NO_UDEV, no_argument, NULL, "do not listen to udev events" },
+	COMMON_OPTIONS,
+	{}
+};
+
+/* ---- the device filter ---- */
+
+/* The device a devres line, trace line or refs line is about, or NULL. */
+static const char *line_device(const char *line, size_t len, char *buf, size_t size)
+{
+	const char *p, *start, *end;
+
+	if ((p = memmem(line, len, ": DEVRES ", 9))) {
+		end = p;
+		start = p;
+		while (start > line && start[-1] != ' ' && start[-1] != ';')
+			start--;
+	} else if ((p = memmem(line, len, "devres_log: ", 12)) || (p = memmem(line, len, "devresctl-refs: ", 16))) {
+		start = p[7] == 'l' ? p + 16 : p + 12;
+		end = memchr(start, ' ', (size_t)(line + len - start));
+		if (!end)
+			end = line + len;
+	} else {
+		return NULL;
+	}
+	snprintf(buf, size, "%.*s", (int)(end - start), start);
+	return buf;
+}
+
+static bool device_wanted(const struct record_filter *f, const char *device)
+{
+	for (unsigned i = 0; i < f->npatterns; i++)
+		if (fnmatch(f->patterns[i], device, 0) == 0)
+			return true;
+	return false;
+}
+
+bool record_filter_keep(struct record_filter *f, const char *line, size_t len)
+{
+	char dev[256];
+	const char *d;
+
+	if (!f->npatterns)
+		return true;
+	/* the lines that belong to the previous one: kmsg dictionary, udev properties */
+	if (f->in_udev_block) {
+		if (len == 0)
+			f->in_udev_block = false;
+		return f->keep_block;
+	}
+	if (len && line[0] == ' ')
+		return f->keep_block;
+	if (len > 8 && (memcmp(line, "KERNEL[", 7) == 0 || memcmp(line, "UDEV  [", 7) == 0)) {
+		const char *paren = memrchr(line, '(', len), *slash;
+
+		f->in_udev_block = true;
+		slash = paren ? memrchr(line, '/', (size_t)(paren - line)) : NULL;
+		if (!slash || paren - slash < 3) {
+			f->keep_block = true;
+			return true;
+		}
+		snprintf(dev, sizeof(dev), "%.*s", (int)(paren - slash - 2), slash + 1);
+		f->keep_block = device_wanted(f, dev);
+		return f->keep_block;
+	}
+	d = line_device(line, len, dev, sizeof(dev));
+	f->keep_block = !d || device_wanted(f, d);
+	return f->keep_block;
+}
+
+/* ---- recording ---- */
+
+static int write_line(void *userdata, const char *line, size_t len)
+{
+	struct recorder *rec = userdata;
+
+	if (!record_filter_keep(&rec->filter, line, len))
+		return 0;
+	if (fwrite(line, 1, len, rec->out) != len || fputc('\n', rec->out) == EOF)
+		return -errno ? -errno : -EIO;
+	rec->lines++;
+	return 0;
+}
+
+static uint64_t now_msec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int record_run(struct recorder *rec, const struct live_opts *o, double duration, record_tick_fn tick,
+	       void *userdata)
+{
+	struct live *l = NULL;
+	struct live_stats st;
+	sigset_t mask, old;
+	char why[1024];
+	uint64_t start = now_msec(), end = duration > 0 ? start + (uint64_t)(duration * 1000) : 0;
+	int sfd, r;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	r = live_open(o, write_line, rec, &l, why, sizeof(why));
+	if (r < 0) {
+		if (r == -ENODEV)
+			log_error("nothing to record from: %s", why[0] ? why : "every source was turned off");
+		else
+			log_error_errno(r, "cannot start recording");
+		goto out;
+	}
+	if (why[0])
+		log_warning("not recorded: %s", why);
+	log_info("recording %s to %s%s", live_describe(l), rec->path, end ? "" : " until SIGINT or SIGTERM");
+	for (;;) {
+		struct pollfd p[2] = { { live_fd(l), POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		uint64_t now = now_msec();
+		int timeout = end ? (int)(end > now ? end - now : 0) : -1;
+
+		r = live_dispatch(l);
+		if (r < 0) {
+			log_error_errno(r, "reading the live sources");
+			break;
+		}
+		fflush(rec->out);
+		if (ferror(rec->out)) {
+			r = log_error_errno(-EIO, "cannot write '%s'", rec->path);
+			break;
+		}
+		if (tick && (r = tick(userdata)) != 0)
+			break;
+		if (live_ended(l) || (end && now >= end))
+			break;
+		if (tick && (timeout < 0 || timeout > 100))
+			timeout = 100;
+		if (poll(p, 2, timeout) < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		if (p[1].revents & POLLIN)
+			break;
+	}
+	live_get_stats(l, &st);
+	rec->kmsg_lost = st.kmsg_lost;
+	rec->udev_overflows = st.udev_overflows;
+	if (st.kmsg_lost)
+		log_warning("%" PRIu64 " kernel log records were overwritten before they were read", st.kmsg_lost);
+	if (st.udev_overflows)
+		log_warning("udev events were dropped %" PRIu64 " time%s (the socket overflowed)", st.udev_overflows,
+			    st.udev_overflows == 1 ? "" : "s");
+out:
+	live_free(l);
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r < 0 ? r : 0;
+}
+
+int record_parse_duration(const char *s, double *ret)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || end == s || *end || !(d > 0) || d > 1e7)
+		return -EINVAL;
+	*ret = d;
+	return 0;
+}
+
+static int cmd_record(int argc, char **argv)
+{
+	struct command_getopt g;
+	struct live_opts o = { .kmsg = true, .trace = true, .udev = true, .refs_on_unbind = true, .version_line = true };
+	struct recorder rec = { 0 };
+	const char *output = NULL;
+	double duration = 0;
+	int c, r, status = DEVRESCTL_EX_OK;
+
+	if (command_getopt_init(record_options, &g) < 0)
+		return DEVRESCTL_EX_FAILURE;
+	while (status == DEVRESCTL_EX_OK && (c = getopt_long(argc, argv, g.shortopts + 1, g.longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 't':
+			if (record_parse_duration(optarg, &duration) < 0)
+				status = usage_error(&command_record, "invalid --duration '%s': expected seconds above 0", optarg);
+			break;
+		case 'd':
+			if (command_push_arg(&rec.filter.patterns, &rec.filter.npatterns, optarg) < 0)
+				status = DEVRESCTL_EX_FAILURE;
+			break;
+		case OPT_SINCE_BOOT:
+			o.since_boot = true;
+			break;
+		case OPT_NO_KMSG:
+			o.kmsg = false;
+			break;
+		case OPT_NO_TRACE:
+			o.trace = false;
+			break;
+		case OPT_NO_UDEV:
+			o.udev = false;
+			break;
+		case 'q':
+			log_set_quiet(true);
+			break;
+		case 'h':
+			command_help(&command_record);
+			command_getopt_done(&g);
+			free(rec.filter.patterns);
+			return DEVRESCTL_EX_OK;
+		default:
+			status = usage_error(&command_record, "invalid option");
+			break;
+		}
+	}
+	command_getopt_done(&g);
+	if (status == DEVRESCTL_EX_OK)
+		status = command_check_args(&command_record, (unsigned)(argc - optind));
+	if (status == DEVRESCTL_EX_OK && !output)
+		status = usage_error(&command_record, "missing -o FILE");
+	if (status != DEVRESCTL_EX_OK)
+		goto out;
+	rec.path = output;
+	if (strcmp(output, "-") == 0) {
+		rec.out = stdout;
+	} else {
+		rec.out = fopen(output, "we");
+		if (!rec.out) {
+			log_error_errno(-errno, "cannot create '%s'", output);
+			status = DEVRESCTL_EX_FAILURE;
+			goto out;
+		}
+	}
+	r = record_run(&rec, &o, duration, NULL, NULL);
+	if (rec.out != stdout && fclose(rec.out) != 0 && r >= 0)
+		r = log_error_errno(-errno, "cannot write '%s'", output);
+	if (r < 0)
+		status = DEVRESCTL_EX_FAILURE;
+	else
+		log_info("%" PRIu64 " lines recorded to %s", rec.lines, output);
+out:
+	free(rec.filter.patterns);
+	return status;
+}
+
+const struct command command_record = {
+	.name = "record",
+	.synopsis = "[OPTIONS] -o FILE",
+	.summary = "record the live sources into one capture",
+	.options = record_options,
+	.run = cmd_record,
+};

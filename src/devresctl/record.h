@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sources/live.h"
+
+/* Which lines a recording keeps (--device). */
+struct record_filter {
+	const char **patterns;
+	unsigned npatterns;
+	bool in_udev_block, keep_block;
+};
+bool record_filter_keep(struct record_filter *f, const char *line, size_t len);
+
+struct recorder {
+	FILE *out;
+	const char *path;
+	struct record_filter filter;
+	uint64_t lines;
+	uint64_t kmsg_lost, udev_overflows;
+};
+
+/* Called about ten times a second while recording; non-zero stops it. */
+typedef int (*record_tick_fn)(void *userdata);
+/* Records until @duration (0: none), SIGINT/SIGTERM/SIGHUP, the end of
+ * every source, or @tick asks. Returns 0 or -errno (said on stderr). */
+int record_run(struct recorder *rec, const struct live_opts *o, double duration, record_tick_fn tick,
+	       void *userdata);
+int record_parse_duration(const char *s, double *ret);

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The live sources in one epoll set, delivered as capture lines (live.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "kernel.h"
+#include "live.h"
+#include "shared/root.h"
+#include "source-fd.h"
+#include "source-udev.h"
+#include "sysfs.h"
+
+enum { SRC_KMSG = 1, SRC_TRACE, SRC_UDEV };
+
+struct live {
+	int epfd;
+	live_line_fn fn;
+	void *userdata;
+	struct fd_lines kmsg, trace;
+	struct source_udev *udev;
+	bool refs_on_unbind;
+	/* /dev/kmsg sequence numbers, for what an overrun lost */
+	uint64_t kmsg_seq;
+	bool kmsg_seen, kmsg_overrun;
+	char describe[128];
+	struct live_stats st;
+	int error;
+};
+
+static int emit(struct live *l, const char *line, size_t len)
+{
+	l->st.lines++;
+	return l->fn(l->userdata, line, len);
+}
+
+static int emitf(struct live *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int emitf(struct live *l, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -EIO;
+	return emit(l, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* "prio,seq,..." of a kmsg record: the sequence number, or -1 for a
+ * dictionary line or anything else */
+static int64_t kmsg_seq(const char *line, size_t len)
+{
+	size_t i = 0;
+	uint64_t seq = 0;
+
+	while (i < len && line[i] >= '0' && line[i] <= '9')
+		i++;
+	if (!i || i >= len || line[i] != ',')
+		return -1;
+	if (++i >= len || line[i] < '0' || line[i] > '9')
+		return -1;
+	while (i < len && line[i] >= '0' && line[i] <= '9')
+		seq = seq * 10 + (uint64_t)(line[i++] - '0');
+	return i < len && line[i] == ',' ? (int64_t)seq : -1;
+}
+
+static int kmsg_line(void *userdata, const char *line, size_t len, bool cut)
+{
+	struct live *l = userdata;
+	int64_t seq = cut ? -1 : kmsg_seq(line, len);
+	int r;
+
+	if (seq >= 0) {
+		if (l->kmsg_overrun) {
+			if (l->kmsg_seen && (uint64_t)seq > l->kmsg_seq + 1) {
+				uint64_t lost = (uint64_t)seq - l->kmsg_seq - 1;
+
+				l->st.kmsg_lost += lost;
+				r = emitf(l, "devresctl-lost: kmsg %" PRIu64 " records overwritten before they were read",
+					  lost);
+			} else {
+				r = emitf(l, "devresctl-lost: kmsg ? records overwritten before they were read");
+			}
+			l->kmsg_overrun = false;
+			if (r < 0)
+				return r;
+		}
+		l->kmsg_seq = (uint64_t)seq;
+		l->kmsg_seen = true;
+	}
+	return emit(l, line, len);
+}
+
+static int trace_line(void *userdata, const char *line, size_t len, bool cut)
+{
+	(void)cut;
+	return emit(userdata, line, len);
+}
+
+static int udev_line(void *userdata, const char *line, size_t len, bool cut)
+{
+	(void)cut;
+	return emit(userdata, line, len);
+}
+
+struct refs_emit {
+	struct live *l;
+	const char *device;
+	uint64_t last_pid;
+	char last_path[512];
+	int r;
+};
+
+static int refs_line(void *userdata, const struct proc_ref *ref)
+{
+	struct refs_emit *e = userdata;
+
+	if (e->last_pid == ref->pid && strcmp(e->last_path, ref->path) == 0)
+		return 0;
+	e->last_pid = ref->pid;
+	snprintf(e->last_path, sizeof(e->last_path), "%s", ref->path);
+	e->l->st.refs++;
+	e->r = emitf(e->l, "devresctl-refs: %s %" PRIu64 " %s %s", e->device, ref->pid, ref->comm, ref->path);
+	return e->r;
+}
+
+static void udev_event(void *userdata, const char *action, const char *device, const char *devpath)
+{
+	struct live *l = userdata;
+	struct refs_emit e = { l, device, 0, "", 0 };
+	char sys[1100];
+	unsigned denied = 0;
+
+	if (!l->refs_on_unbind || !device || strcmp(action, "unbind") != 0)
+		return;
+	/* after the unbind released everything: who still has its nodes open */
+	snprintf(sys, sizeof(sys), "/sys%s", devpath);
+	sysfs_device_refs(sys, refs_line, &e, &denied);
+}
+
+static int add_fd(struct live *l, int fd, int tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)tag };
+
+	return epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static void append(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s", n ? "; " : "", s);
+}
+
+static void describe_add(struct live *l, const char *what)
+{
+	size_t n = strlen(l->describe);
+
+	snprintf(l->describe + n, sizeof(l->describe) - n, "%s%s", n ? ", " : "", what);
+}
+
+int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct live **ret, char *why,
+	      size_t whylen)
+{
+	struct live *l = calloc(1, sizeof(*l));
+	char path[512] = "", msg[600];
+	int r, nsrc = 0;
+
+	if (!l)
+		return -ENOMEM;
+	why[0] = '\0';
+	l->fn = fn;
+	l->userdata = userdata;
+	l->refs_on_unbind = o->refs_on_unbind;
+	l->kmsg.fd = l->trace.fd = -1;
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0) {
+		free(l);
+		return -errno;
+	}
+	if (o->version_line) {
+		char v[1024];
+
+		if (root_read_line("/proc/version", v, sizeof(v)) > 0 && (r = emitf(l, "%s", v)) < 0)
+			goto fail;
+	}
+	if (o->kmsg) {
+		r = fd_lines_open(&l->kmsg, "/dev/kmsg");
+		if (r < 0) {
+			snprintf(msg, sizeof(msg), "/dev/kmsg: %s%s", strerror(-r),
+				 r == -EACCES || r == -EPERM ? " (reading it needs CAP_SYSLOG)" : "");
+			append(why, whylen, msg);
+		} else {
+			if (!o->since_boot && !l->kmsg.regular)
+				lseek(l->kmsg.fd, 0, SEEK_END);   /* from now on; no-op on a FIFO */
+			if (!l->kmsg.regular && (r = add_fd(l, l->kmsg.fd, SRC_KMSG)) < 0)
+				goto fail;
+			describe_add(l, "kmsg");
+			nsrc++;
+		}
+	}
+	if (o->trace) {
+		r = kernel_trace_path(path, sizeof(path), "/instances/" TRACE_INSTANCE "/trace_pipe");
+		if (r == 0)
+			r = fd_lines_open(&l->trace, path);
+		else
+			append(why, whylen, "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
+		if (r < 0 && path[0]) {
+			snprintf(msg, sizeof(msg), "trace instance '%s': %s (devresctl enable --trace creates it)",
+				 TRACE_INSTANCE, strerror(-r));
+			append(why, whylen, msg);
+		} else {
+			if (!l->trace.regular && (r = add_fd(l, l->trace.fd, SRC_TRACE)) < 0)
+				goto fail;
+			describe_add(l, "trace");
+			nsrc++;
+		}
+	}
+	/* on a fake root, the netlink socket would bring the real system's events;
+	 * umockdev (UMOCKDEV_DIR) redirects libudev to its test bed */
+	if (o->udev && (root_is_real() || getenv("UMOCKDEV_DIR"))) {
+		r = source_udev_open(o->udev_rules, &l->udev);
+		if (r < 0) {
+			snprintf(msg, sizeof(msg), "udev monitor: %s", strerror(-r));
+			append(why, whylen, msg);
+		} else {
+			if ((r = add_fd(l, source_udev_fd(l->udev), SRC_UDEV)) < 0)
+				goto fail;
+			describe_add(l, o->udev_rules ? "udev" : "uevents");
+			nsrc++;
+		}
+	}
+	if (!nsrc) {
+		r = -ENODEV;
+		goto fail;
+	}
+	*ret = l;
+	return 0;
+fail:
+	live_free(l);
+	return r;
+}
+
+void live_free(struct live *l)
+{
+	if (!l)
+		return;
+	if (l->epfd >= 0)
+		close(l->epfd);
+	fd_lines_close(&l->kmsg);
+	fd_lines_close(&l->trace);
+	source_udev_close(l->udev);
+	free(l);
+}
+
+int live_fd(const struct live *l)
+{
+	return l->epfd;
+}
+
+static int read_kmsg(struct live *l)
+{
+	int r;
+
+	while ((r = fd_lines_read(&l->kmsg, kmsg_line, l)) == -EPIPE)
+		l->kmsg_overrun = true;     /* the ring overwrote records we had not read */
+	return r;
+}
+
+int live_dispatch(struct live *l)
+{
+	struct epoll_event evs[8];
+	int n, r = 0;
+
+	/* plain files (tests) are not pollable: read them whole */
+	if (l->kmsg.fd >= 0 && l->kmsg.regular && !l->kmsg.ended && (r = read_kmsg(l)) < 0)
+		return r;
+	if (l->trace.fd >= 0 && l->trace.regular && !l->trace.ended &&
+	    (r = fd_lines_read(&l->trace, trace_line, l)) < 0)
+		return r;
+	n = epoll_wait(l->epfd, evs, 8, 0);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (int i = 0; i < n && r >= 0; i++) {
+		switch (evs[i].data.u32) {
+		case SRC_KMSG:
+			r = read_kmsg(l);
+			break;
+		case SRC_TRACE:
+			r = fd_lines_read(&l->trace, trace_line, l);
+			break;
+		case SRC_UDEV:
+			r = source_udev_read(l->udev, udev_line, udev_event, l);
+			if (r == -ENOBUFS) {
+				l->st.udev_overflows++;
+				r = emitf(l, "devresctl-lost: udev ? events dropped: the netlink socket overflowed");
+			}
+			break;
+		}
+	}
+	return r;
+}
+
+bool live_ended(const struct live *l)
+{
+	return (l->kmsg.fd < 0 || l->kmsg.ended) && (l->trace.fd < 0 || l->trace.ended) && !l->udev;
+}
+
+const char *live_describe(const struct live *l)
+{
+	return l->describe;
+}
+
+void live_get_stats(const struct live *l, struct live_stats *ret)
+{
+	*ret = l->st;
+}

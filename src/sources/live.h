@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The live sources together: /dev/kmsg, devresctl's trace instance, udev,
+ * and the references read from /proc when a device unbinds. Everything
+ * arrives as the lines of a capture, in arrival order: what a recording
+ * holds, what the daemon journals, what the engine is fed. A recording
+ * replayed therefore gives exactly the live result.
+ */
+struct live_opts {
+	bool kmsg, trace, udev;     /* which sources to use (absent ones are skipped) */
+	bool udev_rules;            /* udev events after udevd's rules, not the kernel's */
+	bool since_boot;            /* /dev/kmsg from its first record, not from now */
+	bool refs_on_unbind;        /* devresctl-refs lines when a device unbinds */
+	bool version_line;          /* first, /proc/version: the boot and kernel of the recording */
+};
+
+struct live;
+typedef int (*live_line_fn)(void *userdata, const char *line, size_t len);
+
+/* Opens the sources. Returns 0, or -errno when none could be opened; *why
+ * then says what was missing for each. */
+int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct live **ret, char *why,
+	      size_t whylen);
+void live_free(struct live *l);
+/* An epoll descriptor: readable when a source has something. */
+int live_fd(const struct live *l);
+/* Reads what the sources have now. Returns 0 or -errno. */
+int live_dispatch(struct live *l);
+/* Every source has ended (plain files and closed pipes, in tests). */
+bool live_ended(const struct live *l);
+/* "kmsg, trace, udev" */
+const char *live_describe(const struct live *l);
+
+struct live_stats {
+	uint64_t lines;
+	uint64_t kmsg_lost;         /* records overwritten before they were read */
+	uint64_t udev_overflows;    /* ENOBUFS */
+	uint64_t refs;              /* devresctl-refs lines written */
+};
+void live_get_stats(const struct live *l, struct live_stats *ret);

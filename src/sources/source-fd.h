@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "source-file.h"
+
+/*
+ * Lines from a live file descriptor: /dev/kmsg (one record per read), a
+ * trace_pipe, or, in tests, a FIFO or a plain file. Non-blocking: reads
+ * what is there and keeps the start of an unfinished line for later.
+ */
+struct fd_lines {
+	int fd;
+	bool regular;           /* a plain file: read once to its end */
+	bool ended;
+	char *buf;
+	size_t have, size;
+};
+
+/* Opens @path below the root; a FIFO is opened read-write so that it does
+ * not end when its last writer goes away. */
+int fd_lines_open(struct fd_lines *l, const char *path);
+void fd_lines_close(struct fd_lines *l);
+/*
+ * Reads until the descriptor has nothing more now, calling @fn for each
+ * complete line. Returns 0 (call again when it is readable), -EPIPE once
+ * for a /dev/kmsg overrun (records were lost; go on reading), another
+ * -errno on failure. Sets ->ended at the end of a plain file or FIFO.
+ */
+int fd_lines_read(struct fd_lines *l, source_line_fn fn, void *userdata);

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "source-file.h"
+
+/* udev events through libudev, written as `udevadm monitor --property`
+ * prints them, so that a recording reads like a capture. */
+struct source_udev;
+
+/* @udev: the events after udevd's rules ("udev"), else the kernel's own. */
+int source_udev_open(bool udev, struct source_udev **ret);
+void source_udev_close(struct source_udev *u);
+int source_udev_fd(const struct source_udev *u);
+
+/* Called for each event after its lines, with its action and device name. */
+typedef void (*source_udev_event_fn)(void *userdata, const char *action, const char *device,
+				     const char *devpath);
+/* Reads every waiting event. Returns 0, -ENOBUFS when the kernel dropped
+ * events (the socket overflowed: resynchronize), or -errno. */
+int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event_fn ev, void *userdata);

@@ -1,0 +1,77 @@
+#!/bin/sh
+# devresctl record on a fake root: /dev/kmsg and the trace instance as plain
+# files and as a FIFO; the recording must give what the captures give.
+. "$top_srcdir/tests/cli/functions.sh"
+. "$top_srcdir/tests/live/fake-root.sh"
+K="$CAPTURES/kernel/uml-6.1.192"
+
+R="$T/root"
+fake_root "$R" debug-devres tracefs
+grep -m1 '^[0-9]*,[0-9]*,[0-9]*,-;Linux version' "$K/component-bug/kmsg.txt" | sed 's/^[^;]*;//' >"$R/proc/version"
+# the kernel log without its own banner: record puts /proc/version first
+grep -v ';Linux version' "$K/component-bug/kmsg.txt" >"$R/dev/kmsg"
+cp "$K/component-bug/trace.txt" "$R/sys/kernel/tracing/instances/devresctl/trace_pipe"
+
+run --root "$R" record -o "$T/rec.log" --duration 20
+expect_rc 0 "record from plain files ends when they end"
+grep_err 'recording kmsg, trace to' "says what it records"
+head -n 1 "$T/rec.log" | grep -q '^Linux version 6.1.192 '
+ok $? "the recording starts with /proc/version: its boot and kernel"
+run report --format=json "$T/rec.log"
+cp "$T/out" "$T/rec.json"
+run report --format=json "$K/component-bug/kmsg.txt" "$K/component-bug/trace.txt"
+cp "$T/out" "$T/cap.json"
+summary='[.stats.devres_events, .stats.duplicates, ([.devices[] | {device, live: (.live | length)}] | sort_by(.device)), ([.findings[].rule] | sort)]'
+[ "$(jq -c "$summary" "$T/rec.json")" = "$(jq -c "$summary" "$T/cap.json")" ]
+ok $? "the recording gives the captures' events, live nodes and findings"
+jq -e '.findings | map(.rule) | index("open-group-swept")' "$T/rec.json" >/dev/null
+ok $? "the open-group-swept finding is there"
+jq -e '.boots[0].kernel == "6.1.192"' "$T/rec.json" >/dev/null
+ok $? "the kernel version comes from the recording"
+
+run --root "$R" record -o "$T/gfx.log" --device 'dfx-gfx*' --no-trace
+expect_rc 0 "record --device"
+! grep -q 'dfx-hda.0: DEVRES' "$T/gfx.log" && grep -q 'dfx-gfx.0: DEVRES' "$T/gfx.log"
+ok $? "only the matching device's devres lines"
+! grep -q 'DEVICE=+platform:dfx-hda.0' "$T/gfx.log" && grep -q 'DEVICE=+platform:dfx-gfx.0' "$T/gfx.log"
+ok $? "dictionary lines follow their record"
+grep -q 'scenario component-bug: begin' "$T/gfx.log"
+ok $? "other kernel lines are kept"
+
+# a FIFO stays open like /dev/kmsg: records arrive while recording
+R2="$T/fifo"
+fake_root "$R2"
+rm -f "$R2/dev/kmsg"
+mkfifo "$R2/dev/kmsg"
+"$DEVRESCTL" --root "$R2" record -o "$T/fifo.log" --duration 3 2>"$T/fifo.err" &
+pid=$!
+sleep 0.5
+head -n 80 "$K/ops/kmsg.txt" >"$R2/dev/kmsg"
+sleep 0.3
+tail -n +81 "$K/ops/kmsg.txt" >"$R2/dev/kmsg"
+wait $pid
+ok $? "record from a FIFO until --duration"
+[ "$(grep -c ',-;' "$T/fifo.log")" -eq "$(grep -c ',-;' "$K/ops/kmsg.txt")" ]
+ok $? "every record written to the FIFO was recorded"
+run report "$K/ops/kmsg.txt"
+sed "s|$K/ops/kmsg.txt|CAPTURE|g" "$T/out" >"$T/ops.txt"
+run report "$T/fifo.log"
+sed "s|$T/fifo.log|CAPTURE|g" "$T/out" >"$T/fifo.txt"
+cmp -s "$T/ops.txt" "$T/fifo.txt"
+ok $? "the FIFO recording reports what the capture reports"
+
+run --root "$R" record -o "$T/none.log" --no-kmsg --no-trace --no-udev
+expect_rc 3 "every source turned off"
+grep_err 'nothing to record from' "says so"
+run --root "$R2" record -o "$T/none.log" --no-kmsg
+expect_rc 3 "no trace instance and no kmsg"
+grep_err 'devresctl enable --trace creates it' "says how to get the trace instance"
+run --root "$R" record
+expect_rc 2 "record without -o"
+run --root "$R" record -o "$T/x.log" --duration 0
+expect_rc 2 "a zero duration"
+run --root "$R" record -o "$T/nodir/x.log"
+expect_rc 3 "an output that cannot be created"
+grep_err "cannot create '$T/nodir/x.log'" "names it"
+
+done_testing
