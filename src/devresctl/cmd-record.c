@@ -174,7 +174,7 @@ int record_run(struct recorder *rec, const struct live_opts *o, double duration,
 		}
 		if (tick && (r = tick(userdata)) != 0)
 			break;
-		if (live_ended(l) || (end && now >= end))
+		if ((live_ended(l) && !tick) || (end && now >= end))
 			break;
 		if (tick && (timeout < 0 || timeout > 100))
 			timeout = 100;

@@ -25,6 +25,7 @@ extern const struct command command_enable;
 extern const struct command command_disable;
 extern const struct command command_refs;
 extern const struct command command_record;
+extern const struct command command_cycle;
 
 static const struct command *const commands[] = {
 	&command_report,
@@ -36,14 +37,7 @@ static const struct command *const commands[] = {
 	&command_disable,
 	&command_refs,
 	&command_record,
-};
-
-/* Commands of later work: named so that a user gets a clear answer. */
-static const struct {
-	const char *name;
-	const char *what;
-} planned[] = {
-	{ "cycle", "unbind/rebind cycles" },
+	&command_cycle,
 };
 
 enum { OPT_ROOT = 0x100, OPT_COLOR };
@@ -173,12 +167,6 @@ int main(int argc, char **argv)
 				return DEVRESCTL_EX_FAILURE;
 			}
 			return status;
-		}
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(planned); i++) {
-		if (strcmp(planned[i].name, name) == 0) {
-			log_error("'%s' (%s) is not built yet in this version", name, planned[i].what);
-			return DEVRESCTL_EX_FAILURE;
 		}
 	}
 	{

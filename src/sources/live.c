@@ -215,10 +215,11 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 			r = fd_lines_open(&l->trace, path);
 		else
 			append(why, whylen, "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
-		if (r < 0 && path[0]) {
+		if (r < 0) {
 			snprintf(msg, sizeof(msg), "trace instance '%s': %s (devresctl enable --trace creates it)",
 				 TRACE_INSTANCE, strerror(-r));
-			append(why, whylen, msg);
+			if (path[0])
+				append(why, whylen, msg);
 		} else {
 			if (!l->trace.regular && (r = add_fd(l, l->trace.fd, SRC_TRACE)) < 0)
 				goto fail;

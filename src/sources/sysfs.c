@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "shared/macro.h"
@@ -353,4 +354,38 @@ int sysfs_device_refs(const char *devpath, proc_ref_fn fn, void *userdata, unsig
 	closedir(d);
 	free(ns.v);
 	return r < 0 ? r : total;
+}
+
+/* @path is @devpath or below it */
+static bool below(const char *path, const char *devpath)
+{
+	size_t n = strlen(devpath);
+
+	return strncmp(path, devpath, n) == 0 && (path[n] == '/' || !path[n]);
+}
+
+int sysfs_device_is_vital(const char *devpath, char *what, size_t len)
+{
+	char p[4096], dev[1024], active[512];
+	struct stat st;
+
+	if (root_path(p, sizeof(p), "/") == 0 && stat(p, &st) == 0) {
+		snprintf(p, sizeof(p), "/sys/dev/block/%u:%u", major(st.st_dev), minor(st.st_dev));
+		if (root_realpath(p, dev, sizeof(dev)) == 0 && below(dev, devpath)) {
+			const char *name = strrchr(dev, '/');
+
+			snprintf(what, len, "the root filesystem (on %s)", name ? name + 1 : dev);
+			return 1;
+		}
+	}
+	if (root_read_line("/sys/class/tty/console/active", active, sizeof(active)) > 0) {
+		for (char *save = NULL, *tty = strtok_r(active, " ", &save); tty; tty = strtok_r(NULL, " ", &save)) {
+			snprintf(p, sizeof(p), "/sys/class/tty/%s", tty);
+			if (root_realpath(p, dev, sizeof(dev)) == 0 && below(dev, devpath)) {
+				snprintf(what, len, "the console (%s)", tty);
+				return 1;
+			}
+		}
+	}
+	return 0;
 }

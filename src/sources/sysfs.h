@@ -48,3 +48,8 @@ typedef int (*proc_ref_fn)(void *userdata, const struct proc_ref *ref);
 /* Returns the number of references found, or -errno; *denied counts the
  * processes whose files could not be read (other users', without root). */
 int sysfs_device_refs(const char *devpath, proc_ref_fn fn, void *userdata, unsigned *denied);
+
+/* Whether the device at @devpath is, or is above, the block device holding
+ * the root filesystem or a console tty: unbinding it would take the system
+ * down. Returns 1 with @what filled in, 0, or -errno. */
+int sysfs_device_is_vital(const char *devpath, char *what, size_t len);

@@ -65,6 +65,12 @@ expect_rc 3 "every source turned off"
 grep_err 'nothing to record from' "says so"
 run --root "$R2" record -o "$T/none.log" --no-kmsg
 expect_rc 3 "no trace instance and no kmsg"
+grep_err 'tracefs is not mounted (mount -t tracefs' "says how to get the trace"
+rm "$R/sys/kernel/tracing/instances/devresctl/trace_pipe"
+rmdir "$R/sys/kernel/tracing/instances/devresctl/events/dev/devres_log" "$R/sys/kernel/tracing/instances/devresctl/events/dev" 2>/dev/null
+rm -rf "$R/sys/kernel/tracing/instances/devresctl"
+run --root "$R" record -o "$T/none.log" --no-kmsg
+expect_rc 3 "tracefs but no instance"
 grep_err 'devresctl enable --trace creates it' "says how to get the trace instance"
 run --root "$R" record
 expect_rc 2 "record without -o"

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * devresctl cycle DEVICE - unbind and bind a device N times through sysfs
+ * while recording, then judge the recording: the findings of each cycle,
+ * and whether what stays behind grows from cycle to cycle.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "command.h"
+#include "exit-codes.h"
+#include "output.h"
+#include "record.h"
+#include "shared/log.h"
+#include "shared/root.h"
+#include "sources/sysfs.h"
+
+enum { OPT_FORCE = 0x100, OPT_SETTLE, OPT_FAIL_ON, OPT_KB };
+
+extern const struct command command_cycle;
+
+static const struct cli_option cycle_options[] = {
+	{ "count", 'n', required_argument, "N", "unbind and bind N times (default: 3)" },
+	{ "output", 'o', required_argument, "FILE", "keep the recording in FILE (default: a temporary file)" },
+	{ "settle", OPT_SETTLE, required_argument, "SECONDS", "wait this long after each unbind and bind (default: 1)" },
+	{ "fail-on", OPT_FAIL_ON, required_argument, "SEVERITY", "exit 1 on findings at or above: info, warning, error (default)" },
+	{ "force", OPT_FORCE, no_argument, NULL, "cycle even the device of the root filesystem or the console" },
+	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
+	COMMON_OPTIONS,
+	{}
+};
+
+#define CYCLES_MAX 10000
+
+struct cycler {
+	struct recorder *rec;
+	char unbind[1200], bind[1200];
+	const char *device;
+	unsigned n, done;
+	bool unbound;
+	double settle;
+	uint64_t next_at;
+	uint64_t *starts;       /* recording line where cycle i begins */
+	int error;
+};
+
+static uint64_t now_msec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int cycle_tick(void *userdata)
+{
+	struct cycler *c = userdata;
+	uint64_t now = now_msec();
+	int r;
+
+	if (now < c->next_at)
+		return 0;
+	if (!c->unbound && c->done == c->n)
+		return 1;       /* the last bind has settled */
+	if (!c->unbound) {
+		fflush(c->rec->out);
+		c->starts[c->done] = c->rec->lines + 1;
+		log_info("cycle %u/%u: unbinding %s", c->done + 1, c->n, c->device);
+		r = root_write(c->unbind, c->device);
+	} else {
+		r = root_write(c->bind, c->device);
+		c->done++;
+	}
+	if (r < 0) {
+		log_error_errno(r, "cannot write '%s' to %s", c->device, c->unbound ? c->bind : c->unbind);
+		c->error = r;
+		return 1;
+	}
+	c->unbound = !c->unbound;
+	c->next_at = now + (uint64_t)(c->settle * 1000);
+	return 0;
+}
+
+/* The cycle a finding's first evidence line falls in: 0 before the first
+ * unbind, n + 1 for a finding about the cycles together (no line). */
+static unsigned cycle_of(const struct cycler *c, const struct drc_finding *f)
+{
+	uint64_t line = f->n_evidence ? f->evidence[0].line : 0;
+	unsigned i = c->n;
+
+	if (!f->n_evidence)
+		return c->n + 1;
+	while (i > 0 && line < c->starts[i - 1])
+		i--;
+	return i;       /* 0: before the first unbind */
+}
+
+static void print_cycles(const struct cycler *c, struct finding_list *l, int fail_on)
+{
+	struct finding_list part = { 0 };
+
+	part.items = calloc(l->n ? l->n : 1, sizeof(*part.items));
+	if (!part.items) {
+		log_oom();
+		return;
+	}
+	for (unsigned cy = 0; cy <= c->n + 1; cy++) {
+		part.n = 0;
+		for (unsigned i = 0; i < l->n; i++)
+			if (cycle_of(c, l->items[i].f) == cy)
+				part.items[part.n++] = l->items[i];
+		if ((cy == 0 || cy > c->n) && !part.n)
+			continue;
+		if (cy == 0)
+			printf("== before the first unbind: %u finding%s ==\n\n", part.n, part.n == 1 ? "" : "s");
+		else if (cy > c->n)
+			printf("== across the cycles: %u finding%s ==\n\n", part.n, part.n == 1 ? "" : "s");
+		else
+			printf("== cycle %u (from line %" PRIu64 "): %u finding%s ==\n\n", cy, c->starts[cy - 1], part.n,
+			       part.n == 1 ? "" : "s");
+		finding_list_tally(&part);
+		findings_print_text(stdout, &part, use_color(), false);
+		if (!part.n)
+			printf("\n");
+	}
+	free(part.items);
+	printf("%u cycle%s of %s; %u error%s, %u warning%s, %u info; %u at or above --fail-on=%s: %s\n", c->n,
+	       c->n == 1 ? "" : "s", c->device, l->by_severity[DRC_SEVERITY_ERROR],
+	       l->by_severity[DRC_SEVERITY_ERROR] == 1 ? "" : "s", l->by_severity[DRC_SEVERITY_WARNING],
+	       l->by_severity[DRC_SEVERITY_WARNING] == 1 ? "" : "s", l->by_severity[DRC_SEVERITY_INFO], l->failing,
+	       drc_severity_to_string((enum drc_severity)fail_on), l->failing ? "FAIL" : "pass");
+}
+
+static int cmd_cycle(int argc, char **argv)
+{
+	struct command_getopt g;
+	struct live_opts o = { .kmsg = true, .trace = true, .udev = true, .refs_on_unbind = true, .version_line = true };
+	struct engine_opts engine = { 0 };
+	struct recorder rec = { 0 };
+	struct cycler cy = { .rec = &rec, .n = 3, .settle = 1.0 };
+	struct sysfs_device dev;
+	struct finding_list l = { 0 };
+	struct drc_ctx *ctx = NULL;
+	const char *output = NULL;
+	char tmp[] = "/tmp/devresctl-cycle-XXXXXX", what[256], *path;
+	int c, r, fail_on = DRC_SEVERITY_ERROR, status = DEVRESCTL_EX_OK;
+	bool force = false, quiet = false, made_tmp = false;
+	char *end;
+
+	if (command_getopt_init(cycle_options, &g) < 0)
+		return DEVRESCTL_EX_FAILURE;
+	while (status == DEVRESCTL_EX_OK && (c = getopt_long(argc, argv, g.shortopts + 1, g.longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n': {
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || !v || v > CYCLES_MAX || optarg[0] == '-')
+				status = usage_error(&command_cycle, "invalid --count '%s': expected 1 to %d", optarg, CYCLES_MAX);
+			cy.n = (unsigned)v;
+			break;
+		}
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_SETTLE:
+			if (record_parse_duration(optarg, &cy.settle) < 0)
+				status = usage_error(&command_cycle, "invalid --settle '%s': expected seconds above 0", optarg);
+			break;
+		case OPT_FAIL_ON:
+			fail_on = drc_severity_from_string(optarg);
+			if (fail_on < 0)
+				status = usage_error(&command_cycle, "invalid --fail-on '%s': expected info, warning or error", optarg);
+			break;
+		case OPT_FORCE:
+			force = true;
+			break;
+		case OPT_KB:
+			if (command_push_arg(&engine.kb_files, &engine.nkb, optarg) < 0)
+				status = DEVRESCTL_EX_FAILURE;
+			break;
+		case 'q':
+			quiet = true;
+			log_set_quiet(true);
+			break;
+		case 'h':
+			command_help(&command_cycle);
+			command_getopt_done(&g);
+			return DEVRESCTL_EX_OK;
+		default:
+			status = usage_error(&command_cycle, "invalid option");
+			break;
+		}
+	}
+	command_getopt_done(&g);
+	if (status == DEVRESCTL_EX_OK)
+		status = command_check_args(&command_cycle, (unsigned)(argc - optind));
+	if (status != DEVRESCTL_EX_OK)
+		goto out;
+	status = DEVRESCTL_EX_FAILURE;
+	cy.device = argv[optind];
+	r = sysfs_device_find(cy.device, &dev);
+	if (r < 0) {
+		log_error("no device '%s' in /sys/bus/*/devices or /sys/class/*", cy.device);
+		goto out;
+	}
+	if (!dev.driver[0] || !dev.subsystem[0]) {
+		log_error("%s is not bound to a driver: nothing to unbind", cy.device);
+		goto out;
+	}
+	r = sysfs_device_is_vital(dev.devpath, what, sizeof(what));
+	if (r > 0 && !force) {
+		log_error("refusing to unbind %s: it holds %s; --force does it anyway", cy.device, what);
+		goto out;
+	}
+	snprintf(cy.unbind, sizeof(cy.unbind), "/sys/bus/%s/drivers/%s/unbind", dev.subsystem, dev.driver);
+	snprintf(cy.bind, sizeof(cy.bind), "/sys/bus/%s/drivers/%s/bind", dev.subsystem, dev.driver);
+	if (!root_exists(cy.unbind)) {
+		log_error("%s does not exist: %s's driver cannot be unbound through sysfs", cy.unbind, cy.device);
+		goto out;
+	}
+	cy.starts = calloc(cy.n, sizeof(*cy.starts));
+	if (!cy.starts) {
+		log_oom();
+		goto out;
+	}
+	if (output) {
+		path = (char *)output;
+		rec.out = fopen(output, "we");
+	} else {
+		int fd = mkstemp(tmp);
+
+		path = tmp;
+		made_tmp = fd >= 0;
+		rec.out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	}
+	if (!rec.out) {
+		log_error_errno(-errno, "cannot create '%s'", path);
+		goto out;
+	}
+	rec.path = path;
+	r = record_run(&rec, &o, 0, cycle_tick, &cy);
+	if (fclose(rec.out) != 0 && r >= 0)
+		r = log_error_errno(-errno, "cannot write '%s'", path);
+	rec.out = NULL;
+	if (r < 0 || cy.error)
+		goto out;
+	if (cy.done < cy.n)
+		log_warning("stopped after %u of %u cycles", cy.done, cy.n);
+	cy.n = cy.done;
+	/* the recording is a capture: judge it like check does */
+	if (engine_new(&engine, &ctx) < 0)
+		goto out;
+	{
+		struct capture_opts copts = { .progress = 0, .quiet = quiet };
+		char *paths[] = { path };
+
+		if (capture_load(ctx, paths, 1, &copts) < 0 || findings_collect(ctx, NULL, &l) < 0)
+			goto out;
+	}
+	for (unsigned i = 0; i < l.n; i++)
+		l.items[i].fails = (int)l.items[i].f->severity >= fail_on;
+	finding_list_tally(&l);
+	print_cycles(&cy, &l, fail_on);
+	if (output)
+		log_info("the recording is in %s", output);
+	status = l.failing ? DEVRESCTL_EX_FINDINGS : DEVRESCTL_EX_OK;
+out:
+	if (made_tmp)
+		unlink(tmp);
+	finding_list_done(&l);
+	drc_ctx_unref(ctx);
+	free(cy.starts);
+	free(engine.kb_files);
+	return status;
+}
+
+const struct command command_cycle = {
+	.name = "cycle",
+	.synopsis = "[OPTIONS] DEVICE",
+	.summary = "unbind and bind a device N times while recording, then judge each cycle",
+	.options = cycle_options,
+	.min_args = 1,
+	.max_args = 1,
+	.run = cmd_cycle,
+};

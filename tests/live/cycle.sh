@@ -1,0 +1,87 @@
+#!/bin/sh
+# devresctl cycle on a fake root, against a fake kernel: a shell loop that
+# answers each write to the driver's unbind and bind files with the devres
+# lines a driver would log, leaking one node onto its parent per bind.
+. "$top_srcdir/tests/cli/functions.sh"
+. "$top_srcdir/tests/live/fake-root.sh"
+
+R="$T/root"
+fake_root "$R"
+fake_device "$R" platform dfx-leak.0 dfx-leak
+fake_device "$R" platform dfx-bus.0 dfx-bus
+drv="$R/sys/bus/platform/drivers/dfx-leak"
+rm -f "$drv/bind" "$drv/unbind" "$R/dev/kmsg"
+mkfifo "$drv/bind" "$drv/unbind" "$R/dev/kmsg"
+echo "Linux version 6.1.0-fake (test) #1" >"$R/proc/version"
+
+seq=100
+id=4096
+rec() {  # rec TEXT: one kernel log record
+	seq=$((seq + 1))
+	printf '3,%d,%d000,-;%s\n' "$seq" "$seq" "$1" >>"$R/dev/kmsg"
+}
+fake_kernel() {
+	live=""
+	while :; do
+		read -r dev <"$drv/unbind" || [ -n "$dev" ] || exit 0
+		for n in $live; do
+			rec "dfx-leak dfx-leak.0: DEVRES REL $(printf '%016x' "$n") devm_kzalloc_release (64 bytes)"
+		done
+		read -r dev <"$drv/bind" || [ -n "$dev" ] || exit 0
+		live=""
+		for _ in 1 2; do
+			id=$((id + 1))
+			live="$id $live"
+			rec "dfx-leak dfx-leak.0: DEVRES ADD $(printf '%016x' "$id") devm_kzalloc_release (64 bytes)"
+		done
+		id=$((id + 1))
+		rec "dfx-bus dfx-bus.0: DEVRES ADD $(printf '%016x' "$id") devm_kzalloc_release (32 bytes)"
+	done
+}
+fake_kernel &
+kpid=$!
+
+run --root "$R" cycle -n 4 --settle 0.3 -o "$T/cycle.log" dfx-leak.0
+expect_rc 1 "cycle: 4 cycles, an error"
+kill $kpid 2>/dev/null
+grep_out '^== cycle 1 (from line [0-9]*): ' "findings by cycle"
+grep_out '^== cycle 4 ' "the fourth cycle"
+grep_out '^== cycle 2 (from line [0-9]*): 1 finding ==' "the first bind seen and undone: cycle 2"
+grep_out "^error leak-after-unbind: dfx-leak dfx-leak.0's probe added 1 node to dfx-bus.0" "the node leaked onto the parent"
+grep_out '^== across the cycles: 1 finding ==' "findings about all the cycles together"
+grep_out '^warning per-cycle-growth: dfx-leak dfx-leak.0: nodes left behind grow with every unbind (0, 1, 2)' "per-cycle-growth over the cycles"
+grep_out '^4 cycles of dfx-leak.0; 1 error, 1 warning, 0 info; 1 at or above --fail-on=error: FAIL' "the summary"
+grep_err 'cycle 4/4: unbinding dfx-leak.0' "says what it does"
+[ "$(grep -c 'dfx-leak.0: DEVRES ADD' "$T/cycle.log")" -eq 8 ]
+ok $? "the recording holds the four binds"
+run check "$T/cycle.log"
+grep_out 'per-cycle-growth' "check on the kept recording finds the same"
+rm "$R/sys/bus/platform/drivers/dfx-bus/unbind"
+run --root "$R" cycle -n 2 --settle 0.1 dfx-bus.0
+expect_rc 3 "a device whose driver has no unbind file"
+grep_err "dfx-bus/unbind does not exist: dfx-bus.0's driver cannot be unbound through sysfs" "says so"
+
+# the console and the root filesystem are refused
+R2="$T/vital"
+fake_root "$R2"
+fake_device "$R2" platform serial8250 serial8250
+mkdir -p "$R2/sys/devices/platform/serial8250/tty/ttyS0" "$R2/sys/class/tty/console"
+ln -s ../../devices/platform/serial8250/tty/ttyS0 "$R2/sys/class/tty/ttyS0"
+echo "tty0 ttyS0" >"$R2/sys/class/tty/console/active"
+run --root "$R2" cycle serial8250
+expect_rc 3 "the console's device is refused"
+grep_err 'refusing to unbind serial8250: it holds the console (ttyS0); --force' "says why and how"
+fake_device "$R2" virtio virtio0 virtio_blk
+mkdir -p "$R2/sys/devices/virtio/virtio0/block/vda/vda1" "$R2/sys/dev/block"
+ln -s "../../devices/virtio/virtio0/block/vda/vda1" "$R2/sys/dev/block/$(stat -c '%Hd:%Ld' "$R2/")"
+run --root "$R2" cycle virtio0
+expect_rc 3 "the root filesystem's device is refused"
+grep_err 'it holds the root filesystem (on vda1)' "says why"
+run --root "$R2" cycle nosuch
+expect_rc 3 "an unknown device"
+run --root "$R2" cycle -n 0 virtio0
+expect_rc 2 "-n 0"
+run --root "$R2" cycle
+expect_rc 2 "no device"
+
+done_testing
