@@ -132,6 +132,34 @@ static struct json_object *json_history(struct drc_device *dev)
 	return a;
 }
 
+struct json_object *report_device_json(struct drc_ctx *ctx, struct drc_device *dev, bool history)
+{
+	struct json_object *d = json_object_new_object();
+	struct json_walk w = { ctx, json_object_new_array(), json_object_new_array() };
+	enum drc_device_state state = drc_device_get_state(dev);
+
+	json_object_object_add(d, "boot", json_object_new_int((int)drc_device_get_boot(dev)));
+	json_object_object_add(d, "device", jstr(drc_device_get_name(dev)));
+	json_object_object_add(d, "subsystem", jstr(drc_device_get_subsystem(dev)));
+	json_object_object_add(d, "driver", jstr(drc_device_get_driver(dev)));
+	json_object_object_add(d, "prefix", jstr(drc_device_get_prefix(dev)));
+	json_object_object_add(d, "devkey", jstr(drc_device_get_devkey(dev)));
+	json_object_object_add(d, "state", jstr(drc_device_state_to_string(state)));
+	json_object_object_add(d, "live_count", json_object_new_int((int)drc_device_count_live(dev)));
+	json_object_object_add(d, "live_bytes", json_object_new_int64((int64_t)drc_device_live_bytes(dev)));
+	json_object_object_add(d, "events", json_object_new_int64((int64_t)drc_device_count_events(dev)));
+	json_object_object_add(d, "unknown", json_object_new_int64((int64_t)drc_device_count_unknown(dev)));
+	add_origin(d, "source", "first_line", drc_device_get_first_origin(dev));
+	report_walk_live(dev, json_node, &w);
+	json_object_object_add(d, "live", w.live);
+	json_object_object_add(d, "groups", w.groups);
+	json_object_object_add(d, "batches_total", json_object_new_int64((int64_t)drc_device_count_batches(dev)));
+	json_object_object_add(d, "batches", json_batches(dev));
+	if (history)
+		json_object_object_add(d, "history", json_history(dev));
+	return d;
+}
+
 int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 {
 	struct json_object *root = json_object_new_object(), *devs = json_object_new_array();
@@ -187,33 +215,10 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	}
 	while ((r = drc_device_iter_next(it, &dev)) > 0) {
 		struct json_object *d;
-		struct json_walk w;
-		enum drc_device_state state = drc_device_get_state(dev);
 
 		if (!drc_device_count_events(dev) || !report_device_selected(v, dev))
 			continue;
-		d = json_object_new_object();
-		w = (struct json_walk){ ctx, json_object_new_array(), json_object_new_array() };
-		json_object_object_add(d, "boot", json_object_new_int((int)drc_device_get_boot(dev)));
-		json_object_object_add(d, "device", jstr(drc_device_get_name(dev)));
-		json_object_object_add(d, "subsystem", jstr(drc_device_get_subsystem(dev)));
-		json_object_object_add(d, "driver", jstr(drc_device_get_driver(dev)));
-		json_object_object_add(d, "prefix", jstr(drc_device_get_prefix(dev)));
-		json_object_object_add(d, "devkey", jstr(drc_device_get_devkey(dev)));
-		json_object_object_add(d, "state", jstr(drc_device_state_to_string(state)));
-		json_object_object_add(d, "live_count", json_object_new_int((int)drc_device_count_live(dev)));
-		json_object_object_add(d, "live_bytes", json_object_new_int64((int64_t)drc_device_live_bytes(dev)));
-		json_object_object_add(d, "events", json_object_new_int64((int64_t)drc_device_count_events(dev)));
-		json_object_object_add(d, "unknown", json_object_new_int64((int64_t)drc_device_count_unknown(dev)));
-		add_origin(d, "source", "first_line", drc_device_get_first_origin(dev));
-		report_walk_live(dev, json_node, &w);
-		json_object_object_add(d, "live", w.live);
-		json_object_object_add(d, "groups", w.groups);
-		json_object_object_add(d, "batches_total",
-				       json_object_new_int64((int64_t)drc_device_count_batches(dev)));
-		json_object_object_add(d, "batches", json_batches(dev));
-		if (v->all)
-			json_object_object_add(d, "history", json_history(dev));
+		d = report_device_json(ctx, dev, v->all);
 		fputs(first ? "\n    " : ",\n    ", out);
 		first = false;
 		json_print_indented(out, d, 4);

@@ -61,3 +61,5 @@ int findings_print_tap(FILE *out, struct drc_ctx *ctx, const struct report_view 
 
 int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out);
 int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out);
+/* One device as in the report's devices[] (the daemon answers with it). */
+struct json_object *report_device_json(struct drc_ctx *ctx, struct drc_device *dev, bool history);
