@@ -160,7 +160,7 @@ int record_run(struct recorder *rec, const struct live_opts *o, double duration,
 	for (;;) {
 		struct pollfd p[2] = { { live_fd(l), POLLIN, 0 }, { sfd, POLLIN, 0 } };
 		uint64_t now = now_msec();
-		int timeout = end ? (int)(end > now ? end - now : 0) : -1;
+		int timeout = end ? (int)(end > now ? end - now : 0) : -1, quiet;
 
 		r = live_dispatch(l);
 		if (r < 0) {
@@ -178,6 +178,9 @@ int record_run(struct recorder *rec, const struct live_opts *o, double duration,
 			break;
 		if (tick && (timeout < 0 || timeout > 100))
 			timeout = 100;
+		quiet = live_quiet_timeout(l);
+		if (quiet >= 0 && (timeout < 0 || quiet < timeout))
+			timeout = quiet;
 		if (poll(p, 2, timeout) < 0 && errno != EINTR) {
 			r = -errno;
 			break;

@@ -234,6 +234,7 @@ void drc_rules_refs(struct drc_ctx *ctx, const char *device, uint64_t pid, const
 void drc_rules_boot_end(struct drc_ctx *ctx, unsigned boot);
 
 /* model.c */
+void drc_model_settle(struct drc_ctx *ctx, unsigned boot);
 void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot);
 int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev);
 int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev);

@@ -262,6 +262,17 @@ uint64_t drc_stream_get_undecided_line(const struct drc_stream *s);
 /* Convenience: feed a whole buffer of lines ('\n' separated). */
 int drc_stream_feed(struct drc_stream *s, const char *buf, size_t len);
 
+/*
+ * A live collector saw no kernel line for a while: decide the lines held
+ * back (kmsg dictionaries, wrapped halves) and judge the release batches in
+ * progress, without the end-of-capture rules. The stream stays usable.
+ * Collectors write DRC_QUIET_LINE into their recording at the same point,
+ * and a stream that reads that line does the same, so a replay judges
+ * exactly where the live run did.
+ */
+#define DRC_QUIET_LINE "devresctl-quiet"
+int drc_stream_settle(struct drc_stream *s);
+
 /* ---- devices ---- */
 
 struct drc_device_iter;

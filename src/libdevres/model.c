@@ -916,6 +916,14 @@ void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struc
 		dev->state = DRC_DEVICE_PROBE_FAILED;
 }
 
+/* The input went quiet: the release batches in progress are over. */
+void drc_model_settle(struct drc_ctx *ctx, unsigned boot)
+{
+	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
+		if (dev->boot == boot)
+			batch_close(dev);
+}
+
 /* The boot is over (a new one starts, or the input ended): close what is
  * still in progress and let the rules judge what is left. */
 void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot)

@@ -1003,6 +1003,9 @@ int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 	s->cur_last = s->lineno - 1;    /* flushing what came before this line */
 	if (len && line[len - 1] == '\r')
 		len--;
+	/* a live collector's mark: the kernel was quiet, judge what is in progress */
+	if (len == STRLEN(DRC_QUIET_LINE) && memcmp(line, DRC_QUIET_LINE, len) == 0)
+		return drc_stream_settle(s);
 
 	/* continuation of a multi-line record */
 	if (s->kmsg.active) {
@@ -1131,6 +1134,17 @@ int drc_stream_finish(struct drc_stream *s)
 	if (r < 0)
 		return r;
 	return udev_flush(s);
+}
+
+int drc_stream_settle(struct drc_stream *s)
+{
+	int r = drc_stream_finish(s);
+
+	if (r < 0)
+		return r;
+	if (s->ctx->nboots)
+		drc_model_settle(s->ctx, s->ctx->nboots - 1);
+	return 0;
 }
 
 uint64_t drc_stream_get_undecided_line(const struct drc_stream *s)

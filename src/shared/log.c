@@ -5,18 +5,36 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "log.h"
 
-static bool log_quiet;
+static bool log_quiet, log_syslog;
+
+void log_set_syslog(bool on)
+{
+	if (on && !log_syslog)
+		openlog(program_invocation_short_name, LOG_PID, LOG_DAEMON);
+	log_syslog = on;
+}
 
 void log_set_quiet(bool quiet)
 {
 	log_quiet = quiet;
 }
 
-static void log_va(const char *fmt, va_list ap, int err)
+static void log_va(int prio, const char *fmt, va_list ap, int err)
 {
+	if (log_syslog) {
+		char buf[1024];
+
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		if (err)
+			syslog(prio, "%s: %s", buf, strerror(err));
+		else
+			syslog(prio, "%s", buf);
+		return;
+	}
 	fprintf(stderr, "%s: ", program_invocation_short_name);
 	vfprintf(stderr, fmt, ap);
 	if (err)
@@ -29,7 +47,7 @@ void log_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_va(fmt, ap, 0);
+	log_va(LOG_ERR, fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -38,7 +56,7 @@ void log_warning(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_va(fmt, ap, 0);
+	log_va(LOG_WARNING, fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -49,7 +67,7 @@ void log_info(const char *fmt, ...)
 	if (log_quiet)
 		return;
 	va_start(ap, fmt);
-	log_va(fmt, ap, 0);
+	log_va(LOG_INFO, fmt, ap, 0);
 	va_end(ap);
 }
 
@@ -58,7 +76,7 @@ int log_error_errno(int r, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_va(fmt, ap, r < 0 ? -r : r);
+	log_va(LOG_ERR, fmt, ap, r < 0 ? -r : r);
 	va_end(ap);
 	return r;
 }

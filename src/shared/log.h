@@ -7,6 +7,8 @@
 
 /* Tool-side logging: "devresctl: message". Errors are decided once, here. */
 void log_set_quiet(bool quiet);
+/* Messages go to syslog (a daemon that left its terminal) instead of stderr. */
+void log_set_syslog(bool on);
 void log_error(const char *fmt, ...) _printf_(1, 2);
 void log_warning(const char *fmt, ...) _printf_(1, 2);
 void log_info(const char *fmt, ...) _printf_(1, 2);

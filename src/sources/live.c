@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernel.h"
+#include "libdevres/libdevres.h"
 #include "live.h"
 #include "shared/root.h"
 #include "source-fd.h"
@@ -31,13 +33,23 @@ struct live {
 	uint64_t kmsg_seq;
 	bool kmsg_seen, kmsg_overrun;
 	char describe[128];
+	uint64_t last_line_ms;          /* when the last kernel line came, 0 when quiet was marked */
 	struct live_stats st;
 	int error;
 };
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 static int emit(struct live *l, const char *line, size_t len)
 {
 	l->st.lines++;
+	l->last_line_ms = now_ms();
 	return l->fn(l->userdata, line, len);
 }
 
@@ -278,6 +290,16 @@ static int read_kmsg(struct live *l)
 	return r;
 }
 
+int live_quiet_timeout(const struct live *l)
+{
+	uint64_t now;
+
+	if (!l->last_line_ms)
+		return -1;
+	now = now_ms();
+	return now >= l->last_line_ms + LIVE_QUIET_MS ? 0 : (int)(l->last_line_ms + LIVE_QUIET_MS - now);
+}
+
 int live_dispatch(struct live *l)
 {
 	struct epoll_event evs[8];
@@ -308,6 +330,10 @@ int live_dispatch(struct live *l)
 			}
 			break;
 		}
+	}
+	if (r >= 0 && !n && live_quiet_timeout(l) == 0) {
+		r = l->fn(l->userdata, DRC_QUIET_LINE, strlen(DRC_QUIET_LINE));
+		l->last_line_ms = 0;
 	}
 	return r;
 }

@@ -32,6 +32,14 @@ void live_free(struct live *l);
 int live_fd(const struct live *l);
 /* Reads what the sources have now. Returns 0 or -errno. */
 int live_dispatch(struct live *l);
+/*
+ * After LIVE_QUIET_MS without a line, live_dispatch() delivers the line
+ * DRC_QUIET_LINE once: the engine then judges the batches in progress, and a
+ * replay of the recording judges them at the same point. The milliseconds
+ * until then (0: call live_dispatch() now), or -1 when nothing is due.
+ */
+#define LIVE_QUIET_MS 200
+int live_quiet_timeout(const struct live *l);
 /* Every source has ended (plain files and closed pipes, in tests). */
 bool live_ended(const struct live *l);
 /* "kmsg, trace, udev" */

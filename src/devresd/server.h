@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "journal.h"
+#include "libdevres/libdevres.h"
+
+/*
+ * devresd's clients: a Unix socket speaking one JSON object per line
+ * (devresd(8) documents the protocol), with a bounded output queue per
+ * client. A client that falls behind is dropped; collection never waits.
+ */
+#define DEVRESD_PROTOCOL 1
+
+struct server_opts {
+	const char *socket_path;        /* below the root */
+	gid_t group;                    /* (gid_t)-1: none */
+	size_t queue_max;               /* bytes queued to one client for pushed data */
+};
+
+struct server;
+struct client;
+
+int server_new(const struct server_opts *o, int epfd, struct drc_ctx *ctx, struct journal *j, struct server **ret);
+void server_free(struct server *s);
+/* epoll data of the listening socket and clients: pointers, tagged by the server */
+bool server_owns(const struct server *s, void *tag);
+void server_handle(struct server *s, void *tag, uint32_t events);
+
+/* What hello says the daemon collects ("kmsg, trace, uevents"); borrowed. */
+void server_set_sources(struct server *s, const char *sources);
+/* Where the daemon's own lines start in the journal: catch-up begins there. */
+void server_set_journal_start(struct server *s, uint64_t generation, uint64_t offset);
+/* A line fed to the engine: to "lines" subscribers that are live. */
+void server_broadcast_line(struct server *s, const char *line, size_t len);
+/* Findings the engine made since the last call: to "findings" subscribers. */
+void server_broadcast_findings(struct server *s);
+/* Engine observers, registered by server_new: events to "events" subscribers. */
+unsigned server_client_count(const struct server *s);
+uint64_t server_dropped_count(const struct server *s);

@@ -1,0 +1,158 @@
+#!/bin/sh
+# devresd end to end on a fake root: /dev/kmsg is a FIFO the test writes
+# kernel records into; clients speak the socket protocol through sockclient.
+# DEVRESD_WRAPPER (for instance "valgrind --error-exitcode=99") runs the
+# daemon under a tool.
+. "$top_srcdir/tests/cli/functions.sh"
+. "$top_srcdir/tests/live/fake-root.sh"
+K="$CAPTURES/kernel/uml-6.1.192"
+DEVRESD="$top_builddir/devresd"
+CLIENT="$top_builddir/tests/live/sockclient"
+
+R="$T/root"
+fake_root "$R"
+rm -f "$R/dev/kmsg"
+mkfifo "$R/dev/kmsg"
+echo "Linux version 6.1.192 (fake) #1" >"$R/proc/version"
+SOCK="$R/run/devresd/socket"
+J="$R/var/lib/devresd"
+pids=""
+trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$T"' EXIT
+
+start_daemon() {  # start_daemon ARGS...: in the background, waits for the socket
+	${DEVRESD_WRAPPER:-} "$DEVRESD" --root "$R" "$@" 2>>"$T/daemon.err" &
+	dpid=$!
+	pids="$pids $dpid"
+	i=0
+	while [ ! -S "$SOCK" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -S "$SOCK" ]
+}
+ask() {  # ask REQUEST: the first reply line in $T/out
+	"$CLIENT" "$SOCK" -s "$1" -n 1 -t 5 >"$T/out"
+}
+feed() {  # feed FILE: kernel records into /dev/kmsg, then a pause for the quiet mark
+	grep -v ';Linux version' "$1" >"$R/dev/kmsg"
+	sleep 0.6
+}
+
+start_daemon
+ok $? "devresd starts on a fake root and listens"
+grep -q 'not collected: tracefs is not mounted' "$T/daemon.err"
+ok $? "says which source it could not open"
+[ "$(stat -c %a "$SOCK")" = 660 ]
+ok $? "the socket is 0660"
+ask '{"cmd":"hello"}'
+jq -e '.type == "hello" and .protocol == 1 and .sources == "kmsg" and .kernel == "6.1.192"' "$T/out" >/dev/null
+ok $? "hello: protocol, sources, kernel"
+
+"$CLIENT" "$SOCK" -s '{"cmd":"subscribe","events":true,"findings":true}' -t 8 >"$T/sub" &
+sub=$!
+"$CLIENT" "$SOCK" -s '{"cmd":"lines"}' -t 8 >"$T/lines" &
+lines=$!
+sleep 0.3
+feed "$K/component-bug/kmsg.txt"
+wait $sub $lines
+jq -s -e 'any(.[]; .type == "finding" and .rule == "open-group-swept" and .device == "dfx-hda.0")' "$T/sub" >/dev/null
+ok $? "a subscriber gets open-group-swept as it happens"
+[ "$(jq -c 'select(.type == "event")' "$T/sub" | wc -l)" -eq 20 ]
+ok $? "a subscriber gets the 20 devres events"
+jq -s -e 'any(.[]; .type == "event" and .op == "REL" and .device == "dfx-gfx.0" and .name == "dfx_gfx_mmio_release")' "$T/sub" >/dev/null
+ok $? "events carry op, device, name"
+
+ask '{"cmd":"snapshot"}'
+jq -e '.type == "snapshot" and ([.devices[].device] | sort) == ["dfx-gfx.0", "dfx-hda.0"] and ([.findings[].rule] | sort) == ["cross-device-release", "open-group-swept"]' "$T/out" >/dev/null
+ok $? "snapshot: the devices and the findings"
+ask '{"cmd":"device","name":"dfx-hda.0"}'
+jq -e '.type == "device" and .device.device == "dfx-hda.0" and .device.batches_total == 2' "$T/out" >/dev/null
+ok $? "device: the report's device object"
+ask '{"cmd":"device","name":"nosuch"}'
+jq -e '.type == "error" and (.error | test("no device .nosuch."))' "$T/out" >/dev/null
+ok $? "device: an unknown device is an error"
+ask '{"cmd":'
+jq -e '.type == "error" and (.error | startswith("malformed request"))' "$T/out" >/dev/null
+ok $? "malformed JSON is an error, not the end"
+ask '{"cmd":"reboot"}'
+jq -e '.type == "error" and (.error | test("unknown command .reboot."))' "$T/out" >/dev/null
+ok $? "an unknown command is an error"
+"$CLIENT" "$SOCK" -p '{"cmd":"snap'
+ask '{"cmd":"hello"}'
+jq -e '.type == "hello"' "$T/out" >/dev/null
+ok $? "a client that hangs up mid-message does not hurt the daemon"
+
+# the journal and the lines stream are captures with the same result
+"$top_builddir/devresctl" check --format=json "$J/journal.log" >"$T/journal.json"
+jq -e '([.findings[].rule] | sort) == ["cross-device-release", "open-group-swept"] and .stats.devres_events == 20' "$T/journal.json" >/dev/null
+ok $? "the journal replayed gives the live findings"
+head -n 1 "$T/lines" | jq -e '.type == "lines"' >/dev/null && tail -n +2 "$T/lines" >"$T/lines.log" &&
+	cmp -s "$T/lines.log" "$J/journal.log"
+ok $? "a lines client gets exactly the journal"
+grep -qx 'devresctl-quiet' "$J/journal.log"
+ok $? "the journal marks where the daemon judged a quiet kernel"
+
+# catching up: a lines client that comes late gets everything since the start
+"$CLIENT" "$SOCK" -s '{"cmd":"lines"}' -t 3 >"$T/late"
+tail -n +2 "$T/late" >"$T/late.log"
+cmp -s "$T/late.log" "$J/journal.log"
+ok $? "a late lines client catches up from the journal"
+
+# a client that does not read is dropped; collection goes on
+awk 'BEGIN { for (i = 0; i < 4000; i++) printf "3,%d,%d,-;dfx-ops dfx-ops.0: DEVRES ADD %016x devm_kzalloc_release (64 bytes)\n", 1000 + i, 5000000 + i, 65536 + i }' >"$T/many.txt"
+kill $dpid
+wait $dpid 2>/dev/null
+start_daemon --no-trace --client-queue 1
+ok $? "devresd restarts on the same socket and journal"
+"$CLIENT" "$SOCK" -s '{"cmd":"subscribe","events":true}' -x -t 4 &
+slow=$!
+sleep 0.3
+feed "$T/many.txt"
+sleep 0.5
+grep -q 'dropped: too slow' "$T/daemon.err"
+ok $? "a client that does not read is dropped"
+ask '{"cmd":"hello"}'
+jq -e '.type == "hello" and .devres_events == 4000' "$T/out" >/dev/null
+ok $? "the daemon took every event meanwhile"
+kill $slow 2>/dev/null
+
+# SIGHUP reopens the journal (after logrotate moved it)
+mv "$J/journal.log" "$J/moved.log"
+kill -HUP $dpid
+sleep 0.3
+printf '3,9000,9000000,-;dfx-ops dfx-ops.0: DEVRES ADD 00000000deadbeef devm_kzalloc_release (8 bytes)\n' >"$R/dev/kmsg"
+sleep 0.5
+grep -q 'deadbeef' "$J/journal.log" && ! grep -q deadbeef "$J/moved.log"
+ok $? "SIGHUP: new lines go to a new journal.log"
+
+first=$dpid
+start_daemon --no-trace
+wait $dpid
+[ $? -eq 3 ] && grep -q 'another devresd answers' "$T/daemon.err"
+ok $? "a second daemon on the same socket refuses to start"
+dpid=$first
+
+kill -TERM $dpid
+wait $dpid
+ok $? "SIGTERM: exit status 0"
+[ ! -e "$SOCK" ]
+ok $? "SIGTERM: the socket is removed"
+
+# rotation by size
+rm -rf "$J"
+start_daemon --no-trace --journal-size 1 --journal-files 2
+awk 'BEGIN { for (i = 0; i < 12000; i++) printf "3,%d,%d,-;dfx-rot dfx-rot.0: DEVRES ADD %016x devm_kzalloc_release (64 bytes)\n", 1000 + i, 5000000 + i, 65536 + i }' >"$R/dev/kmsg"
+sleep 1
+[ -f "$J/journal.log.1" ] && [ "$(stat -c %s "$J/journal.log.1")" -le 1048576 ]
+ok $? "the journal rotates at --journal-size"
+run report --format=json "$J/journal.log.1" "$J/journal.log"
+jq -e '.stats.devres_events == 12000' "$T/out" >/dev/null
+ok $? "the rotated files together hold every event"
+kill -TERM $dpid
+wait $dpid
+
+"$DEVRESD" --fsync=sometimes 2>"$T/err"
+[ $? -eq 2 ] && grep -q "invalid --fsync 'sometimes'" "$T/err"
+ok $? "a bad option value is a usage error"
+"$DEVRESD" --help >"$T/out"
+grep -q 'See devresd(8)' "$T/out"
+ok $? "--help"
+
+done_testing
