@@ -105,6 +105,43 @@ static void test_open_group_swept(void)
 	drc_ctx_unref(ctx);
 }
 
+/* A live collector's quiet mark judges the batches in progress without
+ * ending the capture; without it, nothing is judged until more comes. */
+static void test_quiet_mark(void)
+{
+	/* the component bug up to the release of the group, the last line */
+	const char *text =
+		D("2.010000", "hda", "hda.0", "ADD", "00000a01", "devm_kzalloc_release", 128)
+		D("2.260000", "gfx", "gfx.0", "ADD", "00000b01", "devm_kzalloc_release", 64)
+		D("2.260002", "hda", "hda.0", "ADD", "00000a03", "grp<", 0)
+		D("2.260003", "hda", "hda.0", "ADD", "00000a04", "hda_master_bind_release", 32)
+		D("2.500000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		D("2.750000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.750001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.750002", "hda", "hda.0", "REL", "00000a04", "hda_master_bind_release", 32)
+		D("2.750003", "gfx", "gfx.0", "REL", "00000b01", "devm_kzalloc_release", 64);
+	struct drc_ctx *live, *held;
+	struct drc_stream *s1, *s2;
+	char *quiet = malloc(strlen(text) + 32);
+
+	if (!quiet || drc_ctx_new(&live) < 0 || drc_ctx_new(&held) < 0 || drc_stream_new(live, "q", &s1) < 0 ||
+	    drc_stream_new(held, "h", &s2) < 0)
+		abort();
+	sprintf(quiet, "%s" DRC_QUIET_LINE "\n", text);
+	if (drc_stream_feed(s1, quiet, strlen(quiet)) < 0 || drc_stream_feed(s2, text, strlen(text)) < 0)
+		abort();
+	ok(find_rule(live, "open-group-swept") != NULL, "a quiet mark judges the release in progress");
+	ok(find_rule(held, "open-group-swept") == NULL, "without it, the release is still in progress");
+	if (drc_stream_feed(s1, text, strlen(text)) < 0)
+		abort();
+	ok(stats_of(live).devres_events > 0 && stats_of(live).undecoded == 0, "the stream goes on after the mark");
+	drc_stream_free(s1);
+	drc_stream_free(s2);
+	drc_ctx_unref(live);
+	drc_ctx_unref(held);
+	free(quiet);
+}
+
 static void test_closed_group_intended(void)
 {
 	/* near miss: the group was closed in the bind; the late node is outside it */
@@ -420,6 +457,7 @@ static void test_rule_table(void)
 int main(void)
 {
 	test_open_group_swept();
+	test_quiet_mark();
 	test_closed_group_intended();
 	test_concurrent_unbinds();
 	test_whole_list_group();
