@@ -232,6 +232,35 @@ static int on_line(void *userdata, const char *line, size_t len)
 	return 0;
 }
 
+/*
+ * Whether the journal needs the kernel's banner (/proc/version) before the
+ * daemon's lines: a new journal, or a boot other than the one it was
+ * written in. A restart within the same boot must not start a new boot in
+ * the replay.
+ */
+static bool new_boot(const struct journal *j, const char *jdir)
+{
+	char cur[64] = "", saved[64] = "", p[4200];
+	bool changed;
+	FILE *f;
+
+	root_read_line("/proc/sys/kernel/random/boot_id", cur, sizeof(cur));
+	snprintf(p, sizeof(p), "%s/boot_id", jdir);
+	f = fopen(p, "re");
+	if (f) {
+		if (!fgets(saved, sizeof(saved), f))
+			saved[0] = '\0';
+		saved[strcspn(saved, "\n")] = '\0';
+		fclose(f);
+	}
+	changed = j->size == 0 || (cur[0] && strcmp(cur, saved) != 0);
+	if (cur[0] && (f = fopen(p, "we"))) {
+		fprintf(f, "%s\n", cur);
+		fclose(f);
+	}
+	return changed;
+}
+
 /* Detaches; the parent exits once the child says it is ready (or failed). */
 static int daemonize(int *ready_fd)
 {
@@ -345,6 +374,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	server_set_journal_start(d.server, d.journal.generation, d.journal.size);
+	ctl.live.version_line = new_boot(&d.journal, jdir);
 	r = live_open(&ctl.live, on_line, &d, &live, why, sizeof(why));
 	if (r < 0) {
 		if (r == -ENODEV)

@@ -23,6 +23,14 @@ for cmd in $(sed -n '/^Commands:/,/^$/p' "$T/out" | awk 'NF > 1 {print $1}'); do
 	grep -q "^\.SS $cmd" "$MAN"
 	ok $? "man page has a section for '$cmd'"
 done
+"$top_builddir/devresd" --help >"$T/out"
+ok $? "devresd --help"
+for opt in $(grep -o -- '--[a-z-]*' "$T/out" | sort -u); do
+	grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$top_srcdir/man/devresd.8"
+	ok $? "devresd(8) documents $opt"
+done
+grep -q '^\.SH PROTOCOL' "$top_srcdir/man/devresd.8"
+ok $? "devresd(8) documents the protocol"
 grep -q '^\.SH "EXIT STATUS"' "$MAN"
 ok $? "man page documents the exit status"
 grep -q '^\.SH "JSON OUTPUT"' "$MAN"

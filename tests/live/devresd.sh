@@ -14,6 +14,8 @@ fake_root "$R"
 rm -f "$R/dev/kmsg"
 mkfifo "$R/dev/kmsg"
 echo "Linux version 6.1.192 (fake) #1" >"$R/proc/version"
+mkdir -p "$R/proc/sys/kernel/random"
+echo 0f8e5a7c-1111-2222-3333-444455556666 >"$R/proc/sys/kernel/random/boot_id"
 SOCK="$R/run/devresd/socket"
 J="$R/var/lib/devresd"
 pids=""
@@ -101,6 +103,8 @@ kill $dpid
 wait $dpid 2>/dev/null
 start_daemon --no-trace --client-queue 1
 ok $? "devresd restarts on the same socket and journal"
+[ "$(grep -c '^Linux version' "$J/journal.log")" -eq 1 ]
+ok $? "a restart in the same boot does not start a new boot in the journal"
 "$CLIENT" "$SOCK" -s '{"cmd":"subscribe","events":true}' -x -t 4 &
 slow=$!
 sleep 0.3
