@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <curses.h>
@@ -16,21 +17,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "command.h"
 #include "exit-codes.h"
 #include "shared/log.h"
+#include "shared/root.h"
+#include "sources/live.h"
 #include "sources/source-file.h"
 #include "watch.h"
 
-enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_SPEED, OPT_STEP, OPT_FRAME_STATS };
+enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_SPEED, OPT_STEP, OPT_FRAME_STATS, OPT_SOURCE };
 
 extern const struct command command_watch;
 
 static const struct cli_option watch_options[] = {
 	{ "replay", 'r', required_argument, "FILE", "play a capture through the engine instead of the live system; repeatable" },
+	{ "source", OPT_SOURCE, required_argument, "WHERE", "live data from: auto (devresd if it runs, else the kernel), devresd or kernel" },
 	{ "speed", OPT_SPEED, required_argument, "X", "replay at X times the pace of the kernel timestamps" },
 	{ "step", OPT_STEP, no_argument, NULL, "replay one event per 'n' key" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
@@ -44,9 +50,12 @@ static const struct cli_option watch_options[] = {
 #define FRAME_MIN_USEC 40000    /* frames while loading: at most 25 a second */
 #define PAUSE_MAX_USEC 2000000  /* longer gaps between kernel timestamps are cut */
 
+enum feed_kind { FEED_FILES, FEED_DAEMON, FEED_KERNEL };
+
 struct watch_ctl {
 	const char **replay;    /* played one after the other */
 	unsigned nreplay;
+	int source;             /* -1 auto, FEED_DAEMON, FEED_KERNEL */
 	double speed;           /* 0: as fast as it reads */
 	bool step;
 	const char *frame_stats;
@@ -54,7 +63,14 @@ struct watch_ctl {
 	bool quiet;
 };
 
+/* Where lines come from: captures, devresd's "lines" stream, or the kernel. */
 struct replay {
+	enum feed_kind kind;
+	int sock;               /* devresd */
+	char *sbuf;
+	size_t shave;
+	struct live *live;      /* the kernel, in-process */
+	bool frozen;            /* live: the screen holds still */
 	const char *const *paths;
 	unsigned n, cur;
 	const char *path;       /* the one playing */
@@ -131,6 +147,16 @@ static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)
 			if (command_push_arg(&ctl->replay, &ctl->nreplay, optarg) < 0)
 				status = DEVRESCTL_EX_FAILURE;
 			break;
+		case OPT_SOURCE:
+			if (strcmp(optarg, "auto") == 0)
+				ctl->source = -1;
+			else if (strcmp(optarg, "devresd") == 0)
+				ctl->source = FEED_DAEMON;
+			else if (strcmp(optarg, "kernel") == 0)
+				ctl->source = FEED_KERNEL;
+			else
+				status = usage_error(&command_watch, "invalid --source '%s': expected auto, devresd or kernel", optarg);
+			break;
 		case OPT_SPEED:
 			errno = 0;
 			ctl->speed = strtod(optarg, &end);
@@ -168,6 +194,8 @@ static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)
 		return status;
 	if ((ctl->speed > 0 || ctl->step) && !ctl->replay)
 		return usage_error(&command_watch, "--speed and --step need --replay");
+	if (ctl->replay && ctl->source >= 0)
+		return usage_error(&command_watch, "--source and --replay cannot be combined");
 	if (ctl->speed > 0 && ctl->step)
 		return usage_error(&command_watch, "--speed and --step cannot be combined");
 	for (unsigned i = 0; i < ctl->nreplay; i++)
@@ -182,7 +210,7 @@ static int replay_open(struct replay *rp, struct drc_ctx *ctx, const struct watc
 {
 	int r;
 
-	*rp = (struct replay){ .paths = ctl->replay, .n = ctl->nreplay, .path = ctl->replay[0], .speed = ctl->speed,
+	*rp = (struct replay){ .sock = -1, .paths = ctl->replay, .n = ctl->nreplay, .path = ctl->replay[0], .speed = ctl->speed,
 			       .step = ctl->step, .last_ts = -1 };
 	rp->files = calloc(rp->n, sizeof(*rp->files));
 	if (!rp->files)
@@ -203,8 +231,143 @@ static int replay_open(struct replay *rp, struct drc_ctx *ctx, const struct watc
 	return 0;
 }
 
+/* One line into the spool (for 's') and the engine. */
+static int feed_line(struct replay *rp, const char *line, size_t len, bool cut)
+{
+	rp->lines++;
+	fwrite(line, 1, len, rp->spool);
+	fputc('\n', rp->spool);
+	if (cut) {
+		drc_stream_note_long_line(rp->s);
+		return 0;
+	}
+	return drc_stream_feed_line(rp->s, line, len);
+}
+
+static int feed_live_line(void *userdata, const char *line, size_t len)
+{
+	return feed_line(userdata, line, len, false);
+}
+
+#define DEVRESD_SOCKET "/run/devresd/socket"
+#define SOCK_BUF (256 * 1024)
+
+/* Connects to devresd and asks for its lines; -ENOENT/-ECONNREFUSED when none runs. */
+static int daemon_open(struct replay *rp, struct drc_ctx *ctx)
+{
+	static const char req[] = "{\"cmd\":\"lines\"}\n";
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct pollfd p;
+	char path[4096], *nl;
+	ssize_t n;
+	int r;
+
+	if (root_path(path, sizeof(path), DEVRESD_SOCKET) < 0 || strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	rp->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (rp->sock < 0)
+		return -errno;
+	if (connect(rp->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    write(rp->sock, req, sizeof(req) - 1) != (ssize_t)sizeof(req) - 1)
+		return -errno;
+	rp->sbuf = malloc(SOCK_BUF);
+	if (!rp->sbuf)
+		return -ENOMEM;
+	/* the reply comes first: {"type":"lines"} or an error */
+	p = (struct pollfd){ rp->sock, POLLIN, 0 };
+	while (!(nl = memchr(rp->sbuf, '\n', rp->shave))) {
+		if (poll(&p, 1, 3000) <= 0)
+			return -ETIMEDOUT;
+		n = read(rp->sock, rp->sbuf + rp->shave, SOCK_BUF - rp->shave);
+		if (n <= 0)
+			return n < 0 ? -errno : -ECONNRESET;
+		rp->shave += (size_t)n;
+	}
+	if (!memmem(rp->sbuf, (size_t)(nl - rp->sbuf), "\"type\":\"lines\"", STRLEN("\"type\":\"lines\""))) {
+		log_error("devresd refused: %.*s", (int)(nl - rp->sbuf), rp->sbuf);
+		return -EACCES;
+	}
+	rp->shave -= (size_t)(nl - rp->sbuf) + 1;
+	memmove(rp->sbuf, nl + 1, rp->shave);
+	fcntl(rp->sock, F_SETFL, O_NONBLOCK);
+	rp->kind = FEED_DAEMON;
+	rp->path = "devresd";
+	r = drc_stream_new(ctx, "devresd", &rp->s);
+	return r < 0 ? r : 0;
+}
+
+/* The complete lines in the socket buffer, into the engine. */
+static void daemon_lines(struct replay *rp)
+{
+	char *p = rp->sbuf, *nl;
+
+	while ((nl = memchr(p, '\n', rp->shave - (size_t)(p - rp->sbuf)))) {
+		if (feed_line(rp, p, (size_t)(nl - p), false) < 0)
+			rp->error = -ENOMEM;
+		p = nl + 1;
+	}
+	rp->shave -= (size_t)(p - rp->sbuf);
+	memmove(rp->sbuf, p, rp->shave);
+	if (rp->shave == SOCK_BUF) {
+		feed_line(rp, rp->sbuf, SOURCE_LINE_MAX, true);
+		rp->shave = 0;
+	}
+}
+
+/* Reads for at most @slice: a long catch-up must not starve the keyboard. */
+static void daemon_read(struct replay *rp, struct drc_ctx *ctx, uint64_t slice)
+{
+	uint64_t start = now_usec();
+
+	daemon_lines(rp);
+	while (now_usec() - start < slice) {
+		ssize_t n = read(rp->sock, rp->sbuf + rp->shave, SOCK_BUF - rp->shave);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			rp->error = n < 0 ? -errno : 0;
+			rp->done = true;        /* the daemon went away */
+			if (drc_stream_finish(rp->s) < 0 || drc_ctx_finish(ctx) < 0)
+				rp->error = -ENOMEM;
+			return;
+		}
+		rp->shave += (size_t)n;
+		daemon_lines(rp);
+	}
+}
+
+/* Reads the kernel in-process, as devresd would. */
+static int kernel_open(struct replay *rp, struct drc_ctx *ctx)
+{
+	struct live_opts o = { .kmsg = true, .trace = true, .udev = true, .refs_on_unbind = true, .version_line = true };
+	char why[1024];
+	int r;
+
+	rp->kind = FEED_KERNEL;
+	rp->path = "the kernel";
+	r = drc_stream_new(ctx, "kernel", &rp->s);
+	if (r < 0)
+		return log_oom();
+	r = live_open(&o, feed_live_line, rp, &rp->live, why, sizeof(why));
+	if (r == -ENODEV)
+		return log_error("nothing to watch: %s; 'devresctl status' says what is missing", why), r;
+	if (r < 0)
+		return log_error_errno(r, "cannot read the kernel");
+	if (why[0])
+		log_warning("not watched: %s", why);
+	return 0;
+}
+
 static void replay_close(struct replay *rp)
 {
+	if (rp->sock >= 0)
+		close(rp->sock);
+	free(rp->sbuf);
+	live_free(rp->live);
 	drc_stream_free(rp->s);
 	for (unsigned i = 0; rp->files && i < rp->n; i++)
 		source_file_close(rp->files[i]);
@@ -254,12 +417,7 @@ static void replay_feed(struct replay *rp, struct watch_state *w, struct drc_ctx
 				return;
 			continue;
 		}
-		rp->lines++;
-		fwrite(line, 1, len, rp->spool);
-		fputc('\n', rp->spool);
-		if (cut)
-			drc_stream_note_long_line(rp->s);
-		else if (drc_stream_feed_line(rp->s, line, len) < 0) {
+		if (feed_line(rp, line, len, cut) < 0) {
 			rp->error = -ENOMEM;
 			replay_end(rp, ctx);
 			return;
@@ -287,6 +445,13 @@ static void replay_feed(struct replay *rp, struct watch_state *w, struct drc_ctx
 
 static void replay_mode(const struct replay *rp, char *buf, size_t len)
 {
+	if (rp->kind != FEED_FILES)
+		snprintf(buf, len, "%s%s", rp->done ? "disconnected from " : "live from ",
+			 rp->kind == FEED_DAEMON ? "devresd" : "the kernel");
+	if (rp->kind != FEED_FILES && rp->frozen)
+		snprintf(buf + strlen(buf), len - strlen(buf), ", frozen");
+	if (rp->kind != FEED_FILES)
+		return;
 	if (rp->done)
 		snprintf(buf, len, "done");
 	else if (rp->paused)
@@ -335,6 +500,13 @@ static void replay_save(struct replay *rp, struct watch_status *st)
 
 static void replay_action(struct replay *rp, enum watch_action act, struct watch_status *st)
 {
+	if (rp->kind != FEED_FILES && act != WATCH_ACT_SAVE && act != WATCH_ACT_NONE) {
+		if (act == WATCH_ACT_PAUSE)
+			rp->frozen = !rp->frozen;
+		else if (act != WATCH_ACT_REFRESH)
+			snprintf(st->message, sizeof(st->message), "n, + and - are for replays");
+		return;
+	}
 	switch (act) {
 	case WATCH_ACT_PAUSE:
 		rp->paused = !rp->paused;
@@ -370,6 +542,10 @@ static int replay_timeout(const struct replay *rp)
 {
 	uint64_t now;
 
+	if (rp->kind == FEED_KERNEL)
+		return live_quiet_timeout(rp->live);
+	if (rp->kind == FEED_DAEMON)
+		return -1;
 	if (rp->done || rp->paused || (rp->step && !rp->step_budget))
 		return -1;
 	if (rp->speed <= 0 || rp->step)
@@ -412,7 +588,11 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 	uint64_t last_frame = 0;
 	int r;
 
-	snprintf(source, sizeof(source), "replay %s%s", rp->paths[0], rp->n > 1 ? " ..." : "");
+	if (rp->kind == FEED_FILES)
+		snprintf(source, sizeof(source), "replay %s%s", rp->paths[0], rp->n > 1 ? " ..." : "");
+	else
+		snprintf(source, sizeof(source), "%s", rp->kind == FEED_DAEMON ? "devresd" : "kernel");
+	st.live = rp->kind != FEED_FILES;
 	st.source = source;
 	st.mode = mode;
 	signals_setup();
@@ -421,7 +601,7 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 		return log_error_errno(r, "cannot set up the terminal");
 	while (!quit_signal) {
 		enum watch_action act;
-		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		struct pollfd pfd[2] = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 		int timeout;
 		bool was_done = rp->done;
 		uint64_t t;
@@ -430,8 +610,14 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 			replay_action(rp, act, &st);
 		if (act == WATCH_ACT_QUIT)
 			break;
-		if (!rp->done && !rp->paused && (!rp->step || rp->step_budget) && now_usec() >= rp->next_at)
+		if (rp->kind == FEED_DAEMON && !rp->done)
+			daemon_read(rp, ctx, LOAD_SLICE_USEC);
+		else if (rp->kind == FEED_KERNEL && live_dispatch(rp->live) < 0)
+			rp->error = -EIO;
+		else if (rp->kind == FEED_FILES && !rp->done && !rp->paused && (!rp->step || rp->step_budget) &&
+			 now_usec() >= rp->next_at)
 			replay_feed(rp, w, ctx, LOAD_SLICE_USEC);
+		watch_ui_freeze(ui, rp->frozen);
 		if (watch_state_sync_findings(w) < 0)
 			rp->error = -ENOMEM;
 		if (rp->error) {
@@ -471,7 +657,11 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 		}
 		if (timeout == 0)
 			continue;
-		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
+		if (rp->kind == FEED_DAEMON && !rp->done)
+			pfd[1].fd = rp->sock;
+		else if (rp->kind == FEED_KERNEL)
+			pfd[1].fd = live_fd(rp->live);
+		if (poll(pfd, 2, timeout) < 0 && errno != EINTR) {
 			r = log_error_errno(-errno, "poll");
 			break;
 		}
@@ -483,10 +673,10 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 
 static int cmd_watch(int argc, char **argv)
 {
-	struct watch_ctl ctl = { 0 };
+	struct watch_ctl ctl = { .source = -1 };
 	struct drc_ctx *ctx = NULL;
 	struct watch_state w = { 0 };
-	struct replay rp = { 0 };
+	struct replay rp = { .sock = -1 };
 	int status;
 
 	status = watch_parse_args(&ctl, argc, argv);
@@ -496,12 +686,6 @@ static int cmd_watch(int argc, char **argv)
 	}
 	if (status != DEVRESCTL_EX_OK)
 		goto out;
-	if (!ctl.replay) {
-		log_error("live mode is not built yet in this version: attaching to devresd and reading "
-			  "the kernel in-process come with the daemon; use --replay FILE to browse a capture");
-		status = DEVRESCTL_EX_FAILURE;
-		goto out;
-	}
 	status = DEVRESCTL_EX_FAILURE;
 	if (engine_new(&ctl.engine, &ctx) < 0)
 		goto out;
@@ -509,8 +693,35 @@ static int cmd_watch(int argc, char **argv)
 		log_oom();
 		goto out;
 	}
-	if (replay_open(&rp, ctx, &ctl) < 0)
-		goto out;
+	if (ctl.replay) {
+		if (replay_open(&rp, ctx, &ctl) < 0)
+			goto out;
+	} else {
+		int r;
+
+		rp.spool = tmpfile();
+		if (!rp.spool) {
+			log_error_errno(-errno, "cannot create a spool file for 's'");
+			goto out;
+		}
+		r = ctl.source == FEED_KERNEL ? -ENOENT : daemon_open(&rp, ctx);
+
+		if (r < 0 && ctl.source == FEED_DAEMON) {
+			if (r != -EACCES)
+				log_error_errno(r, "cannot attach to devresd at %s", DEVRESD_SOCKET);
+			goto out;
+		}
+		if (r < 0) {
+			/* no daemon: the same engine in-process, on the kernel */
+			if (rp.sock >= 0)
+				close(rp.sock);
+			rp.sock = -1;
+			drc_stream_free(rp.s);
+			rp.s = NULL;
+			if (kernel_open(&rp, ctx) < 0)
+				goto out;
+		}
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		log_error("watch needs a terminal on standard input and output; 'devresctl report' reads captures without one");
 		goto out;

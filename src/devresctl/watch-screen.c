@@ -53,6 +53,12 @@ struct watch_ui {
 	unsigned input_len;
 	struct watch_lines lines;
 	uint64_t drawn_activity;
+	bool frozen;                    /* activity does not redraw */
+	/* live references: read at most once a second, or on 'r' */
+	struct watch_lines refs;
+	struct drc_device *refs_dev;
+	uint64_t refs_at;
+	bool refs_force;
 };
 
 static uint64_t now_usec(void)
@@ -127,12 +133,20 @@ void watch_ui_free(struct watch_ui *ui)
 		return;
 	endwin();
 	watch_lines_done(&ui->lines);
+	watch_lines_done(&ui->refs);
 	free(ui);
 }
 
 void watch_ui_touch(struct watch_ui *ui)
 {
 	ui->dirty = true;
+}
+
+void watch_ui_freeze(struct watch_ui *ui, bool frozen)
+{
+	if (ui->frozen != frozen)
+		ui->dirty = true;
+	ui->frozen = frozen;
 }
 
 /* ---- drawing helpers ---- */
@@ -250,7 +264,7 @@ static void ensure_rows(struct watch_ui *ui)
 	struct watch_state *w = ui->w;
 	int i;
 
-	if (ui->rows_valid && ui->rows_activity == w->activity)
+	if (ui->rows_valid && (ui->rows_activity == w->activity || ui->frozen))
 		return;
 	if (watch_state_rows(w) < 0)
 		return;
@@ -418,9 +432,14 @@ static void draw_refs(struct watch_ui *ui, const struct watch_status *st, int y,
 			put_line(y + i, 0, A_NORMAL, "");
 		return;
 	}
-	if (watch_references(ui->w, ui->sel, st->live, &ui->lines) < 0)
-		return;
-	draw_lines(ui, &ui->lines, y, height, &ui->detail_top);
+	if (!st->live || ui->refs_force || ui->refs_dev != ui->sel || now_usec() - ui->refs_at > 1000000) {
+		if (watch_references(ui->w, ui->sel, st->live, &ui->refs) < 0)
+			return;
+		ui->refs_dev = ui->sel;
+		ui->refs_at = now_usec();
+		ui->refs_force = false;
+	}
+	draw_lines(ui, &ui->refs, y, height, &ui->detail_top);
 }
 
 /* ---- help ---- */
@@ -469,7 +488,7 @@ uint64_t watch_ui_draw(struct watch_ui *ui, struct watch_status *st)
 	uint64_t t0;
 	int body_y = 2, body_h;
 
-	if (ui->drawn_activity != ui->w->activity)
+	if (ui->drawn_activity != ui->w->activity && !ui->frozen)
 		ui->dirty = true;
 	if (!ui->dirty)
 		return 0;
@@ -664,6 +683,7 @@ static enum watch_action key(struct watch_ui *ui, int c)
 	case '-':
 		return WATCH_ACT_SLOWER;
 	case 'r':
+		ui->refs_force = true;
 		return WATCH_ACT_REFRESH;
 	case KEY_RESIZE:
 		break;

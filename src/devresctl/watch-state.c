@@ -11,6 +11,7 @@
 
 #include "output.h"
 #include "shared/macro.h"
+#include "sources/sysfs.h"
 #include "watch.h"
 
 static uint64_t key_of(const char *s)
@@ -542,6 +543,83 @@ static int children(struct watch_state *w, struct drc_device *dev, struct watch_
 	return r;
 }
 
+struct live_refs {
+	struct watch_lines *out;
+	int r;
+};
+
+static int live_ref_line(void *userdata, const struct proc_ref *ref)
+{
+	struct live_refs *l = userdata;
+	char fd[16];
+
+	if (ref->fd >= 0)
+		snprintf(fd, sizeof(fd), "fd %d", ref->fd);
+	else
+		snprintf(fd, sizeof(fd), "mmap");
+	if (l->r >= 0)
+		l->r = line_add(l->out, WATCH_LINE_WARNING, "  pid %-7" PRIu64 " %-16s %-6s %s  (now)", ref->pid,
+				ref->comm, fd, ref->path);
+	return l->r;
+}
+
+static int live_link_line(void *userdata, const char *kind, const char *name)
+{
+	struct live_refs *l = userdata;
+
+	if (l->r >= 0)
+		l->r = line_add(l->out, WATCH_LINE_PLAIN, "  %-9s %s", kind, name);
+	return l->r;
+}
+
+static int live_child_line(void *userdata, const char *devpath)
+{
+	struct live_refs *l = userdata;
+
+	if (l->r >= 0)
+		l->r = line_add(l->out, WATCH_LINE_PLAIN, "  %s", devpath);
+	return l->r;
+}
+
+/* What sysfs and /proc say about the device now. */
+static int live_references(struct drc_device *dev, struct watch_lines *out)
+{
+	struct sysfs_device d;
+	struct module_info m;
+	struct live_refs l = { out, 0 };
+	unsigned denied = 0, before;
+	int r;
+
+	if (sysfs_device_find(drc_device_get_name(dev), &d) < 0)
+		return line_add(out, WATCH_LINE_DIM, "  (not in sysfs now)");
+	r = line_add(out, WATCH_LINE_PLAIN, "  %s  driver %s", d.devpath, d.driver[0] ? d.driver : "- (unbound)");
+	if (r >= 0 && d.module[0] && sysfs_module_info(d.module, &m) == 0)
+		r = line_add(out, WATCH_LINE_PLAIN, "  module %s: %s, refcount %ld%s%s", d.module,
+			     m.state[0] ? m.state : "?", m.refcnt, m.holders[0] ? ", held by " : "", m.holders);
+	if (r < 0)
+		return r;
+	before = out->n;
+	sysfs_for_each_link(d.devpath, live_link_line, &l);
+	if (l.r >= 0 && out->n == before)
+		l.r = line_add(out, WATCH_LINE_DIM, "  (no device links)");
+	before = out->n;
+	if (l.r >= 0)
+		sysfs_for_each_descendant(d.devpath, live_child_line, &l);
+	if (l.r >= 0 && out->n == before)
+		l.r = line_add(out, WATCH_LINE_DIM, "  (no child devices)");
+	if (l.r >= 0)
+		l.r = line_add(out, WATCH_LINE_HEADER, "Holding its nodes now");
+	before = out->n;
+	if (l.r >= 0)
+		sysfs_device_refs(d.devpath, live_ref_line, &l, &denied);
+	if (l.r >= 0 && out->n == before)
+		l.r = line_add(out, WATCH_LINE_DIM, "  (nobody)");
+	if (l.r >= 0 && denied)
+		l.r = line_add(out, WATCH_LINE_WARNING, "  %u processes could not be read (needs root: CAP_SYS_PTRACE)",
+			       denied);
+	return l.r;
+}
+
 int watch_references(struct watch_state *w, struct drc_device *dev, bool live, struct watch_lines *out)
 {
 	const char *name = drc_device_get_name(dev), *drv = drc_device_get_driver(dev);
@@ -569,9 +647,11 @@ int watch_references(struct watch_state *w, struct drc_device *dev, bool live, s
 	if (r >= 0)
 		r = children(w, dev, out);
 	if (r >= 0)
-		r = line_add(out, WATCH_LINE_HEADER, "Device links and module references");
-	if (r >= 0)
-		r = line_add(out, WATCH_LINE_DIM, live ? "  (not read yet)" :
-			     "  (read from sysfs on a live system; a capture does not hold them)");
+		r = line_add(out, WATCH_LINE_HEADER, live ? "In sysfs now: driver, module, links, children" :
+			     "Device links and module references");
+	if (r >= 0 && live)
+		r = live_references(dev, out);
+	else if (r >= 0)
+		r = line_add(out, WATCH_LINE_DIM, "  (read from sysfs on a live system; a capture does not hold them)");
 	return r;
 }

@@ -179,3 +179,5 @@ enum watch_action watch_ui_input(struct watch_ui *ui, struct watch_status *st);
 /* Draws a frame if anything changed; returns its time in microseconds, 0 if none. */
 uint64_t watch_ui_draw(struct watch_ui *ui, struct watch_status *st);
 void watch_ui_touch(struct watch_ui *ui);
+/* Live: the screen holds still (p); keys still redraw it. */
+void watch_ui_freeze(struct watch_ui *ui, bool frozen);

@@ -18,9 +18,6 @@ run reprot x
 expect_rc 2 "misspelt command"
 grep_err "did you mean 'report'" "suggests the closest command"
 
-run watch
-expect_rc 3 "a command not built yet"
-grep_err "not built yet" "says so clearly"
 
 run report "$T/missing.log"
 expect_rc 3 "unreadable capture"

@@ -53,12 +53,14 @@ wait $pid
 ok $? "record from a FIFO until --duration"
 [ "$(grep -c ',-;' "$T/fifo.log")" -eq "$(grep -c ',-;' "$K/ops/kmsg.txt")" ]
 ok $? "every record written to the FIFO was recorded"
-run report "$K/ops/kmsg.txt"
-sed "s|$K/ops/kmsg.txt|CAPTURE|g" "$T/out" >"$T/ops.txt"
-run report "$T/fifo.log"
-sed "s|$T/fifo.log|CAPTURE|g" "$T/out" >"$T/fifo.txt"
+run report --format=json "$K/ops/kmsg.txt"
+jq -c "$summary" "$T/out" >"$T/ops.txt"
+run report --format=json "$T/fifo.log"
+jq -c "$summary" "$T/out" >"$T/fifo.txt"
 cmp -s "$T/ops.txt" "$T/fifo.txt"
 ok $? "the FIFO recording reports what the capture reports"
+grep -qx 'devresctl-quiet' "$T/fifo.log"
+ok $? "the pause between the two writes is marked quiet"
 
 run --root "$R" record -o "$T/none.log" --no-kmsg --no-trace --no-udev
 expect_rc 3 "every source turned off"

@@ -5,9 +5,16 @@
 K="$CAPTURES/kernel/uml-6.1.192"
 SEED="$top_srcdir/data/captures/seed-003-component-open-group.log"
 
-run watch
-expect_rc 3 "without --replay: live mode is not built yet"
-grep_err 'live mode is not built yet' "says so, and what to use instead"
+run --root "$T/empty" watch
+expect_rc 3 "live, on a system with nothing to read"
+grep_err "nothing to watch: /dev/kmsg: No such file or directory.*'devresctl status' says what is missing" "says what is missing"
+run --root "$T/empty" watch --source=devresd
+expect_rc 3 "--source=devresd without a daemon"
+grep_err 'cannot attach to devresd at /run/devresd/socket' "says so"
+run watch --source=nfs
+expect_rc 2 "a bad --source"
+run watch --source=kernel --replay "$SEED"
+expect_rc 2 "--source with --replay"
 run watch --replay "$SEED"
 expect_rc 3 "not a terminal"
 grep_err 'needs a terminal' "says it needs a terminal"
