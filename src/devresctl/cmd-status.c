@@ -144,7 +144,7 @@ static int cmd_status(int argc, char **argv)
 		}
 	}
 	row("devresd", daemon_running() ? "running (" DEVRESD_SOCKET ")" : "not running",
-	    daemon_running() ? NULL : "devresd is not built in this version; devresctl record reads the kernel itself");
+	    daemon_running() ? NULL : "systemctl start devresd (or devresd --daemon); watch and record also read the kernel themselves");
 	kmsg_ready = c.devres_log == 1 && c.kmsg_readable;
 	trace_ready = c.instance_enabled == 1;
 	printf("\n%s\n", kmsg_ready && trace_ready ? "ready: the kernel log and the trace instance carry devres operations" :

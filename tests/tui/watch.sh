@@ -133,6 +133,13 @@ shows '^devm_kzalloc_release  *128' "nodes added before the group are outside it
 keys q
 shows '^EXIT=0' "step mode quits cleanly"
 
+# --- a crash gives the terminal back too
+start 100 30 "" "--replay '$SEED'"
+shows '\[done\]' "replay for the crash"
+pkill -SEGV -f "watch --replay $SEED"
+shows '^EXIT=1[0-9][0-9]' "SIGSEGV: the program dies of it"
+lacks '?Help' "SIGSEGV: the terminal is given back"
+
 # --- signals and colour
 start 100 30 "" "--replay '$K/ops/dmesg.txt'"
 shows '\[done\]' "ops capture replayed"
