@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A umockdev test bed for the udev source: a platform device bound to a
+ * driver, a command run under umockdev's preload (so that its libudev sees
+ * the test bed), and uevents sent to it while it runs.
+ *
+ *   udev-bed DELAY ACTION... -- COMMAND ARGS...
+ *
+ * Waits DELAY seconds, sends each ACTION ("unbind", "bind", ...) for
+ * /sys/devices/platform/dfx-ops.0 a tenth of a second apart, then waits for
+ * COMMAND and exits with its status.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <umockdev.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	UMockdevTestbed *tb;
+	gchar *sys;
+	int sep = 0, status;
+	double delay;
+	pid_t pid;
+
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			sep = i;
+			break;
+		}
+	if (argc < 4 || !sep || sep + 1 >= argc) {
+		fprintf(stderr, "usage: udev-bed DELAY ACTION... -- COMMAND ARGS...\n");
+		return 2;
+	}
+	delay = atof(argv[1]);
+	tb = umockdev_testbed_new();
+	sys = umockdev_testbed_add_device(tb, "platform", "dfx-ops.0", NULL,
+					  /* attributes */ NULL,
+					  /* properties */ "DRIVER", "dfx-ops", "MODALIAS", "platform:dfx-ops", NULL);
+	if (!sys) {
+		fprintf(stderr, "udev-bed: cannot add the device\n");
+		return 3;
+	}
+	pid = fork();
+	if (pid < 0)
+		return 3;
+	if (pid == 0) {
+		/* UMOCKDEV_DIR is set by the test bed; the preload reads it */
+		setenv("LD_PRELOAD", "libumockdev-preload.so.0", 1);
+		setenv("ASAN_OPTIONS", "verify_asan_link_order=0", 1);
+		execvp(argv[sep + 1], argv + sep + 1);
+		fprintf(stderr, "udev-bed: cannot run %s: %s\n", argv[sep + 1], strerror(errno));
+		_exit(127);
+	}
+	usleep((useconds_t)(delay * 1e6));
+	for (int i = 2; i < sep; i++) {
+		umockdev_testbed_uevent(tb, sys, argv[i]);
+		usleep(100000);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return 3;
+	g_free(sys);
+	g_object_unref(tb);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

@@ -1,0 +1,41 @@
+#!/bin/sh
+# The udev source under umockdev: uevents sent by a test bed reach record
+# and devresd through libudev, as udevadm monitor would print them.
+. "$top_srcdir/tests/cli/functions.sh"
+. "$top_srcdir/tests/live/fake-root.sh"
+BED="$top_builddir/tests/live/udev-bed"
+CLIENT="$top_builddir/tests/live/sockclient"
+
+if [ ! -x "$BED" ]; then
+	echo "1..0 # SKIP umockdev (libumockdev-dev) was not found at configure time"
+	exit 0
+fi
+# the test bed itself must see its devices: it runs under the preload too
+bed() {
+	LD_PRELOAD=libumockdev-preload.so.0 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$BED" "$@"
+}
+
+bed 1 unbind bind -- "$DEVRESCTL" record -o "$T/rec.log" --duration 2.5 --no-kmsg --no-trace 2>"$T/err"
+ok $? "record under umockdev"
+grep -q '^KERNEL\[[0-9.]*\] unbind   /devices/dfx-ops.0 (platform)$' "$T/rec.log"
+ok $? "the unbind uevent, as udevadm monitor prints it"
+grep -q '^DRIVER=dfx-ops$' "$T/rec.log" && grep -q '^ACTION=bind$' "$T/rec.log"
+ok $? "with its properties"
+grep -q 'recording uevents to' "$T/err"
+ok $? "says it records uevents"
+run report --format=json "$T/rec.log"
+jq -e '.stats.uevents == 2' "$T/out" >/dev/null
+ok $? "report decodes the recorded uevents"
+
+R="$T/root"
+fake_root "$R"
+(sleep 0.6; "$CLIENT" "$R/run/devresd/socket" -s '{"cmd":"subscribe","events":true}' -n 3 -t 4 >"$T/sub") &
+cl=$!
+bed 1.2 unbind bind -- timeout -s TERM 3 "$top_builddir/devresd" --root "$R" --no-kmsg --no-trace 2>"$T/derr"
+wait $cl
+jq -s -e 'any(.[]; .type == "uevent" and .action == "unbind" and .device == "dfx-ops.0" and .subsystem == "platform")' "$T/sub" >/dev/null
+ok $? "devresd pushes the uevent to a subscriber"
+grep -q '^KERNEL\[[0-9.]*\] bind     /devices/dfx-ops.0 (platform)$' "$R/var/lib/devresd/journal.log"
+ok $? "and journals it"
+
+done_testing
