@@ -83,6 +83,19 @@ static int print_link(void *userdata, const char *kind, const char *name)
 	return 0;
 }
 
+static int print_component(void *userdata, const char *role, const char *other, const char *status)
+{
+	unsigned *n = userdata;
+
+	if (!(*n)++)
+		printf("components:\n");
+	if (strcmp(role, "aggregate") == 0)
+		printf("  aggregates %-30s %s\n", other, status);
+	else
+		printf("  part of    %-30s %s\n", other, status);
+	return 0;
+}
+
 static int cmd_refs(int argc, char **argv)
 {
 	struct command_getopt g;
@@ -141,6 +154,14 @@ static int cmd_refs(int argc, char **argv)
 			printf("module: none (built in)\n");
 		}
 		sysfs_for_each_link(dev.devpath, print_link, &n);
+		{
+			char reason[512];
+
+			if (sysfs_deferred_reason(dev.name, reason, sizeof(reason)) == 1)
+				printf("deferred probe: %s\n", reason[0] ? reason : "(no reason given)");
+		}
+		n = 0;
+		sysfs_for_each_component(dev.name, print_component, &n);
 		n = 0;
 		sysfs_for_each_descendant(dev.devpath, print_child, &n);
 	}

@@ -572,6 +572,16 @@ static int live_link_line(void *userdata, const char *kind, const char *name)
 	return l->r;
 }
 
+static int live_component_line(void *userdata, const char *role, const char *other, const char *status)
+{
+	struct live_refs *l = userdata;
+
+	if (l->r >= 0)
+		l->r = line_add(l->out, WATCH_LINE_PLAIN, "  %-10s %s (%s)", strcmp(role, "aggregate") == 0 ?
+				"aggregates" : "part of", other, status);
+	return l->r;
+}
+
 static int live_child_line(void *userdata, const char *devpath)
 {
 	struct live_refs *l = userdata;
@@ -602,6 +612,14 @@ static int live_references(struct drc_device *dev, struct watch_lines *out)
 	sysfs_for_each_link(d.devpath, live_link_line, &l);
 	if (l.r >= 0 && out->n == before)
 		l.r = line_add(out, WATCH_LINE_DIM, "  (no device links)");
+	if (l.r >= 0) {
+		char reason[512];
+
+		if (sysfs_deferred_reason(d.name, reason, sizeof(reason)) == 1)
+			l.r = line_add(out, WATCH_LINE_WARNING, "  deferred probe: %s", reason[0] ? reason : "(no reason)");
+	}
+	if (l.r >= 0)
+		sysfs_for_each_component(d.name, live_component_line, &l);
 	before = out->n;
 	if (l.r >= 0)
 		sysfs_for_each_descendant(d.devpath, live_child_line, &l);

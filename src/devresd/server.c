@@ -275,6 +275,17 @@ static int add_ref(void *userdata, const struct proc_ref *ref)
 	return 0;
 }
 
+static int add_component(void *userdata, const char *role, const char *other, const char *status)
+{
+	struct json_object *c = json_object_new_object();
+
+	json_object_object_add(c, "role", json_object_new_string(role));
+	json_object_object_add(c, "device", json_object_new_string(other));
+	json_object_object_add(c, "status", json_object_new_string(status));
+	json_object_array_add(userdata, c);
+	return 0;
+}
+
 static int add_link(void *userdata, const char *kind, const char *name)
 {
 	struct json_object *l = json_object_new_object();
@@ -308,6 +319,15 @@ static struct json_object *sysfs_json(const char *name)
 		json_object_object_add(o, "module_holders", json_object_new_string(m.holders));
 	}
 	sysfs_for_each_link(d.devpath, add_link, links);
+	{
+		struct json_object *comps = json_object_new_array();
+		char reason[512];
+
+		if (sysfs_deferred_reason(d.name, reason, sizeof(reason)) == 1)
+			json_object_object_add(o, "deferred", json_object_new_string(reason));
+		sysfs_for_each_component(d.name, add_component, comps);
+		json_object_object_add(o, "components", comps);
+	}
 	sysfs_device_refs(d.devpath, add_ref, refs, &denied);
 	json_object_object_add(o, "links", links);
 	json_object_object_add(o, "refs", refs);

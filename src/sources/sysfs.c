@@ -389,3 +389,110 @@ int sysfs_device_is_vital(const char *devpath, char *what, size_t len)
 	}
 	return 0;
 }
+
+/* ---- debugfs ---- */
+
+#define DEBUGFS "/sys/kernel/debug"
+
+static FILE *root_fopen(const char *path)
+{
+	int fd = root_open(path, O_RDONLY);
+	FILE *f;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+int sysfs_deferred_reason(const char *name, char *buf, size_t len)
+{
+	char line[1024];
+	size_t n = strlen(name);
+	FILE *f = root_fopen(DEBUGFS "/devices_deferred");
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	/* "NAME\tREASON" (the reason may be missing) */
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, n) != 0 || (line[n] != '\t' && line[n] != '\n' && line[n]))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(buf, len, "%s", line[n] == '\t' ? line + n + 1 : "");
+		r = 1;
+		break;
+	}
+	fclose(f);
+	return r;
+}
+
+/* "NAME                    STATUS" as component.c prints its rows */
+static bool component_row(char *line, char **name, char **status)
+{
+	char *end;
+
+	line[strcspn(line, "\n")] = '\0';
+	end = line + strlen(line);
+	while (end > line && end[-1] == ' ')
+		*--end = '\0';
+	if (end == line || line[0] == '-')
+		return false;
+	*status = strstr(line, "not registered");
+	if (!*status)
+		*status = strstr(line, "not bound");
+	if (!*status) {
+		*status = end >= line + 5 && strcmp(end - 5, "bound") == 0 ? end - 5 : NULL;
+	}
+	if (!*status || *status == line)
+		return false;
+	(*status)[-1] = '\0';
+	*name = line;
+	end = *status - 1;
+	while (end > line && end[-1] == ' ')
+		*--end = '\0';
+	return true;
+}
+
+int sysfs_for_each_component(const char *name, sysfs_component_fn fn, void *userdata)
+{
+	char p[600], line[1024];
+	struct dirent *e;
+	DIR *d = root_opendir(DEBUGFS "/device_component");
+	int r = 0;
+
+	if (!d)
+		return -errno;
+	while (r >= 0 && (e = readdir(d))) {
+		bool self, components = false;
+		FILE *f;
+
+		if (is_dot(e->d_name))
+			continue;
+		self = strcmp(e->d_name, name) == 0;
+		snprintf(p, sizeof(p), DEBUGFS "/device_component/%s", e->d_name);
+		f = root_fopen(p);
+		while (f && r >= 0 && fgets(line, sizeof(line), f)) {
+			char *n, *status;
+
+			if (strncmp(line, "device name", 11) == 0) {
+				components = true;
+				continue;
+			}
+			if (!components || !component_row(line, &n, &status))
+				continue;
+			if (self)
+				r = fn(userdata, "aggregate", n, status);
+			else if (strcmp(n, name) == 0)
+				r = fn(userdata, "component", e->d_name, status);
+		}
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	return r;
+}

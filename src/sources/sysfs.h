@@ -53,3 +53,13 @@ int sysfs_device_refs(const char *devpath, proc_ref_fn fn, void *userdata, unsig
  * the root filesystem or a console tty: unbinding it would take the system
  * down. Returns 1 with @what filled in, 0, or -errno. */
 int sysfs_device_is_vital(const char *devpath, char *what, size_t len);
+
+/* debugfs (/sys/kernel/debug), when mounted and readable. */
+/* 1 with the reason (possibly "") when the device waits in devices_deferred,
+ * 0 when not, -errno when the file cannot be read. */
+int sysfs_deferred_reason(const char *name, char *buf, size_t len);
+/* The component framework (device_component/): @role is "aggregate" for a
+ * device that aggregates @other, or "component" for one of @other's parts;
+ * @status as the kernel prints it ("bound", "not bound", "not registered"). */
+typedef int (*sysfs_component_fn)(void *userdata, const char *role, const char *other, const char *status);
+int sysfs_for_each_component(const char *name, sysfs_component_fn fn, void *userdata);

@@ -18,6 +18,18 @@ fake_process "$R" 812 Xorg 15 /dev/dri/card0
 fake_process "$R" 900 glxgears 3 /dev/null
 echo "7f0000000000-7f0000001000 rw-s 00000000 00:05 42 /dev/dri/renderD128" >"$R/proc/900/maps"
 fake_process "$R" 901 "Web Content" 5 /dev/dri/renderD128
+# debugfs, as drivers/base/dd.c and component.c print it
+mkdir -p "$R/sys/kernel/debug/device_component"
+printf '0000:00:1f.3\twaiting for the aggregate\nother.0\n' >"$R/sys/kernel/debug/devices_deferred"
+{
+	printf '%-50s %20s\n' "aggregate_device name" status
+	printf -- '-----------------------------------------------------------------------\n'
+	printf '%-50s %20s\n\n' 0000:00:02.0 bound
+	printf '%-50s %20s\n' "device name" status
+	printf -- '-----------------------------------------------------------------------\n'
+	printf '%-50s %20s\n' 0000:00:1f.3 "not bound"
+	printf '%-50s %20s\n' 0000:00:03.0 "not registered"
+} >"$R/sys/kernel/debug/device_component/0000:00:02.0"
 
 run --root "$R" refs 0000:00:02.0
 expect_rc 0 "refs on a fake root"
@@ -30,6 +42,8 @@ grep_out '^  900  *glxgears  *mmap  *\/dev\/dri\/renderD128' "a process mapping 
 grep_out '^  901  *Web_Content  *5  *\/dev\/dri\/renderD128' "a command with a space, made one word"
 ! grep -q '/dev/null' "$T/out"
 ok $? "other files are not listed"
+grep_out '^  aggregates 0000:00:1f.3  *not bound' "debugfs: the components it aggregates"
+grep_out '^  aggregates 0000:00:03.0  *not registered' "debugfs: a component not registered"
 
 run --root "$R" refs --format=lines 0000:00:02.0
 expect_rc 0 "refs --format=lines"
@@ -48,6 +62,8 @@ run check "$T/cap.log"
 grep_out '^warning fd-after-unbind: i915 0000:00:02.0: .* (pid [0-9]*) still holds /dev/dri/' "refs lines feed fd-after-unbind"
 
 run --root "$R" refs 0000:00:1f.3
+grep_out '^deferred probe: waiting for the aggregate' "debugfs: its deferred probe and reason"
+grep_out '^  part of    0000:00:02.0  *not bound' "debugfs: the aggregate it is part of"
 grep_out '^module: none (built in)' "a driver without a module is built in"
 grep_out '^holders: none' "nobody holds it"
 run --root "$R" refs nosuch
