@@ -677,6 +677,7 @@ static int cmd_watch(int argc, char **argv)
 	struct drc_ctx *ctx = NULL;
 	struct watch_state w = { 0 };
 	struct replay rp = { .sock = -1 };
+	char kallsyms[4096];
 	int status;
 
 	status = watch_parse_args(&ctl, argc, argv);
@@ -687,6 +688,10 @@ static int cmd_watch(int argc, char **argv)
 	if (status != DEVRESCTL_EX_OK)
 		goto out;
 	status = DEVRESCTL_EX_FAILURE;
+	/* live from the kernel: which module each release function is in */
+	if (!ctl.replay && !ctl.engine.kallsyms && root_path(kallsyms, sizeof(kallsyms), "/proc/kallsyms") == 0 &&
+	    access(kallsyms, R_OK) == 0)
+		ctl.engine.kallsyms = kallsyms, ctl.engine.kallsyms_auto = true;
 	if (engine_new(&ctl.engine, &ctx) < 0)
 		goto out;
 	if (watch_state_init(&w, ctx) < 0) {

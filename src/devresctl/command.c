@@ -171,7 +171,7 @@ int engine_new(const struct engine_opts *opts, struct drc_ctx **ret)
 			drc_ctx_unref(ctx);
 			return r;
 		}
-		if (r == 0)
+		if (r == 0 && !opts->kallsyms_auto)
 			log_warning("%s: no module functions found (expected lines like "
 				    "'ffffffffc0a01000 t ata_devres_release [libata]')", opts->kallsyms);
 	}

@@ -58,6 +58,7 @@ struct engine_opts {
 	const char **kb_files;
 	unsigned nkb;
 	const char *kallsyms;   /* a copy of /proc/kallsyms, or NULL */
+	bool kallsyms_auto;     /* the live one, read unasked: no warning when it has no modules */
 };
 /* Creates the engine with the installed knowledge base plus @opts. */
 int engine_new(const struct engine_opts *opts, struct drc_ctx **ret);

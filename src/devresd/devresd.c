@@ -322,7 +322,7 @@ int main(int argc, char **argv)
 	struct live *live = NULL;
 	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
 	sigset_t mask;
-	char why[1024], jdir[4096];
+	char why[1024], jdir[4096], kallsyms[4096];
 	int epfd = -1, sfd = -1, tfd = -1, ready = -1, status, r;
 	bool stop = false;
 
@@ -352,6 +352,9 @@ int main(int argc, char **argv)
 		log_error_errno(-errno, "cannot set up the event loop");
 		goto out;
 	}
+	/* which module each release function is in, for module-gone */
+	if (root_path(kallsyms, sizeof(kallsyms), "/proc/kallsyms") == 0 && access(kallsyms, R_OK) == 0)
+		ctl.engine.kallsyms = kallsyms, ctl.engine.kallsyms_auto = true;
 	if (engine_new(&ctl.engine, &d.ctx) < 0 || drc_stream_new(d.ctx, "devresd", &d.stream) < 0)
 		goto out;
 	/* the journal lives with the other state: below the root in tests */
