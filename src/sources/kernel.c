@@ -114,8 +114,25 @@ int kernel_trace_instance_enable(void)
 		if (r < 0)
 			return r;
 	}
+	r = kernel_trace_instance_wake_early();
+	if (r < 0)
+		return r;
 	snprintf(p, sizeof(p), "%s/events/dev/devres_log/enable", rel);
 	return root_write(p, "1");
+}
+
+int kernel_trace_instance_wake_early(void)
+{
+	char rel[256], p[300], v[16];
+	int r;
+
+	r = kernel_trace_path(rel, sizeof(rel), "/instances/" TRACE_INSTANCE);
+	if (r < 0)
+		return r;
+	snprintf(p, sizeof(p), "%s/buffer_percent", rel);
+	if (!root_exists(p) || (root_read_line(p, v, sizeof(v)) > 0 && strcmp(v, "0") == 0))
+		return 0;
+	return root_write(p, "0");
 }
 
 int kernel_trace_instance_disable(void)

@@ -32,3 +32,6 @@ int kernel_devres_log_set(bool on);
  * hashed; removed whole. Never touches the global buffer. */
 int kernel_trace_instance_enable(void);
 int kernel_trace_instance_disable(void);
+/* Readers of trace_pipe are woken only when buffer_percent of the buffer is
+ * full (50 by default): set our instance's to 0, wake on any event. */
+int kernel_trace_instance_wake_early(void);

@@ -25,6 +25,7 @@ fake_root() {
 			mkdir -p "$i/events/dev/devres_log" "$i/options"
 			echo 0 >"$i/events/dev/devres_log/enable"
 			echo 1 >"$i/options/hash-ptr"
+			echo 50 >"$i/buffer_percent"
 			: >"$i/trace_pipe"
 			;;
 		esac

@@ -24,6 +24,8 @@ ok $? "enable wrote 1 to devres.log"
 [ "$(cat "$R/sys/kernel/tracing/instances/devresctl/events/dev/devres_log/enable")" = 1 ] &&
 	[ "$(cat "$R/sys/kernel/tracing/instances/devresctl/options/hash-ptr")" = 0 ]
 ok $? "enable turned the event on in devresctl's instance, pointers raw"
+[ "$(cat "$R/sys/kernel/tracing/instances/devresctl/buffer_percent")" = 0 ]
+ok $? "enable makes trace_pipe readers wake on every event (buffer_percent 0)"
 [ "$(cat "$R/sys/kernel/tracing/events/dev/devres_log/enable")" = 0 ] &&
 	[ "$(cat "$R/sys/kernel/tracing/options/hash-ptr")" = 1 ]
 ok $? "the global buffer's settings are untouched"
