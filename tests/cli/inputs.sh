@@ -54,4 +54,12 @@ jq -e '.stats.long_lines >= 1 and .stats.undecoded >= 2' "$T/out" >/dev/null
 ok $? "the long line and the bad lines are counted"
 grep_err "could not be decoded (first: .*hostile:[0-9]*)" "a summary names the first bad line"
 
+# a real 6.18 kernel's trace instance (name a __data_loc string, raw pointers):
+# vmgenid maps its buffer with devm on the ACPI companion, which has the
+# platform device's name, so each bind leaves a mapping behind
+V="$CAPTURES/kernel/fc-6.18.44/vmgenid-bind-trace.log"
+run report --format=json "$V"
+jq -e '.boots[0].kernel == "6.18.44-fc-v657" and .stats.undecoded == 0 and (.devices | length) == 1 and ([.devices[0].live[].name] == ["devm_memremap_release", "devm_memremap_release"]) and .devices[0].live[0].id == "ffff88811be76540"' "$T/out" >/dev/null
+ok $? "a real 6.18 trace: two binds leave two mappings, raw ids"
+
 done_testing
