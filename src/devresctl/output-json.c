@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "shared/macro.h"
 
 #define JSON_SCHEMA_VERSION 1
 #define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -14,13 +15,16 @@
 /* Print @o pretty, every line after the first indented by @indent spaces. */
 static void json_print_indented(FILE *out, struct json_object *o, int indent)
 {
-	const char *s = json_object_to_json_string_ext(o, JSON_FLAGS);
+	static const char spaces[] = "                                ";
+	const char *s = json_object_to_json_string_ext(o, JSON_FLAGS), *nl;
 
-	for (; *s; s++) {
-		fputc(*s, out);
-		if (*s == '\n')
-			fprintf(out, "%*s", indent, "");
+	/* a line at a time: this prints every device of the report */
+	while ((nl = strchr(s, '\n'))) {
+		fwrite(s, 1, (size_t)(nl - s) + 1, out);
+		fwrite(spaces, 1, (size_t)MIN(indent, (int)sizeof(spaces) - 1), out);
+		s = nl + 1;
 	}
+	fputs(s, out);
 }
 
 static struct json_object *jstr(const char *s)
