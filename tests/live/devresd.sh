@@ -81,6 +81,20 @@ ask '{"cmd":"hello"}'
 jq -e '.type == "hello"' "$T/out" >/dev/null
 ok $? "a client that hangs up mid-message does not hurt the daemon"
 
+# peer credentials: another user is refused even when the socket's mode lets it in
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 0711 "$T" "$R" "$R/run" "$R/run/devresd" && chmod 0666 "$SOCK"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$CLIENT" "$SOCK" -s '{"cmd":"hello"}' -n 1 -t 5 >"$T/out"
+	[ -s "$T/out" ] && jq -e '.type == "error" and (.error | startswith("permission denied"))' "$T/out" >/dev/null
+	ok $? "SO_PEERCRED: a user outside the socket's group is refused"
+	grep -q 'refused a client: uid 65534' "$T/daemon.err"
+	ok $? "the refusal is logged"
+	chmod 0660 "$SOCK"
+else
+	ok 0 "# SKIP peer credentials need root and setpriv"
+	ok 0 "# SKIP peer credentials need root and setpriv"
+fi
+
 # the journal and the lines stream are captures with the same result
 "$top_builddir/devresctl" check --format=json "$J/journal.log" >"$T/journal.json"
 jq -e '([.findings[].rule] | sort) == ["cross-device-release", "open-group-swept"] and .stats.devres_events == 20' "$T/journal.json" >/dev/null
