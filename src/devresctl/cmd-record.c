@@ -27,7 +27,7 @@
 #include "shared/log.h"
 #include "sources/live.h"
 
-enum { OPT_SINCE_BOOT = 0x100, OPT_NO_KMSG, OPT_NO_TRACE, OPT_NO_UDEV };
+enum { OPT_SINCE_BOOT = 0x100, OPT_NO_KMSG, OPT_NO_TRACE, OPT_NO_UDEV, OPT_UEVENTS };
 
 extern const struct command command_record;
 
@@ -39,6 +39,7 @@ static const struct cli_option record_options[] = {
 	{ "no-kmsg", OPT_NO_KMSG, no_argument, NULL, "do not read /dev/kmsg" },
 	{ "no-trace", OPT_NO_TRACE, no_argument, NULL, "do not read the trace instance" },
 	{ "no-udev", OPT_NO_UDEV, no_argument, NULL, "do not listen to udev events" },
+	{ "uevents", OPT_UEVENTS, required_argument, "FROM", "kernel (the default: no udevd needed) or udev (after its rules)" },
 	COMMON_OPTIONS,
 	{}
 };
@@ -252,6 +253,10 @@ static int cmd_record(int argc, char **argv)
 			break;
 		case OPT_NO_UDEV:
 			o.udev = false;
+			break;
+		case OPT_UEVENTS:
+			if (live_parse_uevents(optarg, &o) < 0)
+				status = usage_error(&command_record, "invalid --uevents '%s': expected kernel or udev", optarg);
 			break;
 		case 'q':
 			log_set_quiet(true);

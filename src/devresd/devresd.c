@@ -32,6 +32,7 @@
 enum {
 	OPT_ROOT = 0x100, OPT_FOREGROUND, OPT_DAEMON, OPT_SOCKET, OPT_GROUP, OPT_JOURNAL, OPT_JOURNAL_SIZE,
 	OPT_JOURNAL_FILES, OPT_FSYNC, OPT_QUEUE, OPT_SINCE_BOOT, OPT_NO_KMSG, OPT_NO_TRACE, OPT_NO_UDEV, OPT_KB,
+	OPT_UEVENTS,
 };
 
 static const struct cli_option options[] = {
@@ -48,6 +49,7 @@ static const struct cli_option options[] = {
 	{ "no-kmsg", OPT_NO_KMSG, no_argument, NULL, "do not read /dev/kmsg" },
 	{ "no-trace", OPT_NO_TRACE, no_argument, NULL, "do not read the trace instance" },
 	{ "no-udev", OPT_NO_UDEV, no_argument, NULL, "do not listen to udev events" },
+	{ "uevents", OPT_UEVENTS, required_argument, "FROM", "kernel (the default: no udevd needed) or udev (after its rules)" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
 	{ "root", OPT_ROOT, required_argument, "DIR", "read /sys, /proc, /dev and /run below DIR (tests)" },
 	COMMON_OPTIONS,
@@ -179,6 +181,13 @@ static int parse_args(struct daemon_ctl *ctl, int argc, char **argv)
 			break;
 		case OPT_NO_UDEV:
 			ctl->live.udev = false;
+			break;
+		case OPT_UEVENTS:
+			if (live_parse_uevents(optarg, &ctl->live) < 0) {
+				fprintf(stderr, "%s: invalid --uevents '%s': expected kernel or udev\n",
+					program_invocation_short_name, optarg);
+				status = DEVRESCTL_EX_USAGE;
+			}
 			break;
 		case OPT_KB:
 			if (command_push_arg(&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)

@@ -181,6 +181,17 @@ static void describe_add(struct live *l, const char *what)
 	snprintf(l->describe + n, sizeof(l->describe) - n, "%s%s", n ? ", " : "", what);
 }
 
+int live_parse_uevents(const char *s, struct live_opts *o)
+{
+	if (strcmp(s, "kernel") == 0)
+		o->udev_rules = false;
+	else if (strcmp(s, "udev") == 0)
+		o->udev_rules = true;
+	else
+		return -EINVAL;
+	return 0;
+}
+
 int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct live **ret, char *why,
 	      size_t whylen)
 {

@@ -20,6 +20,9 @@ struct live_opts {
 	bool version_line;          /* first, /proc/version: the boot and kernel of the recording */
 };
 
+/* "kernel" or "udev" into o->udev_rules; -EINVAL otherwise. */
+int live_parse_uevents(const char *s, struct live_opts *o);
+
 struct live;
 typedef int (*live_line_fn)(void *userdata, const char *line, size_t len);
 

@@ -27,6 +27,13 @@ run report --format=json "$T/rec.log"
 jq -e '.stats.uevents == 2' "$T/out" >/dev/null
 ok $? "report decodes the recorded uevents"
 
+bed 1 bind -- "$DEVRESCTL" record -o "$T/udev.log" --duration 2 --no-kmsg --no-trace --uevents=udev 2>"$T/err"
+grep -q '^UDEV  \[[0-9.]*\] bind     /devices/dfx-ops.0 (platform)$' "$T/udev.log"
+ok $? "--uevents=udev: the events after udevd's rules"
+run report --format=json "$T/udev.log"
+jq -e '.stats.uevents == 1' "$T/out" >/dev/null
+ok $? "report takes them when the kernel's copy is not there"
+
 R="$T/root"
 fake_root "$R"
 (sleep 0.6; "$CLIENT" "$R/run/devresd/socket" -s '{"cmd":"subscribe","events":true}' -n 3 -t 4 >"$T/sub") &
