@@ -334,6 +334,7 @@ int main(int argc, char **argv)
 	char why[1024], jdir[4096], kallsyms[4096];
 	int epfd = -1, sfd = -1, tfd = -1, ready = -1, status, r;
 	bool stop = false;
+	uint64_t udev_overflows = 0;
 
 	if (getenv("DEVRESCTL_ROOT"))
 		arg_root = getenv("DEVRESCTL_ROOT");
@@ -398,6 +399,7 @@ int main(int argc, char **argv)
 	if (why[0])
 		log_warning("not collected: %s", why);
 	server_set_sources(d.server, live_describe(live));
+	server_sysfs_snapshot(d.server, false);
 	{
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &live };
 
@@ -432,10 +434,17 @@ int main(int argc, char **argv)
 			void *tag = evs[i].data.ptr;
 
 			if (tag == &live) {
+				struct live_stats ls;
+
 				r = live_dispatch(live);
 				if (r < 0) {
 					log_error_errno(r, "reading the live sources");
 					break;
+				}
+				live_get_stats(live, &ls);
+				if (ls.udev_overflows != udev_overflows) {
+					udev_overflows = ls.udev_overflows;
+					server_sysfs_snapshot(d.server, true);
 				}
 				server_broadcast_findings(d.server);
 				journal_sync(&d.journal, false);

@@ -57,6 +57,8 @@ struct server {
 	unsigned findings_sent;
 	uint64_t start_gen, start_off;
 	const char *sources;
+	struct json_object *sysfs;      /* the last snapshot of sysfs */
+	unsigned sysfs_resyncs;
 };
 
 /* ---- output ---- */
@@ -361,6 +363,43 @@ static void reply_device(struct server *s, struct client *c, const char *name)
 	json_object_put(o);
 }
 
+static int snapshot_device(void *userdata, const struct sysfs_device *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "device", json_object_new_string(d->name));
+	json_object_object_add(o, "subsystem", jstr(d->subsystem[0] ? d->subsystem : NULL));
+	json_object_object_add(o, "driver", jstr(d->driver[0] ? d->driver : NULL));
+	json_object_object_add(o, "module", jstr(d->module[0] ? d->module : NULL));
+	json_object_object_add(o, "devpath", json_object_new_string(d->devpath));
+	json_object_array_add(userdata, o);
+	return 0;
+}
+
+void server_sysfs_snapshot(struct server *s, bool resync)
+{
+	struct json_object *arr = json_object_new_array();
+
+	sysfs_for_each_device(snapshot_device, arr);
+	json_object_put(s->sysfs);
+	s->sysfs = arr;
+	if (resync) {
+		s->sysfs_resyncs++;
+		log_info("udev events were dropped: sysfs read again (%zu devices)", json_object_array_length(arr));
+	}
+}
+
+static void reply_sysfs(struct server *s, struct client *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "type", json_object_new_string("sysfs"));
+	json_object_object_add(o, "resyncs", json_object_new_int((int)s->sysfs_resyncs));
+	json_object_object_add(o, "devices", s->sysfs ? json_object_get(s->sysfs) : json_object_new_array());
+	client_send_json(s, c, o, false);
+	json_object_put(o);
+}
+
 static void start_lines(struct server *s, struct client *c)
 {
 	struct json_object *o = json_object_new_object();
@@ -427,8 +466,10 @@ static void handle_request(struct server *s, struct client *c, const char *line,
 		json_object_put(o);
 	} else if (strcmp(cmd, "lines") == 0) {
 		start_lines(s, c);
+	} else if (strcmp(cmd, "sysfs") == 0) {
+		reply_sysfs(s, c);
 	} else {
-		snprintf(msg, sizeof(msg), "unknown command '%.40s': expected hello, snapshot, device, subscribe or lines", cmd);
+		snprintf(msg, sizeof(msg), "unknown command '%.40s': expected hello, snapshot, device, sysfs, subscribe or lines", cmd);
 		send_error(s, c, msg);
 	}
 	json_object_put(req);
@@ -791,6 +832,7 @@ void server_free(struct server *s)
 	}
 	drc_ctx_set_event_fn(s->ctx, NULL, NULL);
 	drc_ctx_set_uevent_fn(s->ctx, NULL, NULL);
+	json_object_put(s->sysfs);
 	if (s->listen_fd >= 0) {
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->listen_fd, NULL);
 		close(s->listen_fd);

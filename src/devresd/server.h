@@ -35,6 +35,9 @@ void server_handle(struct server *s, void *tag, uint32_t events);
 void server_set_sources(struct server *s, const char *sources);
 /* Where the daemon's own lines start in the journal: catch-up begins there. */
 void server_set_journal_start(struct server *s, uint64_t generation, uint64_t offset);
+/* Reads every device of sysfs (bus, driver, module) for "sysfs" requests: at
+ * start, and again when udev events were lost (@resync). */
+void server_sysfs_snapshot(struct server *s, bool resync);
 /* A line fed to the engine: to "lines" subscribers that are live. */
 void server_broadcast_line(struct server *s, const char *line, size_t len);
 /* Findings the engine made since the last call: to "findings" subscribers. */

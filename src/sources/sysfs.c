@@ -13,6 +13,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <libkmod.h>
+
 #include "shared/macro.h"
 #include "shared/root.h"
 #include "sysfs.h"
@@ -91,6 +93,42 @@ static int find_in(const char *top, const char *sub, const char *name, char *dev
 			r = root_realpath(p, devpath, len);
 	}
 	closedir(d);
+	return r;
+}
+
+int sysfs_for_each_device(sysfs_device_fn fn, void *userdata)
+{
+	DIR *buses = root_opendir("/sys/bus");
+	struct dirent *b;
+	int r = 0;
+
+	if (!buses)
+		return -errno;
+	while (r >= 0 && (b = readdir(buses))) {
+		char p[600];
+		struct dirent *e;
+		DIR *devs;
+
+		if (is_dot(b->d_name))
+			continue;
+		snprintf(p, sizeof(p), "/sys/bus/%s/devices", b->d_name);
+		devs = root_opendir(p);
+		while (devs && r >= 0 && (e = readdir(devs))) {
+			struct sysfs_device d;
+			char link[900], devpath[1024];
+
+			if (is_dot(e->d_name))
+				continue;
+			snprintf(link, sizeof(link), "%s/%s", p, e->d_name);
+			if (root_realpath(link, devpath, sizeof(devpath)) < 0)
+				continue;
+			sysfs_device_read(devpath, &d);
+			r = fn(userdata, &d);
+		}
+		if (devs)
+			closedir(devs);
+	}
+	closedir(buses);
 	return r;
 }
 
@@ -194,6 +232,45 @@ int sysfs_for_each_link(const char *devpath, sysfs_link_fn fn, void *userdata)
 	return r;
 }
 
+/* On the real system, through libkmod: state, reference count, holders. */
+static int kmod_info(const char *module, struct module_info *ret)
+{
+	struct kmod_ctx *kctx = kmod_new(NULL, NULL);
+	struct kmod_module *mod = NULL;
+	struct kmod_list *holders, *it;
+	size_t len = 0;
+	int state, r;
+
+	if (!kctx)
+		return -ENOMEM;
+	r = kmod_module_new_from_name(kctx, module, &mod);
+	if (r < 0) {
+		kmod_unref(kctx);
+		return r;
+	}
+	state = kmod_module_get_initstate(mod);
+	if (state < 0) {
+		kmod_module_unref(mod);
+		kmod_unref(kctx);
+		return -ENOENT;     /* not loaded, or built in */
+	}
+	snprintf(ret->state, sizeof(ret->state), "%s", kmod_module_initstate_str(state));
+	ret->refcnt = kmod_module_get_refcnt(mod);
+	holders = kmod_module_get_holders(mod);
+	kmod_list_foreach(it, holders) {
+		struct kmod_module *h = kmod_module_get_module(it);
+
+		if (len < sizeof(ret->holders))
+			len += (size_t)snprintf(ret->holders + len, sizeof(ret->holders) - len, "%s%s", len ? " " : "",
+						kmod_module_get_name(h));
+		kmod_module_unref(h);
+	}
+	kmod_module_unref_list(holders);
+	kmod_module_unref(mod);
+	kmod_unref(kctx);
+	return 0;
+}
+
 int sysfs_module_info(const char *module, struct module_info *ret)
 {
 	char p[512], buf[64];
@@ -203,6 +280,9 @@ int sysfs_module_info(const char *module, struct module_info *ret)
 
 	memset(ret, 0, sizeof(*ret));
 	ret->refcnt = -1;
+	/* libkmod reads the real /sys/module; a test tree is read directly */
+	if (root_is_real())
+		return kmod_info(module, ret);
 	snprintf(p, sizeof(p), "/sys/module/%s", module);
 	if (!root_exists(p))
 		return -ENOENT;

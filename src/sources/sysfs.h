@@ -17,6 +17,9 @@ struct sysfs_device {
 /* A device by its name, as /sys/bus/,"*",/devices or /sys/class/,"*" list it. */
 int sysfs_device_find(const char *name, struct sysfs_device *ret);
 int sysfs_device_read(const char *devpath, struct sysfs_device *ret);
+/* Every device of every bus. */
+typedef int (*sysfs_device_fn)(void *userdata, const struct sysfs_device *dev);
+int sysfs_for_each_device(sysfs_device_fn fn, void *userdata);
 
 /* Every device below @devpath (children, grandchildren...), not itself. */
 typedef int (*sysfs_path_fn)(void *userdata, const char *devpath);

@@ -14,6 +14,7 @@ fake_root "$R"
 rm -f "$R/dev/kmsg"
 mkfifo "$R/dev/kmsg"
 echo "Linux version 6.1.192 (fake) #1" >"$R/proc/version"
+fake_device "$R" platform dfx-hda.0 dfx-hda
 mkdir -p "$R/proc/sys/kernel/random"
 echo 0f8e5a7c-1111-2222-3333-444455556666 >"$R/proc/sys/kernel/random/boot_id"
 SOCK="$R/run/devresd/socket"
@@ -67,6 +68,9 @@ ok $? "snapshot: the devices and the findings"
 ask '{"cmd":"device","name":"dfx-hda.0"}'
 jq -e '.type == "device" and .device.device == "dfx-hda.0" and .device.batches_total == 2' "$T/out" >/dev/null
 ok $? "device: the report's device object"
+ask '{"cmd":"sysfs"}'
+jq -e '.type == "sysfs" and .resyncs == 0 and ([.devices[].device] == ["dfx-hda.0"]) and .devices[0].driver == "dfx-hda" and .devices[0].subsystem == "platform"' "$T/out" >/dev/null
+ok $? "sysfs: the devices read at start, with bus and driver"
 ask '{"cmd":"device","name":"nosuch"}'
 jq -e '.type == "error" and (.error | test("no device .nosuch."))' "$T/out" >/dev/null
 ok $? "device: an unknown device is an error"
