@@ -372,6 +372,7 @@ static int snapshot_device(void *userdata, const struct sysfs_device *d)
 	json_object_object_add(o, "driver", jstr(d->driver[0] ? d->driver : NULL));
 	json_object_object_add(o, "module", jstr(d->module[0] ? d->module : NULL));
 	json_object_object_add(o, "devpath", json_object_new_string(d->devpath));
+	json_object_object_add(o, "devt", jstr(d->devt[0] ? d->devt : NULL));
 	json_object_array_add(userdata, o);
 	return 0;
 }

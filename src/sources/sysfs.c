@@ -73,6 +73,9 @@ int sysfs_device_read(const char *devpath, struct sysfs_device *ret)
 	snprintf(p, sizeof(p), "%s/driver/module", devpath);
 	if (root_link_name(p, ret->module, sizeof(ret->module)) < 0)
 		ret->module[0] = '\0';
+	snprintf(p, sizeof(p), "%s/dev", devpath);
+	if (root_read_line(p, ret->devt, sizeof(ret->devt)) < 0)
+		ret->devt[0] = '\0';
 	return 0;
 }
 

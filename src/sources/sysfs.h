@@ -12,6 +12,7 @@ struct sysfs_device {
 	char subsystem[64];     /* "" when none */
 	char driver[128];       /* "" when unbound */
 	char module[128];       /* the driver's module; "" when built in or unbound */
+	char devt[24];          /* "MAJOR:MINOR" of its device node, "" when it has none */
 };
 
 /* A device by its name, as /sys/bus/,"*",/devices or /sys/class/,"*" list it. */

@@ -15,6 +15,7 @@ rm -f "$R/dev/kmsg"
 mkfifo "$R/dev/kmsg"
 echo "Linux version 6.1.192 (fake) #1" >"$R/proc/version"
 fake_device "$R" platform dfx-hda.0 dfx-hda
+echo 116:3 >"$R/sys/devices/platform/dfx-hda.0/dev"
 mkdir -p "$R/proc/sys/kernel/random"
 echo 0f8e5a7c-1111-2222-3333-444455556666 >"$R/proc/sys/kernel/random/boot_id"
 SOCK="$R/run/devresd/socket"
@@ -69,8 +70,8 @@ ask '{"cmd":"device","name":"dfx-hda.0"}'
 jq -e '.type == "device" and .device.device == "dfx-hda.0" and .device.batches_total == 2' "$T/out" >/dev/null
 ok $? "device: the report's device object"
 ask '{"cmd":"sysfs"}'
-jq -e '.type == "sysfs" and .resyncs == 0 and ([.devices[].device] == ["dfx-hda.0"]) and .devices[0].driver == "dfx-hda" and .devices[0].subsystem == "platform"' "$T/out" >/dev/null
-ok $? "sysfs: the devices read at start, with bus and driver"
+jq -e '.type == "sysfs" and .resyncs == 0 and ([.devices[].device] == ["dfx-hda.0"]) and .devices[0].driver == "dfx-hda" and .devices[0].subsystem == "platform" and .devices[0].devt == "116:3"' "$T/out" >/dev/null
+ok $? "sysfs: the devices read at start, with bus, driver and dev_t"
 ask '{"cmd":"device","name":"nosuch"}'
 jq -e '.type == "error" and (.error | test("no device .nosuch."))' "$T/out" >/dev/null
 ok $? "device: an unknown device is an error"
