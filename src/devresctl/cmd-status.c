@@ -128,8 +128,9 @@ static int cmd_status(int argc, char **argv)
 	    c.no_hash_pointers ? NULL :
 	    "ids are hashes: groups pair by list order; for exact pairing use the trace instance "
 	    "(raw pointers) or boot with no_hash_pointers");
-	row("tracefs", c.tracefs ? c.tracefs : "not mounted",
-	    c.tracefs ? NULL : "mount -t tracefs nodev /sys/kernel/tracing");
+	row("tracefs", c.tracefs ? c.tracefs : c.tracefs_denied ? "not readable" : "not mounted",
+	    c.tracefs ? NULL : c.tracefs_denied ? "reading tracefs needs root" :
+	    "mount -t tracefs nodev /sys/kernel/tracing");
 	if (c.tracefs) {
 		row("dev:devres_log event", c.tracepoint ? "present" : "absent",
 		    c.tracepoint ? NULL : "Linux 5.14 or later with CONFIG_EVENT_TRACING has it");
@@ -169,6 +170,10 @@ static int toggle(const struct command *cmd, int argc, char **argv, bool on)
 		/* both, where the kernel has them */
 		kmsg = c.debug_devres;
 		trace = c.tracepoint;
+		if (!kmsg && !trace && c.tracefs_denied) {
+			log_error("tracefs is not readable: turning devres logging on needs root");
+			return DEVRESCTL_EX_FAILURE;
+		}
 		if (!kmsg && !trace) {
 			log_error("this kernel has neither CONFIG_DEBUG_DEVRES nor the dev:devres_log trace event "
 				  "(devresctl status says what it has)");

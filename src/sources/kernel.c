@@ -13,25 +13,31 @@
 
 static const char *const tracefs_mounts[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 
-static const char *find_tracefs(void)
+/* The tracefs mount point; NULL with *denied set when one is there but
+ * cannot be searched (it is root's: mode 0700). */
+static const char *find_tracefs_denied(bool *denied)
 {
-	char p[4096];
+	char p[4096], full[4096];
 
+	*denied = false;
 	for (size_t i = 0; i < sizeof(tracefs_mounts) / sizeof(tracefs_mounts[0]); i++) {
 		snprintf(p, sizeof(p), "%s/events", tracefs_mounts[i]);
 		if (root_exists(p))
 			return tracefs_mounts[i];
+		if (root_path(full, sizeof(full), p) == 0 && access(full, F_OK) < 0 && errno == EACCES)
+			*denied = true;
 	}
 	return NULL;
 }
 
 int kernel_trace_path(char *buf, size_t len, const char *rel)
 {
-	const char *t = find_tracefs();
+	bool denied;
+	const char *t = find_tracefs_denied(&denied);
 	int n;
 
 	if (!t)
-		return -ENOENT;
+		return denied ? -EACCES : -ENOENT;
 	n = snprintf(buf, len, "%s%s", t, rel);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
@@ -68,7 +74,7 @@ void kernel_caps_read(struct kernel_caps *c)
 		c->no_hash_pointers = strstr(cmdline, "no_hash_pointers") != NULL;
 	c->kmsg_present = root_exists("/dev/kmsg");
 	c->kmsg_readable = root_access("/dev/kmsg", R_OK);
-	c->tracefs = find_tracefs();
+	c->tracefs = find_tracefs_denied(&c->tracefs_denied);
 	if (!c->tracefs)
 		return;
 	snprintf(p, sizeof(p), "%s/events/dev/devres_log", c->tracefs);

@@ -22,6 +22,7 @@ struct kernel_caps {
 	bool kmsg_readable;
 	bool kmsg_present;
 	bool tracefs_writable;
+	bool tracefs_denied;        /* mounted, but not ours to read (not root) */
 };
 
 void kernel_caps_read(struct kernel_caps *c);

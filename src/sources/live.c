@@ -236,11 +236,13 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 		r = kernel_trace_path(path, sizeof(path), "/instances/" TRACE_INSTANCE "/trace_pipe");
 		if (r == 0)
 			r = fd_lines_open(&l->trace, path);
+		else if (r == -EACCES)
+			append(why, whylen, "tracefs is not readable (it needs root)");
+		else
+			append(why, whylen, "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
 		/* an instance made by an older version, or by hand: poll() must wake on each event */
 		if (r == 0 && kernel_trace_instance_wake_early() < 0)
 			append(why, whylen, "trace instance: buffer_percent is not 0 and cannot be set: events arrive late");
-		else
-			append(why, whylen, "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
 		if (r < 0) {
 			snprintf(msg, sizeof(msg), "trace instance '%s': %s (devresctl enable --trace creates it)",
 				 TRACE_INSTANCE, strerror(-r));

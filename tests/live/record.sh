@@ -15,6 +15,8 @@ cp "$K/component-bug/trace.txt" "$R/sys/kernel/tracing/instances/devresctl/trace
 run --root "$R" record -o "$T/rec.log" --duration 20
 expect_rc 0 "record from plain files ends when they end"
 grep_err 'recording kmsg, trace to' "says what it records"
+! grep -q 'not recorded' "$T/err"
+ok $? "no warning when every source opened"
 head -n 1 "$T/rec.log" | grep -q '^Linux version 6.1.192 '
 ok $? "the recording starts with /proc/version: its boot and kernel"
 run report --format=json "$T/rec.log"
