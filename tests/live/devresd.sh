@@ -41,6 +41,9 @@ feed() {  # feed FILE: kernel records into /dev/kmsg, then a pause for the quiet
 
 start_daemon
 ok $? "devresd starts on a fake root and listens"
+# the socket comes first, the sources right after it
+i=0
+while ! grep -q 'collecting ' "$T/daemon.err" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 grep -q 'not collected: tracefs is not mounted' "$T/daemon.err"
 ok $? "says which source it could not open"
 [ "$(stat -c %a "$SOCK")" = 660 ]
