@@ -660,9 +660,10 @@ int watch_references(struct watch_state *w, struct drc_device *dev, bool live, s
 	}
 	if (r >= 0 && !n)
 		r = line_add(out, WATCH_LINE_DIM, "  (none recorded)");
-	if (r >= 0)
+	/* live, sysfs lists the children below; a capture has only what udev said */
+	if (r >= 0 && !live)
 		r = line_add(out, WATCH_LINE_HEADER, "Child devices");
-	if (r >= 0)
+	if (r >= 0 && !live)
 		r = children(w, dev, out);
 	if (r >= 0)
 		r = line_add(out, WATCH_LINE_HEADER, live ? "In sysfs now: driver, module, links, children" :
