@@ -30,8 +30,7 @@ struct live {
 	struct source_udev *udev;
 	bool refs_on_unbind;
 	/* /dev/kmsg sequence numbers, for what an overrun lost */
-	uint64_t kmsg_seq;
-	bool kmsg_seen, kmsg_overrun;
+	struct kmsg_tracker kmsg_t;
 	char describe[128];
 	uint64_t last_line_ms;          /* when the last kernel line came, 0 when quiet was marked */
 	struct live_stats st;
@@ -86,30 +85,41 @@ static int64_t kmsg_seq(const char *line, size_t len)
 	return i < len && line[i] == ',' ? (int64_t)seq : -1;
 }
 
+int kmsg_track(struct kmsg_tracker *t, const char *line, size_t len, uint64_t *lost)
+{
+	int64_t seq = kmsg_seq(line, len);
+	int r = 0;
+
+	if (seq < 0)
+		return 0;       /* a dictionary line: it belongs to the record before */
+	if (t->overrun) {
+		if (t->seen && (uint64_t)seq > t->seq + 1) {
+			*lost = (uint64_t)seq - t->seq - 1;
+			r = 1;
+		} else {
+			r = 2;  /* lost, but how many is unknown */
+		}
+		t->overrun = false;
+	}
+	t->seq = (uint64_t)seq;
+	t->seen = true;
+	return r;
+}
+
 static int kmsg_line(void *userdata, const char *line, size_t len, bool cut)
 {
 	struct live *l = userdata;
-	int64_t seq = cut ? -1 : kmsg_seq(line, len);
-	int r;
+	uint64_t lost = 0;
+	int r = cut ? 0 : kmsg_track(&l->kmsg_t, line, len, &lost);
 
-	if (seq >= 0) {
-		if (l->kmsg_overrun) {
-			if (l->kmsg_seen && (uint64_t)seq > l->kmsg_seq + 1) {
-				uint64_t lost = (uint64_t)seq - l->kmsg_seq - 1;
-
-				l->st.kmsg_lost += lost;
-				r = emitf(l, "devresctl-lost: kmsg %" PRIu64 " records overwritten before they were read",
-					  lost);
-			} else {
-				r = emitf(l, "devresctl-lost: kmsg ? records overwritten before they were read");
-			}
-			l->kmsg_overrun = false;
-			if (r < 0)
-				return r;
-		}
-		l->kmsg_seq = (uint64_t)seq;
-		l->kmsg_seen = true;
+	if (r == 1) {
+		l->st.kmsg_lost += lost;
+		r = emitf(l, "devresctl-lost: kmsg %" PRIu64 " records overwritten before they were read", lost);
+	} else if (r == 2) {
+		r = emitf(l, "devresctl-lost: kmsg ? records overwritten before they were read");
 	}
+	if (r < 0)
+		return r;
 	return emit(l, line, len);
 }
 
@@ -302,7 +312,7 @@ static int read_kmsg(struct live *l)
 	int r;
 
 	while ((r = fd_lines_read(&l->kmsg, kmsg_line, l)) == -EPIPE)
-		l->kmsg_overrun = true;     /* the ring overwrote records we had not read */
+		l->kmsg_t.overrun = true;   /* the ring overwrote records we had not read */
 	return r;
 }
 

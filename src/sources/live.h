@@ -48,6 +48,18 @@ bool live_ended(const struct live *l);
 /* "kmsg, trace, udev" */
 const char *live_describe(const struct live *l);
 
+/*
+ * /dev/kmsg sequence numbers: after a read failed with EPIPE (the ring
+ * overwrote records not yet read), the next record's number says how many
+ * were lost. kmsg_track() returns 0 (nothing lost), 1 with *lost set, or 2
+ * when records were lost but the count is unknown (no record seen before).
+ */
+struct kmsg_tracker {
+	uint64_t seq;
+	bool seen, overrun;
+};
+int kmsg_track(struct kmsg_tracker *t, const char *line, size_t len, uint64_t *lost);
+
 struct live_stats {
 	uint64_t lines;
 	uint64_t kmsg_lost;         /* records overwritten before they were read */
