@@ -178,6 +178,25 @@ ok $? "the rotated files together hold every event"
 kill -TERM $dpid
 wait $dpid
 
+# the socket's group may connect; every line synced
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	start_daemon --no-trace --group 65534 --fsync=always
+	[ "$(stat -c %g "$SOCK")" = 65534 ]
+	ok $? "--group: the socket's group"
+	chmod 0711 "$T" "$R" "$R/run" "$R/run/devresd"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$CLIENT" "$SOCK" -s '{"cmd":"hello"}' -n 1 -t 5 >"$T/out"
+	[ -s "$T/out" ] && jq -e '.type == "hello"' "$T/out" >/dev/null
+	ok $? "SO_PEERCRED: a member of the socket's group is served"
+	printf '3,9900,9900000,-;dfx-s dfx-s.0: DEVRES ADD 0000000000005555 devm_kzalloc_release (8 bytes)\n' >"$R/dev/kmsg"
+	sleep 0.5
+	grep -q '0000000000005555' "$J/journal.log"
+	ok $? "--fsync=always journals as it goes"
+	kill -TERM $dpid
+	wait $dpid
+else
+	for _ in 1 2 3; do ok 0 "# SKIP the group test needs root and setpriv"; done
+fi
+
 "$DEVRESD" --fsync=sometimes 2>"$T/err"
 [ $? -eq 2 ] && grep -q "invalid --fsync 'sometimes'" "$T/err"
 ok $? "a bad option value is a usage error"
