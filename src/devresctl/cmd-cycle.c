@@ -22,6 +22,7 @@
 #include "record.h"
 #include "shared/log.h"
 #include "shared/root.h"
+#include "sources/kernel.h"
 #include "sources/sysfs.h"
 
 enum { OPT_FORCE = 0x100, OPT_SETTLE, OPT_FAIL_ON, OPT_KB };
@@ -222,6 +223,17 @@ static int cmd_cycle(int argc, char **argv)
 	if (r > 0 && !force) {
 		log_error("refusing to unbind %s: it holds %s; --force does it anyway", cy.device, what);
 		goto out;
+	}
+	{
+		struct kernel_caps caps;
+
+		/* without a witness the cycles would pass blind */
+		kernel_caps_read(&caps);
+		if (!kernel_devres_carried(&caps)) {
+			log_error("nothing carries devres operations: devres.log is off and the trace instance is "
+				  "not enabled; run 'devresctl enable' first ('devresctl status' says what is missing)");
+			goto out;
+		}
 	}
 	snprintf(cy.unbind, sizeof(cy.unbind), "/sys/bus/%s/drivers/%s/unbind", dev.subsystem, dev.driver);
 	snprintf(cy.bind, sizeof(cy.bind), "/sys/bus/%s/drivers/%s/bind", dev.subsystem, dev.driver);

@@ -25,6 +25,7 @@
 #include "exit-codes.h"
 #include "record.h"
 #include "shared/log.h"
+#include "sources/kernel.h"
 #include "sources/live.h"
 
 enum { OPT_SINCE_BOOT = 0x100, OPT_NO_KMSG, OPT_NO_TRACE, OPT_NO_UDEV, OPT_UEVENTS };
@@ -288,6 +289,14 @@ static int cmd_record(int argc, char **argv)
 			status = DEVRESCTL_EX_FAILURE;
 			goto out;
 		}
+	}
+	{
+		struct kernel_caps caps;
+
+		kernel_caps_read(&caps);
+		if ((o.kmsg || o.trace) && !kernel_devres_carried(&caps))
+			log_warning("devres.log is off and the trace instance is not enabled: the recording will hold "
+				    "no devres operation ('devresctl enable' turns them on)");
 	}
 	r = record_run(&rec, &o, duration, NULL, NULL);
 	if (rec.out != stdout && fclose(rec.out) != 0 && r >= 0)

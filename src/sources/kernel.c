@@ -91,6 +91,11 @@ void kernel_caps_read(struct kernel_caps *c)
 	c->hash_ptr = read_int(p);
 }
 
+bool kernel_devres_carried(const struct kernel_caps *c)
+{
+	return (c->devres_log == 1 && c->kmsg_present) || c->instance_enabled == 1;
+}
+
 int kernel_devres_log_set(bool on)
 {
 	if (!root_exists(DEVRES_LOG_PARAM))

@@ -29,6 +29,9 @@ void kernel_caps_read(struct kernel_caps *c);
 /* "<tracefs><rel>", or -ENOENT when tracefs is not mounted. */
 int kernel_trace_path(char *buf, size_t len, const char *rel);
 int kernel_devres_log_set(bool on);
+/* Whether anything carries devres operations now: devres.log on, or the
+ * event enabled in our trace instance. */
+bool kernel_devres_carried(const struct kernel_caps *c);
 /* Our own trace instance: created with devres_log on and pointers not
  * hashed; removed whole. Never touches the global buffer. */
 int kernel_trace_instance_enable(void);

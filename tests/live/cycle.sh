@@ -6,7 +6,8 @@
 . "$top_srcdir/tests/live/fake-root.sh"
 
 R="$T/root"
-fake_root "$R"
+fake_root "$R" debug-devres
+echo 1 >"$R/sys/module/devres/parameters/log"
 fake_device "$R" platform dfx-leak.0 dfx-leak
 fake_device "$R" platform dfx-bus.0 dfx-bus
 drv="$R/sys/bus/platform/drivers/dfx-leak"
@@ -77,6 +78,10 @@ ln -s "../../devices/virtio/virtio0/block/vda/vda1" "$R2/sys/dev/block/$(stat -c
 run --root "$R2" cycle virtio0
 expect_rc 3 "the root filesystem's device is refused"
 grep_err 'it holds the root filesystem (on vda1)' "says why"
+fake_device "$R2" platform quiet.0 quiet
+run --root "$R2" cycle quiet.0
+expect_rc 3 "nothing carries devres operations: cycle refuses to run blind"
+grep_err "nothing carries devres operations: devres.log is off and the trace instance is not enabled; run 'devresctl enable'" "says what to do"
 run --root "$R2" cycle nosuch
 expect_rc 3 "an unknown device"
 run --root "$R2" cycle -n 0 virtio0

@@ -53,6 +53,8 @@ sleep 0.3
 tail -n +81 "$K/ops/kmsg.txt" >"$R2/dev/kmsg"
 wait $pid
 ok $? "record from a FIFO until --duration"
+grep -q 'the recording will hold no devres operation' "$T/fifo.err"
+ok $? "warns when devres.log is off and no trace instance is enabled"
 [ "$(grep -c ',-;' "$T/fifo.log")" -eq "$(grep -c ',-;' "$K/ops/kmsg.txt")" ]
 ok $? "every record written to the FIFO was recorded"
 run report --format=json "$K/ops/kmsg.txt"
