@@ -105,7 +105,7 @@ static unsigned cycle_of(const struct cycler *c, const struct drc_finding *f)
 	return i;       /* 0: before the first unbind */
 }
 
-static void print_cycles(const struct cycler *c, struct finding_list *l, int fail_on)
+static void print_cycles(const struct cycler *c, struct finding_list *l, int fail_on, uint64_t ops)
 {
 	struct finding_list part = { 0 };
 
@@ -134,8 +134,11 @@ static void print_cycles(const struct cycler *c, struct finding_list *l, int fai
 			printf("\n");
 	}
 	free(part.items);
-	printf("%u cycle%s of %s; %u error%s, %u warning%s, %u info; %u at or above --fail-on=%s: %s\n", c->n,
-	       c->n == 1 ? "" : "s", c->device, l->by_severity[DRC_SEVERITY_ERROR],
+	if (!ops)
+		printf("No devres operation was seen: the driver uses no devm_*() resources, or they were not logged.\n");
+	printf("%u cycle%s of %s, %" PRIu64 " devres operation%s; %u error%s, %u warning%s, %u info; %u at or above "
+	       "--fail-on=%s: %s\n", c->n, c->n == 1 ? "" : "s", c->device, ops, ops == 1 ? "" : "s",
+	       l->by_severity[DRC_SEVERITY_ERROR],
 	       l->by_severity[DRC_SEVERITY_ERROR] == 1 ? "" : "s", l->by_severity[DRC_SEVERITY_WARNING],
 	       l->by_severity[DRC_SEVERITY_WARNING] == 1 ? "" : "s", l->by_severity[DRC_SEVERITY_INFO], l->failing,
 	       drc_severity_to_string((enum drc_severity)fail_on), l->failing ? "FAIL" : "pass");
@@ -283,7 +286,12 @@ static int cmd_cycle(int argc, char **argv)
 	for (unsigned i = 0; i < l.n; i++)
 		l.items[i].fails = (int)l.items[i].f->severity >= fail_on;
 	finding_list_tally(&l);
-	print_cycles(&cy, &l, fail_on);
+	{
+		struct drc_stats st;
+
+		drc_ctx_get_stats(ctx, &st);
+		print_cycles(&cy, &l, fail_on, st.devres_events);
+	}
 	if (output)
 		log_info("the recording is in %s", output);
 	status = l.failing ? DEVRESCTL_EX_FINDINGS : DEVRESCTL_EX_OK;

@@ -51,7 +51,7 @@ grep_out '^== cycle 2 (from line [0-9]*): 1 finding ==' "the first bind seen and
 grep_out "^error leak-after-unbind: dfx-leak dfx-leak.0's probe added 1 node to dfx-bus.0" "the node leaked onto the parent"
 grep_out '^== across the cycles: 1 finding ==' "findings about all the cycles together"
 grep_out '^warning per-cycle-growth: dfx-leak dfx-leak.0: nodes left behind grow with every unbind (0, 1, 2)' "per-cycle-growth over the cycles"
-grep_out '^4 cycles of dfx-leak.0; 1 error, 1 warning, 0 info; 1 at or above --fail-on=error: FAIL' "the summary"
+grep_out '^4 cycles of dfx-leak.0, 18 devres operations; 1 error, 1 warning, 0 info; 1 at or above --fail-on=error: FAIL' "the summary"
 grep_err 'cycle 4/4: unbinding dfx-leak.0' "says what it does"
 [ "$(grep -c 'dfx-leak.0: DEVRES ADD' "$T/cycle.log")" -eq 8 ]
 ok $? "the recording holds the four binds"
