@@ -155,7 +155,7 @@ static int cmd_cycle(int argc, char **argv)
 	struct finding_list l = { 0 };
 	struct drc_ctx *ctx = NULL;
 	const char *output = NULL;
-	char tmp[] = "/tmp/devresctl-cycle-XXXXXX", what[256], *path;
+	char tmp[4096], what[256], *path;
 	int c, r, fail_on = DRC_SEVERITY_ERROR, status = DEVRESCTL_EX_OK;
 	bool force = false, quiet = false, made_tmp = false;
 	char *end;
@@ -253,7 +253,11 @@ static int cmd_cycle(int argc, char **argv)
 		path = (char *)output;
 		rec.out = fopen(output, "we");
 	} else {
-		int fd = mkstemp(tmp);
+		const char *dir = getenv("TMPDIR");
+		int fd;
+
+		snprintf(tmp, sizeof(tmp), "%s/devresctl-cycle-XXXXXX", dir && *dir ? dir : "/tmp");
+		fd = mkstemp(tmp);
 
 		path = tmp;
 		made_tmp = fd >= 0;
