@@ -24,16 +24,23 @@ measure() {  # measure OUT CMD: wall seconds (best of 3) and peak RSS in KiB
 	done
 	echo "$best $(cat "$1.t")"
 }
+# two mixes: devres-dense (a devres.log=1 rig, 93% devres lines) and sparse
+# (a boot log where they are about one line in nine)
+for mix in "dense 1" "sparse 100"; do
+set -- $mix
+kind=$1 noise=$2
 for mb in $SIZES; do
-	"$W/gen" "$mb" > "$W/c.log"
+	"$W/gen" "$mb" "$noise" > "$W/c.log"
 	cat "$W/c.log" > /dev/null     # same page-cache state for both
 	set -- $(measure "$W/g" "grep -c DEVRES '$W/c.log'")
 	gt=$1 grss=$2
 	set -- $(measure "$W/r" "'$DEVRESCTL' report --format=json '$W/c.log'")
 	rt=$1 rrss=$2
 	lines=$(wc -l < "$W/c.log")
-	echo "capture ${mb} MiB, $lines lines:"
+	devres=$(grep -c DEVRES "$W/c.log")
+	echo "capture ${mb} MiB ($kind), $lines lines, $devres devres:"
 	echo "  grep -c DEVRES          ${gt} s, peak RSS ${grss} KiB"
 	echo "  devresctl report json   ${rt} s, peak RSS ${rrss} KiB"
 	awk -v r="$rt" -v g="$gt" 'BEGIN { printf "  ratio report/grep       %.2f (target <= 2.00)\n", (g > 0 ? r / g : 0) }'
+done
 done

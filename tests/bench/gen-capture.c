@@ -54,6 +54,8 @@ static const char *const names[] = {
 int main(int argc, char **argv)
 {
 	uint64_t limit = (argc > 1 ? strtoull(argv[1], NULL, 10) : 64) << 20, written = 0;
+	/* noise lines before each probe or unbind (a real boot log has many) */
+	unsigned noise = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 1;
 	static struct dev devs[DEVICES];
 	double ts = 1.0;
 	int n;
@@ -64,10 +66,11 @@ int main(int argc, char **argv)
 		struct dev *v = &devs[d];
 
 		ts += 0.000137;
-		/* a noise line between every operation or two */
-		n = printf("[%12.6f] usb 1-1.%u: new high-speed USB device number %u using xhci_hcd\n",
-			   ts, d % 8, next_rand() % 128);
-		written += (uint64_t)n;
+		for (unsigned i = 0; i < noise; i++) {
+			n = printf("[%12.6f] usb 1-1.%u: new high-speed USB device number %u using xhci_hcd\n",
+				   ts, d % 8, next_rand() % 128);
+			written += (uint64_t)n;
+		}
 		if (!v->bound) {
 			unsigned k = 4 + next_rand() % 16, gpos = next_rand() % k;
 
