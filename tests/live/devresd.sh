@@ -85,6 +85,10 @@ ask '{"cmd":"reboot"}'
 jq -e '.type == "error" and (.error | test("unknown command .reboot."))' "$T/out" >/dev/null
 ok $? "an unknown command is an error"
 "$CLIENT" "$SOCK" -p '{"cmd":"snap'
+long=$(head -c 70000 /dev/zero | tr '\0' 'x')
+"$CLIENT" "$SOCK" -s "$long" -n 1 -t 5 >"$T/out"
+jq -e '.type == "error" and .error == "request too long"' "$T/out" >/dev/null
+ok $? "a request longer than 64 KiB is refused"
 ask '{"cmd":"hello"}'
 jq -e '.type == "hello"' "$T/out" >/dev/null
 ok $? "a client that hangs up mid-message does not hurt the daemon"
