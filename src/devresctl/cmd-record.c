@@ -180,7 +180,7 @@ int record_run(struct recorder *rec, const struct live_opts *o, double duration,
 			break;
 		if (tick && (timeout < 0 || timeout > 100))
 			timeout = 100;
-		quiet = live_quiet_timeout(l);
+		quiet = live_timeout(l);
 		if (quiet >= 0 && (timeout < 0 || quiet < timeout))
 			timeout = quiet;
 		if (poll(p, 2, timeout) < 0 && errno != EINTR) {

@@ -543,7 +543,7 @@ static int replay_timeout(const struct replay *rp)
 	uint64_t now;
 
 	if (rp->kind == FEED_KERNEL)
-		return live_quiet_timeout(rp->live);
+		return live_timeout(rp->live);
 	if (rp->kind == FEED_DAEMON)
 		return -1;
 	if (rp->done || rp->paused || (rp->step && !rp->step_budget))

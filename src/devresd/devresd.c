@@ -416,7 +416,7 @@ int main(int argc, char **argv)
 	server_broadcast_findings(d.server);
 	while (!stop && r >= 0) {
 		struct epoll_event evs[16];
-		int n = epoll_wait(epfd, evs, 16, live_quiet_timeout(live));
+		int n = epoll_wait(epfd, evs, 16, live_timeout(live));
 
 		if (n < 0) {
 			if (errno == EINTR)

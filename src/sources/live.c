@@ -33,6 +33,7 @@ struct live {
 	struct kmsg_tracker kmsg_t;
 	char describe[128];
 	uint64_t last_line_ms;          /* when the last kernel line came, 0 when quiet was marked */
+	uint64_t trace_polled_ms;       /* when the trace was last read */
 	struct live_stats st;
 	int error;
 };
@@ -177,6 +178,18 @@ static int add_fd(struct live *l, int fd, int tag)
 	return epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
 }
 
+/* Polled when the file can be; a plain file on disk (tests) cannot, and is
+ * read whole instead. */
+static int add_lines(struct live *l, struct fd_lines *f, int tag)
+{
+	int r = add_fd(l, f->fd, tag);
+
+	if (r == -EPERM)
+		return 0;
+	f->polled = r == 0;
+	return r;
+}
+
 static void append(char *buf, size_t len, const char *s)
 {
 	size_t n = strlen(buf);
@@ -234,9 +247,9 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 				 r == -EACCES || r == -EPERM ? " (reading it needs CAP_SYSLOG)" : "");
 			append(why, whylen, msg);
 		} else {
-			if (!o->since_boot && !l->kmsg.regular)
-				lseek(l->kmsg.fd, 0, SEEK_END);   /* from now on; no-op on a FIFO */
-			if (!l->kmsg.regular && (r = add_fd(l, l->kmsg.fd, SRC_KMSG)) < 0)
+			if (!o->since_boot && l->kmsg.chardev)
+				lseek(l->kmsg.fd, 0, SEEK_END);   /* from now on */
+			if ((r = add_lines(l, &l->kmsg, SRC_KMSG)) < 0)
 				goto fail;
 			describe_add(l, "kmsg");
 			nsrc++;
@@ -259,7 +272,7 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 			if (path[0])
 				append(why, whylen, msg);
 		} else {
-			if (!l->trace.regular && (r = add_fd(l, l->trace.fd, SRC_TRACE)) < 0)
+			if ((r = add_lines(l, &l->trace, SRC_TRACE)) < 0)
 				goto fail;
 			describe_add(l, "trace");
 			nsrc++;
@@ -316,7 +329,7 @@ static int read_kmsg(struct live *l)
 	return r;
 }
 
-int live_quiet_timeout(const struct live *l)
+static int live_quiet_timeout(const struct live *l)
 {
 	uint64_t now;
 
@@ -326,15 +339,28 @@ int live_quiet_timeout(const struct live *l)
 	return now >= l->last_line_ms + LIVE_QUIET_MS ? 0 : (int)(l->last_line_ms + LIVE_QUIET_MS - now);
 }
 
+int live_timeout(const struct live *l)
+{
+	int q = live_quiet_timeout(l), t;
+	uint64_t now;
+
+	if (l->trace.fd < 0 || !l->trace.polled || l->trace.ended)
+		return q;
+	now = now_ms();
+	t = now >= l->trace_polled_ms + LIVE_TRACE_POLL_MS ? 0 : (int)(l->trace_polled_ms + LIVE_TRACE_POLL_MS - now);
+	return q < 0 || t < q ? t : q;
+}
+
 int live_dispatch(struct live *l)
 {
 	struct epoll_event evs[8];
+	bool trace_read = false;
 	int n, r = 0;
 
 	/* plain files (tests) are not pollable: read them whole */
-	if (l->kmsg.fd >= 0 && l->kmsg.regular && !l->kmsg.ended && (r = read_kmsg(l)) < 0)
+	if (l->kmsg.fd >= 0 && !l->kmsg.polled && !l->kmsg.ended && (r = read_kmsg(l)) < 0)
 		return r;
-	if (l->trace.fd >= 0 && l->trace.regular && !l->trace.ended &&
+	if (l->trace.fd >= 0 && !l->trace.polled && !l->trace.ended &&
 	    (r = fd_lines_read(&l->trace, trace_line, l)) < 0)
 		return r;
 	n = epoll_wait(l->epfd, evs, 8, 0);
@@ -347,6 +373,7 @@ int live_dispatch(struct live *l)
 			break;
 		case SRC_TRACE:
 			r = fd_lines_read(&l->trace, trace_line, l);
+			trace_read = true;
 			break;
 		case SRC_UDEV:
 			r = source_udev_read(l->udev, udev_line, udev_event, l);
@@ -357,6 +384,18 @@ int live_dispatch(struct live *l)
 			break;
 		}
 	}
+	/* the ring buffer's wakeup can wait for the next interrupt on an idle
+	 * machine: read the trace now and then whether or not poll() said so */
+	if (r >= 0 && l->trace.fd >= 0 && l->trace.polled && !trace_read &&
+	    now_ms() >= l->trace_polled_ms + LIVE_TRACE_POLL_MS) {
+		uint64_t before = l->st.lines;
+
+		r = fd_lines_read(&l->trace, trace_line, l);
+		if (l->st.lines != before)
+			n = 1;
+	}
+	if (l->trace.fd >= 0)
+		l->trace_polled_ms = now_ms();
 	if (r >= 0 && !n && live_quiet_timeout(l) == 0) {
 		r = l->fn(l->userdata, DRC_QUIET_LINE, strlen(DRC_QUIET_LINE));
 		l->last_line_ms = 0;

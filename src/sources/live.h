@@ -38,11 +38,15 @@ int live_dispatch(struct live *l);
 /*
  * After LIVE_QUIET_MS without a line, live_dispatch() delivers the line
  * DRC_QUIET_LINE once: the engine then judges the batches in progress, and a
- * replay of the recording judges them at the same point. The milliseconds
- * until then (0: call live_dispatch() now), or -1 when nothing is due.
+ * replay of the recording judges them at the same point. The trace is also
+ * read every LIVE_TRACE_POLL_MS: its poll() wakeup can wait for the next
+ * interrupt on an idle machine. live_timeout() gives the milliseconds until
+ * live_dispatch() has something to do without a readable descriptor (0: now),
+ * or -1 when nothing is due.
  */
 #define LIVE_QUIET_MS 200
-int live_quiet_timeout(const struct live *l);
+#define LIVE_TRACE_POLL_MS 250
+int live_timeout(const struct live *l);
 /* Every source has ended (plain files and closed pipes, in tests). */
 bool live_ended(const struct live *l);
 /* "kmsg, trace, udev" */

@@ -33,7 +33,7 @@ int fd_lines_open(struct fd_lines *l, const char *path)
 			return fd;
 	}
 	l->fd = fd;
-	l->regular = S_ISREG(st.st_mode);
+	l->chardev = S_ISCHR(st.st_mode);
 	l->size = FD_LINES_BUF;
 	l->buf = malloc(l->size);
 	if (!l->buf) {

@@ -13,7 +13,9 @@
  */
 struct fd_lines {
 	int fd;
-	bool regular;           /* a plain file: read once to its end */
+	bool chardev;           /* /dev/kmsg itself, not a test's file or FIFO */
+	bool polled;            /* poll() works on it (not a plain file on disk; sysfs and
+				 * tracefs files are regular files that do) */
 	bool ended;
 	char *buf;
 	size_t have, size;
