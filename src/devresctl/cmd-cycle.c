@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -21,6 +20,7 @@
 #include "output.h"
 #include "record.h"
 #include "shared/log.h"
+#include "shared/clock.h"
 #include "shared/root.h"
 #include "sources/kernel.h"
 #include "sources/sysfs.h"
@@ -53,14 +53,6 @@ struct cycler {
 	uint64_t *starts;       /* recording line where cycle i begins */
 	int error;
 };
-
-static uint64_t now_msec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static int cycle_tick(void *userdata)
 {

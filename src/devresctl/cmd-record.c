@@ -18,13 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "command.h"
 #include "exit-codes.h"
 #include "record.h"
 #include "shared/log.h"
+#include "shared/clock.h"
 #include "sources/kernel.h"
 #include "sources/live.h"
 
@@ -122,14 +122,6 @@ static int write_line(void *userdata, const char *line, size_t len)
 		return -errno ? -errno : -EIO;
 	rec->lines++;
 	return 0;
-}
-
-static uint64_t now_msec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 int record_run(struct recorder *rec, const struct live_opts *o, double duration, record_tick_fn tick,

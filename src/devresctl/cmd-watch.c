@@ -25,6 +25,7 @@
 #include "command.h"
 #include "exit-codes.h"
 #include "shared/log.h"
+#include "shared/clock.h"
 #include "shared/root.h"
 #include "sources/live.h"
 #include "sources/source-file.h"
@@ -114,22 +115,6 @@ static void signals_setup(void)
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < ARRAY_SIZE(crash); i++)
 		sigaction(crash[i], &sa, NULL);
-}
-
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static uint64_t cpu_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
 static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)

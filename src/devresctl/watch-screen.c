@@ -12,9 +12,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "shared/macro.h"
+#include "shared/clock.h"
 #include "watch.h"
 
 enum {
@@ -60,14 +60,6 @@ struct watch_ui {
 	uint64_t refs_at;
 	bool refs_force;
 };
-
-static uint64_t now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 static attr_t attr_of(const struct watch_ui *ui, int pair, attr_t mono)
 {

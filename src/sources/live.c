@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kernel.h"
 #include "libdevres/libdevres.h"
+#include "shared/clock.h"
 #include "live.h"
 #include "shared/root.h"
 #include "source-fd.h"
@@ -38,18 +38,10 @@ struct live {
 	int error;
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static int emit(struct live *l, const char *line, size_t len)
 {
 	l->st.lines++;
-	l->last_line_ms = now_ms();
+	l->last_line_ms = now_msec();
 	return l->fn(l->userdata, line, len);
 }
 
@@ -335,7 +327,7 @@ static int live_quiet_timeout(const struct live *l)
 
 	if (!l->last_line_ms)
 		return -1;
-	now = now_ms();
+	now = now_msec();
 	return now >= l->last_line_ms + LIVE_QUIET_MS ? 0 : (int)(l->last_line_ms + LIVE_QUIET_MS - now);
 }
 
@@ -346,7 +338,7 @@ int live_timeout(const struct live *l)
 
 	if (l->trace.fd < 0 || !l->trace.polled || l->trace.ended)
 		return q;
-	now = now_ms();
+	now = now_msec();
 	t = now >= l->trace_polled_ms + LIVE_TRACE_POLL_MS ? 0 : (int)(l->trace_polled_ms + LIVE_TRACE_POLL_MS - now);
 	return q < 0 || t < q ? t : q;
 }
@@ -387,7 +379,7 @@ int live_dispatch(struct live *l)
 	/* the ring buffer's wakeup can wait for the next interrupt on an idle
 	 * machine: read the trace now and then whether or not poll() said so */
 	if (r >= 0 && l->trace.fd >= 0 && l->trace.polled && !trace_read &&
-	    now_ms() >= l->trace_polled_ms + LIVE_TRACE_POLL_MS) {
+	    now_msec() >= l->trace_polled_ms + LIVE_TRACE_POLL_MS) {
 		uint64_t before = l->st.lines;
 
 		r = fd_lines_read(&l->trace, trace_line, l);
@@ -395,7 +387,7 @@ int live_dispatch(struct live *l)
 			n = 1;
 	}
 	if (l->trace.fd >= 0)
-		l->trace_polled_ms = now_ms();
+		l->trace_polled_ms = now_msec();
 	if (r >= 0 && !n && live_quiet_timeout(l) == 0) {
 		r = l->fn(l->userdata, DRC_QUIET_LINE, strlen(DRC_QUIET_LINE));
 		l->last_line_ms = 0;
