@@ -9,17 +9,15 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "command.h"
+#include "devresd/protocol.h"
 #include "exit-codes.h"
 #include "shared/log.h"
 #include "shared/root.h"
 #include "sources/kernel.h"
 
-#define DEVRESD_SOCKET "/run/devresd/socket"
 
 extern const struct command command_status, command_enable, command_disable;
 
@@ -71,19 +69,12 @@ static int parse_flags(const struct command *cmd, int argc, char **argv, bool *k
 
 static bool daemon_running(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char p[4096];
-	int fd, r;
+	int fd = root_connect(DEVRESD_SOCKET);
 
-	if (root_path(p, sizeof(p), DEVRESD_SOCKET) < 0 || strlen(p) >= sizeof(sa.sun_path))
-		return false;
-	memcpy(sa.sun_path, p, strlen(p) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return false;
-	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
 	close(fd);
-	return r == 0;
+	return true;
 }
 
 static void row(const char *what, const char *value, const char *fix)
@@ -96,7 +87,7 @@ static void row(const char *what, const char *value, const char *fix)
 static int cmd_status(int argc, char **argv)
 {
 	struct kernel_caps c;
-	bool kmsg = false, trace = false, kmsg_ready, trace_ready;
+	bool kmsg = false, trace = false, kmsg_ready, trace_ready, daemon;
 	char buf[256];
 	int status = parse_flags(&command_status, argc, argv, &kmsg, &trace);
 
@@ -144,8 +135,9 @@ static int cmd_status(int argc, char **argv)
 			    c.tracefs_writable ? "devresctl enable --trace" : "as root: devresctl enable --trace");
 		}
 	}
-	row("devresd", daemon_running() ? "running (" DEVRESD_SOCKET ")" : "not running",
-	    daemon_running() ? NULL : "systemctl start devresd (or devresd --daemon); watch and record also read the kernel themselves");
+	daemon = daemon_running();
+	row("devresd", daemon ? "running (" DEVRESD_SOCKET ")" : "not running",
+	    daemon ? NULL : "systemctl start devresd (or devresd --daemon); watch and record also read the kernel themselves");
 	kmsg_ready = c.devres_log == 1 && c.kmsg_readable;
 	trace_ready = c.instance_enabled == 1;
 	printf("\n%s\n", kmsg_ready && trace_ready ? "ready: the kernel log and the trace instance carry devres operations" :

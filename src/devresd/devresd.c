@@ -38,7 +38,7 @@ enum {
 static const struct cli_option options[] = {
 	{ "foreground", OPT_FOREGROUND, no_argument, NULL, "stay in the foreground (the default; for systemd)" },
 	{ "daemon", OPT_DAEMON, no_argument, NULL, "detach from the terminal once ready; messages go to syslog" },
-	{ "socket", OPT_SOCKET, required_argument, "PATH", "the socket (default: /run/devresd/socket)" },
+	{ "socket", OPT_SOCKET, required_argument, "PATH", "the socket (default: " DEVRESD_SOCKET ")" },
 	{ "group", OPT_GROUP, required_argument, "GROUP", "the group allowed to connect besides root" },
 	{ "journal", OPT_JOURNAL, required_argument, "DIR", "the journal directory (default: /var/lib/devresd)" },
 	{ "journal-size", OPT_JOURNAL_SIZE, required_argument, "MIB", "rotate the journal at this size (default: 64)" },
@@ -320,7 +320,7 @@ static void tell_ready(int *fd, bool ok)
 int main(int argc, char **argv)
 {
 	struct daemon_ctl ctl = {
-		.server = { .socket_path = "/run/devresd/socket", .group = (gid_t)-1, .queue_max = 4096u << 10 },
+		.server = { .socket_path = DEVRESD_SOCKET, .group = (gid_t)-1, .queue_max = 4096u << 10 },
 		.journal_dir = "/var/lib/devresd",
 		.journal_size = 64u << 20,
 		.journal_files = 4,

@@ -786,18 +786,19 @@ int server_new(const struct server_opts *o, int epfd, struct drc_ctx *ctx, struc
 			return r;
 		}
 	}
+	/* a socket left by a daemon that died; a live one answers connect() */
+	r = root_connect(o->socket_path);
+	if (r >= 0) {
+		close(r);
+		free(s);
+		return -EADDRINUSE;
+	}
 	memcpy(sa.sun_path, s->path, strlen(s->path) + 1);
 	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->listen_fd < 0) {
 		r = -errno;
 		free(s);
 		return r;
-	}
-	/* a socket left by a daemon that died; a live one answers connect() */
-	if (connect(s->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		close(s->listen_fd);
-		free(s);
-		return -EADDRINUSE;
 	}
 	unlink(s->path);
 	if (bind(s->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s->listen_fd, 16) < 0 ||

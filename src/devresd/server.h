@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "journal.h"
+#include "protocol.h"
 #include "libdevres/libdevres.h"
 
 /*
@@ -14,7 +15,6 @@
  * (devresd(8) documents the protocol), with a bounded output queue per
  * client. A client that falls behind is dropped; collection never waits.
  */
-#define DEVRESD_PROTOCOL 1
 
 struct server_opts {
 	const char *socket_path;        /* below the root */

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "root.h"
@@ -102,6 +104,27 @@ int root_write(const char *path, const char *s)
 	if (close(fd) < 0 && !r)
 		r = -errno;
 	return r;
+}
+
+int root_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char p[4096];
+	int fd, r;
+
+	r = root_path(p, sizeof(p), path);
+	if (r < 0 || strlen(p) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, p, strlen(p) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 ssize_t root_readlink(const char *path, char *buf, size_t len)

@@ -23,6 +23,9 @@ bool root_exists(const char *path);
 ssize_t root_read_line(const char *path, char *buf, size_t len);
 /* Writes @s (and nothing else) to an existing file. */
 int root_write(const char *path, const char *s);
+/* A stream socket connected to the Unix socket at @path; returns the
+ * descriptor (close-on-exec) or -errno. */
+int root_connect(const char *path);
 /* The target of a symbolic link. */
 ssize_t root_readlink(const char *path, char *buf, size_t len);
 /* The last component of a symbolic link's target ("../../bus/platform" -> "platform"). */
