@@ -17,8 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +26,8 @@
 #include "shared/clock.h"
 #include "shared/root.h"
 #include "sources/live.h"
+#include "devresd/protocol.h"
+#include "sources/source-fd.h"
 #include "sources/source-file.h"
 #include "watch.h"
 
@@ -67,9 +67,8 @@ struct watch_ctl {
 /* Where lines come from: captures, devresd's "lines" stream, or the kernel. */
 struct replay {
 	enum feed_kind kind;
-	int sock;               /* devresd */
-	char *sbuf;
-	size_t shave;
+	struct fd_lines sockl;  /* devresd */
+	bool replied;
 	struct live *live;      /* the kernel, in-process */
 	bool frozen;            /* live: the screen holds still */
 	const char *const *paths;
@@ -195,7 +194,7 @@ static int replay_open(struct replay *rp, struct drc_ctx *ctx, const struct watc
 {
 	int r;
 
-	*rp = (struct replay){ .sock = -1, .paths = ctl->replay, .n = ctl->nreplay, .path = ctl->replay[0], .speed = ctl->speed,
+	*rp = (struct replay){ .sockl = { .fd = -1 }, .paths = ctl->replay, .n = ctl->nreplay, .path = ctl->replay[0], .speed = ctl->speed,
 			       .step = ctl->step, .last_ts = -1 };
 	rp->files = calloc(rp->n, sizeof(*rp->files));
 	if (!rp->files)
@@ -234,94 +233,68 @@ static int feed_live_line(void *userdata, const char *line, size_t len)
 	return feed_line(userdata, line, len, false);
 }
 
-#define DEVRESD_SOCKET "/run/devresd/socket"
-#define SOCK_BUF (256 * 1024)
+#define DAEMON_SLICE (1024 * 1024)  /* bytes read between two looks at the keyboard */
+
+/* A line from devresd: its reply to "lines" first, then capture lines. */
+static int daemon_line(void *userdata, const char *line, size_t len, bool cut)
+{
+	struct replay *rp = userdata;
+
+	if (rp->replied)
+		return feed_line(rp, line, len, cut);
+	if (!memmem(line, len, "\"type\":\"lines\"", STRLEN("\"type\":\"lines\""))) {
+		log_error("devresd refused: %.*s", (int)len, line);
+		return -EACCES;
+	}
+	rp->replied = true;
+	return 0;
+}
 
 /* Connects to devresd and asks for its lines; -ENOENT/-ECONNREFUSED when none runs. */
 static int daemon_open(struct replay *rp, struct drc_ctx *ctx)
 {
 	static const char req[] = "{\"cmd\":\"lines\"}\n";
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct pollfd p;
-	char path[4096], *nl;
-	ssize_t n;
-	int r;
+	int fd, r;
 
-	if (root_path(path, sizeof(path), DEVRESD_SOCKET) < 0 || strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	rp->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (rp->sock < 0)
+	fd = root_connect(DEVRESD_SOCKET);
+	if (fd < 0)
+		return fd;
+	r = fd_lines_init(&rp->sockl, fd);
+	if (r < 0)
+		return r;
+	if (write(fd, req, sizeof(req) - 1) != (ssize_t)sizeof(req) - 1)
 		return -errno;
-	if (connect(rp->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    write(rp->sock, req, sizeof(req) - 1) != (ssize_t)sizeof(req) - 1)
-		return -errno;
-	rp->sbuf = malloc(SOCK_BUF);
-	if (!rp->sbuf)
-		return -ENOMEM;
-	/* the reply comes first: {"type":"lines"} or an error */
-	p = (struct pollfd){ rp->sock, POLLIN, 0 };
-	while (!(nl = memchr(rp->sbuf, '\n', rp->shave))) {
-		if (poll(&p, 1, 3000) <= 0)
-			return -ETIMEDOUT;
-		n = read(rp->sock, rp->sbuf + rp->shave, SOCK_BUF - rp->shave);
-		if (n <= 0)
-			return n < 0 ? -errno : -ECONNRESET;
-		rp->shave += (size_t)n;
-	}
-	if (!memmem(rp->sbuf, (size_t)(nl - rp->sbuf), "\"type\":\"lines\"", STRLEN("\"type\":\"lines\""))) {
-		log_error("devresd refused: %.*s", (int)(nl - rp->sbuf), rp->sbuf);
-		return -EACCES;
-	}
-	rp->shave -= (size_t)(nl - rp->sbuf) + 1;
-	memmove(rp->sbuf, nl + 1, rp->shave);
-	fcntl(rp->sock, F_SETFL, O_NONBLOCK);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	r = drc_stream_new(ctx, "devresd", &rp->s);
+	if (r < 0)
+		return r;
 	rp->kind = FEED_DAEMON;
 	rp->path = "devresd";
-	r = drc_stream_new(ctx, "devresd", &rp->s);
-	return r < 0 ? r : 0;
+	/* the reply comes first: {"type":"lines"} or an error */
+	while (!rp->replied) {
+		struct pollfd p = { fd, POLLIN, 0 };
+
+		if (poll(&p, 1, 3000) <= 0)
+			return -ETIMEDOUT;
+		r = fd_lines_read_some(&rp->sockl, daemon_line, rp, DAEMON_SLICE);
+		if (r < 0)
+			return r;
+		if (rp->sockl.ended && !rp->replied)
+			return -ECONNRESET;
+	}
+	return 0;
 }
 
-/* The complete lines in the socket buffer, into the engine. */
-static void daemon_lines(struct replay *rp)
+static void daemon_read(struct replay *rp, struct drc_ctx *ctx)
 {
-	char *p = rp->sbuf, *nl;
+	int r = fd_lines_read_some(&rp->sockl, daemon_line, rp, DAEMON_SLICE);
 
-	while ((nl = memchr(p, '\n', rp->shave - (size_t)(p - rp->sbuf)))) {
-		if (feed_line(rp, p, (size_t)(nl - p), false) < 0)
+	if (r < 0)
+		rp->error = r;
+	if (r < 0 || rp->sockl.ended) {
+		rp->done = true;        /* the daemon went away */
+		if (drc_stream_finish(rp->s) < 0 || drc_ctx_finish(ctx) < 0)
 			rp->error = -ENOMEM;
-		p = nl + 1;
-	}
-	rp->shave -= (size_t)(p - rp->sbuf);
-	memmove(rp->sbuf, p, rp->shave);
-	if (rp->shave == SOCK_BUF) {
-		feed_line(rp, rp->sbuf, SOURCE_LINE_MAX, true);
-		rp->shave = 0;
-	}
-}
-
-/* Reads for at most @slice: a long catch-up must not starve the keyboard. */
-static void daemon_read(struct replay *rp, struct drc_ctx *ctx, uint64_t slice)
-{
-	uint64_t start = now_usec();
-
-	daemon_lines(rp);
-	while (now_usec() - start < slice) {
-		ssize_t n = read(rp->sock, rp->sbuf + rp->shave, SOCK_BUF - rp->shave);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return;
-		if (n <= 0) {
-			rp->error = n < 0 ? -errno : 0;
-			rp->done = true;        /* the daemon went away */
-			if (drc_stream_finish(rp->s) < 0 || drc_ctx_finish(ctx) < 0)
-				rp->error = -ENOMEM;
-			return;
-		}
-		rp->shave += (size_t)n;
-		daemon_lines(rp);
 	}
 }
 
@@ -349,9 +322,7 @@ static int kernel_open(struct replay *rp, struct drc_ctx *ctx)
 
 static void replay_close(struct replay *rp)
 {
-	if (rp->sock >= 0)
-		close(rp->sock);
-	free(rp->sbuf);
+	fd_lines_close(&rp->sockl);
 	live_free(rp->live);
 	drc_stream_free(rp->s);
 	for (unsigned i = 0; rp->files && i < rp->n; i++)
@@ -596,7 +567,7 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 		if (act == WATCH_ACT_QUIT)
 			break;
 		if (rp->kind == FEED_DAEMON && !rp->done)
-			daemon_read(rp, ctx, LOAD_SLICE_USEC);
+			daemon_read(rp, ctx);
 		else if (rp->kind == FEED_KERNEL && live_dispatch(rp->live) < 0)
 			rp->error = -EIO;
 		else if (rp->kind == FEED_FILES && !rp->done && !rp->paused && (!rp->step || rp->step_budget) &&
@@ -643,7 +614,7 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 		if (timeout == 0)
 			continue;
 		if (rp->kind == FEED_DAEMON && !rp->done)
-			pfd[1].fd = rp->sock;
+			pfd[1].fd = rp->sockl.fd;
 		else if (rp->kind == FEED_KERNEL)
 			pfd[1].fd = live_fd(rp->live);
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR) {
@@ -661,7 +632,7 @@ static int cmd_watch(int argc, char **argv)
 	struct watch_ctl ctl = { .source = -1 };
 	struct drc_ctx *ctx = NULL;
 	struct watch_state w = { 0 };
-	struct replay rp = { .sock = -1 };
+	struct replay rp = { .sockl = { .fd = -1 } };
 	char kallsyms[4096];
 	int status;
 
@@ -703,9 +674,7 @@ static int cmd_watch(int argc, char **argv)
 		}
 		if (r < 0) {
 			/* no daemon: the same engine in-process, on the kernel */
-			if (rp.sock >= 0)
-				close(rp.sock);
-			rp.sock = -1;
+			fd_lines_close(&rp.sockl);
 			drc_stream_free(rp.s);
 			rp.s = NULL;
 			if (kernel_open(&rp, ctx) < 0)

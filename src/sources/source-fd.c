@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,10 +14,21 @@
 
 #define FD_LINES_BUF (64 * 1024)
 
+int fd_lines_init(struct fd_lines *l, int fd)
+{
+	*l = (struct fd_lines){ .fd = fd, .size = FD_LINES_BUF };
+	l->buf = malloc(l->size);
+	if (!l->buf) {
+		fd_lines_close(l);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int fd_lines_open(struct fd_lines *l, const char *path)
 {
 	struct stat st;
-	int fd;
+	int fd, r;
 
 	*l = (struct fd_lines){ .fd = -1 };
 	fd = root_open(path, O_RDONLY | O_NONBLOCK);
@@ -32,15 +44,10 @@ int fd_lines_open(struct fd_lines *l, const char *path)
 		if (fd < 0)
 			return fd;
 	}
-	l->fd = fd;
-	l->chardev = S_ISCHR(st.st_mode);
-	l->size = FD_LINES_BUF;
-	l->buf = malloc(l->size);
-	if (!l->buf) {
-		fd_lines_close(l);
-		return -ENOMEM;
-	}
-	return 0;
+	r = fd_lines_init(l, fd);
+	if (r == 0)
+		l->chardev = S_ISCHR(st.st_mode);
+	return r;
 }
 
 void fd_lines_close(struct fd_lines *l)
@@ -77,7 +84,12 @@ static int flush_lines(struct fd_lines *l, source_line_fn fn, void *userdata, bo
 
 int fd_lines_read(struct fd_lines *l, source_line_fn fn, void *userdata)
 {
-	for (;;) {
+	return fd_lines_read_some(l, fn, userdata, SIZE_MAX);
+}
+
+int fd_lines_read_some(struct fd_lines *l, source_line_fn fn, void *userdata, size_t max)
+{
+	for (size_t total = 0; total < max;) {
 		ssize_t n;
 		int r;
 
@@ -96,8 +108,10 @@ int fd_lines_read(struct fd_lines *l, source_line_fn fn, void *userdata)
 			return flush_lines(l, fn, userdata, true);
 		}
 		l->have += (size_t)n;
+		total += (size_t)n;
 		r = flush_lines(l, fn, userdata, false);
 		if (r < 0)
 			return r;
 	}
+	return 0;
 }

@@ -21,6 +21,8 @@ struct fd_lines {
 	size_t have, size;
 };
 
+/* Takes @fd (it is closed by fd_lines_close()); it should be non-blocking. */
+int fd_lines_init(struct fd_lines *l, int fd);
 /* Opens @path below the root; a FIFO is opened read-write so that it does
  * not end when its last writer goes away. */
 int fd_lines_open(struct fd_lines *l, const char *path);
@@ -32,3 +34,6 @@ void fd_lines_close(struct fd_lines *l);
  * -errno on failure. Sets ->ended at the end of a plain file or FIFO.
  */
 int fd_lines_read(struct fd_lines *l, source_line_fn fn, void *userdata);
+/* The same, stopping once about @max bytes were read (what is left stays
+ * readable): a long burst must not starve the rest of a loop. */
+int fd_lines_read_some(struct fd_lines *l, source_line_fn fn, void *userdata, size_t max);
