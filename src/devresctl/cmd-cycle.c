@@ -150,18 +150,15 @@ static int cmd_cycle(int argc, char **argv)
 	char tmp[4096], what[256], *path;
 	int c, r, fail_on = DRC_SEVERITY_ERROR, status = DEVRESCTL_EX_OK;
 	bool force = false, quiet = false, made_tmp = false;
-	char *end;
 
 	if (command_getopt_init(cycle_options, &g) < 0)
 		return DEVRESCTL_EX_FAILURE;
 	while (status == DEVRESCTL_EX_OK && (c = getopt_long(argc, argv, g.shortopts + 1, g.longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n': {
-			unsigned long v;
+			unsigned long v = 0;
 
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || !v || v > CYCLES_MAX || optarg[0] == '-')
+			if (parse_ulong(optarg, 1, CYCLES_MAX, &v) < 0)
 				status = usage_error(&command_cycle, "invalid --count '%s': expected 1 to %d", optarg, CYCLES_MAX);
 			cy.n = (unsigned)v;
 			break;
@@ -170,7 +167,7 @@ static int cmd_cycle(int argc, char **argv)
 			output = optarg;
 			break;
 		case OPT_SETTLE:
-			if (record_parse_duration(optarg, &cy.settle) < 0)
+			if (parse_positive(optarg, DURATION_MAX, &cy.settle) < 0)
 				status = usage_error(&command_cycle, "invalid --settle '%s': expected seconds above 0", optarg);
 			break;
 		case OPT_FAIL_ON:

@@ -198,19 +198,6 @@ out:
 	return r < 0 ? r : 0;
 }
 
-int record_parse_duration(const char *s, double *ret)
-{
-	char *end;
-	double d;
-
-	errno = 0;
-	d = strtod(s, &end);
-	if (errno || end == s || *end || !(d > 0) || d > 1e7)
-		return -EINVAL;
-	*ret = d;
-	return 0;
-}
-
 static int cmd_record(int argc, char **argv)
 {
 	struct command_getopt g;
@@ -228,7 +215,7 @@ static int cmd_record(int argc, char **argv)
 			output = optarg;
 			break;
 		case 't':
-			if (record_parse_duration(optarg, &duration) < 0)
+			if (parse_positive(optarg, DURATION_MAX, &duration) < 0)
 				status = usage_error(&command_record, "invalid --duration '%s': expected seconds above 0", optarg);
 			break;
 		case 'd':

@@ -120,7 +120,6 @@ static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)
 {
 	struct command_getopt g;
 	int c, status = DEVRESCTL_EX_OK;
-	char *end;
 
 	if (command_getopt_init(watch_options, &g) < 0)
 		return DEVRESCTL_EX_FAILURE;
@@ -142,9 +141,7 @@ static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)
 				status = usage_error(&command_watch, "invalid --source '%s': expected auto, devresd or kernel", optarg);
 			break;
 		case OPT_SPEED:
-			errno = 0;
-			ctl->speed = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(ctl->speed > 0) || ctl->speed > 1e6)
+			if (parse_positive(optarg, 1e6, &ctl->speed) < 0)
 				status = usage_error(&command_watch, "invalid --speed '%s': expected a number above 0", optarg);
 			break;
 		case OPT_STEP:

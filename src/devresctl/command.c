@@ -106,6 +106,32 @@ int command_check_args(const struct command *cmd, unsigned nargs)
 	return DEVRESCTL_EX_OK;
 }
 
+int parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *ret)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int parse_positive(const char *s, double max, double *ret)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno || end == s || *end || !(d > 0) || d > max)
+		return -EINVAL;
+	*ret = d;
+	return 0;
+}
+
 int command_push_arg(const char ***arr, unsigned *n, const char *s)
 {
 	const char **a = realloc(*arr, (*n + 1) * sizeof(*a));

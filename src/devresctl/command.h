@@ -45,6 +45,10 @@ int usage_error(const struct command *cmd, const char *fmt, ...) __attribute__((
 /* Appends @s to a growing array of option values (repeatable options).
  * Returns 0, or -ENOMEM after saying so. */
 int command_push_arg(const char ***arr, unsigned *n, const char *s);
+/* Option values: a whole number in [min, max], or a number above 0 and at
+ * most @max. Return 0 or -EINVAL. */
+int parse_ulong(const char *s, unsigned long min, unsigned long max, unsigned long *ret);
+int parse_positive(const char *s, double max, double *ret);
 /* Checks the number of positional arguments; returns an exit code. */
 int command_check_args(const struct command *cmd, unsigned nargs);
 

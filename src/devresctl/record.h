@@ -29,4 +29,5 @@ typedef int (*record_tick_fn)(void *userdata);
  * every source, or @tick asks. Returns 0 or -errno (said on stderr). */
 int record_run(struct recorder *rec, const struct live_opts *o, double duration, record_tick_fn tick,
 	       void *userdata);
-int record_parse_duration(const char *s, double *ret);
+/* The longest --duration or --settle, in seconds. */
+#define DURATION_MAX 1e7

@@ -85,19 +85,6 @@ static void help(void)
 	printf("\nSee devresd(8) for details.\n");
 }
 
-static int parse_number(const char *s, unsigned long min, unsigned long max, unsigned long *ret)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
 static int parse_args(struct daemon_ctl *ctl, int argc, char **argv)
 {
 	struct command_getopt g;
@@ -122,7 +109,7 @@ static int parse_args(struct daemon_ctl *ctl, int argc, char **argv)
 
 			if (gr)
 				ctl->server.group = gr->gr_gid;
-			else if (parse_number(optarg, 0, 0x7fffffff, &v) == 0)
+			else if (parse_ulong(optarg, 0, 0x7fffffff, &v) == 0)
 				ctl->server.group = (gid_t)v;
 			else {
 				fprintf(stderr, "%s: unknown group '%s'\n", program_invocation_short_name, optarg);
@@ -134,7 +121,7 @@ static int parse_args(struct daemon_ctl *ctl, int argc, char **argv)
 			ctl->journal_dir = optarg;
 			break;
 		case OPT_JOURNAL_SIZE:
-			if (parse_number(optarg, 1, 1024 * 1024, &v) < 0) {
+			if (parse_ulong(optarg, 1, 1024 * 1024, &v) < 0) {
 				fprintf(stderr, "%s: invalid --journal-size '%s': expected MiB, 1 or more\n",
 					program_invocation_short_name, optarg);
 				status = DEVRESCTL_EX_USAGE;
@@ -142,7 +129,7 @@ static int parse_args(struct daemon_ctl *ctl, int argc, char **argv)
 			ctl->journal_size = (uint64_t)v << 20;
 			break;
 		case OPT_JOURNAL_FILES:
-			if (parse_number(optarg, 0, 1000, &v) < 0) {
+			if (parse_ulong(optarg, 0, 1000, &v) < 0) {
 				fprintf(stderr, "%s: invalid --journal-files '%s': expected 0 to 1000\n",
 					program_invocation_short_name, optarg);
 				status = DEVRESCTL_EX_USAGE;
@@ -163,7 +150,7 @@ static int parse_args(struct daemon_ctl *ctl, int argc, char **argv)
 			}
 			break;
 		case OPT_QUEUE:
-			if (parse_number(optarg, 1, 1024 * 1024, &v) < 0) {
+			if (parse_ulong(optarg, 1, 1024 * 1024, &v) < 0) {
 				fprintf(stderr, "%s: invalid --client-queue '%s': expected KiB, 1 or more\n",
 					program_invocation_short_name, optarg);
 				status = DEVRESCTL_EX_USAGE;
