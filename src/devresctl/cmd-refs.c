@@ -29,33 +29,27 @@ struct refs_print {
 	const char *device;
 	bool lines;
 	unsigned n;
-	uint64_t last_pid;
-	char last_path[512];
 };
 
 static int print_ref(void *userdata, const struct proc_ref *ref)
 {
 	struct refs_print *p = userdata;
+	char fd[16];
 
-	if (p->lines) {
-		/* one line per process and node */
-		if (p->n && p->last_pid == ref->pid && strcmp(p->last_path, ref->path) == 0)
-			return 0;
-		p->last_pid = ref->pid;
-		snprintf(p->last_path, sizeof(p->last_path), "%s", ref->path);
-		printf("devresctl-refs: %s %llu %s %s\n", p->device, (unsigned long long)ref->pid, ref->comm, ref->path);
-	} else {
-		char fd[16];
+	if (!p->n++)
+		printf("holders:\n  %-8s %-16s %-5s %s\n", "PID", "COMM", "FD", "PATH");
+	if (ref->fd >= 0)
+		snprintf(fd, sizeof(fd), "%d", ref->fd);
+	else
+		snprintf(fd, sizeof(fd), "mmap");
+	printf("  %-8llu %-16s %-5s %s\n", (unsigned long long)ref->pid, ref->comm, fd, ref->path);
+	return 0;
+}
 
-		if (!p->n)
-			printf("holders:\n  %-8s %-16s %-5s %s\n", "PID", "COMM", "FD", "PATH");
-		if (ref->fd >= 0)
-			snprintf(fd, sizeof(fd), "%d", ref->fd);
-		else
-			snprintf(fd, sizeof(fd), "mmap");
-		printf("  %-8llu %-16s %-5s %s\n", (unsigned long long)ref->pid, ref->comm, fd, ref->path);
-	}
-	p->n++;
+static int print_line(void *userdata, const char *line)
+{
+	(void)userdata;
+	printf("%s\n", line);
 	return 0;
 }
 
@@ -165,7 +159,8 @@ static int cmd_refs(int argc, char **argv)
 		n = 0;
 		sysfs_for_each_descendant(dev.devpath, print_child, &n);
 	}
-	r = sysfs_device_refs(dev.devpath, print_ref, &p, &denied);
+	r = p.lines ? sysfs_device_ref_lines(dev.devpath, p.device, print_line, NULL, &denied) :
+		      sysfs_device_refs(dev.devpath, print_ref, &p, &denied);
 	if (r < 0) {
 		log_error_errno(r, "cannot read the processes in /proc");
 		return DEVRESCTL_EX_FAILURE;

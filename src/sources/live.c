@@ -128,39 +128,25 @@ static int udev_line(void *userdata, const char *line, size_t len, bool cut)
 	return emit(userdata, line, len);
 }
 
-struct refs_emit {
-	struct live *l;
-	const char *device;
-	uint64_t last_pid;
-	char last_path[512];
-	int r;
-};
-
-static int refs_line(void *userdata, const struct proc_ref *ref)
+static int refs_line(void *userdata, const char *line)
 {
-	struct refs_emit *e = userdata;
-
-	if (e->last_pid == ref->pid && strcmp(e->last_path, ref->path) == 0)
-		return 0;
-	e->last_pid = ref->pid;
-	snprintf(e->last_path, sizeof(e->last_path), "%s", ref->path);
-	e->l->st.refs++;
-	e->r = emitf(e->l, "devresctl-refs: %s %" PRIu64 " %s %s", e->device, ref->pid, ref->comm, ref->path);
-	return e->r;
+	return emit(userdata, line, strlen(line));
 }
 
 static void udev_event(void *userdata, const char *action, const char *device, const char *devpath)
 {
 	struct live *l = userdata;
-	struct refs_emit e = { l, device, 0, "", 0 };
 	char sys[1100];
 	unsigned denied = 0;
+	int n;
 
 	if (!l->refs_on_unbind || !device || strcmp(action, "unbind") != 0)
 		return;
 	/* after the unbind released everything: who still has its nodes open */
 	snprintf(sys, sizeof(sys), "/sys%s", devpath);
-	sysfs_device_refs(sys, refs_line, &e, &denied);
+	n = sysfs_device_ref_lines(sys, device, refs_line, l, &denied);
+	if (n > 0)
+		l->st.refs += (unsigned)n;
 }
 
 static int add_fd(struct live *l, int fd, int tag)

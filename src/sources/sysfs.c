@@ -439,6 +439,40 @@ int sysfs_device_refs(const char *devpath, proc_ref_fn fn, void *userdata, unsig
 	return r < 0 ? r : total;
 }
 
+struct ref_lines {
+	const char *device;
+	sysfs_line_fn fn;
+	void *userdata;
+	unsigned n;
+	uint64_t pid;           /* the last line's */
+	char path[512];
+};
+
+static int ref_line(void *userdata, const struct proc_ref *ref)
+{
+	struct ref_lines *rl = userdata;
+	char line[1024];
+
+	/* a process's descriptors and mappings of one node come one after the other */
+	if (rl->n && rl->pid == ref->pid && strcmp(rl->path, ref->path) == 0)
+		return 0;
+	rl->pid = ref->pid;
+	snprintf(rl->path, sizeof(rl->path), "%s", ref->path);
+	rl->n++;
+	snprintf(line, sizeof(line), "devresctl-refs: %s %llu %s %s", rl->device, (unsigned long long)ref->pid,
+		 ref->comm, ref->path);
+	return rl->fn(rl->userdata, line);
+}
+
+int sysfs_device_ref_lines(const char *devpath, const char *device, sysfs_line_fn fn, void *userdata,
+			   unsigned *denied)
+{
+	struct ref_lines rl = { .device = device, .fn = fn, .userdata = userdata };
+	int r = sysfs_device_refs(devpath, ref_line, &rl, denied);
+
+	return r < 0 ? r : (int)rl.n;
+}
+
 /* @path is @devpath or below it */
 static bool below(const char *path, const char *devpath)
 {

@@ -52,6 +52,11 @@ typedef int (*proc_ref_fn)(void *userdata, const struct proc_ref *ref);
 /* Returns the number of references found, or -errno; *denied counts the
  * processes whose files could not be read (other users', without root). */
 int sysfs_device_refs(const char *devpath, proc_ref_fn fn, void *userdata, unsigned *denied);
+/* The same as capture lines, "devresctl-refs: DEVICE PID COMM PATH", one per
+ * process and node (not per descriptor). Returns the number of lines or -errno. */
+typedef int (*sysfs_line_fn)(void *userdata, const char *line);
+int sysfs_device_ref_lines(const char *devpath, const char *device, sysfs_line_fn fn, void *userdata,
+			   unsigned *denied);
 
 /* Whether the device at @devpath is, or is above, the block device holding
  * the root filesystem or a console tty: unbinding it would take the system
