@@ -27,17 +27,22 @@ static void format_ts(char *buf, size_t len, int64_t ts)
 		snprintf(buf, len, "%5" PRId64 ".%06" PRId64, ts / 1000000, ts % 1000000);
 }
 
+/* The slot for a new entry of a ring: the next free one, or the oldest. */
+static unsigned ring_push(unsigned *head, unsigned *n, unsigned cap)
+{
+	unsigned slot;
+
+	if (*n < cap)
+		return (*head + (*n)++) % cap;
+	slot = *head;
+	*head = (*head + 1) % cap;
+	return slot;
+}
+
 static struct watch_event *event_push(struct watch_state *w)
 {
-	struct watch_event *e;
+	struct watch_event *e = &w->events[ring_push(&w->ev_head, &w->ev_n, WATCH_EVENTS_MAX)];
 
-	if (w->ev_n < WATCH_EVENTS_MAX) {
-		e = &w->events[(w->ev_head + w->ev_n) % WATCH_EVENTS_MAX];
-		w->ev_n++;
-	} else {
-		e = &w->events[w->ev_head];
-		w->ev_head = (w->ev_head + 1) % WATCH_EVENTS_MAX;
-	}
 	w->ev_total++;
 	w->activity++;
 	return e;
@@ -106,13 +111,7 @@ static void on_ref(void *userdata, const struct drc_ref *ref)
 	e->device = ref->device;
 	snprintf(e->text, sizeof(e->text), "%12s %-20s %-7s pid %" PRIu64 " %s holds %s  :%" PRIu64, "-",
 		 ref->device, "ref", ref->pid, ref->comm, ref->path, ref->origin.line);
-	if (w->ref_n < WATCH_REFS_MAX) {
-		r = &w->refs[(w->ref_head + w->ref_n) % WATCH_REFS_MAX];
-		w->ref_n++;
-	} else {
-		r = &w->refs[w->ref_head];
-		w->ref_head = (w->ref_head + 1) % WATCH_REFS_MAX;
-	}
+	r = &w->refs[ring_push(&w->ref_head, &w->ref_n, WATCH_REFS_MAX)];
 	r->device = ref->device;
 	r->pid = ref->pid;
 	snprintf(r->comm, sizeof(r->comm), "%s", ref->comm);
