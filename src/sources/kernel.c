@@ -103,6 +103,17 @@ int kernel_devres_log_set(bool on)
 	return root_write(DEVRES_LOG_PARAM, on ? "1" : "0");
 }
 
+/* Sets a tracefs setting that the kernel may not have; no write when it
+ * already holds @v (writing needs root, reading does not). */
+static int set_if_present(const char *path, const char *v)
+{
+	char cur[16];
+
+	if (!root_exists(path) || (root_read_line(path, cur, sizeof(cur)) > 0 && strcmp(cur, v) == 0))
+		return 0;
+	return root_write(path, v);
+}
+
 int kernel_trace_instance_enable(void)
 {
 	char rel[256], p[4096], full[4096];
@@ -120,11 +131,9 @@ int kernel_trace_instance_enable(void)
 		return -errno;
 	/* raw pointers: exact node identity and grp</grp> pairing */
 	snprintf(p, sizeof(p), "%s/options/hash-ptr", rel);
-	if (root_exists(p)) {
-		r = root_write(p, "0");
-		if (r < 0)
-			return r;
-	}
+	r = set_if_present(p, "0");
+	if (r < 0)
+		return r;
 	r = kernel_trace_instance_wake_early();
 	if (r < 0)
 		return r;
@@ -134,16 +143,14 @@ int kernel_trace_instance_enable(void)
 
 int kernel_trace_instance_wake_early(void)
 {
-	char rel[256], p[300], v[16];
+	char rel[256], p[300];
 	int r;
 
 	r = kernel_trace_path(rel, sizeof(rel), "/instances/" TRACE_INSTANCE);
 	if (r < 0)
 		return r;
 	snprintf(p, sizeof(p), "%s/buffer_percent", rel);
-	if (!root_exists(p) || (root_read_line(p, v, sizeof(v)) > 0 && strcmp(v, "0") == 0))
-		return 0;
-	return root_write(p, "0");
+	return set_if_present(p, "0");
 }
 
 int kernel_trace_instance_disable(void)
@@ -157,8 +164,7 @@ int kernel_trace_instance_disable(void)
 	if (!root_exists(rel))
 		return 0;
 	snprintf(p, sizeof(p), "%s/events/dev/devres_log/enable", rel);
-	if (root_exists(p))
-		root_write(p, "0");
+	set_if_present(p, "0");
 	r = root_path(full, sizeof(full), rel);
 	if (r < 0)
 		return r;
