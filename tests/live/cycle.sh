@@ -6,13 +6,13 @@
 . "$top_srcdir/tests/live/fake-root.sh"
 
 R="$T/root"
-fake_root "$R" debug-devres
+fake_root "$R" debug-devres kmsg-fifo
 echo 1 >"$R/sys/module/devres/parameters/log"
 fake_device "$R" platform dfx-leak.0 dfx-leak
 fake_device "$R" platform dfx-bus.0 dfx-bus
 drv="$R/sys/bus/platform/drivers/dfx-leak"
-rm -f "$drv/bind" "$drv/unbind" "$R/dev/kmsg"
-mkfifo "$drv/bind" "$drv/unbind" "$R/dev/kmsg"
+rm -f "$drv/bind" "$drv/unbind"
+mkfifo "$drv/bind" "$drv/unbind"
 echo "Linux version 6.1.0-fake (test) #1" >"$R/proc/version"
 
 seq=100

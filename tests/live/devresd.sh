@@ -10,9 +10,7 @@ DEVRESD="$top_builddir/devresd"
 CLIENT="$top_builddir/tests/live/sockclient"
 
 R="$T/root"
-fake_root "$R"
-rm -f "$R/dev/kmsg"
-mkfifo "$R/dev/kmsg"
+fake_root "$R" kmsg-fifo
 echo "Linux version 6.1.192 (fake) #1" >"$R/proc/version"
 fake_device "$R" platform dfx-hda.0 dfx-hda
 echo 116:3 >"$R/sys/devices/platform/dfx-hda.0/dev"
@@ -34,6 +32,14 @@ start_daemon() {  # start_daemon ARGS...: in the background, waits for the socke
 ask() {  # ask REQUEST: the first reply line in $T/out
 	"$CLIENT" "$SOCK" -s "$1" -n 1 -t 5 >"$T/out"
 }
+answers() {  # answers REQUEST JQ DESCRIPTION: the reply satisfies the jq test
+	ask "$1"
+	jq -e "$2" "$T/out" >/dev/null
+	ok $? "$3"
+}
+as_nobody() {  # as_nobody REQUEST: the first reply to uid/gid 65534 in $T/out
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$CLIENT" "$SOCK" -s "$1" -n 1 -t 5 >"$T/out"
+}
 feed() {  # feed FILE: kernel records into /dev/kmsg, then a pause for the quiet mark
 	grep -v ';Linux version' "$1" >"$R/dev/kmsg"
 	sleep 0.6
@@ -48,9 +54,9 @@ grep -q 'not collected: tracefs is not mounted' "$T/daemon.err"
 ok $? "says which source it could not open"
 [ "$(stat -c %a "$SOCK")" = 660 ]
 ok $? "the socket is 0660"
-ask '{"cmd":"hello"}'
-jq -e '.type == "hello" and .protocol == 1 and .sources == "kmsg" and .kernel == "6.1.192"' "$T/out" >/dev/null
-ok $? "hello: protocol, sources, kernel"
+answers '{"cmd":"hello"}' \
+	'.type == "hello" and .protocol == 1 and .sources == "kmsg" and .kernel == "6.1.192"' \
+	"hello: protocol, sources, kernel"
 
 "$CLIENT" "$SOCK" -s '{"cmd":"subscribe","events":true,"findings":true}' -t 8 >"$T/sub" &
 sub=$!
@@ -66,37 +72,37 @@ ok $? "a subscriber gets the 20 devres events"
 jq -s -e 'any(.[]; .type == "event" and .op == "REL" and .device == "dfx-gfx.0" and .name == "dfx_gfx_mmio_release")' "$T/sub" >/dev/null
 ok $? "events carry op, device, name"
 
-ask '{"cmd":"snapshot"}'
-jq -e '.type == "snapshot" and ([.devices[].device] | sort) == ["dfx-gfx.0", "dfx-hda.0"] and ([.findings[].rule] | sort) == ["cross-device-release", "open-group-swept"]' "$T/out" >/dev/null
-ok $? "snapshot: the devices and the findings"
-ask '{"cmd":"device","name":"dfx-hda.0"}'
-jq -e '.type == "device" and .device.device == "dfx-hda.0" and .device.batches_total == 2' "$T/out" >/dev/null
-ok $? "device: the report's device object"
-ask '{"cmd":"sysfs"}'
-jq -e '.type == "sysfs" and .resyncs == 0 and ([.devices[].device] == ["dfx-hda.0"]) and .devices[0].driver == "dfx-hda" and .devices[0].subsystem == "platform" and .devices[0].devt == "116:3"' "$T/out" >/dev/null
-ok $? "sysfs: the devices read at start, with bus, driver and dev_t"
-ask '{"cmd":"device","name":"nosuch"}'
-jq -e '.type == "error" and (.error | test("no device .nosuch."))' "$T/out" >/dev/null
-ok $? "device: an unknown device is an error"
-ask '{"cmd":'
-jq -e '.type == "error" and (.error | startswith("malformed request"))' "$T/out" >/dev/null
-ok $? "malformed JSON is an error, not the end"
-ask '{"cmd":"reboot"}'
-jq -e '.type == "error" and (.error | test("unknown command .reboot."))' "$T/out" >/dev/null
-ok $? "an unknown command is an error"
+answers '{"cmd":"snapshot"}' \
+	'.type == "snapshot" and ([.devices[].device] | sort) == ["dfx-gfx.0", "dfx-hda.0"] and ([.findings[].rule] | sort) == ["cross-device-release", "open-group-swept"]' \
+	"snapshot: the devices and the findings"
+answers '{"cmd":"device","name":"dfx-hda.0"}' \
+	'.type == "device" and .device.device == "dfx-hda.0" and .device.batches_total == 2' \
+	"device: the report's device object"
+answers '{"cmd":"sysfs"}' \
+	'.type == "sysfs" and .resyncs == 0 and ([.devices[].device] == ["dfx-hda.0"]) and .devices[0].driver == "dfx-hda" and .devices[0].subsystem == "platform" and .devices[0].devt == "116:3"' \
+	"sysfs: the devices read at start, with bus, driver and dev_t"
+answers '{"cmd":"device","name":"nosuch"}' \
+	'.type == "error" and (.error | test("no device .nosuch."))' \
+	"device: an unknown device is an error"
+answers '{"cmd":' \
+	'.type == "error" and (.error | startswith("malformed request"))' \
+	"malformed JSON is an error, not the end"
+answers '{"cmd":"reboot"}' \
+	'.type == "error" and (.error | test("unknown command .reboot."))' \
+	"an unknown command is an error"
 "$CLIENT" "$SOCK" -p '{"cmd":"snap'
 long=$(head -c 70000 /dev/zero | tr '\0' 'x')
 "$CLIENT" "$SOCK" -s "$long" -n 1 -t 5 >"$T/out"
 jq -e '.type == "error" and .error == "request too long"' "$T/out" >/dev/null
 ok $? "a request longer than 64 KiB is refused"
-ask '{"cmd":"hello"}'
-jq -e '.type == "hello"' "$T/out" >/dev/null
-ok $? "a client that hangs up mid-message does not hurt the daemon"
+answers '{"cmd":"hello"}' \
+	'.type == "hello"' \
+	"a client that hangs up mid-message does not hurt the daemon"
 
 # peer credentials: another user is refused even when the socket's mode lets it in
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	chmod 0711 "$T" "$R" "$R/run" "$R/run/devresd" && chmod 0666 "$SOCK"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$CLIENT" "$SOCK" -s '{"cmd":"hello"}' -n 1 -t 5 >"$T/out"
+	as_nobody '{"cmd":"hello"}'
 	[ -s "$T/out" ] && jq -e '.type == "error" and (.error | startswith("permission denied"))' "$T/out" >/dev/null
 	ok $? "SO_PEERCRED: a user outside the socket's group is refused"
 	grep -q 'refused a client: uid 65534' "$T/daemon.err"
@@ -188,7 +194,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	[ "$(stat -c %g "$SOCK")" = 65534 ]
 	ok $? "--group: the socket's group"
 	chmod 0711 "$T" "$R" "$R/run" "$R/run/devresd"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$CLIENT" "$SOCK" -s '{"cmd":"hello"}' -n 1 -t 5 >"$T/out"
+	as_nobody '{"cmd":"hello"}'
 	[ -s "$T/out" ] && jq -e '.type == "hello"' "$T/out" >/dev/null
 	ok $? "SO_PEERCRED: a member of the socket's group is served"
 	printf '3,9900,9900000,-;dfx-s dfx-s.0: DEVRES ADD 0000000000005555 devm_kzalloc_release (8 bytes)\n' >"$R/dev/kmsg"

@@ -1,7 +1,7 @@
 # A fake system root for the live commands: /proc, /sys, /dev and tracefs as
 # plain files, enough for what devresctl reads. Sourced by the live tests.
 #
-#   fake_root DIR [debug-devres] [tracefs]
+#   fake_root DIR [debug-devres] [tracefs] [kmsg-fifo]
 fake_root() {
 	r=$1
 	shift
@@ -11,6 +11,11 @@ fake_root() {
 	: >"$r/dev/kmsg"
 	for what in "$@"; do
 		case $what in
+		kmsg-fifo)
+			# records arrive while the reader runs, as on /dev/kmsg
+			rm -f "$r/dev/kmsg"
+			mkfifo "$r/dev/kmsg"
+			;;
 		debug-devres)
 			mkdir -p "$r/sys/module/devres/parameters"
 			echo 0 >"$r/sys/module/devres/parameters/log"

@@ -42,9 +42,7 @@ ok $? "other kernel lines are kept"
 
 # a FIFO stays open like /dev/kmsg: records arrive while recording
 R2="$T/fifo"
-fake_root "$R2"
-rm -f "$R2/dev/kmsg"
-mkfifo "$R2/dev/kmsg"
+fake_root "$R2" kmsg-fifo
 "$DEVRESCTL" --root "$R2" record -o "$T/fifo.log" --duration 3 2>"$T/fifo.err" &
 pid=$!
 sleep 0.5

@@ -3,6 +3,7 @@
 # in-process, then devresd's lines with the catch-up from its journal.
 . "$top_srcdir/tests/cli/functions.sh"
 . "$top_srcdir/tests/live/fake-root.sh"
+. "$top_srcdir/tests/tui/tmux.sh"
 K="$CAPTURES/kernel/uml-6.1.192"
 DEVRESD="$top_builddir/devresd"
 
@@ -11,9 +12,7 @@ if ! command -v tmux >/dev/null 2>&1; then
 	exit 0
 fi
 R="$T/root"
-fake_root "$R"
-rm -f "$R/dev/kmsg"
-mkfifo "$R/dev/kmsg"
+fake_root "$R" kmsg-fifo
 echo "Linux version 6.1.192 (fake) #1" >"$R/proc/version"
 fake_device "$R" platform dfx-hda.0 dfx-hda
 fake_node "$R" /devices/platform/dfx-hda.0/sound/card0/pcmC0D0p snd/pcmC0D0p
@@ -27,20 +26,6 @@ tail -n +$((cut_at + 3)) "$T/kmsg" >"$T/rest"
 TM="tmux -L devresctl-live-$$ -f /dev/null"
 pids=""
 trap '$TM kill-server 2>/dev/null; for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$T"' EXIT
-screen() { $TM capture-pane -p -t w >"$T/screen" 2>/dev/null; }
-wait_for() {
-	i=0
-	while [ $i -lt 200 ]; do
-		screen
-		grep -q -- "$1" "$T/screen" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	sed 's/^/#   /' "$T/screen"
-	return 1
-}
-shows() { wait_for "$1"; ok $? "$2"; }
-keys() { $TM send-keys -t w "$@"; sleep 0.3; }
 kernel() {  # kernel FILE: records into the FIFO, never blocking the test
 	timeout 10 sh -c "cat '$1' >'$R/dev/kmsg'"
 }

@@ -2,6 +2,7 @@
 # devresctl watch, driven in tmux on replayed real captures: what the screen
 # shows, the keys, resizing, and that the terminal comes back on exit.
 . "$top_srcdir/tests/cli/functions.sh"
+. "$top_srcdir/tests/tui/tmux.sh"
 K="$CAPTURES/kernel/uml-6.1.192"
 SEED="$top_srcdir/data/captures/seed-003-component-open-group.log"
 
@@ -46,36 +47,6 @@ start() {
 	$TM new-session -d -s w -x "$1" -y "$2" \
 		"cd '$T' && env $3 '$DEVRESCTL' watch $4; echo EXIT=\$?; sleep 120"
 }
-screen() {
-	$TM capture-pane -p $1 -t w >"$T/screen" 2>/dev/null
-}
-# wait_for PATTERN: up to 20 s for the screen to show it
-wait_for() {
-	i=0
-	while [ $i -lt 200 ]; do
-		screen
-		grep -q -- "$1" "$T/screen" && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	sed 's/^/#   /' "$T/screen"
-	return 1
-}
-keys() {
-	$TM send-keys -t w "$@"
-	sleep 0.3
-}
-shows() {  # shows PATTERN DESCRIPTION
-	wait_for "$1"
-	ok $? "$2"
-}
-lacks() {
-	sleep 0.3
-	screen
-	! grep -q -- "$1" "$T/screen"
-	ok $? "$2"
-}
-
 # --- seed 003: the device list, a finding, the help, filter, resize, quit
 start 120 40 "" "--replay '$SEED'"
 shows '\[done\]' "seed 003: the replay ends"
