@@ -655,16 +655,21 @@ static void push_all(struct server *s, struct json_object *o, bool events, bool 
 	reap(s);
 }
 
+/* Events are turned into JSON only when somebody subscribed to them. */
+static bool events_wanted(const struct server *s)
+{
+	for (const struct client *c = s->clients; c; c = c->next)
+		if (c->events && !c->dead)
+			return true;
+	return false;
+}
+
 static void on_event(void *userdata, const struct drc_event *ev)
 {
 	struct server *s = userdata;
 	struct json_object *o;
 	char id[24];
-	bool any = false;
-
-	for (struct client *c = s->clients; c && !any; c = c->next)
-		any = c->events && !c->dead;
-	if (!any)
+	if (!events_wanted(s))
 		return;
 	o = json_object_new_object();
 	snprintf(id, sizeof(id), "%0*" PRIx64, (int)ev->id_digits, ev->id);
@@ -686,11 +691,7 @@ static void on_uevent(void *userdata, const struct drc_uevent *ev)
 {
 	struct server *s = userdata;
 	struct json_object *o;
-	bool any = false;
-
-	for (struct client *c = s->clients; c && !any; c = c->next)
-		any = c->events && !c->dead;
-	if (!any || ev->from_udev)
+	if (!events_wanted(s) || ev->from_udev)
 		return;
 	o = json_object_new_object();
 	json_object_object_add(o, "type", json_object_new_string("uevent"));
