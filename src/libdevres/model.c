@@ -928,9 +928,7 @@ void drc_model_settle(struct drc_ctx *ctx, unsigned boot)
  * still in progress and let the rules judge what is left. */
 void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot)
 {
-	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
-		if (dev->boot == boot)
-			batch_close(dev);
+	drc_model_settle(ctx, boot);
 	drc_rules_boot_end(ctx, boot);
 }
 
