@@ -327,15 +327,12 @@ int drc_ctx_load_kallsyms(struct drc_ctx *ctx, const char *path)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		char addr[40], type[4], name[256], mod[128];
-		const char *n, *m;
 
 		/* only text symbols of modules: "ffffffffc0a01000 t ata_devres_release\t[libata]" */
 		if (sscanf(line, "%39s %3s %255s [%127[^]]]", addr, type, name, mod) != 4 ||
 		    (type[0] != 't' && type[0] != 'T'))
 			continue;
-		n = drc_interns(ctx, name);
-		m = drc_interns(ctx, mod);
-		if (!n || !m || hashmap_put(&ctx->kallsyms, (uint64_t)(uintptr_t)n, (void *)m) < 0) {
+		if (drc_ctx_add_function(ctx, name, mod) < 0) {
 			fclose(f);
 			return -ENOMEM;
 		}
@@ -344,6 +341,15 @@ int drc_ctx_load_kallsyms(struct drc_ctx *ctx, const char *path)
 	fclose(f);
 	ctx->have_kallsyms = true;
 	return count;
+}
+
+int drc_ctx_add_function(struct drc_ctx *ctx, const char *function, const char *module)
+{
+	const char *n = drc_interns(ctx, function), *m = drc_interns(ctx, module);
+
+	if (!n || !m || hashmap_put(&ctx->kallsyms, (uint64_t)(uintptr_t)n, (void *)m) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
 const char *drc_ctx_get_function_module(struct drc_ctx *ctx, const char *name)

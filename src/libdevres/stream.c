@@ -506,6 +506,49 @@ static uint64_t number_before(const char *msg, const char *p)
 	return v;
 }
 
+/*
+ * "MODULE FUNCTION...": the text symbols of a module loaded while a live
+ * source ran, from /proc/kallsyms. Returns 0, -EINVAL when there is no
+ * function, or -ENOMEM.
+ */
+static int kallsyms_line(struct drc_stream *s, const char *p, size_t len)
+{
+	const char *end = p + len;
+	char mod[128], fn[256];
+	unsigned count = 0;
+
+	for (unsigned word = 0;; word++) {
+		const char *w;
+		size_t n;
+
+		while (p < end && *p == ' ')
+			p++;
+		if (p == end)
+			break;
+		for (w = p; p < end && *p != ' '; p++)
+			;
+		n = (size_t)(p - w);
+		if (word == 0) {
+			if (n >= sizeof(mod))
+				return -EINVAL;
+			memcpy(mod, w, n);
+			mod[n] = '\0';
+			continue;
+		}
+		if (n >= sizeof(fn))
+			continue;
+		memcpy(fn, w, n);
+		fn[n] = '\0';
+		if (drc_ctx_add_function(s->ctx, fn, mod) < 0)
+			return -ENOMEM;
+		count++;
+	}
+	if (!count)
+		return -EINVAL;
+	s->ctx->have_kallsyms = true;
+	return 0;
+}
+
 /* The word before ": <what>" (the device of a dev_printk line). */
 static const char *device_before(struct drc_stream *s, const char *msg, const char *colon)
 {
@@ -566,6 +609,12 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 			drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, strtoull(sp + 1, NULL, 10), ts, o);
 		else
 			drc_diag_add(s->ctx, o, "expected 'devresctl-lost: SOURCE COUNT ...'", msg, len);
+		return;
+	}
+	/* a module was loaded while recording: "devresctl-kallsyms: MODULE FUNCTION..." */
+	if (len > 20 && memcmp(msg, "devresctl-kallsyms: ", 20) == 0) {
+		if (kallsyms_line(s, msg + 20, len - 20) < 0)
+			drc_diag_add(s->ctx, o, "expected 'devresctl-kallsyms: MODULE FUNCTION...'", msg, len);
 		return;
 	}
 	/* references recorded next to the log: "devresctl-refs: DEVICE PID COMM PATH" */

@@ -16,6 +16,7 @@
 #include "shared/clock.h"
 #include "live.h"
 #include "shared/root.h"
+#include "shared/strbuf.h"
 #include "source-fd.h"
 #include "source-udev.h"
 #include "sysfs.h"
@@ -35,6 +36,7 @@ struct live {
 	uint64_t last_line_ms;          /* when the last kernel line came, 0 when quiet was marked */
 	uint64_t trace_polled_ms;       /* when the trace was last read */
 	struct live_stats st;
+	struct strbuf modules;          /* " name name": loaded, kallsyms not written yet */
 	int error;
 };
 
@@ -133,13 +135,18 @@ static int refs_line(void *userdata, const char *line)
 	return emit(userdata, line, strlen(line));
 }
 
-static void udev_event(void *userdata, const char *action, const char *device, const char *devpath)
+static void udev_event(void *userdata, const char *action, const char *subsystem, const char *device,
+		       const char *devpath)
 {
 	struct live *l = userdata;
 	char sys[1100];
 	unsigned denied = 0;
 	int n;
 
+	/* its functions are in kallsyms now; written after this batch of events */
+	if (device && strcmp(subsystem, "module") == 0 && strcmp(action, "add") == 0 &&
+	    strlen(device) < 128 && (strbuf_appends(&l->modules, " ") < 0 || strbuf_appends(&l->modules, device) < 0))
+		l->error = -ENOMEM;
 	if (!l->refs_on_unbind || !device || strcmp(action, "unbind") != 0)
 		return;
 	/* after the unbind released everything: who still has its nodes open */
@@ -290,6 +297,7 @@ void live_free(struct live *l)
 	fd_lines_close(&l->kmsg);
 	fd_lines_close(&l->trace);
 	source_udev_close(l->udev);
+	strbuf_done(&l->modules);
 	free(l);
 }
 
@@ -329,6 +337,84 @@ int live_timeout(const struct live *l)
 	return q < 0 || t < q ? t : q;
 }
 
+/* The module of a /proc/kallsyms text symbol line, or NULL. */
+static const char *kallsyms_module(char *line, const char **fn)
+{
+	char *p = strchr(line, ' '), *name, *mod, *end;
+
+	if (!p || (p[1] != 't' && p[1] != 'T') || p[2] != ' ')
+		return NULL;
+	name = p + 3;
+	p = name + strcspn(name, " \t");
+	if (!*p)
+		return NULL;    /* built in */
+	*p++ = '\0';
+	mod = strchr(p, '[');
+	end = mod ? strchr(mod, ']') : NULL;
+	if (!end)
+		return NULL;
+	*end = '\0';
+	*fn = name;
+	return mod + 1;
+}
+
+static int kallsyms_flush(struct live *l, struct strbuf *line)
+{
+	int r = 0;
+
+	if (line->len)
+		r = emit(l, line->buf, line->len);
+	strbuf_clear(line);
+	return r;
+}
+
+/*
+ * "devresctl-kallsyms: MODULE FUNCTION..." for each module loaded since the
+ * last call: which module a release callback is in, so that module-gone
+ * matches exactly, live and in a replay of the recording alike.
+ */
+static int write_module_functions(struct live *l)
+{
+	struct strbuf out = STRBUF_INIT;
+	char path[4096], line[512], cur[128] = "", key[132];
+	FILE *f;
+	int r = 0;
+
+	if (!l->modules.len)
+		return 0;
+	if (root_path(path, sizeof(path), "/proc/kallsyms") < 0 || !(f = fopen(path, "re"))) {
+		strbuf_clear(&l->modules);
+		return 0;       /* no kallsyms: module-gone falls back to name prefixes */
+	}
+	r = strbuf_appends(&l->modules, " ");
+	while (r >= 0 && fgets(line, sizeof(line), f)) {
+		const char *fn, *mod;
+
+		line[strcspn(line, "\n")] = '\0';
+		mod = kallsyms_module(line, &fn);
+		if (!mod || strlen(mod) >= sizeof(cur))
+			continue;
+		snprintf(key, sizeof(key), " %s ", mod);
+		if (!strstr(l->modules.buf, key))
+			continue;
+		/* one module per line, a line no longer than a kernel message */
+		if (strcmp(cur, mod) != 0 || out.len + strlen(fn) > 900) {
+			r = kallsyms_flush(l, &out);
+			snprintf(cur, sizeof(cur), "%s", mod);
+			if (r >= 0)
+				r = strbuf_appendf(&out, "devresctl-kallsyms: %s", mod);
+		}
+		if (r >= 0)
+			r = strbuf_appendf(&out, " %s", fn);
+	}
+	if (r >= 0)
+		r = kallsyms_flush(l, &out);
+	fclose(f);
+	strbuf_done(&out);
+	strbuf_clear(&l->modules);
+	return r;
+}
+
 int live_dispatch(struct live *l)
 {
 	struct epoll_event evs[8];
@@ -359,6 +445,10 @@ int live_dispatch(struct live *l)
 				l->st.udev_overflows++;
 				r = emitf(l, "devresctl-lost: udev ? events dropped: the netlink socket overflowed");
 			}
+			if (r >= 0)
+				r = write_module_functions(l);
+			if (r >= 0 && l->error < 0)
+				r = l->error;
 			break;
 		}
 	}

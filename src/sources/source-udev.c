@@ -106,7 +106,8 @@ int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event
 		if (r >= 0)
 			r = fn(userdata, "", 0, false);
 		if (r >= 0 && ev)
-			ev(userdata, action ? action : "", udev_device_get_sysname(d), devpath ? devpath : "");
+			ev(userdata, action ? action : "", subsystem ? subsystem : "", udev_device_get_sysname(d),
+			   devpath ? devpath : "");
 		udev_device_unref(d);
 		if (r < 0)
 			return r;

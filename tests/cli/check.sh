@@ -109,6 +109,13 @@ run check --format=json --kallsyms="$T/kallsyms" "$T/mod.log"
 expect_rc 1 "module-gone is an error"
 jq -e '[.findings[] | select(.rule == "module-gone") | .nodes[].name] == ["other_fn", "othermod_action"]' "$T/out" >/dev/null
 ok $? "module-gone with kallsyms: the module's own function too, never the core one"
+# what a live source records when a module is loaded, in the capture itself
+{ echo 'devresctl-kallsyms: othermod other_fn'; echo 'devresctl-kallsyms: brokenmod'; cat "$T/mod.log"; } >"$T/modsyms.log"
+run check --format=json "$T/modsyms.log"
+jq -e '[.findings[] | select(.rule == "module-gone") | .nodes[].name] == ["other_fn", "othermod_action"]' "$T/out" >/dev/null
+ok $? "module-gone with a devresctl-kallsyms line in the capture"
+jq -e '.stats.undecoded == 1' "$T/out" >/dev/null
+ok $? "a devresctl-kallsyms line without functions is counted as undecoded"
 run check --kallsyms="$T/nope" "$T/mod.log"
 expect_rc 3 "an unreadable kallsyms file is an operational failure"
 

@@ -8,7 +8,8 @@
  *
  * Waits DELAY seconds, sends each ACTION ("unbind", "bind", ...) for
  * /sys/devices/platform/dfx-ops.0 a tenth of a second apart, then waits for
- * COMMAND and exits with its status.
+ * COMMAND and exits with its status. An ACTION "module:NAME:ACTION" is sent
+ * for module NAME instead ("module:fxdrv:add").
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,7 +22,8 @@
 int main(int argc, char **argv)
 {
 	UMockdevTestbed *tb;
-	gchar *sys;
+	gchar *sys, *mod = NULL;
+	char mod_name[64] = "";
 	int sep = 0, status;
 	double delay;
 	pid_t pid;
@@ -57,12 +59,28 @@ int main(int argc, char **argv)
 	}
 	usleep((useconds_t)(delay * 1e6));
 	for (int i = 2; i < sep; i++) {
-		umockdev_testbed_uevent(tb, sys, argv[i]);
+		char name[64], action[16];
+
+		if (sscanf(argv[i], "module:%63[^:]:%15s", name, action) == 2) {
+			/* one sysfs entry per module, whatever is sent for it */
+			if (!mod || strcmp(mod_name, name) != 0) {
+				g_free(mod);
+				mod = umockdev_testbed_add_device(tb, "module", name, NULL, NULL, NULL);
+				if (!mod) {
+					fprintf(stderr, "udev-bed: cannot add module %s\n", name);
+					return 3;
+				}
+				snprintf(mod_name, sizeof(mod_name), "%s", name);
+			}
+			umockdev_testbed_uevent(tb, mod, action);
+		} else
+			umockdev_testbed_uevent(tb, sys, argv[i]);
 		usleep(100000);
 	}
 	if (waitpid(pid, &status, 0) < 0)
 		return 3;
 	g_free(sys);
+	g_free(mod);
 	g_object_unref(tb);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

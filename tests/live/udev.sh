@@ -34,6 +34,26 @@ run report --format=json "$T/udev.log"
 jq -e '.stats.uevents == 1' "$T/out" >/dev/null
 ok $? "report takes them when the kernel's copy is not there"
 
+# a module loaded while recording: its functions from kallsyms, so that
+# module-gone matches a release callback not named after the module
+R="$T/modroot"
+fake_root "$R"
+printf '6,1,1000000,-;platform dfx-ops.0: DEVRES ADD 00000000deadbe00 thing_release (16 bytes)\n SUBSYSTEM=platform\n DEVICE=+platform:dfx-ops.0\n' >"$R/dev/kmsg"
+printf 'ffffffff81000000 T core_fn\nffffffffc0001000 t thing_release\t[fxdrv]\nffffffffc0001100 t fxdrv_probe\t[fxdrv]\nffffffffc0002000 t other_fn\t[othermod]\n' >"$R/proc/kallsyms"
+bed 1 module:fxdrv:add module:fxdrv:remove -- "$DEVRESCTL" --root "$R" record -o "$T/mod.log" --duration 2.5 --no-trace 2>"$T/err"
+ok $? "record a module load and removal"
+grep -q '^devresctl-kallsyms: fxdrv thing_release fxdrv_probe$' "$T/mod.log"
+ok $? "the loaded module's functions are recorded, no other module's"
+[ "$(grep -c '^devresctl-kallsyms:' "$T/mod.log")" -eq 1 ]
+ok $? "once for the two add events of one burst"
+run check --format=json "$T/mod.log"
+jq -e '[.findings[] | select(.rule == "module-gone") | .nodes[].name] == ["thing_release"]' "$T/out" >/dev/null
+ok $? "the replay finds module-gone for a callback matched through the recorded kallsyms"
+grep -v '^devresctl-kallsyms:' "$T/mod.log" >"$T/nosyms.log"
+run check --format=json "$T/nosyms.log"
+jq -e '[.findings[] | select(.rule == "module-gone")] == []' "$T/out" >/dev/null
+ok $? "without that line the name alone does not say it"
+
 R="$T/root"
 fake_root "$R"
 (sleep 0.6; "$CLIENT" "$R/run/devresd/socket" -s '{"cmd":"subscribe","events":true}' -n 3 -t 4 >"$T/sub") &
