@@ -415,6 +415,7 @@ int main(int argc, char **argv)
 			/* the kernel was quiet: the engine judges what is in progress */
 			r = live_dispatch(live);
 			server_broadcast_findings(d.server);
+			journal_sync(&d.journal, false);        /* the quiet mark too */
 			continue;
 		}
 		for (int i = 0; i < n && !stop; i++) {

@@ -188,6 +188,33 @@ ok $? "the rotated files together hold every event"
 kill -TERM $dpid
 wait $dpid
 
+# --fsync: counted by the shim (fsync and fdatasync calls); records come
+# 0.3 s apart, so "always" syncs after each, "interval" once a second
+SHIM="$top_builddir/tests/live/shim.so"
+wrapper=${DEVRESD_WRAPPER:-}
+for m in always interval never; do
+	rm -rf "$J"
+	DEVRESD_WRAPPER="env LD_PRELOAD=$SHIM DRC_SHIM_SYNC_LOG=$T/sync.$m ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 $wrapper"
+	start_daemon --no-trace --fsync=$m
+	for i in 1 2 3 4 5 6; do
+		printf '3,%d,%d,-;dfx-s dfx-s.0: DEVRES ADD %016x devm_kzalloc_release (8 bytes)\n' $((7000 + i)) $((7000000 + i)) $((0x7000 + i)) >"$R/dev/kmsg"
+		sleep 0.3
+	done
+	kill -TERM $dpid
+	wait $dpid
+	DEVRESD_WRAPPER=$wrapper
+	eval "sync_$m=\$(sed -n 's/^syncs //p' \"\$T/sync.\$m\")"
+done
+[ "${sync_always:-0}" -ge 6 ]
+ok $? "--fsync=always: a sync after each record ($sync_always)"
+[ "${sync_interval:-0}" -ge 1 ] && [ "$sync_interval" -lt "$sync_always" ]
+ok $? "--fsync=interval: fewer, at least one ($sync_interval)"
+[ "$sync_never" = 0 ]
+ok $? "--fsync=never: none ($sync_never)"
+run report --format=json "$J/journal.log"
+jq -e '.stats.devres_events == 6' "$T/out" >/dev/null
+ok $? "and every record is in the journal all the same"
+
 # the socket's group may connect; every line synced
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	start_daemon --no-trace --group 65534 --fsync=always

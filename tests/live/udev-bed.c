@@ -8,7 +8,8 @@
  *
  * Waits DELAY seconds, sends each ACTION ("unbind", "bind", ...) for
  * /sys/devices/platform/dfx-ops.0 a tenth of a second apart, then waits for
- * COMMAND and exits with its status. An ACTION "module:NAME:ACTION" is sent
+ * COMMAND and exits with its status. $BED_PRELOAD is preloaded before
+ * umockdev's library. An ACTION "module:NAME:ACTION" is sent
  * for module NAME instead ("module:fxdrv:add").
  */
 #include <errno.h>
@@ -50,8 +51,14 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		return 3;
 	if (pid == 0) {
-		/* UMOCKDEV_DIR is set by the test bed; the preload reads it */
-		setenv("LD_PRELOAD", "libumockdev-preload.so.0", 1);
+		/* UMOCKDEV_DIR is set by the test bed; the preload reads it.
+		 * BED_PRELOAD: another preload before it (tests/live/shim.so),
+		 * since umockdev's wrappers call libc directly */
+		const char *more = getenv("BED_PRELOAD");
+		char preload[4096];
+
+		snprintf(preload, sizeof(preload), "%s%slibumockdev-preload.so.0", more ? more : "", more ? " " : "");
+		setenv("LD_PRELOAD", preload, 1);
 		setenv("ASAN_OPTIONS", "verify_asan_link_order=0", 1);
 		execvp(argv[sep + 1], argv + sep + 1);
 		fprintf(stderr, "udev-bed: cannot run %s: %s\n", argv[sep + 1], strerror(errno));

@@ -34,6 +34,22 @@ run report --format=json "$T/udev.log"
 jq -e '.stats.uevents == 1' "$T/out" >/dev/null
 ok $? "report takes them when the kernel's copy is not there"
 
+# the kernel dropped events for the socket (ENOBUFS, faked by the shim):
+# marked in the capture, and the events after it still come
+SHIM="$top_builddir/tests/live/shim.so"
+BED_PRELOAD="$SHIM" DRC_SHIM_ENOBUFS=1 bed 1 unbind bind -- "$DEVRESCTL" record -o "$T/lost.log" --duration 2.5 --no-kmsg --no-trace 2>"$T/err"
+ok $? "record goes on after ENOBUFS"
+grep -q '^devresctl-lost: udev ? events dropped: the netlink socket overflowed$' "$T/lost.log"
+ok $? "the overflow is a devresctl-lost line in the capture"
+grep -q 'udev events were dropped 1 time' "$T/err"
+ok $? "and said at the end"
+grep -q '^KERNEL\[[0-9.]*\] unbind   /devices/dfx-ops.0 (platform)$' "$T/lost.log" &&
+	grep -q '^KERNEL\[[0-9.]*\] bind     /devices/dfx-ops.0 (platform)$' "$T/lost.log"
+ok $? "the events still queued are read after it"
+run check --format=json "$T/lost.log"
+jq -s -e 'any(.[].findings[]; .rule == "log-loss")' "$T/out" >/dev/null
+ok $? "check reports the loss as log-loss"
+
 # a module loaded while recording: its functions from kallsyms, so that
 # module-gone matches a release callback not named after the module
 R="$T/modroot"
@@ -64,5 +80,19 @@ jq -s -e 'any(.[]; .type == "uevent" and .action == "unbind" and .device == "dfx
 ok $? "devresd pushes the uevent to a subscriber"
 grep -q '^KERNEL\[[0-9.]*\] bind     /devices/dfx-ops.0 (platform)$' "$R/var/lib/devresd/journal.log"
 ok $? "and journals it"
+
+# devresd after ENOBUFS: sysfs read again, and the loss journaled
+fake_device "$R" platform dfx-ops.0 dfx-ops
+rm -rf "$R/var/lib/devresd"
+(sleep 2; "$CLIENT" "$R/run/devresd/socket" -s '{"cmd":"sysfs"}' -n 1 -t 3 >"$T/sysfs") &
+cl=$!
+BED_PRELOAD="$SHIM" DRC_SHIM_ENOBUFS=1 bed 1 unbind bind -- timeout -s TERM 3 "$top_builddir/devresd" --root "$R" --no-kmsg --no-trace 2>"$T/derr"
+wait $cl
+grep -q 'udev events were dropped: sysfs read again (1 devices)' "$T/derr"
+ok $? "devresd reads sysfs again after ENOBUFS"
+jq -e '.type == "sysfs" and .resyncs == 1 and .devices[0].device == "dfx-ops.0"' "$T/sysfs" >/dev/null
+ok $? "the sysfs request says so"
+grep -q '^devresctl-lost: udev ? events dropped' "$R/var/lib/devresd/journal.log"
+ok $? "the journal marks the loss"
 
 done_testing
