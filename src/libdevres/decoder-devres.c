@@ -174,7 +174,7 @@ int drc_decode_devres_msg(const char *msg, size_t len, struct devres_msg *m, con
 	}
 	if (!d) {
 		/* "DEVRES" without the "<dev>: " before it: a mangled line, or prose */
-		if (len >= 7 && memmem(msg, len, "DEVRES ", 7) && (memmem(msg, len, " bytes)", 7))) {
+		if (len >= 7 && mem_find(msg, len, "DEVRES ", 7) && (mem_find(msg, len, " bytes)", 7))) {
 			*expected = expected_printk;
 			return -EINVAL;
 		}

@@ -35,7 +35,7 @@ static size_t word_end(const char *s, size_t len, size_t i)
 
 int drc_decode_drm_msg(const char *msg, size_t len, struct drm_msg *m)
 {
-	const char *tag = memmem(msg, len, "[drm:", 5), *close;
+	const char *tag = mem_find(msg, len, "[drm:", 5), *close;
 	size_t i, e;
 
 	if (!tag)
@@ -51,7 +51,7 @@ int drc_decode_drm_msg(const char *msg, size_t len, struct drm_msg *m)
 			m->dev_len = end - start;
 		}
 	}
-	close = memmem(tag, len - (size_t)(tag - msg), "] ", 2);
+	close = mem_find(tag, len - (size_t)(tag - msg), "] ", 2);
 	if (!close)
 		return 0;
 	i = skip_sp(msg, len, (size_t)(close - msg) + 2);

@@ -452,11 +452,11 @@ static bool has_qp_escape(const char *l, size_t len)
 
 static void probe_failed(struct drc_stream *s, const char *msg, size_t len, const struct drc_origin *o)
 {
-	const char *p = memmem(msg, len, "probe of ", 9);
+	const char *p = mem_find(msg, len, "probe of ", 9);
 	const char *f, *end = msg + len;
 	char name[256];
 
-	if (p && (f = memmem(p, (size_t)(end - p), " failed with error ", 19))) {
+	if (p && (f = mem_find(p, (size_t)(end - p), " failed with error ", 19))) {
 		p += 9;
 		if ((size_t)(f - p) < sizeof(name) && f > p) {
 			memcpy(name, p, (size_t)(f - p));
@@ -466,8 +466,8 @@ static void probe_failed(struct drc_stream *s, const char *msg, size_t len, cons
 		return;
 	}
 	/* newer kernels: "<drv> <dev>: probe with driver <drv> failed with error -5" */
-	p = memmem(msg, len, ": probe with driver ", 20);
-	if (p && memmem(p, (size_t)(end - p), " failed with error ", 19)) {
+	p = mem_find(msg, len, ": probe with driver ", 20);
+	if (p && mem_find(p, (size_t)(end - p), " failed with error ", 19)) {
 		const char *d = p;
 
 		while (d > msg && d[-1] != ' ')
@@ -565,9 +565,9 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 {
 	const char *p;
 
-	if (memmem(msg, len, "prob", 4)) {
+	if (mem_find(msg, len, "prob", 4)) {
 		probe_failed(s, msg, len, o);
-		p = memmem(msg, len, ": Resources present before probing", 34);
+		p = mem_find(msg, len, ": Resources present before probing", 34);
 		if (p)
 			drc_rules_marker(s->ctx, DRC_MARK_RES_BEFORE_PROBE, device_before(s, msg, p), 0, ts, o);
 	}
@@ -582,7 +582,7 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 			return;
 		}
 		/* trace: "CPU:1 [LOST 342 EVENTS]" */
-		p = memmem(msg, len, "[LOST ", 6);
+		p = mem_find(msg, len, "[LOST ", 6);
 		if (p) {
 			drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL,
 					 strtoull(p + 6, NULL, 10), ts, o);
@@ -590,9 +590,9 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 		}
 	}
 	/* console: "** 12 printk messages dropped **" */
-	if (len > 20 && memchr(msg, '*', len) && (p = memmem(msg, len, " messages dropped", 17))) {
+	if (len > 20 && memchr(msg, '*', len) && (p = mem_find(msg, len, " messages dropped", 17))) {
 		/* the count stands before " printk" when the word is there */
-		const char *printk = memmem(msg, (size_t)(p - msg), " printk", 7);
+		const char *printk = mem_find(msg, (size_t)(p - msg), " printk", 7);
 
 		drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, number_before(msg, printk ? printk : p), ts, o);
 		return;
@@ -663,7 +663,7 @@ static int kernel_message_known(struct drc_stream *s, const char *msg, size_t le
 	}
 	r = drc_decode_devres_msg(msg, len, &m, &expected);
 	if (r == -EINVAL) {
-		if (may_hold && !memmem(msg, len, "bytes)", 6))
+		if (may_hold && !mem_find(msg, len, "bytes)", 6))
 			return -EAGAIN;
 		drc_diag_add(s->ctx, o, expected, msg, len);
 		return 0;
@@ -679,7 +679,7 @@ static int kernel_message(struct drc_stream *s, const char *msg, size_t len, int
 			  bool may_hold)
 {
 	return kernel_message_known(s, msg, len, ts, subsystem, devkey, o, may_hold,
-				    memmem(msg, len, "DEVRES", 6) != NULL);
+				    mem_find(msg, len, "DEVRES", 6) != NULL);
 }
 
 /* tracefs: "... 439.921733: devres_log: <dev> <OP> <ptr> <name> (<n> bytes)" */
@@ -712,7 +712,7 @@ static int trace_line(struct drc_stream *s, const char *l, size_t len, const cha
 	}
 	r = drc_decode_trace_msg(msg, mlen, &m, &expected);
 	if (r <= 0) {
-		if (may_hold && !memmem(msg, mlen, "bytes)", 6))
+		if (may_hold && !mem_find(msg, mlen, "bytes)", 6))
 			return -EAGAIN;
 		drc_diag_add(s->ctx, o, expected, l, len);
 		return 0;
@@ -957,7 +957,7 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 		return 0;
 	if (l[0] == '{')
 		return json_record(s, l, len, o);
-	if (has_qp_escape(l, len) && (memmem(l, len, "DEVRES", 6) || memmem(l, len, "devres_log", 10)) &&
+	if (has_qp_escape(l, len) && (mem_find(l, len, "DEVRES", 6) || mem_find(l, len, "devres_log", 10)) &&
 	    qp_decode(s, l, len)) {
 		/* a quoted-printable mail body: decode, then read the line as it was */
 		struct strbuf copy = s->tmp;
@@ -993,8 +993,8 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 	}
 
 	/* one search for each marker per line: most lines are neither */
-	devres = memmem(l, len, "DEVRES", 6) != NULL;
-	marker = devres ? NULL : memmem(l, len, "devres_log: ", 12);
+	devres = mem_find(l, len, "DEVRES", 6) != NULL;
+	marker = devres ? NULL : mem_find(l, len, "devres_log: ", 12);
 	if (marker) {
 		if (depth && quote_is_copy(s, marker, len - (size_t)(marker - l), depth))
 			return 0;
@@ -1125,7 +1125,7 @@ int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 		if (len - lead > 0 && len - lead <= 200 &&
 		    strbuf_append(&j, s->held.buf, s->held.len - (soft ? 1 : 0)) == 0 &&
 		    (soft || strbuf_append(&j, " ", 1) == 0) &&
-		    strbuf_append(&j, line + lead, len - lead) == 0 && memmem(j.buf, j.len, "bytes)", 6)) {
+		    strbuf_append(&j, line + lead, len - lead) == 0 && mem_find(j.buf, j.len, "bytes)", 6)) {
 			struct drc_origin ho = s->held_origin;
 			uint64_t before = s->ctx->stats.undecoded;
 
