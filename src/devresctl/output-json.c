@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "shared/jsonw.h"
 #include "shared/macro.h"
 
 #define JSON_SCHEMA_VERSION 1
@@ -41,127 +42,165 @@ static void add_origin(struct json_object *o, const char *key_source, const char
 	json_object_object_add(o, key_line, json_object_new_int64((int64_t)org.line));
 }
 
+static void jw_origin(struct jw *w, const char *key_source, const char *key_line, struct drc_origin org)
+{
+	if (!org.line)
+		return;
+	jw_kstring(w, key_source, org.source);
+	jw_kint(w, key_line, (int64_t)org.line);
+}
+
 struct json_walk {
 	struct drc_ctx *ctx;
-	struct json_object *live;
-	struct json_object *groups;
+	struct jw *w;
 };
 
 static void json_node(void *userdata, struct drc_node *n, unsigned depth, struct drc_node *const *stack)
 {
-	struct json_walk *w = userdata;
-	struct json_object *o = json_object_new_object(), *path = json_object_new_array();
+	struct json_walk *jw = userdata;
+	struct jw *w = jw->w;
 	enum drc_node_kind k = drc_node_get_kind(n);
 	const char *name = drc_node_get_name(n);
 	int64_t size = drc_node_get_size(n);
 
+	jw_object_begin(w);
+	jw_kstring(w, "id", drc_node_has_id(n) ? drc_node_get_id_string(n) : NULL);
+	jw_kstring(w, "name", name);
+	jw_key(w, "size");
+	if (size >= 0)
+		jw_int(w, size);
+	else
+		jw_null(w);
+	jw_kstring(w, "kind", node_kind_to_string(k));
+	jw_kstring(w, "class", drc_ctx_classify(jw->ctx, name));
+	jw_key(w, "group");
+	jw_array_begin(w);
 	for (unsigned i = 0; i < depth; i++)
-		json_object_array_add(path, json_object_new_string(drc_node_get_id_string(stack[i])));
-	json_object_object_add(o, "id", drc_node_has_id(n) ? jstr(drc_node_get_id_string(n)) : NULL);
-	json_object_object_add(o, "name", jstr(name));
-	json_object_object_add(o, "size", size >= 0 ? json_object_new_int64(size) : NULL);
-	json_object_object_add(o, "kind", jstr(node_kind_to_string(k)));
-	json_object_object_add(o, "class", jstr(drc_ctx_classify(w->ctx, name)));
-	json_object_object_add(o, "group", path);
-	add_origin(o, "source", "line", drc_node_get_origin(n));
+		jw_string(w, drc_node_get_id_string(stack[i]));
+	jw_array_end(w);
+	jw_origin(w, "source", "line", drc_node_get_origin(n));
 	if (drc_node_get_ts(n) >= 0)
-		json_object_object_add(o, "ts_usec", json_object_new_int64(drc_node_get_ts(n)));
+		jw_kint(w, "ts_usec", drc_node_get_ts(n));
 	if (k == DRC_NODE_REALLOC) {
-		json_object_object_add(o, "replaced_name", jstr(drc_node_get_replaced_name(n)));
-		json_object_object_add(o, "replaced_size",
-				       json_object_new_int64((int64_t)drc_node_get_replaced_size(n)));
+		jw_kstring(w, "replaced_name", drc_node_get_replaced_name(n));
+		jw_kint(w, "replaced_size", (int64_t)drc_node_get_replaced_size(n));
 	}
-	json_object_array_add(w->live, o);
-
-	if (k == DRC_NODE_GROUP_OPEN && drc_node_get_group(n)) {
-		struct drc_group *g = drc_node_get_group(n), *p = drc_group_get_parent(g);
-		struct json_object *go = json_object_new_object();
-
-		json_object_object_add(go, "id", jstr(drc_group_get_id_string(g)));
-		json_object_object_add(go, "state", jstr(drc_group_state_to_string(drc_group_get_state(g))));
-		json_object_object_add(go, "parent", depth ? jstr(drc_node_get_id_string(stack[depth - 1])) : NULL);
-		json_object_object_add(go, "opened_inside", p ? jstr(drc_group_get_id_string(p)) : NULL);
-		add_origin(go, "source", "open_line", drc_group_get_open_origin(g));
-		if (drc_group_get_close_origin(g).line)
-			json_object_object_add(go, "close_line",
-					       json_object_new_int64((int64_t)drc_group_get_close_origin(g).line));
-		json_object_array_add(w->groups, go);
-	}
+	jw_object_end(w);
 }
 
-static struct json_object *json_batches(struct drc_device *dev)
+static void json_group(void *userdata, struct drc_node *n, unsigned depth, struct drc_node *const *stack)
 {
-	struct json_object *a = json_object_new_array();
+	struct json_walk *jw = userdata;
+	struct jw *w = jw->w;
+	struct drc_group *g = drc_node_get_group(n), *p;
 
+	if (drc_node_get_kind(n) != DRC_NODE_GROUP_OPEN || !g)
+		return;
+	p = drc_group_get_parent(g);
+	jw_object_begin(w);
+	jw_kstring(w, "id", drc_group_get_id_string(g));
+	jw_kstring(w, "state", drc_group_state_to_string(drc_group_get_state(g)));
+	jw_kstring(w, "parent", depth ? drc_node_get_id_string(stack[depth - 1]) : NULL);
+	jw_kstring(w, "opened_inside", p ? drc_group_get_id_string(p) : NULL);
+	jw_origin(w, "source", "open_line", drc_group_get_open_origin(g));
+	if (drc_group_get_close_origin(g).line)
+		jw_kint(w, "close_line", (int64_t)drc_group_get_close_origin(g).line);
+	jw_object_end(w);
+}
+
+static void json_batches(struct jw *w, struct drc_device *dev)
+{
+	jw_array_begin(w);
 	for (struct drc_batch *b = drc_device_get_first_batch(dev); b; b = drc_batch_next(b)) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "kind", jstr(drc_batch_kind_to_string(drc_batch_get_kind(b))));
-		add_origin(o, "source", "first_line", drc_batch_get_first_origin(b));
-		json_object_object_add(o, "last_line",
-				       json_object_new_int64((int64_t)drc_batch_get_last_origin(b).line));
-		json_object_object_add(o, "released", json_object_new_int(drc_batch_count_released(b)));
-		json_object_object_add(o, "groups", json_object_new_int(drc_batch_count_groups(b)));
-		json_object_object_add(o, "unknown", json_object_new_int(drc_batch_count_unknown(b)));
-		json_object_object_add(o, "bytes", json_object_new_int64((int64_t)drc_batch_get_bytes(b)));
-		json_object_object_add(o, "out_of_order", json_object_new_int(drc_batch_count_out_of_order(b)));
-		json_object_object_add(o, "probe_failure", json_object_new_boolean(drc_batch_is_probe_failure(b)));
-		json_object_object_add(o, "group", jstr(drc_batch_get_group_id(b)));
-		json_object_array_add(a, o);
+		jw_object_begin(w);
+		jw_kstring(w, "kind", drc_batch_kind_to_string(drc_batch_get_kind(b)));
+		jw_origin(w, "source", "first_line", drc_batch_get_first_origin(b));
+		jw_kint(w, "last_line", (int64_t)drc_batch_get_last_origin(b).line);
+		jw_kint(w, "released", drc_batch_count_released(b));
+		jw_kint(w, "groups", drc_batch_count_groups(b));
+		jw_kint(w, "unknown", drc_batch_count_unknown(b));
+		jw_kint(w, "bytes", (int64_t)drc_batch_get_bytes(b));
+		jw_kint(w, "out_of_order", drc_batch_count_out_of_order(b));
+		jw_kbool(w, "probe_failure", drc_batch_is_probe_failure(b));
+		jw_kstring(w, "group", drc_batch_get_group_id(b));
+		jw_object_end(w);
 	}
-	return a;
+	jw_array_end(w);
 }
 
-static struct json_object *json_history(struct drc_device *dev)
+static void json_history(struct jw *w, struct drc_device *dev)
 {
-	struct json_object *a = json_object_new_array();
-
+	jw_array_begin(w);
 	for (struct drc_node *n = drc_device_get_first_history(dev); n; n = drc_node_next_history(n)) {
-		struct json_object *o = json_object_new_object();
 		int64_t size = drc_node_get_size(n);
 		struct drc_group *g = drc_node_get_group(n);
 
-		json_object_object_add(o, "id", drc_node_has_id(n) ? jstr(drc_node_get_id_string(n)) : NULL);
-		json_object_object_add(o, "name", jstr(drc_node_get_name(n)));
-		json_object_object_add(o, "size", size >= 0 ? json_object_new_int64(size) : NULL);
-		json_object_object_add(o, "kind", jstr(node_kind_to_string(drc_node_get_kind(n))));
-		json_object_object_add(o, "state", jstr(drc_node_state_to_string(drc_node_get_state(n))));
-		json_object_object_add(o, "in_group", g ? jstr(drc_group_get_id_string(g)) : NULL);
-		add_origin(o, "source", "line", drc_node_get_origin(n));
+		jw_object_begin(w);
+		jw_kstring(w, "id", drc_node_has_id(n) ? drc_node_get_id_string(n) : NULL);
+		jw_kstring(w, "name", drc_node_get_name(n));
+		jw_key(w, "size");
+		if (size >= 0)
+			jw_int(w, size);
+		else
+			jw_null(w);
+		jw_kstring(w, "kind", node_kind_to_string(drc_node_get_kind(n)));
+		jw_kstring(w, "state", drc_node_state_to_string(drc_node_get_state(n)));
+		jw_kstring(w, "in_group", g ? drc_group_get_id_string(g) : NULL);
+		jw_origin(w, "source", "line", drc_node_get_origin(n));
 		if (drc_node_get_end_origin(n).line)
-			json_object_object_add(o, "end_line",
-					       json_object_new_int64((int64_t)drc_node_get_end_origin(n).line));
-		json_object_array_add(a, o);
+			jw_kint(w, "end_line", (int64_t)drc_node_get_end_origin(n).line);
+		jw_object_end(w);
 	}
-	return a;
+	jw_array_end(w);
+}
+
+void report_device_write(struct jw *w, struct drc_ctx *ctx, struct drc_device *dev, bool history)
+{
+	struct json_walk walk = { ctx, w };
+
+	jw_object_begin(w);
+	jw_kint(w, "boot", drc_device_get_boot(dev));
+	jw_kstring(w, "device", drc_device_get_name(dev));
+	jw_kstring(w, "subsystem", drc_device_get_subsystem(dev));
+	jw_kstring(w, "driver", drc_device_get_driver(dev));
+	jw_kstring(w, "prefix", drc_device_get_prefix(dev));
+	jw_kstring(w, "devkey", drc_device_get_devkey(dev));
+	jw_kstring(w, "state", drc_device_state_to_string(drc_device_get_state(dev)));
+	jw_kint(w, "live_count", drc_device_count_live(dev));
+	jw_kint(w, "live_bytes", (int64_t)drc_device_live_bytes(dev));
+	jw_kint(w, "events", (int64_t)drc_device_count_events(dev));
+	jw_kint(w, "unknown", (int64_t)drc_device_count_unknown(dev));
+	jw_origin(w, "source", "first_line", drc_device_get_first_origin(dev));
+	jw_key(w, "live");
+	jw_array_begin(w);
+	report_walk_live(dev, json_node, &walk);
+	jw_array_end(w);
+	jw_key(w, "groups");
+	jw_array_begin(w);
+	report_walk_live(dev, json_group, &walk);
+	jw_array_end(w);
+	jw_kint(w, "batches_total", (int64_t)drc_device_count_batches(dev));
+	jw_key(w, "batches");
+	json_batches(w, dev);
+	if (history) {
+		jw_key(w, "history");
+		json_history(w, dev);
+	}
+	jw_object_end(w);
 }
 
 struct json_object *report_device_json(struct drc_ctx *ctx, struct drc_device *dev, bool history)
 {
-	struct json_object *d = json_object_new_object();
-	struct json_walk w = { ctx, json_object_new_array(), json_object_new_array() };
-	enum drc_device_state state = drc_device_get_state(dev);
+	struct strbuf sb = STRBUF_INIT;
+	struct json_object *o = NULL;
+	struct jw w;
 
-	json_object_object_add(d, "boot", json_object_new_int((int)drc_device_get_boot(dev)));
-	json_object_object_add(d, "device", jstr(drc_device_get_name(dev)));
-	json_object_object_add(d, "subsystem", jstr(drc_device_get_subsystem(dev)));
-	json_object_object_add(d, "driver", jstr(drc_device_get_driver(dev)));
-	json_object_object_add(d, "prefix", jstr(drc_device_get_prefix(dev)));
-	json_object_object_add(d, "devkey", jstr(drc_device_get_devkey(dev)));
-	json_object_object_add(d, "state", jstr(drc_device_state_to_string(state)));
-	json_object_object_add(d, "live_count", json_object_new_int((int)drc_device_count_live(dev)));
-	json_object_object_add(d, "live_bytes", json_object_new_int64((int64_t)drc_device_live_bytes(dev)));
-	json_object_object_add(d, "events", json_object_new_int64((int64_t)drc_device_count_events(dev)));
-	json_object_object_add(d, "unknown", json_object_new_int64((int64_t)drc_device_count_unknown(dev)));
-	add_origin(d, "source", "first_line", drc_device_get_first_origin(dev));
-	report_walk_live(dev, json_node, &w);
-	json_object_object_add(d, "live", w.live);
-	json_object_object_add(d, "groups", w.groups);
-	json_object_object_add(d, "batches_total", json_object_new_int64((int64_t)drc_device_count_batches(dev)));
-	json_object_object_add(d, "batches", json_batches(dev));
-	if (history)
-		json_object_object_add(d, "history", json_history(dev));
-	return d;
+	jw_init(&w, &sb, false, 0);
+	report_device_write(&w, ctx, dev, history);
+	if (!jw_error(&w))
+		o = json_tokener_parse(strbuf_str(&sb));
+	strbuf_done(&sb);
+	return o;
 }
 
 int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
@@ -172,6 +211,7 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	struct drc_device_iter *it;
 	struct drc_device *dev;
 	struct drc_stats st;
+	struct strbuf sb = STRBUF_INIT;
 	bool first = true;
 	int r;
 
@@ -218,16 +258,22 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 		return r;
 	}
 	while ((r = drc_device_iter_next(it, &dev)) > 0) {
-		struct json_object *d;
+		struct jw w;
 
 		if (!drc_device_count_events(dev) || !report_device_selected(v, dev))
 			continue;
-		d = report_device_json(ctx, dev, v->all);
-		fputs(first ? "\n    " : ",\n    ", out);
+		strbuf_clear(&sb);
+		strbuf_appends(&sb, first ? "\n    " : ",\n    ");
 		first = false;
-		json_print_indented(out, d, 4);
-		json_object_put(d);
+		jw_init(&w, &sb, true, 4);
+		report_device_write(&w, ctx, dev, v->all);
+		if (jw_error(&w)) {
+			r = -ENOMEM;
+			break;
+		}
+		fwrite(sb.buf, 1, sb.len, out);
 	}
+	strbuf_done(&sb);
 	drc_device_iter_free(it);
 	json_object_put(devs);
 	fputs(first ? "]" : "\n  ]", out);

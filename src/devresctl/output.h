@@ -61,5 +61,8 @@ int findings_print_tap(FILE *out, struct drc_ctx *ctx, const struct report_view 
 
 int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out);
 int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out);
-/* One device as in the report's devices[] (the daemon answers with it). */
+/* One device as in the report's devices[]: written as it is walked (a report
+ * of every device), or as an object (the daemon answers with it). */
+struct jw;
+void report_device_write(struct jw *w, struct drc_ctx *ctx, struct drc_device *dev, bool history);
 struct json_object *report_device_json(struct drc_ctx *ctx, struct drc_device *dev, bool history);

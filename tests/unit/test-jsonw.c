@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The streaming JSON writer: valid JSON, exact escapes and numbers, both layouts. */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <stdint.h>
+
+#include "lib/tap.h"
+#include "shared/jsonw.h"
+
+static void write_sample(struct jw *w)
+{
+	jw_object_begin(w);
+	jw_kstring(w, "s", "quote \" back \\ nl \n tab \t cr \r bell \a del \x7f utf8 \xc3\xa9 /");
+	jw_kstring(w, "null", NULL);
+	jw_kint(w, "zero", 0);
+	jw_kint(w, "neg", -42);
+	jw_kint(w, "min", INT64_MIN);
+	jw_kint(w, "max", INT64_MAX);
+	jw_kbool(w, "t", true);
+	jw_kbool(w, "f", false);
+	jw_key(w, "empty_a");
+	jw_array_begin(w);
+	jw_array_end(w);
+	jw_key(w, "empty_o");
+	jw_object_begin(w);
+	jw_object_end(w);
+	jw_key(w, "nested");
+	jw_array_begin(w);
+	jw_int(w, 1);
+	jw_object_begin(w);
+	jw_key(w, "k");
+	jw_array_begin(w);
+	jw_string(w, "x");
+	jw_null(w);
+	jw_array_end(w);
+	jw_object_end(w);
+	jw_array_end(w);
+	jw_object_end(w);
+}
+
+static void check(bool pretty)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct json_object *o, *v, *a;
+	struct jw w;
+
+	jw_init(&w, &sb, pretty, pretty ? 4 : 0);
+	write_sample(&w);
+	is_int(jw_error(&w), 0, "no error");
+	o = json_tokener_parse(strbuf_str(&sb));
+	if (!ok(o != NULL, "%s output parses", pretty ? "pretty" : "compact"))
+		printf("#   %s\n", strbuf_str(&sb));
+	if (o) {
+		is_str(json_object_get_string(json_object_object_get(o, "s")),
+		       "quote \" back \\ nl \n tab \t cr \r bell \a del \x7f utf8 \xc3\xa9 /", "string round-trips");
+		ok(json_object_object_get_ex(o, "null", &v) && v == NULL, "NULL string is null");
+		is_int(json_object_get_int64(json_object_object_get(o, "neg")), -42, "negative");
+		ok(json_object_get_int64(json_object_object_get(o, "min")) == INT64_MIN, "INT64_MIN");
+		ok(json_object_get_int64(json_object_object_get(o, "max")) == INT64_MAX, "INT64_MAX");
+		ok(json_object_get_boolean(json_object_object_get(o, "t")) &&
+		   !json_object_get_boolean(json_object_object_get(o, "f")), "booleans");
+		is_int(json_object_array_length(json_object_object_get(o, "empty_a")), 0, "empty array");
+		a = json_object_object_get(json_object_array_get_idx(json_object_object_get(o, "nested"), 1), "k");
+		is_int(json_object_array_length(a), 2, "nested array in object in array");
+		json_object_put(o);
+	}
+	if (pretty) {
+		ok(strstr(strbuf_str(&sb), "\n      \"zero\": 0,\n") != NULL,
+		   "pretty: one key per line, two spaces a level after the indent, \"key\": value");
+		ok(strstr(strbuf_str(&sb), "\n    }") != NULL, "pretty: the closing brace at the indent");
+		ok(strstr(strbuf_str(&sb), "\"empty_a\": [],") != NULL, "pretty: an empty array stays on its line");
+	} else {
+		ok(!strchr(strbuf_str(&sb), '\n'), "compact: one line");
+		ok(strstr(strbuf_str(&sb), "\"zero\":0,\"neg\":-42,") != NULL, "compact: no whitespace between items");
+	}
+	ok(strstr(strbuf_str(&sb), "\\u0007") && strstr(strbuf_str(&sb), "\\n") && strstr(strbuf_str(&sb), "\\\""),
+	   "control characters and quotes are escaped");
+	strbuf_done(&sb);
+}
+
+int main(void)
+{
+	check(false);
+	check(true);
+	return tap_done();
+}
