@@ -105,10 +105,16 @@ static void node_set_id(struct drc_node *n, uint64_t id, unsigned digits)
 	n->id = id;
 	n->id_digits = (uint8_t)digits;
 	n->has_id = true;
-	if (digits == 0)
+	if (digits == 0) {
 		snprintf(n->id_str, sizeof(n->id_str), "(ptrval)");
-	else
-		snprintf(n->id_str, sizeof(n->id_str), "%0*" PRIx64, (int)digits, id);
+		return;
+	}
+	/* "%0*llx" by hand: one per node of a capture with millions */
+	if (digits > sizeof(n->id_str) - 1)
+		digits = sizeof(n->id_str) - 1;
+	n->id_str[digits] = '\0';
+	for (unsigned i = digits; i-- > 0; id >>= 4)
+		n->id_str[i] = "0123456789abcdef"[id & 0xf];
 }
 
 static struct drc_node *node_new(struct drc_device *dev, const struct drc_event *ev,
