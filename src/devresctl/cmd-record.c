@@ -97,7 +97,8 @@ bool record_filter_keep(struct record_filter *f, const char *line, size_t len)
 
 		f->in_udev_block = true;
 		slash = paren ? memrchr(line, '/', (size_t)(paren - line)) : NULL;
-		if (!slash || paren - slash < 3) {
+		/* modules are kept: module-gone needs their removal, whatever the device */
+		if (!slash || paren - slash < 3 || (line + len - paren == 8 && memcmp(paren, "(module)", 8) == 0)) {
 			f->keep_block = true;
 			return true;
 		}

@@ -65,6 +65,10 @@ ok $? "once for the two add events of one burst"
 run check --format=json "$T/mod.log"
 jq -e '[.findings[] | select(.rule == "module-gone") | .nodes[].name] == ["thing_release"]' "$T/out" >/dev/null
 ok $? "the replay finds module-gone for a callback matched through the recorded kallsyms"
+bed 1 module:fxdrv:add module:fxdrv:remove -- "$DEVRESCTL" --root "$R" record -o "$T/modf.log" --device 'dfx-ops*' --duration 2.5 --no-trace 2>"$T/err"
+run check --format=json "$T/modf.log"
+jq -e '[.findings[] | select(.rule == "module-gone") | .nodes[].name] == ["thing_release"]' "$T/out" >/dev/null
+ok $? "record --device keeps module events and their functions"
 grep -v '^devresctl-kallsyms:' "$T/mod.log" >"$T/nosyms.log"
 run check --format=json "$T/nosyms.log"
 jq -e '[.findings[] | select(.rule == "module-gone")] == []' "$T/out" >/dev/null
