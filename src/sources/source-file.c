@@ -175,6 +175,16 @@ static ssize_t source_read(struct source_file *f, char *buf, size_t size)
 {
 	ssize_t n;
 
+	/* plain text: once the bytes read to detect the format are used up,
+	 * read straight into the caller's buffer instead of copying */
+	if (f->comp == COMP_NONE && f->in_off >= f->in_len) {
+		if (f->in_eof)
+			return 0;
+		n = read_raw(f, buf, size);
+		if (n == 0)
+			f->in_eof = true;
+		return n;
+	}
 	for (;;) {
 		n = refill(f);
 		if (n < 0)
