@@ -36,25 +36,19 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 	return next(fd, msg, flags);
 }
 
-int fsync(int fd)
-{
-	static int (*next)(int);
-
-	if (!next)
-		next = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-	syncs++;
-	return next(fd);
-}
-
-int fdatasync(int fd)
-{
-	static int (*next)(int);
-
-	if (!next)
-		next = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
-	syncs++;
-	return next(fd);
-}
+/* fsync() and fdatasync(): counted, then done */
+#define COUNTED_SYNC(fn)                                                \
+	int fn(int fd)                                                  \
+	{                                                               \
+		static int (*next)(int);                                \
+									\
+		if (!next)                                              \
+			next = (int (*)(int))dlsym(RTLD_NEXT, #fn);     \
+		syncs++;                                                \
+		return next(fd);                                        \
+	}
+COUNTED_SYNC(fsync)
+COUNTED_SYNC(fdatasync)
 
 __attribute__((destructor)) static void write_sync_log(void)
 {
