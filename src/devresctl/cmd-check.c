@@ -19,7 +19,7 @@
 #include "output.h"
 #include "shared/log.h"
 
-enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_FAIL_ON, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES };
+enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES };
 
 extern const struct command command_check;
 
@@ -94,27 +94,16 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 			if (command_push_arg(&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
 				status = DEVRESCTL_EX_FAILURE;
 			break;
-		case OPT_KALLSYMS:
-			ctl->engine.kallsyms = optarg;
-			break;
-		case OPT_KB:
-			if (command_push_arg(&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)
-				status = DEVRESCTL_EX_FAILURE;
-			break;
 		case OPT_LIST_RULES:
 			list_rules();
 			command_getopt_done(&g);
 			return -1;
-		case 'q':
-			ctl->quiet = true;
-			log_set_quiet(true);
-			break;
-		case 'h':
-			command_help(&command_check);
-			command_getopt_done(&g);
-			return -1;
 		default:
-			status = usage_error(&command_check, "invalid option");
+			if (command_common_option(&command_check, c, optarg, &ctl->engine, &ctl->quiet,
+						  &status) == COMMAND_OPTION_HELP) {
+				command_getopt_done(&g);
+				return -1;
+			}
 			break;
 		}
 	}

@@ -25,7 +25,7 @@
 #include "sources/kernel.h"
 #include "sources/sysfs.h"
 
-enum { OPT_FORCE = 0x100, OPT_SETTLE, OPT_FAIL_ON, OPT_KB };
+enum { OPT_FORCE = OPT_COMMAND, OPT_SETTLE, OPT_FAIL_ON };
 
 extern const struct command command_cycle;
 
@@ -178,20 +178,12 @@ static int cmd_cycle(int argc, char **argv)
 		case OPT_FORCE:
 			force = true;
 			break;
-		case OPT_KB:
-			if (command_push_arg(&engine.kb_files, &engine.nkb, optarg) < 0)
-				status = DEVRESCTL_EX_FAILURE;
-			break;
-		case 'q':
-			quiet = true;
-			log_set_quiet(true);
-			break;
-		case 'h':
-			command_help(&command_cycle);
-			command_getopt_done(&g);
-			return DEVRESCTL_EX_OK;
 		default:
-			status = usage_error(&command_cycle, "invalid option");
+			if (command_common_option(&command_cycle, c, optarg, &engine, &quiet,
+						  &status) == COMMAND_OPTION_HELP) {
+				command_getopt_done(&g);
+				return DEVRESCTL_EX_OK;
+			}
 			break;
 		}
 	}

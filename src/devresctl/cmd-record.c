@@ -28,7 +28,7 @@
 #include "sources/kernel.h"
 #include "sources/live.h"
 
-enum { OPT_SINCE_BOOT = 0x100, OPT_NO_KMSG, OPT_NO_TRACE, OPT_NO_UDEV, OPT_UEVENTS };
+enum { OPT_SINCE_BOOT = OPT_COMMAND, OPT_NO_KMSG, OPT_NO_TRACE, OPT_NO_UDEV, OPT_UEVENTS };
 
 extern const struct command command_record;
 
@@ -239,16 +239,13 @@ static int cmd_record(int argc, char **argv)
 			if (live_parse_uevents(optarg, &o) < 0)
 				status = usage_error(&command_record, "invalid --uevents '%s': expected kernel or udev", optarg);
 			break;
-		case 'q':
-			log_set_quiet(true);
-			break;
-		case 'h':
-			command_help(&command_record);
-			command_getopt_done(&g);
-			free(rec.filter.patterns);
-			return DEVRESCTL_EX_OK;
 		default:
-			status = usage_error(&command_record, "invalid option");
+			if (command_common_option(&command_record, c, optarg, NULL, NULL,
+						  &status) == COMMAND_OPTION_HELP) {
+				command_getopt_done(&g);
+				free(rec.filter.patterns);
+				return DEVRESCTL_EX_OK;
+			}
 			break;
 		}
 	}

@@ -108,15 +108,12 @@ static int cmd_refs(int argc, char **argv)
 			else if (strcmp(optarg, "text") != 0)
 				status = usage_error(&command_refs, "invalid --format '%s': expected text or lines", optarg);
 			break;
-		case 'q':
-			log_set_quiet(true);
-			break;
-		case 'h':
-			command_help(&command_refs);
-			command_getopt_done(&g);
-			return DEVRESCTL_EX_OK;
 		default:
-			status = usage_error(&command_refs, "invalid option");
+			if (command_common_option(&command_refs, c, optarg, NULL, NULL,
+						  &status) == COMMAND_OPTION_HELP) {
+				command_getopt_done(&g);
+				return DEVRESCTL_EX_OK;
+			}
 			break;
 		}
 	}

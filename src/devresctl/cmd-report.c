@@ -19,7 +19,7 @@
 #include "output.h"
 #include "shared/log.h"
 
-enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_PROGRESS };
+enum { OPT_PROGRESS = OPT_COMMAND };
 
 extern const struct command command_report;
 
@@ -73,13 +73,6 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 		case 'a':
 			ctl->view.all = true;
 			break;
-		case OPT_KALLSYMS:
-			ctl->engine.kallsyms = optarg;
-			break;
-		case OPT_KB:
-			if (command_push_arg(&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)
-				status = DEVRESCTL_EX_FAILURE;
-			break;
 		case OPT_PROGRESS:
 			if (strcmp(optarg, "auto") == 0)
 				ctl->progress = -1;
@@ -90,16 +83,12 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 			else
 				status = usage_error(&command_report, "invalid --progress '%s': expected auto, always or never", optarg);
 			break;
-		case 'q':
-			ctl->quiet = true;
-			log_set_quiet(true);
-			break;
-		case 'h':
-			command_help(&command_report);
-			command_getopt_done(&g);
-			return -1;
 		default:
-			status = usage_error(&command_report, "invalid option");
+			if (command_common_option(&command_report, c, optarg, &ctl->engine, &ctl->quiet,
+						  &status) == COMMAND_OPTION_HELP) {
+				command_getopt_done(&g);
+				return -1;
+			}
 			break;
 		}
 	}

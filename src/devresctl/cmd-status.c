@@ -49,15 +49,12 @@ static int parse_flags(const struct command *cmd, int argc, char **argv, bool *k
 		case 't':
 			*trace = true;
 			break;
-		case 'q':
-			log_set_quiet(true);
-			break;
-		case 'h':
-			command_help(cmd);
-			command_getopt_done(&g);
-			return -1;
 		default:
-			status = usage_error(cmd, "invalid option");
+			if (command_common_option(cmd, c, optarg, NULL, NULL,
+						  &status) == COMMAND_OPTION_HELP) {
+				command_getopt_done(&g);
+				return -1;
+			}
 			break;
 		}
 	}

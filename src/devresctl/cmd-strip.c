@@ -166,15 +166,12 @@ static int cmd_strip(int argc, char **argv)
 	while (status == DEVRESCTL_EX_OK &&
 	       (c = getopt_long(argc, argv, g.shortopts + 1, g.longopts, NULL)) != -1) {
 		switch (c) {
-		case 'q':
-			log_set_quiet(true);
-			break;
-		case 'h':
-			command_help(&command_strip);
-			command_getopt_done(&g);
-			return DEVRESCTL_EX_OK;
 		default:
-			status = usage_error(&command_strip, "invalid option");
+			if (command_common_option(&command_strip, c, optarg, NULL, NULL,
+						  &status) == COMMAND_OPTION_HELP) {
+				command_getopt_done(&g);
+				return DEVRESCTL_EX_OK;
+			}
 			break;
 		}
 	}

@@ -31,7 +31,7 @@
 #include "sources/source-file.h"
 #include "watch.h"
 
-enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_SPEED, OPT_STEP, OPT_FRAME_STATS, OPT_SOURCE };
+enum { OPT_SPEED = OPT_COMMAND, OPT_STEP, OPT_FRAME_STATS, OPT_SOURCE };
 
 extern const struct command command_watch;
 
@@ -150,23 +150,12 @@ static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)
 		case OPT_FRAME_STATS:
 			ctl->frame_stats = optarg;
 			break;
-		case OPT_KALLSYMS:
-			ctl->engine.kallsyms = optarg;
-			break;
-		case OPT_KB:
-			if (command_push_arg(&ctl->engine.kb_files, &ctl->engine.nkb, optarg) < 0)
-				status = DEVRESCTL_EX_FAILURE;
-			break;
-		case 'q':
-			ctl->quiet = true;
-			log_set_quiet(true);
-			break;
-		case 'h':
-			command_help(&command_watch);
-			command_getopt_done(&g);
-			return -1;
 		default:
-			status = usage_error(&command_watch, "invalid option");
+			if (command_common_option(&command_watch, c, optarg, &ctl->engine, &ctl->quiet,
+						  &status) == COMMAND_OPTION_HELP) {
+				command_getopt_done(&g);
+				return -1;
+			}
 			break;
 		}
 	}

@@ -143,6 +143,36 @@ int command_push_arg(const char ***arr, unsigned *n, const char *s)
 	return 0;
 }
 
+int command_common_option(const struct command *cmd, int opt, const char *arg, struct engine_opts *engine,
+			  bool *quiet, int *status)
+{
+	switch (opt) {
+	case 'q':
+		if (quiet)
+			*quiet = true;
+		log_set_quiet(true);
+		return 0;
+	case 'h':
+		command_help(cmd);
+		return COMMAND_OPTION_HELP;
+	case OPT_KB:
+		if (engine) {
+			if (command_push_arg(&engine->kb_files, &engine->nkb, arg) < 0)
+				*status = DEVRESCTL_EX_FAILURE;
+			return 0;
+		}
+		break;
+	case OPT_KALLSYMS:
+		if (engine) {
+			engine->kallsyms = arg;
+			return 0;
+		}
+		break;
+	}
+	*status = usage_error(cmd, "invalid option");
+	return 0;
+}
+
 int engine_new(const struct engine_opts *opts, struct drc_ctx **ret)
 {
 	const char *kb = getenv("DEVRESCTL_KB");

@@ -64,5 +64,17 @@ struct engine_opts {
 	const char *kallsyms;   /* a copy of /proc/kallsyms, or NULL */
 	bool kallsyms_auto;     /* the live one, read unasked: no warning when it has no modules */
 };
+/* Option ids of the engine's options (--kb, --kallsyms); a command's own
+ * long-only options start at OPT_COMMAND. */
+enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_COMMAND };
+/*
+ * The options every command handles alike, for the default: of its option
+ * switch: -q (sets *quiet when given), -h, --kb and --kallsyms (into
+ * @engine), and anything else, a usage error in *status. Returns
+ * COMMAND_OPTION_HELP after printing --help: the caller stops with success.
+ */
+#define COMMAND_OPTION_HELP 1
+int command_common_option(const struct command *cmd, int opt, const char *arg, struct engine_opts *engine,
+			  bool *quiet, int *status);
 /* Creates the engine with the installed knowledge base plus @opts. */
 int engine_new(const struct engine_opts *opts, struct drc_ctx **ret);
