@@ -317,22 +317,44 @@ int drc_ctx_load_kb(struct drc_ctx *ctx, const char *path, unsigned *bad_line)
 	return count;
 }
 
+bool drc_kallsyms_parse(char *line, const char **function, const char **module)
+{
+	char *p = line, *name, *mod, *end;
+
+	/* "ffffffffc0a01000 t ata_devres_release\t[libata]": address, type, name, [module] */
+	p += strcspn(p, " \t");
+	p += strspn(p, " \t");
+	if ((*p != 't' && *p != 'T') || (p[1] != ' ' && p[1] != '\t'))
+		return false;
+	name = p + 1 + strspn(p + 1, " \t");
+	p = name + strcspn(name, " \t\n");
+	if (p == name || !*p || *p == '\n')
+		return false;   /* no [module]: built in */
+	*p++ = '\0';
+	mod = p + strspn(p, " \t");
+	end = *mod == '[' ? strchr(mod, ']') : NULL;
+	if (!end || end == mod + 1)
+		return false;
+	*end = '\0';
+	*function = name;
+	*module = mod + 1;
+	return true;
+}
+
 int drc_ctx_load_kallsyms(struct drc_ctx *ctx, const char *path)
 {
-	char line[512];
+	char line[1024];
 	int count = 0;
 	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		char addr[40], type[4], name[256], mod[128];
+		const char *fn, *mod;
 
-		/* only text symbols of modules: "ffffffffc0a01000 t ata_devres_release\t[libata]" */
-		if (sscanf(line, "%39s %3s %255s [%127[^]]]", addr, type, name, mod) != 4 ||
-		    (type[0] != 't' && type[0] != 'T'))
+		if (!drc_kallsyms_parse(line, &fn, &mod))
 			continue;
-		if (drc_ctx_add_function(ctx, name, mod) < 0) {
+		if (drc_ctx_add_function(ctx, drc_interns(ctx, fn), drc_interns(ctx, mod)) < 0) {
 			fclose(f);
 			return -ENOMEM;
 		}
@@ -345,9 +367,7 @@ int drc_ctx_load_kallsyms(struct drc_ctx *ctx, const char *path)
 
 int drc_ctx_add_function(struct drc_ctx *ctx, const char *function, const char *module)
 {
-	const char *n = drc_interns(ctx, function), *m = drc_interns(ctx, module);
-
-	if (!n || !m || hashmap_put(&ctx->kallsyms, (uint64_t)(uintptr_t)n, (void *)m) < 0)
+	if (!function || !module || hashmap_put(&ctx->kallsyms, (uint64_t)(uintptr_t)function, (void *)module) < 0)
 		return -ENOMEM;
 	return 0;
 }

@@ -184,7 +184,8 @@ struct drc_ctx {
 /* ctx.c */
 const char *drc_intern(struct drc_ctx *ctx, const char *s, size_t len);
 const char *drc_interns(struct drc_ctx *ctx, const char *s);
-/* @function lives in @module (from kallsyms, or a devresctl-kallsyms line) */
+/* @function lives in @module (from kallsyms, or a devresctl-kallsyms line);
+ * both interned, NULL (interning failed) gives -ENOMEM */
 int drc_ctx_add_function(struct drc_ctx *ctx, const char *function, const char *module);
 void drc_diag_add(struct drc_ctx *ctx, const struct drc_origin *o, const char *expected,
 		  const char *line, size_t len);

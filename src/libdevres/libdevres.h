@@ -218,6 +218,11 @@ int drc_ctx_load_kb(struct drc_ctx *ctx, const char *path, unsigned *bad_line);
  * Returns: the number of module functions read, or -errno.
  */
 int drc_ctx_load_kallsyms(struct drc_ctx *ctx, const char *path);
+/*
+ * One line of /proc/kallsyms: true for a text symbol of a module, with
+ * *function and *module pointing into @line, which is cut to end them.
+ */
+bool drc_kallsyms_parse(char *line, const char **function, const char **module);
 /* The module a function lives in, or NULL (built in, or not known). */
 const char *drc_ctx_get_function_module(struct drc_ctx *ctx, const char *name);
 

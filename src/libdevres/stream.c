@@ -513,13 +513,11 @@ static uint64_t number_before(const char *msg, const char *p)
  */
 static int kallsyms_line(struct drc_stream *s, const char *p, size_t len)
 {
-	const char *end = p + len;
-	char mod[128], fn[256];
+	const char *end = p + len, *mod = NULL;
 	unsigned count = 0;
 
-	for (unsigned word = 0;; word++) {
+	while (p < end) {
 		const char *w;
-		size_t n;
 
 		while (p < end && *p == ' ')
 			p++;
@@ -527,19 +525,13 @@ static int kallsyms_line(struct drc_stream *s, const char *p, size_t len)
 			break;
 		for (w = p; p < end && *p != ' '; p++)
 			;
-		n = (size_t)(p - w);
-		if (word == 0) {
-			if (n >= sizeof(mod))
-				return -EINVAL;
-			memcpy(mod, w, n);
-			mod[n] = '\0';
+		if (!mod) {
+			mod = drc_intern(s->ctx, w, (size_t)(p - w));
+			if (!mod)
+				return -ENOMEM;
 			continue;
 		}
-		if (n >= sizeof(fn))
-			continue;
-		memcpy(fn, w, n);
-		fn[n] = '\0';
-		if (drc_ctx_add_function(s->ctx, fn, mod) < 0)
+		if (drc_ctx_add_function(s->ctx, drc_intern(s->ctx, w, (size_t)(p - w)), mod) < 0)
 			return -ENOMEM;
 		count++;
 	}

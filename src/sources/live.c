@@ -337,27 +337,6 @@ int live_timeout(const struct live *l)
 	return q < 0 || t < q ? t : q;
 }
 
-/* The module of a /proc/kallsyms text symbol line, or NULL. */
-static const char *kallsyms_module(char *line, const char **fn)
-{
-	char *p = strchr(line, ' '), *name, *mod, *end;
-
-	if (!p || (p[1] != 't' && p[1] != 'T') || p[2] != ' ')
-		return NULL;
-	name = p + 3;
-	p = name + strcspn(name, " \t");
-	if (!*p)
-		return NULL;    /* built in */
-	*p++ = '\0';
-	mod = strchr(p, '[');
-	end = mod ? strchr(mod, ']') : NULL;
-	if (!end)
-		return NULL;
-	*end = '\0';
-	*fn = name;
-	return mod + 1;
-}
-
 static int kallsyms_flush(struct live *l, struct strbuf *line)
 {
 	int r = 0;
@@ -376,7 +355,7 @@ static int kallsyms_flush(struct live *l, struct strbuf *line)
 static int write_module_functions(struct live *l)
 {
 	struct strbuf out = STRBUF_INIT;
-	char path[4096], line[512], cur[128] = "", key[132];
+	char path[4096], line[1024], cur[128] = "", key[132];
 	FILE *f;
 	int r = 0;
 
@@ -390,9 +369,7 @@ static int write_module_functions(struct live *l)
 	while (r >= 0 && fgets(line, sizeof(line), f)) {
 		const char *fn, *mod;
 
-		line[strcspn(line, "\n")] = '\0';
-		mod = kallsyms_module(line, &fn);
-		if (!mod || strlen(mod) >= sizeof(cur))
+		if (!drc_kallsyms_parse(line, &fn, &mod) || strlen(mod) >= sizeof(cur))
 			continue;
 		snprintf(key, sizeof(key), " %s ", mod);
 		if (!strstr(l->modules.buf, key))

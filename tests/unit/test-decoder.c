@@ -244,6 +244,25 @@ static void test_lost_line(void)
 	drc_ctx_unref(ctx);
 }
 
+static void test_kallsyms_parse(void)
+{
+	char a[] = "ffffffffc0a01000 t ata_devres_release\t[libata]\n";
+	char b[] = "0000000000000000 T pcim_release [snd_hda_intel] \n";
+	char builtin[] = "ffffffff81000000 T devm_kmalloc_release\n";
+	char data[] = "ffffffffc0a02000 d ata_table\t[libata]\n";
+	char empty[] = "ffffffffc0a01000 t fn\t[]\n";
+	const char *fn = NULL, *mod = NULL;
+
+	ok(drc_kallsyms_parse(a, &fn, &mod), "kallsyms: a module's text symbol");
+	is_str(fn, "ata_devres_release", "kallsyms: its function");
+	is_str(mod, "libata", "kallsyms: its module");
+	ok(drc_kallsyms_parse(b, &fn, &mod) && strcmp(fn, "pcim_release") == 0 && strcmp(mod, "snd_hda_intel") == 0,
+	   "kallsyms: hidden address, space before the module");
+	ok(!drc_kallsyms_parse(builtin, &fn, &mod), "kallsyms: a built-in function has no module");
+	ok(!drc_kallsyms_parse(data, &fn, &mod), "kallsyms: data symbols are not release functions");
+	ok(!drc_kallsyms_parse(empty, &fn, &mod), "kallsyms: an empty module name");
+}
+
 int main(void)
 {
 	test_transports();
@@ -255,5 +274,6 @@ int main(void)
 	test_udev();
 	test_refs();
 	test_lost_line();
+	test_kallsyms_parse();
 	return tap_done();
 }
