@@ -13,35 +13,6 @@
 #define JSON_SCHEMA_VERSION 1
 #define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE)
 
-/* Print @o pretty, every line after the first indented by @indent spaces. */
-static void json_print_indented(FILE *out, struct json_object *o, int indent)
-{
-	static const char spaces[] = "                                ";
-	const char *s = json_object_to_json_string_ext(o, JSON_FLAGS), *nl;
-
-	/* a line at a time: this prints every device of the report */
-	while ((nl = strchr(s, '\n'))) {
-		fwrite(s, 1, (size_t)(nl - s) + 1, out);
-		fwrite(spaces, 1, (size_t)MIN(indent, (int)sizeof(spaces) - 1), out);
-		s = nl + 1;
-	}
-	fputs(s, out);
-}
-
-static struct json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
-
-static void add_origin(struct json_object *o, const char *key_source, const char *key_line,
-		       struct drc_origin org)
-{
-	if (!org.line)
-		return;
-	json_object_object_add(o, key_source, jstr(org.source));
-	json_object_object_add(o, key_line, json_object_new_int64((int64_t)org.line));
-}
-
 static void jw_origin(struct jw *w, const char *key_source, const char *key_line, struct drc_origin org)
 {
 	if (!org.line)
@@ -205,81 +176,66 @@ struct json_object *report_device_json(struct drc_ctx *ctx, struct drc_device *d
 
 int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 {
-	struct json_object *root = json_object_new_object(), *devs = json_object_new_array();
-	struct json_object *boots = json_object_new_array(), *stats = json_object_new_object();
-	struct json_object *inputs = json_object_new_array(), *diags = json_object_new_array();
+	struct strbuf sb = STRBUF_INIT;
 	struct drc_device_iter *it;
 	struct drc_device *dev;
+	struct json_object *findings;
 	struct drc_stats st;
-	struct strbuf sb = STRBUF_INIT;
-	bool first = true;
+	struct jw w;
 	int r;
 
-	json_object_object_add(root, "schema", json_object_new_int(JSON_SCHEMA_VERSION));
-	json_object_object_add(root, "tool", jstr(PACKAGE_NAME " " PACKAGE_VERSION));
+	/* written as it goes, flushed after each device: memory stays that of one device */
+	jw_init(&w, &sb, true, 0);
+	jw_object_begin(&w);
+	jw_kint(&w, "schema", JSON_SCHEMA_VERSION);
+	jw_kstring(&w, "tool", PACKAGE_NAME " " PACKAGE_VERSION);
+	jw_key(&w, "inputs");
+	jw_array_begin(&w);
 	for (unsigned i = 0; i < v->ninputs; i++)
-		json_object_array_add(inputs, json_object_new_string(v->inputs[i]));
-	json_object_object_add(root, "inputs", inputs);
-
+		jw_string(&w, v->inputs[i]);
+	jw_array_end(&w);
+	jw_key(&w, "boots");
+	jw_array_begin(&w);
 	for (unsigned i = 0; i < drc_ctx_get_boot_count(ctx); i++) {
-		struct json_object *b = json_object_new_object();
 		struct drc_origin o = { NULL, 0 };
 
 		drc_ctx_get_boot_origin(ctx, i, &o);
-		json_object_object_add(b, "index", json_object_new_int((int)i));
-		json_object_object_add(b, "kernel", jstr(drc_ctx_get_boot_kernel(ctx, i)));
-		add_origin(b, "source", "line", o);
-		json_object_array_add(boots, b);
+		jw_object_begin(&w);
+		jw_kint(&w, "index", i);
+		jw_kstring(&w, "kernel", drc_ctx_get_boot_kernel(ctx, i));
+		jw_origin(&w, "source", "line", o);
+		jw_object_end(&w);
 	}
-	json_object_object_add(root, "boots", boots);
+	jw_array_end(&w);
 
-	/* print the head, then one device at a time: memory stays that of one device */
-	{
-		const char *head = json_object_to_json_string_ext(root, JSON_FLAGS);
-		size_t hl = strlen(head);
-
-		/* drop the closing brace: devices[] follows */
-		while (hl && head[hl - 1] != '}')
-			hl--;
-		if (hl)
-			hl--;
-		while (hl && (head[hl - 1] == ' ' || head[hl - 1] == '\n'))
-			hl--;
-		fwrite(head, 1, hl, out);
-		fputs(",\n  \"devices\": [", out);
-	}
-	json_object_put(root);
-	root = json_object_new_object();
-
+	jw_key(&w, "devices");
+	jw_array_begin(&w);
 	r = drc_device_iter_new(ctx, &it);
 	if (r < 0) {
-		json_object_put(root);
-		json_object_put(devs);
+		strbuf_done(&sb);
 		return r;
 	}
 	while ((r = drc_device_iter_next(it, &dev)) > 0) {
-		struct jw w;
-
 		if (!drc_device_count_events(dev) || !report_device_selected(v, dev))
 			continue;
-		strbuf_clear(&sb);
-		strbuf_appends(&sb, first ? "\n    " : ",\n    ");
-		first = false;
-		jw_init(&w, &sb, true, 4);
 		report_device_write(&w, ctx, dev, v->all);
-		if (jw_error(&w)) {
-			r = -ENOMEM;
+		if (jw_error(&w))
 			break;
-		}
 		fwrite(sb.buf, 1, sb.len, out);
+		strbuf_clear(&sb);
 	}
-	strbuf_done(&sb);
 	drc_device_iter_free(it);
-	json_object_put(devs);
-	fputs(first ? "]" : "\n  ]", out);
+	jw_array_end(&w);
+
+	jw_key(&w, "findings");
+	findings = v->findings ? findings_to_json(v->findings) : json_object_new_array();
+	jw_raw(&w, json_object_to_json_string_ext(findings, JSON_FLAGS));
+	json_object_put(findings);
 
 	drc_ctx_get_stats(ctx, &st);
-#define STAT(n) json_object_object_add(stats, #n, json_object_new_int64((int64_t)st.n))
+	jw_key(&w, "stats");
+	jw_object_begin(&w);
+#define STAT(n) jw_kint(&w, #n, (int64_t)st.n)
 	STAT(lines);
 	STAT(devres_events);
 	STAT(undecoded);
@@ -296,27 +252,25 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	STAT(drm_events);
 	STAT(lost_markers);
 #undef STAT
-	json_object_object_add(root, "findings", v->findings ? findings_to_json(v->findings) :
-			       json_object_new_array());
-	json_object_object_add(root, "stats", stats);
+	jw_object_end(&w);
+	jw_key(&w, "diagnostics");
+	jw_array_begin(&w);
 	for (unsigned i = 0; i < drc_ctx_get_diag_count(ctx); i++) {
 		struct drc_diag dg;
-		struct json_object *o = json_object_new_object();
 
 		drc_ctx_get_diag(ctx, i, &dg);
-		add_origin(o, "source", "line", dg.origin);
-		json_object_object_add(o, "expected", jstr(dg.expected));
-		json_object_object_add(o, "excerpt", jstr(dg.excerpt));
-		json_object_array_add(diags, o);
+		jw_object_begin(&w);
+		jw_origin(&w, "source", "line", dg.origin);
+		jw_kstring(&w, "expected", dg.expected);
+		jw_kstring(&w, "excerpt", dg.excerpt);
+		jw_object_end(&w);
 	}
-	json_object_object_add(root, "diagnostics", diags);
-
-	/* the rest of the keys, after devices[] */
-	json_object_object_foreach(root, key, val) {
-		fprintf(out, ",\n  \"%s\": ", key);
-		json_print_indented(out, val, 2);
-	}
-	fputs("\n}\n", out);
-	json_object_put(root);
+	jw_array_end(&w);
+	jw_object_end(&w);
+	if (jw_error(&w))
+		r = jw_error(&w);
+	else
+		fprintf(out, "%s\n", strbuf_str(&sb));
+	strbuf_done(&sb);
 	return r < 0 ? r : 0;
 }

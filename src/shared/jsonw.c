@@ -149,6 +149,19 @@ void jw_null(struct jw *w)
 	put(w, "null", 4);
 }
 
+void jw_raw(struct jw *w, const char *json)
+{
+	const char *nl;
+
+	item(w);
+	while (w->pretty && (nl = strchr(json, '\n'))) {
+		put(w, json, (size_t)(nl - json));
+		newline(w);
+		json = nl + 1;
+	}
+	put(w, json, strlen(json));
+}
+
 void jw_kstring(struct jw *w, const char *key, const char *s)
 {
 	jw_key(w, key);

@@ -32,6 +32,9 @@ void jw_string(struct jw *w, const char *s);    /* NULL: null */
 void jw_int(struct jw *w, int64_t v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
+/* A value already written as JSON text (by another library); in pretty
+ * output its lines after the first are indented to the current level. */
+void jw_raw(struct jw *w, const char *json);
 /* "key": value shorthands */
 void jw_kstring(struct jw *w, const char *key, const char *s);
 void jw_kint(struct jw *w, const char *key, int64_t v);

@@ -36,6 +36,9 @@ static void write_sample(struct jw *w)
 	jw_array_end(w);
 	jw_object_end(w);
 	jw_array_end(w);
+	jw_key(w, "raw");
+	/* what another library printed, pretty or compact like the rest */
+	jw_raw(w, w->pretty ? "[\n  {\n    \"a\": 1\n  }\n]" : "[{\"a\":1}]");
 	jw_object_end(w);
 }
 
@@ -63,6 +66,8 @@ static void check(bool pretty)
 		is_int(json_object_array_length(json_object_object_get(o, "empty_a")), 0, "empty array");
 		a = json_object_object_get(json_object_array_get_idx(json_object_object_get(o, "nested"), 1), "k");
 		is_int(json_object_array_length(a), 2, "nested array in object in array");
+		a = json_object_array_get_idx(json_object_object_get(o, "raw"), 0);
+		is_int(json_object_get_int(json_object_object_get(a, "a")), 1, "raw JSON text embedded as a value");
 		json_object_put(o);
 	}
 	if (pretty) {
@@ -70,6 +75,8 @@ static void check(bool pretty)
 		   "pretty: one key per line, two spaces a level after the indent, \"key\": value");
 		ok(strstr(strbuf_str(&sb), "\n    }") != NULL, "pretty: the closing brace at the indent");
 		ok(strstr(strbuf_str(&sb), "\"empty_a\": [],") != NULL, "pretty: an empty array stays on its line");
+		ok(strstr(strbuf_str(&sb), "\"raw\": [\n        {\n          \"a\": 1\n        }\n      ]") != NULL,
+		   "pretty: raw text re-indented to its level");
 	} else {
 		ok(!strchr(strbuf_str(&sb), '\n'), "compact: one line");
 		ok(strstr(strbuf_str(&sb), "\"zero\":0,\"neg\":-42,") != NULL, "compact: no whitespace between items");
