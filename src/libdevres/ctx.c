@@ -52,6 +52,7 @@ struct drc_ctx *drc_ctx_unref(struct drc_ctx *ctx)
 	hashmap_done(&ctx->kb_cache);
 	hashmap_done(&ctx->kallsyms);
 	drc_rules_free(ctx);
+	drc_opres_free(ctx->opres);
 	strpool_done(&ctx->pool);
 	free(ctx);
 	return NULL;
@@ -167,6 +168,8 @@ int drc_ctx_new_boot(struct drc_ctx *ctx, const struct drc_origin *o, const char
 
 	if (ctx->nboots)
 		drc_model_boot_end(ctx, ctx->nboots - 1);
+	if (ctx->opres)
+		drc_opres_new_boot(ctx->opres);
 	if (ctx->nboots == ctx->boots_cap) {
 		unsigned ncap = ctx->boots_cap ? ctx->boots_cap * 2 : 4;
 		struct drc_boot *n = realloc(ctx->boots, ncap * sizeof(*n));
@@ -194,6 +197,11 @@ struct drc_boot *drc_ctx_boot(struct drc_ctx *ctx)
 			return NULL;
 	}
 	return &ctx->boots[ctx->nboots - 1];
+}
+
+size_t drc_ctx_get_op_addresses(const struct drc_ctx *ctx, struct drc_op_address *ret, size_t n)
+{
+	return ctx->opres ? drc_opres_get(ctx->opres, ret, n) : 0;
 }
 
 unsigned drc_ctx_get_boot_count(const struct drc_ctx *ctx)

@@ -130,14 +130,34 @@ static void normalize_name(const char **name, size_t *len)
 	*len = (size_t)(close - colon - 1);
 }
 
+/*
+ * The op as a tracing library prints it: "op" is a const char * in the
+ * event's record, so libtraceevent (trace-cmd report, perf script) prints
+ * the address of the kernel's string, "ffffffff8283365f", not the string.
+ * Which op an address stands for is worked out later (opres.c).
+ */
+static bool parse_op_address(const char *s, size_t len, uint64_t *token)
+{
+	unsigned digits;
+
+	if (len > 2 && s[0] == '0' && s[1] == 'x')
+		s += 2, len -= 2;
+	if (len != 8 && len != 16)
+		return false;
+	return drc_parse_ptr(s, len, token, &digits) && *token != 0;
+}
+
 /* "<OP> <node> <name> (<size> bytes)[anything]" starting at s[i]. */
-static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m, bool strict_end)
+static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m, bool strict_end,
+		       bool op_address)
 {
 	size_t e, n;
 
 	i = skip_spaces(s, len, i);
 	e = token_end(s, len, i);
-	if (!parse_op(s + i, e - i, &m->op))
+	m->op_token = 0;
+	if (!parse_op(s + i, e - i, &m->op) &&
+	    !(op_address && parse_op_address(s + i, e - i, &m->op_token)))
 		return false;
 	i = skip_spaces(s, len, e);
 	e = token_end(s, len, i);
@@ -192,7 +212,7 @@ int drc_decode_devres_msg(const char *msg, size_t len, struct devres_msg *m, con
 	m->dev_len = i - devstart;
 	m->prefix = msg;
 	m->prefix_len = devstart > 0 ? devstart - 1 : 0;
-	if (m->dev_len == 0 || !parse_tail(msg, len, (size_t)(d - msg) + STRLEN("DEVRES "), m, false)) {
+	if (m->dev_len == 0 || !parse_tail(msg, len, (size_t)(d - msg) + STRLEN("DEVRES "), m, false, false)) {
 		*expected = expected_printk;
 		return -EINVAL;
 	}
@@ -216,7 +236,7 @@ int drc_decode_trace_msg(const char *msg, size_t len, struct devres_msg *m, cons
 		size_t j = skip_spaces(msg, len, e);
 		struct devres_msg t = { 0 };
 
-		if (parse_tail(msg, len, j, &t, false)) {
+		if (parse_tail(msg, len, j, &t, false, false) || parse_tail(msg, len, j, &t, false, true)) {
 			t.dev = msg + i;
 			t.dev_len = e - i;
 			t.prefix = NULL;

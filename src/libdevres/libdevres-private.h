@@ -178,6 +178,7 @@ struct drc_ctx {
 	struct hashmap kallsyms;        /* interned function -> interned module */
 	bool have_kallsyms;
 	struct rules_ctx *rules;
+	struct drc_opres *opres;        /* ops printed as addresses, or NULL */
 	bool finished;
 };
 
@@ -247,7 +248,8 @@ void drc_boot_done(struct drc_boot *boot);
 
 /* decoder-devres.c: the message part of one devres line */
 struct devres_msg {
-	enum drc_op op;
+	enum drc_op op;         /* meaningless while op_token is set */
+	uint64_t op_token;      /* the op printed as the address of its string, or 0 */
 	const char *prefix; size_t prefix_len;   /* NULL for trace form */
 	const char *dev; size_t dev_len;
 	const char *name; size_t name_len;
@@ -274,6 +276,26 @@ struct drm_msg {
 /* 1 = decoded, 0 = not a drmres line */
 int drc_decode_drm_msg(const char *msg, size_t len, struct drm_msg *ret);
 int drc_decode_trace_msg(const char *msg, size_t len, struct devres_msg *ret, const char **expected);
+
+/* opres.c: ops printed as addresses (trace-cmd report, perf script) */
+struct drc_opres;
+int drc_opres_new(struct drc_opres **ret);
+struct drc_opres *drc_opres_free(struct drc_opres *r);
+/* 1 and *op if @token's op is decided, else 0 */
+int drc_opres_lookup(const struct drc_opres *r, uint64_t token, enum drc_op *op);
+/* an operation whose op is decided, as it happens */
+int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, enum drc_op op,
+		    uint64_t size, const char *name);
+/* an operation held back while an address is undecided (@dev interned);
+ * 1 = taken as evidence, 0 = ignored, -ENOMEM */
+int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, uint64_t size,
+		      const char *name, size_t name_len);
+bool drc_opres_pending(const struct drc_opres *r);
+size_t drc_opres_held(const struct drc_opres *r);
+/* gives every undecided address its op and forgets the evidence */
+int drc_opres_decide(struct drc_opres *r);
+void drc_opres_new_boot(struct drc_opres *r);
+size_t drc_opres_get(const struct drc_opres *r, struct drc_op_address *ret, size_t n);
 
 /* Small string helpers */
 static inline bool mem_starts(const char *s, size_t len, const char *prefix, size_t plen)

@@ -230,6 +230,17 @@ const char *drc_ctx_get_function_module(struct drc_ctx *ctx, const char *name);
 const char *drc_ctx_classify(struct drc_ctx *ctx, const char *name);
 
 void drc_ctx_get_stats(const struct drc_ctx *ctx, struct drc_stats *ret);
+
+/* An op that the capture printed as the address of its string (trace-cmd
+ * report, perf script: libtraceevent formats dev:devres_log's "op" pointer),
+ * and the op the list semantics gave it. */
+struct drc_op_address {
+	uint64_t address;
+	enum drc_op op;
+	uint64_t events;            /* operations read with it */
+};
+/* Fills at most @n; returns how many there are (0: every op was a word). */
+size_t drc_ctx_get_op_addresses(const struct drc_ctx *ctx, struct drc_op_address *ret, size_t n);
 /* Diagnostics: at most the first 64 are kept; the count is in stats.undecoded. */
 unsigned drc_ctx_get_diag_count(const struct drc_ctx *ctx);
 int drc_ctx_get_diag(const struct drc_ctx *ctx, unsigned i, struct drc_diag *ret);

@@ -36,6 +36,13 @@
 #define QUOTE_TRACK_LINES 100000
 #define QUOTE_DEPTH_MAX 8
 #define HOLD_MAX 4096
+/* lines held back while an op printed as an address is undecided: decide
+ * once this much is held, whatever the evidence */
+#define DEFER_MAX_LINES 200000
+#define DEFER_MAX_BYTES (32u << 20)
+#define DEFER_MAX_OPS 50000
+/* process_line(): the line waits until its op address is decided */
+#define LINE_DEFERRED 2
 
 struct quote_entry {
 	uint8_t base_depth;
@@ -72,7 +79,24 @@ struct drc_stream {
 	unsigned held_depth;
 	struct strbuf tmp;
 	uint64_t cur_last;                      /* last input line of what is being decoded */
+	/* held back while an op address is undecided (opres.c): the first line
+	 * as process_line() had it, then every line as it came */
+	struct deferred *deferred;
+	size_t ndeferred, deferred_cap;
+	struct strbuf deferred_text;
+	bool replaying;
 };
+
+struct deferred {
+	size_t off, len;
+	uint64_t lineno;
+	bool processed;                         /* goes to process_line() as it is */
+	unsigned depth;
+	struct drc_origin origin;
+};
+
+static const char expected_op_address[] =
+	"expected an op (ADD, REL, REM, REPLACE) or an address the other operations of the capture resolve";
 
 int drc_stream_new(struct drc_ctx *ctx, const char *name, struct drc_stream **ret)
 {
@@ -105,6 +129,8 @@ struct drc_stream *drc_stream_free(struct drc_stream *s)
 	strbuf_done(&s->journal.msg);
 	strbuf_done(&s->held);
 	strbuf_done(&s->tmp);
+	free(s->deferred);
+	strbuf_done(&s->deferred_text);
 	free(s);
 	return NULL;
 }
@@ -408,6 +434,11 @@ static int emit_devres(struct drc_stream *s, const struct devres_msg *m, enum dr
 		return -ENOMEM;
 	if (ctx->line_fn)
 		ctx->line_fn(ctx->line_data, o, MAX(o->line, s->cur_last));
+	if (m->op_token) {
+		r = drc_opres_track(ctx->opres, ev.device, ev.id, m->op_token, ev.op, ev.size, ev.name);
+		if (r < 0)
+			return r;
+	}
 	r = drc_model_apply(ctx, &ev);
 	return r < 0 ? r : 0;
 }
@@ -709,6 +740,16 @@ static int trace_line(struct drc_stream *s, const char *l, size_t len, const cha
 		drc_diag_add(s->ctx, o, expected, l, len);
 		return 0;
 	}
+	if (m.op_token) {
+		if (!s->ctx->opres && drc_opres_new(&s->ctx->opres) < 0)
+			return -ENOMEM;
+		if (!drc_opres_lookup(s->ctx->opres, m.op_token, &m.op)) {
+			if (!s->replaying)
+				return LINE_DEFERRED;
+			drc_diag_add(s->ctx, o, expected_op_address, l, len);
+			return 0;
+		}
+	}
 	r = emit_devres(s, &m, DRC_WITNESS_TRACE, ts, NULL, NULL, o);
 	return r < 0 ? r : 1;
 }
@@ -909,6 +950,8 @@ static int json_record(struct drc_stream *s, const char *l, size_t len, const st
 
 static int process_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
 			const struct drc_origin *o, bool may_hold);
+static int defer_start(struct drc_stream *s, const char *l, size_t len, unsigned depth,
+		       const struct drc_origin *o);
 
 static int hold_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
 		     const struct drc_origin *o)
@@ -931,6 +974,8 @@ static int held_flush(struct drc_stream *s)
 		return 0;
 	s->held = (struct strbuf)STRBUF_INIT;
 	r = process_line(s, h.buf, h.len, s->held_depth, &s->held_origin, false);
+	if (r == LINE_DEFERRED)
+		r = defer_start(s, h.buf, h.len, s->held_depth, &s->held_origin);
 	strbuf_done(&h);
 	return r;
 }
@@ -990,9 +1035,11 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 	if (marker) {
 		if (depth && quote_is_copy(s, marker, len - (size_t)(marker - l), depth))
 			return 0;
+		r = trace_line(s, l, len, marker, o, may_hold);
+		if (r == LINE_DEFERRED)
+			return r;
 		if (!depth && len < 4096 && s->lineno <= QUOTE_TRACK_LINES)
 			quote_is_copy(s, marker, len - (size_t)(marker - l), 0);
-		r = trace_line(s, l, len, marker, o, may_hold);
 		return r == -EAGAIN ? hold_line(s, l, len, depth, o) : r < 0 ? r : 0;
 	}
 
@@ -1030,15 +1077,124 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 	return r < 0 ? r : 0;
 }
 
+/* ---- ops printed as addresses: hold the lines back until they are decided ---- */
+
+static int defer_push(struct drc_stream *s, const char *l, size_t len, bool processed, unsigned depth,
+		      const struct drc_origin *o)
+{
+	if (s->ndeferred == s->deferred_cap) {
+		size_t cap = s->deferred_cap ? s->deferred_cap * 2 : 1024;
+		struct deferred *n = realloc(s->deferred, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		s->deferred = n;
+		s->deferred_cap = cap;
+	}
+	s->deferred[s->ndeferred++] = (struct deferred){
+		.off = s->deferred_text.len, .len = len, .lineno = s->lineno,
+		.processed = processed, .depth = depth, .origin = o ? *o : (struct drc_origin){ 0 },
+	};
+	return strbuf_append(&s->deferred_text, l, len);
+}
+
+/* What a held-back line says about the undecided ops: read on its own,
+ * without the transports' state (the replay reads it properly). */
+static int defer_observe(struct drc_stream *s, const char *l, size_t len)
+{
+	const char *marker = mem_find(l, len, "devres_log: ", 12), *expected, *dev;
+	struct devres_msg m;
+
+	if (!marker)
+		return 0;
+	marker += STRLEN("devres_log: ");
+	if (drc_decode_trace_msg(marker, len - (size_t)(marker - l), &m, &expected) <= 0 || !m.op_token)
+		return 0;
+	dev = drc_intern(s->ctx, m.dev, m.dev_len);
+	if (!dev)
+		return -ENOMEM;
+	return drc_opres_observe(s->ctx->opres, dev, m.id, m.op_token, m.size, m.name, m.name_len);
+}
+
+static int feed_line(struct drc_stream *s, const char *line, size_t len);
+
+/* Decide the held-back addresses, then read the held lines as if they came now. */
+static int defer_replay(struct drc_stream *s)
+{
+	struct deferred *d = s->deferred;
+	struct strbuf text = s->deferred_text;
+	size_t n = s->ndeferred;
+	uint64_t lineno = s->lineno;
+	int r;
+
+	if (!n)
+		return 0;
+	r = drc_opres_decide(s->ctx->opres);
+	if (r < 0)
+		return r;
+	s->deferred = NULL;
+	s->ndeferred = s->deferred_cap = 0;
+	s->deferred_text = (struct strbuf)STRBUF_INIT;
+	s->replaying = true;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		s->lineno = d[i].lineno;
+		if (d[i].processed) {
+			r = process_line(s, text.buf + d[i].off, d[i].len, d[i].depth, &d[i].origin, false);
+		} else {
+			r = feed_line(s, text.buf + d[i].off, d[i].len);
+		}
+	}
+	s->replaying = false;
+	s->lineno = lineno;
+	free(d);
+	strbuf_done(&text);
+	return r < 0 ? r : 0;
+}
+
+/* A line that process_line() could not read yet: it starts the hold. */
+static int defer_start(struct drc_stream *s, const char *l, size_t len, unsigned depth,
+		       const struct drc_origin *o)
+{
+	int r = defer_push(s, l, len, true, depth, o);
+
+	return r < 0 ? r : defer_observe(s, l, len) < 0 ? -ENOMEM : 0;
+}
+
+static int defer_line(struct drc_stream *s, const char *line, size_t len)
+{
+	int r;
+
+	if (len == STRLEN(DRC_QUIET_LINE) && memcmp(line, DRC_QUIET_LINE, len) == 0) {
+		r = defer_replay(s);
+		return r < 0 ? r : feed_line(s, line, len);
+	}
+	r = defer_push(s, line, len, false, 0, NULL);
+	if (r >= 0)
+		r = defer_observe(s, line, len);
+	if (r < 0)
+		return r;
+	if (s->ndeferred >= DEFER_MAX_LINES || s->deferred_text.len >= DEFER_MAX_BYTES ||
+	    drc_opres_held(s->ctx->opres) >= DEFER_MAX_OPS)
+		return defer_replay(s);
+	return 0;
+}
+
 int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
+{
+	s->lineno++;
+	s->ctx->stats.lines++;
+	if (s->ndeferred)
+		return defer_line(s, line, len);
+	return feed_line(s, line, len);
+}
+
+static int feed_line(struct drc_stream *s, const char *line, size_t len)
 {
 	struct drc_origin o;
 	unsigned depth = 0;
 	size_t eq;
 	int r;
 
-	s->lineno++;
-	s->ctx->stats.lines++;
 	o.source = s->name;
 	o.line = s->lineno;
 	s->cur_last = s->lineno - 1;    /* flushing what came before this line */
@@ -1123,6 +1279,8 @@ int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 
 			strbuf_clear(&s->held);
 			r = process_line(s, j.buf, j.len, s->held_depth, &ho, false);
+			if (r == LINE_DEFERRED)
+				r = defer_start(s, j.buf, j.len, s->held_depth, &ho);
 			strbuf_done(&j);
 			if (r < 0)
 				return r;
@@ -1137,10 +1295,14 @@ int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 			r = held_flush(s);
 			if (r < 0)
 				return r;
+			/* the held line waits for its op: so does this one */
+			if (s->ndeferred)
+				return defer_start(s, line, len, depth, &o);
 		}
 	}
 	s->cur_last = s->lineno;
-	return process_line(s, line, len, depth, &o, true);
+	r = process_line(s, line, len, depth, &o, true);
+	return r == LINE_DEFERRED ? defer_start(s, line, len, depth, &o) : r;
 }
 
 int drc_stream_feed(struct drc_stream *s, const char *buf, size_t len)
@@ -1165,7 +1327,13 @@ int drc_stream_finish(struct drc_stream *s)
 	int r;
 
 	s->cur_last = s->lineno;
+	r = defer_replay(s);
+	if (r < 0)
+		return r;
 	r = held_flush(s);
+	if (r < 0)
+		return r;
+	r = defer_replay(s);
 	if (r < 0)
 		return r;
 	r = record_flush(s, &s->kmsg);
@@ -1200,5 +1368,7 @@ uint64_t drc_stream_get_undecided_line(const struct drc_stream *s)
 		first = s->udev.origin.line;
 	if (s->held.len && s->held_origin.line < first)
 		first = s->held_origin.line;
+	if (s->ndeferred && s->deferred[0].lineno < first)
+		first = s->deferred[0].lineno;
 	return first;
 }

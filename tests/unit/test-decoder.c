@@ -263,6 +263,45 @@ static void test_kallsyms_parse(void)
 	ok(!drc_kallsyms_parse(empty, &fn, &mod), "kallsyms: an empty module name");
 }
 
+
+/* The op printed as the address of its string (libtraceevent: trace-cmd
+ * report, perf script); held back until the address is decided, the lines
+ * keep their numbers. */
+static void test_op_address_forms(void)
+{
+	static const char text[] =
+		"     sh-124   [000]   439.921733: devres_log:           dfx-clean.0 ffffffff8283365f 0xffff888104881060 devm_kzalloc_release (96 bytes)\n"
+		"[ 1.0] drv dev.0: DEVRES ADD nothex devm_kzalloc_release (8 bytes)\n"
+		"     sh-124   [000]   439.921740: devres_log: dfx-clean.0 ffffffff8283365f 0xffff888104881ab0 bad (x bytes)\n"
+		"     sh-124   [000]   439.921741: devres_log: dfx-clean.0 ffffffff8283 0xffff888104881ab0 kz (8 bytes)\n";
+	struct drc_ctx *ctx;
+	struct drc_diag dg;
+
+	one_add("trace-cmd report, op as an address",
+		"     sh-124   [000]   439.921733: devres_log:           dfx-clean.0 ffffffff8283365f 0xffff888104881060 devm_kzalloc_release (96 bytes)\n",
+		NULL);
+	one_add("perf script",
+		"              sh     124 [000]   439.921733: dev:devres_log: dfx-clean.0 0xffffffff8283365f 0xffff888104881060 devm_kzalloc_release (96 bytes)\n",
+		NULL);
+	one_add("32-bit kernel, op as an address",
+		"     sh-124   [000]   439.921733: devres_log: dfx-clean.0 c1a2b3c4 0xc5d6e7f8 devm_kzalloc_release (96 bytes)\n",
+		NULL);
+	/* before v6.13 the name is an address too: kept as the node's name */
+	ctx = ctx_from_text("t",
+		"     sh-124   [000]   439.921733: devres_log: dfx-clean.0 ffffffff8283365f 0xffff888104881060 ffffffff82a0c1d0 (96 bytes)\n"
+		"     sh-124   [000]   439.921734: devres_log: dfx-clean.0 ffffffff8281b36a 0xffff888104881060 ffffffff82a0c1d0 (96 bytes)\n"
+		"     sh-124   [000]   439.921735: devres_log: dfx-clean.0 ffffffff8283365f 0xffff888104881070 ffffffff82a0c1d0 (96 bytes)\n");
+	is_str(live_string(dev_named(ctx, "dfx-clean.0")), "ffffffff82a0c1d0:96", "v6.12 and older: the name an address too");
+	drc_ctx_unref(ctx);
+
+	ctx = ctx_from_text("ops.log", text);
+	is_int(stats_of(ctx).devres_events, 1, "op address: the good line taken");
+	is_int(stats_of(ctx).undecoded, 3, "op address: bad lines around it counted");
+	ok(drc_ctx_get_diag(ctx, 0, &dg) == 0 && dg.origin.line == 2, "op address: lines held back keep their numbers");
+	ok(drc_ctx_get_diag(ctx, 2, &dg) == 0 && dg.origin.line == 4, "op address: 12 hex digits are no address");
+	drc_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	test_transports();
@@ -271,6 +310,7 @@ int main(void)
 	test_mail();
 	test_boots();
 	test_malformed();
+	test_op_address_forms();
 	test_udev();
 	test_refs();
 	test_lost_line();

@@ -204,6 +204,101 @@ static void test_witnesses(void)
 	drc_ctx_unref(ctx);
 }
 
+
+/* libtraceevent's form of a trace line: the op is the address of its string */
+#define TL(dev, op, node, name, size) \
+	"  sh-1 [000] 1.0: devres_log: " dev " " op " 0x" node " " name " (" size " bytes)\n"
+#define A_ADD "ffffffff8283365f"
+#define A_REL "ffffffff8281b36a"
+#define A_REM "ffffffff82845fce"
+#define A_RPL "ffffffff82845fd2"
+
+static enum drc_op op_of(struct drc_ctx *ctx, const char *address)
+{
+	struct drc_op_address a[8];
+	size_t n = drc_ctx_get_op_addresses(ctx, a, 8);
+
+	for (size_t i = 0; i < n && i < 8; i++)
+		if (a[i].address == strtoull(address, NULL, 16))
+			return a[i].op;
+	return (enum drc_op)-1;
+}
+
+static void test_op_addresses(void)
+{
+	struct drc_ctx *ctx;
+
+	/* a probe, a devm_kfree in the middle of the list, an unbind */
+	ctx = ctx_from_text("t",
+		TL("d.0", A_ADD, "ffff8881000000a0", "devm_kzalloc_release", "64")
+		TL("d.0", A_ADD, "ffff8881000000b0", "devm_kzalloc_release", "32")
+		TL("d.0", A_ADD, "ffff8881000000c0", "devm_action_release", "16")
+		TL("d.0", A_REM, "ffff8881000000b0", "devm_kzalloc_release", "32")
+		TL("d.0", A_REL, "ffff8881000000c0", "devm_action_release", "16")
+		TL("d.0", A_REL, "ffff8881000000a0", "devm_kzalloc_release", "64"));
+	ok(op_of(ctx, A_ADD) == DRC_OP_ADD && op_of(ctx, A_REM) == DRC_OP_REM && op_of(ctx, A_REL) == DRC_OP_REL,
+	   "op addresses: ADD; REM of a node in the middle; REL newest first");
+	is_str(live_string(dev_named(ctx, "d.0")), "", "op addresses: nothing live after the unbind");
+	is_int(stats_of(ctx).undecoded, 0, "op addresses: every line read");
+	drc_ctx_unref(ctx);
+
+	/* started late: releases of unseen nodes, then a probe, then its unbind */
+	ctx = ctx_from_text("t",
+		TL("d.0", A_REL, "ffff888100000010", "devm_kzalloc_release", "40")
+		TL("d.0", A_REL, "ffff888100000020", "devm_kzalloc_release", "24")
+		TL("d.0", A_ADD, "ffff888100000020", "devm_kzalloc_release", "24")
+		TL("d.0", A_ADD, "ffff888100000030", "devm_kzalloc_release", "40")
+		TL("d.0", A_REL, "ffff888100000030", "devm_kzalloc_release", "40")
+		TL("d.0", A_REL, "ffff888100000020", "devm_kzalloc_release", "24")
+		TL("d.0", A_ADD, "ffff888100000040", "devm_kzalloc_release", "24"));
+	ok(op_of(ctx, A_ADD) == DRC_OP_ADD && op_of(ctx, A_REL) == DRC_OP_REL, "op addresses: a late start");
+	is_str(live_string(dev_named(ctx, "d.0")), "devm_kzalloc_release:24", "op addresses: the last probe's node live");
+	is_int(stats_of(ctx).unknown_nodes, 2, "op addresses: two nodes released unseen");
+	drc_ctx_unref(ctx);
+
+	/* devm_krealloc: the new node is first seen at its release */
+	ctx = ctx_from_text("t",
+		TL("d.0", A_ADD, "ffff8881000000a0", "devm_kzalloc_release", "8")
+		TL("d.0", A_ADD, "ffff8881000000b0", "devm_kmalloc_release", "16")
+		TL("d.0", A_ADD, "ffff8881000000c0", "devm_kzalloc_release", "8")
+		TL("d.0", A_REM, "ffff8881000000c0", "devm_kzalloc_release", "8")
+		TL("d.0", A_RPL, "ffff8881000000b0", "devm_kmalloc_release", "16")
+		TL("d.0", A_REL, "ffff8881000000d0", "devm_krealloc_release", "64")
+		TL("d.0", A_REL, "ffff8881000000a0", "devm_kzalloc_release", "8"));
+	ok(op_of(ctx, A_RPL) == DRC_OP_REPLACE && op_of(ctx, A_REM) == DRC_OP_REM,
+	   "op addresses: REPLACE told from REM by the krealloc node it leaves");
+	is_int(stats_of(ctx).realloc_matched, 1, "op addresses: the krealloc node matched");
+	drc_ctx_unref(ctx);
+
+	/* "grp>" is only ever logged by ADD, whatever else the counts say */
+	ctx = ctx_from_text("t",
+		TL("d.0", A_REL, "ffff888100000100", "devm_kzalloc_release", "8")
+		TL("d.0", A_REL, "ffff888100000200", "devm_kzalloc_release", "8")
+		TL("d.0", A_REL, "ffff888100000300", "devm_kzalloc_release", "8")
+		TL("d.0", A_ADD, "ffff888100000400", "grp<", "0")
+		TL("d.0", A_ADD, "ffff888100000428", "grp>", "0"));
+	ok(op_of(ctx, A_ADD) == DRC_OP_ADD && op_of(ctx, A_REL) == DRC_OP_REL, "op addresses: grp> decides");
+	drc_ctx_unref(ctx);
+
+	/* an address found later than the decision is decided on its own */
+	ctx = ctx_from_text("t",
+		TL("d.0", A_ADD, "ffff8881000000a0", "devm_kzalloc_release", "8")
+		TL("d.0", A_ADD, "ffff8881000000b0", "devm_kzalloc_release", "8")
+		DRC_QUIET_LINE "\n"
+		TL("d.0", A_REL, "ffff8881000000b0", "devm_kzalloc_release", "8")
+		TL("d.0", A_REL, "ffff8881000000a0", "devm_kzalloc_release", "8"));
+	ok(op_of(ctx, A_ADD) == DRC_OP_ADD && op_of(ctx, A_REL) == DRC_OP_REL,
+	   "op addresses: decided at a quiet mark, then the next one");
+	is_int(stats_of(ctx).devres_events, 4, "op addresses: four operations, in order");
+	is_str(live_string(dev_named(ctx, "d.0")), "", "op addresses: nothing live");
+	drc_ctx_unref(ctx);
+
+	/* a kernel's own text with the same lines: no address, nothing held */
+	ctx = ctx_from_text("t", "  sh-1 [000] 1.0: devres_log: d.0 ADD ffff8881000000a0 kz (8 bytes)\n");
+	is_int(drc_ctx_get_op_addresses(ctx, NULL, 0), 0, "op addresses: none in the kernel's own text");
+	drc_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	test_groups();
@@ -214,5 +309,6 @@ int main(void)
 	test_batches();
 	test_reuse_and_unknown();
 	test_witnesses();
+	test_op_addresses();
 	return tap_done();
 }

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Ops printed as addresses. The dev:devres_log record holds "op" as a
+ * const char * (and "name" before v6.13), so everything that formats the
+ * binary records itself -- trace-cmd report, perf script, libtraceevent --
+ * prints "ffffffff8283365f" where the kernel's own trace text says "ADD"
+ * (DESIGN.md 2.2). devres.c has one string per op, so within a boot each op
+ * has one address; which one is which follows from the list semantics
+ * (DESIGN.md 2.4):
+ *
+ *   - an ADD never names a node that is live on its device, and every other
+ *     op names one that is (unless the capture began after its ADD);
+ *   - "grp>" is only ever logged by ADD (a released or removed group logs
+ *     its "grp<" alone);
+ *   - REL comes only from release batches: without a group marker (0 bytes)
+ *     in the run, a batch is a release-all, which takes the newest live node
+ *     first and leaves the device empty; with one, the ordinary nodes still
+ *     go newest first;
+ *   - the node devm_krealloc() puts in place of a REPLACEd one is never
+ *     added, so an unseen node released on that device is explained.
+ *
+ * The stream holds its lines back while an address is undecided, collects
+ * the operations meanwhile, and each assignment of the undecided addresses
+ * to the ops still free is played over them from the device lists as they
+ * stand; the one that leaves the least unexplained wins (ties: REL before
+ * REM before REPLACE). Then the lines are read again with the ops known.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libdevres-private.h"
+
+#define OPRES_OPS 4
+
+/* what each kind of evidence costs an assignment */
+#define COST_UNSEEN      3      /* a node removed that is not live: a late start can */
+#define COST_NOT_BATCH   3      /* a REL run no release batch could make */
+#define COST_ADD_LIVE    10     /* an ADD of a node that is live: only a lost line */
+#define COST_CLOSE_NOT_ADD 1000 /* "grp>" logged by anything but ADD: never */
+/* and what it earns: a REL that goes on with a batch, newest first, is what
+ * only the right reading gives again and again */
+#define GAIN_BATCH_ORDER 3
+
+struct live_node {
+	uint64_t id;
+	uint64_t seq;           /* order of its ADD */
+	bool zero;              /* 0 bytes: a group marker, or data-less */
+};
+
+struct dev_state {
+	struct live_node *live;         /* in list order */
+	size_t n, cap;
+	/* the release batch in progress (REL taken as the address run_token) */
+	uint64_t run_token;
+	bool run_zero;                  /* it began with a group marker */
+	bool run_bad;                   /* no batch could have done it */
+	uint64_t run_last_seq;          /* the ADD order of the node it released last */
+	unsigned pending_replace;       /* REPLACEd nodes whose successor is unseen */
+};
+
+struct evidence {
+	const char *dev;                /* interned */
+	uint64_t id, token, size;
+	bool close_marker;              /* name "grp>" */
+	bool realloc;                   /* name devm_krealloc_release */
+};
+
+struct drc_opres {
+	uint64_t token[OPRES_OPS];      /* decided: the address of each op, 0 = not seen */
+	uint64_t events[OPRES_OPS];
+	struct hashmap devs;            /* interned device -> struct dev_state */
+	uint64_t seq;
+	struct evidence *ev;            /* undecided: the operations held back */
+	size_t nev, cap;
+	uint64_t undecided[OPRES_OPS];
+	unsigned nundecided;
+};
+
+int drc_opres_new(struct drc_opres **ret)
+{
+	*ret = calloc(1, sizeof(**ret));
+	return *ret ? 0 : -ENOMEM;
+}
+
+static void dev_state_free(struct dev_state *d)
+{
+	if (d) {
+		free(d->live);
+		free(d);
+	}
+}
+
+static void devs_clear(struct hashmap *m)
+{
+	size_t pos = 0;
+	uint64_t key;
+	void *val;
+
+	while (hashmap_next(m, &pos, &key, &val))
+		dev_state_free(val);
+	hashmap_done(m);
+}
+
+struct drc_opres *drc_opres_free(struct drc_opres *r)
+{
+	if (r) {
+		devs_clear(&r->devs);
+		free(r->ev);
+		free(r);
+	}
+	return NULL;
+}
+
+void drc_opres_new_boot(struct drc_opres *r)
+{
+	devs_clear(&r->devs);
+}
+
+int drc_opres_lookup(const struct drc_opres *r, uint64_t token, enum drc_op *op)
+{
+	for (unsigned i = 0; i < OPRES_OPS; i++)
+		if (r->token[i] == token) {
+			*op = (enum drc_op)i;
+			return 1;
+		}
+	return 0;
+}
+
+bool drc_opres_pending(const struct drc_opres *r)
+{
+	return r->nundecided > 0;
+}
+
+size_t drc_opres_held(const struct drc_opres *r)
+{
+	return r->nev;
+}
+
+/* ---- the device lists ---- */
+
+static struct dev_state *dev_get(struct hashmap *m, const char *dev, const struct hashmap *base)
+{
+	struct dev_state *d = hashmap_get(m, (uint64_t)(uintptr_t)dev), *b;
+
+	if (d)
+		return d;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	/* a trial works on copies of the lists it touches */
+	b = base ? hashmap_get(base, (uint64_t)(uintptr_t)dev) : NULL;
+	if (b && b->n) {
+		d->live = malloc(b->n * sizeof(*d->live));
+		if (!d->live) {
+			free(d);
+			return NULL;
+		}
+		memcpy(d->live, b->live, b->n * sizeof(*d->live));
+		d->n = d->cap = b->n;
+	}
+	if (b)
+		d->pending_replace = b->pending_replace;
+	if (hashmap_put(m, (uint64_t)(uintptr_t)dev, d) < 0) {
+		dev_state_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static ssize_t live_find(const struct dev_state *d, uint64_t id)
+{
+	for (size_t i = d->n; i-- > 0;)
+		if (d->live[i].id == id)
+			return (ssize_t)i;
+	return -1;
+}
+
+static bool live_ordinary(const struct dev_state *d, size_t from)
+{
+	for (size_t i = from; i < d->n; i++)
+		if (!d->live[i].zero)
+			return true;
+	return false;
+}
+
+/* A batch ends: a release-all (no group marker) leaves nothing behind. */
+static void batch_end(struct dev_state *d)
+{
+	if (d->run_token && !d->run_zero && live_ordinary(d, 0))
+		d->run_bad = true;
+	d->run_zero = false;
+	d->run_last_seq = UINT64_MAX;
+}
+
+static int64_t run_end(struct dev_state *d)
+{
+	int64_t cost;
+
+	batch_end(d);
+	cost = d->run_token && d->run_bad ? COST_NOT_BATCH : 0;
+	d->run_token = 0;
+	d->run_bad = false;
+	return cost;
+}
+
+/*
+ * A REL: it goes on with the batch in progress (an ordinary node added
+ * before the last one released), or begins one (a group marker, or the
+ * newest node of the device: a release-all), or no batch could log it.
+ */
+static void batch_step(struct dev_state *d, const struct evidence *e, ssize_t at, int64_t *cost)
+{
+	if (!d->run_token) {
+		d->run_token = e->token;
+		d->run_zero = false;
+		d->run_last_seq = UINT64_MAX;
+	}
+	if (e->size == 0) {
+		if (d->run_last_seq != UINT64_MAX)
+			batch_end(d);
+		d->run_zero = true;
+		return;
+	}
+	if (at < 0)
+		return;
+	if (d->live[at].seq < d->run_last_seq) {
+		if (d->run_last_seq != UINT64_MAX)
+			*cost -= GAIN_BATCH_ORDER;
+		d->run_last_seq = d->live[at].seq;
+		return;
+	}
+	batch_end(d);
+	if (live_ordinary(d, (size_t)at + 1))
+		d->run_bad = true;
+	d->run_last_seq = d->live[at].seq;
+}
+
+/*
+ * One operation on the lists; returns what it leaves unexplained. @rel_token
+ * is the address taken for REL (its runs are checked against the batch
+ * order), 0 if none.
+ */
+static int apply(struct hashmap *m, const struct hashmap *base, uint64_t *seq, const struct evidence *e,
+		 enum drc_op op, uint64_t rel_token, int64_t *cost)
+{
+	struct dev_state *d = dev_get(m, e->dev, base);
+	ssize_t at;
+
+	if (!d)
+		return -ENOMEM;
+	if (e->close_marker && op != DRC_OP_ADD)
+		*cost += COST_CLOSE_NOT_ADD;
+	if (op != DRC_OP_REL || e->token != d->run_token)
+		*cost += run_end(d);
+	at = live_find(d, e->id);
+	if (op == DRC_OP_ADD) {
+		if (at >= 0) {
+			/* a "grp>" is never logged going away: its address comes back */
+			if (!d->live[at].zero)
+				*cost += COST_ADD_LIVE;
+			memmove(d->live + at, d->live + at + 1, (d->n - (size_t)at - 1) * sizeof(*d->live));
+			d->n--;
+		}
+		if (d->n == d->cap) {
+			size_t cap = d->cap ? d->cap * 2 : 8;
+			struct live_node *n = realloc(d->live, cap * sizeof(*n));
+
+			if (!n)
+				return -ENOMEM;
+			d->live = n;
+			d->cap = cap;
+		}
+		d->live[d->n++] = (struct live_node){ .id = e->id, .seq = ++*seq, .zero = e->size == 0 };
+		return 0;
+	}
+	if (op == DRC_OP_REL && rel_token)
+		batch_step(d, e, at, cost);
+	if (op == DRC_OP_REPLACE)
+		d->pending_replace++;
+	if (at < 0) {
+		if (op == DRC_OP_REL && e->realloc && d->pending_replace)
+			d->pending_replace--;
+		else
+			*cost += COST_UNSEEN;
+		return 0;
+	}
+	memmove(d->live + at, d->live + at + 1, (d->n - (size_t)at - 1) * sizeof(*d->live));
+	d->n--;
+	return 0;
+}
+
+/* The lists after an operation whose op is known, outside any trial. */
+int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, enum drc_op op,
+		    uint64_t size, const char *name)
+{
+	struct evidence e = {
+		.dev = dev, .id = id, .token = token, .size = size,
+		.close_marker = strcmp(name, "grp>") == 0,
+		.realloc = strcmp(name, "devm_krealloc_release") == 0,
+	};
+	int64_t cost = 0;
+
+	if (op < OPRES_OPS)
+		r->events[op]++;
+	return apply(&r->devs, NULL, &r->seq, &e, op, r->token[DRC_OP_REL], &cost);
+}
+
+int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, uint64_t size,
+		      const char *name, size_t name_len)
+{
+	enum drc_op op;
+	unsigned i;
+
+	if (drc_opres_lookup(r, token, &op) == 0) {
+		for (i = 0; i < r->nundecided && r->undecided[i] != token; i++)
+			;
+		if (i == r->nundecided) {
+			/* more addresses than devres has ops: not ops at all */
+			if (r->nundecided == OPRES_OPS)
+				return 0;
+			r->undecided[r->nundecided++] = token;
+		}
+	}
+	if (r->nev == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		struct evidence *n = realloc(r->ev, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		r->ev = n;
+		r->cap = cap;
+	}
+	r->ev[r->nev++] = (struct evidence){
+		.dev = dev, .id = id, .token = token, .size = size,
+		.close_marker = name_len == 4 && memcmp(name, "grp>", 4) == 0,
+		.realloc = name_len == STRLEN("devm_krealloc_release") &&
+			   memcmp(name, "devm_krealloc_release", name_len) == 0,
+	};
+	return 1;
+}
+
+/* Plays the held operations with undecided[i] taken as ops[i]. */
+struct score {
+	int64_t cost;           /* what the reading leaves unexplained, less what it confirms */
+	uint64_t rare;          /* operations on rare ops: the tie-break */
+};
+
+static bool score_better(const struct score *a, const struct score *b)
+{
+	return a->cost < b->cost || (a->cost == b->cost && a->rare < b->rare);
+}
+
+static int trial(struct drc_opres *r, const enum drc_op *ops, struct score *ret)
+{
+	struct hashmap sim = HASHMAP_INIT;
+	uint64_t seq = r->seq, rel = r->token[DRC_OP_REL];
+	int64_t cost = 0, prior = 0;
+	uint64_t rare = 0;
+	size_t pos = 0;
+	uint64_t key;
+	void *val;
+	int err = 0;
+
+	for (unsigned i = 0; i < r->nundecided; i++) {
+		if (ops[i] == DRC_OP_REL)
+			rel = r->undecided[i];
+		/* the rarer ops need the evidence to say so */
+		prior += ops[i] == DRC_OP_REM ? 1 : ops[i] == DRC_OP_REPLACE ? 2 : 0;
+	}
+	for (size_t k = 0; k < r->nev && !err; k++) {
+		const struct evidence *e = &r->ev[k];
+		enum drc_op op = DRC_OP_ADD;
+		unsigned i;
+
+		if (drc_opres_lookup(r, e->token, &op) == 0) {
+			for (i = 0; i < r->nundecided && r->undecided[i] != e->token; i++)
+				;
+			if (i == r->nundecided)
+				continue;
+			op = ops[i];
+			rare += op == DRC_OP_REPLACE ? 2 : op == DRC_OP_REM ? 1 : 0;
+		}
+		err = apply(&sim, &r->devs, &seq, e, op, rel, &cost);
+	}
+	while (hashmap_next(&sim, &pos, &key, &val)) {
+		cost += run_end(val);
+		dev_state_free(val);
+	}
+	hashmap_done(&sim);
+	/* ties go to the assignment that puts fewer operations on rare ops */
+	*ret = (struct score){ .cost = cost * 4 + prior, .rare = rare };
+	return err;
+}
+
+/* Every injective assignment of the undecided addresses to the free ops. */
+static int search(struct drc_opres *r, enum drc_op *ops, unsigned depth, bool *used, struct score *best,
+		  enum drc_op *best_ops, bool *found)
+{
+	if (depth == r->nundecided) {
+		struct score sc;
+		int err = trial(r, ops, &sc);
+
+		if (err < 0)
+			return err;
+		if (!*found || score_better(&sc, best)) {
+			*found = true;
+			*best = sc;
+			memcpy(best_ops, ops, r->nundecided * sizeof(*ops));
+		}
+		return 0;
+	}
+	for (unsigned o = 0; o < OPRES_OPS; o++) {
+		int err;
+
+		if (used[o])
+			continue;
+		used[o] = true;
+		ops[depth] = (enum drc_op)o;
+		err = search(r, ops, depth + 1, used, best, best_ops, found);
+		used[o] = false;
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+int drc_opres_decide(struct drc_opres *r)
+{
+	enum drc_op ops[OPRES_OPS], best_ops[OPRES_OPS];
+	bool used[OPRES_OPS] = { false };
+	struct score best = { 0, 0 };
+	bool found = false;
+	int err;
+
+	if (!r->nundecided)
+		goto done;
+	for (unsigned o = 0; o < OPRES_OPS; o++)
+		used[o] = r->token[o] != 0;
+	err = search(r, ops, 0, used, &best, best_ops, &found);
+	if (err < 0)
+		return err;
+	for (unsigned i = 0; i < r->nundecided && found; i++)
+		r->token[best_ops[i]] = r->undecided[i];
+	r->nundecided = 0;
+done:
+	r->nev = 0;
+	return 0;
+}
+
+size_t drc_opres_get(const struct drc_opres *r, struct drc_op_address *ret, size_t n)
+{
+	size_t k = 0;
+
+	for (unsigned o = 0; o < OPRES_OPS; o++)
+		if (r->token[o]) {
+			if (k < n)
+				ret[k] = (struct drc_op_address){
+					.address = r->token[o], .op = (enum drc_op)o, .events = r->events[o],
+				};
+			k++;
+		}
+	return k;
+}
