@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <json-c/json.h>
+#include <unistd.h>
 
 #include "lib/feed.h"
 #include "sources/source-file.h"
@@ -160,7 +161,7 @@ static void check_scenario(const char *dir, const char *scen, struct json_object
 	struct drc_ctx *ctx;
 	struct drc_device_iter *it;
 	struct drc_device *d;
-	bool trace_only = formats[1] == NULL && strcmp(formats[0], "trace") == 0;
+	bool trace_only = formats[1] == NULL && strncmp(formats[0], "trace", 5) == 0;
 	size_t i;
 
 	for (i = 0; formats[i] && i < 4; i++) {
@@ -335,6 +336,132 @@ static void check_wild(const char *dir)
 	drc_ctx_unref(ctx);
 }
 
+
+/*
+ * Ops printed as addresses (trace-cmd report, perf script: DESIGN.md 2.2).
+ * @src's trace lines as libtraceevent prints them: the op as the address of
+ * its string, the node with "0x"; the first @skip devres lines left out (a
+ * capture that starts late). @src_out gets the same lines with their ops as
+ * words, so that both can be compared.
+ */
+static const char *const op_words[] = { "ADD", "REL", "REM", "REPLACE" };
+static const char *const op_addrs[] = { "ffffffff8283365f", "ffffffff8281b36a", "ffffffff82845fce",
+					"ffffffff82845fd2" };
+
+static bool write_op_address_form(const char *src, const char *out, const char *src_out, unsigned skip)
+{
+	FILE *in = fopen(src, "re"), *o = fopen(out, "we"), *w = fopen(src_out, "we");
+	char line[1024];
+	unsigned seen = 0;
+
+	if (!in || !o || !w) {
+		if (in)
+			fclose(in);
+		if (o)
+			fclose(o);
+		if (w)
+			fclose(w);
+		return false;
+	}
+	while (fgets(line, sizeof(line), in)) {
+		char *m = strstr(line, "devres_log: "), dev[128], op[16], node[32], rest[512];
+
+		if (!m || sscanf(m + 12, "%127s %15s %31s %511[^\n]", dev, op, node, rest) != 4) {
+			fputs(line, o);
+			fputs(line, w);
+			continue;
+		}
+		if (seen++ < skip)
+			continue;
+		fputs(line, w);
+		for (size_t i = 0; i < 4; i++)
+			if (strcmp(op, op_words[i]) == 0)
+				fprintf(o, "%.*sdevres_log: %s %s 0x%s %s\n", (int)(m - line), line, dev, op_addrs[i],
+					node, rest);
+	}
+	fclose(in);
+	fclose(o);
+	fclose(w);
+	return true;
+}
+
+static void check_same_reading(const char *words, const char *addresses, const char *label)
+{
+	const char *pw[2] = { words, NULL }, *pa[2] = { addresses, NULL };
+	struct seq sw = { 0 }, sa = { 0 };
+	struct drc_ctx *cw = run(pw, &sw), *ca = run(pa, &sa);
+	struct drc_device_iter *it;
+	struct drc_device *d;
+	size_t same = 0, live_bad = 0;
+
+	if (!ok(cw && ca, "%s: both read", label))
+		goto out;
+	while (same < sw.n && same < sa.n && strcmp(sw.items[same], sa.items[same]) == 0)
+		same++;
+	if (!ok(sw.n == sa.n && same == sw.n, "%s: the same %zu operations with ops as addresses", label, sw.n))
+		printf("#   first difference at %zu: '%s' vs '%s'\n", same, same < sw.n ? sw.items[same] : "-",
+		       same < sa.n ? sa.items[same] : "-");
+	drc_device_iter_new(cw, &it);
+	while (drc_device_iter_next(it, &d) > 0) {
+		char want[4096];
+
+		snprintf(want, sizeof(want), "%s", live_string(d));
+		if (strcmp(want, live_string(dev_named(ca, drc_device_get_name(d)))) != 0) {
+			printf("#   %s: %s vs %s\n", drc_device_get_name(d), want,
+			       live_string(dev_named(ca, drc_device_get_name(d))));
+			live_bad++;
+		}
+	}
+	drc_device_iter_free(it);
+	ok(live_bad == 0, "%s: the same live nodes on every device", label);
+	ok(stats_of(ca).undecoded == 0, "%s: every address resolved", label);
+	ok(stats_of(ca).unknown_nodes == stats_of(cw).unknown_nodes, "%s: the same unseen nodes", label);
+out:
+	free(sw.items);
+	free(sa.items);
+	drc_ctx_unref(cw);
+	drc_ctx_unref(ca);
+}
+
+static void check_op_addresses(const char *captures, const char *const *scenarios, size_t n)
+{
+	char dir[512], src[600], out[600], words[600];
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	struct drc_op_address a[8];
+	const char *pv[2] = { out, NULL };
+	struct drc_ctx *ctx;
+
+	/* the real thing: one run of a 6.18 kernel, as the kernel and as libtraceevent print it */
+	snprintf(dir, sizeof(dir), "%s/kernel/fc-6.18.44", captures);
+	snprintf(words, sizeof(words), "%s/acpi-ged-trace.txt", dir);
+	snprintf(out, sizeof(out), "%s/acpi-ged-libtraceevent.txt", dir);
+	check_same_reading(words, out, "6.18 libtraceevent");
+	ctx = run(pv, NULL);
+	is_int(drc_ctx_get_op_addresses(ctx, a, 8), 3, "6.18 libtraceevent: three op addresses (ADD, REL, REM)");
+	drc_ctx_unref(ctx);
+
+	/*
+	 * Every fixture scenario, whole and started late. Cut deeper, these
+	 * captures of 13 to 49 operations keep too few ADDs to say which
+	 * address is which (a run of releases of unseen nodes reads as well as
+	 * a run of ADDs): the resolver then takes the reading that leaves less
+	 * unexplained, which is not always the kernel's.
+	 */
+	for (size_t s = 0; s < n; s++)
+		for (unsigned skip = 0; skip <= 4; skip += 4) {
+			char label[128];
+
+			snprintf(src, sizeof(src), "%s/kernel/uml-6.1.192/%s/trace.txt", captures, scenarios[s]);
+			snprintf(out, sizeof(out), "%s/drc-opaddr-%d.txt", tmp, (int)getpid());
+			snprintf(words, sizeof(words), "%s/drc-opword-%d.txt", tmp, (int)getpid());
+			snprintf(label, sizeof(label), "%s, first %u operations cut", scenarios[s], skip);
+			if (ok(write_op_address_form(src, out, words, skip), "%s: address form written", label))
+				check_same_reading(words, out, label);
+			unlink(out);
+			unlink(words);
+		}
+}
+
 int main(void)
 {
 	const char *captures = getenv("CAPTURES");
@@ -373,6 +500,7 @@ int main(void)
 		}
 	}
 	json_object_put(gt);
+	check_op_addresses(captures, scenarios, sizeof(scenarios) / sizeof(scenarios[0]));
 	check_wild(captures);
 	return tap_done();
 }
