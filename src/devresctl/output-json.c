@@ -253,6 +253,24 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	STAT(lost_markers);
 #undef STAT
 	jw_object_end(&w);
+	jw_key(&w, "op_addresses");
+	jw_array_begin(&w);
+	{
+		struct drc_op_address a[8];
+		size_t n = MIN(drc_ctx_get_op_addresses(ctx, a, ARRAY_SIZE(a)), ARRAY_SIZE(a));
+
+		for (size_t i = 0; i < n; i++) {
+			char hex[20];
+
+			snprintf(hex, sizeof(hex), "%" PRIx64, a[i].address);
+			jw_object_begin(&w);
+			jw_kstring(&w, "address", hex);
+			jw_kstring(&w, "op", drc_op_to_string(a[i].op));
+			jw_kint(&w, "events", (int64_t)a[i].events);
+			jw_object_end(&w);
+		}
+	}
+	jw_array_end(&w);
 	jw_key(&w, "diagnostics");
 	jw_array_begin(&w);
 	for (unsigned i = 0; i < drc_ctx_get_diag_count(ctx); i++) {

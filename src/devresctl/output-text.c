@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "shared/macro.h"
 
 struct text_ctx {
 	struct drc_ctx *ctx;
@@ -209,5 +210,17 @@ int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 			st.id_reuse);
 	if (st.unnamed_devices)
 		fprintf(out, "%" PRIu64 " events on an unnamed device \"(null)\"\n", st.unnamed_devices);
+	{
+		struct drc_op_address a[8];
+		size_t n = MIN(drc_ctx_get_op_addresses(ctx, a, ARRAY_SIZE(a)), ARRAY_SIZE(a));
+
+		if (n) {
+			fprintf(out, "ops printed as addresses (libtraceevent), read from the list semantics:");
+			for (size_t i = 0; i < n; i++)
+				fprintf(out, " %s=%" PRIx64 " (%" PRIu64 ")", drc_op_to_string(a[i].op), a[i].address,
+					a[i].events);
+			fputc('\n', out);
+		}
+	}
 	return 0;
 }
