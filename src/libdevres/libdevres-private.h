@@ -295,6 +295,8 @@ size_t drc_opres_held(const struct drc_opres *r);
 /* gives every undecided address its op and forgets the evidence */
 int drc_opres_decide(struct drc_opres *r);
 void drc_opres_new_boot(struct drc_opres *r);
+/* "grp<" or "grp>" for a name printed as the address of one, else NULL */
+const char *drc_opres_alias(const struct drc_opres *r, const char *name, size_t len);
 size_t drc_opres_get(const struct drc_opres *r, struct drc_op_address *ret, size_t n);
 
 /* Small string helpers */

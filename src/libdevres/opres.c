@@ -64,6 +64,7 @@ struct dev_state {
 struct evidence {
 	const char *dev;                /* interned */
 	uint64_t id, token, size;
+	uint64_t name;                  /* the name printed as an address, or 0 */
 	bool close_marker;              /* name "grp>" */
 	bool realloc;                   /* name devm_krealloc_release */
 };
@@ -71,12 +72,24 @@ struct evidence {
 struct drc_opres {
 	uint64_t token[OPRES_OPS];      /* decided: the address of each op, 0 = not seen */
 	uint64_t events[OPRES_OPS];
+	bool stale[OPRES_OPS];          /* decided in an earlier boot: its op is free again */
 	struct hashmap devs;            /* interned device -> struct dev_state */
 	uint64_t seq;
 	struct evidence *ev;            /* undecided: the operations held back */
 	size_t nev, cap;
 	uint64_t undecided[OPRES_OPS];
 	unsigned nundecided;
+	/* names printed as addresses (before v6.13): those of the group markers */
+	uint64_t grp_open, grp_close;
+	bool grp_stale;                 /* learnt in an earlier boot */
+	struct hashmap zero_last;       /* interned device -> struct zero_node */
+	/* what earlier boots decided, for the report */
+	struct drc_op_address past[16];
+	unsigned npast;
+};
+
+struct zero_node {
+	uint64_t id, name;
 };
 
 int drc_opres_new(struct drc_opres **ret)
@@ -104,19 +117,108 @@ static void devs_clear(struct hashmap *m)
 	hashmap_done(m);
 }
 
+static void map_free_all(struct hashmap *m)
+{
+	size_t pos = 0;
+	uint64_t key;
+	void *val;
+
+	while (hashmap_next(m, &pos, &key, &val))
+		free(val);
+	hashmap_done(m);
+}
+
 struct drc_opres *drc_opres_free(struct drc_opres *r)
 {
 	if (r) {
 		devs_clear(&r->devs);
+		map_free_all(&r->zero_last);
 		free(r->ev);
 		free(r);
 	}
 	return NULL;
 }
 
+/* An address of an earlier boot gives way to a new one for its op. */
+static void retire(struct drc_opres *r, unsigned o)
+{
+	unsigned i;
+
+	for (i = 0; i < r->npast && !(r->past[i].address == r->token[o] && r->past[i].op == o); i++)
+		;
+	if (i < r->npast)
+		r->past[i].events += r->events[o];
+	else if (r->npast < ARRAY_SIZE(r->past))
+		r->past[r->npast++] = (struct drc_op_address){
+			.address = r->token[o], .op = (enum drc_op)o, .events = r->events[o],
+		};
+	r->token[o] = 0;
+	r->events[o] = 0;
+	r->stale[o] = false;
+}
+
+/* A new boot: new lists, and perhaps (KASLR) new addresses; the same kernel
+ * without KASLR prints the same ones again, so they stay readable. */
 void drc_opres_new_boot(struct drc_opres *r)
 {
 	devs_clear(&r->devs);
+	map_free_all(&r->zero_last);
+	for (unsigned o = 0; o < OPRES_OPS; o++)
+		r->stale[o] = r->token[o] != 0;
+	r->grp_stale = r->grp_open != 0;
+}
+
+/* "ffffffff82a0c1d0" (or 8 digits, or with 0x): a name printed as an address */
+static uint64_t name_address(const char *name, size_t len)
+{
+	uint64_t v;
+	unsigned digits;
+
+	if (len > 2 && name[0] == '0' && name[1] == 'x')
+		name += 2, len -= 2;
+	if ((len != 8 && len != 16) || !drc_parse_ptr(name, len, &v, &digits))
+		return 0;
+	return v;
+}
+
+/*
+ * "grp<" and "grp>" are the two nodes of one struct devres_group, exactly
+ * sizeof(struct devres_node) apart (40 bytes on 64-bit, 20 on 32-bit; two
+ * separate allocations of devres are never that close): the first two
+ * 0-byte nodes of a device so placed, under two names, are the markers.
+ */
+static int learn_group_names(struct drc_opres *r, const char *dev, uint64_t id, uint64_t size, uint64_t name)
+{
+	struct zero_node *z;
+
+	if (size != 0 || !name || (r->grp_open && !r->grp_stale))
+		return 0;
+	z = hashmap_get(&r->zero_last, (uint64_t)(uintptr_t)dev);
+	if (z && z->name != name && (id - z->id == 40 || id - z->id == 20)) {
+		r->grp_open = z->name;
+		r->grp_close = name;
+		r->grp_stale = false;
+		return 0;
+	}
+	if (!z) {
+		z = malloc(sizeof(*z));
+		if (!z || hashmap_put(&r->zero_last, (uint64_t)(uintptr_t)dev, z) < 0) {
+			free(z);
+			return -ENOMEM;
+		}
+	}
+	*z = (struct zero_node){ .id = id, .name = name };
+	return 0;
+}
+
+const char *drc_opres_alias(const struct drc_opres *r, const char *name, size_t len)
+{
+	uint64_t a;
+
+	if (!r->grp_open)
+		return NULL;
+	a = name_address(name, len);
+	return !a ? NULL : a == r->grp_open ? "grp<" : a == r->grp_close ? "grp>" : NULL;
 }
 
 int drc_opres_lookup(const struct drc_opres *r, uint64_t token, enum drc_op *op)
@@ -302,7 +404,10 @@ int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, uint64_t 
 		.realloc = strcmp(name, "devm_krealloc_release") == 0,
 	};
 	int64_t cost = 0;
+	int err = learn_group_names(r, dev, id, size, name_address(name, strlen(name)));
 
+	if (err < 0)
+		return err;
 	if (op < OPRES_OPS)
 		r->events[op]++;
 	return apply(&r->devs, NULL, &r->seq, &e, op, r->token[DRC_OP_REL], &cost);
@@ -311,9 +416,12 @@ int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, uint64_t 
 int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, uint64_t size,
 		      const char *name, size_t name_len)
 {
+	uint64_t na = name_address(name, name_len);
 	enum drc_op op;
 	unsigned i;
 
+	if (learn_group_names(r, dev, id, size, na) < 0)
+		return -ENOMEM;
 	if (drc_opres_lookup(r, token, &op) == 0) {
 		for (i = 0; i < r->nundecided && r->undecided[i] != token; i++)
 			;
@@ -334,7 +442,7 @@ int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_
 		r->cap = cap;
 	}
 	r->ev[r->nev++] = (struct evidence){
-		.dev = dev, .id = id, .token = token, .size = size,
+		.dev = dev, .id = id, .token = token, .size = size, .name = na,
 		.close_marker = name_len == 4 && memcmp(name, "grp>", 4) == 0,
 		.realloc = name_len == STRLEN("devm_krealloc_release") &&
 			   memcmp(name, "devm_krealloc_release", name_len) == 0,
@@ -382,6 +490,13 @@ static int trial(struct drc_opres *r, const enum drc_op *ops, struct score *ret)
 				continue;
 			op = ops[i];
 			rare += op == DRC_OP_REPLACE ? 2 : op == DRC_OP_REM ? 1 : 0;
+		}
+		if (r->grp_close && e->name == r->grp_close && !e->close_marker) {
+			struct evidence c = *e;
+
+			c.close_marker = true;
+			err = apply(&sim, &r->devs, &seq, &c, op, rel, &cost);
+			continue;
 		}
 		err = apply(&sim, &r->devs, &seq, e, op, rel, &cost);
 	}
@@ -438,12 +553,15 @@ int drc_opres_decide(struct drc_opres *r)
 	if (!r->nundecided)
 		goto done;
 	for (unsigned o = 0; o < OPRES_OPS; o++)
-		used[o] = r->token[o] != 0;
+		used[o] = r->token[o] != 0 && !r->stale[o];
 	err = search(r, ops, 0, used, &best, best_ops, &found);
 	if (err < 0)
 		return err;
-	for (unsigned i = 0; i < r->nundecided && found; i++)
+	for (unsigned i = 0; i < r->nundecided && found; i++) {
+		if (r->token[best_ops[i]])
+			retire(r, best_ops[i]);
 		r->token[best_ops[i]] = r->undecided[i];
+	}
 	r->nundecided = 0;
 done:
 	r->nev = 0;
@@ -453,6 +571,10 @@ done:
 size_t drc_opres_get(const struct drc_opres *r, struct drc_op_address *ret, size_t n)
 {
 	size_t k = 0;
+
+	for (unsigned i = 0; i < r->npast; i++, k++)
+		if (k < n)
+			ret[k] = r->past[i];
 
 	for (unsigned o = 0; o < OPRES_OPS; o++)
 		if (r->token[o]) {

@@ -424,10 +424,14 @@ static int emit_devres(struct drc_stream *s, const struct devres_msg *m, enum dr
 		.devkey = devkey,
 		.origin = *o,
 	};
+	const char *alias;
 	int r;
 
 	ev.device = drc_intern(ctx, m->dev, m->dev_len);
-	ev.name = drc_intern(ctx, m->name, m->name_len);
+	if (m->op_token && (alias = drc_opres_alias(ctx->opres, m->name, m->name_len)))
+		ev.name = drc_interns(ctx, alias);
+	else
+		ev.name = drc_intern(ctx, m->name, m->name_len);
 	if (m->prefix)
 		ev.prefix = drc_intern(ctx, m->prefix, m->prefix_len);
 	if (!ev.device || !ev.name || (m->prefix && !ev.prefix))
@@ -1164,7 +1168,10 @@ static int defer_line(struct drc_stream *s, const char *line, size_t len)
 {
 	int r;
 
-	if (len == STRLEN(DRC_QUIET_LINE) && memcmp(line, DRC_QUIET_LINE, len) == 0) {
+	/* a quiet mark judges what came before it; a new boot has new addresses */
+	if ((len == STRLEN(DRC_QUIET_LINE) && memcmp(line, DRC_QUIET_LINE, len) == 0) ||
+	    mem_find(line, len, "Linux version ", 14) || MEM_STARTS(line, len, "-- Boot ") ||
+	    MEM_STARTS(line, len, "-- Reboot --")) {
 		r = defer_replay(s);
 		return r < 0 ? r : feed_line(s, line, len);
 	}

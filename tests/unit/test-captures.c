@@ -18,6 +18,46 @@ struct seq {
 	size_t n, cap;
 };
 
+/* the names a pre-6.13 rewrite printed as addresses, back to words */
+#define NAMES_MAX 64
+static char name_words[NAMES_MAX][128];
+static char name_addrs[NAMES_MAX][20];
+static size_t n_names;
+
+static const char *word_of(const char *name)
+{
+	for (size_t i = 0; i < n_names; i++)
+		if (strcmp(name, name_addrs[i]) == 0)
+			return name_words[i];
+	return name;
+}
+
+static const char *address_of(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < n_names; i++)
+		if (strcmp(word, name_words[i]) == 0)
+			return name_addrs[i];
+	if (n_names == NAMES_MAX)
+		abort();
+	snprintf(name_words[n_names], sizeof(name_words[0]), "%s", word);
+	snprintf(name_addrs[n_names], sizeof(name_addrs[0]), "ffffffff830%05zx", 0x40 * n_names + 0x10);
+	return name_addrs[n_names++];
+}
+
+static const char *live_words(struct drc_device *d)
+{
+	static char buf[4096];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (struct drc_node *x = d ? drc_device_get_first_node(d) : NULL; x && n < sizeof(buf); x = drc_node_next(x))
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s:%lld", n ? " " : "",
+				      word_of(drc_node_get_name(x)), (long long)drc_node_get_size(x));
+	return buf;
+}
+
 static void on_event(void *userdata, const struct drc_event *ev)
 {
 	struct seq *s = userdata;
@@ -29,7 +69,7 @@ static void on_event(void *userdata, const struct drc_event *ev)
 			abort();
 	}
 	snprintf(s->items[s->n++], sizeof(s->items[0]), "%s %s %s %llu", ev->device,
-		 drc_op_to_string(ev->op), ev->name, (unsigned long long)ev->size);
+		 drc_op_to_string(ev->op), word_of(ev->name), (unsigned long long)ev->size);
 }
 
 static struct drc_ctx *run(const char *const *paths, struct seq *seq)
@@ -348,11 +388,75 @@ static const char *const op_words[] = { "ADD", "REL", "REM", "REPLACE" };
 static const char *const op_addrs[] = { "ffffffff8283365f", "ffffffff8281b36a", "ffffffff82845fce",
 					"ffffffff82845fd2" };
 
-static bool write_op_address_form(const char *src, const char *out, const char *src_out, unsigned skip)
+/*
+ * Before v6.13 the name is an address too, and the nodes of binary records
+ * are raw: give every node a kernel-like address at its ADD, "grp>" exactly
+ * sizeof(struct devres_node) after the "grp<" it closes (the latest open
+ * one of its device), as the kernel's struct devres_group has them.
+ */
+struct raw_ids {
+	struct { uint64_t hashed, raw; } map[512];
+	size_t n;
+	struct { char dev[128]; uint64_t raw; } open[64];
+	size_t nopen;
+	uint64_t next_group, next_node;
+};
+
+static uint64_t *raw_slot(struct raw_ids *r, uint64_t hashed)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->map[i].hashed == hashed)
+			return &r->map[i].raw;
+	if (r->n == 512)
+		abort();
+	r->map[r->n].hashed = hashed;
+	r->map[r->n].raw = 0;
+	return &r->map[r->n++].raw;
+}
+
+static uint64_t raw_id(struct raw_ids *r, const char *dev, const char *op, const char *node, const char *name)
+{
+	uint64_t *slot = raw_slot(r, strtoull(node, NULL, 16));
+
+	if (strcmp(op, "ADD") == 0) {
+		if (strcmp(name, "grp>") == 0) {
+			for (size_t i = r->nopen; i-- > 0;)
+				if (strcmp(r->open[i].dev, dev) == 0) {
+					*slot = r->open[i].raw + 40;
+					memmove(&r->open[i], &r->open[i + 1], (r->nopen - i - 1) * sizeof(r->open[0]));
+					r->nopen--;
+					return *slot;
+				}
+		}
+		*slot = strcmp(name, "grp<") == 0 ? 0xffff888110000000ull + 0x60 * r->next_group++
+						  : 0xffff888120000000ull + 0x40 * r->next_node++;
+		if (strcmp(name, "grp<") == 0 && r->nopen < 64) {
+			snprintf(r->open[r->nopen].dev, sizeof(r->open[0].dev), "%s", dev);
+			r->open[r->nopen++].raw = *slot;
+		}
+		return *slot;
+	}
+	if (strcmp(name, "grp<") == 0)
+		for (size_t i = 0; i < r->nopen; i++)
+			if (r->open[i].raw == *slot && strcmp(r->open[i].dev, dev) == 0) {
+				memmove(&r->open[i], &r->open[i + 1], (r->nopen - i - 1) * sizeof(r->open[0]));
+				r->nopen--;
+				break;
+			}
+	if (!*slot)
+		*slot = 0xffff888120000000ull + 0x40 * r->next_node++;
+	return *slot;
+}
+
+static bool write_op_address_form(const char *src, const char *out, const char *src_out, unsigned skip,
+				  bool names)
 {
 	FILE *in = fopen(src, "re"), *o = fopen(out, "we"), *w = fopen(src_out, "we");
+	static struct raw_ids ids;
 	char line[1024];
 	unsigned seen = 0;
+
+	memset(&ids, 0, sizeof(ids));
 
 	if (!in || !o || !w) {
 		if (in)
@@ -374,10 +478,20 @@ static bool write_op_address_form(const char *src, const char *out, const char *
 		if (seen++ < skip)
 			continue;
 		fputs(line, w);
-		for (size_t i = 0; i < 4; i++)
-			if (strcmp(op, op_words[i]) == 0)
+		for (size_t i = 0; i < 4; i++) {
+			char name[128];
+			unsigned long long size;
+
+			if (strcmp(op, op_words[i]) != 0)
+				continue;
+			if (!names)
 				fprintf(o, "%.*sdevres_log: %s %s 0x%s %s\n", (int)(m - line), line, dev, op_addrs[i],
 					node, rest);
+			else if (sscanf(rest, "%127s (%llu bytes)", name, &size) == 2)
+				fprintf(o, "%.*sdevres_log: %s %s 0x%llx %s (%llu bytes)\n", (int)(m - line), line,
+					dev, op_addrs[i], (unsigned long long)raw_id(&ids, dev, op, node, name),
+					address_of(name), size);
+		}
 	}
 	fclose(in);
 	fclose(o);
@@ -405,10 +519,10 @@ static void check_same_reading(const char *words, const char *addresses, const c
 	while (drc_device_iter_next(it, &d) > 0) {
 		char want[4096];
 
-		snprintf(want, sizeof(want), "%s", live_string(d));
-		if (strcmp(want, live_string(dev_named(ca, drc_device_get_name(d)))) != 0) {
+		snprintf(want, sizeof(want), "%s", live_words(d));
+		if (strcmp(want, live_words(dev_named(ca, drc_device_get_name(d)))) != 0) {
 			printf("#   %s: %s vs %s\n", drc_device_get_name(d), want,
-			       live_string(dev_named(ca, drc_device_get_name(d))));
+			       live_words(dev_named(ca, drc_device_get_name(d))));
 			live_bad++;
 		}
 	}
@@ -448,18 +562,21 @@ static void check_op_addresses(const char *captures, const char *const *scenario
 	 * unexplained, which is not always the kernel's.
 	 */
 	for (size_t s = 0; s < n; s++)
-		for (unsigned skip = 0; skip <= 4; skip += 4) {
-			char label[128];
+		for (unsigned skip = 0; skip <= 4; skip += 4)
+			for (int names = 0; names <= 1; names++) {
+				char label[128];
 
-			snprintf(src, sizeof(src), "%s/kernel/uml-6.1.192/%s/trace.txt", captures, scenarios[s]);
-			snprintf(out, sizeof(out), "%s/drc-opaddr-%d.txt", tmp, (int)getpid());
-			snprintf(words, sizeof(words), "%s/drc-opword-%d.txt", tmp, (int)getpid());
-			snprintf(label, sizeof(label), "%s, first %u operations cut", scenarios[s], skip);
-			if (ok(write_op_address_form(src, out, words, skip), "%s: address form written", label))
-				check_same_reading(words, out, label);
-			unlink(out);
-			unlink(words);
-		}
+				snprintf(src, sizeof(src), "%s/kernel/uml-6.1.192/%s/trace.txt", captures, scenarios[s]);
+				snprintf(out, sizeof(out), "%s/drc-opaddr-%d.txt", tmp, (int)getpid());
+				snprintf(words, sizeof(words), "%s/drc-opword-%d.txt", tmp, (int)getpid());
+				snprintf(label, sizeof(label), "%s%s, first %u operations cut", scenarios[s],
+					 names ? " (names as addresses too)" : "", skip);
+				if (ok(write_op_address_form(src, out, words, skip, names), "%s: address form written",
+				       label))
+					check_same_reading(words, out, label);
+				unlink(out);
+				unlink(words);
+			}
 }
 
 int main(void)

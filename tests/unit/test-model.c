@@ -293,6 +293,38 @@ static void test_op_addresses(void)
 	is_str(live_string(dev_named(ctx, "d.0")), "", "op addresses: nothing live");
 	drc_ctx_unref(ctx);
 
+	/* before v6.13 the names are addresses too; the group markers are the
+	 * two 0-byte nodes 40 bytes apart */
+	ctx = ctx_from_text("t",
+		TL("d.0", A_ADD, "ffff888100001000", "ffffffff82a00010", "0")
+		TL("d.0", A_ADD, "ffff888100002000", "ffffffff82a00100", "8")
+		TL("d.0", A_ADD, "ffff888100001028", "ffffffff82a00018", "0")
+		TL("d.0", A_ADD, "ffff888100003000", "ffffffff82a00100", "16")
+		TL("d.0", A_ADD, "ffff888100004000", "ffffffff82a00010", "0")
+		TL("d.0", A_ADD, "ffff888100005000", "ffffffff82a00100", "32")
+		TL("d.0", A_REL, "ffff888100001000", "ffffffff82a00010", "0")
+		TL("d.0", A_REL, "ffff888100002000", "ffffffff82a00100", "8"));
+	is_str(live_string(dev_named(ctx, "d.0")), "ffffffff82a00100:16 grp<:0 ffffffff82a00100:32",
+	       "op addresses: group markers known by their place; the closed group released");
+	ok(drc_device_get_first_batch(dev_named(ctx, "d.0")) &&
+	   drc_batch_get_kind(drc_device_get_first_batch(dev_named(ctx, "d.0"))) == DRC_BATCH_RELEASE_GROUP,
+	   "op addresses: a group release");
+	drc_ctx_unref(ctx);
+
+	/* a second boot (KASLR): other addresses for the same ops */
+	ctx = ctx_from_text("t",
+		"[    0.000000] Linux version 6.1.0 (b@h) #1 SMP\n"
+		TL("d.0", A_ADD, "ffff8881000000a0", "kz", "8")
+		TL("d.0", A_REL, "ffff8881000000a0", "kz", "8")
+		"[    0.000000] Linux version 6.1.0 (b@h) #1 SMP\n"
+		TL("d.0", "ffffffff9283365f", "ffff8881000000b0", "kz", "8")
+		TL("d.0", "ffffffff9283365f", "ffff8881000000c0", "kz", "16")
+		TL("d.0", "ffffffff9281b36a", "ffff8881000000c0", "kz", "16"));
+	is_int(drc_ctx_get_boot_count(ctx), 2, "op addresses: two boots");
+	is_str(live_string(dev_named(ctx, "d.0")), "kz:8", "op addresses: the second boot's addresses read anew");
+	is_int(drc_ctx_get_op_addresses(ctx, NULL, 0), 4, "op addresses: two for each boot");
+	drc_ctx_unref(ctx);
+
 	/* a kernel's own text with the same lines: no address, nothing held */
 	ctx = ctx_from_text("t", "  sh-1 [000] 1.0: devres_log: d.0 ADD ffff8881000000a0 kz (8 bytes)\n");
 	is_int(drc_ctx_get_op_addresses(ctx, NULL, 0), 0, "op addresses: none in the kernel's own text");
