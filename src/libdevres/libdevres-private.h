@@ -279,17 +279,18 @@ int drc_decode_trace_msg(const char *msg, size_t len, struct devres_msg *ret, co
 
 /* opres.c: ops printed as addresses (trace-cmd report, perf script) */
 struct drc_opres;
-int drc_opres_new(struct drc_opres **ret);
+int drc_opres_new(struct drc_ctx *ctx, struct drc_opres **ret);
 struct drc_opres *drc_opres_free(struct drc_opres *r);
 /* 1 and *op if @token's op is decided, else 0 */
 int drc_opres_lookup(const struct drc_opres *r, uint64_t token, enum drc_op *op);
-/* an operation whose op is decided, as it happens */
-int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, enum drc_op op,
-		    uint64_t size, const char *name);
-/* an operation held back while an address is undecided (@dev interned);
- * 1 = taken as evidence, 0 = ignored, -ENOMEM */
-int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, uint64_t size,
-		      const char *name, size_t name_len);
+/* an operation read with its op as an address, as the model takes it */
+int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, enum drc_op op, uint64_t size,
+		    const char *name);
+/* an operation held back while an address is undecided (@dev interned),
+ * its op the address @token or, when 0, @word; 1 = taken as evidence,
+ * 0 = ignored, -ENOMEM */
+int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, enum drc_op word,
+		      uint64_t size, const char *name, size_t name_len);
 bool drc_opres_pending(const struct drc_opres *r);
 size_t drc_opres_held(const struct drc_opres *r);
 /* gives every undecided address its op and forgets the evidence */

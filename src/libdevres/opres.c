@@ -65,16 +65,16 @@ struct evidence {
 	const char *dev;                /* interned */
 	uint64_t id, token, size;
 	uint64_t name;                  /* the name printed as an address, or 0 */
+	enum drc_op word;               /* the op, when printed as a word (token 0) */
 	bool close_marker;              /* name "grp>" */
 	bool realloc;                   /* name devm_krealloc_release */
 };
 
 struct drc_opres {
+	struct drc_ctx *ctx;            /* whose model has the lists as they stand */
 	uint64_t token[OPRES_OPS];      /* decided: the address of each op, 0 = not seen */
 	uint64_t events[OPRES_OPS];
 	bool stale[OPRES_OPS];          /* decided in an earlier boot: its op is free again */
-	struct hashmap devs;            /* interned device -> struct dev_state */
-	uint64_t seq;
 	struct evidence *ev;            /* undecided: the operations held back */
 	size_t nev, cap;
 	uint64_t undecided[OPRES_OPS];
@@ -92,10 +92,13 @@ struct zero_node {
 	uint64_t id, name;
 };
 
-int drc_opres_new(struct drc_opres **ret)
+int drc_opres_new(struct drc_ctx *ctx, struct drc_opres **ret)
 {
 	*ret = calloc(1, sizeof(**ret));
-	return *ret ? 0 : -ENOMEM;
+	if (!*ret)
+		return -ENOMEM;
+	(*ret)->ctx = ctx;
+	return 0;
 }
 
 static void dev_state_free(struct dev_state *d)
@@ -104,17 +107,6 @@ static void dev_state_free(struct dev_state *d)
 		free(d->live);
 		free(d);
 	}
-}
-
-static void devs_clear(struct hashmap *m)
-{
-	size_t pos = 0;
-	uint64_t key;
-	void *val;
-
-	while (hashmap_next(m, &pos, &key, &val))
-		dev_state_free(val);
-	hashmap_done(m);
 }
 
 static void map_free_all(struct hashmap *m)
@@ -131,7 +123,6 @@ static void map_free_all(struct hashmap *m)
 struct drc_opres *drc_opres_free(struct drc_opres *r)
 {
 	if (r) {
-		devs_clear(&r->devs);
 		map_free_all(&r->zero_last);
 		free(r->ev);
 		free(r);
@@ -161,7 +152,6 @@ static void retire(struct drc_opres *r, unsigned o)
  * without KASLR prints the same ones again, so they stay readable. */
 void drc_opres_new_boot(struct drc_opres *r)
 {
-	devs_clear(&r->devs);
 	map_free_all(&r->zero_last);
 	for (unsigned o = 0; o < OPRES_OPS; o++)
 		r->stale[o] = r->token[o] != 0;
@@ -243,28 +233,36 @@ size_t drc_opres_held(const struct drc_opres *r)
 
 /* ---- the device lists ---- */
 
-static struct dev_state *dev_get(struct hashmap *m, const char *dev, const struct hashmap *base)
+/* A trial works on copies of the device lists as the model has them now. */
+static struct dev_state *dev_get(struct hashmap *m, const char *dev, struct drc_ctx *ctx)
 {
-	struct dev_state *d = hashmap_get(m, (uint64_t)(uintptr_t)dev), *b;
+	struct dev_state *d = hashmap_get(m, (uint64_t)(uintptr_t)dev);
+	struct drc_device *md = NULL;
+	uint64_t seq = 0;
 
 	if (d)
 		return d;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
-	/* a trial works on copies of the lists it touches */
-	b = base ? hashmap_get(base, (uint64_t)(uintptr_t)dev) : NULL;
-	if (b && b->n) {
-		d->live = malloc(b->n * sizeof(*d->live));
-		if (!d->live) {
-			free(d);
-			return NULL;
+	if (ctx->nboots && drc_ctx_find_device(ctx, dev, (int)ctx->nboots - 1, &md) > 0)
+		for (struct drc_node *x = drc_device_get_first_node(md); x; x = drc_node_next(x)) {
+			if (d->n == d->cap) {
+				size_t cap = d->cap ? d->cap * 2 : 8;
+				struct live_node *n = realloc(d->live, cap * sizeof(*n));
+
+				if (!n) {
+					dev_state_free(d);
+					return NULL;
+				}
+				d->live = n;
+				d->cap = cap;
+			}
+			d->live[d->n++] = (struct live_node){
+				.id = drc_node_get_id(x), .seq = ++seq, .zero = drc_node_get_size(x) == 0,
+			};
 		}
-		memcpy(d->live, b->live, b->n * sizeof(*d->live));
-		d->n = d->cap = b->n;
-	}
-	if (b)
-		d->pending_replace = b->pending_replace;
+	d->run_last_seq = UINT64_MAX;
 	if (hashmap_put(m, (uint64_t)(uintptr_t)dev, d) < 0) {
 		dev_state_free(d);
 		return NULL;
@@ -345,10 +343,10 @@ static void batch_step(struct dev_state *d, const struct evidence *e, ssize_t at
  * is the address taken for REL (its runs are checked against the batch
  * order), 0 if none.
  */
-static int apply(struct hashmap *m, const struct hashmap *base, uint64_t *seq, const struct evidence *e,
+static int apply(struct hashmap *m, struct drc_ctx *ctx, uint64_t *seq, const struct evidence *e,
 		 enum drc_op op, uint64_t rel_token, int64_t *cost)
 {
-	struct dev_state *d = dev_get(m, e->dev, base);
+	struct dev_state *d = dev_get(m, e->dev, ctx);
 	ssize_t at;
 
 	if (!d)
@@ -394,27 +392,17 @@ static int apply(struct hashmap *m, const struct hashmap *base, uint64_t *seq, c
 	return 0;
 }
 
-/* The lists after an operation whose op is known, outside any trial. */
-int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, enum drc_op op,
-		    uint64_t size, const char *name)
+/* An operation whose op is known, as it is applied to the model. */
+int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, enum drc_op op, uint64_t size,
+		    const char *name)
 {
-	struct evidence e = {
-		.dev = dev, .id = id, .token = token, .size = size,
-		.close_marker = strcmp(name, "grp>") == 0,
-		.realloc = strcmp(name, "devm_krealloc_release") == 0,
-	};
-	int64_t cost = 0;
-	int err = learn_group_names(r, dev, id, size, name_address(name, strlen(name)));
-
-	if (err < 0)
-		return err;
 	if (op < OPRES_OPS)
 		r->events[op]++;
-	return apply(&r->devs, NULL, &r->seq, &e, op, r->token[DRC_OP_REL], &cost);
+	return learn_group_names(r, dev, id, size, name_address(name, strlen(name)));
 }
 
-int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, uint64_t size,
-		      const char *name, size_t name_len)
+int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, enum drc_op word,
+		      uint64_t size, const char *name, size_t name_len)
 {
 	uint64_t na = name_address(name, name_len);
 	enum drc_op op;
@@ -422,7 +410,7 @@ int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_
 
 	if (learn_group_names(r, dev, id, size, na) < 0)
 		return -ENOMEM;
-	if (drc_opres_lookup(r, token, &op) == 0) {
+	if (token && drc_opres_lookup(r, token, &op) == 0) {
 		for (i = 0; i < r->nundecided && r->undecided[i] != token; i++)
 			;
 		if (i == r->nundecided) {
@@ -442,7 +430,7 @@ int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_
 		r->cap = cap;
 	}
 	r->ev[r->nev++] = (struct evidence){
-		.dev = dev, .id = id, .token = token, .size = size, .name = na,
+		.dev = dev, .id = id, .token = token, .word = word, .size = size, .name = na,
 		.close_marker = name_len == 4 && memcmp(name, "grp>", 4) == 0,
 		.realloc = name_len == STRLEN("devm_krealloc_release") &&
 			   memcmp(name, "devm_krealloc_release", name_len) == 0,
@@ -464,7 +452,7 @@ static bool score_better(const struct score *a, const struct score *b)
 static int trial(struct drc_opres *r, const enum drc_op *ops, struct score *ret)
 {
 	struct hashmap sim = HASHMAP_INIT;
-	uint64_t seq = r->seq, rel = r->token[DRC_OP_REL];
+	uint64_t seq = 1ull << 32, rel = r->token[DRC_OP_REL];
 	int64_t cost = 0, prior = 0;
 	uint64_t rare = 0;
 	size_t pos = 0;
@@ -483,7 +471,9 @@ static int trial(struct drc_opres *r, const enum drc_op *ops, struct score *ret)
 		enum drc_op op = DRC_OP_ADD;
 		unsigned i;
 
-		if (drc_opres_lookup(r, e->token, &op) == 0) {
+		if (!e->token)
+			op = e->word;
+		else if (drc_opres_lookup(r, e->token, &op) == 0) {
 			for (i = 0; i < r->nundecided && r->undecided[i] != e->token; i++)
 				;
 			if (i == r->nundecided)
@@ -495,10 +485,10 @@ static int trial(struct drc_opres *r, const enum drc_op *ops, struct score *ret)
 			struct evidence c = *e;
 
 			c.close_marker = true;
-			err = apply(&sim, &r->devs, &seq, &c, op, rel, &cost);
+			err = apply(&sim, r->ctx, &seq, &c, op, rel, &cost);
 			continue;
 		}
-		err = apply(&sim, &r->devs, &seq, e, op, rel, &cost);
+		err = apply(&sim, r->ctx, &seq, e, op, rel, &cost);
 	}
 	while (hashmap_next(&sim, &pos, &key, &val)) {
 		cost += run_end(val);

@@ -439,7 +439,7 @@ static int emit_devres(struct drc_stream *s, const struct devres_msg *m, enum dr
 	if (ctx->line_fn)
 		ctx->line_fn(ctx->line_data, o, MAX(o->line, s->cur_last));
 	if (m->op_token) {
-		r = drc_opres_track(ctx->opres, ev.device, ev.id, m->op_token, ev.op, ev.size, ev.name);
+		r = drc_opres_track(ctx->opres, ev.device, ev.id, ev.op, ev.size, ev.name);
 		if (r < 0)
 			return r;
 	}
@@ -745,7 +745,7 @@ static int trace_line(struct drc_stream *s, const char *l, size_t len, const cha
 		return 0;
 	}
 	if (m.op_token) {
-		if (!s->ctx->opres && drc_opres_new(&s->ctx->opres) < 0)
+		if (!s->ctx->opres && drc_opres_new(s->ctx, &s->ctx->opres) < 0)
 			return -ENOMEM;
 		if (!drc_opres_lookup(s->ctx->opres, m.op_token, &m.op)) {
 			if (!s->replaying)
@@ -1112,12 +1112,12 @@ static int defer_observe(struct drc_stream *s, const char *l, size_t len)
 	if (!marker)
 		return 0;
 	marker += STRLEN("devres_log: ");
-	if (drc_decode_trace_msg(marker, len - (size_t)(marker - l), &m, &expected) <= 0 || !m.op_token)
+	if (drc_decode_trace_msg(marker, len - (size_t)(marker - l), &m, &expected) <= 0)
 		return 0;
 	dev = drc_intern(s->ctx, m.dev, m.dev_len);
 	if (!dev)
 		return -ENOMEM;
-	return drc_opres_observe(s->ctx->opres, dev, m.id, m.op_token, m.size, m.name, m.name_len);
+	return drc_opres_observe(s->ctx->opres, dev, m.id, m.op_token, m.op, m.size, m.name, m.name_len);
 }
 
 static int feed_line(struct drc_stream *s, const char *line, size_t len);
