@@ -1,9 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The live sources' pure parts: what a /dev/kmsg overrun lost. */
+/*
+ * The live sources' own parts: what a /dev/kmsg overrun lost, and the
+ * trace's binary records read from a fake tracefs holding a real 6.18
+ * kernel's pages.
+ */
 #include "config.h"
 
-#include "lib/tap.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/feed.h"
+#include "shared/root.h"
+#include "shared/strbuf.h"
 #include "sources/live.h"
+#include "sources/trace-raw.h"
 
 static int track(struct kmsg_tracker *t, const char *line, uint64_t *lost)
 {
@@ -29,8 +41,312 @@ static void test_kmsg_overrun(void)
 	is_int(track(&t, "garbage,x", &lost), 0, "not a record");
 }
 
+
+/* ---- binary trace records ---- */
+
+static bool copy_file(const char *from, const char *to)
+{
+	char buf[8192];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n;
+	bool good = in >= 0 && out >= 0;
+
+	while (good && (n = read(in, buf, sizeof(buf))) > 0)
+		good = write(out, buf, (size_t)n) == n;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return good;
+}
+
+static bool write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	bool good = fd >= 0 && write(fd, data, len) == (ssize_t)len;
+
+	if (fd >= 0)
+		close(fd);
+	return good;
+}
+
+static void mkdirs(const char *path)
+{
+	char p[1024];
+
+	snprintf(p, sizeof(p), "%s", path);
+	for (char *c = p + 1; *c; c++)
+		if (*c == '/') {
+			*c = '\0';
+			mkdir(p, 0755);
+			*c = '/';
+		}
+	mkdir(p, 0755);
+}
+
+#define TRACING "/sys/kernel/tracing"
+#define INSTANCE TRACING "/instances/devresctl"
+
+/* A tracefs with one instance of @ncpus CPUs below @root. */
+static void fake_tracefs(const char *root, const char *fx, const char *format, unsigned ncpus)
+{
+	char a[1024], b[1024];
+
+	snprintf(a, sizeof(a), "%s" TRACING "/events/dev/devres_log", root);
+	mkdirs(a);
+	for (unsigned c = 0; c < ncpus; c++) {
+		snprintf(a, sizeof(a), "%s" INSTANCE "/per_cpu/cpu%u", root, c);
+		mkdirs(a);
+	}
+	snprintf(a, sizeof(a), "%s/header_page", fx);
+	snprintf(b, sizeof(b), "%s" TRACING "/events/header_page", root);
+	copy_file(a, b);
+	snprintf(a, sizeof(a), "%s/header_event", fx);
+	snprintf(b, sizeof(b), "%s" TRACING "/events/header_event", root);
+	copy_file(a, b);
+	/* libtracefs takes a directory with an "enable" file for a system */
+	snprintf(b, sizeof(b), "%s" TRACING "/events/dev/enable", root);
+	write_file(b, "0\n", 2);
+	snprintf(b, sizeof(b), "%s" TRACING "/events/dev/devres_log/enable", root);
+	write_file(b, "0\n", 2);
+	snprintf(b, sizeof(b), "%s" TRACING "/events/dev/devres_log/format", root);
+	if (format)
+		write_file(b, format, strlen(format));
+	else {
+		snprintf(a, sizeof(a), "%s/devres_log.format", fx);
+		copy_file(a, b);
+	}
+}
+
+static int collect(void *userdata, const char *line, size_t len)
+{
+	struct strbuf *sb = userdata;
+
+	if (strbuf_append(sb, line, len) < 0 || strbuf_append(sb, "\n", 1) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Reads the instance to its end; the lines, or NULL if it could not be opened. */
+static char *read_raw(struct trace_raw_stats *st)
+{
+	struct trace_raw *t;
+	struct strbuf sb = STRBUF_INIT;
+	int r = trace_raw_open(TRACING, INSTANCE, &t);
+
+	if (r < 0) {
+		printf("# trace_raw_open: %s\n", strerror(-r));
+		return NULL;
+	}
+	for (int i = 0; i < 100 && !trace_raw_ended(t) && r >= 0; i++)
+		r = trace_raw_read(t, collect, &sb);
+	if (r >= 0)
+		r = trace_raw_flush(t, true, collect, &sb);
+	trace_raw_get_stats(t, st);
+	trace_raw_free(t);
+	if (r < 0 || strbuf_append(&sb, "", 1) < 0) {
+		strbuf_done(&sb);
+		return NULL;
+	}
+	return sb.buf;
+}
+
+/* "10180.507866: devres_log: ACPI0013:00 REL ffff..." of every devres line */
+static char *devres_parts(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n'), *m = strstr(l, ": devres_log: "), *b;
+
+		if (!nl)
+			nl = l + strlen(l);
+		if (m && m < nl) {
+			for (b = m; b > l && b[-1] != ' '; b--)
+				;
+			strbuf_append(&sb, b, (size_t)(nl - b));
+			strbuf_append(&sb, "\n", 1);
+		}
+		l = *nl ? nl + 1 : nl;
+	}
+	strbuf_append(&sb, "", 1);
+	return sb.buf;
+}
+
+static void test_trace_raw_real(const char *captures)
+{
+	char fx[600], root[] = "/tmp/drc-raw-XXXXXX", a[1024], b[1024], *lines, *want, *got, *text;
+	struct trace_raw_stats st;
+	struct drc_ctx *cw, *ca;
+
+	snprintf(fx, sizeof(fx), "%s/kernel/fc-6.18.44/raw", captures);
+	if (!ok(mkdtemp(root) != NULL, "a fake tracefs"))
+		return;
+	root_set(root);
+	fake_tracefs(root, fx, NULL, 2);
+	for (unsigned c = 0; c < 2; c++) {
+		snprintf(a, sizeof(a), "%s/cpu%u.raw", fx, c);
+		snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu%u/trace_pipe_raw", root, c);
+		copy_file(a, b);
+	}
+	/* the instance's text, as it was before the pages were read */
+	snprintf(a, sizeof(a), "%s/trace.txt", fx);
+	snprintf(b, sizeof(b), "%s" INSTANCE "/trace", root);
+	copy_file(a, b);
+
+	lines = read_raw(&st);
+	if (!ok(lines != NULL, "6.18 pages read through libtraceevent"))
+		goto out;
+	is_int(st.records, 15, "15 dev:devres_log records");
+	ok(st.peeks >= 1 && st.learnt == 3 && st.unresolved == 0, "ADD, REL and REM learnt from the instance's text");
+	text = NULL;
+	{
+		FILE *f = fopen(a, "re");
+		static char buf[8192];
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		buf[n] = '\0';
+		text = buf;
+	}
+	want = devres_parts(text);
+	got = devres_parts(lines);
+	if (!ok(strcmp(got, want) == 0, "the lines are the kernel's own text: time, device, op, node, name, size"))
+		printf("# got:\n%s# want:\n%s", got, want);
+	free(want);
+	free(got);
+	free(lines);
+
+	/* without the text (an instance made by a kernel before hash-ptr, say):
+	 * the ops go out as addresses, and the engine reads them the same */
+	unlink(b);
+	lines = read_raw(&st);
+	if (ok(lines != NULL, "pages read without the text")) {
+		ok(st.unresolved == 15 && !strstr(lines, " ADD "), "every op written as its address");
+		cw = ctx_from_text("text", text);
+		ca = ctx_from_text("raw", lines);
+		is_str(live_string(dev_named(ca, "ACPI0013:00")), live_string(dev_named(cw, "ACPI0013:00")),
+		       "the engine reads the addresses into the same acpi-ged list");
+		is_str(live_string(dev_named(ca, "VMGENCTR:00")), live_string(dev_named(cw, "VMGENCTR:00")),
+		       "and the same vmgenid list (its REM told from REL)");
+		drc_ctx_unref(cw);
+		drc_ctx_unref(ca);
+		free(lines);
+	}
+out:
+	root_set(NULL);
+	snprintf(a, sizeof(a), "rm -rf '%s'", root);
+	if (system(a) != 0)
+		printf("# could not remove %s\n", root);
+}
+
+/*
+ * Before v6.13 "name" was a const char * too. A page of the ring buffer as
+ * the kernel writes it: u64 time stamp, u64 commit (bytes of events), then
+ * each event behind a 32-bit header (type_len: 5 bits, time delta: 27).
+ */
+static const char format_pre613[] =
+	"name: devres_log\nID: 1234\nformat:\n"
+	"\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+	"\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n"
+	"\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n"
+	"\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n"
+	"\tfield:__data_loc char[] devname;\toffset:8;\tsize:4;\tsigned:0;\n"
+	"\tfield:struct device * dev;\toffset:16;\tsize:8;\tsigned:0;\n"
+	"\tfield:const char * op;\toffset:24;\tsize:8;\tsigned:0;\n"
+	"\tfield:void * node;\toffset:32;\tsize:8;\tsigned:0;\n"
+	"\tfield:const char * name;\toffset:40;\tsize:8;\tsigned:0;\n"
+	"\tfield:size_t size;\toffset:48;\tsize:8;\tsigned:0;\n\n"
+	"print fmt: \"%s %3s %p %s (%zu bytes)\", __get_str(devname), REC->op, REC->node, REC->name, REC->size\n";
+
+static size_t put_event(unsigned char *page, size_t at, uint32_t delta, const char *dev, uint64_t op,
+			uint64_t node, uint64_t name, uint64_t size)
+{
+	unsigned char d[128] = { 0 };
+	size_t dl = strlen(dev) + 1, len = (56 + dl + 3) & ~(size_t)3;
+	uint16_t type = 1234;
+	int32_t pid = 77;
+	uint32_t loc = (uint32_t)(dl << 16 | 56), hdr = (uint32_t)(len / 4) | delta << 5;
+
+	memcpy(d, &type, 2);
+	memcpy(d + 4, &pid, 4);
+	memcpy(d + 8, &loc, 4);
+	memcpy(d + 24, &op, 8);
+	memcpy(d + 32, &node, 8);
+	memcpy(d + 40, &name, 8);
+	memcpy(d + 48, &size, 8);
+	memcpy(d + 56, dev, dl);
+	memcpy(page + at, &hdr, 4);
+	memcpy(page + at + 4, d, len);
+	return at + 4 + len;
+}
+
+static void test_trace_raw_pre613(const char *captures)
+{
+	static unsigned char page[4096];
+	char fx[600], root[] = "/tmp/drc-raw-XXXXXX", b[1024], *lines;
+	struct trace_raw_stats st;
+	uint64_t ts = 5000000000ull, commit;
+	size_t at = 16;
+	const uint64_t ADD = 0xffffffff8283365full, REL = 0xffffffff8281b36aull, KZ = 0xffffffff82a0c1d0ull;
+	static const char text[] =
+		"# tracer: nop\n"
+		"   sh-77 [000] d..1.     5.000001: devres_log: d.0 ADD ffff888100000100 devm_kzalloc_release (64 bytes)\n"
+		"   sh-77 [000] d..1.     5.000002: devres_log: d.0 ADD ffff888100000200 devm_kzalloc_release (8 bytes)\n"
+		"   sh-77 [000] .....     5.000003: devres_log: d.0 REL ffff888100000200 devm_kzalloc_release (8 bytes)\n";
+
+	snprintf(fx, sizeof(fx), "%s/kernel/fc-6.18.44/raw", captures);
+	if (!ok(mkdtemp(root) != NULL, "a fake tracefs of an older kernel"))
+		return;
+	root_set(root);
+	fake_tracefs(root, fx, format_pre613, 1);
+	memcpy(page, &ts, 8);
+	at = put_event(page, at, 1000, "d.0", ADD, 0xffff888100000100ull, KZ, 64);
+	at = put_event(page, at, 1000, "d.0", ADD, 0xffff888100000200ull, KZ, 8);
+	at = put_event(page, at, 1000, "d.0", REL, 0xffff888100000200ull, KZ, 8);
+	commit = at - 16;
+	memcpy(page + 8, &commit, 8);
+	snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu0/trace_pipe_raw", root);
+	write_file(b, page, sizeof(page));
+	snprintf(b, sizeof(b), "%s" INSTANCE "/trace", root);
+	write_file(b, text, strlen(text));
+
+	lines = read_raw(&st);
+	if (ok(lines != NULL, "an older kernel's page read")) {
+		char *got = devres_parts(lines), *want = devres_parts(text);
+
+		is_int(st.records, 3, "three records");
+		if (!ok(strcmp(got, want) == 0, "op and name pointers both written as the text's strings"))
+			printf("# got:\n%s", got);
+		free(got);
+		free(want);
+		free(lines);
+	}
+	unlink(b);
+	lines = read_raw(&st);
+	if (ok(lines != NULL, "read again without the text")) {
+		ok(strstr(lines, "d.0 ffffffff8283365f ffff888100000100 ffffffff82a0c1d0 (64 bytes)") != NULL,
+		   "without the text: the addresses, as libtraceevent prints them");
+		free(lines);
+	}
+	root_set(NULL);
+	snprintf(b, sizeof(b), "rm -rf '%s'", root);
+	if (system(b) != 0)
+		printf("# could not remove %s\n", root);
+}
+
 int main(void)
 {
+	const char *captures = getenv("CAPTURES") ? getenv("CAPTURES") : "tests/captures";
+
 	test_kmsg_overrun();
+#ifdef HAVE_TRACEFS
+	test_trace_raw_real(captures);
+	test_trace_raw_pre613(captures);
+#else
+	(void)captures;
+	printf("# built without libtracefs: binary trace records not tested\n");
+#endif
 	return tap_done();
 }

@@ -1,0 +1,655 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The trace instance's binary records, as the kernel's text (trace-raw.h). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shared/clock.h"
+#include "shared/hashmap.h"
+#include "shared/root.h"
+#include "shared/strbuf.h"
+#include "trace-raw.h"
+
+#ifndef HAVE_TRACEFS
+
+int trace_raw_open(const char *tracefs, const char *instance, struct trace_raw **ret)
+{
+	(void)tracefs, (void)instance, (void)ret;
+	return -EOPNOTSUPP;
+}
+void trace_raw_free(struct trace_raw *t) { (void)t; }
+unsigned trace_raw_ncpus(const struct trace_raw *t) { (void)t; return 0; }
+int trace_raw_cpu_fd(const struct trace_raw *t, unsigned cpu) { (void)t, (void)cpu; return -1; }
+int trace_raw_skip(struct trace_raw *t)
+{
+	for (unsigned i = 0; i < t->ncpus; i++) {
+		for (unsigned pages = 0; pages < 1u << 20; pages++) {
+			ssize_t n = read(t->cpus[i].fd, t->page, t->page_size);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+		}
+	}
+	return 0;
+}
+
+int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
+{
+	(void)t, (void)fn, (void)userdata;
+	return -EOPNOTSUPP;
+}
+int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *userdata)
+{
+	(void)t, (void)all, (void)fn, (void)userdata;
+	return 0;
+}
+bool trace_raw_holding(const struct trace_raw *t) { (void)t; return false; }
+int trace_raw_skip(struct trace_raw *t) { (void)t; return 0; }
+bool trace_raw_ended(const struct trace_raw *t) { (void)t; return true; }
+void trace_raw_get_stats(const struct trace_raw *t, struct trace_raw_stats *ret)
+{
+	(void)t;
+	*ret = (struct trace_raw_stats){ 0 };
+}
+
+#else
+
+#include <event-parse.h>
+#include <kbuffer.h>
+
+#define CPUS_MAX 1024
+
+struct cpu {
+	int fd;
+	unsigned nr;
+	bool ended;
+};
+
+/* one record, decoded, until it is written */
+struct rec {
+	uint64_t ts;            /* ns, the instance's trace clock */
+	unsigned cpu;
+	int pid;
+	size_t dev_off, name_off;       /* into t->text */
+	uint64_t op, node, name_ptr, size;
+	bool name_is_ptr;
+	int64_t lost;           /* > 0: a "[LOST n EVENTS]" line, -1: unknown count */
+	uint64_t held_since;    /* ms, while op or name is not known */
+};
+
+struct trace_raw {
+	struct tep_handle *tep;
+	struct tep_event *event;
+	struct tep_format_field *f_devname, *f_op, *f_node, *f_name, *f_size;
+	struct kbuffer *kbuf;
+	struct cpu *cpus;
+	unsigned ncpus;
+	void *page;
+	size_t page_size;
+	unsigned node_digits;
+	char trace_text[4096];          /* the instance's "trace", below the root */
+	struct hashmap strings;         /* kernel pointer -> malloc'd string */
+	struct hashmap peeked;          /* node ^ usec -> struct peek (the last text read) */
+	bool need_peek;                 /* a record's pointer was unknown */
+	unsigned ops_learnt;            /* of ADD, REL, REM, REPLACE */
+	struct rec *held;               /* read, waiting for a string, in time order */
+	size_t nheld, held_cap;
+	struct strbuf text;             /* device and name strings of held records */
+	struct trace_raw_stats st;
+};
+
+struct peek {
+	char op[16];
+	char name[128];
+};
+
+static void map_free_values(struct hashmap *m)
+{
+	size_t pos = 0;
+	uint64_t key;
+	void *val;
+
+	while (hashmap_next(m, &pos, &key, &val))
+		free(val);
+	hashmap_done(m);
+}
+
+void trace_raw_free(struct trace_raw *t)
+{
+	if (!t)
+		return;
+	for (unsigned i = 0; i < t->ncpus; i++)
+		if (t->cpus[i].fd >= 0)
+			close(t->cpus[i].fd);
+	free(t->cpus);
+	if (t->kbuf)
+		kbuffer_free(t->kbuf);
+	if (t->tep)
+		tep_free(t->tep);
+	free(t->page);
+	map_free_values(&t->strings);
+	map_free_values(&t->peeked);
+	free(t->held);
+	strbuf_done(&t->text);
+	free(t);
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int open_cpus(struct trace_raw *t, const char *instance)
+{
+	char rel[4200], full[4200];
+	unsigned nrs[CPUS_MAX], n = 0;
+	struct dirent *de;
+	DIR *d;
+	int r;
+
+	snprintf(rel, sizeof(rel), "%s/per_cpu", instance);
+	if ((r = root_path(full, sizeof(full), rel)) < 0)
+		return r;
+	d = opendir(full);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) && n < CPUS_MAX) {
+		char *end;
+		unsigned long nr;
+
+		if (strncmp(de->d_name, "cpu", 3) != 0)
+			continue;
+		nr = strtoul(de->d_name + 3, &end, 10);
+		if (*end || end == de->d_name + 3)
+			continue;
+		nrs[n++] = (unsigned)nr;
+	}
+	closedir(d);
+	if (!n)
+		return -ENOENT;
+	qsort(nrs, n, sizeof(nrs[0]), cmp_uint);
+	t->cpus = calloc(n, sizeof(*t->cpus));
+	if (!t->cpus)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "%s/per_cpu/cpu%u/trace_pipe_raw", instance, nrs[i]);
+		t->cpus[i].nr = nrs[i];
+		t->cpus[i].fd = root_open(rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		t->ncpus++;
+		if (t->cpus[i].fd < 0)
+			return t->cpus[i].fd;
+	}
+	return 0;
+}
+
+/* A small file of tracefs, whole; NULL if it cannot be read. */
+static char *read_small(const char *path, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	int fd = root_open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	while ((n = read(fd, buf, sizeof(buf))) > 0 && sb.len < (1u << 20))
+		if (strbuf_append(&sb, buf, (size_t)n) < 0)
+			break;
+	close(fd);
+	if (n != 0 || strbuf_append(&sb, "", 1) < 0) {
+		strbuf_done(&sb);
+		return NULL;
+	}
+	*len = sb.len - 1;
+	return sb.buf;
+}
+
+/*
+ * The page header and the one event's format: all the records need.
+ * (tracefs_local_events() would also read all of /proc/kallsyms, seconds
+ * on a big kernel, for symbols this event never prints.)
+ */
+static int load_format(struct trace_raw *t, const char *tracefs)
+{
+	char path[4200], *header, *format;
+	size_t hlen, flen;
+	int r = 0;
+
+	snprintf(path, sizeof(path), "%s/events/header_page", tracefs);
+	header = read_small(path, &hlen);
+	snprintf(path, sizeof(path), "%s/events/dev/devres_log/format", tracefs);
+	format = read_small(path, &flen);
+	t->tep = tep_alloc();
+	if (!header || !format || !t->tep) {
+		r = !t->tep ? -ENOMEM : -EOPNOTSUPP;
+		goto out;
+	}
+	tep_set_file_bigendian(t->tep, tep_is_bigendian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(t->tep, tep_is_bigendian() ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_long_size(t->tep, (int)sizeof(long));
+	tep_set_page_size(t->tep, (int)sysconf(_SC_PAGESIZE));
+	if (tep_parse_header_page(t->tep, header, hlen, (int)sizeof(long)) < 0 ||
+	    tep_parse_event(t->tep, format, flen, "dev") != 0)
+		r = -EOPNOTSUPP;
+out:
+	free(header);
+	free(format);
+	return r;
+}
+
+int trace_raw_open(const char *tracefs, const char *instance, struct trace_raw **ret)
+{
+	char rel[4200], buf[32];
+	struct trace_raw *t = calloc(1, sizeof(*t));
+	int r;
+
+	if (!t)
+		return -ENOMEM;
+	t->need_peek = true;
+	r = load_format(t, tracefs);
+	if (r < 0)
+		goto fail;
+	t->event = tep_find_event_by_name(t->tep, "dev", "devres_log");
+	if (!t->event) {
+		r = -EOPNOTSUPP;
+		goto fail;
+	}
+	t->f_devname = tep_find_field(t->event, "devname");
+	t->f_op = tep_find_field(t->event, "op");
+	t->f_node = tep_find_field(t->event, "node");
+	t->f_name = tep_find_field(t->event, "name");
+	t->f_size = tep_find_field(t->event, "size");
+	if (!t->f_devname || !t->f_op || !t->f_node || !t->f_name || !t->f_size) {
+		r = -EOPNOTSUPP;
+		goto fail;
+	}
+	t->node_digits = t->f_node->size == 4 ? 8 : 16;
+	t->kbuf = tep_kbuffer(t->tep);
+	if (!t->kbuf) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	/* a sub-buffer is a page unless the instance says otherwise (v6.8+) */
+	t->page_size = (size_t)sysconf(_SC_PAGESIZE);
+	snprintf(rel, sizeof(rel), "%s/buffer_subbuf_size_kb", instance);
+	if (root_read_line(rel, buf, sizeof(buf)) > 0 && atoi(buf) > 0)
+		t->page_size = (size_t)atoi(buf) * 1024;
+	t->page = malloc(t->page_size);
+	if (!t->page) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	snprintf(t->trace_text, sizeof(t->trace_text), "%s/trace", instance);
+	r = open_cpus(t, instance);
+	if (r < 0)
+		goto fail;
+	*ret = t;
+	return 0;
+fail:
+	trace_raw_free(t);
+	return r;
+}
+
+unsigned trace_raw_ncpus(const struct trace_raw *t)
+{
+	return t->ncpus;
+}
+
+int trace_raw_cpu_fd(const struct trace_raw *t, unsigned cpu)
+{
+	return cpu < t->ncpus ? t->cpus[cpu].fd : -1;
+}
+
+bool trace_raw_ended(const struct trace_raw *t)
+{
+	for (unsigned i = 0; i < t->ncpus; i++)
+		if (!t->cpus[i].ended)
+			return false;
+	return !t->nheld;
+}
+
+bool trace_raw_holding(const struct trace_raw *t)
+{
+	return t->nheld > 0;
+}
+
+void trace_raw_get_stats(const struct trace_raw *t, struct trace_raw_stats *ret)
+{
+	*ret = t->st;
+}
+
+/* ---- strings from the instance's own text ---- */
+
+static uint64_t peek_key(uint64_t node, uint64_t usec)
+{
+	return hash64(node ^ (usec * 0x9e3779b97f4a7c15ull));
+}
+
+/*
+ * "  sh-1 [000] d..1.  8422.637698: devres_log: DEV OP NODE NAME (N bytes)":
+ * the op and name strings of each record still in the buffer, by node and
+ * time (the text has microseconds).
+ */
+static int peek_text(struct trace_raw *t)
+{
+	char line[1024];
+	FILE *f;
+	int fd;
+
+	map_free_values(&t->peeked);
+	fd = root_open(t->trace_text, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;       /* not there (an old test tree): the engine resolves */
+	f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		return -errno;
+	}
+	t->st.peeks++;
+	while (fgets(line, sizeof(line), f)) {
+		char *m = strstr(line, ": devres_log: "), *e, dev[256], op[16], node[32], name[128];
+		unsigned long long sec, usec;
+		struct peek *p;
+
+		if (!m)
+			continue;
+		/* the timestamp ends right before ": devres_log:" */
+		*m = '\0';
+		e = strrchr(line, ' ');
+		if (!e || sscanf(e + 1, "%llu.%6llu", &sec, &usec) != 2)
+			continue;
+		if (sscanf(m + STRLEN(": devres_log: "), "%255s %15s %31s %127s", dev, op, node, name) != 4)
+			continue;
+		p = malloc(sizeof(*p));
+		if (!p) {
+			fclose(f);
+			return -ENOMEM;
+		}
+		snprintf(p->op, sizeof(p->op), "%s", op);
+		snprintf(p->name, sizeof(p->name), "%s", name);
+		free(hashmap_remove(&t->peeked, peek_key(strtoull(node, NULL, 16), sec * 1000000 + usec)));
+		if (hashmap_put(&t->peeked, peek_key(strtoull(node, NULL, 16), sec * 1000000 + usec), p) < 0) {
+			free(p);
+			fclose(f);
+			return -ENOMEM;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int learn(struct trace_raw *t, uint64_t ptr, const char *s)
+{
+	char *c;
+
+	if (!ptr || hashmap_get(&t->strings, ptr))
+		return 0;
+	c = strdup(s);
+	if (!c || hashmap_put(&t->strings, ptr, c) < 0) {
+		free(c);
+		return -ENOMEM;
+	}
+	t->st.learnt++;
+	if (!strcmp(s, "ADD") || !strcmp(s, "REL") || !strcmp(s, "REM") || !strcmp(s, "REPLACE"))
+		t->ops_learnt++;
+	return 0;
+}
+
+/* What the text said of this record, if it showed it. */
+/* the text rounds nanoseconds to the nearest microsecond (ns2usecs()) */
+static uint64_t text_usec(uint64_t ns)
+{
+	return (ns + 500) / 1000;
+}
+
+static int learn_from_peek(struct trace_raw *t, const struct rec *r)
+{
+	struct peek *p = hashmap_get(&t->peeked, peek_key(r->node, text_usec(r->ts)));
+	int e;
+
+	if (!p)
+		return 0;
+	e = learn(t, r->op, p->op);
+	if (e >= 0 && r->name_is_ptr)
+		e = learn(t, r->name_ptr, p->name);
+	return e;
+}
+
+static bool known(const struct trace_raw *t, const struct rec *r)
+{
+	return r->lost || (hashmap_get(&t->strings, r->op) &&
+			   (!r->name_is_ptr || hashmap_get(&t->strings, r->name_ptr)));
+}
+
+/* ---- records ---- */
+
+static int hold(struct trace_raw *t, const struct rec *r, const char *dev, size_t dlen, const char *name,
+		size_t nlen)
+{
+	struct rec *h;
+
+	if (t->nheld == t->held_cap) {
+		size_t cap = t->held_cap ? t->held_cap * 2 : 64;
+		struct rec *n = realloc(t->held, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		t->held = n;
+		t->held_cap = cap;
+	}
+	h = &t->held[t->nheld++];
+	*h = *r;
+	h->dev_off = t->text.len;
+	if (strbuf_append(&t->text, dev, dlen) < 0 || strbuf_append(&t->text, "", 1) < 0)
+		return -ENOMEM;
+	h->name_off = t->text.len;
+	if (strbuf_append(&t->text, name, nlen) < 0 || strbuf_append(&t->text, "", 1) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static void put_string_or_address(char *buf, size_t len, const struct trace_raw *t, uint64_t ptr)
+{
+	const char *s = hashmap_get(&t->strings, ptr);
+
+	if (s)
+		snprintf(buf, len, "%s", s);
+	else
+		snprintf(buf, len, "%0*" PRIx64, (int)t->node_digits, ptr);
+}
+
+static int write_rec(struct trace_raw *t, const struct rec *r, trace_raw_line_fn fn, void *userdata)
+{
+	char line[1024], op[40], name[256];
+	const char *dev = t->text.buf + r->dev_off;
+	int n;
+
+	if (r->lost)
+		n = r->lost > 0 ? snprintf(line, sizeof(line), "CPU:%u [LOST %" PRId64 " EVENTS]", r->cpu, r->lost)
+				: snprintf(line, sizeof(line), "CPU:%u [LOST EVENTS]", r->cpu);
+	else {
+		put_string_or_address(op, sizeof(op), t, r->op);
+		if (r->name_is_ptr)
+			put_string_or_address(name, sizeof(name), t, r->name_ptr);
+		else
+			snprintf(name, sizeof(name), "%s", t->text.buf + r->name_off);
+		if (!known(t, r))
+			t->st.unresolved++;
+		n = snprintf(line, sizeof(line), "           <...>-%-7d [%03u] %" PRIu64 ".%06" PRIu64
+			     ": devres_log: %s %s %0*" PRIx64 " %s (%" PRIu64 " bytes)",
+			     r->pid, r->cpu, text_usec(r->ts) / 1000000, text_usec(r->ts) % 1000000, dev, op,
+			     (int)t->node_digits, r->node, name, r->size);
+	}
+	if (n < 0)
+		return -EIO;
+	return fn(userdata, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct rec *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+}
+
+/* Writes the held records in time order, up to the first that still waits
+ * (unless it waited long enough, or @all). */
+int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *userdata)
+{
+	uint64_t now = now_msec();
+	size_t i = 0;
+	int r = 0;
+
+	if (!t->nheld)
+		return 0;
+	qsort(t->held, t->nheld, sizeof(*t->held), cmp_rec);
+	for (; i < t->nheld && r >= 0; i++) {
+		struct rec *h = &t->held[i];
+
+		if (!all && !known(t, h) && now < h->held_since + TRACE_RAW_HOLD_MS)
+			break;
+		r = write_rec(t, h, fn, userdata);
+	}
+	memmove(t->held, t->held + i, (t->nheld - i) * sizeof(*t->held));
+	t->nheld -= i;
+	if (!t->nheld)
+		strbuf_clear(&t->text);
+	return r;
+}
+
+static int read_page(struct trace_raw *t, struct cpu *c, uint64_t now)
+{
+	unsigned long long ts;
+	void *data;
+	ssize_t n;
+	int missed, r;
+
+	n = read(c->fd, t->page, t->page_size);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	if (n == 0) {
+		c->ended = true;
+		return 0;
+	}
+	if ((size_t)n < t->page_size)
+		memset((char *)t->page + n, 0, t->page_size - (size_t)n);
+	if (kbuffer_load_subbuffer(t->kbuf, t->page) < 0)
+		return -EBADMSG;
+	missed = kbuffer_missed_events(t->kbuf);
+	if (missed) {
+		struct rec lost = { .cpu = c->nr, .lost = missed > 0 ? missed : -1, .held_since = now };
+
+		data = kbuffer_read_event(t->kbuf, &ts);
+		lost.ts = data ? ts : 0;
+		if (missed > 0)
+			t->st.lost += (uint64_t)missed;
+		if ((r = hold(t, &lost, "", 0, "", 0)) < 0)
+			return r;
+	}
+	for (data = kbuffer_read_event(t->kbuf, &ts); data; data = kbuffer_next_event(t->kbuf, &ts)) {
+		struct tep_record rec = { .ts = ts, .data = data, .size = kbuffer_event_size(t->kbuf), .cpu = (int)c->nr };
+		unsigned long long v;
+		const char *dev, *name = "";
+		int dlen = 0, nlen = 0;
+		struct rec out = { .ts = ts, .cpu = c->nr, .held_since = now };
+
+		if (tep_data_type(t->tep, &rec) != t->event->id)
+			continue;
+		t->st.records++;
+		out.pid = tep_data_pid(t->tep, &rec);
+		dev = tep_get_field_raw(NULL, t->event, "devname", &rec, &dlen, 0);
+		if (!dev)
+			continue;
+		if (tep_read_number_field(t->f_op, data, &v) == 0)
+			out.op = v;
+		if (tep_read_number_field(t->f_node, data, &v) == 0)
+			out.node = v;
+		if (tep_read_number_field(t->f_size, data, &v) == 0)
+			out.size = v;
+		if (t->f_name->flags & TEP_FIELD_IS_DYNAMIC) {
+			name = tep_get_field_raw(NULL, t->event, "name", &rec, &nlen, 0);
+			if (!name)
+				name = "", nlen = 0;
+		} else if (tep_read_number_field(t->f_name, data, &v) == 0) {
+			out.name_is_ptr = true;
+			out.name_ptr = v;
+		}
+		if ((r = learn_from_peek(t, &out)) < 0)
+			return r;
+		if (!known(t, &out))
+			t->need_peek = true;
+		r = hold(t, &out, dev, strnlen(dev, (size_t)dlen), name, strnlen(name, (size_t)nlen));
+		if (r < 0)
+			return r;
+	}
+	return 1;
+}
+
+int trace_raw_skip(struct trace_raw *t)
+{
+	for (unsigned i = 0; i < t->ncpus; i++) {
+		for (unsigned pages = 0; pages < 1u << 20; pages++) {
+			ssize_t n = read(t->cpus[i].fd, t->page, t->page_size);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+		}
+	}
+	return 0;
+}
+
+int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
+{
+	uint64_t now = now_msec();
+	/* the text before the pages it shows are consumed: while an op has not
+	 * been seen yet (its first burst comes unannounced), or a name was
+	 * unknown lately (before v6.13, each release function has its own) */
+	bool peeked = t->need_peek || t->ops_learnt < 4;
+	int r;
+
+	if (peeked && (r = peek_text(t)) < 0)
+		return r;
+	t->need_peek = false;
+	for (unsigned i = 0; i < t->ncpus; i++) {
+		struct cpu *c = &t->cpus[i];
+
+		if (c->ended)
+			continue;
+		/* a bounded number of pages: one busy CPU must not starve the loop */
+		for (unsigned pages = 0; pages < 64; pages++) {
+			r = read_page(t, c, now);
+			if (r < 0)
+				return r;
+			if (r == 0)
+				break;
+		}
+	}
+	/* held records whose strings the text now gave */
+	if (peeked)
+		for (size_t i = 0; i < t->nheld; i++)
+			if ((r = learn_from_peek(t, &t->held[i])) < 0)
+				return r;
+	/* files at their end (tests): nothing more will come to wait for */
+	for (unsigned i = 0; i < t->ncpus; i++)
+		if (!t->cpus[i].ended)
+			return trace_raw_flush(t, false, fn, userdata);
+	return trace_raw_flush(t, true, fn, userdata);
+}
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The trace instance's binary records: trace_pipe_raw of every CPU, read
+ * through libtraceevent (the event's format from tracefs, kbuffer for the
+ * ring buffer pages) and written as the lines the kernel's own text would
+ * show, merged in time order. Lost events become "CPU:N [LOST M EVENTS]".
+ *
+ * The record holds "op" (and "name" before v6.13) as a pointer to the
+ * kernel's string (DESIGN.md 2.2). Which string is learnt from the
+ * instance's own "trace" text, read (it does not consume) before each read
+ * of the pages while a pointer is unknown; a record whose pointer the text
+ * did not show waits until another shows it, at most TRACE_RAW_HOLD_MS,
+ * then goes out with the address, for the engine to resolve (opres.c).
+ */
+#define TRACE_RAW_HOLD_MS 1000
+
+struct trace_raw;
+typedef int (*trace_raw_line_fn)(void *userdata, const char *line, size_t len);
+
+struct trace_raw_stats {
+	uint64_t records;       /* dev:devres_log records read */
+	uint64_t lost;          /* events the ring buffer dropped (counted ones) */
+	uint64_t peeks;         /* reads of the "trace" text to learn strings */
+	uint64_t learnt;        /* pointers whose string was learnt */
+	uint64_t unresolved;    /* records written with an address for op or name */
+};
+
+/*
+ * @instance: the instance's directory below the root ("/sys/kernel/tracing/
+ * instances/devresctl"); @tracefs: tracefs itself, for the event formats.
+ * Returns 0, -EOPNOTSUPP when built without libtracefs or when tracefs has
+ * no dev:devres_log, -errno otherwise.
+ */
+int trace_raw_open(const char *tracefs, const char *instance, struct trace_raw **ret);
+void trace_raw_free(struct trace_raw *t);
+unsigned trace_raw_ncpus(const struct trace_raw *t);
+int trace_raw_cpu_fd(const struct trace_raw *t, unsigned cpu);
+/* Drops what the buffer holds now: the trace starts from now. */
+int trace_raw_skip(struct trace_raw *t);
+/* Reads what every CPU has and writes its lines. Returns 0 or -errno. */
+int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata);
+/* Writes what waits for a string once it has waited TRACE_RAW_HOLD_MS (or
+ * now, with @all). */
+int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *userdata);
+bool trace_raw_holding(const struct trace_raw *t);
+/* Every CPU's file ended (plain files, in tests). */
+bool trace_raw_ended(const struct trace_raw *t);
+void trace_raw_get_stats(const struct trace_raw *t, struct trace_raw_stats *ret);
