@@ -20,6 +20,7 @@
 #include "source-fd.h"
 #include "source-udev.h"
 #include "sysfs.h"
+#include "trace-raw.h"
 
 enum { SRC_KMSG = 1, SRC_TRACE, SRC_UDEV };
 
@@ -28,6 +29,8 @@ struct live {
 	live_line_fn fn;
 	void *userdata;
 	struct fd_lines kmsg, trace;
+	struct trace_raw *raw;          /* the trace's binary records, instead of its text */
+	bool raw_polled;
 	struct source_udev *udev;
 	bool refs_on_unbind;
 	/* /dev/kmsg sequence numbers, for what an overrun lost */
@@ -124,9 +127,8 @@ static int trace_line(void *userdata, const char *line, size_t len, bool cut)
 	return emit(userdata, line, len);
 }
 
-static int udev_line(void *userdata, const char *line, size_t len, bool cut)
+static int raw_line(void *userdata, const char *line, size_t len)
 {
-	(void)cut;
 	return emit(userdata, line, len);
 }
 
@@ -189,6 +191,51 @@ static void describe_add(struct live *l, const char *what)
 	snprintf(l->describe + n, sizeof(l->describe) - n, "%s%s", n ? ", " : "", what);
 }
 
+/* The binary records, unless DEVRESCTL_TRACE=text or they cannot be read. */
+static int open_raw(struct live *l, bool since_boot, char *why, size_t whylen)
+{
+	char tracefs[512], instance[512];
+	const char *mode = getenv("DEVRESCTL_TRACE");
+	int r;
+
+	if (mode && strcmp(mode, "text") == 0)
+		return -EOPNOTSUPP;
+	if ((r = kernel_trace_path(tracefs, sizeof(tracefs), "")) < 0 ||
+	    (r = kernel_trace_path(instance, sizeof(instance), "/instances/" TRACE_INSTANCE)) < 0)
+		return r;
+	if (!root_exists(instance))
+		return -ENOENT;
+	r = trace_raw_open(tracefs, instance, &l->raw);
+	if (r < 0) {
+		if (r != -EOPNOTSUPP) {
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), "trace instance '%s': binary records: %s (reading its text)",
+				 TRACE_INSTANCE, strerror(-r));
+			append(why, whylen, msg);
+		}
+		return r;
+	}
+	l->raw_polled = true;
+	for (unsigned i = 0; i < trace_raw_ncpus(l->raw); i++) {
+		r = add_fd(l, trace_raw_cpu_fd(l->raw, i), SRC_TRACE);
+		if (r == -EPERM)
+			l->raw_polled = false;  /* plain files (tests): read at every dispatch */
+		else if (r < 0)
+			return r;
+	}
+	/* like /dev/kmsg: from now on, unless asked for what the buffer kept */
+	if (l->raw_polled && !since_boot)
+		trace_raw_skip(l->raw);
+	return 0;
+}
+
+static int udev_line(void *userdata, const char *line, size_t len, bool cut)
+{
+	(void)cut;
+	return emit(userdata, line, len);
+}
+
 int live_parse_uevents(const char *s, struct live_opts *o)
 {
 	if (strcmp(s, "kernel") == 0)
@@ -240,7 +287,14 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 			nsrc++;
 		}
 	}
-	if (o->trace) {
+	if (o->trace && (r = open_raw(l, o->since_boot, why, whylen)) == 0) {
+		if (kernel_trace_instance_wake_early() < 0)
+			append(why, whylen, "trace instance: buffer_percent is not 0 and cannot be set: events arrive late");
+		describe_add(l, "trace");
+		nsrc++;
+	} else if (o->trace) {
+		trace_raw_free(l->raw);
+		l->raw = NULL;
 		r = kernel_trace_path(path, sizeof(path), "/instances/" TRACE_INSTANCE "/trace_pipe");
 		if (r == 0)
 			r = fd_lines_open(&l->trace, path);
@@ -259,6 +313,13 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 		} else {
 			if ((r = add_lines(l, &l->trace, SRC_TRACE)) < 0)
 				goto fail;
+			/* from now on, as the binary records and /dev/kmsg */
+			if (l->trace.polled && !o->since_boot) {
+				char sink[16384];
+
+				while (read(l->trace.fd, sink, sizeof(sink)) > 0)
+					;
+			}
 			describe_add(l, "trace");
 			nsrc++;
 		}
@@ -296,6 +357,7 @@ void live_free(struct live *l)
 		close(l->epfd);
 	fd_lines_close(&l->kmsg);
 	fd_lines_close(&l->trace);
+	trace_raw_free(l->raw);
 	source_udev_close(l->udev);
 	strbuf_done(&l->modules);
 	free(l);
@@ -330,7 +392,7 @@ int live_timeout(const struct live *l)
 	int q = live_quiet_timeout(l), t;
 	uint64_t now;
 
-	if (l->trace.fd < 0 || !l->trace.polled || l->trace.ended)
+	if (!l->raw && (l->trace.fd < 0 || !l->trace.polled || l->trace.ended))
 		return q;
 	now = now_msec();
 	t = now >= l->trace_polled_ms + LIVE_TRACE_POLL_MS ? 0 : (int)(l->trace_polled_ms + LIVE_TRACE_POLL_MS - now);
@@ -401,6 +463,8 @@ int live_dispatch(struct live *l)
 	/* plain files (tests) are not pollable: read them whole */
 	if (l->kmsg.fd >= 0 && !l->kmsg.polled && !l->kmsg.ended && (r = read_kmsg(l)) < 0)
 		return r;
+	if (l->raw && !l->raw_polled && (r = trace_raw_read(l->raw, raw_line, l)) < 0)
+		return r;
 	if (l->trace.fd >= 0 && !l->trace.polled && !l->trace.ended &&
 	    (r = fd_lines_read(&l->trace, trace_line, l)) < 0)
 		return r;
@@ -413,7 +477,9 @@ int live_dispatch(struct live *l)
 			r = read_kmsg(l);
 			break;
 		case SRC_TRACE:
-			r = fd_lines_read(&l->trace, trace_line, l);
+			if (trace_read)
+				break;  /* one read takes every CPU */
+			r = l->raw ? trace_raw_read(l->raw, raw_line, l) : fd_lines_read(&l->trace, trace_line, l);
 			trace_read = true;
 			break;
 		case SRC_UDEV:
@@ -431,16 +497,20 @@ int live_dispatch(struct live *l)
 	}
 	/* the ring buffer's wakeup can wait for the next interrupt on an idle
 	 * machine: read the trace now and then whether or not poll() said so */
-	if (r >= 0 && l->trace.fd >= 0 && l->trace.polled && !trace_read &&
+	if (r >= 0 && ((l->trace.fd >= 0 && l->trace.polled) || (l->raw && l->raw_polled)) && !trace_read &&
 	    now_msec() >= l->trace_polled_ms + LIVE_TRACE_POLL_MS) {
 		uint64_t before = l->st.lines;
 
-		r = fd_lines_read(&l->trace, trace_line, l);
+		r = l->raw ? trace_raw_read(l->raw, raw_line, l) : fd_lines_read(&l->trace, trace_line, l);
 		if (l->st.lines != before)
 			n = 1;
+		trace_read = true;
 	}
-	if (l->trace.fd >= 0)
+	/* when the trace was last read, not when anything was: other sources
+	 * busy every few milliseconds must not put the next read off */
+	if (trace_read)
 		l->trace_polled_ms = now_msec();
+
 	if (r >= 0 && !n && live_quiet_timeout(l) == 0) {
 		r = l->fn(l->userdata, DRC_QUIET_LINE, strlen(DRC_QUIET_LINE));
 		l->last_line_ms = 0;
@@ -450,7 +520,13 @@ int live_dispatch(struct live *l)
 
 bool live_ended(const struct live *l)
 {
-	return (l->kmsg.fd < 0 || l->kmsg.ended) && (l->trace.fd < 0 || l->trace.ended) && !l->udev;
+	return (l->kmsg.fd < 0 || l->kmsg.ended) && (l->trace.fd < 0 || l->trace.ended) &&
+	       (!l->raw || trace_raw_ended(l->raw)) && !l->udev;
+}
+
+int live_drain(struct live *l)
+{
+	return l->raw ? trace_raw_flush(l->raw, true, raw_line, l) : 0;
 }
 
 const char *live_describe(const struct live *l)

@@ -47,6 +47,9 @@ int live_dispatch(struct live *l);
 #define LIVE_QUIET_MS 200
 #define LIVE_TRACE_POLL_MS 250
 int live_timeout(const struct live *l);
+/* Writes what a source still holds back (trace records waiting for a
+ * string, trace-raw.h): before the end of a recording. */
+int live_drain(struct live *l);
 /* Every source has ended (plain files and closed pipes, in tests). */
 bool live_ended(const struct live *l);
 /* "kmsg, trace, udev" */

@@ -84,4 +84,37 @@ run --root "$R" record -o "$T/nodir/x.log"
 expect_rc 3 "an output that cannot be created"
 grep_err "cannot create '$T/nodir/x.log'" "names it"
 
+# the trace's binary records (a real 6.18 kernel's pages), read through
+# libtraceevent and written as the kernel's own text
+X="$CAPTURES/kernel/fc-6.18.44/raw"
+R2="$T/root-raw"
+fake_root "$R2" tracefs
+t="$R2/sys/kernel/tracing"
+i="$t/instances/devresctl"
+cp "$X/header_page" "$X/header_event" "$t/events/"
+cp "$X/devres_log.format" "$t/events/dev/devres_log/format"
+mkdir -p "$i/per_cpu/cpu0" "$i/per_cpu/cpu1"
+cp "$X/cpu0.raw" "$i/per_cpu/cpu0/trace_pipe_raw"
+cp "$X/cpu1.raw" "$i/per_cpu/cpu1/trace_pipe_raw"
+cp "$X/trace.txt" "$i/trace"
+echo '  sh-1 [000] ..... 1.000000: devres_log: from-the-text-pipe.0 ADD 00000000000000a1 kz (8 bytes)' >"$i/trace_pipe"
+run --root "$R2" record -o "$T/raw.log" --no-kmsg --no-udev --duration 20
+expect_rc 0 "record from binary trace records"
+if "$DEVRESCTL" --version | grep -q "+tracefs"; then
+	[ "$(grep -o '[0-9.]*: devres_log: .*' "$T/raw.log")" = "$(grep -o '[0-9.]*: devres_log: .*' "$X/trace.txt")" ]
+	ok $? "the binary records are written as the kernel's text: times, devices, ops, nodes, names, sizes"
+	! grep -q from-the-text-pipe "$T/raw.log"
+	ok $? "trace_pipe is not read when the records are"
+	DEVRESCTL_TRACE=text run --root "$R2" record -o "$T/text.log" --no-kmsg --no-udev --duration 20
+	grep -q from-the-text-pipe "$T/text.log"
+	ok $? "DEVRESCTL_TRACE=text reads trace_pipe"
+	# no format file: the text, as before
+	rm "$t/events/dev/devres_log/format"
+	run --root "$R2" record -o "$T/noformat.log" --no-kmsg --no-udev --duration 20
+	grep -q from-the-text-pipe "$T/noformat.log"
+	ok $? "without the event's format, trace_pipe is read"
+else
+	echo "# built without libtracefs: binary records not tested"
+fi
+
 done_testing
