@@ -136,18 +136,12 @@ int watch_state_init(struct watch_state *w, struct drc_ctx *ctx)
 
 void watch_state_done(struct watch_state *w)
 {
-	size_t pos = 0;
-	uint64_t k;
-	void *v;
-
 	if (w->ctx) {
 		drc_ctx_set_event_fn(w->ctx, NULL, NULL);
 		drc_ctx_set_uevent_fn(w->ctx, NULL, NULL);
 		drc_ctx_set_ref_fn(w->ctx, NULL, NULL);
 	}
-	while (hashmap_next(&w->devpaths, &pos, &k, &v))
-		free(v);
-	hashmap_done(&w->devpaths);
+	hashmap_done_free(&w->devpaths);
 	hashmap_done(&w->badges);
 	free(w->events);
 	free(w->refs);

@@ -109,21 +109,10 @@ static void dev_state_free(struct dev_state *d)
 	}
 }
 
-static void map_free_all(struct hashmap *m)
-{
-	size_t pos = 0;
-	uint64_t key;
-	void *val;
-
-	while (hashmap_next(m, &pos, &key, &val))
-		free(val);
-	hashmap_done(m);
-}
-
 struct drc_opres *drc_opres_free(struct drc_opres *r)
 {
 	if (r) {
-		map_free_all(&r->zero_last);
+		hashmap_done_free(&r->zero_last);
 		free(r->ev);
 		free(r);
 	}
@@ -152,7 +141,7 @@ static void retire(struct drc_opres *r, unsigned o)
  * without KASLR prints the same ones again, so they stay readable. */
 void drc_opres_new_boot(struct drc_opres *r)
 {
-	map_free_all(&r->zero_last);
+	hashmap_done_free(&r->zero_last);
 	for (unsigned o = 0; o < OPRES_OPS; o++)
 		r->stale[o] = r->token[o] != 0;
 	r->grp_stale = r->grp_open != 0;

@@ -116,14 +116,9 @@ int drc_stream_new(struct drc_ctx *ctx, const char *name, struct drc_stream **re
 
 struct drc_stream *drc_stream_free(struct drc_stream *s)
 {
-	size_t pos = 0;
-	void *v;
-
 	if (!s)
 		return NULL;
-	while (hashmap_next(&s->quotes, &pos, NULL, &v))
-		free(v);
-	hashmap_done(&s->quotes);
+	hashmap_done_free(&s->quotes);
 	strbuf_done(&s->kmsg.msg);
 	strbuf_done(&s->udev.msg);
 	strbuf_done(&s->journal.msg);

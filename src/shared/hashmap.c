@@ -141,6 +141,16 @@ void hashmap_done(struct hashmap *m)
 	m->cap = m->count = 0;
 }
 
+void hashmap_done_free(struct hashmap *m)
+{
+	size_t pos = 0;
+	void *v;
+
+	while (hashmap_next(m, &pos, NULL, &v))
+		free(v);
+	hashmap_done(m);
+}
+
 bool hashmap_next(const struct hashmap *m, size_t *pos, uint64_t *key, void **val)
 {
 	for (; *pos < m->cap; (*pos)++) {

@@ -28,6 +28,8 @@ int hashmap_put(struct hashmap *m, uint64_t key, void *val);
 /* Returns the removed value, or NULL. */
 void *hashmap_remove(struct hashmap *m, uint64_t key);
 void hashmap_done(struct hashmap *m);
+/* hashmap_done(), after free() of every value (malloc'd, owned by the map) */
+void hashmap_done_free(struct hashmap *m);
 /* Iteration: *pos starts at 0; returns false at the end. */
 bool hashmap_next(const struct hashmap *m, size_t *pos, uint64_t *key, void **val);
 

@@ -28,21 +28,6 @@ int trace_raw_open(const char *tracefs, const char *instance, struct trace_raw *
 void trace_raw_free(struct trace_raw *t) { (void)t; }
 unsigned trace_raw_ncpus(const struct trace_raw *t) { (void)t; return 0; }
 int trace_raw_cpu_fd(const struct trace_raw *t, unsigned cpu) { (void)t, (void)cpu; return -1; }
-int trace_raw_skip(struct trace_raw *t)
-{
-	for (unsigned i = 0; i < t->ncpus; i++) {
-		for (unsigned pages = 0; pages < 1u << 20; pages++) {
-			ssize_t n = read(t->cpus[i].fd, t->page, t->page_size);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-		}
-	}
-	return 0;
-}
-
 int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
 {
 	(void)t, (void)fn, (void)userdata;
@@ -113,17 +98,6 @@ struct peek {
 	char name[128];
 };
 
-static void map_free_values(struct hashmap *m)
-{
-	size_t pos = 0;
-	uint64_t key;
-	void *val;
-
-	while (hashmap_next(m, &pos, &key, &val))
-		free(val);
-	hashmap_done(m);
-}
-
 void trace_raw_free(struct trace_raw *t)
 {
 	if (!t)
@@ -137,8 +111,8 @@ void trace_raw_free(struct trace_raw *t)
 	if (t->tep)
 		tep_free(t->tep);
 	free(t->page);
-	map_free_values(&t->strings);
-	map_free_values(&t->peeked);
+	hashmap_done_free(&t->strings);
+	hashmap_done_free(&t->peeked);
 	free(t->held);
 	strbuf_done(&t->text);
 	free(t);
@@ -348,7 +322,7 @@ static int peek_text(struct trace_raw *t)
 	FILE *f;
 	int fd;
 
-	map_free_values(&t->peeked);
+	hashmap_done_free(&t->peeked);
 	fd = root_open(t->trace_text, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;       /* not there (an old test tree): the engine resolves */

@@ -43,6 +43,7 @@ static void test_kmsg_overrun(void)
 
 
 /* ---- binary trace records ---- */
+#ifdef HAVE_TRACEFS
 
 static bool copy_file(const char *from, const char *to)
 {
@@ -335,6 +336,7 @@ static void test_trace_raw_pre613(const char *captures)
 	if (system(b) != 0)
 		printf("# could not remove %s\n", root);
 }
+#endif
 
 int main(void)
 {
