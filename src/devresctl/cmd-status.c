@@ -123,12 +123,13 @@ static int cmd_status(int argc, char **argv)
 		row("dev:devres_log event", c.tracepoint ? "present" : "absent",
 		    c.tracepoint ? NULL : "Linux 5.14 or later with CONFIG_EVENT_TRACING has it");
 		if (c.tracepoint) {
-			snprintf(buf, sizeof(buf), "%s%s", !c.instance ? "not created" :
+			snprintf(buf, sizeof(buf), "%s%s", kernel_trace_made_per_run(&c) ? "made for each run" :
+				 !c.instance ? "not created" :
 				 c.instance_enabled == 1 ? "enabled" : "created, event off",
 				 c.instance && c.hash_ptr == 0 ? ", raw pointers" :
 				 c.instance && c.hash_ptr == 1 ? ", hashed pointers" : "");
 			row("trace instance", buf,
-			    c.instance_enabled == 1 ? NULL :
+			    c.instance_enabled == 1 || kernel_trace_made_per_run(&c) ? NULL :
 			    c.tracefs_writable ? "devresctl enable --trace" : "as root: devresctl enable --trace");
 		}
 	}
@@ -136,7 +137,7 @@ static int cmd_status(int argc, char **argv)
 	row("devresd", daemon ? "running (" DEVRESD_SOCKET ")" : "not running",
 	    daemon ? NULL : "systemctl start devresd (or devresd --daemon); watch and record also read the kernel themselves");
 	kmsg_ready = c.devres_log == 1 && c.kmsg_readable;
-	trace_ready = c.instance_enabled == 1;
+	trace_ready = c.instance_enabled == 1 || kernel_trace_made_per_run(&c);
 	printf("\n%s\n", kmsg_ready && trace_ready ? "ready: the kernel log and the trace instance carry devres operations" :
 		       kmsg_ready ? "ready: the kernel log carries devres operations" :
 		       trace_ready ? "ready: the trace instance carries devres operations" :

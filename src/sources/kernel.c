@@ -91,9 +91,14 @@ void kernel_caps_read(struct kernel_caps *c)
 	c->hash_ptr = read_int(p);
 }
 
+bool kernel_trace_made_per_run(const struct kernel_caps *c)
+{
+	return c->tracepoint && !c->instance && c->tracefs_writable;
+}
+
 bool kernel_devres_carried(const struct kernel_caps *c)
 {
-	return (c->devres_log == 1 && c->kmsg_present) || c->instance_enabled == 1;
+	return (c->devres_log == 1 && c->kmsg_present) || c->instance_enabled == 1 || kernel_trace_made_per_run(c);
 }
 
 int kernel_devres_log_set(bool on)

@@ -29,8 +29,11 @@ void kernel_caps_read(struct kernel_caps *c);
 /* "<tracefs><rel>", or -ENOENT when tracefs is not mounted. */
 int kernel_trace_path(char *buf, size_t len, const char *rel);
 int kernel_devres_log_set(bool on);
-/* Whether anything carries devres operations now: devres.log on, or the
- * event enabled in our trace instance. */
+/* No trace instance, but the event and the right to make one: the live
+ * sources make it for their run (live.c). */
+bool kernel_trace_made_per_run(const struct kernel_caps *c);
+/* Whether a live run carries devres operations: devres.log on, the event
+ * enabled in our trace instance, or one made for the run. */
 bool kernel_devres_carried(const struct kernel_caps *c);
 /* Our own trace instance: created with devres_log on and pointers not
  * hashed; removed whole. Never touches the global buffer. */

@@ -31,6 +31,7 @@ struct live {
 	struct fd_lines kmsg, trace;
 	struct trace_raw *raw;          /* the trace's binary records, instead of its text */
 	bool raw_polled;
+	bool made_instance;             /* the trace instance is this run's: removed at the end */
 	struct source_udev *udev;
 	bool refs_on_unbind;
 	/* /dev/kmsg sequence numbers, for what an overrun lost */
@@ -236,6 +237,26 @@ static int udev_line(void *userdata, const char *line, size_t len, bool cut)
 	return emit(userdata, line, len);
 }
 
+/*
+ * No instance yet (devresctl enable --trace keeps one across runs): one for
+ * this run, if the kernel has the event and tracefs is ours to write, gone
+ * again when the run ends. Only this instance's settings change, never the
+ * global buffer's.
+ */
+static void make_instance(struct live *l)
+{
+	char inst[512], event[512];
+
+	if (kernel_trace_path(inst, sizeof(inst), "/instances/" TRACE_INSTANCE) < 0 ||
+	    kernel_trace_path(event, sizeof(event), "/events/dev/devres_log") < 0 ||
+	    root_exists(inst) || !root_exists(event))
+		return;
+	if (kernel_trace_instance_enable() == 0)
+		l->made_instance = true;
+	else
+		kernel_trace_instance_disable();    /* what a failed attempt left */
+}
+
 int live_parse_uevents(const char *s, struct live_opts *o)
 {
 	if (strcmp(s, "kernel") == 0)
@@ -287,6 +308,8 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 			nsrc++;
 		}
 	}
+	if (o->trace)
+		make_instance(l);
 	if (o->trace && (r = open_raw(l, o->since_boot, why, whylen)) == 0) {
 		if (kernel_trace_instance_wake_early() < 0)
 			append(why, whylen, "trace instance: buffer_percent is not 0 and cannot be set: events arrive late");
@@ -358,6 +381,9 @@ void live_free(struct live *l)
 	fd_lines_close(&l->kmsg);
 	fd_lines_close(&l->trace);
 	trace_raw_free(l->raw);
+	/* its files closed first: an instance in use cannot be removed */
+	if (l->made_instance)
+		kernel_trace_instance_disable();
 	source_udev_close(l->udev);
 	strbuf_done(&l->modules);
 	free(l);
