@@ -69,6 +69,7 @@ struct rec {
 	uint64_t op, node, name_ptr, size;
 	bool name_is_ptr;
 	int64_t lost;           /* > 0: a "[LOST n EVENTS]" line, -1: unknown count */
+	uint64_t order;         /* as read */
 	uint64_t held_since;    /* ms, while op or name is not known */
 };
 
@@ -90,6 +91,7 @@ struct trace_raw {
 	struct rec *held;               /* read, waiting for a string, in time order */
 	size_t nheld, held_cap;
 	struct strbuf text;             /* device and name strings of held records */
+	uint64_t order;                 /* records held so far */
 	struct trace_raw_stats st;
 };
 
@@ -425,6 +427,7 @@ static int hold(struct trace_raw *t, const struct rec *r, const char *dev, size_
 	}
 	h = &t->held[t->nheld++];
 	*h = *r;
+	h->order = ++t->order;
 	h->dev_off = t->text.len;
 	if (strbuf_append(&t->text, dev, dlen) < 0 || strbuf_append(&t->text, "", 1) < 0)
 		return -ENOMEM;
@@ -477,7 +480,13 @@ static int cmp_rec(const void *a, const void *b)
 
 	if (x->ts != y->ts)
 		return x->ts < y->ts ? -1 : 1;
-	return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	/* a page's loss before its first record; records of one CPU in the
+	 * order it logged them (qsort is not stable) */
+	if (!x->lost != !y->lost)
+		return x->lost ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 /* Writes the held records in time order, up to the first that still waits

@@ -331,6 +331,28 @@ static void test_trace_raw_pre613(const char *captures)
 		   "without the text: the addresses, as libtraceevent prints them");
 		free(lines);
 	}
+
+	/* a page the writer overran before it was read: the commit word says
+	 * events were missed (bit 31) and stored their count after the data
+	 * (bit 30) */
+	{
+		uint64_t flagged = commit | 1ull << 31 | 1ull << 30, missed = 42;
+		struct drc_ctx *ctx;
+
+		memcpy(page + 8, &flagged, 8);
+		memcpy(page + 16 + commit, &missed, 8);
+		snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu0/trace_pipe_raw", root);
+		write_file(b, page, sizeof(page));
+		lines = read_raw(&st);
+		if (ok(lines != NULL, "a page with missed events read")) {
+			ok(st.lost == 42 && strncmp(lines, "CPU:0 [LOST 42 EVENTS]\n", 23) == 0,
+			   "the loss comes first, as a [LOST 42 EVENTS] line");
+			ctx = ctx_from_text("raw", lines);
+			is_int(stats_of(ctx).lost_markers, 1, "the engine counts it as log loss");
+			drc_ctx_unref(ctx);
+			free(lines);
+		}
+	}
 	root_set(NULL);
 	snprintf(b, sizeof(b), "rm -rf '%s'", root);
 	if (system(b) != 0)
