@@ -60,6 +60,7 @@ struct kv_record {
 	int64_t ts;
 	bool from_udev;
 	bool kernel_transport;
+	bool verbose;                           /* journalctl -o verbose: fields indented */
 	char boot_id[40];
 	struct drc_origin origin;
 };
@@ -172,6 +173,12 @@ static size_t parse_bracket_ts(const char *l, size_t len, size_t i, int64_t *ts)
 		*ts = -1;                               /* blanked "[ ]" */
 		return (size_t)(close - l) + 1;
 	}
+	/* dmesg --reltime/-e after the first line: "[  +0.000123]"; dmesg -d
+	 * without a time: "[<    0.000123>]" */
+	if (l[j] == '+' || l[j] == '<') {
+		*ts = -1;
+		return (size_t)(close - l) + 1;
+	}
 	while (j < len && isdigit((unsigned char)l[j]) && digits < 12) {
 		sec = sec * 10 + (l[j++] - '0');
 		digits++;
@@ -186,19 +193,41 @@ static size_t parse_bracket_ts(const char *l, size_t len, size_t i, int64_t *ts)
 			j++;
 		for (; frac < 6; frac++)
 			usec *= 10;
+		/* dmesg -d: "[    1.920000 <    0.000123>]" */
+		if (l + j < close && l[j] == ' ' && memchr(l + j, '<', (size_t)(close - (l + j))))
+			j = (size_t)(close - l);
 		if (l + j == close) {
 			*ts = sec * 1000000 + usec;
 			return j + 1;
 		}
 		return 0;
 	}
-	/* dmesg -T: "[Fri Mar 10 23:42:01 2023]" */
-	if (!digits && close - (l + i) >= 20 && isalpha((unsigned char)l[i + 1]) &&
+	/* dmesg -T: "[Fri Mar 10 23:42:01 2023]"; dmesg --reltime: "[Mar10 23:42]" */
+	if (!digits && close - (l + i) >= 10 && isalpha((unsigned char)l[i + 1]) &&
 	    memchr(l + i, ':', (size_t)(close - (l + i)))) {
 		*ts = -1;
 		return (size_t)(close - l) + 1;
 	}
 	return 0;
+}
+
+/*
+ * What may come before everything else: indentation (mail, a Markdown code
+ * block) and the "<3>" priority of dmesg -r and /proc/kmsg.
+ */
+static size_t skip_indent_and_priority(const char *l, size_t len)
+{
+	size_t i = 0, j;
+
+	while (i < len && (l[i] == ' ' || l[i] == '\t' || is_nbsp(l, len, i)))
+		i += l[i] == ' ' || l[i] == '\t' ? 1 : 2;
+	if (i < len && l[i] == '<') {
+		for (j = i + 1; j < len && j - i <= 3 && isdigit((unsigned char)l[j]); j++)
+			;
+		if (j > i + 1 && j < len && l[j] == '>')
+			i = j + 1;
+	}
+	return i;
 }
 
 /* printk caller id right after the timestamp: "[T123]", "[  T123]", "[C1]" */
@@ -256,11 +285,39 @@ static size_t parse_syslog_header(const char *l, size_t len, bool *kernel)
 		if (i < len && l[i] == '.')
 			while (++i < len && isdigit((unsigned char)l[i]))
 				;
+	} else if (len >= 22 && l[0] == '1' && l[1] == ' ' && isdigit((unsigned char)l[2]) && l[6] == '-' &&
+		   l[9] == '-' && l[12] == 'T') {
+		/* RFC 5424 after its "<pri>": "1 TIME HOST APP PROCID MSGID SD MSG" */
+		size_t f[5];
+
+		i = 2;
+		for (int k = 0; k < 5; k++) {
+			while (i < len && l[i] != ' ')
+				i++;
+			f[k] = ++i;
+		}
+		if (i > len)
+			return 0;
+		*kernel = f[2] - f[1] == 7 && memcmp(l + f[1], "kernel ", 7) == 0;
+		if (i < len && l[i] == '[')     /* structured data */
+			while (i < len && l[i - 1] != ']')
+				i++;
+		else if (i < len && l[i] == '-')
+			i++;
+		return i < len && l[i] == ' ' ? i + 1 : i;
 	} else if (len >= 20 && isdigit((unsigned char)l[0]) && l[4] == '-' && l[7] == '-' &&
 		   l[10] == 'T') {
+		bool comma = false;
+
 		i = 10;
 		while (i < len && l[i] != ' ')
-			i++;
+			comma |= l[i++] == ',';
+		/* dmesg --time-format=iso ("...T23:42:01,123456+01:00"): the
+		 * kernel's message follows, no host, no ident */
+		if (comma && i < len) {
+			*kernel = true;
+			return i + 1;
+		}
 	} else {
 		return 0;
 	}
@@ -273,6 +330,17 @@ static size_t parse_syslog_header(const char *l, size_t len, bool *kernel)
 	if (e >= len || e == host)
 		return 0;
 	ident = e + 1;
+	/* busybox syslogd: "host kern.err kernel: " */
+	for (e = ident; e < len && islower((unsigned char)l[e]); e++)
+		;
+	if (e > ident && e < len && l[e] == '.') {
+		size_t f = e + 1;
+
+		for (e = f; e < len && islower((unsigned char)l[e]); e++)
+			;
+		if (e > f && e < len && l[e] == ' ')
+			ident = e + 1;
+	}
 	e = ident;
 	while (e < len && l[e] != ' ' && l[e] != ':' && l[e] != '[')
 		e++;
@@ -984,7 +1052,7 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 {
 	const char *marker;
 	bool devres;
-	size_t i;
+	size_t i, lead;
 	int64_t ts = -1;
 	bool kernel = true;
 	int r;
@@ -1043,12 +1111,14 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 	}
 
 	/* transports of the kernel log */
-	i = parse_facility_level(l, len);
+	lead = skip_indent_and_priority(l, len);
+	i = parse_facility_level(l + lead, len - lead);
 	if (!i) {
-		i = parse_syslog_header(l, len, &kernel);
+		i = parse_syslog_header(l + lead, len - lead, &kernel);
 		if (i && !kernel)
 			return 0;
 	}
+	i += lead;
 	if (i < len && l[i] == '[') {
 		size_t j = parse_bracket_ts(l, len, i, &ts);
 
@@ -1190,6 +1260,15 @@ int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 	return feed_line(s, line, len);
 }
 
+/* journalctl -o verbose: "Fri 2023-03-10 23:42:01.123456 CET [s=...;i=...;...]",
+ * then the entry's fields, indented */
+static bool is_verbose_header(const char *l, size_t len)
+{
+	return len > 30 && l[len - 1] == ']' && isupper((unsigned char)l[0]) && l[3] == ' ' &&
+	       isdigit((unsigned char)l[4]) && l[8] == '-' && mem_find(l, len, " [s=", 4) &&
+	       mem_find(l, len, ";i=", 3);
+}
+
 static int feed_line(struct drc_stream *s, const char *line, size_t len)
 {
 	struct drc_origin o;
@@ -1230,22 +1309,30 @@ static int feed_line(struct drc_stream *s, const char *line, size_t len)
 			return r;
 	}
 	if (s->journal.active) {
+		const char *f = line;
+		size_t fl = len;
+
+		if (s->journal.verbose)
+			while (fl && (*f == ' ' || *f == '\t'))
+				f++, fl--;
 		if (len == 0)
 			return record_flush(s, &s->journal);
-		if (is_property(line, len, &eq)) {
-			record_field(s, &s->journal, line, eq, line + eq + 1, len - eq - 1);
+		if ((!s->journal.verbose || fl < len) && is_property(f, fl, &eq)) {
+			record_field(s, &s->journal, f, eq, f + eq + 1, fl - eq - 1);
 			return 0;
 		}
 		r = record_flush(s, &s->journal);
 		if (r < 0)
 			return r;
 	}
-	if (MEM_STARTS(line, len, "__CURSOR=") || MEM_STARTS(line, len, "__REALTIME_TIMESTAMP=")) {
+	if (MEM_STARTS(line, len, "__CURSOR=") || MEM_STARTS(line, len, "__REALTIME_TIMESTAMP=") ||
+	    is_verbose_header(line, len)) {
 		struct kv_record *k = &s->journal;
 
 		*k = (struct kv_record){ .msg = k->msg };
 		strbuf_clear(&k->msg);
 		k->active = true;
+		k->verbose = !MEM_STARTS(line, len, "__");
 		k->ts = -1;
 		k->origin = o;
 		return 0;

@@ -53,6 +53,37 @@ static void test_transports(void)
 	one_add("trace-cmd report", "     sh-124   [000]   439.921733: devres_log:           dfx-clean.0 ADD ce4591a1 devm_kzalloc_release (96 bytes)\n", NULL);
 	one_add("mail quoted only", "> [  126.886032] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("quoted-printable NBSP", "[=C2=A0 126.886032] dfx-clean" LINE "\n", "dfx-clean");
+	/* what else dmesg, syslog daemons and mail make of the same line: the
+	 * driver prefix must come out clean, or binding state flaps */
+	one_add("dmesg -r", "<3>[    1.920000] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("/proc/kmsg without time", "<3>dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg --time-format=iso", "2023-03-10T23:42:01,123456+01:00 dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg --reltime, first line", "[Mar10 23:42] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg --reltime, next lines", "[  +0.000123] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg -d", "[    1.920000 <    0.000123>] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg -d -t", "[<    0.000123>] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("indented four spaces", "    [    1.920000] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("indented with a tab", "\t[    1.920000] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("RFC 5424 syslog", "<3>1 2023-03-10T23:42:01.123456+01:00 host kernel - - - dfx-clean" LINE "\n",
+		"dfx-clean");
+	one_add("busybox syslogd", "Mar 10 23:42:01 host kern.err kernel: [    1.920000] dfx-clean" LINE "\n",
+		"dfx-clean");
+	one_add("journalctl -o verbose",
+		"Fri 2023-03-10 23:42:01.123456 CET [s=6f2a;i=1a2;b=0c1d;m=1d4c0;t=5f6e;x=9a8b]\n"
+		"    _TRANSPORT=kernel\n    _KERNEL_SUBSYSTEM=platform\n    _KERNEL_DEVICE=+platform:dfx-clean.0\n"
+		"    MESSAGE=dfx-clean" LINE "\n"
+		"Fri 2023-03-10 23:42:02.123456 CET [s=6f2a;i=1a3;b=0c1d;m=1d4c1;t=5f6f;x=9a8c]\n"
+		"    _TRANSPORT=syslog\n    MESSAGE=dfx-clean dfx-clean.0: DEVRES ADD 00000000aaaaaaaa kz (1 bytes)\n",
+		"dfx-clean");
+	{
+		/* other programs' lines are not the kernel's */
+		struct drc_ctx *ctx = ctx_from_text("t",
+			"<14>1 2023-03-10T23:42:01.123456+01:00 host app 1 - - dfx-clean" LINE "\n"
+			"Mar 10 23:42:01 host user.info app: dfx-clean" LINE "\n");
+
+		is_int(stats_of(ctx).devres_events, 0, "RFC 5424 and busybox lines of other programs skipped");
+		drc_ctx_unref(ctx);
+	}
 }
 
 static void test_kmsg_dictionary(void)
