@@ -142,6 +142,10 @@ int kernel_trace_instance_enable(void)
 	r = kernel_trace_instance_wake_early();
 	if (r < 0)
 		return r;
+	/* time stamps on CLOCK_MONOTONIC, the clock of udev's (live.c) */
+	snprintf(p, sizeof(p), "%s/trace_clock", rel);
+	if (root_exists(p) && (r = root_write(p, "mono")) < 0)
+		return r;
 	snprintf(p, sizeof(p), "%s/events/dev/devres_log/enable", rel);
 	return root_write(p, "1");
 }

@@ -32,6 +32,7 @@ struct live {
 	struct trace_raw *raw;          /* the trace's binary records, instead of its text */
 	bool raw_polled;
 	bool made_instance;             /* the trace instance is this run's: removed at the end */
+	bool trace_mono;                /* its clock is "mono": other lines wait among its records */
 	struct source_udev *udev;
 	bool refs_on_unbind;
 	/* /dev/kmsg sequence numbers, for what an overrun lost */
@@ -44,11 +45,24 @@ struct live {
 	int error;
 };
 
-static int emit(struct live *l, const char *line, size_t len)
+static int emit_now(struct live *l, const char *line, size_t len)
 {
 	l->st.lines++;
 	l->last_line_ms = now_msec();
 	return l->fn(l->userdata, line, len);
+}
+
+/*
+ * A line of kmsg or udev (or one about them). With the trace's binary
+ * records on the monotonic clock, it waits among them and goes out in time
+ * order: the trace is read in bursts, and a burst read after an unbind
+ * uevent arrived would otherwise put the rebind's ADDs before it.
+ */
+static int emit(struct live *l, const char *line, size_t len)
+{
+	if (l->raw && l->trace_mono)
+		return trace_raw_hold_line(l->raw, now_usec() * 1000, line, len);
+	return emit_now(l, line, len);
 }
 
 static int emitf(struct live *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -125,12 +139,12 @@ static int kmsg_line(void *userdata, const char *line, size_t len, bool cut)
 static int trace_line(void *userdata, const char *line, size_t len, bool cut)
 {
 	(void)cut;
-	return emit(userdata, line, len);
+	return emit_now(userdata, line, len);
 }
 
 static int raw_line(void *userdata, const char *line, size_t len)
 {
-	return emit(userdata, line, len);
+	return emit_now(userdata, line, len);
 }
 
 static int refs_line(void *userdata, const char *line)
@@ -195,7 +209,7 @@ static void describe_add(struct live *l, const char *what)
 /* The binary records, unless DEVRESCTL_TRACE=text or they cannot be read. */
 static int open_raw(struct live *l, bool since_boot, char *why, size_t whylen)
 {
-	char tracefs[512], instance[512];
+	char tracefs[512], instance[512], clock[600], buf[256];
 	const char *mode = getenv("DEVRESCTL_TRACE");
 	int r;
 
@@ -225,6 +239,12 @@ static int open_raw(struct live *l, bool since_boot, char *why, size_t whylen)
 		else if (r < 0)
 			return r;
 	}
+	/* the clock udev's and our own time stamps use; setting it empties the
+	 * buffer, which starting from now does anyway */
+	snprintf(clock, sizeof(clock), "%s/trace_clock", instance);
+	if (l->raw_polled && !since_boot && root_read_line(clock, buf, sizeof(buf)) > 0 && !strstr(buf, "[mono]"))
+		root_write(clock, "mono");
+	l->trace_mono = root_read_line(clock, buf, sizeof(buf)) > 0 && strstr(buf, "[mono]");
 	/* like /dev/kmsg: from now on, unless asked for what the buffer kept */
 	if (l->raw_polled && !since_boot)
 		trace_raw_skip(l->raw);
@@ -537,7 +557,12 @@ int live_dispatch(struct live *l)
 	if (trace_read)
 		l->trace_polled_ms = now_msec();
 
-	if (r >= 0 && !n && live_quiet_timeout(l) == 0) {
+	/* lines of other sources wait for the trace read after them */
+	if (r >= 0 && l->raw && l->trace_mono && trace_raw_holding(l->raw)) {
+		r = trace_raw_read(l->raw, raw_line, l);
+		l->trace_polled_ms = now_msec();
+	}
+	if (r >= 0 && !n && live_quiet_timeout(l) == 0 && !(l->raw && trace_raw_holding(l->raw))) {
 		r = l->fn(l->userdata, DRC_QUIET_LINE, strlen(DRC_QUIET_LINE));
 		l->last_line_ms = 0;
 	}

@@ -8,7 +8,8 @@
 /*
  * The live sources together: /dev/kmsg, devresctl's trace instance, udev,
  * and the references read from /proc when a device unbinds. Everything
- * arrives as the lines of a capture, in arrival order: what a recording
+ * arrives as the lines of a capture, in arrival order (in time order, when
+ * the trace's binary records are on the monotonic clock): what a recording
  * holds, what the daemon journals, what the engine is fed. A recording
  * replayed therefore gives exactly the live result.
  */

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,11 @@ int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *u
 }
 bool trace_raw_holding(const struct trace_raw *t) { (void)t; return false; }
 int trace_raw_skip(struct trace_raw *t) { (void)t; return 0; }
+int trace_raw_hold_line(struct trace_raw *t, uint64_t ts, const char *line, size_t len)
+{
+	(void)t, (void)ts, (void)line, (void)len;
+	return -EOPNOTSUPP;
+}
 bool trace_raw_ended(const struct trace_raw *t) { (void)t; return true; }
 void trace_raw_get_stats(const struct trace_raw *t, struct trace_raw_stats *ret)
 {
@@ -69,6 +75,7 @@ struct rec {
 	uint64_t op, node, name_ptr, size;
 	bool name_is_ptr;
 	int64_t lost;           /* > 0: a "[LOST n EVENTS]" line, -1: unknown count */
+	bool foreign;           /* another source's line (at dev_off), placed by its time */
 	uint64_t order;         /* as read */
 	uint64_t held_since;    /* ms, while op or name is not known */
 };
@@ -405,7 +412,7 @@ static int learn_from_peek(struct trace_raw *t, const struct rec *r)
 
 static bool known(const struct trace_raw *t, const struct rec *r)
 {
-	return r->lost || (hashmap_get(&t->strings, r->op) &&
+	return r->lost || r->foreign || (hashmap_get(&t->strings, r->op) &&
 			   (!r->name_is_ptr || hashmap_get(&t->strings, r->name_ptr)));
 }
 
@@ -453,6 +460,8 @@ static int write_rec(struct trace_raw *t, const struct rec *r, trace_raw_line_fn
 	const char *dev = t->text.buf + r->dev_off;
 	int n;
 
+	if (r->foreign)
+		return fn(userdata, dev, r->name_off - r->dev_off - 1);
 	if (r->lost)
 		n = r->lost > 0 ? snprintf(line, sizeof(line), "CPU:%u [LOST %" PRId64 " EVENTS]", r->cpu, r->lost)
 				: snprintf(line, sizeof(line), "CPU:%u [LOST EVENTS]", r->cpu);
@@ -580,6 +589,13 @@ static int read_page(struct trace_raw *t, struct cpu *c, uint64_t now)
 			return r;
 	}
 	return 1;
+}
+
+int trace_raw_hold_line(struct trace_raw *t, uint64_t ts, const char *line, size_t len)
+{
+	struct rec r = { .ts = ts, .cpu = UINT_MAX, .foreign = true, .held_since = now_msec() };
+
+	return hold(t, &r, line, len, "", 0);
 }
 
 int trace_raw_skip(struct trace_raw *t)

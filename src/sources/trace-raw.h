@@ -41,6 +41,12 @@ int trace_raw_open(const char *tracefs, const char *instance, struct trace_raw *
 void trace_raw_free(struct trace_raw *t);
 unsigned trace_raw_ncpus(const struct trace_raw *t);
 int trace_raw_cpu_fd(const struct trace_raw *t, unsigned cpu);
+/*
+ * Another source's line, received at @ts (ns; the instance's trace clock
+ * must then be "mono", as CLOCK_MONOTONIC): written among the records in
+ * time order, lines of one time in the order given.
+ */
+int trace_raw_hold_line(struct trace_raw *t, uint64_t ts, const char *line, size_t len);
 /* Drops what the buffer holds now: the trace starts from now. */
 int trace_raw_skip(struct trace_raw *t);
 /* Reads what every CPU has and writes its lines. Returns 0 or -errno. */

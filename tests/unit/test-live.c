@@ -129,7 +129,7 @@ static int collect(void *userdata, const char *line, size_t len)
 }
 
 /* Reads the instance to its end; the lines, or NULL if it could not be opened. */
-static char *read_raw(struct trace_raw_stats *st)
+static char *read_raw_with(struct trace_raw_stats *st, uint64_t foreign_ts, const char *foreign)
 {
 	struct trace_raw *t;
 	struct strbuf sb = STRBUF_INIT;
@@ -139,6 +139,9 @@ static char *read_raw(struct trace_raw_stats *st)
 		printf("# trace_raw_open: %s\n", strerror(-r));
 		return NULL;
 	}
+	/* another source's line, received before the pages are read */
+	if (foreign)
+		r = trace_raw_hold_line(t, foreign_ts, foreign, strlen(foreign));
 	for (int i = 0; i < 100 && !trace_raw_ended(t) && r >= 0; i++)
 		r = trace_raw_read(t, collect, &sb);
 	if (r >= 0)
@@ -150,6 +153,11 @@ static char *read_raw(struct trace_raw_stats *st)
 		return NULL;
 	}
 	return sb.buf;
+}
+
+static char *read_raw(struct trace_raw_stats *st)
+{
+	return read_raw_with(st, 0, NULL);
 }
 
 /* "10180.507866: devres_log: ACPI0013:00 REL ffff..." of every devres line */
@@ -210,6 +218,17 @@ static void test_trace_raw_real(const char *captures)
 			fclose(f);
 		buf[n] = '\0';
 		text = buf;
+	}
+	{
+		/* a uevent received between the unbind's last REL (.507870) and
+		 * the probe's first ADD (.507971) goes between them */
+		char *placed = read_raw_with(&st, 10180507900000ull, "KERNEL[10180.507900] unbind");
+		const char *u = placed ? strstr(placed, "KERNEL[") : NULL, *rel, *add;
+
+		rel = placed ? strstr(placed, "10180.507870: devres_log") : NULL;
+		add = placed ? strstr(placed, "10180.507971: devres_log") : NULL;
+		ok(u && rel && add && rel < u && u < add, "another source's line is placed by its time among the records");
+		free(placed);
 	}
 	want = devres_parts(text);
 	got = devres_parts(lines);
