@@ -33,6 +33,8 @@ struct live {
 	bool raw_polled;
 	bool made_instance;             /* the trace instance is this run's: removed at the end */
 	bool trace_mono;                /* its clock is "mono": other lines wait among its records */
+	uint64_t block_ns;              /* the time of the record or event being written */
+	bool in_udev_block;             /* between a udev event's first line and its blank one */
 	struct source_udev *udev;
 	bool refs_on_unbind;
 	/* /dev/kmsg sequence numbers, for what an overrun lost */
@@ -60,8 +62,21 @@ static int emit_now(struct live *l, const char *line, size_t len)
  */
 static int emit(struct live *l, const char *line, size_t len)
 {
-	if (l->raw && l->trace_mono)
-		return trace_raw_hold_line(l->raw, now_usec() * 1000, line, len);
+	if (l->raw && l->trace_mono) {
+		/* a kmsg record's dictionary and a udev event's properties, up to
+		 * its blank line, share its time: nothing may come between them */
+		bool header = (len > 7 && memcmp(line, "KERNEL[", 7) == 0) ||
+			      (len > 7 && memcmp(line, "UDEV  [", 7) == 0);
+		bool continues = !header && ((len && line[0] == ' ') || l->in_udev_block);
+
+		if (!continues || !l->block_ns)
+			l->block_ns = now_usec() * 1000;
+		if (header)
+			l->in_udev_block = true;
+		else if (len == 0)
+			l->in_udev_block = false;
+		return trace_raw_hold_line(l->raw, l->block_ns, line, len);
+	}
 	return emit_now(l, line, len);
 }
 
