@@ -188,15 +188,16 @@ int drc_decode_devres_msg(const char *msg, size_t len, struct devres_msg *m, con
 
 	/* find ": DEVRES " */
 	for (p = msg; (p = memchr(p, 'D', len - (size_t)(p - msg))); p++) {
-		if ((size_t)(msg + len - p) >= STRLEN("DEVRES ") && memcmp(p, "DEVRES ", 7) == 0 &&
-		    p - msg >= 2 && p[-1] == ' ' && p[-2] == ':') {
+		if ((size_t)(msg + len - p) >= STRLEN("DEVRES ") && memcmp(p, "DEVRES", 6) == 0 &&
+		    (p[6] == ' ' || p[6] == '\t') && p - msg >= 2 && (p[-1] == ' ' || p[-1] == '\t') &&
+		    p[-2] == ':') {
 			d = p;
 			break;
 		}
 	}
 	if (!d) {
 		/* "DEVRES" without the "<dev>: " before it: a mangled line, or prose */
-		if (len >= 7 && mem_find(msg, len, "DEVRES ", 7) && (mem_find(msg, len, " bytes)", 7))) {
+		if (len >= 7 && mem_find(msg, len, "DEVRES", 6) && mem_find(msg, len, "bytes)", 6)) {
 			*expected = expected_printk;
 			return -EINVAL;
 		}

@@ -1047,6 +1047,19 @@ static int held_flush(struct drc_stream *s)
 	return r;
 }
 
+/* The line as qp_decode() left it in s->tmp, read as if it had come so. */
+static int process_decoded(struct drc_stream *s, unsigned depth, const struct drc_origin *o, bool may_hold)
+{
+	struct strbuf copy = s->tmp;
+	int r;
+
+	s->tmp = (struct strbuf)STRBUF_INIT;
+	r = process_line(s, copy.buf, copy.len, depth, o, may_hold);
+	strbuf_done(&s->tmp);
+	s->tmp = copy;
+	return r;
+}
+
 static int process_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
 			const struct drc_origin *o, bool may_hold)
 {
@@ -1062,16 +1075,8 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 	if (l[0] == '{')
 		return json_record(s, l, len, o);
 	if (has_qp_escape(l, len) && (mem_find(l, len, "DEVRES", 6) || mem_find(l, len, "devres_log", 10)) &&
-	    qp_decode(s, l, len)) {
-		/* a quoted-printable mail body: decode, then read the line as it was */
-		struct strbuf copy = s->tmp;
-
-		s->tmp = (struct strbuf)STRBUF_INIT;
-		r = process_line(s, copy.buf, copy.len, depth, o, may_hold);
-		strbuf_done(&s->tmp);
-		s->tmp = copy;
-		return r;
-	}
+	    qp_decode(s, l, len))
+		return process_decoded(s, depth, o, may_hold);
 
 	/* raw /dev/kmsg: the record waits for its dictionary lines */
 	i = parse_kmsg_header(l, len, &ts);
@@ -1099,6 +1104,9 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 	/* one search for each marker per line: most lines are neither */
 	devres = mem_find(l, len, "DEVRES", 6) != NULL;
 	marker = devres ? NULL : mem_find(l, len, "devres_log: ", 12);
+	/* a mail client's non-breaking spaces (U+00A0) between the words */
+	if ((devres || marker) && memchr(l, 0xc2, len) && qp_decode(s, l, len))
+		return process_decoded(s, depth, o, may_hold);
 	if (marker) {
 		if (depth && quote_is_copy(s, marker, len - (size_t)(marker - l), depth))
 			return 0;
@@ -1338,8 +1346,9 @@ static int feed_line(struct drc_stream *s, const char *line, size_t len)
 		return 0;
 	}
 
-	/* mail quoting: "> ", ">> ", "> > " */
-	while (len && (line[0] == '>' || (line[0] == ' ' && len > 1 && line[1] == '>' && depth))) {
+	/* mail quoting: "> ", ">> ", "> > ", and "| " of some clients and archives */
+	while (len && (line[0] == '>' || (line[0] == '|' && len > 1 && line[1] == ' ') ||
+		       (line[0] == ' ' && len > 1 && (line[1] == '>' || line[1] == '|') && depth))) {
 		if (line[0] == ' ') {
 			line++, len--;
 			continue;

@@ -53,6 +53,11 @@ static void test_transports(void)
 	one_add("trace-cmd report", "     sh-124   [000]   439.921733: devres_log:           dfx-clean.0 ADD ce4591a1 devm_kzalloc_release (96 bytes)\n", NULL);
 	one_add("mail quoted only", "> [  126.886032] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("quoted-printable NBSP", "[=C2=A0 126.886032] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("NBSP between the words", "[    1.920000]\xc2\xa0" "dfx-clean dfx-clean.0: DEVRES\xc2\xa0" "ADD\xc2\xa0"
+		"00000000ce4591a1 devm_kzalloc_release (96\xc2\xa0" "bytes)\n", "dfx-clean");
+	one_add("a tab between the words", "[    1.920000] dfx-clean dfx-clean.0:\tDEVRES\tADD 00000000ce4591a1 "
+		"devm_kzalloc_release (96 bytes)\n", "dfx-clean");
+	one_add("quoted with '| '", "| [  126.886032] dfx-clean" LINE "\n", "dfx-clean");
 	/* what else dmesg, syslog daemons and mail make of the same line: the
 	 * driver prefix must come out clean, or binding state flaps */
 	one_add("dmesg -r", "<3>[    1.920000] dfx-clean" LINE "\n", "dfx-clean");
