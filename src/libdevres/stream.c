@@ -539,12 +539,33 @@ static bool qp_decode(struct drc_stream *s, const char *l, size_t len)
 	return changed;
 }
 
+/* "=XY", upper-case hex: its byte, or -1 */
+static int qp_byte(const char *p, const char *end)
+{
+	if (end - p < 3 || p[0] != '=' || !isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2]) ||
+	    islower((unsigned char)p[1]) || islower((unsigned char)p[2]))
+		return -1;
+	return drc_hexval(p[1]) << 4 | drc_hexval(p[2]);
+}
+
+/*
+ * An escape a quoted-printable encoder writes into a log line: '=' itself,
+ * a space or tab, or a UTF-8 lead byte with its continuation ("=C2=A0").
+ * Never a printable character, so "devname=0000:00:1f.3" (the fields
+ * option) or "=AC" alone are not escapes.
+ */
 static bool has_qp_escape(const char *l, size_t len)
 {
-	for (const char *p = l; (p = memchr(p, '=', len - (size_t)(p - l))); p++)
-		if ((size_t)(l + len - p) >= 3 && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2]) &&
-		    !islower((unsigned char)p[1]) && !islower((unsigned char)p[2]))
+	const char *end = l + len;
+
+	for (const char *p = l; (p = memchr(p, '=', (size_t)(end - p))); p++) {
+		int v = qp_byte(p, end), c;
+
+		if (v == 0x3d || v == 0x20 || v == 0x09)
 			return true;
+		if (v >= 0xc2 && v <= 0xf4 && (c = qp_byte(p + 3, end)) >= 0x80 && c <= 0xbf)
+			return true;
+	}
 	return false;
 }
 
