@@ -220,11 +220,88 @@ int drc_decode_devres_msg(const char *msg, size_t len, struct devres_msg *m, con
 	return 1;
 }
 
+/* A number as the fields option prints it: "0x28 (40)", "40", "0x28". */
+static bool parse_number(const char *s, size_t len, uint64_t *v)
+{
+	unsigned digits;
+	size_t i = 0;
+
+	if (len > 2 && s[0] == '0' && s[1] == 'x')
+		return drc_parse_ptr(s, len, v, &digits);
+	for (*v = 0; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+		*v = *v * 10 + (uint64_t)(s[i] - '0');
+	return i == len && len > 0;
+}
+
+/*
+ * With the instance option "fields" the kernel prints every field by name:
+ * "devname=ACPI0013:00 dev=0x0 (0) op=(0xffff8881025fb01c:REL)
+ *  node=0xffff888104c03540 (-131387264846528) name=devm_kzalloc_release
+ *  size=0x28 (40)". A value may be followed by its decimal in parentheses.
+ */
+static int decode_fields(const char *msg, size_t len, struct devres_msg *m)
+{
+	bool have_op = false, have_node = false, have_size = false;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t k = skip_spaces(msg, len, i), eq, e;
+
+		if (k >= len)
+			break;
+		e = token_end(msg, len, k);
+		eq = k;
+		while (eq < e && msg[eq] != '=')
+			eq++;
+		i = e;
+		if (eq == e) {
+			/* "(40)" after a value */
+			if (msg[k] == '(')
+				continue;
+			return 0;
+		}
+#define KEY(lit) (eq - k == STRLEN(lit) && memcmp(msg + k, lit, STRLEN(lit)) == 0)
+		const char *v = msg + eq + 1;
+		size_t vl = e - eq - 1;
+
+		if (KEY("devname")) {
+			m->dev = v;
+			m->dev_len = vl;
+		} else if (KEY("op")) {
+			const char *n = v, *c = vl > 2 && v[0] == '(' ? memchr(v, ':', vl) : NULL;
+			size_t nl = vl;
+
+			if (c && v[vl - 1] == ')') {
+				n = c + 1;
+				nl = (size_t)(v + vl - 1 - n);
+			}
+			have_op = parse_op(n, nl, &m->op) || parse_op_address(n, nl, &m->op_token);
+		} else if (KEY("node")) {
+			have_node = drc_parse_ptr(v, vl, &m->id, &m->id_digits);
+		} else if (KEY("name")) {
+			m->name = v;
+			m->name_len = vl;
+			normalize_name(&m->name, &m->name_len);
+		} else if (KEY("size")) {
+			have_size = parse_number(v, vl, &m->size);
+		}
+#undef KEY
+	}
+	return m->dev_len && m->name_len && have_op && have_node && have_size;
+}
+
 int drc_decode_trace_msg(const char *msg, size_t len, struct devres_msg *m, const char **expected)
 {
 	size_t i, e;
 
 	memset(m, 0, sizeof(*m));
+	i = skip_spaces(msg, len, 0);
+	if (len - i > 8 && memcmp(msg + i, "devname=", 8) == 0) {
+		if (decode_fields(msg + i, len - i, m))
+			return 1;
+		*expected = expected_trace;
+		return -EINVAL;
+	}
 	/* the device name may hold spaces only in theory; find the op token that
 	 * is followed by a pointer, a name and a size */
 	i = skip_spaces(msg, len, 0);

@@ -50,6 +50,19 @@ static void test_transports(void)
 		"dfx-clean");
 	one_add("trace", "  init.sh-1  [000] d....  1.920000: devres_log: dfx-clean.0 ADD 00000000ce4591a1 devm_kzalloc_release (96 bytes)\n", NULL);
 	one_add("trace elided", "...: devres_log: dfx-clean.0 ADD ce4591a1 devm_kzalloc_release (96 bytes)\n", NULL);
+	one_add("trace, option fields",
+		"  bash-1 [000] ..... 1.920000: devres_log: devname=dfx-clean.0 dev=0x0 (0) op=(0xffff8881025fb01c:ADD) "
+		"node=0xffff888104c03540 (-131387264846528) name=devm_kzalloc_release size=0x60 (96)\n", NULL);
+	{
+		/* "=00" after "devname" is no quoted-printable escape */
+		struct drc_ctx *ctx = ctx_from_text("t",
+			"  bash-1 [000] ..... 1.920000: devres_log: devname=0000:00:1f.3 dev=0x0 (0) op=(0xffff8881025fb01c:ADD) "
+			"node=0xffff888104c03540 (-131387264846528) name=devm_kzalloc_release size=0x60 (96)\n");
+
+		is_str(live_string(dev_named(ctx, "0000:00:1f.3")), "devm_kzalloc_release:96",
+		       "option fields: a PCI name read as it is");
+		drc_ctx_unref(ctx);
+	}
 	one_add("trace-cmd report", "     sh-124   [000]   439.921733: devres_log:           dfx-clean.0 ADD ce4591a1 devm_kzalloc_release (96 bytes)\n", NULL);
 	one_add("mail quoted only", "> [  126.886032] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("quoted-printable NBSP", "[=C2=A0 126.886032] dfx-clean" LINE "\n", "dfx-clean");
