@@ -358,6 +358,25 @@ static size_t parse_syslog_header(const char *l, size_t len, bool *kernel)
 	return e;
 }
 
+/*
+ * A header of another logger's making that ends in " kernel: " (journalctl
+ * -o short-full "Fri 2023-03-10 23:42:01 CET host kernel: ", -o short-unix
+ * "1678488121.123456 host kernel: ", collectors' own time formats): a time
+ * (some digit) and a host before the kernel's identifier, early in the line.
+ */
+static size_t any_kernel_header(const char *l, size_t len)
+{
+	const char *k;
+
+	/* dmesg's own lines begin with their "[time]" */
+	if (!len || l[0] == '[' || !(k = mem_find(l, MIN(len, (size_t)120), " kernel: ", 9)))
+		return 0;
+	for (const char *p = l; p < k; p++)
+		if (isdigit((unsigned char)*p))
+			return (size_t)(k - l) + 9;
+	return 0;
+}
+
 /* dmesg -x: "kern  :err   : " */
 static size_t parse_facility_level(const char *l, size_t len)
 {
@@ -1147,6 +1166,8 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 		if (i && !kernel)
 			return 0;
 	}
+	if (!i)
+		i = any_kernel_header(l + lead, len - lead);
 	i += lead;
 	if (i < len && l[i] == '[') {
 		size_t j = parse_bracket_ts(l, len, i, &ts);

@@ -84,6 +84,10 @@ static void test_transports(void)
 	one_add("indented with a tab", "\t[    1.920000] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("RFC 5424 syslog", "<3>1 2023-03-10T23:42:01.123456+01:00 host kernel - - - dfx-clean" LINE "\n",
 		"dfx-clean");
+	one_add("journalctl -o short-full", "Fri 2023-03-10 23:42:01 CET host kernel: dfx-clean" LINE "\n", "dfx-clean");
+	one_add("journalctl -o short-unix", "1678488121.123456 host kernel: dfx-clean" LINE "\n", "dfx-clean");
+	one_add("a collector's own time", "2023-03-10 23:42:01.123 host kernel: [ 1.9] dfx-clean" LINE "\n",
+		"dfx-clean");
 	one_add("busybox syslogd", "Mar 10 23:42:01 host kern.err kernel: [    1.920000] dfx-clean" LINE "\n",
 		"dfx-clean");
 	one_add("journalctl -o verbose",
