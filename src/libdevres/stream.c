@@ -76,6 +76,9 @@ struct drc_stream {
 	struct hashmap quotes;                  /* hash(line) -> struct quote_entry */
 	size_t nquotes;
 	struct strbuf held;                     /* a devres line cut by a mail wrap */
+	struct strbuf colon;                    /* a line ending in ':' (a wrap after the device?) */
+	struct drc_origin colon_origin;
+	unsigned colon_depth;
 	struct drc_origin held_origin;
 	unsigned held_depth;
 	struct strbuf tmp;
@@ -124,6 +127,7 @@ struct drc_stream *drc_stream_free(struct drc_stream *s)
 	strbuf_done(&s->udev.msg);
 	strbuf_done(&s->journal.msg);
 	strbuf_done(&s->held);
+	strbuf_done(&s->colon);
 	strbuf_done(&s->tmp);
 	free(s->deferred);
 	strbuf_done(&s->deferred_text);
@@ -1441,6 +1445,30 @@ static int feed_line(struct drc_stream *s, const char *line, size_t len)
 		}
 	}
 	s->cur_last = s->lineno;
+	if (s->colon.len) {
+		/* "[ts] drv dfx-clean.0:" then "DEVRES ADD ...": wrapped right
+		 * after the device; read the two as one */
+		size_t lead = skip_ws(line, len, 0);
+
+		if (MEM_STARTS(line + lead, len - lead, "DEVRES ") && len - lead <= 300 &&
+		    strbuf_append(&s->colon, " ", 1) == 0 &&
+		    strbuf_append(&s->colon, line + lead, len - lead) == 0) {
+			uint64_t before = s->ctx->stats.undecoded;
+			struct strbuf j = s->colon;
+
+			s->colon = (struct strbuf)STRBUF_INIT;
+			r = process_line(s, j.buf, j.len, s->colon_depth, &s->colon_origin, false);
+			strbuf_done(&j);
+			if (r >= 0 && s->ctx->stats.undecoded == before)
+				s->ctx->stats.joined_lines++;
+			return r < 0 ? r : 0;
+		}
+		strbuf_clear(&s->colon);
+	}
+	if (len && len < HOLD_MAX && line[len - 1] == ':' && strbuf_append(&s->colon, line, len) == 0) {
+		s->colon_origin = o;
+		s->colon_depth = depth;
+	}
 	r = process_line(s, line, len, depth, &o, true);
 	return r == LINE_DEFERRED ? defer_start(s, line, len, depth, &o) : r;
 }

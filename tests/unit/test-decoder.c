@@ -177,6 +177,19 @@ static void test_mail(void)
 	is_int(st.joined_lines, 2, "joins counted");
 	is_int(st.undecoded, 0, "nothing left undecoded after joining");
 	drc_ctx_unref(ctx);
+
+	/* wrapped right after the device's colon */
+	ctx = ctx_from_text("wrap",
+		"> [  137.579458] snd_hda_intel 0000:00:1f.3:\n"
+		"> DEVRES ADD 000000001b480725 pcim_iomap_release (48 bytes)\n"
+		"[  137.6] snd_hda_intel 0000:00:1f.3: probe:\n"
+		"[  137.7] snd_hda_intel 0000:00:1f.3: DEVRES ADD 000000001b480726 devm_kzalloc_release (8 bytes)\n");
+	st = stats_of(ctx);
+	is_int(st.devres_events, 2, "wrapped after the colon: joined");
+	is_str(live_string(dev_named(ctx, "0000:00:1f.3")), "pcim_iomap_release:48 devm_kzalloc_release:8",
+	       "both on their device");
+	is_int(st.undecoded, 0, "a line ending in ':' before a whole devres line changes nothing");
+	drc_ctx_unref(ctx);
 }
 
 static void test_boots(void)
