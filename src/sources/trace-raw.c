@@ -523,6 +523,25 @@ int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *u
 	return r;
 }
 
+/* The page header: u64 time stamp, then a long whose low 27 bits are the
+ * bytes of events, bit 31 "events missed", bit 30 "their count stored
+ * after the events" (kernel/trace/ring_buffer.c). */
+static bool page_fits(const struct trace_raw *t)
+{
+	size_t lsize = (size_t)tep_get_long_size(t->tep) == 4 ? 4 : 8, hdr = 8 + lsize;
+	uint64_t commit = 0;
+
+	if (lsize == 4) {
+		uint32_t c32;
+
+		memcpy(&c32, (const char *)t->page + 8, 4);
+		commit = c32;
+	} else {
+		memcpy(&commit, (const char *)t->page + 8, 8);
+	}
+	return (commit & ((1u << 27) - 1)) + ((commit & (1u << 30)) ? lsize : 0) <= t->page_size - hdr;
+}
+
 static int read_page(struct trace_raw *t, struct cpu *c, uint64_t now)
 {
 	unsigned long long ts;
@@ -539,8 +558,14 @@ static int read_page(struct trace_raw *t, struct cpu *c, uint64_t now)
 	}
 	if ((size_t)n < t->page_size)
 		memset((char *)t->page + n, 0, t->page_size - (size_t)n);
-	if (kbuffer_load_subbuffer(t->kbuf, t->page) < 0)
-		return -EBADMSG;
+	/* kbuffer trusts the page's commit word: a page that says it holds
+	 * more than it can is skipped and counted, never read past its end */
+	if (!page_fits(t) || kbuffer_load_subbuffer(t->kbuf, t->page) < 0) {
+		struct rec lost = { .cpu = c->nr, .lost = -1, .held_since = now };
+
+		t->st.bad_pages++;
+		return hold(t, &lost, "", 0, "", 0) < 0 ? -ENOMEM : 1;
+	}
 	missed = kbuffer_missed_events(t->kbuf);
 	if (missed) {
 		struct rec lost = { .cpu = c->nr, .lost = missed > 0 ? missed : -1, .held_since = now };

@@ -29,6 +29,7 @@ struct trace_raw_stats {
 	uint64_t peeks;         /* reads of the "trace" text to learn strings */
 	uint64_t learnt;        /* pointers whose string was learnt */
 	uint64_t unresolved;    /* records written with an address for op or name */
+	uint64_t bad_pages;     /* pages whose header claimed more than a page */
 };
 
 /*

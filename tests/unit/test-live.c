@@ -372,6 +372,21 @@ static void test_trace_raw_pre613(const char *captures)
 			free(lines);
 		}
 	}
+	{
+		/* a page that claims more events than a page holds, then a good one */
+		static unsigned char two[8192];
+		uint64_t huge = (1u << 27) - 1;
+
+		memcpy(two, page, 4096);
+		memcpy(two + 8, &huge, 8);
+		memcpy(two + 4096, page, 4096);
+		memcpy(two + 4096 + 8, &commit, 8);
+		write_file(b, two, sizeof(two));
+		lines = read_raw(&st);
+		ok(lines && st.bad_pages == 1 && st.records == 3, "a page with a lying header is skipped, the next read");
+		ok(lines && strstr(lines, "CPU:0 [LOST EVENTS]"), "and its events are marked lost");
+		free(lines);
+	}
 	root_set(NULL);
 	snprintf(b, sizeof(b), "rm -rf '%s'", root);
 	if (system(b) != 0)
