@@ -236,16 +236,9 @@ static struct dev_state *dev_get(struct hashmap *m, const char *dev, struct drc_
 		return NULL;
 	if (ctx->nboots && drc_ctx_find_device(ctx, dev, (int)ctx->nboots - 1, &md) > 0)
 		for (struct drc_node *x = drc_device_get_first_node(md); x; x = drc_node_next(x)) {
-			if (d->n == d->cap) {
-				size_t cap = d->cap ? d->cap * 2 : 8;
-				struct live_node *n = realloc(d->live, cap * sizeof(*n));
-
-				if (!n) {
-					dev_state_free(d);
-					return NULL;
-				}
-				d->live = n;
-				d->cap = cap;
+			if (array_grow(&d->live, &d->cap, d->n, sizeof(*d->live), 8) < 0) {
+				dev_state_free(d);
+				return NULL;
 			}
 			d->live[d->n++] = (struct live_node){
 				.id = drc_node_get_id(x), .seq = ++seq, .zero = drc_node_get_size(x) == 0,
@@ -353,15 +346,8 @@ static int apply(struct hashmap *m, struct drc_ctx *ctx, uint64_t *seq, const st
 			memmove(d->live + at, d->live + at + 1, (d->n - (size_t)at - 1) * sizeof(*d->live));
 			d->n--;
 		}
-		if (d->n == d->cap) {
-			size_t cap = d->cap ? d->cap * 2 : 8;
-			struct live_node *n = realloc(d->live, cap * sizeof(*n));
-
-			if (!n)
-				return -ENOMEM;
-			d->live = n;
-			d->cap = cap;
-		}
+		if (array_grow(&d->live, &d->cap, d->n, sizeof(*d->live), 8) < 0)
+			return -ENOMEM;
 		d->live[d->n++] = (struct live_node){ .id = e->id, .seq = ++*seq, .zero = e->size == 0 };
 		return 0;
 	}
@@ -409,15 +395,8 @@ int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_
 			r->undecided[r->nundecided++] = token;
 		}
 	}
-	if (r->nev == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		struct evidence *n = realloc(r->ev, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		r->ev = n;
-		r->cap = cap;
-	}
+	if (array_grow(&r->ev, &r->cap, r->nev, sizeof(*r->ev), 256) < 0)
+		return -ENOMEM;
 	r->ev[r->nev++] = (struct evidence){
 		.dev = dev, .id = id, .token = token, .word = word, .size = size, .name = na,
 		.close_marker = name_len == 4 && memcmp(name, "grp>", 4) == 0,

@@ -1205,15 +1205,8 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 static int defer_push(struct drc_stream *s, const char *l, size_t len, bool processed, unsigned depth,
 		      const struct drc_origin *o)
 {
-	if (s->ndeferred == s->deferred_cap) {
-		size_t cap = s->deferred_cap ? s->deferred_cap * 2 : 1024;
-		struct deferred *n = realloc(s->deferred, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		s->deferred = n;
-		s->deferred_cap = cap;
-	}
+	if (array_grow(&s->deferred, &s->deferred_cap, s->ndeferred, sizeof(*s->deferred), 1024) < 0)
+		return -ENOMEM;
 	s->deferred[s->ndeferred++] = (struct deferred){
 		.off = s->deferred_text.len, .len = len, .lineno = s->lineno,
 		.processed = processed, .depth = depth, .origin = o ? *o : (struct drc_origin){ 0 },

@@ -41,3 +41,26 @@ static inline const void *mem_find(const void *hay, size_t hlen, const void *nee
 			return p;
 	return NULL;
 }
+
+#include <errno.h>
+#include <stdlib.h>
+
+/*
+ * Room for one more element in a growing array: doubles *cap (from @first)
+ * when @n has reached it. 0, or -ENOMEM with the array as it was.
+ */
+static inline int array_grow(void *arrayp, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	void **array = arrayp, *p;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : first;
+	p = realloc(*array, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*array = p;
+	*cap = ncap;
+	return 0;
+}

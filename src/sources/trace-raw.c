@@ -15,6 +15,7 @@
 
 #include "shared/clock.h"
 #include "shared/hashmap.h"
+#include "shared/macro.h"
 #include "shared/root.h"
 #include "shared/strbuf.h"
 #include "trace-raw.h"
@@ -423,15 +424,8 @@ static int hold(struct trace_raw *t, const struct rec *r, const char *dev, size_
 {
 	struct rec *h;
 
-	if (t->nheld == t->held_cap) {
-		size_t cap = t->held_cap ? t->held_cap * 2 : 64;
-		struct rec *n = realloc(t->held, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		t->held = n;
-		t->held_cap = cap;
-	}
+	if (array_grow(&t->held, &t->held_cap, t->nheld, sizeof(*t->held), 64) < 0)
+		return -ENOMEM;
 	h = &t->held[t->nheld++];
 	*h = *r;
 	h->order = ++t->order;
