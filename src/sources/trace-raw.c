@@ -270,7 +270,9 @@ int trace_raw_open(const char *tracefs, const char *instance, struct trace_raw *
 	snprintf(rel, sizeof(rel), "%s/buffer_subbuf_size_kb", instance);
 	if (root_read_line(rel, buf, sizeof(buf)) > 0 && atoi(buf) > 0)
 		t->page_size = (size_t)atoi(buf) * 1024;
-	t->page = malloc(t->page_size);
+	/* zeroed room past the page: a __data_loc field's offset and length are
+	 * 16 bits each, so a corrupt record cannot point outside this buffer */
+	t->page = calloc(1, t->page_size + 2 * 65536);
 	if (!t->page) {
 		r = -ENOMEM;
 		goto fail;
