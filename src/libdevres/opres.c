@@ -53,6 +53,7 @@ struct live_node {
 struct dev_state {
 	struct live_node *live;         /* in list order */
 	size_t n, cap;
+	struct hashmap ids;             /* the ids in live: most lookups are misses */
 	/* the release batch in progress (REL taken as the address run_token) */
 	uint64_t run_token;
 	bool run_zero;                  /* it began with a group marker */
@@ -105,6 +106,7 @@ static void dev_state_free(struct dev_state *d)
 {
 	if (d) {
 		free(d->live);
+		hashmap_done(&d->ids);
 		free(d);
 	}
 }
@@ -243,6 +245,10 @@ static struct dev_state *dev_get(struct hashmap *m, const char *dev, struct drc_
 			d->live[d->n++] = (struct live_node){
 				.id = drc_node_get_id(x), .seq = ++seq, .zero = drc_node_get_size(x) == 0,
 			};
+			if (hashmap_put(&d->ids, drc_node_get_id(x), d) < 0) {
+				dev_state_free(d);
+				return NULL;
+			}
 		}
 	d->run_last_seq = UINT64_MAX;
 	if (hashmap_put(m, (uint64_t)(uintptr_t)dev, d) < 0) {
@@ -254,6 +260,8 @@ static struct dev_state *dev_get(struct hashmap *m, const char *dev, struct drc_
 
 static ssize_t live_find(const struct dev_state *d, uint64_t id)
 {
+	if (!hashmap_get(&d->ids, id))
+		return -1;
 	for (size_t i = d->n; i-- > 0;)
 		if (d->live[i].id == id)
 			return (ssize_t)i;
@@ -346,7 +354,8 @@ static int apply(struct hashmap *m, struct drc_ctx *ctx, uint64_t *seq, const st
 			memmove(d->live + at, d->live + at + 1, (d->n - (size_t)at - 1) * sizeof(*d->live));
 			d->n--;
 		}
-		if (array_grow(&d->live, &d->cap, d->n, sizeof(*d->live), 8) < 0)
+		if (array_grow(&d->live, &d->cap, d->n, sizeof(*d->live), 8) < 0 ||
+		    hashmap_put(&d->ids, e->id, d) < 0)
 			return -ENOMEM;
 		d->live[d->n++] = (struct live_node){ .id = e->id, .seq = ++*seq, .zero = e->size == 0 };
 		return 0;
@@ -364,6 +373,7 @@ static int apply(struct hashmap *m, struct drc_ctx *ctx, uint64_t *seq, const st
 	}
 	memmove(d->live + at, d->live + at + 1, (d->n - (size_t)at - 1) * sizeof(*d->live));
 	d->n--;
+	hashmap_remove(&d->ids, e->id);
 	return 0;
 }
 
