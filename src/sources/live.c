@@ -44,6 +44,7 @@ struct live {
 	uint64_t trace_polled_ms;       /* when the trace was last read */
 	struct live_stats st;
 	struct strbuf modules;          /* " name name": loaded, kallsyms not written yet */
+	struct strbuf written;          /* " name name ": written, not removed since */
 	int error;
 };
 
@@ -167,6 +168,30 @@ static int refs_line(void *userdata, const char *line)
 	return emit(userdata, line, strlen(line));
 }
 
+/* " a b c": whether @w is one of the words */
+static bool word_in(const struct strbuf *sb, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *p = sb->len ? strstr(sb->buf, w) : NULL; p; p = strstr(p + 1, w))
+		if (p > sb->buf && p[-1] == ' ' && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+static void word_remove(struct strbuf *sb, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (char *p = sb->len ? strstr(sb->buf, w) : NULL; p; p = strstr(p + 1, w))
+		if (p > sb->buf && p[-1] == ' ' && (p[n] == ' ' || p[n] == '\0')) {
+			/* the word and the space before it */
+			memmove(p - 1, p + n, strlen(p + n) + 1);
+			sb->len -= n + 1;
+			return;
+		}
+}
+
 static void udev_event(void *userdata, const char *action, const char *subsystem, const char *device,
 		       const char *devpath)
 {
@@ -175,10 +200,17 @@ static void udev_event(void *userdata, const char *action, const char *subsystem
 	unsigned denied = 0;
 	int n;
 
-	/* its functions are in kallsyms now; written after this batch of events */
-	if (device && strcmp(subsystem, "module") == 0 && strcmp(action, "add") == 0 &&
-	    strlen(device) < 128 && (strbuf_appends(&l->modules, " ") < 0 || strbuf_appends(&l->modules, device) < 0))
-		l->error = -ENOMEM;
+	/* its functions are in kallsyms now; written after this batch of events,
+	 * once per load however many add events (kernel's, udev's) come */
+	if (device && strcmp(subsystem, "module") == 0 && strlen(device) < 128) {
+		if (strcmp(action, "remove") == 0) {
+			word_remove(&l->written, device);
+			word_remove(&l->modules, device);       /* gone from kallsyms already */
+		}
+		else if (strcmp(action, "add") == 0 && !word_in(&l->written, device) && !word_in(&l->modules, device) &&
+			 (strbuf_appends(&l->modules, " ") < 0 || strbuf_appends(&l->modules, device) < 0))
+			l->error = -ENOMEM;
+	}
 	if (!l->refs_on_unbind || !device || strcmp(action, "unbind") != 0)
 		return;
 	/* after the unbind released everything: who still has its nodes open */
@@ -421,6 +453,7 @@ void live_free(struct live *l)
 		kernel_trace_instance_disable();
 	source_udev_close(l->udev);
 	strbuf_done(&l->modules);
+	strbuf_done(&l->written);
 	free(l);
 }
 
@@ -511,6 +544,9 @@ static int write_module_functions(struct live *l)
 		r = kallsyms_flush(l, &out);
 	fclose(f);
 	strbuf_done(&out);
+	/* " a b " -> written " ... a b" */
+	if (r >= 0)
+		r = strbuf_append(&l->written, l->modules.buf, l->modules.len - 1);
 	strbuf_clear(&l->modules);
 	return r;
 }

@@ -62,6 +62,9 @@ grep -q '^devresctl-kallsyms: fxdrv thing_release fxdrv_probe$' "$T/mod.log"
 ok $? "the loaded module's functions are recorded, no other module's"
 [ "$(grep -c '^devresctl-kallsyms:' "$T/mod.log")" -eq 1 ]
 ok $? "once for the two add events of one burst"
+bed 1 module:fxdrv:add module:fxdrv:add module:fxdrv:remove module:fxdrv:add -- "$DEVRESCTL" --root "$R" record -o "$T/mod2.log" --duration 2.5 --no-trace 2>"$T/err"
+[ "$(grep -c '^devresctl-kallsyms:' "$T/mod2.log")" -eq 2 ]
+ok $? "once per load: again after a removal, not for a repeated add"
 run check --format=json "$T/mod.log"
 jq -e '[.findings[] | select(.rule == "module-gone") | .nodes[].name] == ["thing_release"]' "$T/out" >/dev/null
 ok $? "the replay finds module-gone for a callback matched through the recorded kallsyms"
