@@ -150,6 +150,18 @@ int kernel_trace_instance_enable(void)
 	return root_write(p, "1");
 }
 
+int kernel_trace_instance_raw_pointers(void)
+{
+	char rel[256], p[300];
+	int r;
+
+	r = kernel_trace_path(rel, sizeof(rel), "/instances/" TRACE_INSTANCE);
+	if (r < 0)
+		return r;
+	snprintf(p, sizeof(p), "%s/options/hash-ptr", rel);
+	return set_if_present(p, "0");
+}
+
 int kernel_trace_instance_wake_early(void)
 {
 	char rel[256], p[300];

@@ -42,3 +42,6 @@ int kernel_trace_instance_disable(void);
 /* Readers of trace_pipe are woken only when buffer_percent of the buffer is
  * full (50 by default): set our instance's to 0, wake on any event. */
 int kernel_trace_instance_wake_early(void);
+/* Raw pointers in our instance's text, as kernel_trace_instance_enable()
+ * sets them: an instance made by hand may hash them. */
+int kernel_trace_instance_raw_pointers(void);

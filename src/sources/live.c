@@ -380,6 +380,9 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 	if (o->trace && (r = open_raw(l, o->since_boot, why, whylen)) == 0) {
 		if (kernel_trace_instance_wake_early() < 0)
 			append(why, whylen, "trace instance: buffer_percent is not 0 and cannot be set: events arrive late");
+		/* its text tells the records' strings by their nodes */
+		if (kernel_trace_instance_raw_pointers() < 0)
+			append(why, whylen, "trace instance: hash-ptr cannot be turned off: ops are read from the records alone");
 		describe_add(l, "trace");
 		nsrc++;
 	} else if (o->trace) {
@@ -395,6 +398,8 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 		/* an instance made by an older version, or by hand: poll() must wake on each event */
 		if (r == 0 && kernel_trace_instance_wake_early() < 0)
 			append(why, whylen, "trace instance: buffer_percent is not 0 and cannot be set: events arrive late");
+		if (r == 0 && kernel_trace_instance_raw_pointers() < 0)
+			append(why, whylen, "trace instance: hash-ptr cannot be turned off: node ids are hashes");
 		if (r < 0) {
 			snprintf(msg, sizeof(msg), "trace instance '%s': %s (devresctl enable --trace creates it)",
 				 TRACE_INSTANCE, strerror(-r));

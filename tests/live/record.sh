@@ -19,6 +19,9 @@ grep_err 'recording kmsg, trace to' "says what it records"
 ok $? "no warning when every source opened"
 head -n 1 "$T/rec.log" | grep -q '^Linux version 6.1.192 '
 ok $? "the recording starts with /proc/version: its boot and kernel"
+[ "$(cat "$R/sys/kernel/tracing/instances/devresctl/options/hash-ptr")" = 0 ] &&
+	[ "$(cat "$R/sys/kernel/tracing/options/hash-ptr")" = 1 ]
+ok $? "an instance made by hand gets raw pointers; the global option is left alone"
 run report --format=json "$T/rec.log"
 cp "$T/out" "$T/rec.json"
 run report --format=json "$K/component-bug/kmsg.txt" "$K/component-bug/trace.txt"
