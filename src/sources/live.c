@@ -292,6 +292,7 @@ static int open_raw(struct live *l, bool since_boot, char *why, size_t whylen)
 	if (l->raw_polled && !since_boot && root_read_line(clock, buf, sizeof(buf)) > 0 && !strstr(buf, "[mono]"))
 		root_write(clock, "mono");
 	l->trace_mono = root_read_line(clock, buf, sizeof(buf)) > 0 && strstr(buf, "[mono]");
+	trace_raw_set_mono(l->raw, l->trace_mono);
 	/* like /dev/kmsg: from now on, unless asked for what the buffer kept */
 	if (l->raw_polled && !since_boot)
 		trace_raw_skip(l->raw);
@@ -493,6 +494,9 @@ int live_timeout(const struct live *l)
 
 	if (!l->raw && (l->trace.fd < 0 || !l->trace.polled || l->trace.ended))
 		return q;
+	/* records waiting to settle: back soon */
+	if (l->raw && trace_raw_holding(l->raw) && (q < 0 || q > TRACE_RAW_SETTLE_MS))
+		q = TRACE_RAW_SETTLE_MS;
 	now = now_msec();
 	t = now >= l->trace_polled_ms + LIVE_TRACE_POLL_MS ? 0 : (int)(l->trace_polled_ms + LIVE_TRACE_POLL_MS - now);
 	return q < 0 || t < q ? t : q;

@@ -41,6 +41,7 @@ int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *u
 	return 0;
 }
 bool trace_raw_holding(const struct trace_raw *t) { (void)t; return false; }
+void trace_raw_set_mono(struct trace_raw *t, bool mono) { (void)t, (void)mono; }
 int trace_raw_skip(struct trace_raw *t) { (void)t; return 0; }
 int trace_raw_hold_line(struct trace_raw *t, uint64_t ts, const char *line, size_t len)
 {
@@ -99,6 +100,7 @@ struct trace_raw {
 	struct rec *held;               /* read, waiting for a string, in time order */
 	size_t nheld, held_cap;
 	struct strbuf text;             /* device and name strings of held records */
+	bool mono;                      /* the trace clock is CLOCK_MONOTONIC */
 	uint64_t order;                 /* records held so far */
 	struct trace_raw_stats st;
 };
@@ -494,6 +496,84 @@ static int cmp_rec(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* "KERNEL[1.5] unbind   /devices/platform/ACPI0013:00 (platform)": a
+ * device's unbind or remove uevent, and the device's name */
+static bool is_teardown(const char *line, char *name, size_t len)
+{
+	const char *p = strstr(line, "] "), *path, *end, *slash;
+
+	if (!p || (strncmp(line, "KERNEL[", 7) != 0 && strncmp(line, "UDEV  [", 7) != 0))
+		return false;
+	p += 2;
+	if (strncmp(p, "unbind ", 7) != 0 && strncmp(p, "remove ", 7) != 0)
+		return false;
+	path = strchr(p + 7, '/');
+	end = path ? strchr(path, ' ') : NULL;
+	if (!end)
+		return false;
+	for (slash = end; slash > path && slash[-1] != '/'; slash--)
+		;
+	snprintf(name, len, "%.*s", (int)(end - slash), slash);
+	return true;
+}
+
+/*
+ * dd.c sends a device's unbind uevent right after its release batch
+ * (DESIGN.md 2.4). Received half a millisecond later, it lands after the
+ * first ADDs of a rebind: if the device's records just before it are ADDs
+ * and a REL before those, it goes back to right after that REL.
+ */
+static int place_teardowns(struct trace_raw *t)
+{
+	for (size_t i = 0; i < t->nheld; i++) {
+		char name[256];
+		size_t n = 1, target = SIZE_MAX, adds = 0;
+		struct rec *block;
+
+		if (!t->held[i].foreign || !is_teardown(t->text.buf + t->held[i].dev_off, name, sizeof(name)))
+			continue;
+		while (i + n < t->nheld && t->held[i + n].foreign && t->held[i + n].ts == t->held[i].ts)
+			n++;
+		for (size_t j = i; j-- > 0;) {
+			const struct rec *r = &t->held[j];
+			const char *op;
+			char other[256];
+
+			if (r->foreign) {
+				if (is_teardown(t->text.buf + r->dev_off, other, sizeof(other)) ||
+				    strncmp(t->text.buf + r->dev_off, "KERNEL[", 7) == 0)
+					break;          /* another uevent: nothing crosses it */
+				continue;
+			}
+			if (r->lost || strcmp(t->text.buf + r->dev_off, name) != 0)
+				continue;
+			op = hashmap_get(&t->strings, r->op);
+			if (op && strcmp(op, "ADD") == 0) {
+				adds++;
+				continue;
+			}
+			if (op && strcmp(op, "REL") == 0 && adds)
+				target = j;
+			break;
+		}
+		if (target == SIZE_MAX)
+			continue;
+		block = malloc(n * sizeof(*block));
+		if (!block)
+			return -ENOMEM;
+		memcpy(block, t->held + i, n * sizeof(*block));
+		/* its time now the REL's, so that a later sort keeps it there */
+		for (size_t k = 0; k < n; k++)
+			block[k].ts = t->held[target].ts;
+		memmove(t->held + target + 1 + n, t->held + target + 1, (i - target - 1) * sizeof(*block));
+		memcpy(t->held + target + 1, block, n * sizeof(*block));
+		free(block);
+		t->st.placed++;
+		i += n - 1;
+	}
+	return 0;
+}
+
 /* Writes the held records in time order, up to the first that still waits
  * (unless it waited long enough, or @all). */
 int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *userdata)
@@ -505,10 +585,15 @@ int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *u
 	if (!t->nheld)
 		return 0;
 	qsort(t->held, t->nheld, sizeof(*t->held), cmp_rec);
+	if ((r = place_teardowns(t)) < 0)
+		return r;
 	for (; i < t->nheld && r >= 0; i++) {
 		struct rec *h = &t->held[i];
 
 		if (!all && !known(t, h) && now < h->held_since + TRACE_RAW_HOLD_MS)
+			break;
+		/* a uevent about it may still be on its way */
+		if (!all && t->mono && h->ts + TRACE_RAW_SETTLE_MS * 1000000 > now_usec() * 1000)
 			break;
 		r = write_rec(t, h, fn, userdata);
 	}
@@ -610,6 +695,11 @@ static int read_page(struct trace_raw *t, struct cpu *c, uint64_t now)
 			return r;
 	}
 	return 1;
+}
+
+void trace_raw_set_mono(struct trace_raw *t, bool mono)
+{
+	t->mono = mono;
 }
 
 int trace_raw_hold_line(struct trace_raw *t, uint64_t ts, const char *line, size_t len)

@@ -19,6 +19,9 @@
  * then goes out with the address, for the engine to resolve (opres.c).
  */
 #define TRACE_RAW_HOLD_MS 1000
+/* On the monotonic clock, records also wait this long for the uevents
+ * about them (received a little after the kernel sent them). */
+#define TRACE_RAW_SETTLE_MS 5
 
 struct trace_raw;
 typedef int (*trace_raw_line_fn)(void *userdata, const char *line, size_t len);
@@ -30,6 +33,7 @@ struct trace_raw_stats {
 	uint64_t learnt;        /* pointers whose string was learnt */
 	uint64_t unresolved;    /* records written with an address for op or name */
 	uint64_t bad_pages;     /* pages whose header claimed more than a page */
+	uint64_t placed;        /* unbind uevents put back after their release batch */
 };
 
 /*
@@ -48,6 +52,8 @@ int trace_raw_cpu_fd(const struct trace_raw *t, unsigned cpu);
  * time order, lines of one time in the order given.
  */
 int trace_raw_hold_line(struct trace_raw *t, uint64_t ts, const char *line, size_t len);
+/* The instance's clock is "mono": records can wait TRACE_RAW_SETTLE_MS. */
+void trace_raw_set_mono(struct trace_raw *t, bool mono);
 /* Drops what the buffer holds now: the trace starts from now. */
 int trace_raw_skip(struct trace_raw *t);
 /* Reads what every CPU has and writes its lines. Returns 0 or -errno. */

@@ -229,6 +229,21 @@ static void test_trace_raw_real(const char *captures)
 		add = placed ? strstr(placed, "10180.507971: devres_log") : NULL;
 		ok(u && rel && add && rel < u && u < add, "another source's line is placed by its time among the records");
 		free(placed);
+		/* the unbind uevent received after the rebind's first two ADDs
+		 * (.507971, .507992) goes back after the release batch (.507870) */
+		placed = read_raw_with(&st, 10180508000000ull,
+				       "KERNEL[10180.508000] unbind   /devices/platform/ACPI0013:00 (platform)");
+		u = placed ? strstr(placed, "KERNEL[") : NULL;
+		rel = placed ? strstr(placed, "10180.507870: devres_log") : NULL;
+		add = placed ? strstr(placed, "10180.507971: devres_log") : NULL;
+		ok(u && rel && add && rel < u && u < add && st.placed == 1,
+		   "an unbind uevent received after the rebind's ADDs goes back after its release batch");
+		free(placed);
+		placed = read_raw_with(&st, 10180508000000ull,
+				       "KERNEL[10180.508000] unbind   /devices/platform/OTHER:00 (platform)");
+		ok(placed && st.placed == 0 && strstr(placed, "10180.507992: devres_log") < strstr(placed, "KERNEL["),
+		   "another device's uevent stays where its time puts it");
+		free(placed);
 	}
 	want = devres_parts(text);
 	got = devres_parts(lines);
