@@ -496,73 +496,95 @@ static int cmp_rec(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* "KERNEL[1.5] unbind   /devices/platform/ACPI0013:00 (platform)": a
- * device's unbind or remove uevent, and the device's name */
-static bool is_teardown(const char *line, char *name, size_t len)
+/* "KERNEL[1.5] unbind   /devices/platform/ACPI0013:00 (platform)": the
+ * action's word and the device's name of a uevent line */
+static bool uevent_of(const char *line, char *action, size_t alen, char *name, size_t nlen)
 {
-	const char *p = strstr(line, "] "), *path, *end, *slash;
+	const char *p = strstr(line, "] "), *a, *path, *end, *slash;
 
 	if (!p || (strncmp(line, "KERNEL[", 7) != 0 && strncmp(line, "UDEV  [", 7) != 0))
 		return false;
-	p += 2;
-	if (strncmp(p, "unbind ", 7) != 0 && strncmp(p, "remove ", 7) != 0)
-		return false;
-	path = strchr(p + 7, '/');
+	a = p + 2;
+	path = strchr(a, '/');
 	end = path ? strchr(path, ' ') : NULL;
 	if (!end)
 		return false;
+	for (p = a; p < path && *p != ' '; p++)
+		;
+	snprintf(action, alen, "%.*s", (int)(p - a), a);
 	for (slash = end; slash > path && slash[-1] != '/'; slash--)
 		;
-	snprintf(name, len, "%.*s", (int)(end - slash), slash);
+	snprintf(name, nlen, "%.*s", (int)(end - slash), slash);
 	return true;
 }
 
+static const char *rec_op(const struct trace_raw *t, const struct rec *r)
+{
+	return r->foreign || r->lost ? NULL : hashmap_get(&t->strings, r->op);
+}
+
 /*
- * dd.c sends a device's unbind uevent right after its release batch
- * (DESIGN.md 2.4). Received half a millisecond later, it lands after the
- * first ADDs of a rebind: if the device's records just before it are ADDs
- * and a REL before those, it goes back to right after that REL.
+ * dd.c sends a device's unbind uevent right after its release batch and
+ * its bind uevent right after the probe's ADDs (DESIGN.md 2.4). Received a
+ * little later, they land among the next cycle's records; a slow reader
+ * receives several cycles' late, in order. So, from the device's previous
+ * uevent on: an unbind or remove goes right after the first run of RELs,
+ * a bind right after the first run of ADDs, when the device has records of
+ * the other kind after that run (else it is in place already).
  */
-static int place_teardowns(struct trace_raw *t)
+static int place_uevents(struct trace_raw *t)
 {
 	for (size_t i = 0; i < t->nheld; i++) {
-		char name[256];
-		size_t n = 1, target = SIZE_MAX, adds = 0;
+		char action[16], name[256], other[256], oa[16];
+		size_t n = 1, from = 0, target = SIZE_MAX;
+		const char *want;
+		bool in_run = false, after = false;
 		struct rec *block;
 
-		if (!t->held[i].foreign || !is_teardown(t->text.buf + t->held[i].dev_off, name, sizeof(name)))
+		if (!t->held[i].foreign ||
+		    !uevent_of(t->text.buf + t->held[i].dev_off, action, sizeof(action), name, sizeof(name)))
+			continue;
+		if (strcmp(action, "unbind") == 0 || strcmp(action, "remove") == 0)
+			want = "REL";
+		else if (strcmp(action, "bind") == 0)
+			want = "ADD";
+		else
 			continue;
 		while (i + n < t->nheld && t->held[i + n].foreign && t->held[i + n].ts == t->held[i].ts)
 			n++;
-		for (size_t j = i; j-- > 0;) {
+		/* the device's previous uevent */
+		for (size_t j = i; j-- > 0;)
+			if (t->held[j].foreign &&
+			    uevent_of(t->text.buf + t->held[j].dev_off, oa, sizeof(oa), other, sizeof(other)) &&
+			    strcmp(other, name) == 0) {
+				from = j + 1;
+				break;
+			}
+		for (size_t j = from; j < i; j++) {
 			const struct rec *r = &t->held[j];
-			const char *op;
-			char other[256];
+			const char *op = rec_op(t, r);
 
-			if (r->foreign) {
-				if (is_teardown(t->text.buf + r->dev_off, other, sizeof(other)) ||
-				    strncmp(t->text.buf + r->dev_off, "KERNEL[", 7) == 0)
-					break;          /* another uevent: nothing crosses it */
+			if (r->foreign || r->lost || strcmp(t->text.buf + r->dev_off, name) != 0)
 				continue;
+			if (!op) {
+				target = SIZE_MAX;      /* not known: leave it */
+				break;
 			}
-			if (r->lost || strcmp(t->text.buf + r->dev_off, name) != 0)
-				continue;
-			op = hashmap_get(&t->strings, r->op);
-			if (op && strcmp(op, "ADD") == 0) {
-				adds++;
-				continue;
-			}
-			if (op && strcmp(op, "REL") == 0 && adds)
+			if (strcmp(op, want) == 0 && (in_run || target == SIZE_MAX)) {
 				target = j;
-			break;
+				in_run = true;
+			} else if (target != SIZE_MAX) {
+				in_run = false;
+				after = true;   /* the run is followed by the device's other records */
+			}
 		}
-		if (target == SIZE_MAX)
+		if (target == SIZE_MAX || !after)
 			continue;
 		block = malloc(n * sizeof(*block));
 		if (!block)
 			return -ENOMEM;
 		memcpy(block, t->held + i, n * sizeof(*block));
-		/* its time now the REL's, so that a later sort keeps it there */
+		/* its time now the run's end, so that a later sort keeps it there */
 		for (size_t k = 0; k < n; k++)
 			block[k].ts = t->held[target].ts;
 		memmove(t->held + target + 1 + n, t->held + target + 1, (i - target - 1) * sizeof(*block));
@@ -585,7 +607,7 @@ int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *u
 	if (!t->nheld)
 		return 0;
 	qsort(t->held, t->nheld, sizeof(*t->held), cmp_rec);
-	if ((r = place_teardowns(t)) < 0)
+	if ((r = place_uevents(t)) < 0)
 		return r;
 	for (; i < t->nheld && r >= 0; i++) {
 		struct rec *h = &t->held[i];

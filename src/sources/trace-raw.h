@@ -21,7 +21,7 @@
 #define TRACE_RAW_HOLD_MS 1000
 /* On the monotonic clock, records also wait this long for the uevents
  * about them (received a little after the kernel sent them). */
-#define TRACE_RAW_SETTLE_MS 5
+#define TRACE_RAW_SETTLE_MS 50
 
 struct trace_raw;
 typedef int (*trace_raw_line_fn)(void *userdata, const char *line, size_t len);

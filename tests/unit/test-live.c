@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/feed.h"
+#include "shared/macro.h"
 #include "shared/root.h"
 #include "shared/strbuf.h"
 #include "sources/live.h"
@@ -129,7 +130,9 @@ static int collect(void *userdata, const char *line, size_t len)
 }
 
 /* Reads the instance to its end; the lines, or NULL if it could not be opened. */
-static char *read_raw_with(struct trace_raw_stats *st, uint64_t foreign_ts, const char *foreign)
+/* The instance read whole, with other sources' lines (NULL-terminated,
+ * the i-th received at ts[i]) held first. */
+static char *read_raw_lines(struct trace_raw_stats *st, const uint64_t *ts, const char *const *foreign)
 {
 	struct trace_raw *t;
 	struct strbuf sb = STRBUF_INIT;
@@ -139,9 +142,8 @@ static char *read_raw_with(struct trace_raw_stats *st, uint64_t foreign_ts, cons
 		printf("# trace_raw_open: %s\n", strerror(-r));
 		return NULL;
 	}
-	/* another source's line, received before the pages are read */
-	if (foreign)
-		r = trace_raw_hold_line(t, foreign_ts, foreign, strlen(foreign));
+	for (size_t i = 0; foreign && foreign[i] && r >= 0; i++)
+		r = trace_raw_hold_line(t, ts[i], foreign[i], strlen(foreign[i]));
 	for (int i = 0; i < 100 && !trace_raw_ended(t) && r >= 0; i++)
 		r = trace_raw_read(t, collect, &sb);
 	if (r >= 0)
@@ -153,6 +155,13 @@ static char *read_raw_with(struct trace_raw_stats *st, uint64_t foreign_ts, cons
 		return NULL;
 	}
 	return sb.buf;
+}
+
+static char *read_raw_with(struct trace_raw_stats *st, uint64_t foreign_ts, const char *foreign)
+{
+	const char *lines[2] = { foreign, NULL };
+
+	return read_raw_lines(st, &foreign_ts, foreign ? lines : NULL);
 }
 
 static char *read_raw(struct trace_raw_stats *st)
@@ -239,6 +248,37 @@ static void test_trace_raw_real(const char *captures)
 		ok(u && rel && add && rel < u && u < add && st.placed == 1,
 		   "an unbind uevent received after the rebind's ADDs goes back after its release batch");
 		free(placed);
+		{
+			/* a slow reader: both cycles' uevents received after both
+			 * cycles, in order; each goes back to its own place */
+			static const uint64_t late[] = { 10180510000000ull, 10180510001000ull, 10180510002000ull,
+							 10180510003000ull };
+			static const char *const ue[] = {
+				"KERNEL[10180.510000] unbind   /devices/platform/ACPI0013:00 (platform)",
+				"KERNEL[10180.510001] bind     /devices/platform/ACPI0013:00 (platform)",
+				"KERNEL[10180.510002] unbind   /devices/platform/ACPI0013:00 (platform)",
+				"KERNEL[10180.510003] bind     /devices/platform/ACPI0013:00 (platform)", NULL,
+			};
+			const char *order[] = { "10180.507870: devres_log", "10180.510000] unbind",
+					       "10180.508236: devres_log", "10180.510001] bind",
+					       "10180.508781: devres_log", "10180.510002] unbind",
+					       "10180.509075: devres_log", "10180.510003] bind" };
+			const char *at = NULL;
+			bool in_order;
+
+			placed = read_raw_lines(&st, late, ue);
+			in_order = placed != NULL;
+			for (size_t k = 0; in_order && k < ARRAY_SIZE(order); k++) {
+				const char *p = strstr(placed, order[k]);
+
+				in_order = p && (!at || p > at);
+				at = p;
+			}
+			ok(in_order && st.placed == 3, "late uevents of two cycles each go back to their own place");
+			if (!in_order && placed)
+				printf("%s", placed);
+			free(placed);
+		}
 		placed = read_raw_with(&st, 10180508000000ull,
 				       "KERNEL[10180.508000] unbind   /devices/platform/OTHER:00 (platform)");
 		ok(placed && st.placed == 0 && strstr(placed, "10180.507992: devres_log") < strstr(placed, "KERNEL["),
