@@ -150,7 +150,8 @@ int kernel_trace_instance_enable(void)
 	return root_write(p, "1");
 }
 
-int kernel_trace_instance_raw_pointers(void)
+/* One setting of our instance, when the kernel has it. */
+static int instance_set(const char *file, const char *v)
 {
 	char rel[256], p[300];
 	int r;
@@ -158,20 +159,18 @@ int kernel_trace_instance_raw_pointers(void)
 	r = kernel_trace_path(rel, sizeof(rel), "/instances/" TRACE_INSTANCE);
 	if (r < 0)
 		return r;
-	snprintf(p, sizeof(p), "%s/options/hash-ptr", rel);
-	return set_if_present(p, "0");
+	snprintf(p, sizeof(p), "%s/%s", rel, file);
+	return set_if_present(p, v);
+}
+
+int kernel_trace_instance_raw_pointers(void)
+{
+	return instance_set("options/hash-ptr", "0");
 }
 
 int kernel_trace_instance_wake_early(void)
 {
-	char rel[256], p[300];
-	int r;
-
-	r = kernel_trace_path(rel, sizeof(rel), "/instances/" TRACE_INSTANCE);
-	if (r < 0)
-		return r;
-	snprintf(p, sizeof(p), "%s/buffer_percent", rel);
-	return set_if_present(p, "0");
+	return instance_set("buffer_percent", "0");
 }
 
 int kernel_trace_instance_disable(void)
