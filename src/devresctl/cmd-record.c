@@ -183,6 +183,10 @@ int record_run(struct recorder *rec, const struct live_opts *o, double duration,
 		if (p[1].revents & POLLIN)
 			break;
 	}
+	/* what the trace source still holds back belongs to the recording */
+	if (r >= 0)
+		r = live_drain(l);
+	fflush(rec->out);
 	live_get_stats(l, &st);
 	rec->kmsg_lost = st.kmsg_lost;
 	rec->udev_overflows = st.udev_overflows;

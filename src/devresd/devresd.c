@@ -462,6 +462,9 @@ int main(int argc, char **argv)
 			}
 		}
 	}
+	/* what the trace source still holds back belongs to the journal */
+	if (r >= 0 && (r = live_drain(live)) >= 0)
+		journal_sync(&d.journal, true);
 	if (r >= 0) {
 		status = DEVRESCTL_EX_OK;
 		log_info("stopping: %" PRIu64 " lines journaled, %" PRIu64 " slow clients dropped", d.journal.lines,
