@@ -617,8 +617,9 @@ int live_dispatch(struct live *l)
 	if (trace_read)
 		l->trace_polled_ms = now_msec();
 
-	/* lines of other sources wait for the trace read after them */
-	if (r >= 0 && l->raw && l->trace_mono && trace_raw_holding(l->raw)) {
+	/* held lines go out through trace reads: one per dispatch (those held
+	 * after it wait for the next, within the records' settling time) */
+	if (r >= 0 && l->raw && l->trace_mono && trace_raw_holding(l->raw) && !trace_read) {
 		r = trace_raw_read(l->raw, raw_line, l);
 		l->trace_polled_ms = now_msec();
 	}
