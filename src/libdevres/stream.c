@@ -12,7 +12,8 @@
  *   2023-03-10T23:42:01+0100 host kernel:    journalctl -o short-iso, RFC 3339 syslog
  *   [  126.886032] host kernel: msg          journalctl -o short-monotonic
  *   3,64,1920000,-;msg + " KEY=value"        raw /dev/kmsg records with dictionaries
- *   __CURSOR=... blocks / {"MESSAGE":...}    journalctl -o export / -o json
+ *   __CURSOR=... blocks / {"MESSAGE":...}    journalctl -o export / -o json, json-pretty
+ *   {"pri":6,"time":1.9,"msg":...}           dmesg --json (util-linux), pretty or one line
  *   task-pid [000] d.... 1.9: devres_log:    tracefs trace, trace_pipe, trace-cmd report
  *   KERNEL[1.9] add /devices/... (platform)  udevadm monitor, with --property blocks
  *
@@ -72,6 +73,9 @@ struct drc_stream {
 	struct kv_record kmsg;                  /* a /dev/kmsg record awaiting its dictionary */
 	struct kv_record udev;                  /* udevadm monitor block */
 	struct kv_record journal;               /* journalctl -o export record */
+	struct kv_record pjson;                 /* a JSON object over several lines */
+	uint64_t pjson_first;                   /* the line of its "{" */
+	bool pjson_bytes;                       /* in its MESSAGE given as a byte array */
 	bool seen_kernel_uevent;
 	struct hashmap quotes;                  /* hash(line) -> struct quote_entry */
 	size_t nquotes;
@@ -126,6 +130,7 @@ struct drc_stream *drc_stream_free(struct drc_stream *s)
 	strbuf_done(&s->kmsg.msg);
 	strbuf_done(&s->udev.msg);
 	strbuf_done(&s->journal.msg);
+	strbuf_done(&s->pjson.msg);
 	strbuf_done(&s->held);
 	strbuf_done(&s->colon);
 	strbuf_done(&s->tmp);
@@ -996,6 +1001,29 @@ static int record_flush(struct drc_stream *s, struct kv_record *k)
 	return r < 0 ? r : 0;
 }
 
+/* dmesg --json's "time": seconds, up to six decimals; -1 for anything else
+ * (a newer dmesg may write a date there) */
+static int64_t seconds_to_usec(const char *v, size_t vl)
+{
+	int64_t sec = 0, usec = 0;
+	size_t i = 0, frac = 0;
+
+	for (; i < vl && isdigit((unsigned char)v[i]); i++)
+		if (i < 12)
+			sec = sec * 10 + (v[i] - '0');
+	if (i == 0 || i > 12)
+		return -1;
+	if (i < vl && v[i] == '.')
+		for (i++; i < vl && isdigit((unsigned char)v[i]); i++)
+			if (frac < 6)
+				usec = usec * 10 + (v[i] - '0'), frac++;
+	if (i != vl)
+		return -1;
+	for (; frac < 6; frac++)
+		usec *= 10;
+	return sec * 1000000 + usec;
+}
+
 static void record_field(struct drc_stream *s, struct kv_record *k, const char *key, size_t klen,
 			 const char *v, size_t vl)
 {
@@ -1014,25 +1042,26 @@ static void record_field(struct drc_stream *s, struct kv_record *k, const char *
 		snprintf(k->boot_id, sizeof(k->boot_id), "%.*s", (int)MIN(vl, (size_t)39), v);
 	} else if (KEY("_TRANSPORT")) {
 		k->kernel_transport = vl == 6 && memcmp(v, "kernel", 6) == 0;
+	} else if (KEY("msg")) {
+		/* dmesg --json: only the kernel's log has this key */
+		strbuf_clear(&k->msg);
+		strbuf_append(&k->msg, v, vl);
+		k->kernel_transport = true;
+	} else if (KEY("time")) {
+		int64_t t = seconds_to_usec(v, vl);
+
+		if (t >= 0)
+			k->ts = t;
 	}
 #undef KEY
 }
 
-static int json_record(struct drc_stream *s, const char *l, size_t len, const struct drc_origin *o)
+/* One record: journalctl -o json, or one of dmesg --json's. */
+static int json_fields(struct drc_stream *s, struct json_object *obj, const struct drc_origin *o)
 {
 	struct kv_record k = { 0 };
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *obj;
-	int r = 0;
+	int r;
 
-	if (!tok)
-		return -ENOMEM;
-	obj = json_tokener_parse_ex(tok, l, (int)MIN(len, (size_t)INT32_MAX));
-	json_tokener_free(tok);
-	if (!obj || !json_object_is_type(obj, json_type_object)) {
-		json_object_put(obj);
-		return 0;
-	}
 	k.active = true;
 	k.ts = -1;
 	k.origin = *o;
@@ -1048,13 +1077,167 @@ static int json_record(struct drc_stream *s, const char *l, size_t len, const st
 		} else if (json_object_is_type(val, json_type_string)) {
 			const char *v = json_object_get_string(val);
 
-			record_field(s, &k, key, strlen(key), v, strlen(v));
+			record_field(s, &k, key, strlen(key), v, (size_t)json_object_get_string_len(val));
+		} else if ((json_object_is_type(val, json_type_double) || json_object_is_type(val, json_type_int)) &&
+			   strcmp(key, "time") == 0) {
+			double t = json_object_get_double(val);
+
+			if (t >= 0 && t < 1e12)
+				k.ts = (int64_t)(t * 1e6 + 0.5);
 		}
 	}
 	r = record_flush(s, &k);
 	strbuf_done(&k.msg);
+	return r;
+}
+
+static int json_record(struct drc_stream *s, const char *l, size_t len, const struct drc_origin *o)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *obj, *recs;
+	int r = 0;
+
+	if (!tok)
+		return -ENOMEM;
+	obj = json_tokener_parse_ex(tok, l, (int)MIN(len, (size_t)INT32_MAX));
+	json_tokener_free(tok);
+	if (!obj || !json_object_is_type(obj, json_type_object)) {
+		json_object_put(obj);
+		return 0;
+	}
+	/* dmesg --json squeezed onto one line: {"dmesg":[{...},...]} */
+	if (json_object_object_get_ex(obj, "dmesg", &recs) && json_object_is_type(recs, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(recs) && r >= 0; i++) {
+			struct json_object *rec = json_object_array_get_idx(recs, i);
+
+			if (json_object_is_type(rec, json_type_object))
+				r = json_fields(s, rec, o);
+		}
+	} else {
+		r = json_fields(s, obj, o);
+	}
 	json_object_put(obj);
 	return r;
+}
+
+/*
+ * A JSON object written one field a line: dmesg --json as util-linux prints
+ * it ("{", "\"time\":     1.920000,", "\"msg\": \"...\"", "},{") and
+ * journalctl -o json-pretty ("\t\"MESSAGE\" : \"...\","). It starts at a line
+ * that is only "{" and lasts while its lines are fields; PJSON_NOT_MINE hands
+ * any other line back to the transports.
+ */
+#define PJSON_NOT_MINE 1
+
+static void pjson_start(struct drc_stream *s, const struct drc_origin *o)
+{
+	struct kv_record *k = &s->pjson;
+
+	*k = (struct kv_record){ .msg = k->msg };
+	strbuf_clear(&k->msg);
+	k->active = true;
+	k->ts = -1;
+	k->origin = *o;
+	s->pjson_first = o->line;
+	s->pjson_bytes = false;
+}
+
+static size_t trim_blanks(const char **l, size_t len)
+{
+	while (len && ((*l)[len - 1] == ' ' || (*l)[len - 1] == '\t'))
+		len--;
+	while (len && (**l == ' ' || **l == '\t'))
+		(*l)++, len--;
+	return len;
+}
+
+static bool pjson_opens(const char *l, size_t len)
+{
+	return trim_blanks(&l, len) == 1 && l[0] == '{';
+}
+
+static int pjson_line(struct drc_stream *s, const char *line, size_t len, const struct drc_origin *o)
+{
+	struct kv_record *k = &s->pjson;
+	const char *t = line, *key, *p, *end;
+	size_t tl = trim_blanks(&t, len), klen;
+	int r;
+
+	if (tl == 1 && t[0] == '{') {
+		r = record_flush(s, k);
+		pjson_start(s, o);
+		return r;
+	}
+	if (!k->active || !tl)
+		goto not_mine;
+	if (s->pjson_bytes) {
+		/* "MESSAGE" : [ then one byte a line: a message that is not UTF-8 */
+		if (t[0] == ']') {
+			s->pjson_bytes = false;
+			return 0;
+		}
+		if (isdigit((unsigned char)t[0])) {
+			char c = (char)strtoul(t, NULL, 10);
+
+			return strbuf_append(&k->msg, &c, 1);
+		}
+		goto not_mine;
+	}
+	if (t[0] == '}') {      /* "}", "}," or dmesg's "},{" */
+		size_t i = 1;
+
+		r = record_flush(s, k);
+		if (i < tl && t[i] == ',')
+			i++;
+		while (i < tl && (t[i] == ' ' || t[i] == '\t'))
+			i++;
+		if (r >= 0 && i + 1 == tl && t[i] == '{')
+			pjson_start(s, o);
+		return r;
+	}
+	if (t[0] != '"' || !(p = memchr(t + 1, '"', tl - 1)))
+		goto not_mine;
+	key = t + 1;
+	klen = (size_t)(p - key);
+	end = t + tl;
+	for (p++; p < end && *p == ' '; p++)
+		;
+	if (p == end || *p != ':')
+		goto not_mine;
+	for (p++; p < end && *p == ' '; p++)
+		;
+	if (end > p && end[-1] == ',')
+		end--;
+	if (p == end)
+		goto not_mine;
+	if (klen == 7 && memcmp(key, "MESSAGE", 7) == 0 && *p == '[') {
+		strbuf_clear(&k->msg);
+		s->pjson_bytes = true;
+		k->origin = *o;
+		return 0;
+	}
+	if (*p == '"') {
+		struct json_tokener *tok = json_tokener_new();
+		struct json_object *v;
+
+		if (!tok)
+			return -ENOMEM;
+		v = json_tokener_parse_ex(tok, p, (int)MIN((size_t)(end - p), (size_t)INT32_MAX));
+		json_tokener_free(tok);
+		if (v && json_object_is_type(v, json_type_string))
+			record_field(s, k, key, klen, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+		else    /* cut short, by a mail client perhaps: the text as it is */
+			record_field(s, k, key, klen, p + 1, (size_t)(end - p - 1) - (end[-1] == '"'));
+		json_object_put(v);
+	} else {
+		record_field(s, k, key, klen, p, (size_t)(end - p));
+	}
+	if ((klen == 3 && memcmp(key, "msg", 3) == 0) || (klen == 7 && memcmp(key, "MESSAGE", 7) == 0))
+		k->origin = *o;
+	return 0;
+not_mine:
+	r = record_flush(s, k);
+	return r < 0 ? r : PJSON_NOT_MINE;
 }
 
 /* ---- the line ---- */
@@ -1398,6 +1581,12 @@ static int feed_line(struct drc_stream *s, const char *line, size_t len)
 			line++, len--;
 	}
 
+	if (s->pjson.active || pjson_opens(line, len)) {
+		r = pjson_line(s, line, len, &o);
+		if (r != PJSON_NOT_MINE)
+			return r;
+	}
+
 	if (s->held.len) {
 		/* the second half of a wrapped line: join and try again */
 		s->cur_last = s->lineno;
@@ -1503,6 +1692,9 @@ int drc_stream_finish(struct drc_stream *s)
 	r = record_flush(s, &s->journal);
 	if (r < 0)
 		return r;
+	r = record_flush(s, &s->pjson);
+	if (r < 0)
+		return r;
 	return udev_flush(s);
 }
 
@@ -1525,6 +1717,8 @@ uint64_t drc_stream_get_undecided_line(const struct drc_stream *s)
 		first = s->kmsg.origin.line;
 	if (s->journal.active && s->journal.origin.line < first)
 		first = s->journal.origin.line;
+	if (s->pjson.active && s->pjson_first < first)
+		first = s->pjson_first;
 	if (s->udev.active && s->udev.origin.line < first)
 		first = s->udev.origin.line;
 	if (s->held.len && s->held_origin.line < first)

@@ -97,6 +97,59 @@ static void test_transports(void)
 		"Fri 2023-03-10 23:42:02.123456 CET [s=6f2a;i=1a3;b=0c1d;m=1d4c1;t=5f6f;x=9a8c]\n"
 		"    _TRANSPORT=syslog\n    MESSAGE=dfx-clean dfx-clean.0: DEVRES ADD 00000000aaaaaaaa kz (1 bytes)\n",
 		"dfx-clean");
+	/* util-linux's dmesg --json: pretty as it prints it, then as jq -c makes it */
+	one_add("dmesg --json",
+		"{\n   \"dmesg\": [\n      {\n         \"pri\": 6,\n         \"time\":     0.000000,\n"
+		"         \"msg\": \"Linux version 6.1.0\"\n      },{\n         \"pri\": 3,\n"
+		"         \"time\":     1.920000,\n         \"msg\": \"dfx-clean" LINE "\"\n      }\n   ]\n}\n",
+		"dfx-clean");
+	one_add("dmesg --json -x",
+		"{\n   \"dmesg\": [\n      {\n         \"fac\": \"kern\",\n         \"pri\": \"err\",\n"
+		"         \"time\":     1.920000,\n         \"msg\": \"dfx-clean" LINE "\"\n      }\n   ]\n}\n",
+		"dfx-clean");
+	one_add("dmesg --json quoted in mail",
+		"> {\n>    \"dmesg\": [\n>       {\n>          \"pri\": 3,\n>          \"time\":     1.920000,\n"
+		">          \"msg\": \"dfx-clean" LINE "\"\n>       }\n>    ]\n> }\n", "dfx-clean");
+	one_add("dmesg --json | jq -c '.dmesg[]'", "{\"pri\":3,\"time\":1.92,\"msg\":\"dfx-clean" LINE "\"}\n",
+		"dfx-clean");
+	one_add("dmesg --json | jq -c", "{\"dmesg\":[{\"pri\":6,\"time\":0,\"msg\":\"Linux version 6.1.0\"},"
+		"{\"pri\":3,\"time\":1.92,\"msg\":\"dfx-clean" LINE "\"}]}\n", "dfx-clean");
+	one_add("journalctl -o json-pretty",
+		"{\n\t\"__CURSOR\" : \"s=6f2a;i=1a2\",\n\t\"__MONOTONIC_TIMESTAMP\" : \"1920000\",\n"
+		"\t\"_TRANSPORT\" : \"kernel\",\n\t\"_KERNEL_SUBSYSTEM\" : \"platform\",\n"
+		"\t\"_KERNEL_DEVICE\" : \"+platform:dfx-clean.0\",\n\t\"MESSAGE\" : \"dfx-clean" LINE "\"\n}\n"
+		"{\n\t\"_TRANSPORT\" : \"syslog\",\n"
+		"\t\"MESSAGE\" : \"dfx-clean dfx-clean.0: DEVRES ADD 00000000aaaaaaaa kz (1 bytes)\"\n}\n", "dfx-clean");
+	{
+		/* what dmesg --json says besides the message: the time, escapes; and
+		 * a journal message that is not UTF-8 comes as one byte a line */
+		static const char bytes[] = "d1 d1: DEVRES ADD 00000000ce4591a1 \xff (2 bytes)";
+		char text[4096];
+		size_t n = (size_t)snprintf(text, sizeof(text), "%s",
+			"{\n   \"dmesg\": [\n      {\n         \"pri\": 3,\n         \"time\":  1234.500001,\n"
+			"         \"msg\": \"dfx-clean dfx-clean.0: DEVRES ADD 00000000ce4591a1 devm_\\u006bzalloc\\/x (8 bytes)\"\n"
+			"      }\n   ]\n}\n{\n\t\"_TRANSPORT\" : \"kernel\",\n\t\"MESSAGE\" : [\n");
+		for (size_t i = 0; bytes[i]; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "\t\t%u%s\n", (unsigned char)bytes[i],
+					      bytes[i + 1] ? "," : "");
+		snprintf(text + n, sizeof(text) - n, "\t]\n}\n");
+		struct drc_ctx *ctx = ctx_from_text("t", text);
+		struct drc_device *d = dev_named(ctx, "dfx-clean.0");
+		struct drc_node *nd = d ? drc_device_get_first_node(d) : NULL;
+
+		is_str(nd ? drc_node_get_name(nd) : NULL, "devm_kzalloc/x", "dmesg --json: the message's escapes undone");
+		is_int(nd ? drc_node_get_ts(nd) : -1, 1234500001, "dmesg --json: the record's time kept");
+		is_str(live_string(dev_named(ctx, "d1")), "\xff:2", "json-pretty: a MESSAGE given as bytes read");
+		is_int(stats_of(ctx).devres_events, 2, "both records read");
+		drc_ctx_unref(ctx);
+	}
+	{
+		/* a lone "{" in a mail and lines that are no fields go on as before */
+		struct drc_ctx *ctx = ctx_from_text("t", "{\n[    1.920000] dfx-clean" LINE "\n\"a\": 1\n}\n");
+
+		is_int(stats_of(ctx).devres_events, 1, "a '{' line does not swallow the next");
+		drc_ctx_unref(ctx);
+	}
 	{
 		/* other programs' lines are not the kernel's */
 		struct drc_ctx *ctx = ctx_from_text("t",
