@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <json-c/json.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/feed.h"
@@ -579,6 +580,128 @@ static void check_op_addresses(const char *captures, const char *const *scenario
 			}
 }
 
+/*
+ * The fixture's raw /dev/kmsg records written as the JSON forms of the same
+ * log: util-linux's dmesg --json (pretty, as 2.38 prints it), one record a
+ * line (jq -c '.dmesg[]'), and journalctl -o json-pretty with the device.
+ */
+static void json_string(FILE *f, const char *s, size_t len)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\' && i + 3 < len && s[i + 1] == 'x') {     /* kmsg's \xNN */
+			c = (unsigned char)strtoul((char[]){ s[i + 2], s[i + 3], 0 }, NULL, 16);
+			i += 3;
+		}
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, c == '\t' ? "\\t" : "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static bool write_json_forms(const char *kmsg, const char *dir)
+{
+	char path[3][700], line[1024], subsystem[128] = "", device[256] = "", msg[1024] = "";
+	unsigned long long seq, usec = 0;
+	unsigned pri = 0, n = 0;
+	FILE *in = fopen(kmsg, "re"), *f[3];
+	static const char *const names[3] = { "djson", "djsonl", "jpretty" };
+	bool pending = false;
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(path[i], sizeof(path[i]), "%s/%s.txt", dir, names[i]);
+		f[i] = fopen(path[i], "we");
+	}
+	if (!in || !f[0] || !f[1] || !f[2])
+		abort();
+	fputs("{\n   \"dmesg\": [\n", f[0]);
+	for (bool more = true; more;) {
+		more = fgets(line, sizeof(line), in) != NULL;
+		line[strcspn(line, "\n")] = '\0';
+		if (more && line[0] == ' ') {
+			if (strncmp(line, " SUBSYSTEM=", 11) == 0)
+				snprintf(subsystem, sizeof(subsystem), "%.127s", line + 11);
+			else if (strncmp(line, " DEVICE=", 8) == 0)
+				snprintf(device, sizeof(device), "%.255s", line + 8);
+			continue;
+		}
+		if (pending) {
+			size_t ml = strlen(msg);
+
+			fprintf(f[0], "%s      {\n         \"pri\": %u,\n         \"time\": %12.6f,\n         \"msg\": ",
+				n++ ? "," : "", pri, (double)usec / 1e6);
+			json_string(f[0], msg, ml);
+			fputs("\n      }", f[0]);
+			fprintf(f[1], "{\"pri\":%u,\"time\":%llu.%06llu,\"msg\":", pri, usec / 1000000, usec % 1000000);
+			json_string(f[1], msg, ml);
+			fputs("}\n", f[1]);
+			fprintf(f[2], "{\n\t\"__CURSOR\" : \"s=0;i=%x\",\n\t\"__MONOTONIC_TIMESTAMP\" : \"%llu\",\n"
+				"\t\"_TRANSPORT\" : \"kernel\",\n\t\"PRIORITY\" : \"%u\",\n", n, usec, pri);
+			if (subsystem[0])
+				fprintf(f[2], "\t\"_KERNEL_SUBSYSTEM\" : \"%s\",\n", subsystem);
+			if (device[0])
+				fprintf(f[2], "\t\"_KERNEL_DEVICE\" : \"%s\",\n", device);
+			fputs("\t\"MESSAGE\" : ", f[2]);
+			json_string(f[2], msg, ml);
+			fprintf(f[2], ",\n\t\"_SOURCE_MONOTONIC_TIMESTAMP\" : \"%llu\"\n}\n", usec);
+			pending = false;
+		}
+		char *semi = more ? strchr(line, ';') : NULL;
+
+		if (semi && sscanf(line, "%u,%llu,%llu", &pri, &seq, &usec) == 3) {
+			snprintf(msg, sizeof(msg), "%s", semi + 1);
+			subsystem[0] = device[0] = '\0';
+			pri &= 7;
+			pending = true;
+		}
+	}
+	fputs("\n   ]\n}\n", f[0]);
+	fclose(in);
+	for (int i = 0; i < 3; i++)
+		fclose(f[i]);
+	return n > 0;
+}
+
+static void check_json_forms(const char *dir, const char *const *scenarios, size_t nscen, struct json_object *scen)
+{
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	static const char *const forms[][2] = {
+		{ "djson", "dmesg --json" }, { "djsonl", "dmesg --json | jq -c '.dmesg[]'" },
+		{ "jpretty", "journalctl -o json-pretty" },
+	};
+	char root[512], sdir[600], kmsg[700];
+
+	snprintf(root, sizeof(root), "%s/drc-json-%d", tmp, (int)getpid());
+	if (mkdir(root, 0700) < 0)
+		abort();
+	for (size_t s = 0; s < nscen; s++) {
+		struct json_object *truth;
+
+		if (!json_object_object_get_ex(scen, scenarios[s], &truth))
+			continue;
+		snprintf(sdir, sizeof(sdir), "%s/%s", root, scenarios[s]);
+		snprintf(kmsg, sizeof(kmsg), "%s/%s/kmsg.txt", dir, scenarios[s]);
+		if (mkdir(sdir, 0700) < 0 || !ok(write_json_forms(kmsg, sdir), "%s: JSON forms written", scenarios[s]))
+			continue;
+		for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+			const char *fm[2] = { forms[i][0], NULL };
+			char path[800];
+
+			check_scenario(root, scenarios[s], truth, fm, forms[i][1]);
+			snprintf(path, sizeof(path), "%s/%s.txt", sdir, forms[i][0]);
+			unlink(path);
+		}
+		rmdir(sdir);
+	}
+	rmdir(root);
+}
+
 int main(void)
 {
 	const char *captures = getenv("CAPTURES");
@@ -616,6 +739,7 @@ int main(void)
 			check_scenario(dir, scenarios[s], truth, withudev, "kmsg+udevadm");
 		}
 	}
+	check_json_forms(dir, scenarios, sizeof(scenarios) / sizeof(scenarios[0]), scen);
 	json_object_put(gt);
 	check_op_addresses(captures, scenarios, sizeof(scenarios) / sizeof(scenarios[0]));
 	check_wild(captures);
