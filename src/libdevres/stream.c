@@ -86,6 +86,7 @@ struct drc_stream {
 	struct drc_origin held_origin;
 	unsigned held_depth;
 	struct strbuf tmp;
+	struct strbuf plain;                    /* the line without terminal colours */
 	uint64_t cur_last;                      /* last input line of what is being decoded */
 	/* held back while an op address is undecided (opres.c): the first line
 	 * as process_line() had it, then every line as it came */
@@ -134,6 +135,7 @@ struct drc_stream *drc_stream_free(struct drc_stream *s)
 	strbuf_done(&s->held);
 	strbuf_done(&s->colon);
 	strbuf_done(&s->tmp);
+	strbuf_done(&s->plain);
 	free(s->deferred);
 	strbuf_done(&s->deferred_text);
 	free(s);
@@ -1481,10 +1483,52 @@ static int defer_line(struct drc_stream *s, const char *line, size_t len)
 	return 0;
 }
 
+/*
+ * A terminal's colours, kept by dmesg --color=always, script(1) or a serial
+ * console logger: CSI ("ESC [ ... m"), OSC ("ESC ] ... BEL") and two- or
+ * three-byte escapes are dropped.
+ */
+static int strip_escapes(struct strbuf *out, const char *l, size_t len)
+{
+	size_t i = 0;
+
+	strbuf_clear(out);
+	while (i < len) {
+		const char *e = memchr(l + i, 0x1b, len - i);
+		size_t at = e ? (size_t)(e - l) : len;
+
+		if (strbuf_append(out, l + i, at - i) < 0)
+			return -ENOMEM;
+		if (at == len)
+			break;
+		i = at + 1;
+		if (i < len && l[i] == '[') {
+			for (i++; i < len && (unsigned char)l[i] >= 0x20 && (unsigned char)l[i] <= 0x3f; i++)
+				;
+			if (i < len && (unsigned char)l[i] >= 0x40 && (unsigned char)l[i] <= 0x7e)
+				i++;
+		} else if (i < len && l[i] == ']') {
+			while (i < len && l[i] != 0x07 && !(l[i] == 0x1b && i + 1 < len && l[i + 1] == '\\'))
+				i++;
+			if (i < len)
+				i += l[i] == 0x07 ? 1 : 2;
+		} else if (i < len) {
+			i += (l[i] == '(' || l[i] == ')') && i + 1 < len ? 2 : 1;
+		}
+	}
+	return 0;
+}
+
 int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 {
 	s->lineno++;
 	s->ctx->stats.lines++;
+	if (memchr(line, 0x1b, len)) {
+		if (strip_escapes(&s->plain, line, len) < 0)
+			return -ENOMEM;
+		line = s->plain.buf ? s->plain.buf : "";
+		len = s->plain.len;
+	}
 	if (s->ndeferred)
 		return defer_line(s, line, len);
 	return feed_line(s, line, len);

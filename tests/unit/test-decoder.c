@@ -97,6 +97,11 @@ static void test_transports(void)
 		"Fri 2023-03-10 23:42:02.123456 CET [s=6f2a;i=1a3;b=0c1d;m=1d4c1;t=5f6f;x=9a8c]\n"
 		"    _TRANSPORT=syslog\n    MESSAGE=dfx-clean dfx-clean.0: DEVRES ADD 00000000aaaaaaaa kz (1 bytes)\n",
 		"dfx-clean");
+	/* a terminal's colours kept in the capture (dmesg --color=always, script) */
+	one_add("dmesg --color=always", "\x1b[32m[    1.920000] \x1b[0m\x1b[33mdfx-clean dfx-clean.0: \x1b[0m"
+		"DEVRES ADD 00000000ce4591a1 devm_kzalloc_release (96 bytes)\n", "dfx-clean");
+	one_add("OSC and charset escapes", "\x1b]0;minicom\x07\x1b(B[    1.920000] dfx-clean" LINE "\x1b[m\n",
+		"dfx-clean");
 	/* util-linux's dmesg --json: pretty as it prints it, then as jq -c makes it */
 	one_add("dmesg --json",
 		"{\n   \"dmesg\": [\n      {\n         \"pri\": 6,\n         \"time\":     0.000000,\n"
