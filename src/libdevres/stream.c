@@ -213,9 +213,10 @@ static size_t parse_bracket_ts(const char *l, size_t len, size_t i, int64_t *ts)
 		}
 		return 0;
 	}
-	/* dmesg -T: "[Fri Mar 10 23:42:01 2023]"; dmesg --reltime: "[Mar10 23:42]" */
-	if (!digits && close - (l + i) >= 10 && isalpha((unsigned char)l[i + 1]) &&
-	    memchr(l + i, ':', (size_t)(close - (l + i)))) {
+	/* dmesg -T: "[Fri Mar 10 23:42:01 2023]"; dmesg --reltime: "[Mar10 23:42]";
+	 * a console logger's date: "[2026-11-26 11:21:04.123]" */
+	if (((!digits && isalpha((unsigned char)l[i + 1])) || (digits == 4 && l[j] == '-')) &&
+	    close - (l + i) >= 10 && memchr(l + i, ':', (size_t)(close - (l + i)))) {
 		*ts = -1;
 		return (size_t)(close - l) + 1;
 	}
@@ -1289,6 +1290,34 @@ static int process_decoded(struct drc_stream *s, unsigned depth, const struct dr
 	return r;
 }
 
+/*
+ * A collector's own stamp before the kernel's time, unknown to the
+ * transports above: a serial console logger ("[2026-11-26 11:21:04] ",
+ * grabserial's "[0.123456 0.000123] "), ts(1), a CI log. The kernel's
+ * "[    1.920000] " that comes before the device is where the message
+ * starts; @i is returned unchanged when there is none.
+ */
+static size_t after_kernel_time(const char *l, size_t len, size_t i, int64_t *ts)
+{
+	const char *d = mem_find(l + i, len - i, ": DEVRES", 8), *p;
+	size_t at = i;
+	int64_t t;
+
+	if (!d)
+		return i;
+	for (p = l + i; (p = memchr(p, '[', (size_t)(d - p))); p++) {
+		size_t j = parse_bracket_ts(l, len, (size_t)(p - l), &t);
+
+		size_t k = j ? skip_caller(l, len, j) : 0;
+
+		if (j && t >= 0 && k < len && l[k] == ' ' && l + k < d) {
+			at = k + 1;
+			*ts = t;
+		}
+	}
+	return at;
+}
+
 static int process_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
 			const struct drc_origin *o, bool may_hold)
 {
@@ -1375,6 +1404,8 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 				i = e + 8;
 		}
 	}
+	if (devres && ts < 0)
+		i = after_kernel_time(l, len, i, &ts);
 	if (devres && depth && quote_is_copy(s, l, len, depth))
 		return 0;
 	if (devres && !depth && len < 4096 && s->lineno <= QUOTE_TRACK_LINES)

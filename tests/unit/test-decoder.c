@@ -102,6 +102,21 @@ static void test_transports(void)
 		"DEVRES ADD 00000000ce4591a1 devm_kzalloc_release (96 bytes)\n", "dfx-clean");
 	one_add("OSC and charset escapes", "\x1b]0;minicom\x07\x1b(B[    1.920000] dfx-clean" LINE "\x1b[m\n",
 		"dfx-clean");
+	/* a console logger's own stamp before the kernel's time */
+	one_add("ts(1) stamp", "Nov 26 11:21:04 [    1.920000] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("grabserial stamp", "[0.123456 0.000123] [    1.920000] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("picocom stamp", "11:21:04.123 [    1.920000] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("logger date", "[2026-11-26 11:21:04.123] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("logger date, kernel time, caller", "[2026-11-26 11:21:04] [    1.920000][  T123] dfx-clean" LINE "\n",
+		"dfx-clean");
+	{
+		struct drc_ctx *ctx = ctx_from_text("t", "11:21:04.123 [ 7.250001] dfx-clean" LINE "\n");
+		struct drc_device *d = dev_named(ctx, "dfx-clean.0");
+		struct drc_node *nd = d ? drc_device_get_first_node(d) : NULL;
+
+		is_int(nd ? drc_node_get_ts(nd) : -1, 7250001, "behind a logger's stamp: the kernel's time kept");
+		drc_ctx_unref(ctx);
+	}
 	/* util-linux's dmesg --json: pretty as it prints it, then as jq -c makes it */
 	one_add("dmesg --json",
 		"{\n   \"dmesg\": [\n      {\n         \"pri\": 6,\n         \"time\":     0.000000,\n"
