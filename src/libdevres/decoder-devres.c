@@ -48,22 +48,23 @@ int drc_hexval(char c)
 	return (int)val[(unsigned char)c] - 1;
 }
 
-/* "%p": hex digits, or "(____ptrval____)" printed before the hash key exists. */
+/* "%p": hex digits, or "(____ptrval____)" / "(ptrval)" printed before the hash key exists. */
 bool drc_parse_ptr(const char *s, size_t len, uint64_t *id, unsigned *digits)
 {
 	uint64_t v = 0;
 	size_t i = 0;
 
+	/* 64- and 32-bit kernels before the key is ready (16 bytes, like an address) */
+	if ((len == STRLEN("(____ptrval____)") && memcmp(s, "(____ptrval____)", len) == 0) ||
+	    (len == STRLEN("(ptrval)") && memcmp(s, "(ptrval)", len) == 0)) {
+		*id = 0;
+		*digits = 0;
+		return true;
+	}
 	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		i = 2;
-	if (len - i == 0 || len - i > 16) {
-		if (len == STRLEN("(____ptrval____)") && memcmp(s, "(____ptrval____)", len) == 0) {
-			*id = 0;
-			*digits = 0;
-			return true;
-		}
+	if (len - i == 0 || len - i > 16)
 		return false;
-	}
 	for (; i < len; i++) {
 		int h = drc_hexval(s[i]);
 

@@ -205,7 +205,7 @@ static void node_end(struct drc_device *dev, struct drc_node *n, enum drc_node_s
 		     const struct drc_origin *o)
 {
 	list_unlink(dev, n);
-	if (n->has_id)
+	if (n->has_id && n->id_digits)
 		hashmap_remove(&dev->ids, n->id);
 	if (node_is_res(n)) {
 		dev->live--;
@@ -226,7 +226,7 @@ static int node_insert(struct drc_device *dev, struct drc_node *n, struct drc_no
 {
 	int r;
 
-	if (n->has_id) {
+	if (n->has_id && n->id_digits) {        /* not "(____ptrval____)" */
 		r = hashmap_put(&dev->ids, n->id, n);
 		if (r < 0)
 			return r;
@@ -599,13 +599,34 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 	return 0;
 }
 
+/*
+ * "(____ptrval____)" (or "(ptrval)" on 32-bit): the kernel printed no address,
+ * as its pointer hash key was not ready yet (early boot). The node is the one
+ * where a release batch's walk is, else the latest live one of that name and
+ * size, as devres_find() searches the list from its tail.
+ */
+static struct drc_node *lookup_unaddressed(struct drc_device *dev, const struct drc_event *ev,
+					   struct drc_node *expected)
+{
+	if (expected && expected->has_id && !expected->id_digits && expected->name == ev->name &&
+	    expected->size == ev->size)
+		return expected;
+	for (struct drc_node *n = dev->tail; n; n = n->prev)
+		if (n->has_id && !n->id_digits && n->name == ev->name && n->size == ev->size)
+			return n;
+	return NULL;
+}
+
 /* A REL/REM/REPLACE of an id that is not live: a devm_krealloc node, or a
  * node added before the capture started. */
 static struct drc_node *lookup_or_realloc(struct drc_device *dev, const struct drc_event *ev,
 					  struct drc_node *expected)
 {
-	struct drc_node *n = hashmap_get(&dev->ids, ev->id);
+	struct drc_node *n;
 
+	if (!ev->id_digits)
+		return lookup_unaddressed(dev, ev, expected);
+	n = hashmap_get(&dev->ids, ev->id);
 	if (n)
 		return n;
 	if (!dev->realloc_live || strcmp(ev->name, "grp<") == 0 || strcmp(ev->name, "grp>") == 0)
@@ -693,7 +714,9 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	struct drc_batch *b = dev->batch;
 	struct drc_node *n, *expected = NULL, *exp_tail = NULL, *exp_range = NULL;
 
-	n = hashmap_get(&dev->ids, ev->id);
+	/* an address is found at once; a node without one by its place, below */
+	n = !ev->id_digits ? (is_marker ? lookup_unaddressed(dev, ev, NULL) : NULL) :
+			     hashmap_get(&dev->ids, ev->id);
 	if (b && is_marker && b->nodes_started)
 		b = NULL;       /* group markers come first in a batch: a new batch */
 	if (b && !is_marker && b->nodes_started && b->kind == DRC_BATCH_RELEASE_GROUP) {

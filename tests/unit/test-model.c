@@ -187,6 +187,57 @@ static void test_reuse_and_unknown(void)
 	drc_ctx_unref(ctx);
 }
 
+/* Early boot: the pointer hash key is not ready and every node prints as
+ * "(____ptrval____)"; the nodes are found by their place and their name. */
+static void test_unaddressed(void)
+{
+#define P "(____ptrval____)"
+	static const char text[] =
+		L("ADD", P, "kz", 8)
+		L("ADD", P, "grp<", 0)
+		L("ADD", P, "kz", 16)
+		L("ADD", P, "devm_action_release", 16)
+		L("ADD", P, "kz", 16)
+		L("ADD", P, "grp>", 0)
+		L("REM", P, "kz", 16)           /* devres_find(): the latest of the kind */
+		L("ADD", P, "kz", 32)
+		"[ 1.5] drv d.0: DEVRES REL " P " grp< (0 bytes)\n"       /* the unbind */
+		"[ 1.5] drv d.0: DEVRES REL " P " kz (32 bytes)\n"
+		"[ 1.5] drv d.0: DEVRES REL " P " devm_action_release (16 bytes)\n"
+		"[ 1.5] drv d.0: DEVRES REL " P " kz (16 bytes)\n"
+		"[ 1.5] drv d.0: DEVRES REL " P " kz (8 bytes)\n"
+		"[ 2.0] drv e.0: DEVRES ADD (ptrval) kz (4 bytes)\n";
+	struct drc_ctx *ctx;
+	struct drc_stream *s;
+
+	if (drc_ctx_new(&ctx) < 0 || drc_stream_new(ctx, "t", &s) < 0)
+		abort();
+	drc_ctx_set_keep_history(ctx, true);
+	if (drc_stream_feed(s, text, strlen(text)) < 0 || drc_stream_finish(s) < 0)
+		abort();
+	drc_stream_free(s);
+
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_batch *b = last_batch(d);
+	struct drc_node *h;
+	struct drc_stats st = stats_of(ctx);
+
+	is_int(st.devres_events, 14, "every unaddressed line decoded");
+	is_int(st.unknown_nodes, 0, "every release found its node");
+	is_str(live_string(d), "", "the unbind emptied the list");
+	ok(b && drc_batch_get_kind(b) == DRC_BATCH_RELEASE_ALL && drc_batch_count_out_of_order(b) == 0 &&
+	   drc_batch_count_released(b) == 4, "one release of all, in order");
+	/* the REM took the second kz:16, the one after the action */
+	h = d ? drc_device_get_first_history(d) : NULL;
+	for (int i = 0; h && i < 4; i++)
+		h = drc_node_next_history(h);
+	ok(h && strcmp(drc_node_get_name(h), "kz") == 0 && drc_node_get_state(h) == DRC_NODE_REMOVED,
+	   "REM of two alike: the latest one");
+	is_str(live_string(dev_named(ctx, "e.0")), "kz:4", "32-bit \"(ptrval)\" read");
+	drc_ctx_unref(ctx);
+#undef P
+}
+
 static void test_witnesses(void)
 {
 	struct drc_ctx *ctx = ctx_from_text("t",
@@ -340,6 +391,7 @@ int main(void)
 	test_replace();
 	test_batches();
 	test_reuse_and_unknown();
+	test_unaddressed();
 	test_witnesses();
 	test_op_addresses();
 	return tap_done();
