@@ -197,8 +197,10 @@ int drc_decode_devres_msg(const char *msg, size_t len, struct devres_msg *m, con
 		}
 	}
 	if (!d) {
-		/* "DEVRES" without the "<dev>: " before it: a mangled line, or prose */
-		if (len >= 7 && mem_find(msg, len, "DEVRES", 6) && mem_find(msg, len, "bytes)", 6)) {
+		/* "DEVRES" without the "<dev>: " before it: a mangled line, or prose;
+		 * "<dev>: DEVRES" that ends the message: a line cut right after it */
+		if ((len >= 7 && mem_find(msg, len, "DEVRES", 6) && mem_find(msg, len, "bytes)", 6)) ||
+		    (len >= 9 && memcmp(msg + len - 8, ": DEVRES", 8) == 0)) {
 			*expected = expected_printk;
 			return -EINVAL;
 		}

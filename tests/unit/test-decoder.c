@@ -263,6 +263,18 @@ static void test_mail(void)
 	       "both on their device");
 	is_int(st.undecoded, 0, "a line ending in ':' before a whole devres line changes nothing");
 	drc_ctx_unref(ctx);
+
+	/* wrapped right after DEVRES; and a line cut there for good is counted */
+	ctx = ctx_from_text("wrap",
+		"> [  137.579458] snd_hda_intel 0000:00:1f.3: DEVRES\n"
+		"> ADD 000000001b480725 pcim_iomap_release (48 bytes)\n"
+		"[  137.6] snd_hda_intel 0000:00:1f.3: DEVRES\n"
+		"[  137.7] snd_hda_intel 0000:00:1f.3: probe done\n");
+	st = stats_of(ctx);
+	is_int(st.devres_events, 1, "wrapped after DEVRES: joined");
+	is_str(live_string(dev_named(ctx, "0000:00:1f.3")), "pcim_iomap_release:48", "on its device");
+	is_int(st.undecoded, 1, "cut after DEVRES and never continued: undecoded, not dropped");
+	drc_ctx_unref(ctx);
 }
 
 static void test_boots(void)
