@@ -214,7 +214,10 @@ int drc_decode_devres_msg(const char *msg, size_t len, struct devres_msg *m, con
 		devstart--;
 	m->dev = msg + devstart;
 	m->dev_len = i - devstart;
-	m->prefix = msg;
+	/* dev_printk() writes "<driver> <device>: ", with an empty driver string
+	 * " <device>: ": a message that starts with the device lost its prefix
+	 * (a mail wrap, a cut line), which says nothing about the binding */
+	m->prefix = devstart > 0 ? msg : NULL;
 	m->prefix_len = devstart > 0 ? devstart - 1 : 0;
 	if (m->dev_len == 0 || !parse_tail(msg, len, (size_t)(d - msg) + STRLEN("DEVRES "), m, false, false)) {
 		*expected = expected_printk;

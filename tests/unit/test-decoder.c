@@ -275,6 +275,27 @@ static void test_mail(void)
 	is_str(live_string(dev_named(ctx, "0000:00:1f.3")), "pcim_iomap_release:48", "on its device");
 	is_int(st.undecoded, 1, "cut after DEVRES and never continued: undecoded, not dropped");
 	drc_ctx_unref(ctx);
+
+	/* wrapped before the device (a syslog line in a 72-column mail): the
+	 * piece that starts with the device says nothing of the binding */
+	ctx = ctx_from_text("wrap",
+		"[  126.8] snd_hda_intel 0000:00:1f.3: DEVRES ADD 00000000ce4591a1 devm_kzalloc_release (96 bytes)\n"
+		"> Mar 10 23:42:01 testhost-with-a-long-name kernel: [  126.9] snd_hda_intel\n"
+		"> 0000:00:1f.3: DEVRES ADD 00000000ce4591a2 devm_kzalloc_release\n"
+		"> (96 bytes)\n");
+	{
+		struct drc_device *d = dev_named(ctx, "0000:00:1f.3");
+
+		is_int(stats_of(ctx).devres_events, 2, "wrapped before the device: read");
+		is_int(d ? (long long)drc_device_get_state(d) : -1, DRC_DEVICE_BOUND, "the binding stays as it was");
+		is_str(d ? drc_device_get_driver(d) : NULL, "snd_hda_intel", "and so does the driver");
+	}
+	drc_ctx_unref(ctx);
+	/* while an empty driver string (" <device>: ") means no bus, no driver */
+	ctx = ctx_from_text("t", "[    1.0]  dfx.0: DEVRES ADD 00000000ce4591a1 devm_kzalloc_release (96 bytes)\n");
+	is_int(dev_named(ctx, "dfx.0") ? (long long)drc_device_get_state(dev_named(ctx, "dfx.0")) : -1,
+	       DRC_DEVICE_NO_BUS, "an empty driver string: no bus");
+	drc_ctx_unref(ctx);
 }
 
 static void test_boots(void)
