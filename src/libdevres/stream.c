@@ -167,6 +167,15 @@ static bool is_nbsp(const char *l, size_t len, size_t i)
  * "[  126.886032]", "[7.138679]", "[ ]", "[Fri Mar 10 23:42:01 2023]".
  * On success returns the index after ']' and sets *ts (-1 when unknown).
  */
+/* "23:42" somewhere in s */
+static bool has_time_of_day(const char *s, size_t len)
+{
+	for (const char *c = s; (c = memchr(c, ':', len - (size_t)(c - s))); c++)
+		if (c > s && c + 1 < s + len && isdigit((unsigned char)c[-1]) && isdigit((unsigned char)c[1]))
+			return true;
+	return false;
+}
+
 static size_t parse_bracket_ts(const char *l, size_t len, size_t i, int64_t *ts)
 {
 	int64_t sec = 0, usec = 0;
@@ -213,10 +222,13 @@ static size_t parse_bracket_ts(const char *l, size_t len, size_t i, int64_t *ts)
 		}
 		return 0;
 	}
-	/* dmesg -T: "[Fri Mar 10 23:42:01 2023]"; dmesg --reltime: "[Mar10 23:42]";
-	 * a console logger's date: "[2026-11-26 11:21:04.123]" */
-	if (((!digits && isalpha((unsigned char)l[i + 1])) || (digits == 4 && l[j] == '-')) &&
-	    close - (l + i) >= 10 && memchr(l + i, ':', (size_t)(close - (l + i)))) {
+	/* dmesg -T: "[Fri Mar 10 23:42:01 2023]", in any language ("[木 11月 26
+	 * ...]"); dmesg --reltime: "[Mar10 23:42]"; a console logger's date:
+	 * "[2026-11-26 11:21:04.123]". A time of day is in it ("[drm:...]" at the
+	 * start of a line without a time is no stamp). */
+	if (((!digits && (isalpha((unsigned char)l[i + 1]) || (unsigned char)l[i + 1] >= 0x80)) ||
+	     (digits == 4 && l[j] == '-')) &&
+	    close - (l + i) >= 10 && has_time_of_day(l + i, (size_t)(close - (l + i)))) {
 		*ts = -1;
 		return (size_t)(close - l) + 1;
 	}

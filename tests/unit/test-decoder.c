@@ -33,6 +33,8 @@ static void test_transports(void)
 	one_add("printk caller", "[    2.340000][    T1] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("printk caller spaced", "[    2.340000] [T1] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("dmesg -T", "[Fri Mar 10 23:42:01 2023] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg -T, German", "[Fr Mär 10 23:42:01 2023] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg -T, Japanese", "[金  3月 10 23:42:01 2023] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("dmesg -x", "kern  :err   : [    1.920000] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("syslog", "Mar  8 22:20:36 pc-mtodorov kernel: dfx-clean" LINE "\n", "dfx-clean");
 	one_add("syslog with ts", "Mar 10 23:42:01 host kernel: [ 12.5] dfx-clean" LINE "\n", "dfx-clean");
@@ -168,6 +170,15 @@ static void test_transports(void)
 		struct drc_ctx *ctx = ctx_from_text("t", "{\n[    1.920000] dfx-clean" LINE "\n\"a\": 1\n}\n");
 
 		is_int(stats_of(ctx).devres_events, 1, "a '{' line does not swallow the next");
+		drc_ctx_unref(ctx);
+	}
+	{
+		/* without a time, a line that starts with "[drm:" is no dmesg -T stamp */
+		struct drc_ctx *ctx = ctx_from_text("t",
+			"[drm:drm_managed_release] drmres release begin\n"
+			"[drm:add_dr] ADD 0000000000000901 kmalloc (64 bytes)\n");
+
+		is_int(stats_of(ctx).drm_events, 2, "[drm:...] lines without a time read");
 		drc_ctx_unref(ctx);
 	}
 	{
