@@ -847,9 +847,14 @@ static int trace_line(struct drc_stream *s, const char *l, size_t len, const cha
 	const char *expected = NULL;
 	int r;
 
-	/* the timestamp is the number ending right before ": devres_log:" */
-	if (marker - l >= 3 && marker[-2] == ':') {
-		const char *e = marker - 2, *b = e;
+	/* the timestamp is the number ending right before ": devres_log:", or
+	 * ":   dev:devres_log:" as perf script and trace-cmd name it */
+	const char *e = marker - l >= 4 && memcmp(marker - 4, "dev:", 4) == 0 ? marker - 4 : marker;
+
+	while (e > l && e[-1] == ' ')   /* perf script right-aligns the event names */
+		e--;
+	if (e - l >= 2 && e[-1] == ':') {
+		const char *b = --e;
 		int64_t sec = 0, usec = 0;
 		int frac = 0;
 
@@ -857,11 +862,12 @@ static int trace_line(struct drc_stream *s, const char *l, size_t len, const cha
 			b--;
 		for (const char *p = b; p < e && *p != '.'; p++)
 			sec = sec * 10 + (*p - '0');
-		for (const char *p = memchr(b, '.', (size_t)(e - b)); p && ++p < e && frac < 6; frac++)
+		for (const char *p = memchr(b, '.', (size_t)(e - b)); p && ++p < e && isdigit((unsigned char)*p) &&
+		     frac < 6; frac++)
 			usec = usec * 10 + (*p - '0');
 		for (; frac < 6; frac++)
 			usec *= 10;
-		if (b < e)
+		if (b < e && isdigit((unsigned char)*b) && usec >= 0)
 			ts = sec * 1000000 + usec;
 	}
 	r = drc_decode_trace_msg(msg, mlen, &m, &expected);

@@ -172,6 +172,23 @@ static void test_transports(void)
 		is_int(stats_of(ctx).devres_events, 1, "a '{' line does not swallow the next");
 		drc_ctx_unref(ctx);
 	}
+	one_add("perf script", "  bash  1234 [000]     1.920000:     dev:devres_log: dfx-clean.0 ADD 00000000ce4591a1 "
+		"devm_kzalloc_release (96 bytes)\n", NULL);
+	{
+		/* the time before the event's name, however it is named and aligned */
+		struct drc_ctx *ctx = ctx_from_text("t",
+			"  bash  1234 [000]     1.920000:     dev:devres_log: d.0 ADD 00000000000000a1 kz (8 bytes)\n"
+			"  bash-1 [000]  2.500000: dev:devres_log: d.1 ADD 00000000000000a2 kz (8 bytes)\n"
+			"...: devres_log: d.2 ADD 00000000000000a3 kz (8 bytes)\n");
+		struct drc_node *n0 = dev_named(ctx, "d.0") ? drc_device_get_first_node(dev_named(ctx, "d.0")) : NULL;
+		struct drc_node *n1 = dev_named(ctx, "d.1") ? drc_device_get_first_node(dev_named(ctx, "d.1")) : NULL;
+		struct drc_node *n2 = dev_named(ctx, "d.2") ? drc_device_get_first_node(dev_named(ctx, "d.2")) : NULL;
+
+		is_int(n0 ? drc_node_get_ts(n0) : -2, 1920000, "perf script: the time read");
+		is_int(n1 ? drc_node_get_ts(n1) : -2, 2500000, "trace-cmd with the system's name: the time read");
+		is_int(n2 ? drc_node_get_ts(n2) : -2, -1, "an elided time is none");
+		drc_ctx_unref(ctx);
+	}
 	{
 		/* without a time, a line that starts with "[drm:" is no dmesg -T stamp */
 		struct drc_ctx *ctx = ctx_from_text("t",
