@@ -19,6 +19,8 @@
 #define CHUNK (256 * 1024)
 
 enum compression { COMP_NONE, COMP_GZIP, COMP_XZ, COMP_ZSTD };
+/* the text's own encoding, told by its first bytes */
+enum text_encoding { TEXT_UNKNOWN, TEXT_UTF8, TEXT_UTF16LE, TEXT_UTF16BE };
 
 struct source_file {
 	int fd;
@@ -32,6 +34,9 @@ struct source_file {
 	lzma_stream x;
 	ZSTD_DStream *zs;
 	bool stream_end;
+	enum text_encoding enc;
+	unsigned char *wide;            /* UTF-16 bytes read, not converted yet */
+	size_t wide_len;
 	/* lines handed out by source_file_next_line() */
 	char *lbuf;
 	size_t lhave, lp;
@@ -137,6 +142,7 @@ void source_file_close(struct source_file *f)
 	if (f->own_fd)
 		close(f->fd);
 	free(f->in);
+	free(f->wide);
 	free(f->lbuf);
 	free(f);
 }
@@ -246,6 +252,114 @@ static ssize_t source_read(struct source_file *f, char *buf, size_t size)
 	}
 }
 
+/*
+ * UTF-16 units as UTF-8 into out (room for @size bytes, at least 6); the
+ * bytes of an unfinished unit or surrogate pair stay in f->wide.
+ */
+static size_t utf16_convert(struct source_file *f, char *out, size_t size)
+{
+	const unsigned char *w = f->wide;
+	size_t i = 0, o = 0;
+	bool le = f->enc == TEXT_UTF16LE;
+
+	while (i + 2 <= f->wide_len && o + 6 <= size) {
+		uint32_t c = le ? (uint32_t)(w[i] | w[i + 1] << 8) : (uint32_t)(w[i] << 8 | w[i + 1]);
+		size_t used = 2;
+
+		if (c >= 0xd800 && c < 0xdc00) {
+			uint32_t lo;
+
+			if (i + 4 > f->wide_len)
+				break;          /* the pair's second half is still to come */
+			lo = le ? (uint32_t)(w[i + 2] | w[i + 3] << 8) : (uint32_t)(w[i + 2] << 8 | w[i + 3]);
+			if (lo >= 0xdc00 && lo < 0xe000) {
+				c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+				used = 4;
+			} else {
+				c = '?';
+			}
+		} else if (c >= 0xdc00 && c < 0xe000) {
+			c = '?';
+		}
+		if (c < 0x80) {
+			out[o++] = (char)c;
+		} else if (c < 0x800) {
+			out[o++] = (char)(0xc0 | c >> 6);
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			out[o++] = (char)(0xe0 | c >> 12);
+			out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			out[o++] = (char)(0xf0 | c >> 18);
+			out[o++] = (char)(0x80 | ((c >> 12) & 0x3f));
+			out[o++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		}
+		i += used;
+	}
+	memmove(f->wide, w + i, f->wide_len - i);
+	f->wide_len -= i;
+	return o;
+}
+
+/* Text as UTF-8: a UTF-8 byte order mark is dropped, UTF-16 (a Windows
+ * editor's or PowerShell's) converted. 0 at the end. */
+static ssize_t text_read(struct source_file *f, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (f->enc == TEXT_UNKNOWN) {
+		size_t have = 0;
+		const unsigned char *b = (const unsigned char *)buf;
+
+		while (have < 4) {
+			n = source_read(f, buf + have, size - have);
+			if (n < 0)
+				return n;
+			if (n == 0)
+				break;
+			have += (size_t)n;
+		}
+		f->enc = TEXT_UTF8;
+		if (have >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf) {
+			memmove(buf, buf + 3, have - 3);
+			return (ssize_t)(have - 3);
+		}
+		if (have >= 2 && ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff)))
+			f->enc = b[0] == 0xff ? TEXT_UTF16LE : TEXT_UTF16BE;
+		/* no mark, but ASCII text in 16-bit units: "[\0 \0" */
+		else if (have >= 4 && b[0] && !b[1] && b[2] && !b[3] && b[0] < 0x80 && b[2] < 0x80)
+			f->enc = TEXT_UTF16LE;
+		else if (have >= 4 && !b[0] && b[1] && !b[2] && b[3] && b[1] < 0x80 && b[3] < 0x80)
+			f->enc = TEXT_UTF16BE;
+		if (f->enc == TEXT_UTF8)
+			return (ssize_t)have;
+		f->wide = malloc(CHUNK);
+		if (!f->wide)
+			return -ENOMEM;
+		{
+			size_t skip = (b[0] == 0xff || b[0] == 0xfe) ? 2 : 0;
+
+			memcpy(f->wide, buf + skip, have - skip);
+			f->wide_len = have - skip;
+		}
+	}
+	if (f->enc == TEXT_UTF8)
+		return source_read(f, buf, size);
+	for (;;) {
+		size_t o;
+
+		n = f->wide_len < CHUNK ? source_read(f, (char *)f->wide + f->wide_len, CHUNK - f->wide_len) : 0;
+		if (n < 0)
+			return n;
+		f->wide_len += (size_t)n;
+		o = utf16_convert(f, buf, size);
+		if (o || n == 0)
+			return (ssize_t)o;      /* at the end, an odd last byte is dropped */
+	}
+}
+
 int source_file_next_line(struct source_file *f, const char **line, size_t *len, bool *cut)
 {
 	if (!f->lbuf) {
@@ -288,7 +402,7 @@ int source_file_next_line(struct source_file *f, const char **line, size_t *len,
 			memmove(f->lbuf, p, rest);
 			f->lhave = rest, f->lp = 0;
 		}
-		n = source_read(f, f->lbuf + f->lhave, CHUNK + SOURCE_LINE_MAX - f->lhave);
+		n = text_read(f, f->lbuf + f->lhave, CHUNK + SOURCE_LINE_MAX - f->lhave);
 		if (n < 0)
 			return (int)n;
 		if (n == 0)

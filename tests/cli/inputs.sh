@@ -32,6 +32,24 @@ fi
 [ "$(events)" = 49 ]
 ok $? "'-' reads standard input"
 
+# text saved by Windows editors and PowerShell: a UTF-8 byte order mark,
+# UTF-16 with or without one; read as the same capture
+shape() { jq -c '[.stats.lines, .stats.devres_events, .stats.undecoded, .boots[0].kernel,
+	[.devices[] | [.device, .driver, .state, [.live[] | [.name, .size, .line]]]]]' "$1"; }
+run report -f json -a "$K/component-bug/dmesg.txt"
+shape "$T/out" > "$T/want"
+for enc in utf-8-bom utf-16 utf-16be utf-16le; do
+	case $enc in
+	utf-8-bom) { printf '\357\273\277'; cat "$K/component-bug/dmesg.txt"; } > "$T/e" ;;
+	*) iconv -f utf-8 -t "$enc" "$K/component-bug/dmesg.txt" > "$T/e" ;;
+	esac
+	gzip -c "$T/e" > "$T/e.gz"
+	run report -f json -a "$T/e.gz"
+	shape "$T/out" > "$T/got"
+	cmp -s "$T/want" "$T/got"
+	ok $? "$enc text (compressed too) reads as the same capture"
+done
+
 head -c 100000 "$T/c.gz" | head -c 2000 > "$T/trunc.gz"
 run report "$T/trunc.gz"
 expect_rc 3 "truncated gzip is an operational failure"
