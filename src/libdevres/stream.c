@@ -1271,8 +1271,11 @@ static int defer_start(struct drc_stream *s, const char *l, size_t len, unsigned
 static int hold_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
 		     const struct drc_origin *o)
 {
+	/* too long to be half of a line a mail client wrapped: read it as it is */
+	if (len > HOLD_MAX)
+		return process_line(s, l, len, depth, o, false);
 	strbuf_clear(&s->held);
-	if (len > HOLD_MAX || strbuf_append(&s->held, l, len) < 0)
+	if (strbuf_append(&s->held, l, len) < 0)
 		return -ENOMEM;
 	s->held_origin = *o;
 	s->held_depth = depth;

@@ -382,6 +382,27 @@ static void test_malformed(void)
 	   "first diagnostic names file and line");
 	ok(dg.expected && strstr(dg.expected, "expected"), "diagnostic says what was expected");
 	drc_ctx_unref(ctx);
+
+	/* a cut devres line far too long to be half of a wrapped one */
+	{
+		static char text[13000], xs[6001];
+		size_t n;
+		int r;
+
+		memset(xs, 'x', sizeof(xs) - 1);
+		n = (size_t)snprintf(text, sizeof(text),
+				     "[ 1.0] drv dev.0: DEVRES ADD 00000000aaaa0001 %s\n"
+				     "  bash-1 [000] 1.0: devres_log: dev.0 ADD 00000000aaaa0002 %s\n"
+				     "[ 1.1] drv dev.0: DEVRES ADD 00000000aaaa0003 devm_kzalloc_release (8 bytes)\n", xs, xs);
+		drc_ctx_new(&ctx);
+		drc_stream_new(ctx, "long.log", &s);
+		r = drc_stream_feed(s, text, n);
+		ok(r == 0 && drc_stream_finish(s) == 0, "a long cut devres line does not stop the run");
+		drc_stream_free(s);
+		st = stats_of(ctx);
+		ok(st.devres_events == 1 && st.undecoded == 2, "both long lines counted as undecodable, the next read");
+		drc_ctx_unref(ctx);
+	}
 }
 
 static void test_udev(void)
