@@ -1077,10 +1077,18 @@ static void record_field(struct drc_stream *s, struct kv_record *k, const char *
 #undef KEY
 }
 
-/* One record: journalctl -o json, or one of dmesg --json's. */
+static int process_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
+			const struct drc_origin *o, bool may_hold);
+static int defer_start(struct drc_stream *s, const char *l, size_t len, unsigned depth,
+		       const struct drc_origin *o);
+
+/* One record: journalctl -o json, one of dmesg --json's, or a line of a
+ * LAVA job log ({"dt": ..., "lvl": "target", "msg": "[    1.9] ..."}), whose
+ * message is a console line with its own time. */
 static int json_fields(struct drc_stream *s, struct json_object *obj, const struct drc_origin *o)
 {
 	struct kv_record k = { 0 };
+	struct json_object *lvl;
 	int r;
 
 	k.active = true;
@@ -1107,9 +1115,15 @@ static int json_fields(struct drc_stream *s, struct json_object *obj, const stru
 				k.ts = (int64_t)(t * 1e6 + 0.5);
 		}
 	}
-	r = record_flush(s, &k);
+	if (json_object_object_get_ex(obj, "lvl", &lvl) && json_object_is_type(lvl, json_type_string)) {
+		r = k.msg.len ? process_line(s, k.msg.buf, k.msg.len, 0, o, false) : 0;
+		if (r == LINE_DEFERRED)
+			r = defer_start(s, k.msg.buf, k.msg.len, 0, o);
+	} else {
+		r = record_flush(s, &k);
+	}
 	strbuf_done(&k.msg);
-	return r;
+	return r < 0 ? r : 0;
 }
 
 static int json_record(struct drc_stream *s, const char *l, size_t len, const struct drc_origin *o)
@@ -1353,6 +1367,8 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 		return 0;
 	if (l[0] == '{')
 		return json_record(s, l, len, o);
+	if (len > 3 && l[0] == '-' && l[1] == ' ' && l[2] == '{')      /* a YAML list of JSON: LAVA */
+		return json_record(s, l + 2, len - 2, o);
 	if (has_qp_escape(l, len) && (mem_find(l, len, "DEVRES", 6) || mem_find(l, len, "devres_log", 10)) &&
 	    qp_decode(s, l, len))
 		return process_decoded(s, depth, o, may_hold);

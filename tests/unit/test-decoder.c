@@ -142,6 +142,23 @@ static void test_transports(void)
 		"\t\"_KERNEL_DEVICE\" : \"+platform:dfx-clean.0\",\n\t\"MESSAGE\" : \"dfx-clean" LINE "\"\n}\n"
 		"{\n\t\"_TRANSPORT\" : \"syslog\",\n"
 		"\t\"MESSAGE\" : \"dfx-clean dfx-clean.0: DEVRES ADD 00000000aaaaaaaa kz (1 bytes)\"\n}\n", "dfx-clean");
+	/* a LAVA job log (KernelCI): the target's console lines as YAML-listed JSON */
+	one_add("LAVA log.yaml",
+		"- {\"dt\": \"2023-01-23T12:37:03.560618\", \"lvl\": \"info\", \"msg\": \"lava-dispatcher\"}\n"
+		"- {\"dt\": \"2023-01-23T12:37:09.151124\", \"lvl\": \"target\", \"msg\": \"[    1.920000] dfx-clean" LINE "\"}\n"
+		"- {\"dt\": \"2023-01-23T12:37:10.1\", \"lvl\": \"results\", \"msg\": {\"case\": \"x\", \"result\": \"pass\"}}\n",
+		"dfx-clean");
+	{
+		struct drc_ctx *ctx = ctx_from_text("t",
+			"- {\"dt\": \"2023-01-23T12:37:08.1\", \"lvl\": \"target\", \"msg\": \"[    0.000000] Linux version 6.1.0 #1\"}\n"
+			"- {\"dt\": \"2023-01-23T12:37:09.1\", \"lvl\": \"target\", \"msg\": "
+			"\"[    1.920000] dfx-clean dfx-clean.0: DEVRES ADD 00000000ce4591a1 \\\"kz\\\" (8 bytes)\"}\n");
+		const char *kernel = drc_ctx_get_boot_count(ctx) ? drc_ctx_get_boot_kernel(ctx, 0) : NULL;
+
+		is_str(kernel, "6.1.0", "LAVA: the boot's kernel from its console line");
+		is_str(live_string(dev_named(ctx, "dfx-clean.0")), "\"kz\":8", "LAVA: the message's escapes undone");
+		drc_ctx_unref(ctx);
+	}
 	{
 		/* what dmesg --json says besides the message: the time, escapes; and
 		 * a journal message that is not UTF-8 comes as one byte a line */
