@@ -1416,6 +1416,14 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 	/* transports of the kernel log */
 	lead = skip_indent_and_priority(l, len);
 	i = parse_facility_level(l + lead, len - lead);
+	if (i && lead + i < len && isdigit((unsigned char)l[lead + i])) {
+		/* dmesg -x --time-format=iso: the date after "kern  :err   : " */
+		bool iso = false;
+		size_t k = parse_syslog_header(l + lead + i, len - lead - i, &iso);
+
+		if (k && iso)
+			i += k;
+	}
 	if (!i) {
 		i = parse_syslog_header(l + lead, len - lead, &kernel);
 		if (i && !kernel)

@@ -78,6 +78,8 @@ static void test_transports(void)
 	one_add("dmesg -r", "<3>[    1.920000] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("/proc/kmsg without time", "<3>dfx-clean" LINE "\n", "dfx-clean");
 	one_add("dmesg --time-format=iso", "2023-03-10T23:42:01,123456+01:00 dfx-clean" LINE "\n", "dfx-clean");
+	one_add("dmesg -x --time-format=iso", "kern  :err   : 2023-03-10T23:42:01,123456+01:00 dfx-clean" LINE "\n",
+		"dfx-clean");
 	one_add("dmesg --reltime, first line", "[Mar10 23:42] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("dmesg --reltime, next lines", "[  +0.000123] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("dmesg -d", "[    1.920000 <    0.000123>] dfx-clean" LINE "\n", "dfx-clean");
