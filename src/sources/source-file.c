@@ -35,6 +35,7 @@ struct source_file {
 	ZSTD_DStream *zs;
 	bool stream_end;
 	enum text_encoding enc;
+	bool cr_lines;                  /* lines end in CR alone (an old Mac, a terminal log) */
 	unsigned char *wide;            /* UTF-16 bytes read, not converted yet */
 	size_t wide_len;
 	/* lines handed out by source_file_next_line() */
@@ -305,7 +306,7 @@ static size_t utf16_convert(struct source_file *f, char *out, size_t size)
 
 /* Text as UTF-8: a UTF-8 byte order mark is dropped, UTF-16 (a Windows
  * editor's or PowerShell's) converted. 0 at the end. */
-static ssize_t text_read(struct source_file *f, char *buf, size_t size)
+static ssize_t text_decode(struct source_file *f, char *buf, size_t size)
 {
 	ssize_t n;
 
@@ -358,6 +359,20 @@ static ssize_t text_read(struct source_file *f, char *buf, size_t size)
 		if (o || n == 0)
 			return (ssize_t)o;      /* at the end, an odd last byte is dropped */
 	}
+}
+
+/* ... and lines that end in CR alone: the first text read has CRs and no LF */
+static ssize_t text_read(struct source_file *f, char *buf, size_t size)
+{
+	bool first = f->enc == TEXT_UNKNOWN;
+	ssize_t n = text_decode(f, buf, size);
+
+	if (n > 0 && first)
+		f->cr_lines = !memchr(buf, '\n', (size_t)n) && memchr(buf, '\r', (size_t)n);
+	if (n > 0 && f->cr_lines)
+		for (char *p = buf; (p = memchr(p, '\r', (size_t)(buf + n - p))); p++)
+			*p = '\n';
+	return n;
 }
 
 int source_file_next_line(struct source_file *f, const char **line, size_t *len, bool *cut)

@@ -33,14 +33,15 @@ fi
 ok $? "'-' reads standard input"
 
 # text saved by Windows editors and PowerShell: a UTF-8 byte order mark,
-# UTF-16 with or without one; read as the same capture
+# UTF-16 with or without one; lines ending in CR alone; read as the same capture
 shape() { jq -c '[.stats.lines, .stats.devres_events, .stats.undecoded, .boots[0].kernel,
 	[.devices[] | [.device, .driver, .state, [.live[] | [.name, .size, .line]]]]]' "$1"; }
 run report -f json -a "$K/component-bug/dmesg.txt"
 shape "$T/out" > "$T/want"
-for enc in utf-8-bom utf-16 utf-16be utf-16le; do
+for enc in utf-8-bom utf-16 utf-16be utf-16le cr-lines; do
 	case $enc in
 	utf-8-bom) { printf '\357\273\277'; cat "$K/component-bug/dmesg.txt"; } > "$T/e" ;;
+	cr-lines) tr '\n' '\r' < "$K/component-bug/dmesg.txt" > "$T/e" ;;
 	*) iconv -f utf-8 -t "$enc" "$K/component-bug/dmesg.txt" > "$T/e" ;;
 	esac
 	gzip -c "$T/e" > "$T/e.gz"
