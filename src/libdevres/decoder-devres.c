@@ -179,6 +179,7 @@ static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m
 		return false;
 	if (strict_end && skip_spaces(s, len, i + n) != len)
 		return false;
+	m->end = i + n;
 	return true;
 }
 

@@ -256,6 +256,7 @@ struct devres_msg {
 	uint64_t id;
 	unsigned id_digits;
 	uint64_t size;
+	size_t end;             /* just past "(<size> bytes)" in the message */
 };
 /* 1 = decoded, 0 = not a devres message, -EINVAL = looks like one, malformed
  * (*expected says what was wanted). */

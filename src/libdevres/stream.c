@@ -37,6 +37,9 @@
 #define QUOTE_TRACK_LINES 100000
 #define QUOTE_DEPTH_MAX 8
 #define HOLD_MAX 4096
+/* devres messages glued after a line's first that are read apart (the
+ * diagnostic below says 33 in all) */
+#define GLUED_MAX 32
 /* lines held back while an op printed as an address is undecided: decide
  * once this much is held, whatever the evidence */
 #define DEFER_MAX_LINES 200000
@@ -87,6 +90,7 @@ struct drc_stream {
 	unsigned held_depth;
 	struct strbuf tmp;
 	struct strbuf plain;                    /* the line without terminal colours */
+	unsigned glued;                         /* messages read apart from the line's first */
 	uint64_t cur_last;                      /* last input line of what is being decoded */
 	/* held back while an op address is undecided (opres.c): the first line
 	 * as process_line() had it, then every line as it came */
@@ -106,6 +110,12 @@ struct deferred {
 
 static const char expected_op_address[] =
 	"expected an op (ADD, REL, REM, REPLACE) or an address the other operations of the capture resolve";
+
+/* a line is read again from several places: joins, replays, glued messages */
+static int process_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
+			const struct drc_origin *o, bool may_hold);
+static int defer_start(struct drc_stream *s, const char *l, size_t len, unsigned depth,
+		       const struct drc_origin *o);
 
 int drc_stream_new(struct drc_ctx *ctx, const char *name, struct drc_stream **ret)
 {
@@ -825,7 +835,27 @@ static int kernel_message_known(struct drc_stream *s, const char *msg, size_t le
 	if (r == 0)
 		return 0;
 	r = emit_devres(s, &m, DRC_WITNESS_PRINTK, ts, subsystem, devkey, o);
-	return r < 0 ? r : 1;
+	if (r < 0)
+		return r;
+	/* another message glued on (a mail client that joined the lines,
+	 * consoles of two CPUs): read it as a line of its own */
+	if (m.end < len && mem_find(msg + m.end, len - m.end, "DEVRES", 6)) {
+		size_t rest = m.end;
+
+		while (rest < len && (msg[rest] == ' ' || msg[rest] == '\t'))
+			rest++;
+		if (s->glued >= GLUED_MAX) {    /* each is read one level deeper */
+			drc_diag_add(s->ctx, o, "expected at most 33 devres messages on a line",
+				     msg + rest, len - rest);
+			return 1;
+		}
+		s->glued++;
+		r = process_line(s, msg + rest, len - rest, 0, o, false);
+		s->glued--;
+		if (r < 0 || r == LINE_DEFERRED)
+			return r;
+	}
+	return 1;
 }
 
 static int kernel_message(struct drc_stream *s, const char *msg, size_t len, int64_t ts,
@@ -1077,10 +1107,6 @@ static void record_field(struct drc_stream *s, struct kv_record *k, const char *
 #undef KEY
 }
 
-static int process_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
-			const struct drc_origin *o, bool may_hold);
-static int defer_start(struct drc_stream *s, const char *l, size_t len, unsigned depth,
-		       const struct drc_origin *o);
 
 /* One record: journalctl -o json, one of dmesg --json's, or a line of a
  * LAVA job log ({"dt": ..., "lvl": "target", "msg": "[    1.9] ..."}), whose
@@ -1277,10 +1303,6 @@ not_mine:
 
 /* ---- the line ---- */
 
-static int process_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
-			const struct drc_origin *o, bool may_hold);
-static int defer_start(struct drc_stream *s, const char *l, size_t len, unsigned depth,
-		       const struct drc_origin *o);
 
 static int hold_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
 		     const struct drc_origin *o)

@@ -338,6 +338,28 @@ static void test_mail(void)
 		is_str(d ? drc_device_get_driver(d) : NULL, "snd_hda_intel", "and so does the driver");
 	}
 	drc_ctx_unref(ctx);
+	/* lines joined by a mail client (Outlook's "extra line breaks removed"),
+	 * or glued by two CPUs' consoles: every message on them is read */
+	ctx = ctx_from_text("glued",
+		"[  1.0] drv d.0: DEVRES ADD 00000000000000a1 kz (8 bytes) [  1.0] drv d.0: DEVRES ADD "
+		"00000000000000a2 kz (16 bytes) [  1.1] drv d.0: DEVRES ADD 00000000000000a3 kz (24 bytes)\n"
+		"[  1.2] drv d.0: DEVRES REL 00000000000000a3 kz (24 bytes)drv d.0: DEVRES REL 00000000000000a2 kz "
+		"(16 bytes)\n");
+	is_str(live_string(dev_named(ctx, "d.0")), "kz:8", "glued messages: each read");
+	is_int(stats_of(ctx).devres_events, 5, "glued messages: five operations");
+	drc_ctx_unref(ctx);
+	{
+		static char many[40000];
+		size_t n = 0;
+
+		for (unsigned i = 0; i < 300; i++)
+			n += (size_t)snprintf(many + n, sizeof(many) - n,
+					      "[  1.0] drv d.0: DEVRES ADD %016x kz (8 bytes) ", i + 1);
+		ctx = ctx_from_text("glued", many);
+		ok(stats_of(ctx).devres_events == 33 && stats_of(ctx).undecoded == 1,
+		   "300 glued messages: 33 read, the rest counted once, the stack spared");
+		drc_ctx_unref(ctx);
+	}
 	/* while an empty driver string (" <device>: ") means no bus, no driver */
 	ctx = ctx_from_text("t", "[    1.0]  dfx.0: DEVRES ADD 00000000ce4591a1 devm_kzalloc_release (96 bytes)\n");
 	is_int(dev_named(ctx, "dfx.0") ? (long long)drc_device_get_state(dev_named(ctx, "dfx.0")) : -1,
