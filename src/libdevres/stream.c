@@ -1461,7 +1461,8 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 			i = skip_caller(l, len, j);
 			if (i < len && l[i] == ' ')
 				i++;
-			/* journalctl -o short-monotonic: "[ts] host kernel: msg" */
+			/* journalctl -o short-monotonic: "[ts] host kernel: msg", and
+			 * with --no-hostname "[ts] kernel: msg" */
 			size_t h = i, e;
 
 			while (h < len && l[h] != ' ' && l[h] != ':')
@@ -1469,6 +1470,8 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 			e = h + 1;
 			if (h < len && l[h] == ' ' && len - e > 8 && memcmp(l + e, "kernel: ", 8) == 0)
 				i = e + 8;
+			else if (len - i > 8 && memcmp(l + i, "kernel: ", 8) == 0)
+				i += 8;
 		}
 	}
 	if (devres && ts < 0)

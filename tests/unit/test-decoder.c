@@ -41,6 +41,8 @@ static void test_transports(void)
 	one_add("journal short-precise", "Mar 10 23:42:01.123456 host kernel: dfx-clean" LINE "\n", "dfx-clean");
 	one_add("journal short-iso", "2023-03-10T23:42:01+0100 host kernel: dfx-clean" LINE "\n", "dfx-clean");
 	one_add("journal short-monotonic", "[  126.886032] host kernel: dfx-clean" LINE "\n", "dfx-clean");
+	one_add("journal short-monotonic --no-hostname", "[  126.886032] kernel: dfx-clean" LINE "\n", "dfx-clean");
+	one_add("journal --no-hostname", "Mar 10 23:42:01 kernel: dfx-clean" LINE "\n", "dfx-clean");
 	one_add("CRLF", "[  126.886032] dfx-clean" LINE "\r\n", "dfx-clean");
 	one_add("kmsg", "3,64,1920000,-;dfx-clean" LINE "\n SUBSYSTEM=platform\n DEVICE=+platform:dfx-clean.0\n", "dfx-clean");
 	one_add("kmsg with caller field", "3,64,1920000,-,caller=T1;dfx-clean" LINE "\n", "dfx-clean");
