@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <ctype.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -173,10 +175,34 @@ static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m
 	normalize_name(&m->name, &m->name_len);
 	if (m->name_len == 0)
 		return false;
-	i = skip_spaces(s, len, e);
-	n = drc_parse_size(s + i, len - i, &m->size);
-	if (!n)
-		return false;
+	n = drc_parse_size(s + skip_spaces(s, len, e), len - skip_spaces(s, len, e), &m->size);
+	if (n) {
+		i = skip_spaces(s, len, e);
+	} else {
+		/*
+		 * A name with spaces: since 6.10 an action's name is its
+		 * devm_add_action() argument as written, a cast perhaps:
+		 * "(void(*)(void *))clk_disable_unprepare". Such a name starts
+		 * with its cast and holds only what a C expression does; it
+		 * runs to the first " (<n> bytes)".
+		 */
+		const char *p = s + e;
+
+		if (m->name[0] != '(')
+			return false;
+		while ((p = memchr(p, '(', (size_t)(s + len - p))) &&
+		       !(p[-1] == ' ' && (n = drc_parse_size(p, (size_t)(s + len - p), &m->size))))
+			p++;
+		if (!p)
+			return false;
+		for (const char *c = m->name; c < p; c++)
+			if (!isalnum((unsigned char)*c) && !strchr("_ \t()*&.,->", *c))
+				return false;
+		m->name_len = (size_t)(p - m->name);
+		while (m->name_len && (m->name[m->name_len - 1] == ' ' || m->name[m->name_len - 1] == '\t'))
+			m->name_len--;
+		i = (size_t)(p - s);
+	}
 	if (strict_end && skip_spaces(s, len, i + n) != len)
 		return false;
 	m->end = i + n;

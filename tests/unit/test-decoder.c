@@ -211,6 +211,19 @@ static void test_transports(void)
 		drc_ctx_unref(ctx);
 	}
 	{
+		/* since 6.10 an action's name is its argument as written: spaces */
+		struct drc_ctx *ctx = ctx_from_text("t",
+			"[    1.0] drv d.0: DEVRES ADD 00000000000000a1 (void(*)(void *))clk_disable_unprepare (16 bytes)\n"
+			"  bash-1 [000] 1.1: devres_log: d.1 ADD 00000000000000b1 (void (*)(void *)) regulator_disable (16 bytes)\n"
+			"[    1.2] drv d.0: DEVRES REL 00000000000000a1 (void(*)(void *))clk_disable_unprepare (16 bytes) x\n");
+
+		is_str(live_string(dev_named(ctx, "d.1")), "(void (*)(void *)) regulator_disable:16",
+		       "trace: an action's name with spaces");
+		ok(stats_of(ctx).devres_events == 3 && stats_of(ctx).undecoded == 0 &&
+		   strcmp(live_string(dev_named(ctx, "d.0")), "") == 0, "printk: added and released by that name");
+		drc_ctx_unref(ctx);
+	}
+	{
 		/* without a time, a line that starts with "[drm:" is no dmesg -T stamp */
 		struct drc_ctx *ctx = ctx_from_text("t",
 			"[drm:drm_managed_release] drmres release begin\n"
