@@ -426,6 +426,17 @@ static void test_release_order(void)
 	ok(strstr(findings(ctx), "release-order/warning/880000.spi") != NULL,
 	   "a suspend-capable action released after a hardware resource");
 	ok(strstr(findings(good), "release-order") == NULL, "PM action released first: in order");
+	{
+		/* 6.10+: actions named as written, casts and all */
+		struct drc_ctx *named = judge(
+			"[    7.1] geni_spi 880000.spi: DEVRES REL 0000000081443801 "
+			"(void(*)(void *))clk_disable_unprepare (16 bytes)\n"
+			D("7.2", "geni_spi", "880000.spi", "REL", "81443802", "pm_runtime_disable_action", 16));
+
+		ok(strstr(findings(named), "release-order/warning/880000.spi") != NULL,
+		   "a clock action named by its cast function is hardware for the order rule");
+		drc_ctx_unref(named);
+	}
 	is_str(findings(ooo), "release-order/warning/o.0", "releases against the list order");
 	drc_ctx_unref(ctx);
 	drc_ctx_unref(good);
