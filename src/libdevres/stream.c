@@ -1375,6 +1375,42 @@ static size_t after_kernel_time(const char *l, size_t len, size_t i, int64_t *ts
 	return at;
 }
 
+/*
+ * A terminal's colours, kept by dmesg --color=always, script(1) or a serial
+ * console logger: CSI ("ESC [ ... m"), OSC ("ESC ] ... BEL") and two- or
+ * three-byte escapes are dropped.
+ */
+static int strip_escapes(struct strbuf *out, const char *l, size_t len)
+{
+	size_t i = 0;
+
+	strbuf_clear(out);
+	while (i < len) {
+		const char *e = memchr(l + i, 0x1b, len - i);
+		size_t at = e ? (size_t)(e - l) : len;
+
+		if (strbuf_append(out, l + i, at - i) < 0)
+			return -ENOMEM;
+		if (at == len)
+			break;
+		i = at + 1;
+		if (i < len && l[i] == '[') {
+			for (i++; i < len && (unsigned char)l[i] >= 0x20 && (unsigned char)l[i] <= 0x3f; i++)
+				;
+			if (i < len && (unsigned char)l[i] >= 0x40 && (unsigned char)l[i] <= 0x7e)
+				i++;
+		} else if (i < len && l[i] == ']') {
+			while (i < len && l[i] != 0x07 && !(l[i] == 0x1b && i + 1 < len && l[i + 1] == '\\'))
+				i++;
+			if (i < len)
+				i += l[i] == 0x07 ? 1 : 2;
+		} else if (i < len) {
+			i += (l[i] == '(' || l[i] == ')') && i + 1 < len ? 2 : 1;
+		}
+	}
+	return 0;
+}
+
 static int process_line(struct drc_stream *s, const char *l, size_t len, unsigned depth,
 			const struct drc_origin *o, bool may_hold)
 {
@@ -1424,6 +1460,12 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 	/* a mail client's non-breaking spaces (U+00A0) between the words */
 	if ((devres || marker) && memchr(l, 0xc2, len) && qp_decode(s, l, len))
 		return process_decoded(s, depth, o, may_hold);
+	/* a terminal's colours inside the line */
+	if ((devres || marker) && memchr(l, 0x1b, len)) {
+		if (strip_escapes(&s->tmp, l, len) < 0)
+			return -ENOMEM;
+		return process_decoded(s, depth, o, may_hold);
+	}
 	if (marker) {
 		if (depth && quote_is_copy(s, marker, len - (size_t)(marker - l), depth))
 			return 0;
@@ -1584,47 +1626,13 @@ static int defer_line(struct drc_stream *s, const char *line, size_t len)
 	return 0;
 }
 
-/*
- * A terminal's colours, kept by dmesg --color=always, script(1) or a serial
- * console logger: CSI ("ESC [ ... m"), OSC ("ESC ] ... BEL") and two- or
- * three-byte escapes are dropped.
- */
-static int strip_escapes(struct strbuf *out, const char *l, size_t len)
-{
-	size_t i = 0;
-
-	strbuf_clear(out);
-	while (i < len) {
-		const char *e = memchr(l + i, 0x1b, len - i);
-		size_t at = e ? (size_t)(e - l) : len;
-
-		if (strbuf_append(out, l + i, at - i) < 0)
-			return -ENOMEM;
-		if (at == len)
-			break;
-		i = at + 1;
-		if (i < len && l[i] == '[') {
-			for (i++; i < len && (unsigned char)l[i] >= 0x20 && (unsigned char)l[i] <= 0x3f; i++)
-				;
-			if (i < len && (unsigned char)l[i] >= 0x40 && (unsigned char)l[i] <= 0x7e)
-				i++;
-		} else if (i < len && l[i] == ']') {
-			while (i < len && l[i] != 0x07 && !(l[i] == 0x1b && i + 1 < len && l[i + 1] == '\\'))
-				i++;
-			if (i < len)
-				i += l[i] == 0x07 ? 1 : 2;
-		} else if (i < len) {
-			i += (l[i] == '(' || l[i] == ')') && i + 1 < len ? 2 : 1;
-		}
-	}
-	return 0;
-}
-
 int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 {
 	s->lineno++;
 	s->ctx->stats.lines++;
-	if (memchr(line, 0x1b, len)) {
+	/* dmesg --color colours the time first; other lines only matter when
+	 * they are devres lines, which process_line() cleans */
+	if (len && line[0] == 0x1b) {
 		if (strip_escapes(&s->plain, line, len) < 0)
 			return -ENOMEM;
 		line = s->plain.buf ? s->plain.buf : "";
