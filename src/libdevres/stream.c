@@ -1285,10 +1285,15 @@ static int pjson_line(struct drc_stream *s, const char *line, size_t len, const 
 			return -ENOMEM;
 		v = json_tokener_parse_ex(tok, p, (int)MIN((size_t)(end - p), (size_t)INT32_MAX));
 		json_tokener_free(tok);
-		if (v && json_object_is_type(v, json_type_string))
+		if (v && json_object_is_type(v, json_type_string)) {
 			record_field(s, k, key, klen, json_object_get_string(v), (size_t)json_object_get_string_len(v));
-		else    /* cut short, by a mail client perhaps: the text as it is */
-			record_field(s, k, key, klen, p + 1, (size_t)(end - p - 1) - (end[-1] == '"'));
+		} else {        /* cut short, by a mail client perhaps: the text as it is */
+			size_t vl = (size_t)(end - p - 1);
+
+			if (vl && end[-1] == '"')
+				vl--;
+			record_field(s, k, key, klen, p + 1, vl);
+		}
 		json_object_put(v);
 	} else {
 		record_field(s, k, key, klen, p, (size_t)(end - p));

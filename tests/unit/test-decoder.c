@@ -187,6 +187,15 @@ static void test_transports(void)
 		drc_ctx_unref(ctx);
 	}
 	{
+		/* strings cut short (a mail wrap inside a pretty record) */
+		struct drc_ctx *cut = ctx_from_text("t",
+			"{\n   \"msg\": \"\n}\n{\n   \"msg\": \"dfx-clean" LINE "\n}\n");
+
+		is_str(live_string(dev_named(cut, "dfx-clean.0")), "devm_kzalloc_release:96",
+		       "dmesg --json: cut strings read as they are");
+		drc_ctx_unref(cut);
+	}
+	{
 		/* a lone "{" in a mail and lines that are no fields go on as before */
 		struct drc_ctx *ctx = ctx_from_text("t", "{\n[    1.920000] dfx-clean" LINE "\n\"a\": 1\n}\n");
 
