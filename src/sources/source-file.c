@@ -367,8 +367,12 @@ static ssize_t text_read(struct source_file *f, char *buf, size_t size)
 	bool first = f->enc == TEXT_UNKNOWN;
 	ssize_t n = text_decode(f, buf, size);
 
-	if (n > 0 && first)
-		f->cr_lines = !memchr(buf, '\n', (size_t)n) && memchr(buf, '\r', (size_t)n);
+	if (n > 0 && first) {
+		/* a CR with text after it: not a CRLF cut by a short read */
+		const char *cr = memchr(buf, '\r', (size_t)n);
+
+		f->cr_lines = cr && cr + 1 < buf + n && !memchr(buf, '\n', (size_t)n);
+	}
 	if (n > 0 && f->cr_lines)
 		for (char *p = buf; (p = memchr(p, '\r', (size_t)(buf + n - p))); p++)
 			*p = '\n';

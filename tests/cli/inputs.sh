@@ -51,6 +51,13 @@ for enc in utf-8-bom utf-16 utf-16be utf-16le cr-lines; do
 	ok $? "$enc text (compressed too) reads as the same capture"
 done
 
+# CRLF text from a pipe whose first read ends between CR and LF is no CR-only text
+{ printf '[ 1.0] drv d.0: DEVRES ADD 00000000000000a1 kz (8 bytes)\r'; sleep 0.3
+  printf '\n[ 1.1] drv d.0: DEVRES ADD 00000000000000a2 kz (8 bytes)\r\n'; } |
+	"$DEVRESCTL" report -f json - > "$T/out" 2>"$T/err"
+[ "$(jq -c '[.stats.lines, .stats.devres_events]' "$T/out")" = "[2,2]" ]
+ok $? "CRLF cut by a short read: two lines"
+
 head -c 100000 "$T/c.gz" | head -c 2000 > "$T/trunc.gz"
 run report "$T/trunc.gz"
 expect_rc 3 "truncated gzip is an operational failure"
