@@ -242,6 +242,13 @@ static size_t parse_bracket_ts(const char *l, size_t len, size_t i, int64_t *ts)
 		*ts = -1;
 		return (size_t)(close - l) + 1;
 	}
+	/* kunit.py: "[12:34:56] " before what the test printed */
+	if (digits == 2 && j == i + 3 && close == l + i + 9 && l[i + 3] == ':' && l[i + 6] == ':' &&
+	    isdigit((unsigned char)l[i + 4]) && isdigit((unsigned char)l[i + 5]) &&
+	    isdigit((unsigned char)l[i + 7]) && isdigit((unsigned char)l[i + 8])) {
+		*ts = -1;
+		return (size_t)(close - l) + 1;
+	}
 	return 0;
 }
 

@@ -113,6 +113,7 @@ static void test_transports(void)
 	one_add("grabserial stamp", "[0.123456 0.000123] [    1.920000] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("picocom stamp", "11:21:04.123 [    1.920000] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("logger date", "[2026-11-26 11:21:04.123] dfx-clean" LINE "\n", "dfx-clean");
+	one_add("kunit.py's time", "[12:34:56] dfx-clean" LINE "\n", "dfx-clean");
 	one_add("logger date, kernel time, caller", "[2026-11-26 11:21:04] [    1.920000][  T123] dfx-clean" LINE "\n",
 		"dfx-clean");
 	{
@@ -384,10 +385,14 @@ static void test_mail(void)
 		   "300 glued messages: 33 read, the rest counted once, the stack spared");
 		drc_ctx_unref(ctx);
 	}
-	/* while an empty driver string (" <device>: ") means no bus, no driver */
-	ctx = ctx_from_text("t", "[    1.0]  dfx.0: DEVRES ADD 00000000ce4591a1 devm_kzalloc_release (96 bytes)\n");
+	/* while an empty driver string (" <device>: ") means no bus, no driver,
+	 * also behind kunit.py's time */
+	ctx = ctx_from_text("t", "[    1.0]  dfx.0: DEVRES ADD 00000000ce4591a1 devm_kzalloc_release (96 bytes)\n"
+			    "[12:34:56]  test-root: DEVRES ADD 0000000000000501 devm_drm_dev_init_release (16 bytes)\n");
 	is_int(dev_named(ctx, "dfx.0") ? (long long)drc_device_get_state(dev_named(ctx, "dfx.0")) : -1,
 	       DRC_DEVICE_NO_BUS, "an empty driver string: no bus");
+	is_int(dev_named(ctx, "test-root") ? (long long)drc_device_get_state(dev_named(ctx, "test-root")) : -1,
+	       DRC_DEVICE_NO_BUS, "kunit.py: a root device, no bus");
 	drc_ctx_unref(ctx);
 }
 
