@@ -69,6 +69,11 @@ struct kv_record {
 	struct drc_origin origin;
 };
 
+struct interned {
+	const char *str;                        /* in the ctx's pool, which outlives the stream */
+	size_t len;
+};
+
 struct drc_stream {
 	struct drc_ctx *ctx;
 	const char *name;                       /* interned */
@@ -91,6 +96,7 @@ struct drc_stream {
 	struct strbuf tmp;
 	struct strbuf plain;                    /* the line without terminal colours */
 	unsigned glued;                         /* messages read apart from the line's first */
+	struct interned last_device, last_prefix;
 	uint64_t cur_last;                      /* last input line of what is being decoded */
 	/* held back while an op address is undecided (opres.c): the first line
 	 * as process_line() had it, then every line as it came */
@@ -531,6 +537,17 @@ static bool quote_is_copy(struct drc_stream *s, const char *l, size_t len, unsig
 
 /* ---- devres lines ---- */
 
+/* The device and its prefix are most often the previous line's: compare
+ * before hashing. */
+static const char *intern_again(struct drc_stream *s, struct interned *last, const char *p, size_t len)
+{
+	if (last->str && last->len == len && memcmp(last->str, p, len) == 0)
+		return last->str;
+	last->str = drc_intern(s->ctx, p, len);
+	last->len = len;
+	return last->str;
+}
+
 static int emit_devres(struct drc_stream *s, const struct devres_msg *m, enum drc_witness w,
 		       int64_t ts, const char *subsystem, const char *devkey,
 		       const struct drc_origin *o)
@@ -550,13 +567,13 @@ static int emit_devres(struct drc_stream *s, const struct devres_msg *m, enum dr
 	const char *alias;
 	int r;
 
-	ev.device = drc_intern(ctx, m->dev, m->dev_len);
+	ev.device = intern_again(s, &s->last_device, m->dev, m->dev_len);
 	if (m->op_token && (alias = drc_opres_alias(ctx->opres, m->name, m->name_len)))
 		ev.name = drc_interns(ctx, alias);
 	else
 		ev.name = drc_intern(ctx, m->name, m->name_len);
 	if (m->prefix)
-		ev.prefix = drc_intern(ctx, m->prefix, m->prefix_len);
+		ev.prefix = intern_again(s, &s->last_prefix, m->prefix, m->prefix_len);
 	if (!ev.device || !ev.name || (m->prefix && !ev.prefix))
 		return -ENOMEM;
 	if (ctx->line_fn)
