@@ -180,7 +180,7 @@ static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m
 		i = skip_spaces(s, len, e);
 	} else {
 		/*
-		 * A name with spaces: since 6.10 an action's name is its
+		 * A name with spaces: since 6.4 an action's name is its
 		 * devm_add_action() argument as written, a cast perhaps:
 		 * "(void(*)(void *))clk_disable_unprepare". Such a name starts
 		 * with its cast and holds only what a C expression does; it

@@ -221,7 +221,7 @@ static void test_transports(void)
 		drc_ctx_unref(ctx);
 	}
 	{
-		/* since 6.10 an action's name is its argument as written: spaces */
+		/* since 6.4 an action's name is its argument as written: spaces */
 		struct drc_ctx *ctx = ctx_from_text("t",
 			"[    1.0] drv d.0: DEVRES ADD 00000000000000a1 (void(*)(void *))clk_disable_unprepare (16 bytes)\n"
 			"  bash-1 [000] 1.1: devres_log: d.1 ADD 00000000000000b1 (void (*)(void *)) regulator_disable (16 bytes)\n"

@@ -427,7 +427,7 @@ static void test_release_order(void)
 	   "a suspend-capable action released after a hardware resource");
 	ok(strstr(findings(good), "release-order") == NULL, "PM action released first: in order");
 	{
-		/* 6.10+: actions named as written, casts and all */
+		/* 6.4+: actions named as written, casts and all */
 		struct drc_ctx *named = judge(
 			"[    7.1] geni_spi 880000.spi: DEVRES REL 0000000081443801 "
 			"(void(*)(void *))clk_disable_unprepare (16 bytes)\n"
