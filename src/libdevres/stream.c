@@ -97,7 +97,6 @@ struct drc_stream {
 	struct strbuf plain;                    /* the line without terminal colours */
 	unsigned glued;                         /* messages read apart from the line's first */
 	struct interned last_device, last_prefix;
-	int64_t last_kts;                       /* the kernel's time on the last line with one */
 	uint64_t cur_last;                      /* last input line of what is being decoded */
 	/* held back while an op address is undecided (opres.c): the first line
 	 * as process_line() had it, then every line as it came */
@@ -131,7 +130,6 @@ int drc_stream_new(struct drc_ctx *ctx, const char *name, struct drc_stream **re
 	if (!s)
 		return -ENOMEM;
 	s->ctx = ctx;
-	s->last_kts = -1;
 	s->name = drc_interns(ctx, name ? name : "-");
 	if (!s->name) {
 		free(s);
@@ -491,8 +489,6 @@ static int new_boot(struct drc_stream *s, const struct drc_origin *o, const char
 	struct drc_boot *cur = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
 	const char *kernel = rlen ? drc_intern(ctx, release, rlen) : NULL;
 
-	s->last_kts = -1;
-
 	/* the first boot line of a capture names the boot that is already open */
 	if (cur && !(cur->witnesses & (1u << DRC_WITNESS_PRINTK)) && !cur->kernel && !cur->boot_id[0]) {
 		cur->kernel = kernel;
@@ -502,30 +498,6 @@ static int new_boot(struct drc_stream *s, const struct drc_origin *o, const char
 		return 0;
 	}
 	return drc_ctx_new_boot(ctx, o, kernel, boot_id);
-}
-
-/*
- * The kernel's time only goes forward within a boot: a line more than
- * TIME_BACK_USEC older than the one before is from another boot, also when
- * its "Linux version" line was lost (logs of two boots pasted together, a
- * ring buffer that wrapped). Quoted lines of a mail are older by nature and
- * are not asked.
- */
-#define TIME_BACK_USEC 5000000
-
-static int time_went_back(struct drc_stream *s, int64_t ts, const struct drc_origin *o)
-{
-	int64_t last = s->last_kts;
-	int r;
-
-	if (ts < 0)
-		return 0;
-	s->last_kts = ts;
-	if (last < 0 || ts + TIME_BACK_USEC >= last)
-		return 0;
-	r = new_boot(s, o, NULL, 0, NULL);
-	s->last_kts = ts;
-	return r < 0 ? r : 0;
 }
 
 /* ---- quoted copies ---- */
@@ -1099,9 +1071,6 @@ static int record_flush(struct drc_stream *s, struct kv_record *k)
 				return r;
 		}
 	}
-	r = time_went_back(s, k->ts, &k->origin);
-	if (r < 0)
-		return r;
 	r = kernel_message(s, k->msg.buf ? k->msg.buf : "", k->msg.len, k->ts, k->subsystem,
 			   k->devkey, &k->origin, false);
 	return r < 0 ? r : 0;
@@ -1582,11 +1551,6 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 		return 0;
 	if (devres && !depth && len < 4096 && s->lineno <= QUOTE_TRACK_LINES)
 		quote_is_copy(s, l, len, 0);
-	if (!depth && ts >= 0) {
-		r = time_went_back(s, ts, o);
-		if (r < 0)
-			return r;
-	}
 	r = kernel_message_known(s, l + i, len - i, ts, NULL, NULL, o, may_hold, devres);
 	if (r == -EAGAIN)
 		return hold_line(s, l, len, depth, o);

@@ -424,22 +424,6 @@ static void test_boots(void)
 	is_int(live, 2, "boot 2's release is of a node it never saw added");
 	is_int(st.unknown_nodes, 1, "unknown node counted");
 	drc_ctx_unref(ctx);
-
-	/* two boots pasted together without their "Linux version" lines: the
-	 * kernel's time going back says so; a CPU's second, or a quoted line
-	 * of a mail, does not */
-	ctx = ctx_from_text("boots",
-		"[ 5000.100000] drv d.0: DEVRES ADD 00000000000000a1 kz (8 bytes)\n"
-		"[ 4999.900000] drv d.0: DEVRES ADD 00000000000000a2 kz (16 bytes)\n"
-		"> [    1.000000] drv d.0: probe done\n"
-		"[ 5000.200000] drv d.0: DEVRES ADD 00000000000000a3 kz (24 bytes)\n"
-		"[    2.000000] drv d.0: DEVRES ADD 00000000000000a1 kz (8 bytes)\n"
-		"3,64,9000000,-;drv d.0: DEVRES ADD 00000000000000b1 kz (32 bytes)\n"
-		"3,65,1000,-;drv d.0: DEVRES ADD 00000000000000a1 kz (8 bytes)\n");
-	st = stats_of(ctx);
-	is_int(st.boots, 3, "time going back by more than 5 s: a new boot, also in kmsg records");
-	is_int(st.id_reuse, 0, "so the same id is no reuse");
-	drc_ctx_unref(ctx);
 }
 
 static void test_malformed(void)
