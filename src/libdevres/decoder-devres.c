@@ -150,6 +150,17 @@ static bool parse_op_address(const char *s, size_t len, uint64_t *token)
 	return drc_parse_ptr(s, len, token, &digits) && *token != 0;
 }
 
+/* "0xffff888104881060" or "(0xffff888104881060)": an address as %#lx prints it */
+static bool is_raw_address(const char *s, size_t len)
+{
+	uint64_t v;
+	unsigned digits;
+
+	if (len > 2 && s[0] == '(' && s[len - 1] == ')')
+		s++, len -= 2;
+	return len >= 10 && len <= 18 && s[0] == '0' && s[1] == 'x' && drc_parse_ptr(s, len, &v, &digits);
+}
+
 /* "<OP> <node> <name> (<size> bytes)[anything]" starting at s[i]. */
 static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m, bool strict_end,
 		       bool op_address)
@@ -164,10 +175,27 @@ static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m
 		return false;
 	i = skip_spaces(s, len, e);
 	e = token_end(s, len, i);
-	if (!drc_parse_ptr(s + i, e - i, &m->id, &m->id_digits))
-		return false;
+	if (!drc_parse_ptr(s + i, e - i, &m->id, &m->id_digits)) {
+		/* a local print without the node ("DEVRES ADD <name> (<n> bytes)"):
+		 * a node with no address, found by its place and name like
+		 * "(____ptrval____)" */
+		if (op_address || e == i || !drc_parse_size(s + skip_spaces(s, len, e), len - skip_spaces(s, len, e),
+							     &m->size))
+			return false;
+		m->id = 0;
+		m->id_digits = 0;
+		e = i;
+	}
 	i = skip_spaces(s, len, e);
 	e = token_end(s, len, i);
+	/* a local print that adds the raw address after the hashed one:
+	 * "<hashed> 0xffff888104881060 <name>", kept only if a name follows */
+	if (is_raw_address(s + i, e - i)) {
+		size_t j = skip_spaces(s, len, e), ej = token_end(s, len, j);
+
+		if (ej > j && s[j] != '(')
+			i = j, e = ej;
+	}
 	if (e == i)
 		return false;
 	m->name = s + i;

@@ -234,6 +234,21 @@ static void test_transports(void)
 		drc_ctx_unref(ctx);
 	}
 	{
+		/* local debug prints: the raw address after the hashed one, or no
+		 * address at all (matched by place and name) */
+		struct drc_ctx *ctx = ctx_from_text("t",
+			"[ 1.0] drv d.0: DEVRES ADD 0000000045a3e6d1 0xffff888109a3c000 devm_kzalloc_release (24 bytes)\n"
+			"[ 1.0] drv d.0: DEVRES ADD devm_action_release (16 bytes)\n"
+			"[ 1.0] drv d.0: DEVRES ADD 0000000045a3e6d3 (0xffff888109a3c080) kz (8 bytes)\n"
+			"[ 1.1] drv d.0: DEVRES REL 0000000045a3e6d3 (0xffff888109a3c080) kz (8 bytes)\n"
+			"[ 1.1] drv d.0: DEVRES REL devm_action_release (16 bytes)\n");
+
+		is_str(live_string(dev_named(ctx, "d.0")), "devm_kzalloc_release:24",
+		       "two addresses on a line, or none: read, released by their own");
+		is_int(stats_of(ctx).undecoded, 0, "nothing undecodable");
+		drc_ctx_unref(ctx);
+	}
+	{
 		/* without a time, a line that starts with "[drm:" is no dmesg -T stamp */
 		struct drc_ctx *ctx = ctx_from_text("t",
 			"[drm:drm_managed_release] drmres release begin\n"
