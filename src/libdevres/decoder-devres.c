@@ -150,7 +150,8 @@ static bool parse_op_address(const char *s, size_t len, uint64_t *token)
 	return drc_parse_ptr(s, len, token, &digits) && *token != 0;
 }
 
-/* "0xffff888104881060" or "(0xffff888104881060)": an address as %#lx prints it */
+/* "0xffff888104881060", "ffff888104881060", "(0x...)": a second address, as
+ * %#lx or %px print it */
 static bool is_raw_address(const char *s, size_t len)
 {
 	uint64_t v;
@@ -158,7 +159,9 @@ static bool is_raw_address(const char *s, size_t len)
 
 	if (len > 2 && s[0] == '(' && s[len - 1] == ')')
 		s++, len -= 2;
-	return len >= 10 && len <= 18 && s[0] == '0' && s[1] == 'x' && drc_parse_ptr(s, len, &v, &digits);
+	if (len > 2 && s[0] == '0' && s[1] == 'x')
+		return len >= 10 && len <= 18 && drc_parse_ptr(s, len, &v, &digits);
+	return (len == 8 || len == 16) && drc_parse_ptr(s, len, &v, &digits);
 }
 
 /* "<OP> <node> <name> (<size> bytes)[anything]" starting at s[i]. */
@@ -188,8 +191,9 @@ static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m
 	}
 	i = skip_spaces(s, len, e);
 	e = token_end(s, len, i);
-	/* a local print that adds the raw address after the hashed one:
-	 * "<hashed> 0xffff888104881060 <name>", kept only if a name follows */
+	/* a local print that adds the raw address after the hashed one (or the
+	 * other way round): "<hashed> 0xffff888104881060 <name>", skipped only
+	 * if a name follows */
 	if (is_raw_address(s + i, e - i)) {
 		size_t j = skip_spaces(s, len, e), ej = token_end(s, len, j);
 

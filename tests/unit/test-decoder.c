@@ -241,11 +241,13 @@ static void test_transports(void)
 			"[ 1.0] drv d.0: DEVRES ADD devm_action_release (16 bytes)\n"
 			"[ 1.0] drv d.0: DEVRES ADD 0000000045a3e6d3 (0xffff888109a3c080) kz (8 bytes)\n"
 			"[ 1.1] drv d.0: DEVRES REL 0000000045a3e6d3 (0xffff888109a3c080) kz (8 bytes)\n"
-			"[ 1.1] drv d.0: DEVRES REL devm_action_release (16 bytes)\n");
+			"[ 1.1] drv d.0: DEVRES REL devm_action_release (16 bytes)\n"
+			"[ 1.2] drv e.0: DEVRES ADD ffff888109a3c0c0 00000000c5a3e6d1 kz (8 bytes)\n");
 
 		is_str(live_string(dev_named(ctx, "d.0")), "devm_kzalloc_release:24",
 		       "two addresses on a line, or none: read, released by their own");
 		is_int(stats_of(ctx).undecoded, 0, "nothing undecodable");
+		is_str(live_string(dev_named(ctx, "e.0")), "kz:8", "the raw address first, without 0x");
 		drc_ctx_unref(ctx);
 	}
 	{
