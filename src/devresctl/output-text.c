@@ -12,7 +12,24 @@ struct text_ctx {
 	struct drc_ctx *ctx;
 	const struct report_view *v;
 	FILE *out;
+	int width;              /* of the name column with its indentation, for this device */
 };
+
+#define NAME_WIDTH 34          /* two of indentation, then 32 */
+#define NAME_WIDTH_MAX 72      /* action names can be long (casts) */
+
+/* The name column fits the device's longest name, nested or not. */
+static void measure_node(void *userdata, struct drc_node *n, unsigned depth, struct drc_node *const *stack)
+{
+	struct text_ctx *t = userdata;
+	const char *name = drc_node_get_name(n);
+	int w = 2 + (int)depth * 2 + (name ? (int)strlen(name) : 20);
+
+	(void)stack;
+	if (drc_node_get_kind(n) != DRC_NODE_GROUP_OPEN && drc_node_get_kind(n) != DRC_NODE_GROUP_CLOSE &&
+	    w > t->width)
+		t->width = MIN(w, NAME_WIDTH_MAX);
+}
 
 #define C(v, code) ((v)->color ? "\033[" code "m" : "")
 #define RESET(v) C(v, "0")
@@ -55,14 +72,14 @@ static void text_node(void *userdata, struct drc_node *n, unsigned depth, struct
 		return;
 	}
 	if (k == DRC_NODE_REALLOC && !name) {
-		fprintf(out, "%-32s %8s  %-8s %-16s  replaced %s (%" PRIu64 " bytes) at ",
+		fprintf(out, "%-*s %8s  %-12s %-16s  replaced %s (%" PRIu64 " bytes) at ", t->width - 2 - (int)depth * 2,
 			"(devm_krealloc node)", "?", "memory", "?", drc_node_get_replaced_name(n),
 			drc_node_get_replaced_size(n));
 		origin_print(out, drc_node_get_origin(n));
 		fputc('\n', out);
 		return;
 	}
-	fprintf(out, "%-32s %8" PRId64 "  %-8s %-16s  ", name, drc_node_get_size(n),
+	fprintf(out, "%-*s %8" PRId64 "  %-12s %-16s  ", t->width - 2 - (int)depth * 2, name, drc_node_get_size(n),
 		drc_ctx_classify(t->ctx, name), drc_node_get_id_string(n));
 	origin_print(out, drc_node_get_origin(n));
 	fputc('\n', out);
@@ -171,8 +188,11 @@ int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 		if (drc_device_count_unknown(dev))
 			fprintf(out, "  %" PRIu64 " release%s of nodes added before the capture began\n",
 				drc_device_count_unknown(dev), drc_device_count_unknown(dev) == 1 ? "" : "s");
-		if (drc_device_get_first_node(dev))
+		if (drc_device_get_first_node(dev)) {
+			t.width = NAME_WIDTH;
+			report_walk_live(dev, measure_node, &t);
 			report_walk_live(dev, text_node, &t);
+		}
 		text_batches(&t, dev);
 		if (v->all && drc_device_get_first_history(dev)) {
 			fputs("  history:\n", out);

@@ -36,6 +36,19 @@ grep_out 'replaced  devm_kzalloc_release  *16' "history shows the replaced node"
 run report "$K/clean/dmesg.txt" "$K/clean/trace.txt"
 grep_out '43 operations seen by both kmsg and the trace' "two witnesses are taken once"
 
+# columns stay aligned with nesting and with long (6.4+ action) names
+cat > "$T/cols" <<'EOF2'
+[ 1.0] drv d.0: DEVRES ADD 00000000000000a1 devm_kzalloc_release (8 bytes)
+[ 1.0] drv d.0: DEVRES ADD 00000000000000a2 grp< (0 bytes)
+[ 1.0] drv d.0: DEVRES ADD 00000000000000a3 devm_irq_release (16 bytes)
+[ 1.0] drv d.0: DEVRES ADD 00000000000000a4 grp< (0 bytes)
+[ 1.0] drv d.0: DEVRES ADD 00000000000000a5 (void(*)(void *))clk_disable_unprepare (16 bytes)
+EOF2
+run report "$T/cols"
+[ "$(grep -o '^.*0000000000000a[135]' "$T/out" | awk '{ print length($0) }' | sort -u | wc -l)" = 1 ] &&
+	[ "$(grep -c '0000000000000a[135]' "$T/out")" = 3 ]
+ok $? "ids line up under nesting and long names"
+
 run --color=always report "$SEED"
 grep -q "$(printf '\033\\[1m')" "$T/out"
 ok $? "--color=always colours"
