@@ -414,13 +414,19 @@ static void detail_node(void *userdata, struct drc_node *n, unsigned depth, stru
 		r = line_add(d->out, WATCH_LINE_GROUP, "%*s    end of group %s  closed :%" PRIu64, ind, "",
 			     drc_node_get_id_string(n), o.line);
 	} else if (k == DRC_NODE_REALLOC && !name) {
-		r = line_add(d->out, WATCH_LINE_DIM, "%*s%-*s %8s  %-8s %-16s  replaced %s :%" PRIu64, ind, "",
+		r = line_add(d->out, WATCH_LINE_DIM, "%*s%-*s %8s  %-12s %-16s  replaced %s :%" PRIu64, ind, "",
 			     MAX(34 - ind, 8), "(devm_krealloc node)", "?", "memory", "?", drc_node_get_replaced_name(n),
 			     o.line);
 	} else {
+		int w = MAX(34 - ind, 8);
+		size_t nl = strlen(name);
+
 		format_age(age, sizeof(age), d->w->now_ts, drc_node_get_ts(n));
+		/* a long name (a 6.4+ action's cast expression) keeps its end,
+		 * where the function is, and the columns their place */
 		r = line_add(d->out, marked(d->w, d->dev, drc_node_get_id_string(n)) ? WATCH_LINE_MARKED : WATCH_LINE_PLAIN,
-			     "%*s%-*s %8" PRId64 "  %-8s %-16s %7s  :%" PRIu64, ind, "", MAX(34 - ind, 8), name,
+			     "%*s%s%-*s %8" PRId64 "  %-12s %-16s %7s  :%" PRIu64, ind, "", nl > (size_t)w ? ".." : "",
+			     nl > (size_t)w ? w - 2 : w, nl > (size_t)w ? name + nl - (size_t)(w - 2) : name,
 			     drc_node_get_size(n), drc_ctx_classify(d->w->ctx, name), drc_node_get_id_string(n), age,
 			     o.line);
 	}
@@ -444,7 +450,7 @@ int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, st
 		r = line_add(out, WATCH_LINE_WARNING, "%" PRIu64 " release(s) of nodes added before the capture began",
 			     drc_device_count_unknown(dev));
 	if (r >= 0)
-		r = line_add(out, WATCH_LINE_HEADER, "%-34s %8s  %-8s %-16s %7s  %s", "RELEASE FUNCTION", "SIZE", "CLASS",
+		r = line_add(out, WATCH_LINE_HEADER, "%-34s %8s  %-12s %-16s %7s  %s", "RELEASE FUNCTION", "SIZE", "CLASS",
 			     "ID", "AGE", "ADDED");
 	if (r < 0)
 		return r;

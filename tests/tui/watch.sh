@@ -58,7 +58,7 @@ shows '^error  *open-group-swept  *0000:00:1f.3' "Findings view lists open-group
 shows 'evidence: lines 2, 4, 6, 7' "the finding's evidence lines"
 keys Enter
 shows '^0000:00:1f.3  bus ?  driver snd_hda_intel  bound  1 live, 24 bytes' "Enter on a finding jumps to its device"
-shows '^devm_component_match_release  *24  component 00000000323ccdc5' "the device's live node with class and id"
+shows '^devm_component_match_release  *24  component  *00000000323ccdc5' "the device's live node with class and id"
 keys b
 shows 'release-group  *:6-7  1 node, 48 bytes' "b shows the released batches"
 keys '?'
@@ -120,6 +120,18 @@ lacks '?Help' "SIGTERM: the terminal is given back"
 screen -e
 ! grep -q "$(printf '\033')\[[0-9;]*3[0-7]m" "$T/screen"
 ok $? "NO_COLOR: no colour after exit either"
+
+# a 6.4+ action named by its cast expression keeps its end and the columns
+cat > "$T/long.log" <<'EOF2'
+[ 1.0] drv d.0: DEVRES ADD 00000000000000a1 devm_irq_release (16 bytes)
+[ 1.0] drv d.0: DEVRES ADD 00000000000000a5 (void(*)(void *))clk_disable_unprepare (16 bytes)
+EOF2
+start 120 30 "" "--replay '$T/long.log'"
+shows '^devm_irq_release  *16  irq  *00000000000000a1' "a short name"
+screen
+[ "$(grep -o '^.*0000000000000a[15]' "$T/screen" | awk '{ print length($0) }' | sort -u | wc -l)" = 1 ] &&
+	grep -q '^\.\..*clk_disable_unprepare  *16  clk' "$T/screen"
+ok $? "a long name cut at its start, the columns in place"
 
 start 100 30 "" "--replay '$SEED'"
 shows '\[done\]' "NO_COLOR replay"
