@@ -344,6 +344,13 @@ static int decode_fields(const char *msg, size_t len, struct devres_msg *m)
 		} else if (KEY("node")) {
 			have_node = drc_parse_ptr(v, vl, &m->id, &m->id_digits);
 		} else if (KEY("name")) {
+			/* an action named by a cast has spaces: to " size=" */
+			const char *sz = mem_find(v, len - (size_t)(v - msg), " size=", 6);
+
+			if (sz && v[0] == '(' && sz > v + vl) {
+				vl = (size_t)(sz - v);
+				i = (size_t)(sz - msg);
+			}
 			m->name = v;
 			m->name_len = vl;
 			normalize_name(&m->name, &m->name_len);

@@ -229,6 +229,16 @@ static void test_transports(void)
 
 		is_str(live_string(dev_named(ctx, "d.1")), "(void (*)(void *)) regulator_disable:16",
 		       "trace: an action's name with spaces");
+		{
+			struct drc_ctx *f = ctx_from_text("t",
+				"  bash-1 [000] ..... 1.920000: devres_log: devname=d.2 dev=0x0 (0) "
+				"op=(0xffff8881025fb01c:ADD) node=0xffff888104c03540 (-131387264846528) "
+				"name=(void(*)(void *))clk_disable_unprepare size=0x10 (16)\n");
+
+			is_str(live_string(dev_named(f, "d.2")), "(void(*)(void *))clk_disable_unprepare:16",
+			       "trace option fields: an action's name with spaces");
+			drc_ctx_unref(f);
+		}
 		ok(stats_of(ctx).devres_events == 3 && stats_of(ctx).undecoded == 0 &&
 		   strcmp(live_string(dev_named(ctx, "d.0")), "") == 0, "printk: added and released by that name");
 		drc_ctx_unref(ctx);
