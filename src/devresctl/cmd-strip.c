@@ -207,6 +207,10 @@ static int cmd_strip(int argc, char **argv)
 	}
 	log_info("%s: %" PRIu64 " devres line%s removed, %" PRIu64 " kept", path, st.dropped,
 		 st.dropped == 1 ? "" : "s", st.lineno - st.dropped);
+	if (drc_stream_count_in_objects(st.s))
+		log_warning("%s: %" PRIu64 " devres message%s inside JSON records kept: strip removes lines of "
+			    "text logs (dmesg, console, syslog, kmsg, trace)", path, drc_stream_count_in_objects(st.s),
+			    drc_stream_count_in_objects(st.s) == 1 ? "" : "s");
 	if (st.cut)
 		log_warning("%s: %" PRIu64 " line%s longer than %u bytes printed cut", path, st.cut,
 			    st.cut == 1 ? "" : "s", SOURCE_LINE_MAX);

@@ -275,6 +275,11 @@ struct drc_stream *drc_stream_free(struct drc_stream *s);
  * wrapped line); every line before it has been decoded or passed over. */
 uint64_t drc_stream_get_undecided_line(const struct drc_stream *s);
 
+/* Devres messages read from a JSON object over several lines (dmesg
+ * --json, journalctl -o json-pretty): their lines are not reported to the
+ * devres line callback, as dropping them would break the JSON. */
+uint64_t drc_stream_count_in_objects(const struct drc_stream *s);
+
 /* Convenience: feed a whole buffer of lines ('\n' separated). */
 int drc_stream_feed(struct drc_stream *s, const char *buf, size_t len);
 

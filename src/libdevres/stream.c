@@ -97,6 +97,8 @@ struct drc_stream {
 	struct strbuf plain;                    /* the line without terminal colours */
 	unsigned glued;                         /* messages read apart from the line's first */
 	struct interned last_device, last_prefix;
+	bool in_object;                         /* reading a multi-line JSON object's message */
+	uint64_t in_objects;                    /* devres messages read so */
 	uint64_t cur_last;                      /* last input line of what is being decoded */
 	/* held back while an op address is undecided (opres.c): the first line
 	 * as process_line() had it, then every line as it came */
@@ -576,7 +578,9 @@ static int emit_devres(struct drc_stream *s, const struct devres_msg *m, enum dr
 		ev.prefix = intern_again(s, &s->last_prefix, m->prefix, m->prefix_len);
 	if (!ev.device || !ev.name || (m->prefix && !ev.prefix))
 		return -ENOMEM;
-	if (ctx->line_fn)
+	if (s->in_object)
+		s->in_objects++;
+	else if (ctx->line_fn)
 		ctx->line_fn(ctx->line_data, o, MAX(o->line, s->cur_last));
 	if (m->op_token) {
 		r = drc_opres_track(ctx->opres, ev.device, ev.id, ev.op, ev.size, ev.name);
@@ -1241,6 +1245,17 @@ static bool pjson_opens(const char *l, size_t len)
 	return trim_blanks(&l, len) == 1 && l[0] == '{';
 }
 
+/* The pretty record's message, read like any kernel message. */
+static int pjson_flush(struct drc_stream *s)
+{
+	int r;
+
+	s->in_object = true;
+	r = record_flush(s, &s->pjson);
+	s->in_object = false;
+	return r;
+}
+
 static int pjson_line(struct drc_stream *s, const char *line, size_t len, const struct drc_origin *o)
 {
 	struct kv_record *k = &s->pjson;
@@ -1249,7 +1264,7 @@ static int pjson_line(struct drc_stream *s, const char *line, size_t len, const 
 	int r;
 
 	if (tl == 1 && t[0] == '{') {
-		r = record_flush(s, k);
+		r = pjson_flush(s);
 		pjson_start(s, o);
 		return r;
 	}
@@ -1271,7 +1286,7 @@ static int pjson_line(struct drc_stream *s, const char *line, size_t len, const 
 	if (t[0] == '}') {      /* "}", "}," or dmesg's "},{" */
 		size_t i = 1;
 
-		r = record_flush(s, k);
+		r = pjson_flush(s);
 		if (i < tl && t[i] == ',')
 			i++;
 		while (i < tl && (t[i] == ' ' || t[i] == '\t'))
@@ -1326,7 +1341,7 @@ static int pjson_line(struct drc_stream *s, const char *line, size_t len, const 
 		k->origin = *o;
 	return 0;
 not_mine:
-	r = record_flush(s, k);
+	r = pjson_flush(s);
 	return r < 0 ? r : PJSON_NOT_MINE;
 }
 
@@ -1874,7 +1889,7 @@ int drc_stream_finish(struct drc_stream *s)
 	r = record_flush(s, &s->journal);
 	if (r < 0)
 		return r;
-	r = record_flush(s, &s->pjson);
+	r = pjson_flush(s);
 	if (r < 0)
 		return r;
 	return udev_flush(s);
@@ -1889,6 +1904,11 @@ int drc_stream_settle(struct drc_stream *s)
 	if (s->ctx->nboots)
 		drc_model_settle(s->ctx, s->ctx->nboots - 1);
 	return 0;
+}
+
+uint64_t drc_stream_count_in_objects(const struct drc_stream *s)
+{
+	return s->in_objects;
 }
 
 uint64_t drc_stream_get_undecided_line(const struct drc_stream *s)

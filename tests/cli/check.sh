@@ -151,6 +151,19 @@ ok $? "strip reads standard input"
 cmp -s "$T/out" "$(grep -v DEVRES "$K/clean/dmesg.txt" >"$T/want"; echo "$T/want")"
 ok $? "strip on stdin: the same as grep -v DEVRES on this capture"
 
+# dmesg --json as util-linux prints it: records are not taken apart
+{
+	printf '{\n   "dmesg": [\n      {\n         "pri": 6,\n         "time":     0.000000,\n'
+	printf '         "msg": "Linux version 6.1.0"\n      },{\n         "pri": 3,\n'
+	printf '         "time":     1.920000,\n'
+	printf '         "msg": "drv d.0: DEVRES ADD 00000000000000a1 devm_kzalloc_release (8 bytes)"\n'
+	printf '      }\n   ]\n}\n'
+} > "$T/dj"
+run strip "$T/dj"
+cmp -s "$T/out" "$T/dj"
+ok $? "strip on dmesg --json: the records kept whole"
+grep_err '1 devres message inside JSON records kept' "and says so"
+
 run strip a b
 expect_rc 2 "strip takes one capture at most"
 
