@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "libdevres-private.h"
 
@@ -95,6 +96,8 @@ struct drc_stream {
 	unsigned held_depth;
 	struct strbuf tmp;
 	struct strbuf plain;                    /* the line without terminal colours */
+	bool html;                              /* a web page: a list archive's message */
+	struct strbuf text;                     /* its line without tags and entities */
 	unsigned glued;                         /* messages read apart from the line's first */
 	struct interned last_device, last_prefix;
 	bool in_object;                         /* reading a multi-line JSON object's message */
@@ -154,6 +157,7 @@ struct drc_stream *drc_stream_free(struct drc_stream *s)
 	strbuf_done(&s->colon);
 	strbuf_done(&s->tmp);
 	strbuf_done(&s->plain);
+	strbuf_done(&s->text);
 	free(s->deferred);
 	strbuf_done(&s->deferred_text);
 	free(s);
@@ -1670,10 +1674,94 @@ static int defer_line(struct drc_stream *s, const char *line, size_t len)
 	return 0;
 }
 
+static bool starts_with_nocase(const char *l, size_t len, const char *word)
+{
+	size_t n = strlen(word);
+
+	return len >= n && strncasecmp(l, word, n) == 0;
+}
+
+/*
+ * A message saved from a list archive (lore, lkml.iu.edu, marc): the log
+ * sits in <pre> with its "<" and ">" as entities, quoted lines inside
+ * <span> tags, addresses inside <a> tags. Tags are dropped, entities
+ * decoded; "&nbsp;" becomes the U+00A0 the mail readers already handle.
+ */
+static int html_to_text(struct strbuf *out, const char *l, size_t len)
+{
+	static const struct { const char *name; const char *text; } entities[] = {
+		{ "lt", "<" }, { "gt", ">" }, { "amp", "&" }, { "quot", "\"" }, { "apos", "'" },
+		{ "nbsp", "\xc2\xa0" },
+	};
+	size_t i = 0;
+
+	strbuf_clear(out);
+	while (i < len) {
+		size_t j = i;
+
+		while (j < len && l[j] != '<' && l[j] != '&')
+			j++;
+		if (strbuf_append(out, l + i, j - i) < 0)
+			return -ENOMEM;
+		if (j == len)
+			break;
+		i = j;
+		if (l[i] == '<' && i + 1 < len && (isalpha((unsigned char)l[i + 1]) || l[i + 1] == '/' || l[i + 1] == '!')) {
+			const char *gt = memchr(l + i, '>', len - i);
+
+			i = gt ? (size_t)(gt - l) + 1 : len;      /* a tag cut by the line end: to the end */
+			continue;
+		}
+		if (l[i] == '&') {
+			const char *semi = memchr(l + i, ';', MIN(len - i, (size_t)10));
+			size_t n = semi ? (size_t)(semi - l) - i - 1 : 0;
+			bool done = false;
+
+			if (n >= 2 && l[i + 1] == '#') {
+				char num[10] = "";
+				unsigned long c;
+
+				memcpy(num, l + i + 2, MIN(n - 1, sizeof(num) - 1));
+				c = (num[0] == 'x' || num[0] == 'X') ? strtoul(num + 1, NULL, 16) : strtoul(num, NULL, 10);
+				if (c > 0 && c < 0x80) {
+					char ch = (char)c;
+
+					if (strbuf_append(out, &ch, 1) < 0)
+						return -ENOMEM;
+					done = true;
+				}
+			}
+			for (size_t e = 0; !done && n && e < ARRAY_SIZE(entities); e++)
+				if (strlen(entities[e].name) == n && memcmp(l + i + 1, entities[e].name, n) == 0) {
+					if (strbuf_appends(out, entities[e].text) < 0)
+						return -ENOMEM;
+					done = true;
+				}
+			if (done) {
+				i += n + 2;
+				continue;
+			}
+		}
+		if (strbuf_append(out, l + i, 1) < 0)
+			return -ENOMEM;
+		i++;
+	}
+	return 0;
+}
+
 int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 {
 	s->lineno++;
 	s->ctx->stats.lines++;
+	if (!s->html && len && line[0] == '<' &&
+	    (starts_with_nocase(line, len, "<!doctype html") || starts_with_nocase(line, len, "<html")))
+		s->html = true;
+	if (s->html && (memchr(line, '<', len) || memchr(line, '&', len))) {
+		if (html_to_text(&s->text, line, len) < 0)
+			return -ENOMEM;
+		line = s->text.buf ? s->text.buf : "";
+		len = s->text.len;
+	}
 	/* dmesg --color colours the time first; other lines only matter when
 	 * they are devres lines, which process_line() cleans */
 	if (len && line[0] == 0x1b) {

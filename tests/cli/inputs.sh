@@ -51,6 +51,25 @@ for enc in utf-8-bom utf-16 utf-16be utf-16le cr-lines; do
 	ok $? "$enc text (compressed too) reads as the same capture"
 done
 
+# a message saved from a list archive's web page: the log in <pre>, "<" and
+# ">" as entities, a reply's quote of it in <span> tags
+{
+	echo '<!DOCTYPE html><html><head><title>Re: devres</title></head><body><pre>'
+	sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' "$K/component-bug/dmesg.txt"
+	echo 'On Tue, someone wrote:'
+	sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/^/<span class="q">\&gt; /' -e 's/$/<\/span>/' \
+		"$K/component-bug/dmesg.txt"
+	echo '</pre></body></html>'
+} > "$T/page.html"
+run report -f json -a "$T/page.html"
+jq -c '[.stats.devres_events, .stats.undecoded, .boots[0].kernel,
+	[.devices[] | [.device, .driver, .state, [.live[] | [.name, .size]]]]]' "$T/out" > "$T/got"
+run report -f json -a "$K/component-bug/dmesg.txt"
+jq -c '[.stats.devres_events, .stats.undecoded, .boots[0].kernel,
+	[.devices[] | [.device, .driver, .state, [.live[] | [.name, .size]]]]]' "$T/out" > "$T/want"
+cmp -s "$T/want" "$T/got"
+ok $? "a list archive's web page reads as the capture, its quote as copies"
+
 # CRLF text from a pipe whose first read ends between CR and LF is no CR-only text
 { printf '[ 1.0] drv d.0: DEVRES ADD 00000000000000a1 kz (8 bytes)\r'; sleep 0.3
   printf '\n[ 1.1] drv d.0: DEVRES ADD 00000000000000a2 kz (8 bytes)\r\n'; } |

@@ -147,6 +147,26 @@ static void test_transports(void)
 		"\t\"_KERNEL_DEVICE\" : \"+platform:dfx-clean.0\",\n\t\"MESSAGE\" : \"dfx-clean" LINE "\"\n}\n"
 		"{\n\t\"_TRANSPORT\" : \"syslog\",\n"
 		"\t\"MESSAGE\" : \"dfx-clean dfx-clean.0: DEVRES ADD 00000000aaaaaaaa kz (1 bytes)\"\n}\n", "dfx-clean");
+	/* a message saved from a list archive's web page */
+	one_add("list archive page", "<!DOCTYPE html>\n<html><body><pre>\n"
+		"<span class=\"q\">&gt; [&nbsp; 126.886032] dfx-clean dfx-clean.0: DEVRES ADD <a href=\"x\">00000000ce4591a1</a> "
+		"devm_kzalloc_release (96&#32;bytes)</span>\n</pre></body></html>\n", "dfx-clean");
+	{
+		struct drc_ctx *ctx = ctx_from_text("t", "<html>\n"
+			"[ 1.0] drv d.0: DEVRES ADD 00000000000000a1 grp&lt; (0 bytes)\n"
+			"[ 1.0] drv d.0: DEVRES ADD 00000000000000a2 kz&amp (8 bytes) &copy; &#x41; <a href=\"cut\n");
+
+		is_str(live_string(dev_named(ctx, "d.0")), "grp<:0 kz&amp:8", "web page: entities decoded, others kept");
+		drc_ctx_unref(ctx);
+	}
+	{
+		/* outside a web page, "<" and "&" are what they are */
+		struct drc_ctx *ctx = ctx_from_text("t",
+			"[ 1.0] drv d.0: DEVRES ADD 00000000000000a1 grp&lt; (0 bytes)\n");
+
+		is_str(live_string(dev_named(ctx, "d.0")), "grp&lt;:0", "not a web page: no entity decoded");
+		drc_ctx_unref(ctx);
+	}
 	/* a LAVA job log (KernelCI): the target's console lines as YAML-listed JSON */
 	one_add("LAVA log.yaml",
 		"- {\"dt\": \"2023-01-23T12:37:03.560618\", \"lvl\": \"info\", \"msg\": \"lava-dispatcher\"}\n"
