@@ -870,8 +870,9 @@ static int kernel_message_known(struct drc_stream *s, const char *msg, size_t le
 	if (r < 0)
 		return r;
 	/* another message glued on (a mail client that joined the lines,
-	 * consoles of two CPUs): read it as a line of its own */
-	if (m.end < len && mem_find(msg + m.end, len - m.end, "DEVRES", 6)) {
+	 * consoles of two CPUs): read it as a line of its own; an author's
+	 * note after the line that only names DEVRES is left alone */
+	if (m.end < len && mem_find(msg + m.end, len - m.end, ": DEVRES ", 9)) {
 		size_t rest = m.end;
 
 		while (rest < len && (msg[rest] == ' ' || msg[rest] == '\t'))

@@ -418,7 +418,12 @@ static void test_mail(void)
 		"[  1.2] drv d.0: DEVRES REL 00000000000000a3 kz (24 bytes)drv d.0: DEVRES REL 00000000000000a2 kz "
 		"(16 bytes)\n");
 	is_str(live_string(dev_named(ctx, "d.0")), "kz:8", "glued messages: each read");
+	is_int(stats_of(ctx).undecoded, 0, "glued messages: nothing undecodable");
 	is_int(stats_of(ctx).devres_events, 5, "glued messages: five operations");
+	drc_ctx_unref(ctx);
+	ctx = ctx_from_text("note",
+		"[  1.0] drv d.0: DEVRES ADD 00000000000000a1 kz (8 bytes)   <- no DEVRES REL for this (8 bytes) later\n");
+	ok(stats_of(ctx).devres_events == 1 && stats_of(ctx).undecoded == 0, "an author's note after a line is no message");
 	drc_ctx_unref(ctx);
 	{
 		static char many[40000];
