@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <ctype.h>
-
 #include <errno.h>
 #include <string.h>
 
