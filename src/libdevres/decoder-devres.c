@@ -181,8 +181,9 @@ static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m
 		/* a local print without the node ("DEVRES ADD <name> (<n> bytes)"):
 		 * a node with no address, found by its place and name like
 		 * "(____ptrval____)" */
-		if (op_address || e == i || !drc_parse_size(s + skip_spaces(s, len, e), len - skip_spaces(s, len, e),
-							     &m->size))
+		size_t k = skip_spaces(s, len, e);
+
+		if (op_address || e == i || !drc_parse_size(s + k, len - k, &m->size))
 			return false;
 		m->id = 0;
 		m->id_digits = 0;
@@ -206,10 +207,9 @@ static bool parse_tail(const char *s, size_t len, size_t i, struct devres_msg *m
 	normalize_name(&m->name, &m->name_len);
 	if (m->name_len == 0)
 		return false;
-	n = drc_parse_size(s + skip_spaces(s, len, e), len - skip_spaces(s, len, e), &m->size);
-	if (n) {
-		i = skip_spaces(s, len, e);
-	} else {
+	i = skip_spaces(s, len, e);
+	n = drc_parse_size(s + i, len - i, &m->size);
+	if (!n) {
 		/*
 		 * A name with spaces: since 6.4 an action's name is its
 		 * devm_add_action() argument as written, a cast perhaps:
