@@ -185,10 +185,6 @@ static bool is_nbsp(const char *l, size_t len, size_t i)
 	return i + 1 < len && (unsigned char)l[i] == 0xc2 && (unsigned char)l[i + 1] == 0xa0;
 }
 
-/*
- * "[  126.886032]", "[7.138679]", "[ ]", "[Fri Mar 10 23:42:01 2023]".
- * On success returns the index after ']' and sets *ts (-1 when unknown).
- */
 /* "23:42" somewhere in s */
 static bool has_time_of_day(const char *s, size_t len)
 {
@@ -197,6 +193,35 @@ static bool has_time_of_day(const char *s, size_t len)
 			return true;
 	return false;
 }
+
+/*
+ * "439.921733" as microseconds: up to 12 digits of seconds, then decimals,
+ * of which six are kept. Returns the characters read; 0 when s does not
+ * start with a digit or the seconds are longer.
+ */
+static size_t parse_seconds(const char *s, size_t len, int64_t *usec)
+{
+	int64_t sec = 0, frac_us = 0;
+	size_t i = 0, frac = 0;
+
+	for (; i < len && isdigit((unsigned char)s[i]); i++)
+		sec = sec * 10 + (s[i] - '0');
+	if (i == 0 || i > 12)
+		return 0;
+	if (i < len && s[i] == '.')
+		for (i++; i < len && isdigit((unsigned char)s[i]); i++)
+			if (frac < 6)
+				frac_us = frac_us * 10 + (s[i] - '0'), frac++;
+	for (; frac < 6; frac++)
+		frac_us *= 10;
+	*usec = sec * 1000000 + frac_us;
+	return i;
+}
+
+/*
+ * "[  126.886032]", "[7.138679]", "[ ]", "[Fri Mar 10 23:42:01 2023]".
+ * On success returns the index after ']' and sets *ts (-1 when unknown).
+ */
 
 static size_t parse_bracket_ts(const char *l, size_t len, size_t i, int64_t *ts)
 {
@@ -918,20 +943,12 @@ static int trace_line(struct drc_stream *s, const char *l, size_t len, const cha
 		e--;
 	if (e - l >= 2 && e[-1] == ':') {
 		const char *b = --e;
-		int64_t sec = 0, usec = 0;
-		int frac = 0;
+		int64_t t;
 
 		while (b > l && (isdigit((unsigned char)b[-1]) || b[-1] == '.'))
 			b--;
-		for (const char *p = b; p < e && *p != '.'; p++)
-			sec = sec * 10 + (*p - '0');
-		for (const char *p = memchr(b, '.', (size_t)(e - b)); p && ++p < e && isdigit((unsigned char)*p) &&
-		     frac < 6; frac++)
-			usec = usec * 10 + (*p - '0');
-		for (; frac < 6; frac++)
-			usec *= 10;
-		if (b < e && isdigit((unsigned char)*b) && usec >= 0)
-			ts = sec * 1000000 + usec;
+		if (parse_seconds(b, (size_t)(e - b), &t))
+			ts = t;
 	}
 	r = drc_decode_trace_msg(msg, mlen, &m, &expected);
 	if (r <= 0) {
@@ -1085,29 +1102,6 @@ static int record_flush(struct drc_stream *s, struct kv_record *k)
 	return r < 0 ? r : 0;
 }
 
-/* dmesg --json's "time": seconds, up to six decimals; -1 for anything else
- * (a newer dmesg may write a date there) */
-static int64_t seconds_to_usec(const char *v, size_t vl)
-{
-	int64_t sec = 0, usec = 0;
-	size_t i = 0, frac = 0;
-
-	for (; i < vl && isdigit((unsigned char)v[i]); i++)
-		if (i < 12)
-			sec = sec * 10 + (v[i] - '0');
-	if (i == 0 || i > 12)
-		return -1;
-	if (i < vl && v[i] == '.')
-		for (i++; i < vl && isdigit((unsigned char)v[i]); i++)
-			if (frac < 6)
-				usec = usec * 10 + (v[i] - '0'), frac++;
-	if (i != vl)
-		return -1;
-	for (; frac < 6; frac++)
-		usec *= 10;
-	return sec * 1000000 + usec;
-}
-
 static void record_field(struct drc_stream *s, struct kv_record *k, const char *key, size_t klen,
 			 const char *v, size_t vl)
 {
@@ -1132,9 +1126,10 @@ static void record_field(struct drc_stream *s, struct kv_record *k, const char *
 		strbuf_append(&k->msg, v, vl);
 		k->kernel_transport = true;
 	} else if (KEY("time")) {
-		int64_t t = seconds_to_usec(v, vl);
+		/* dmesg --json; a newer dmesg may write a date there */
+		int64_t t;
 
-		if (t >= 0)
+		if (vl && parse_seconds(v, vl, &t) == vl)
 			k->ts = t;
 	}
 #undef KEY
