@@ -420,15 +420,16 @@ static void detail_node(void *userdata, struct drc_node *n, unsigned depth, stru
 	} else {
 		int w = MAX(34 - ind, 8);
 		size_t nl = strlen(name);
-
-		format_age(age, sizeof(age), d->w->now_ts, drc_node_get_ts(n));
 		/* a long name (a 6.4+ action's cast expression) keeps its end,
 		 * where the function is, and the columns their place */
+		bool cut = nl > (size_t)w;
+		const char *shown = cut ? name + nl - (size_t)(w - 2) : name;
+
+		format_age(age, sizeof(age), d->w->now_ts, drc_node_get_ts(n));
 		r = line_add(d->out, marked(d->w, d->dev, drc_node_get_id_string(n)) ? WATCH_LINE_MARKED : WATCH_LINE_PLAIN,
-			     "%*s%s%-*s %8" PRId64 "  %-12s %-16s %7s  :%" PRIu64, ind, "", nl > (size_t)w ? ".." : "",
-			     nl > (size_t)w ? w - 2 : w, nl > (size_t)w ? name + nl - (size_t)(w - 2) : name,
-			     drc_node_get_size(n), drc_ctx_classify(d->w->ctx, name), drc_node_get_id_string(n), age,
-			     o.line);
+			     "%*s%s%-*s %8" PRId64 "  %-12s %-16s %7s  :%" PRIu64, ind, "", cut ? ".." : "",
+			     cut ? w - 2 : w, shown, drc_node_get_size(n), drc_ctx_classify(d->w->ctx, name),
+			     drc_node_get_id_string(n), age, o.line);
 	}
 	if (r < 0)
 		d->r = r;
