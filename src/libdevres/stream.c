@@ -1233,11 +1233,13 @@ static void pjson_start(struct drc_stream *s, const struct drc_origin *o)
 
 static size_t trim_blanks(const char **l, size_t len)
 {
+	size_t lead;
+
 	while (len && ((*l)[len - 1] == ' ' || (*l)[len - 1] == '\t'))
 		len--;
-	while (len && (**l == ' ' || **l == '\t'))
-		(*l)++, len--;
-	return len;
+	lead = skip_ws(*l, len, 0);
+	*l += lead;
+	return len - lead;
 }
 
 static bool pjson_opens(const char *l, size_t len)
