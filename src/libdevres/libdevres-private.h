@@ -13,8 +13,9 @@
 
 #define DRC_DIAG_MAX 64
 #define DRC_BATCH_KEEP 8
+/* copies of operations one witness printed, kept until the other witness's
+ * copy comes (model.c): how far one reader may be behind the other */
 #define DRC_WITNESS_RING 4096
-#define DRC_WITNESS_WINDOW 256
 
 struct rules_batch;
 struct rules_dev;
@@ -56,7 +57,9 @@ struct drc_node {
 	uint8_t id_digits;
 	bool has_id;
 	bool unbound_add;               /* its ADD line printed a bus or class, not a driver */
+	bool has_alias;                 /* the other witness printed it as alias_id */
 	char id_str[20];
+	uint64_t alias_id;
 };
 
 struct drc_batch {
@@ -115,20 +118,30 @@ struct drc_device {
 	struct drc_origin first_origin;
 	uint64_t probe_failed_line;     /* "probe of X failed" seen and not yet consumed */
 	struct rules_dev *rules;        /* rule state (rules.c), or NULL */
+	unsigned wopen[2];              /* its copies in each witness ring still without a twin */
 };
 
+/* one witness's copy of an operation (its strings interned) */
 struct witness_rec {
+	struct drc_event ev;
 	struct drc_device *dev;
-	const char *name;
-	uint64_t id;
-	uint64_t size;
-	uint8_t op;
-	bool consumed;
+	uint64_t arrival;               /* order of arrival, both witnesses */
+	bool applied;                   /* given to the model (else held) */
+	bool twinned;                   /* the other witness's copy was seen, or never will be */
 };
 
 struct witness_ring {
 	struct witness_rec *recs;       /* DRC_WITNESS_RING entries */
 	size_t head, len;
+	size_t held;                    /* entries not yet applied */
+};
+
+/* whether the two witnesses print a node with the same id (the trace
+ * instance's hash-ptr on) or not (off: raw pointers against hashed %p) */
+enum witness_ids {
+	WITNESS_IDS_UNKNOWN,
+	WITNESS_IDS_SAME,
+	WITNESS_IDS_DIFFERENT,
 };
 
 struct drc_boot {
@@ -138,6 +151,10 @@ struct drc_boot {
 	struct hashmap by_key;          /* interned devkey pointer -> device */
 	unsigned witnesses;             /* bit per enum drc_witness seen */
 	struct witness_ring ring[2];
+	uint64_t arrivals;
+	uint64_t ids_equal, ids_differ; /* twins whose ids were equal / differed */
+	enum witness_ids ids;
+	struct hashmap names;           /* interned name printed as an address -> interned word */
 	char boot_id[40];
 };
 
@@ -243,6 +260,9 @@ void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot);
 int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev);
 int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev);
 void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struct drc_origin *o);
+/* give the model the copies held for their twin: something other than a
+ * devres operation is about to be said about the devices */
+int drc_model_witness_flush(struct drc_ctx *ctx);
 void drc_device_free(struct drc_device *dev);
 void drc_boot_done(struct drc_boot *boot);
 

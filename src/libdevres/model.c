@@ -205,8 +205,10 @@ static void node_end(struct drc_device *dev, struct drc_node *n, enum drc_node_s
 		     const struct drc_origin *o)
 {
 	list_unlink(dev, n);
-	if (n->has_id && n->id_digits)
+	if (n->has_id && n->id_digits && hashmap_get(&dev->ids, n->id) == n)
 		hashmap_remove(&dev->ids, n->id);
+	if (n->has_alias && hashmap_get(&dev->ids, n->alias_id) == n)
+		hashmap_remove(&dev->ids, n->alias_id);
 	if (node_is_res(n)) {
 		dev->live--;
 		if (n->size != UINT64_MAX)
@@ -431,69 +433,323 @@ static void device_note_prefix(struct drc_device *dev, const char *prefix)
 
 /* ---- the two witnesses ---- */
 
-static bool witness_rec_match(const struct witness_rec *r, const struct drc_event *ev,
-			      const struct drc_device *dev)
+/*
+ * devres_log() in drivers/base/devres.c prints each operation through both
+ * witnesses from one call: trace_devres_log(), and dev_err() with
+ * devres.log=1. A device's list changes under its devres_lock and its
+ * release batches run one at a time, so both witnesses show one device's
+ * operations in one order. What differs is the ids (a trace instance with
+ * hash-ptr off prints raw pointers, printk hashes %p), the name (a pointer
+ * in the trace record before 6.13, printed as an address by whoever formats
+ * the record), and how far each reader is behind.
+ *
+ * So a copy is the twin of the oldest copy of the other witness on the same
+ * device still without one, with the same op and size, and the same name
+ * where both print it as a word; the ids must be equal only once the twins
+ * seen so far had equal ids. Copies of the other witness on that device
+ * before the twin were lost by this witness (kmsg EPIPE, a wrapped trace
+ * buffer, devres.log switched off), and this witness's own copies without a
+ * twin were lost by the other: both come before the twin in the device's
+ * order. While both witnesses are seen, a copy is held until its twin comes,
+ * so that an operation only one witness kept is applied in its place; held
+ * copies go to the model when their twin comes, when anything else is said
+ * about the devices (a uevent, a probe failure, a quiet mark, the end of the
+ * boot), and when the ring is full. A twin teaches the other witness's id of
+ * the node (an alias on the same node, for the operations only that witness
+ * keeps later) and the name the trace printed as an address.
+ */
+
+static struct witness_rec *ring_at(struct witness_ring *ring, size_t i)
 {
-	return r->dev == dev && r->op == ev->op && r->name == ev->name && r->size == ev->size &&
-	       r->id == ev->id;
+	return &ring->recs[(ring->head + i) % DRC_WITNESS_RING];
 }
 
-/*
- * With devres.log=1 and the tracepoint on, every operation is printed twice.
- * Keep a window of recent operations per witness; an operation that the other
- * witness already delivered is a duplicate. Operations of the same device
- * that the other witness delivered before it and this one never did were lost
- * by this witness: they were applied when they came, and are dropped here.
- */
-static bool witness_is_duplicate(struct drc_boot *boot, const struct drc_event *ev,
-				 struct drc_device *dev)
+/* a name printed as the address of its string: %p of the record's pointer */
+static bool name_is_address(const char *name)
 {
-	struct witness_ring *other = &boot->ring[ev->witness == DRC_WITNESS_PRINTK];
-	size_t i, seen = 0;
+	size_t n = 0;
 
-	if (!other->recs)
+	for (; name[n]; n++)
+		if (drc_hexval(name[n]) < 0)
+			return false;
+	return n == 8 || n == 16;
+}
+
+static bool names_agree(const char *a, const char *b)
+{
+	/* interned: one word is one pointer; an address stands for any word */
+	return a == b || name_is_address(a) != name_is_address(b);
+}
+
+static bool is_twin(const struct drc_boot *boot, const struct witness_rec *r, const struct drc_event *ev,
+		    const struct drc_device *dev, bool equal_ids)
+{
+	if (r->twinned || r->dev != dev || r->ev.op != ev->op || r->ev.size != ev->size ||
+	    !names_agree(r->ev.name, ev->name))
 		return false;
-	for (i = 0; i < other->len && seen < DRC_WITNESS_WINDOW; i++) {
-		struct witness_rec *r = &other->recs[(other->head + i) % DRC_WITNESS_RING];
+	if (!r->ev.id_digits || !ev->id_digits)        /* "(____ptrval____)" */
+		return !equal_ids;
+	if (equal_ids || boot->ids == WITNESS_IDS_SAME)
+		return r->ev.id == ev->id;
+	return true;
+}
 
-		if (r->consumed)
+/* The other witness's oldest copy without a twin that is @ev's twin. */
+static struct witness_rec *witness_find(struct drc_boot *boot, struct witness_ring *other, unsigned wo,
+					const struct drc_event *ev, struct drc_device *dev, bool equal_ids)
+{
+	unsigned seen = 0;
+
+	for (size_t i = 0; i < other->len && seen < dev->wopen[wo]; i++) {
+		struct witness_rec *r = ring_at(other, i);
+
+		if (r->twinned || r->dev != dev)
 			continue;
 		seen++;
-		if (!witness_rec_match(r, ev, dev))
-			continue;
-		r->consumed = true;
-		for (size_t j = 0; j < i; j++) {
-			struct witness_rec *e = &other->recs[(other->head + j) % DRC_WITNESS_RING];
-
-			if (e->dev == dev)
-				e->consumed = true;
-		}
-		while (other->len && other->recs[other->head].consumed) {
-			other->head = (other->head + 1) % DRC_WITNESS_RING;
-			other->len--;
-		}
-		return true;
+		if (is_twin(boot, r, ev, dev, equal_ids))
+			return r;
 	}
-	return false;
+	return NULL;
 }
 
-static void witness_push(struct drc_boot *boot, const struct drc_event *ev, struct drc_device *dev)
-{
-	struct witness_ring *ring = &boot->ring[ev->witness];
-	struct witness_rec *r;
+static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct drc_event *ev);
 
-	if (!ring->recs) {
-		ring->recs = calloc(DRC_WITNESS_RING, sizeof(*ring->recs));
-		if (!ring->recs)
-			return;         /* without the ring, duplicates are only not detected */
+static int rec_apply(struct drc_ctx *ctx, struct drc_boot *boot, unsigned w, struct witness_rec *r)
+{
+	if (r->applied)
+		return 0;
+	r->applied = true;
+	boot->ring[w].held--;
+	return model_apply_one(ctx, r->dev, &r->ev);
+}
+
+static void rec_twinned(struct witness_rec *r, unsigned w)
+{
+	if (!r->twinned) {
+		r->twinned = true;
+		r->dev->wopen[w]--;
 	}
-	if (ring->len == DRC_WITNESS_RING) {
+}
+
+static void ring_compact(struct witness_ring *ring)
+{
+	while (ring->len && ring->recs[ring->head].twinned && ring->recs[ring->head].applied) {
 		ring->head = (ring->head + 1) % DRC_WITNESS_RING;
 		ring->len--;
 	}
-	r = &ring->recs[(ring->head + ring->len) % DRC_WITNESS_RING];
-	*r = (struct witness_rec){ dev, ev->name, ev->id, ev->size, (uint8_t)ev->op, false };
-	ring->len++;
+}
+
+/* Earlier of two held or open copies: the kernel's time, then arrival. */
+static bool rec_before(const struct witness_rec *a, const struct witness_rec *b)
+{
+	if (a->ev.ts_usec >= 0 && b->ev.ts_usec >= 0 && a->ev.ts_usec != b->ev.ts_usec)
+		return a->ev.ts_usec < b->ev.ts_usec;
+	return a->arrival < b->arrival;
+}
+
+/*
+ * Copies of both witnesses without a twin, on @dev only (NULL: every device)
+ * and arrived before @limit (0: all): the operations one witness lost. Held
+ * ones are applied in the kernel's order; with @close they will never have a
+ * twin.
+ */
+static int witness_drain(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_device *dev,
+			 uint64_t limit[2], bool close)
+{
+	size_t i[2] = { 0, 0 };
+	int r = 0;
+
+	for (;;) {
+		struct witness_rec *c[2] = { NULL, NULL };
+		unsigned w;
+
+		for (w = 0; w < 2; w++) {
+			struct witness_ring *ring = &boot->ring[w];
+
+			for (; i[w] < ring->len; i[w]++) {
+				struct witness_rec *x = ring_at(ring, i[w]);
+
+				if (limit && x->arrival >= limit[w]) {
+					i[w] = ring->len;
+					break;
+				}
+				if ((dev && x->dev != dev) || (x->applied && (x->twinned || !close)))
+					continue;
+				c[w] = x;
+				break;
+			}
+		}
+		if (!c[0] && !c[1])
+			break;
+		w = !c[0] || (c[1] && rec_before(c[1], c[0]));
+		i[w]++;
+		if (close)
+			rec_twinned(c[w], w);
+		if (r >= 0)
+			r = rec_apply(ctx, boot, w, c[w]);
+	}
+	ring_compact(&boot->ring[0]);
+	ring_compact(&boot->ring[1]);
+	return r;
+}
+
+int drc_model_witness_flush(struct drc_ctx *ctx)
+{
+	struct drc_boot *boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
+
+	if (!boot || (!boot->ring[0].held && !boot->ring[1].held))
+		return 0;
+	return witness_drain(ctx, boot, NULL, NULL, false);
+}
+
+/* A name the trace printed as an address is @word: rename the live nodes. */
+static void witness_learn_name(struct drc_ctx *ctx, struct drc_boot *boot, const char *addr, const char *word)
+{
+	unsigned bootidx = (unsigned)(boot - ctx->boots);
+
+	if (hashmap_get(&boot->names, (uint64_t)(uintptr_t)addr) ||
+	    hashmap_put(&boot->names, (uint64_t)(uintptr_t)addr, (void *)word) < 0)
+		return;
+	for (struct drc_device *d = ctx->devices_head; d; d = d->all_next)
+		if (d->boot == bootidx)
+			for (struct drc_node *n = d->head; n; n = n->next)
+				if (n->name == addr)
+					n->name = word;
+	for (unsigned w = 0; w < 2; w++)
+		for (size_t i = 0; i < boot->ring[w].len; i++) {
+			struct witness_rec *x = ring_at(&boot->ring[w], i);
+
+			if (x->ev.name == addr)
+				x->ev.name = word;
+		}
+}
+
+/* @n, the node @applied made, is @id in the other witness. */
+static void node_alias(struct drc_device *dev, struct drc_node *n, const struct drc_event *other)
+{
+	if (!n || n->has_alias || !other->id_digits || (n->has_id && n->id == other->id))
+		return;
+	if (hashmap_get(&dev->ids, other->id))
+		return;         /* live already: the alias would be the wrong node */
+	if (hashmap_put(&dev->ids, other->id, n) < 0)
+		return;
+	n->alias_id = other->id;
+	n->has_alias = true;
+}
+
+/* The live node an ADD made, if it is still there. */
+static struct drc_node *node_of_add(struct drc_device *dev, const struct drc_event *add)
+{
+	struct drc_node *n = add->id_digits ? hashmap_get(&dev->ids, add->id) : NULL;
+
+	if (n && n->origin.line == add->origin.line && n->origin.source == add->origin.source)
+		return n;
+	return NULL;
+}
+
+/* @ev is the twin of @r, which the other witness @wo printed. */
+static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witness_rec *r, unsigned wo,
+			const struct drc_event *ev)
+{
+	struct drc_event *a = &r->ev;
+	const struct drc_event *printk = ev->witness == DRC_WITNESS_PRINTK ? ev : a;
+	int ret = 0;
+
+	if (a->id_digits && ev->id_digits) {
+		if (a->id == ev->id)
+			boot->ids_equal++;
+		else
+			boot->ids_differ++;
+		boot->ids = boot->ids_equal > boot->ids_differ ? WITNESS_IDS_SAME :
+			    boot->ids_differ > boot->ids_equal ? WITNESS_IDS_DIFFERENT : WITNESS_IDS_UNKNOWN;
+	}
+	if (a->name != ev->name) {
+		const char *addr = name_is_address(a->name) ? a->name : ev->name;
+
+		witness_learn_name(ctx, boot, addr, addr == a->name ? ev->name : a->name);
+	}
+	ctx->stats.duplicates++;
+	rec_twinned(r, wo);
+	if (!r->applied) {
+		/* one event with what each witness knows: the printk copy's
+		 * binding prefix and kmsg identity, the first copy's id */
+		if (!a->prefix)
+			a->prefix = printk->prefix;
+		if (!a->subsystem)
+			a->subsystem = printk->subsystem;
+		if (!a->devkey)
+			a->devkey = printk->devkey;
+		ret = rec_apply(ctx, boot, wo, r);
+	} else if (ev->prefix && !r->dev->prefix) {
+		device_note_prefix(r->dev, ev->prefix);
+	}
+	if (a->op == DRC_OP_ADD)
+		node_alias(r->dev, node_of_add(r->dev, a), ev);
+	ring_compact(&boot->ring[wo]);
+	return ret;
+}
+
+/* Keep @ev in its witness's ring, applied or @held for its twin. */
+static int witness_push(struct drc_ctx *ctx, struct drc_boot *boot, const struct drc_event *ev,
+			struct drc_device *dev, bool held)
+{
+	struct witness_ring *ring = &boot->ring[ev->witness];
+	struct witness_rec *r;
+	int ret = 0;
+
+	if (!ring->recs) {
+		ring->recs = calloc(DRC_WITNESS_RING, sizeof(*ring->recs));
+		if (!ring->recs)        /* without the ring, twins are only not found */
+			return model_apply_one(ctx, dev, (struct drc_event *)ev);
+	}
+	if (ring->len == DRC_WITNESS_RING) {
+		/* the oldest copy has waited as long as the ring allows: a
+		 * reader this far behind lost it */
+		r = ring_at(ring, 0);
+		rec_twinned(r, ev->witness);
+		ret = rec_apply(ctx, boot, ev->witness, r);
+		ring->head = (ring->head + 1) % DRC_WITNESS_RING;
+		ring->len--;
+	}
+	r = ring_at(ring, ring->len++);
+	*r = (struct witness_rec){ .ev = *ev, .dev = dev, .arrival = ++boot->arrivals, .applied = !held };
+	dev->wopen[ev->witness]++;
+	if (held) {
+		ring->held++;
+		return ret;
+	}
+	if (ret < 0)
+		return ret;
+	return model_apply_one(ctx, dev, &r->ev);
+}
+
+/* @ev from one witness while the other is on too. */
+static int witness_take(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_event *ev,
+			struct drc_device *dev)
+{
+	unsigned w = ev->witness, wo = !w;
+	struct witness_ring *other = &boot->ring[wo];
+	struct witness_rec *r = NULL;
+	uint64_t limit[2];
+	int ret;
+
+	if (dev->wopen[wo]) {
+		/* with the relation of the ids unknown, equal ids find a twin first */
+		if (boot->ids == WITNESS_IDS_UNKNOWN)
+			r = witness_find(boot, other, wo, ev, dev, true);
+		if (!r)
+			r = witness_find(boot, other, wo, ev, dev, false);
+	}
+	if (!r)
+		return witness_push(ctx, boot, ev, dev, true);
+	/* what came before the twin on this device, from either witness, has
+	 * no twin any more */
+	limit[wo] = r->arrival;
+	limit[w] = UINT64_MAX;
+	ret = witness_drain(ctx, boot, dev, limit, true);
+	if (ret < 0)
+		return ret;
+	return witness_pair(ctx, boot, r, wo, ev);
 }
 
 /* ---- operations ---- */
@@ -833,26 +1089,11 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	return 0;
 }
 
-int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
+/* One operation, once: the model takes it. */
+static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct drc_event *ev)
 {
-	struct drc_boot *boot = drc_ctx_boot(ctx);
-	struct drc_device *dev;
 	bool was_bound, id_reused;
 	int r = 0;
-
-	if (!boot)
-		return -ENOMEM;
-	dev = device_lookup(ctx, ev->device, ev->devkey, ev->subsystem, &ev->origin);
-	if (!dev)
-		return -ENOMEM;
-	boot->witnesses |= 1u << ev->witness;
-	if (boot->witnesses == 3u && witness_is_duplicate(boot, ev, dev)) {
-		ctx->stats.duplicates++;
-		if (ev->prefix && !dev->prefix)
-			device_note_prefix(dev, ev->prefix);
-		return 0;
-	}
-	witness_push(boot, ev, dev);
 
 	ev->seq = ++ctx->seq;
 	ev->boot = ctx->nboots - 1;
@@ -868,6 +1109,17 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 		device_note_prefix(dev, ev->prefix);
 	else if (ev->prefix && !dev->prefix)
 		device_note_prefix(dev, ev->prefix);
+	/*
+	 * No prefix (the trace): the pattern tells the binding. dd.c unbinds
+	 * with remove(), devres_release_all(), then KOBJ_UNBIND, and probes by
+	 * adding nodes before KOBJ_BIND; so an ADD on a device whose list was
+	 * released whole is a probe, and the device is bound once it returns
+	 * (a failing probe releases everything again). A bus or class prefix
+	 * printed earlier says the device has no driver at all.
+	 */
+	if (ev->op == DRC_OP_ADD && !ev->prefix && !(dev->prefix && dev->prefix_is_bus) &&
+	    (dev->state == DRC_DEVICE_UNBOUND || dev->state == DRC_DEVICE_PROBE_FAILED))
+		dev->state = DRC_DEVICE_BOUND;
 
 	drc_rules_pre_event(ctx, dev, ev, was_bound, id_reused);
 	switch (ev->op) {
@@ -889,12 +1141,34 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 		return r;
 	if (ctx->event_fn)
 		ctx->event_fn(ctx->event_data, ev);
-	return 1;
+	return 0;
+}
+
+int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
+{
+	struct drc_boot *boot = drc_ctx_boot(ctx);
+	struct drc_device *dev;
+	const char *word;
+
+	if (!boot)
+		return -ENOMEM;
+	dev = device_lookup(ctx, ev->device, ev->devkey, ev->subsystem, &ev->origin);
+	if (!dev)
+		return -ENOMEM;
+	/* a name printed as an address that a twin already gave as a word */
+	word = hashmap_get(&boot->names, (uint64_t)(uintptr_t)ev->name);
+	if (word)
+		ev->name = word;
+	boot->witnesses |= 1u << ev->witness;
+	if (boot->witnesses == 3u)
+		return witness_take(ctx, boot, ev, dev);
+	return witness_push(ctx, boot, ev, dev, false);
 }
 
 int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev)
 {
 	struct drc_device *dev;
+	int r;
 
 	ev->boot = ctx->nboots ? ctx->nboots - 1 : 0;
 	ctx->stats.uevents++;
@@ -907,6 +1181,9 @@ int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev)
 	}
 	if (!ev->device || !*ev->device)
 		return 0;
+	r = drc_model_witness_flush(ctx);
+	if (r < 0)
+		return r;
 	dev = device_lookup(ctx, ev->device, NULL, ev->subsystem, &ev->origin);
 	if (!dev)
 		return -ENOMEM;
@@ -933,7 +1210,7 @@ void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struc
 	struct drc_boot *boot = drc_ctx_boot(ctx);
 	struct drc_device *dev;
 
-	if (!boot)
+	if (!boot || drc_model_witness_flush(ctx) < 0)
 		return;
 	device = drc_interns(ctx, device);
 	dev = device ? hashmap_get(&boot->by_name, (uint64_t)(uintptr_t)device) : NULL;
@@ -948,6 +1225,7 @@ void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struc
 /* The input went quiet: the release batches in progress are over. */
 void drc_model_settle(struct drc_ctx *ctx, unsigned boot)
 {
+	drc_model_witness_flush(ctx);
 	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
 		if (dev->boot == boot)
 			batch_close(dev);
@@ -957,7 +1235,17 @@ void drc_model_settle(struct drc_ctx *ctx, unsigned boot)
  * still in progress and let the rules judge what is left. */
 void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot)
 {
+	struct drc_boot *b = &ctx->boots[boot];
+
 	drc_model_settle(ctx, boot);
+	/* the copies still without a twin never get one */
+	for (unsigned w = 0; w < 2; w++) {
+		free(b->ring[w].recs);
+		b->ring[w] = (struct witness_ring){ 0 };
+	}
+	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
+		if (dev->boot == boot)
+			dev->wopen[0] = dev->wopen[1] = 0;
 	drc_rules_boot_end(ctx, boot);
 }
 
@@ -965,6 +1253,7 @@ void drc_boot_done(struct drc_boot *boot)
 {
 	hashmap_done(&boot->by_name);
 	hashmap_done(&boot->by_key);
+	hashmap_done(&boot->names);
 	free(boot->ring[0].recs);
 	free(boot->ring[1].recs);
 }

@@ -780,6 +780,13 @@ static const char *device_before(struct drc_stream *s, const char *msg, const ch
 	return b < colon ? drc_intern(s->ctx, b, (size_t)(colon - b)) : NULL;
 }
 
+/* rules hear of something besides devres operations: the copies the model
+ * holds for their twin come first */
+static void witness_flush(struct drc_stream *s)
+{
+	(void)drc_model_witness_flush(s->ctx);
+}
+
 /* Kernel messages other than devres lines that the model or the rules read. */
 static void other_message(struct drc_stream *s, const char *msg, size_t len, int64_t ts,
 			  const struct drc_origin *o)
@@ -789,8 +796,10 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 	if (mem_find(msg, len, "prob", 4)) {
 		probe_failed(s, msg, len, o);
 		p = mem_find(msg, len, ": Resources present before probing", 34);
-		if (p)
+		if (p) {
+			witness_flush(s);
 			drc_rules_marker(s->ctx, DRC_MARK_RES_BEFORE_PROBE, device_before(s, msg, p), 0, ts, o);
+		}
 	}
 	if (memchr(msg, '[', len)) {
 		struct drm_msg dm;
@@ -799,12 +808,14 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 			const char *dev = dm.dev ? drc_intern(s->ctx, dm.dev, dm.dev_len) : NULL;
 			const char *name = dm.name ? drc_intern(s->ctx, dm.name, dm.name_len) : NULL;
 
+			witness_flush(s);
 			drc_rules_drm(s->ctx, dm.op, dev, dm.id, dm.id_digits, name, dm.size, ts, o);
 			return;
 		}
 		/* trace: "CPU:1 [LOST 342 EVENTS]" */
 		p = mem_find(msg, len, "[LOST ", 6);
 		if (p) {
+			witness_flush(s);
 			drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL,
 					 strtoull(p + 6, NULL, 10), ts, o);
 			return;
@@ -815,10 +826,12 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 		/* the count stands before " printk" when the word is there */
 		const char *printk = mem_find(msg, (size_t)(p - msg), " printk", 7);
 
+		witness_flush(s);
 		drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, number_before(msg, printk ? printk : p), ts, o);
 		return;
 	}
 	if (is_ktap_result(msg, len)) {
+		witness_flush(s);
 		drc_rules_marker(s->ctx, DRC_MARK_KTAP_RESULT, NULL, 0, ts, o);
 		return;
 	}
@@ -826,9 +839,10 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 	if (len > 16 && memcmp(msg, "devresctl-lost: ", 16) == 0) {
 		const char *sp = memchr(msg + 16, ' ', len - 16);
 
-		if (sp && sp + 1 < msg + len && (isdigit((unsigned char)sp[1]) || sp[1] == '?'))
+		if (sp && sp + 1 < msg + len && (isdigit((unsigned char)sp[1]) || sp[1] == '?')) {
+			witness_flush(s);
 			drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, strtoull(sp + 1, NULL, 10), ts, o);
-		else
+		} else
 			drc_diag_add(s->ctx, o, "expected 'devresctl-lost: SOURCE COUNT ...'", msg, len);
 		return;
 	}
@@ -854,6 +868,7 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 
 				s->ctx->ref_fn(s->ctx->ref_data, &ref);
 			}
+			witness_flush(s);
 			drc_rules_refs(s->ctx, device, pid, comm, path, o);
 		} else
 			drc_diag_add(s->ctx, o, "expected 'devresctl-refs: DEVICE PID COMM PATH'", msg, len);
@@ -1978,7 +1993,11 @@ int drc_stream_finish(struct drc_stream *s)
 	r = pjson_flush(s);
 	if (r < 0)
 		return r;
-	return udev_flush(s);
+	r = udev_flush(s);
+	if (r < 0)
+		return r;
+	/* the input ended: no twin comes for what is held */
+	return drc_model_witness_flush(s->ctx);
 }
 
 int drc_stream_settle(struct drc_stream *s)
