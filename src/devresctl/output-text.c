@@ -230,6 +230,9 @@ int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 			st.id_reuse);
 	if (st.unnamed_devices)
 		fprintf(out, "%" PRIu64 " events on an unnamed device \"(null)\"\n", st.unnamed_devices);
+	if (st.empty_records)
+		fprintf(out, "%" PRIu64 " trace record%s of zeros (no event) skipped\n", st.empty_records,
+			st.empty_records == 1 ? "" : "s");
 	{
 		struct drc_op_address a[8];
 		size_t n = MIN(drc_ctx_get_op_addresses(ctx, a, ARRAY_SIZE(a)), ARRAY_SIZE(a));

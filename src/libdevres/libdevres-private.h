@@ -296,6 +296,9 @@ struct drm_msg {
 };
 /* 1 = decoded, 0 = not a drmres line */
 int drc_decode_drm_msg(const char *msg, size_t len, struct drm_msg *ret);
+/* a trace message: as drc_decode_devres_msg(), or DRC_DECODE_EMPTY for a
+ * record of zeros that is no event */
+#define DRC_DECODE_EMPTY 2
 int drc_decode_trace_msg(const char *msg, size_t len, struct devres_msg *ret, const char **expected);
 
 /* opres.c: ops printed as addresses (trace-cmd report, perf script) */

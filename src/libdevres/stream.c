@@ -966,6 +966,10 @@ static int trace_line(struct drc_stream *s, const char *l, size_t len, const cha
 			ts = t;
 	}
 	r = drc_decode_trace_msg(msg, mlen, &m, &expected);
+	if (r == DRC_DECODE_EMPTY) {
+		s->ctx->stats.empty_records++;
+		return 1;
+	}
 	if (r <= 0) {
 		if (may_hold && !mem_find(msg, mlen, "bytes)", 6))
 			return -EAGAIN;
@@ -1613,7 +1617,7 @@ static int defer_observe(struct drc_stream *s, const char *l, size_t len)
 	if (!marker)
 		return 0;
 	marker += STRLEN("devres_log: ");
-	if (drc_decode_trace_msg(marker, len - (size_t)(marker - l), &m, &expected) <= 0)
+	if (drc_decode_trace_msg(marker, len - (size_t)(marker - l), &m, &expected) != 1)
 		return 0;
 	dev = drc_intern(s->ctx, m.dev, m.dev_len);
 	if (!dev)
