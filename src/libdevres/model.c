@@ -200,6 +200,14 @@ static void node_release_memory(struct drc_node *n)
 	free(n);
 }
 
+/* forget the other witness's id of @n */
+static void alias_drop(struct drc_device *dev, struct drc_node *n)
+{
+	if (n->has_alias && hashmap_get(&dev->ids, n->alias_id) == n)
+		hashmap_remove(&dev->ids, n->alias_id);
+	n->has_alias = false;
+}
+
 /* Take a live node off the list and give it its final state. */
 static void node_end(struct drc_device *dev, struct drc_node *n, enum drc_node_state state,
 		     const struct drc_origin *o)
@@ -207,8 +215,8 @@ static void node_end(struct drc_device *dev, struct drc_node *n, enum drc_node_s
 	list_unlink(dev, n);
 	if (n->has_id && n->id_digits && hashmap_get(&dev->ids, n->id) == n)
 		hashmap_remove(&dev->ids, n->id);
-	if (n->has_alias && hashmap_get(&dev->ids, n->alias_id) == n)
-		hashmap_remove(&dev->ids, n->alias_id);
+	if (n->has_alias)
+		alias_drop(dev, n);
 	if (node_is_res(n)) {
 		dev->live--;
 		if (n->size != UINT64_MAX)
@@ -481,6 +489,17 @@ static bool names_agree(const char *a, const char *b)
 	return a == b || name_is_address(a) != name_is_address(b);
 }
 
+/* The live node @ev's id names on @dev (its own id, or an alias). */
+static struct drc_node *id_node(const struct drc_device *dev, const struct drc_event *ev)
+{
+	return ev->id_digits ? hashmap_get(&dev->ids, ev->id) : NULL;
+}
+
+static bool nodes_alike(const struct drc_node *a, const struct drc_node *b)
+{
+	return a->kind == b->kind && a->name == b->name && a->size == b->size;
+}
+
 static bool is_twin(const struct drc_boot *boot, const struct witness_rec *r, const struct drc_event *ev,
 		    const struct drc_device *dev, bool equal_ids)
 {
@@ -491,7 +510,37 @@ static bool is_twin(const struct drc_boot *boot, const struct witness_rec *r, co
 		return !equal_ids;
 	if (equal_ids || boot->ids == WITNESS_IDS_SAME)
 		return r->ev.id == ev->id;
+	if (ev->op != DRC_OP_ADD) {
+		/* ids that name two different live nodes are two operations,
+		 * unless the nodes are alike: then the alias that told them
+		 * apart came from a twin guessed among alike nodes */
+		struct drc_node *x = id_node(dev, &r->ev), *y = id_node(dev, ev);
+
+		if (x && y && x != y && !nodes_alike(x, y))
+			return false;
+	}
 	return true;
+}
+
+/*
+ * The id a twin pair is applied with, for an op on a node: the first copy's,
+ * unless only the other witness's id names a live node (the first
+ * witness lost the ADD), or the first copy's names the node only through an
+ * alias guessed among alike nodes while the other's is a node's own id.
+ */
+static void twin_pick_id(struct drc_device *dev, struct drc_event *a, const struct drc_event *b)
+{
+	struct drc_node *x = id_node(dev, a), *y = id_node(dev, b);
+
+	if (!y || x == y)
+		return;
+	if (x) {
+		if (!(x->has_alias && x->alias_id == a->id && y->has_id && y->id == b->id))
+			return;
+		alias_drop(dev, x);
+	}
+	a->id = b->id;
+	a->id_digits = b->id_digits;
 }
 
 /* The other witness's oldest copy without a twin that is @ev's twin. */
@@ -679,6 +728,8 @@ static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witne
 			a->subsystem = printk->subsystem;
 		if (!a->devkey)
 			a->devkey = printk->devkey;
+		if (a->op != DRC_OP_ADD && boot->ids != WITNESS_IDS_SAME)
+			twin_pick_id(r->dev, a, ev);
 		ret = rec_apply(ctx, boot, wo, r);
 	} else if (ev->prefix && !r->dev->prefix) {
 		device_note_prefix(r->dev, ev->prefix);

@@ -255,6 +255,310 @@ static void test_witnesses(void)
 	drc_ctx_unref(ctx);
 }
 
+/* the two witnesses of one operation: printk with hashed ids, a trace
+ * instance with hash-ptr off with raw pointers */
+#define K(t, op, id, name, size) "[ " t "] drv d.0: DEVRES " op " " id " " name " (" #size " bytes)\n"
+#define T(t, op, id, name, size) "  x-1 [000] d.... " t ": devres_log: d.0 " op " " id " " name " (" #size " bytes)\n"
+
+struct order {
+	char buf[2048];
+	size_t n;
+};
+
+static void on_order(void *userdata, const struct drc_event *ev)
+{
+	struct order *o = userdata;
+
+	if (o->n < sizeof(o->buf))
+		o->n += (size_t)snprintf(o->buf + o->n, sizeof(o->buf) - o->n, "%s%s %s:%llu", o->n ? ", " : "",
+					 drc_op_to_string(ev->op), ev->name, (unsigned long long)ev->size);
+}
+
+/* @texts read one after the other, as files given together */
+static struct drc_ctx *ctx_from_texts(const char *const *texts, struct order *o)
+{
+	struct drc_ctx *ctx;
+
+	if (drc_ctx_new(&ctx) < 0)
+		abort();
+	if (o) {
+		o->n = 0;
+		o->buf[0] = '\0';
+		drc_ctx_set_event_fn(ctx, on_order, o);
+	}
+	for (; *texts; texts++) {
+		struct drc_stream *s;
+
+		if (drc_stream_new(ctx, "t", &s) < 0 || drc_stream_feed(s, *texts, strlen(*texts)) < 0 ||
+		    drc_stream_finish(s) < 0)
+			abort();
+		drc_stream_free(s);
+	}
+	if (drc_ctx_finish(ctx) < 0)
+		abort();
+	return ctx;
+}
+
+static void test_witness_ids_differ(void)
+{
+	struct order o;
+	/* trace first; every id differs between the two */
+	const char *text[] = {
+		T("1.00", "ADD", "0000000060370a00", "kz", 8)
+		K("1.00", "ADD", "00000000865cdb29", "kz", 8)
+		T("1.01", "ADD", "0000000060370b00", "act", 16)
+		K("1.01", "ADD", "00000000c979a481", "act", 16)
+		/* devres.log switched off: only the trace from here */
+		T("2.00", "REL", "0000000060370b00", "act", 16)
+		T("2.01", "REL", "0000000060370a00", "kz", 8),
+		NULL,
+	};
+	struct drc_ctx *ctx = ctx_from_texts(text, &o);
+	struct drc_stats st = stats_of(ctx);
+
+	is_int(st.devres_events, 4, "ids differ: four operations");
+	is_int(st.duplicates, 2, "ids differ: two taken once");
+	is_int(st.unknown_nodes, 0, "ids differ: the trace-only RELs find their nodes by the trace's ids");
+	is_str(live_string(dev_named(ctx, "d.0")), "", "ids differ: nothing live");
+	is_str(o.buf, "ADD kz:8, ADD act:16, REL act:16, REL kz:8", "ids differ: the kernel's order");
+	drc_ctx_unref(ctx);
+
+	/* kmsg first, then kmsg alone: the REL finds the node by its kmsg id,
+	 * although the node was made from the trace's copy */
+	{
+		const char *t2[] = {
+			T("1.00", "ADD", "0000000060370a00", "kz", 8)
+			K("1.00", "ADD", "00000000865cdb29", "kz", 8)
+			K("2.00", "REL", "00000000865cdb29", "kz", 8),
+			NULL,
+		};
+
+		ctx = ctx_from_texts(t2, NULL);
+		is_int(stats_of(ctx).unknown_nodes, 0, "alias: the kmsg-only REL finds the node");
+		is_int(stats_of(ctx).devres_events, 2, "alias: two operations");
+		drc_ctx_unref(ctx);
+	}
+}
+
+static void test_witness_identical_nodes(void)
+{
+	struct order o;
+	/* three devm_kzalloc_release of one size: the order tells them apart;
+	 * the trace lost the second ADD (it sees the second REL) */
+	const char *text[] = {
+		T("1.00", "ADD", "0000000060370a00", "kz", 48)
+		K("1.00", "ADD", "0000000011111111", "kz", 48)
+		K("1.00", "ADD", "0000000022222222", "kz", 48)
+		K("1.00", "ADD", "0000000033333333", "kz", 48)
+		/* the trace's copy of the third ADD is taken for the second's
+		 * twin: alike nodes, nothing tells them apart yet */
+		T("1.00", "ADD", "0000000060370c00", "kz", 48)
+		T("2.00", "REL", "0000000060370c00", "kz", 48)
+		K("2.00", "REL", "0000000033333333", "kz", 48)
+		T("2.00", "REL", "0000000060370b00", "kz", 48)
+		K("2.00", "REL", "0000000022222222", "kz", 48)
+		T("2.00", "REL", "0000000060370a00", "kz", 48)
+		K("2.00", "REL", "0000000011111111", "kz", 48),
+		NULL,
+	};
+	struct drc_ctx *ctx = ctx_from_texts(text, &o);
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_batch *b = d ? drc_device_get_first_batch(d) : NULL;
+	struct drc_stats st = stats_of(ctx);
+
+	is_int(st.devres_events, 6, "identical nodes: six operations");
+	is_int(st.duplicates, 5, "identical nodes: five taken once");
+	is_str(live_string(d), "", "identical nodes: all released");
+	is_int(st.unknown_nodes, 0, "identical nodes: every REL found its node");
+	ok(b && !drc_batch_next(b) && drc_batch_count_released(b) == 3 && drc_batch_get_kind(b) == DRC_BATCH_RELEASE_ALL,
+	   "identical nodes: one release-all of three");
+	drc_ctx_unref(ctx);
+}
+
+static void test_witness_loss(void)
+{
+	struct order o;
+	const char *want = "ADD kz:8, ADD act:16, ADD res:24, REL res:24, REL act:16, REL kz:8";
+	/* the kmsg reader is ahead and lost "act" (EPIPE) */
+	const char *kmsg_ahead[] = {
+		T("1.00", "ADD", "0000000060370a00", "kz", 8)
+		K("1.00", "ADD", "00000000865cdb29", "kz", 8)
+		K("1.02", "ADD", "00000000abcdef01", "res", 24)
+		"[ 1.02] dfx-rig: a note between the lines\n"
+		T("1.01", "ADD", "0000000060370b00", "act", 16)
+		T("1.02", "ADD", "0000000060370c00", "res", 24)
+		K("2.00", "REL", "00000000abcdef01", "res", 24)
+		T("2.00", "REL", "0000000060370c00", "res", 24)
+		T("2.01", "REL", "0000000060370b00", "act", 16)
+		K("2.01", "REL", "00000000c979a481", "act", 16)
+		T("2.02", "REL", "0000000060370a00", "kz", 8)
+		K("2.02", "REL", "00000000865cdb29", "kz", 8),
+		NULL,
+	};
+	/* the trace reader is ahead and lost "act" ([LOST 1 EVENTS]) */
+	const char *trace_ahead[] = {
+		K("1.00", "ADD", "00000000865cdb29", "kz", 8)
+		T("1.00", "ADD", "0000000060370a00", "kz", 8)
+		"CPU:0 [LOST 1 EVENTS]\n"
+		T("1.02", "ADD", "0000000060370c00", "res", 24)
+		K("1.01", "ADD", "00000000c979a481", "act", 16)
+		K("1.02", "ADD", "00000000abcdef01", "res", 24)
+		T("2.00", "REL", "0000000060370c00", "res", 24)
+		T("2.01", "REL", "0000000060370b00", "act", 16)
+		T("2.02", "REL", "0000000060370a00", "kz", 8)
+		K("2.00", "REL", "00000000abcdef01", "res", 24)
+		K("2.01", "REL", "00000000c979a481", "act", 16)
+		K("2.02", "REL", "00000000865cdb29", "kz", 8),
+		NULL,
+	};
+	struct drc_ctx *ctx = ctx_from_texts(kmsg_ahead, &o);
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_batch *b = d ? drc_device_get_first_batch(d) : NULL;
+
+	is_int(stats_of(ctx).devres_events, 6, "kmsg ahead, lost one: six operations");
+	is_int(stats_of(ctx).duplicates, 5, "kmsg ahead, lost one: five taken once");
+	is_str(o.buf, want, "kmsg ahead, lost one: the lost ADD in its place");
+	ok(b && drc_batch_count_out_of_order(b) == 0 && drc_batch_count_unknown(b) == 0,
+	   "kmsg ahead, lost one: the release-all in order, every node known");
+	drc_ctx_unref(ctx);
+
+	ctx = ctx_from_texts(trace_ahead, &o);
+	d = dev_named(ctx, "d.0");
+	b = d ? drc_device_get_first_batch(d) : NULL;
+	is_int(stats_of(ctx).devres_events, 6, "trace ahead, lost one: six operations");
+	is_int(stats_of(ctx).duplicates, 5, "trace ahead, lost one: five taken once");
+	is_str(o.buf, want, "trace ahead, lost one: the lost ADD in its place");
+	ok(b && drc_batch_count_out_of_order(b) == 0 && drc_batch_count_unknown(b) == 0,
+	   "trace ahead, lost one: the release-all in order, every node known");
+	is_str(live_string(d), "", "trace ahead, lost one: nothing live");
+	drc_ctx_unref(ctx);
+}
+
+static void test_witness_files(void)
+{
+	/* a dmesg file and a trace file given together; the trace file is the
+	 * only one with the last REL */
+	const char *text[] = {
+		K("1.00", "ADD", "00000000865cdb29", "kz", 8)
+		K("1.01", "ADD", "00000000c979a481", "act", 16)
+		K("2.00", "REL", "00000000c979a481", "act", 16),
+		T("1.00", "ADD", "0000000060370a00", "kz", 8)
+		T("1.01", "ADD", "0000000060370b00", "act", 16)
+		T("2.00", "REL", "0000000060370b00", "act", 16)
+		T("2.01", "REL", "0000000060370a00", "kz", 8),
+		NULL,
+	};
+	const char *hashed[] = {
+		/* hash-ptr on: one id space, so equal ids pick the twin: the trace
+		 * lost the first of two like nodes */
+		K("1.00", "ADD", "00000000865cdb29", "kz", 8)
+		K("1.01", "ADD", "00000000c979a481", "kz", 8)
+		K("1.02", "ADD", "00000000abcdef01", "res", 24),
+		T("1.01", "ADD", "00000000c979a481", "kz", 8)
+		T("1.02", "ADD", "00000000abcdef01", "res", 24)
+		T("2.00", "REL", "00000000c979a481", "kz", 8)
+		T("2.01", "REL", "00000000865cdb29", "kz", 8),
+		NULL,
+	};
+	struct drc_ctx *ctx = ctx_from_texts(text, NULL);
+
+	is_int(stats_of(ctx).devres_events, 4, "two files: four operations");
+	is_int(stats_of(ctx).duplicates, 3, "two files: three taken once");
+	is_str(live_string(dev_named(ctx, "d.0")), "", "two files: nothing live");
+	is_int(stats_of(ctx).unknown_nodes, 0, "two files: the trace's REL finds the kmsg's node");
+	drc_ctx_unref(ctx);
+
+	ctx = ctx_from_texts(hashed, NULL);
+	/* the trace's kz is the twin of the second ADD, not of the oldest
+	 * alike one: equal ids say so */
+	is_int(stats_of(ctx).devres_events, 5, "one id space: five operations");
+	is_int(stats_of(ctx).duplicates, 2, "one id space: two taken once");
+	is_int(stats_of(ctx).unknown_nodes, 0, "one id space: both RELs found their nodes");
+	is_str(live_string(dev_named(ctx, "d.0")), "res:24", "one id space: res stays");
+	drc_ctx_unref(ctx);
+}
+
+static void test_witness_names(void)
+{
+	/* 6.1: the trace record holds name (and op) as pointers */
+	const char *text[] = {
+		T("1.00", "ADD", "0000000060370a00", "0000000060378a54", 48)
+		T("1.00", "ADD", "0000000060370b00", "0000000060379870", 16)
+		K("1.00", "ADD", "00000000865cdb29", "devm_kzalloc_release", 48)
+		K("1.00", "ADD", "00000000c979a481", "dfx_hda_irq_release", 16)
+		/* the trace alone from here: the learnt name */
+		T("1.10", "ADD", "0000000060370c00", "0000000060378a54", 64),
+		NULL,
+	};
+	const char *trace_only[] = {
+		T("1.00", "ADD", "0000000060370a00", "0000000060378a54", 48),
+		NULL,
+	};
+	struct drc_ctx *ctx = ctx_from_texts(text, NULL);
+
+	is_str(live_string(dev_named(ctx, "d.0")), "devm_kzalloc_release:48 dfx_hda_irq_release:16 devm_kzalloc_release:64",
+	       "names: learnt from the printk twin, also for a later trace-only node");
+	drc_ctx_unref(ctx);
+	ctx = ctx_from_texts(trace_only, NULL);
+	is_str(live_string(dev_named(ctx, "d.0")), "0000000060378a54:48", "names: nobody knows it, the address stays");
+	drc_ctx_unref(ctx);
+
+	/* a modules' name in the stock kernel's trace text */
+	ctx = ctx_from_text("t", T("1.00", "ADD", "0000000060370a00",
+				   "(0xffffffffc05a1230:ata_devres_release)[UNSAFE-MEMORY]", 8)
+				 K("1.00", "ADD", "00000000865cdb29", "ata_devres_release", 8));
+	is_str(live_string(dev_named(ctx, "d.0")), "ata_devres_release:8", "names: a module's symbol, taken once");
+	is_int(stats_of(ctx).duplicates, 1, "names: the module's name matches its printk twin");
+	drc_ctx_unref(ctx);
+}
+
+static void test_empty_record(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("t",
+		"           <...>-0       [000] 0.000000: devres_log:  0000000000000000 0000000000000000 "
+		"0000000000000000 (0 bytes)\n"
+		T("1.00", "ADD", "0000000060370a00", "kz", 8)
+		/* near miss: a real node at address zero is still an event */
+		"  x-1 [000] d.... 1.01: devres_log: d.0 ADD 0000000000000000 kz (0 bytes)\n");
+	struct drc_stats st = stats_of(ctx);
+
+	is_int(st.empty_records, 1, "a record of zeros is counted apart");
+	is_int(st.undecoded, 0, "and is not undecodable");
+	is_int(st.devres_events, 2, "and is not an operation");
+	drc_ctx_unref(ctx);
+}
+
+static void test_binding_from_pattern(void)
+{
+	/* the trace alone: probe, unbind (release-all), probe again */
+	struct drc_ctx *ctx = ctx_from_text("t",
+		T("1.00", "ADD", "0000000060370a00", "kz", 8)
+		T("1.01", "ADD", "0000000060370b00", "act", 16)
+		T("2.00", "REL", "0000000060370b00", "act", 16)
+		T("2.01", "REL", "0000000060370a00", "kz", 8)
+		T("3.00", "ADD", "0000000060370a00", "kz", 8));
+
+	is_int(drc_device_get_state(dev_named(ctx, "d.0")), DRC_DEVICE_BOUND,
+	       "pattern: ADDs after a release-all are a probe: bound");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the release-all is the last thing */
+	ctx = ctx_from_text("t",
+		T("1.00", "ADD", "0000000060370a00", "kz", 8)
+		T("2.01", "REL", "0000000060370a00", "kz", 8));
+	is_int(drc_device_get_state(dev_named(ctx, "d.0")), DRC_DEVICE_UNBOUND, "pattern: released whole: unbound");
+	drc_ctx_unref(ctx);
+
+	/* a device whose printk prefix named its bus has no driver */
+	ctx = ctx_from_text("t",
+		"[ 1.0] platform d.0: DEVRES ADD 00000000865cdb29 kz (8 bytes)\n"
+		"[ 1.1] platform d.0: DEVRES REL 00000000865cdb29 kz (8 bytes)\n"
+		T("3.00", "ADD", "0000000060370a00", "kz", 8));
+	is_int(drc_device_get_state(dev_named(ctx, "d.0")), DRC_DEVICE_UNBOUND,
+	       "pattern: a driverless device stays unbound");
+	drc_ctx_unref(ctx);
+}
+
 
 /* libtraceevent's form of a trace line: the op is the address of its string */
 #define TL(dev, op, node, name, size) \
@@ -393,6 +697,13 @@ int main(void)
 	test_reuse_and_unknown();
 	test_unaddressed();
 	test_witnesses();
+	test_witness_ids_differ();
+	test_witness_identical_nodes();
+	test_witness_loss();
+	test_witness_files();
+	test_witness_names();
+	test_empty_record();
+	test_binding_from_pattern();
 	test_op_addresses();
 	return tap_done();
 }
