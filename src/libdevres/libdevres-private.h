@@ -119,6 +119,7 @@ struct drc_device {
 	uint64_t probe_failed_line;     /* "probe of X failed" seen and not yet consumed */
 	struct rules_dev *rules;        /* rule state (rules.c), or NULL */
 	unsigned wopen[2];              /* its copies in each witness ring still without a twin */
+	uint8_t ahead;                  /* 1 + the witness whose copy came first in its last twins, 0 unknown */
 };
 
 /* one witness's copy of an operation (its strings interned) */
@@ -135,6 +136,16 @@ struct witness_ring {
 	size_t head, len;
 	size_t held;                    /* entries not yet applied */
 };
+
+/* a uevent or a "probe of X failed" (ev.device, ev.origin only, ev.action
+ * NULL) that came while copies before it waited for their twin */
+struct witness_uevent {
+	struct drc_uevent ev;
+	uint64_t arrival;
+	unsigned witnesses;             /* bit per witness whose stream it stands in */
+};
+/* uevents that may wait behind held copies: a bind/unbind cycle has two */
+#define DRC_WITNESS_UEVENTS 256
 
 /* whether the two witnesses print a node with the same id (the trace
  * instance's hash-ptr on) or not (off: raw pointers against hashed %p) */
@@ -155,6 +166,9 @@ struct drc_boot {
 	uint64_t ids_equal, ids_differ; /* twins whose ids were equal / differed */
 	enum witness_ids ids;
 	struct hashmap names;           /* interned name printed as an address -> interned word */
+	struct witness_uevent *uq;      /* uevents waiting, in arrival order */
+	size_t uq_head, uq_len;
+	bool uq_forcing;
 	char boot_id[40];
 };
 

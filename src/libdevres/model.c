@@ -562,11 +562,96 @@ static struct witness_rec *witness_find(struct drc_boot *boot, struct witness_ri
 }
 
 static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct drc_event *ev);
+static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev);
+static void model_probe_failed_apply(struct drc_ctx *ctx, const char *device, const struct drc_origin *o);
+static int witness_drain(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_device *dev,
+			 uint64_t limit[2], bool close);
+
+/* The arrival of the oldest copy still held of the witnesses in @mask, or UINT64_MAX. */
+static uint64_t held_oldest(struct drc_boot *boot, unsigned mask)
+{
+	uint64_t oldest = UINT64_MAX;
+
+	for (unsigned w = 0; w < 2; w++) {
+		struct witness_ring *ring = &boot->ring[w];
+
+		for (size_t i = 0; (mask & (1u << w)) && ring->held && i < ring->len; i++) {
+			struct witness_rec *x = ring_at(ring, i);
+
+			if (!x->applied) {
+				oldest = MIN(oldest, x->arrival);
+				break;
+			}
+		}
+	}
+	return oldest;
+}
+
+static int uevent_pop(struct drc_ctx *ctx, struct drc_boot *boot)
+{
+	struct witness_uevent *u = &boot->uq[boot->uq_head];
+
+	boot->uq_head++;
+	if (!--boot->uq_len)
+		boot->uq_head = 0;
+	if (u->ev.action)
+		return model_uevent_apply(ctx, &u->ev);
+	model_probe_failed_apply(ctx, u->ev.device, &u->ev.origin);
+	return 0;
+}
+
+/* The waiting uevents whose witnesses have nothing held from before them
+ * (@all: every one). */
+static int uevents_release(struct drc_ctx *ctx, struct drc_boot *boot, bool all)
+{
+	int r = 0;
+
+	while (boot->uq_len && r >= 0) {
+		struct witness_uevent *u = &boot->uq[boot->uq_head];
+
+		if (!all && held_oldest(boot, u->witnesses) < u->arrival)
+			break;
+		r = uevent_pop(ctx, boot);
+	}
+	return r;
+}
+
+/*
+ * A waiting uevent stands in the stream of its witnesses: their copies
+ * that came after it come after it. Before @r of witness @w, the ones
+ * that came before @r go, each after its witnesses' copies from before it.
+ */
+static int uevents_before(struct drc_ctx *ctx, struct drc_boot *boot, unsigned w, const struct witness_rec *r)
+{
+	int ret = 0;
+
+	if (boot->uq_forcing)
+		return 0;
+	boot->uq_forcing = true;
+	while (ret >= 0 && boot->uq_len && boot->uq[boot->uq_head].arrival < r->arrival &&
+	       (boot->uq[boot->uq_head].witnesses & (1u << w))) {
+		struct witness_uevent *u = &boot->uq[boot->uq_head];
+		uint64_t limit[2];
+
+		for (unsigned k = 0; k < 2; k++)
+			limit[k] = u->witnesses & (1u << k) ? u->arrival : 0;
+		ret = witness_drain(ctx, boot, NULL, limit, false);
+		if (ret >= 0)
+			ret = uevent_pop(ctx, boot);
+	}
+	boot->uq_forcing = false;
+	return ret;
+}
 
 static int rec_apply(struct drc_ctx *ctx, struct drc_boot *boot, unsigned w, struct witness_rec *r)
 {
+	int ret;
+
 	if (r->applied)
 		return 0;
+	ret = uevents_before(ctx, boot, w, r);
+	if (ret < 0 || r->applied)      /* applied by the drain */
+		return ret;
 	r->applied = true;
 	boot->ring[w].held--;
 	return model_apply_one(ctx, r->dev, &r->ev);
@@ -596,11 +681,40 @@ static bool rec_before(const struct witness_rec *a, const struct witness_rec *b)
 	return a->arrival < b->arrival;
 }
 
+/* A copy without a twin that a drain takes: see witness_drain(). */
+static bool drain_takes(const struct witness_rec *x, const struct drc_device *dev, bool close)
+{
+	return (!dev || x->dev == dev) && !(x->applied && (x->twinned || !close));
+}
+
+/* The first copy at or after @i of @ring a drain takes (on @only, if set). */
+static struct witness_rec *drain_next(struct witness_ring *ring, size_t *i, uint64_t limit,
+				      const struct drc_device *dev, const struct drc_device *only, bool close)
+{
+	for (size_t j = *i; j < ring->len; j++) {
+		struct witness_rec *x = ring_at(ring, j);
+
+		if (x->arrival >= limit)
+			break;
+		if (!drain_takes(x, dev, close) || (only && x->dev != only))
+			continue;
+		if (!only)
+			*i = j;
+		return x;
+	}
+	if (!only)
+		*i = ring->len;
+	return NULL;
+}
+
 /*
  * Copies of both witnesses without a twin, on @dev only (NULL: every device)
- * and arrived before @limit (0: all): the operations one witness lost. Held
- * ones are applied in the kernel's order; with @close they will never have a
- * twin.
+ * and arrived before @limit (NULL: all): the operations one witness lost.
+ * Held ones are applied in the kernel's order as far as it can be told:
+ * by time, and on one device the copies of the witness that is behind
+ * first, as the ones the reader ahead lost came before what it has shown
+ * since (the witness behind is the one whose copy came later). With @close
+ * they will never have a twin.
  */
 static int witness_drain(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_device *dev,
 			 uint64_t limit[2], bool close)
@@ -608,34 +722,30 @@ static int witness_drain(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_
 	size_t i[2] = { 0, 0 };
 	int r = 0;
 
-	for (;;) {
-		struct witness_rec *c[2] = { NULL, NULL };
+	while (r >= 0) {
+		struct witness_rec *c[2], *x, *y;
 		unsigned w;
 
-		for (w = 0; w < 2; w++) {
-			struct witness_ring *ring = &boot->ring[w];
-
-			for (; i[w] < ring->len; i[w]++) {
-				struct witness_rec *x = ring_at(ring, i[w]);
-
-				if (limit && x->arrival >= limit[w]) {
-					i[w] = ring->len;
-					break;
-				}
-				if ((dev && x->dev != dev) || (x->applied && (x->twinned || !close)))
-					continue;
-				c[w] = x;
-				break;
-			}
-		}
+		for (w = 0; w < 2; w++)
+			c[w] = drain_next(&boot->ring[w], &i[w], limit ? limit[w] : UINT64_MAX, dev, NULL, close);
 		if (!c[0] && !c[1])
 			break;
 		w = !c[0] || (c[1] && rec_before(c[1], c[0]));
-		i[w]++;
+		x = c[w];
+		/* x's witness is ahead on its device: the other's copies on it
+		 * without a twin are what x's witness lost before x, wherever
+		 * the drain stops (the ring ahead is cut at a twin, @close) */
+		y = NULL;
+		if (x->dev->ahead == w + 1)
+			y = drain_next(&boot->ring[!w], &(size_t){ close ? i[!w] : 0 },
+				       close && limit ? limit[!w] : UINT64_MAX, dev, x->dev, close);
+		if (y) {
+			x = y;
+			w = !w;
+		}
 		if (close)
-			rec_twinned(c[w], w);
-		if (r >= 0)
-			r = rec_apply(ctx, boot, w, c[w]);
+			rec_twinned(x, w);
+		r = rec_apply(ctx, boot, w, x);
 	}
 	ring_compact(&boot->ring[0]);
 	ring_compact(&boot->ring[1]);
@@ -645,10 +755,15 @@ static int witness_drain(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_
 int drc_model_witness_flush(struct drc_ctx *ctx)
 {
 	struct drc_boot *boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
+	int r = 0;
 
-	if (!boot || (!boot->ring[0].held && !boot->ring[1].held))
+	if (!boot)
 		return 0;
-	return witness_drain(ctx, boot, NULL, NULL, false);
+	if (boot->ring[0].held || boot->ring[1].held)
+		r = witness_drain(ctx, boot, NULL, NULL, false);
+	if (r >= 0)
+		r = uevents_release(ctx, boot, true);
+	return r;
 }
 
 /* A name the trace printed as an address is @word: rename the live nodes. */
@@ -718,6 +833,7 @@ static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witne
 		witness_learn_name(ctx, boot, addr, addr == a->name ? ev->name : a->name);
 	}
 	ctx->stats.duplicates++;
+	r->dev->ahead = (uint8_t)(wo + 1);
 	rec_twinned(r, wo);
 	if (!r->applied) {
 		/* one event with what each witness knows: the printk copy's
@@ -791,16 +907,18 @@ static int witness_take(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_e
 		if (!r)
 			r = witness_find(boot, other, wo, ev, dev, false);
 	}
-	if (!r)
-		return witness_push(ctx, boot, ev, dev, true);
+	if (!r) {
+		ret = witness_push(ctx, boot, ev, dev, true);
+		return ret < 0 ? ret : uevents_release(ctx, boot, false);
+	}
 	/* what came before the twin on this device, from either witness, has
 	 * no twin any more */
 	limit[wo] = r->arrival;
 	limit[w] = UINT64_MAX;
 	ret = witness_drain(ctx, boot, dev, limit, true);
-	if (ret < 0)
-		return ret;
-	return witness_pair(ctx, boot, r, wo, ev);
+	if (ret >= 0)
+		ret = witness_pair(ctx, boot, r, wo, ev);
+	return ret < 0 ? ret : uevents_release(ctx, boot, false);
 }
 
 /* ---- operations ---- */
@@ -1200,6 +1318,7 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	struct drc_boot *boot = drc_ctx_boot(ctx);
 	struct drc_device *dev;
 	const char *word;
+	int r;
 
 	if (!boot)
 		return -ENOMEM;
@@ -1213,13 +1332,52 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	boot->witnesses |= 1u << ev->witness;
 	if (boot->witnesses == 3u)
 		return witness_take(ctx, boot, ev, dev);
-	return witness_push(ctx, boot, ev, dev, false);
+	/* one witness so far: a name printed as an address waits for a twin
+	 * that may give it as a word, and what comes after waits behind it */
+	r = witness_push(ctx, boot, ev, dev,
+			 name_is_address(ev->name) || boot->ring[0].held || boot->ring[1].held);
+	return r < 0 ? r : uevents_release(ctx, boot, false);
+}
+
+/*
+ * A uevent that comes while copies before it wait for their twin waits
+ * behind them: dd.c sends KOBJ_BIND after the probe's ADDs and KOBJ_UNBIND
+ * after the release batch, and the copy that comes second may teach the
+ * first's name (a group marker printed as an address) before either is
+ * applied.
+ */
+/* 1: @ev, in the stream of @witnesses, waits behind held copies; 0: apply it now */
+static int uevent_wait(struct drc_ctx *ctx, const struct drc_uevent *ev, unsigned witnesses)
+{
+	struct drc_boot *boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
+
+	if (!boot || (!boot->ring[0].held && !boot->ring[1].held))
+		return 0;
+	if (!boot->uq)
+		boot->uq = calloc(DRC_WITNESS_UEVENTS, sizeof(*boot->uq));
+	if (!boot->uq || boot->uq_head + boot->uq_len == DRC_WITNESS_UEVENTS) {
+		int r = drc_model_witness_flush(ctx);
+
+		return r < 0 ? r : 0;
+	}
+	boot->uq[boot->uq_head + boot->uq_len++] = (struct witness_uevent){ *ev, ++boot->arrivals, witnesses };
+	return 1;
 }
 
 int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev)
 {
+	struct drc_boot *boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
+	struct drc_device *dev = boot && ev->device ? hashmap_get(&boot->by_name, (uint64_t)(uintptr_t)ev->device) : NULL;
+	/* udev is a stream of its own; the record puts a uevent after the
+	 * operations it follows in the witness that is ahead on its device */
+	int r = uevent_wait(ctx, ev, dev && dev->ahead ? 1u << (dev->ahead - 1) : 3u);
+
+	return r < 0 ? r : r ? 0 : model_uevent_apply(ctx, ev);
+}
+
+static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
+{
 	struct drc_device *dev;
-	int r;
 
 	ev->boot = ctx->nboots ? ctx->nboots - 1 : 0;
 	ctx->stats.uevents++;
@@ -1232,9 +1390,6 @@ int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev)
 	}
 	if (!ev->device || !*ev->device)
 		return 0;
-	r = drc_model_witness_flush(ctx);
-	if (r < 0)
-		return r;
 	dev = device_lookup(ctx, ev->device, NULL, ev->subsystem, &ev->origin);
 	if (!dev)
 		return -ENOMEM;
@@ -1258,12 +1413,20 @@ int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev)
 
 void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struct drc_origin *o)
 {
+	struct drc_uevent u = { .device = drc_interns(ctx, device), .origin = *o };
+
+	/* it stands in the kmsg stream with the probe's operations */
+	if (u.device && uevent_wait(ctx, &u, 1u << DRC_WITNESS_PRINTK) == 0)
+		model_probe_failed_apply(ctx, u.device, o);
+}
+
+static void model_probe_failed_apply(struct drc_ctx *ctx, const char *device, const struct drc_origin *o)
+{
 	struct drc_boot *boot = drc_ctx_boot(ctx);
 	struct drc_device *dev;
 
-	if (!boot || drc_model_witness_flush(ctx) < 0)
+	if (!boot)
 		return;
-	device = drc_interns(ctx, device);
 	dev = device ? hashmap_get(&boot->by_name, (uint64_t)(uintptr_t)device) : NULL;
 	if (!dev)
 		return;
@@ -1294,6 +1457,9 @@ void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot)
 		free(b->ring[w].recs);
 		b->ring[w] = (struct witness_ring){ 0 };
 	}
+	free(b->uq);
+	b->uq = NULL;
+	b->uq_head = b->uq_len = 0;
 	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
 		if (dev->boot == boot)
 			dev->wopen[0] = dev->wopen[1] = 0;
@@ -1305,6 +1471,7 @@ void drc_boot_done(struct drc_boot *boot)
 	hashmap_done(&boot->by_name);
 	hashmap_done(&boot->by_key);
 	hashmap_done(&boot->names);
+	free(boot->uq);
 	free(boot->ring[0].recs);
 	free(boot->ring[1].recs);
 }
