@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -192,8 +193,23 @@ static void check_findings(struct drc_ctx *ctx, const char *scen, const char *la
 		}
 }
 
+/* what check_scenario() asserts besides operations and live lists */
+#define CHECK_FINDINGS   1u     /* the findings the ground truth implies */
+#define CHECK_PER_DEVICE 2u     /* the order on each device only, not across devices */
+
+/* The @k-th item of @seq on device @dev ("dev op name size"), or NULL. */
+static const char *seq_on_device(const struct seq *seq, const char *dev, size_t k)
+{
+	size_t dl = strlen(dev);
+
+	for (size_t i = 0; i < seq->n; i++)
+		if (strncmp(seq->items[i], dev, dl) == 0 && seq->items[i][dl] == ' ' && k-- == 0)
+			return seq->items[i];
+	return NULL;
+}
+
 static void check_scenario(const char *dir, const char *scen, struct json_object *truth,
-			   const char *const *formats, const char *label)
+			   const char *const *formats, const char *label, unsigned flags)
 {
 	struct json_object *seqj = NULL, *live = NULL;
 	char paths[4][512];
@@ -231,6 +247,22 @@ static void check_scenario(const char *dir, const char *scen, struct json_object
 			json_object_object_get_ex(e, "size", &v);
 			size = json_object_get_int64(v);
 			snprintf(want, sizeof(want), "%s %s %s %lld", dev, op, name, size);
+			if (flags & CHECK_PER_DEVICE) {
+				size_t k = 0;
+				const char *got;
+
+				for (size_t j = 0; j < i; j++) {
+					json_object_object_get_ex(json_object_array_get_idx(seqj, j), "dev", &v);
+					k += strcmp(json_object_get_string(v), dev) == 0;
+				}
+				got = seq_on_device(&seq, dev, k);
+				if (!got || strcmp(want, got) != 0) {
+					bad = i;
+					printf("# event %zu on %s: got '%s', want '%s'\n", k, dev, got ? got : "", want);
+					break;
+				}
+				continue;
+			}
 			if (strcmp(want, seq.items[i]) != 0) {
 				bad = i;
 				printf("# event %zu: got '%s', want '%s'\n", i, seq.items[i], want);
@@ -238,7 +270,8 @@ static void check_scenario(const char *dir, const char *scen, struct json_object
 			}
 		}
 		is_int(seq.n, n, "event count equals the ground truth sequence");
-		ok(bad == SIZE_MAX, "%s %s: the event sequence equals the ground truth", scen, label);
+		ok(bad == SIZE_MAX, "%s %s: the event sequence equals the ground truth%s", scen, label,
+		   flags & CHECK_PER_DEVICE ? " on each device" : "");
 	}
 
 	json_object_object_get_ex(truth, "live_at_end", &live);
@@ -269,7 +302,8 @@ static void check_scenario(const char *dir, const char *scen, struct json_object
 			is_int(drc_device_get_state(d), DRC_DEVICE_BOUND, "device still bound at the end");
 	}
 	drc_device_iter_free(it);
-	check_findings(ctx, scen, label, truth);
+	if (flags & CHECK_FINDINGS)
+		check_findings(ctx, scen, label, truth);
 	is_int(stats_of(ctx).undecoded, 0, "no line left undecoded");
 	free(seq.items);
 	drc_ctx_unref(ctx);
@@ -693,7 +727,7 @@ static void check_json_forms(const char *dir, const char *const *scenarios, size
 			const char *fm[2] = { forms[i][0], NULL };
 			char path[800];
 
-			check_scenario(root, scenarios[s], truth, fm, forms[i][1]);
+			check_scenario(root, scenarios[s], truth, fm, forms[i][1], CHECK_FINDINGS);
 			snprintf(path, sizeof(path), "%s/%s.txt", sdir, forms[i][0]);
 			unlink(path);
 		}
@@ -702,11 +736,233 @@ static void check_json_forms(const char *dir, const char *const *scenarios, size
 	rmdir(root);
 }
 
+/* ---- two witnesses in one capture ---- */
+
+#define is_intf(got, want, ...) do { char m_[256]; snprintf(m_, sizeof(m_), __VA_ARGS__); \
+	is_int(got, want, m_); } while (0)
+#define is_strf(got, want, ...) do { char m_[256]; snprintf(m_, sizeof(m_), __VA_ARGS__); \
+	is_str(got, want, m_); } while (0)
+
+struct lines {
+	char **l;
+	size_t n, cap;
+};
+
+static void lines_add(struct lines *v, const char *s)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 256;
+		v->l = realloc(v->l, v->cap * sizeof(*v->l));
+		if (!v->l)
+			abort();
+	}
+	v->l[v->n] = strdup(s);
+	if (!v->l[v->n++])
+		abort();
+}
+
+static void lines_free(struct lines *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		free(v->l[i]);
+	free(v->l);
+}
+
+/*
+ * The kmsg records of @kmsg (each with its dictionary lines) and the trace
+ * lines of @trace, one devres operation per entry in the kernel's order;
+ * @kother gets, for each kmsg record, whether it is a devres operation.
+ */
+static bool read_witnesses(const char *kmsg, const char *trace, struct lines *k, struct lines *t,
+			   bool **is_op)
+{
+	char line[2048], rec[8192] = "";
+	FILE *f = fopen(kmsg, "re");
+	size_t cap = 0;
+
+	*is_op = NULL;
+	if (!f)
+		return false;
+	for (bool more = true; more;) {
+		more = fgets(line, sizeof(line), f) != NULL;
+		if (more && line[0] == ' ' && rec[0]) {
+			strncat(rec, line, sizeof(rec) - strlen(rec) - 1);
+			continue;
+		}
+		if (rec[0]) {
+			if (k->n + 1 > cap) {
+				cap = cap ? cap * 2 : 256;
+				*is_op = realloc(*is_op, cap);
+				if (!*is_op)
+					abort();
+			}
+			(*is_op)[k->n] = strstr(rec, ": DEVRES ") != NULL;
+			lines_add(k, rec);
+			rec[0] = '\0';
+		}
+		if (more && strchr(line, ';'))
+			snprintf(rec, sizeof(rec), "%s", line);
+	}
+	fclose(f);
+	f = fopen(trace, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "devres_log: "))
+			lines_add(t, line);
+	fclose(f);
+	return true;
+}
+
+/*
+ * Both witnesses of a real run merged in one file the ways a live reader may
+ * deliver them: the trace's copy of operation i comes before the kmsg record
+ * of operation i + 1 + @lead (0: right after its kmsg twin), and the operations [@drop_at, @drop_at + @drop) missing
+ * from one witness (@drop_kmsg), as after kmsg EPIPE or a wrapped trace.
+ */
+static bool write_mixed(const char *path, const struct lines *k, const bool *is_op, const struct lines *t,
+			long lead, size_t drop_at, size_t drop, bool drop_kmsg)
+{
+	FILE *f = fopen(path, "we");
+	size_t op = 0, next_t = 0;
+
+	if (!f)
+		return false;
+	for (size_t i = 0; i < k->n; i++) {
+		if (is_op[i]) {
+			bool lost = op >= drop_at && op < drop_at + drop;
+
+			/* the trace's copies up to this operation + its lead */
+			while (next_t < t->n && (long)next_t < (long)op - lead) {
+				if (drop_kmsg || !(next_t >= drop_at && next_t < drop_at + drop))
+					fputs(t->l[next_t], f);
+				next_t++;
+			}
+			op++;
+			if (lost && drop_kmsg)
+				continue;
+		}
+		fputs(k->l[i], f);
+	}
+	for (; next_t < t->n; next_t++)
+		if (drop_kmsg || !(next_t >= drop_at && next_t < drop_at + drop))
+			fputs(t->l[next_t], f);
+	fclose(f);
+	return op == t->n;
+}
+
+/* Every interleaving gives each operation once, and the ground truth. */
+static void check_interleavings(const char *dir, const char *scen, struct json_object *truth)
+{
+	static const struct { long lead; bool drop_kmsg; size_t drop; const char *label; } mixes[] = {
+		{ 0, false, 0, "kmsg, then its trace twin" },
+		{ -1, false, 0, "the trace twin first" },
+		{ 1, false, 0, "trace 1 behind" },
+		{ 6, false, 0, "trace 6 behind" },
+		{ -6, false, 0, "trace 5 ahead" },
+		{ 3, true, 3, "trace 3 behind, kmsg lost 3 in the middle" },
+		{ -3, true, 3, "trace 2 ahead, kmsg lost 3 in the middle" },
+		{ 3, false, 3, "trace 3 behind, trace lost 3 in the middle" },
+		{ -3, false, 4, "trace 2 ahead, trace lost 4 in the middle" },
+	};
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char kmsg[700], trace[700], root[512], sdir[700], path[800];
+	struct lines k = { 0 }, t = { 0 };
+	bool *is_op = NULL;
+
+	snprintf(kmsg, sizeof(kmsg), "%s/%s/kmsg.txt", dir, scen);
+	snprintf(trace, sizeof(trace), "%s/%s/trace.txt", dir, scen);
+	snprintf(root, sizeof(root), "%s/drc-mix-%d", tmp, (int)getpid());
+	snprintf(sdir, sizeof(sdir), "%s/%s", root, scen);
+	if (!ok(read_witnesses(kmsg, trace, &k, &t, &is_op), "%s: both witnesses read", scen) ||
+	    (mkdir(root, 0700) < 0 && errno != EEXIST) || mkdir(sdir, 0700) < 0)
+		abort();
+	for (size_t m = 0; m < sizeof(mixes) / sizeof(mixes[0]); m++) {
+		const char *fm[2] = { "mix", NULL };
+		char label[128];
+		struct drc_ctx *ctx;
+
+		snprintf(path, sizeof(path), "%s/mix.txt", sdir);
+		if (!ok(write_mixed(path, &k, is_op, &t, mixes[m].lead, t.n / 2, mixes[m].drop, mixes[m].drop_kmsg),
+			"%s: %s written, each operation in both witnesses", scen, mixes[m].label))
+			continue;
+		snprintf(label, sizeof(label), "mixed (%s)", mixes[m].label);
+		/* a loss leaves the order across devices to the time, which a
+		 * jiffies clock does not tell */
+		check_scenario(root, scen, truth, fm, label, mixes[m].drop ? CHECK_PER_DEVICE : CHECK_FINDINGS);
+		{
+			const char *pv[2] = { path, NULL };
+
+			ctx = run(pv, NULL);
+			is_intf(stats_of(ctx).duplicates, t.n - mixes[m].drop, "%s %s: the copies both printed, taken once",
+			       scen, label);
+			drc_ctx_unref(ctx);
+		}
+		unlink(path);
+	}
+	rmdir(sdir);
+	rmdir(root);
+	free(is_op);
+	lines_free(&k);
+	lines_free(&t);
+}
+
+/* The same run's kernel log (kmsg) and its recording give the same operations. */
+static struct seq run_seq(const char *path, struct drc_ctx **ret)
+{
+	const char *pv[2] = { path, NULL };
+	struct seq seq = { 0 };
+
+	*ret = run(pv, &seq);
+	return seq;
+}
+
+static void check_record_against_kmsg(const char *dir, const char *scen)
+{
+	char rec[700], kmsg[700];
+	struct drc_ctx *a, *b;
+	struct seq sa, sb;
+	struct drc_device_iter *it;
+	struct drc_device *d;
+	size_t bad = SIZE_MAX;
+
+	snprintf(rec, sizeof(rec), "%s/%s/record.txt", dir, scen);
+	snprintf(kmsg, sizeof(kmsg), "%s/%s/record-kmsg.txt", dir, scen);
+	sa = run_seq(rec, &a);
+	sb = run_seq(kmsg, &b);
+	if (!ok(a && b, "%s record: recording and kernel log read", scen))
+		return;
+	is_intf(sa.n, sb.n, "%s record: as many operations as the kernel's log", scen);
+	for (size_t i = 0; i < sa.n && i < sb.n && bad == SIZE_MAX; i++)
+		if (strcmp(sa.items[i], sb.items[i]) != 0) {
+			bad = i;
+			printf("# event %zu: got '%s', want '%s'\n", i, sa.items[i], sb.items[i]);
+		}
+	ok(bad == SIZE_MAX, "%s record: the operations of the kernel's log, in its order", scen);
+	is_intf(stats_of(a).duplicates, sb.n, "%s record: every operation printed twice, taken once", scen);
+	drc_device_iter_new(b, &it);
+	while (drc_device_iter_next(it, &d) > 0) {
+		struct drc_device *r = dev_named(a, drc_device_get_name(d));
+		char want[4096];
+
+		snprintf(want, sizeof(want), "%s", live_words(d));
+		is_strf(live_words(r), want, "%s record: live nodes of %s, by name", scen, drc_device_get_name(d));
+	}
+	drc_device_iter_free(it);
+	is_intf(stats_of(a).undecoded, 0, "%s record: no line left undecoded", scen);
+	free(sa.items);
+	free(sb.items);
+	drc_ctx_unref(a);
+	drc_ctx_unref(b);
+}
+
 int main(void)
 {
 	const char *captures = getenv("CAPTURES");
 	static const char *const scenarios[] = { "clean", "component-bug", "component-fixed", "ops", "probe-fail" };
 	static const char *const single[] = { "dmesg", "dmesg-x", "kmsg", "trace", "console" };
+	/* recorded with the kernel's own log of the same run beside them */
+	static const char *const recorded[] = { "probe-defer", "root", "async" };
 	char dir[512], path[600];
 	struct json_object *gt, *scen;
 
@@ -726,7 +982,7 @@ int main(void)
 		for (size_t f = 0; f < sizeof(single) / sizeof(single[0]); f++) {
 			const char *fm[2] = { single[f], NULL };
 
-			check_scenario(dir, scenarios[s], truth, fm, single[f]);
+			check_scenario(dir, scenarios[s], truth, fm, single[f], CHECK_FINDINGS);
 		}
 		{
 			/* one operation, two witnesses; and the udev side alongside */
@@ -734,11 +990,21 @@ int main(void)
 			const char *kt[3] = { "trace", "kmsg", NULL };
 			const char *withudev[3] = { "kmsg", "udevadm-monitor", NULL };
 
-			check_scenario(dir, scenarios[s], truth, both, "dmesg+trace");
-			check_scenario(dir, scenarios[s], truth, kt, "trace+kmsg");
-			check_scenario(dir, scenarios[s], truth, withudev, "kmsg+udevadm");
+			check_scenario(dir, scenarios[s], truth, both, "dmesg+trace", CHECK_FINDINGS);
+			check_scenario(dir, scenarios[s], truth, kt, "trace+kmsg", CHECK_FINDINGS);
+			check_scenario(dir, scenarios[s], truth, withudev, "kmsg+udevadm", CHECK_FINDINGS);
 		}
+		{
+			/* devresctl record inside the kernel: kmsg and a trace
+			 * instance with hash-ptr off, ops and names as addresses */
+			const char *rec[2] = { "record", NULL };
+
+			check_scenario(dir, scenarios[s], truth, rec, "record", CHECK_FINDINGS);
+		}
+		check_interleavings(dir, scenarios[s], truth);
 	}
+	for (size_t s = 0; s < sizeof(recorded) / sizeof(recorded[0]); s++)
+		check_record_against_kmsg(dir, recorded[s]);
 	check_json_forms(dir, scenarios, sizeof(scenarios) / sizeof(scenarios[0]), scen);
 	json_object_put(gt);
 	check_op_addresses(captures, scenarios, sizeof(scenarios) / sizeof(scenarios[0]));
