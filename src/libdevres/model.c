@@ -645,12 +645,25 @@ static int uevents_before(struct drc_ctx *ctx, struct drc_boot *boot, unsigned w
 
 static int rec_apply(struct drc_ctx *ctx, struct drc_boot *boot, unsigned w, struct witness_rec *r)
 {
+	struct witness_ring *ring = &boot->ring[w];
 	int ret;
 
 	if (r->applied)
 		return 0;
 	ret = uevents_before(ctx, boot, w, r);
 	if (ret < 0 || r->applied)      /* applied by the drain */
+		return ret;
+	/* one witness prints all devices in one order: its copies held from
+	 * before @r, on any device, go first (a twin may still come for them) */
+	for (size_t i = 0; ring->held > 1 && i < ring->len && ret >= 0; i++) {
+		struct witness_rec *x = ring_at(ring, i);
+
+		if (x == r)
+			break;
+		if (!x->applied)
+			ret = rec_apply(ctx, boot, w, x);
+	}
+	if (ret < 0 || r->applied)
 		return ret;
 	r->applied = true;
 	boot->ring[w].held--;
