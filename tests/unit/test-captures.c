@@ -907,7 +907,39 @@ static void check_interleavings(const char *dir, const char *scen, struct json_o
 	lines_free(&t);
 }
 
-/* The same run's kernel log (kmsg) and its recording give the same operations. */
+/*
+ * "dev op name size" alike but for a name printed as an address: an
+ * operation applied before either witness gave the name as a word (the
+ * trace alone, devres.log still 0); its node is renamed once one does.
+ */
+static bool same_but_address(const char *got, const char *want)
+{
+	char gd[128], go[16], gn[128], wd[128], wo[16], wn[128];
+	unsigned long long gs, ws;
+	size_t n;
+
+	if (sscanf(got, "%127s %15s %127s %llu", gd, go, gn, &gs) != 4 ||
+	    sscanf(want, "%127s %15s %127s %llu", wd, wo, wn, &ws) != 4)
+		return false;
+	n = strspn(gn, "0123456789abcdef");
+	return strcmp(gd, wd) == 0 && strcmp(go, wo) == 0 && gs == ws && gn[n] == '\0' && (n == 8 || n == 16);
+}
+
+/* The lines of @path that print a devres operation, in either witness. */
+static size_t devres_lines(const char *path)
+{
+	char line[2048];
+	size_t n = 0;
+	FILE *f = fopen(path, "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		n += strstr(line, ": DEVRES ") || strstr(line, "devres_log: ");
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* The same run's kernel log and its recording give the same operations. */
 static struct seq run_seq(const char *path, struct drc_ctx **ret)
 {
 	const char *pv[2] = { path, NULL };
@@ -917,7 +949,7 @@ static struct seq run_seq(const char *path, struct drc_ctx **ret)
 	return seq;
 }
 
-static void check_record_against_kmsg(const char *dir, const char *scen)
+static void check_record_against(const char *dir, const char *scen, const char *truth)
 {
 	char rec[700], kmsg[700];
 	struct drc_ctx *a, *b;
@@ -927,19 +959,20 @@ static void check_record_against_kmsg(const char *dir, const char *scen)
 	size_t bad = SIZE_MAX;
 
 	snprintf(rec, sizeof(rec), "%s/%s/record.txt", dir, scen);
-	snprintf(kmsg, sizeof(kmsg), "%s/%s/record-kmsg.txt", dir, scen);
+	snprintf(kmsg, sizeof(kmsg), "%s/%s/%s.txt", dir, scen, truth);
 	sa = run_seq(rec, &a);
 	sb = run_seq(kmsg, &b);
 	if (!ok(a && b, "%s record: recording and kernel log read", scen))
 		return;
 	is_intf(sa.n, sb.n, "%s record: as many operations as the kernel's log", scen);
 	for (size_t i = 0; i < sa.n && i < sb.n && bad == SIZE_MAX; i++)
-		if (strcmp(sa.items[i], sb.items[i]) != 0) {
+		if (strcmp(sa.items[i], sb.items[i]) != 0 && !same_but_address(sa.items[i], sb.items[i])) {
 			bad = i;
 			printf("# event %zu: got '%s', want '%s'\n", i, sa.items[i], sb.items[i]);
 		}
 	ok(bad == SIZE_MAX, "%s record: the operations of the kernel's log, in its order", scen);
-	is_intf(stats_of(a).duplicates, sb.n, "%s record: every operation printed twice, taken once", scen);
+	is_intf(stats_of(a).duplicates, devres_lines(rec) - sb.n, "%s record: the copies beyond the kernel's operations "
+		"taken once", scen);
 	drc_device_iter_new(b, &it);
 	while (drc_device_iter_next(it, &d) > 0) {
 		struct drc_device *r = dev_named(a, drc_device_get_name(d));
@@ -947,6 +980,11 @@ static void check_record_against_kmsg(const char *dir, const char *scen)
 
 		snprintf(want, sizeof(want), "%s", live_words(d));
 		is_strf(live_words(r), want, "%s record: live nodes of %s, by name", scen, drc_device_get_name(d));
+		/* a device with live nodes is bound or bus-less in both, also
+		 * where the kernel's log is the trace alone (no driver prefix) */
+		if (drc_device_get_first_node(d))
+			is_intf(r ? (int)drc_device_get_state(r) : -1, drc_device_get_state(d), "%s record: %s is %s in both",
+				scen, drc_device_get_name(d), drc_device_state_to_string(drc_device_get_state(d)));
 	}
 	drc_device_iter_free(it);
 	is_intf(stats_of(a).undecoded, 0, "%s record: no line left undecoded", scen);
@@ -1004,7 +1042,9 @@ int main(void)
 		check_interleavings(dir, scenarios[s], truth);
 	}
 	for (size_t s = 0; s < sizeof(recorded) / sizeof(recorded[0]); s++)
-		check_record_against_kmsg(dir, recorded[s]);
+		check_record_against(dir, recorded[s], "record-kmsg");
+	/* devres.log switched on and off at run time: the trace alone is whole */
+	check_record_against(dir, "partial-log", "record-trace");
 	check_json_forms(dir, scenarios, sizeof(scenarios) / sizeof(scenarios[0]), scen);
 	json_object_put(gt);
 	check_op_addresses(captures, scenarios, sizeof(scenarios) / sizeof(scenarios[0]));
