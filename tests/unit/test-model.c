@@ -559,6 +559,43 @@ static void test_binding_from_pattern(void)
 	drc_ctx_unref(ctx);
 }
 
+/* a copy waits for its twin among the last 4096 of the other witness
+ * (DRC_WITNESS_RING): how far one reader may be behind the other */
+static void witness_window(unsigned n, unsigned want_events, unsigned want_dups, const char *what)
+{
+	size_t cap = (size_t)n * 2 * 96 + 1;
+	char *text = malloc(cap), line[128];
+	size_t len = 0;
+	struct drc_ctx *ctx;
+
+	if (!text)
+		abort();
+	/* all of kmsg first, then all of the trace: each op its own size */
+	for (unsigned w = 0; w < 2; w++)
+		for (unsigned i = 1; i <= n; i++) {
+			int k = w ? snprintf(line, sizeof(line), "  x-1 [000] d.... 1.0: devres_log: d.0 ADD %016x kz (%u bytes)\n",
+					     0x60000000u + i * 0x40, i) :
+				    snprintf(line, sizeof(line), "[ 1.0] drv d.0: DEVRES ADD %016x kz (%u bytes)\n",
+					     0x10000000u + i * 0x40, i);
+
+			memcpy(text + len, line, (size_t)k);
+			len += (size_t)k;
+		}
+	text[len] = '\0';
+	ctx = ctx_from_text("t", text);
+	is_int(stats_of(ctx).devres_events, want_events, what);
+	is_int(stats_of(ctx).duplicates, want_dups, what);
+	drc_ctx_unref(ctx);
+	free(text);
+}
+
+static void test_witness_window(void)
+{
+	witness_window(4096, 4096, 4096, "window: 4096 behind, every copy finds its twin");
+	/* near miss: the first kmsg copy left the window before its twin came */
+	witness_window(4097, 4098, 4096, "window: 4097 behind, the first twin is missed");
+}
+
 
 /* libtraceevent's form of a trace line: the op is the address of its string */
 #define TL(dev, op, node, name, size) \
@@ -704,6 +741,7 @@ int main(void)
 	test_witness_names();
 	test_empty_record();
 	test_binding_from_pattern();
+	test_witness_window();
 	test_op_addresses();
 	return tap_done();
 }
