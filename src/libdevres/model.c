@@ -522,11 +522,31 @@ static bool is_twin(const struct drc_boot *boot, const struct witness_rec *r, co
 	return true;
 }
 
+/* Forget @id as one of @n's ids (it came from a twin guessed among alike nodes). */
+static void node_forget_id(struct drc_device *dev, struct drc_node *n, uint64_t id)
+{
+	if (!n->has_alias)
+		return;
+	if (n->alias_id == id) {
+		alias_drop(dev, n);
+		return;
+	}
+	if (n->id == id) {
+		uint64_t keep = n->alias_id;
+
+		if (hashmap_get(&dev->ids, id) == n)
+			hashmap_remove(&dev->ids, id);
+		n->has_alias = false;
+		node_set_id(n, keep, n->id_digits);
+	}
+}
+
 /*
  * The id a twin pair is applied with, for an op on a node: the first copy's,
- * unless only the other witness's id names a live node (the first
- * witness lost the ADD), or the first copy's names the node only through an
- * alias guessed among alike nodes while the other's is a node's own id.
+ * unless only the other witness's id names a live node (the first witness
+ * lost the ADD), or the first copy's names a node made from a twin pair
+ * while the other's names one only its own witness printed: a pair guessed
+ * among alike nodes gave the first id to the wrong one, which forgets it.
  */
 static void twin_pick_id(struct drc_device *dev, struct drc_event *a, const struct drc_event *b)
 {
@@ -535,9 +555,9 @@ static void twin_pick_id(struct drc_device *dev, struct drc_event *a, const stru
 	if (!y || x == y)
 		return;
 	if (x) {
-		if (!(x->has_alias && x->alias_id == a->id && y->has_id && y->id == b->id))
+		if (!x->has_alias || y->has_alias)
 			return;
-		alias_drop(dev, x);
+		node_forget_id(dev, x, a->id);
 	}
 	a->id = b->id;
 	a->id_digits = b->id_digits;
@@ -828,7 +848,7 @@ static struct drc_node *node_of_add(struct drc_device *dev, const struct drc_eve
 static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witness_rec *r, unsigned wo,
 			const struct drc_event *ev)
 {
-	struct drc_event *a = &r->ev;
+	struct drc_event *a = &r->ev, other = *ev;
 	const struct drc_event *printk = ev->witness == DRC_WITNESS_PRINTK ? ev : a;
 	int ret = 0;
 
@@ -850,7 +870,16 @@ static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witne
 	rec_twinned(r, wo);
 	if (!r->applied) {
 		/* one event with what each witness knows: the printk copy's
-		 * binding prefix and kmsg identity, the first copy's id */
+		 * binding prefix and kmsg identity, the trace's id for a new
+		 * node (raw pointers pair a grp> with its grp<), the printk
+		 * id its alias */
+		if (a->op == DRC_OP_ADD && a->witness == DRC_WITNESS_PRINTK && ev->id_digits &&
+		    boot->ids != WITNESS_IDS_SAME) {
+			other.id = a->id;
+			other.id_digits = a->id_digits;
+			a->id = ev->id;
+			a->id_digits = ev->id_digits;
+		}
 		if (!a->prefix)
 			a->prefix = printk->prefix;
 		if (!a->subsystem)
@@ -864,7 +893,7 @@ static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witne
 		device_note_prefix(r->dev, ev->prefix);
 	}
 	if (a->op == DRC_OP_ADD)
-		node_alias(r->dev, node_of_add(r->dev, a), ev);
+		node_alias(r->dev, node_of_add(r->dev, a), &other);
 	ring_compact(&boot->ring[wo]);
 	return ret;
 }
