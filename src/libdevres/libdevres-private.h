@@ -119,7 +119,8 @@ struct drc_device {
 	uint64_t probe_failed_line;     /* "probe of X failed" seen and not yet consumed */
 	struct rules_dev *rules;        /* rule state (rules.c), or NULL */
 	unsigned wopen[2];              /* its copies in each witness ring still without a twin */
-	uint8_t ahead;                  /* 1 + the witness whose copy came first in its last twins, 0 unknown */
+	uint8_t ahead;                  /* 1 + the witness whose copy came first in its
+					 * last twins, 0 unknown */
 };
 
 /* one witness's copy of an operation (its strings interned) */

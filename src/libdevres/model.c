@@ -459,12 +459,17 @@ static void device_note_prefix(struct drc_device *dev, const char *prefix)
  * buffer, devres.log switched off), and this witness's own copies without a
  * twin were lost by the other: both come before the twin in the device's
  * order. While both witnesses are seen, a copy is held until its twin comes,
- * so that an operation only one witness kept is applied in its place; held
- * copies go to the model when their twin comes, when anything else is said
- * about the devices (a uevent, a probe failure, a quiet mark, the end of the
- * boot), and when the ring is full. A twin teaches the other witness's id of
- * the node (an alias on the same node, for the operations only that witness
- * keeps later) and the name the trace printed as an address.
+ * so that an operation only one witness kept is applied in its place (before
+ * the second witness shows up, only a copy whose name is an address is held,
+ * with what follows it). A uevent or a probe failure that comes meanwhile
+ * waits behind the held copies of its stream. Held copies go to the model
+ * when their twin comes, at a quiet mark, a KUnit result, a loss marker, the
+ * end of the input, and when the ring is full: DRC_WITNESS_RING copies is
+ * how far one reader may be behind the other (both are fed by the same
+ * devres_log() calls; a reader further behind has lost what it has not read).
+ * A twin teaches the other witness's id of the node (an alias on the same
+ * node, for the operations only that witness keeps later) and the name the
+ * trace printed as an address.
  */
 
 static struct witness_rec *ring_at(struct witness_ring *ring, size_t i)
@@ -760,7 +765,8 @@ static int witness_drain(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_
 		unsigned w;
 
 		for (w = 0; w < 2; w++)
-			c[w] = drain_next(&boot->ring[w], &i[w], limit ? limit[w] : UINT64_MAX, dev, NULL, close);
+			c[w] = drain_next(&boot->ring[w], &i[w], limit ? limit[w] : UINT64_MAX, dev, NULL,
+					  close);
 		if (!c[0] && !c[1])
 			break;
 		w = !c[0] || (c[1] && rec_before(c[1], c[0]));
@@ -1409,10 +1415,14 @@ static int uevent_wait(struct drc_ctx *ctx, const struct drc_uevent *ev, unsigne
 int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev)
 {
 	struct drc_boot *boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
-	struct drc_device *dev = boot && ev->device ? hashmap_get(&boot->by_name, (uint64_t)(uintptr_t)ev->device) : NULL;
+	struct drc_device *dev = NULL;
+	int r;
+
+	if (boot && ev->device)
+		dev = hashmap_get(&boot->by_name, (uint64_t)(uintptr_t)ev->device);
 	/* udev is a stream of its own; the record puts a uevent after the
 	 * operations it follows in the witness that is ahead on its device */
-	int r = uevent_wait(ctx, ev, dev && dev->ahead ? 1u << (dev->ahead - 1) : 3u);
+	r = uevent_wait(ctx, ev, dev && dev->ahead ? 1u << (dev->ahead - 1) : 3u);
 
 	return r < 0 ? r : r ? 0 : model_uevent_apply(ctx, ev);
 }
