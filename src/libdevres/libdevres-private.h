@@ -165,6 +165,8 @@ struct drc_boot {
 	struct witness_ring ring[2];
 	uint64_t arrivals;
 	uint64_t ids_equal, ids_differ; /* twins whose ids were equal / differed */
+	int64_t ts_offset[2];           /* a copy's time less its twin's, by the copy's witness */
+	bool have_offset[2];
 	enum witness_ids ids;
 	struct hashmap names;           /* interned name printed as an address -> interned word */
 	struct witness_uevent *uq;      /* uevents waiting, in arrival order */
@@ -278,6 +280,9 @@ void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struc
 /* give the model the copies held for their twin: something other than a
  * devres operation is about to be said about the devices */
 int drc_model_witness_flush(struct drc_ctx *ctx);
+/* the same, at a witness's loss marker: the next twins on each device are
+ * found by time, not by order */
+int drc_model_witness_loss(struct drc_ctx *ctx);
 void drc_device_free(struct drc_device *dev);
 void drc_boot_done(struct drc_boot *boot);
 

@@ -572,18 +572,37 @@ static void twin_pick_id(struct drc_device *dev, struct drc_event *a, const stru
 static struct witness_rec *witness_find(struct drc_boot *boot, struct witness_ring *other, unsigned wo,
 					const struct drc_event *ev, struct drc_device *dev, bool equal_ids)
 {
+	int64_t off = boot->have_offset[ev->witness] ? boot->ts_offset[ev->witness] : 0, best_d = 0;
+	struct witness_rec *best = NULL;
 	unsigned seen = 0;
 
 	for (size_t i = 0; i < other->len && seen < dev->wopen[wo]; i++) {
 		struct witness_rec *r = ring_at(other, i);
+		int64_t d;
 
 		if (r->twinned || r->dev != dev)
 			continue;
 		seen++;
-		if (is_twin(boot, r, ev, dev, equal_ids))
+		if (!is_twin(boot, r, ev, dev, equal_ids))
+			continue;
+		/* the oldest, once twins were seen on the device: both
+		 * witnesses print its operations in one order */
+		if (dev->ahead || ev->ts_usec < 0 || r->ev.ts_usec < 0)
 			return r;
+		/*
+		 * The device's first twins, or the first after a loss: a cycle
+		 * of bind and unbind repeats ops, names and sizes, so the order
+		 * is lost with the lines; one devres_log() call printed both
+		 * copies, so the twin is the copy closest in time (less the
+		 * clocks' offset the last twins showed).
+		 */
+		d = llabs(ev->ts_usec - r->ev.ts_usec - off);
+		if (!best || d < best_d) {
+			best = r;
+			best_d = d;
+		}
 	}
-	return NULL;
+	return best;
 }
 
 static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct drc_event *ev);
@@ -805,6 +824,16 @@ int drc_model_witness_flush(struct drc_ctx *ctx)
 	return r;
 }
 
+int drc_model_witness_loss(struct drc_ctx *ctx)
+{
+	int r = drc_model_witness_flush(ctx);
+
+	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
+		if (ctx->nboots && dev->boot == ctx->nboots - 1)
+			dev->ahead = 0;
+	return r;
+}
+
 /* A name the trace printed as an address is @word: rename the live nodes. */
 static void witness_learn_name(struct drc_ctx *ctx, struct drc_boot *boot, const char *addr, const char *word)
 {
@@ -873,6 +902,11 @@ static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witne
 	}
 	ctx->stats.duplicates++;
 	r->dev->ahead = (uint8_t)(wo + 1);
+	if (a->ts_usec >= 0 && ev->ts_usec >= 0) {
+		boot->ts_offset[ev->witness] = ev->ts_usec - a->ts_usec;
+		boot->ts_offset[wo] = a->ts_usec - ev->ts_usec;
+		boot->have_offset[0] = boot->have_offset[1] = true;
+	}
 	rec_twinned(r, wo);
 	if (!r->applied) {
 		/* one event with what each witness knows: the printk copy's

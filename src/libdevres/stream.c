@@ -787,6 +787,12 @@ static void witness_flush(struct drc_stream *s)
 	(void)drc_model_witness_flush(s->ctx);
 }
 
+/* and a witness lost lines here: the order that pairs its copies is broken */
+static void witness_loss(struct drc_stream *s)
+{
+	(void)drc_model_witness_loss(s->ctx);
+}
+
 /* Kernel messages other than devres lines that the model or the rules read. */
 static void other_message(struct drc_stream *s, const char *msg, size_t len, int64_t ts,
 			  const struct drc_origin *o)
@@ -815,7 +821,7 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 		/* trace: "CPU:1 [LOST 342 EVENTS]" */
 		p = mem_find(msg, len, "[LOST ", 6);
 		if (p) {
-			witness_flush(s);
+			witness_loss(s);
 			drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL,
 					 strtoull(p + 6, NULL, 10), ts, o);
 			return;
@@ -826,7 +832,7 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 		/* the count stands before " printk" when the word is there */
 		const char *printk = mem_find(msg, (size_t)(p - msg), " printk", 7);
 
-		witness_flush(s);
+		witness_loss(s);
 		drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, number_before(msg, printk ? printk : p), ts, o);
 		return;
 	}
@@ -840,7 +846,7 @@ static void other_message(struct drc_stream *s, const char *msg, size_t len, int
 		const char *sp = memchr(msg + 16, ' ', len - 16);
 
 		if (sp && sp + 1 < msg + len && (isdigit((unsigned char)sp[1]) || sp[1] == '?')) {
-			witness_flush(s);
+			witness_loss(s);
 			drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, strtoull(sp + 1, NULL, 10), ts, o);
 		} else
 			drc_diag_add(s->ctx, o, "expected 'devresctl-lost: SOURCE COUNT ...'", msg, len);

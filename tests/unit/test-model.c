@@ -596,6 +596,31 @@ static void test_witness_window(void)
 	witness_window(4097, 4098, 4096, "window: 4097 behind, the first twin is missed");
 }
 
+static void test_witness_after_loss(void)
+{
+	/* three alike nodes a cycle apart (a microsecond clock); the trace
+	 * lost the second ADD, then kmsg went quiet and the trace alone
+	 * removed the first and third */
+	struct drc_ctx *ctx = ctx_from_text("t",
+		K("1.000000", "ADD", "00000000aaaa0001", "kz", 8)
+		T("1.000000", "ADD", "0000000060370a00", "kz", 8)
+		K("1.000100", "ADD", "00000000aaaa0002", "kz", 8)
+		K("1.000200", "ADD", "00000000aaaa0003", "kz", 8)
+		"CPU:0 [LOST 1 EVENTS]\n"
+		T("1.000200", "ADD", "0000000060370c00", "kz", 8)
+		T("1.100000", "REM", "0000000060370c00", "kz", 8)
+		T("1.100001", "REM", "0000000060370a00", "kz", 8));
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_node *n = d ? drc_device_get_first_node(d) : NULL;
+
+	is_int(stats_of(ctx).devres_events, 5, "after a loss: five operations");
+	is_int(stats_of(ctx).unknown_nodes, 0, "after a loss: the trace's REMs find their nodes");
+	/* by order the trace's third ADD would pair with the second kmsg ADD;
+	 * by time it is the third's twin, and the second stays */
+	ok(n && !drc_node_next(n) && drc_node_get_id(n) == 0xaaaa0002, "after a loss: the twin by time, the second stays");
+	drc_ctx_unref(ctx);
+}
+
 
 /* libtraceevent's form of a trace line: the op is the address of its string */
 #define TL(dev, op, node, name, size) \
@@ -742,6 +767,7 @@ int main(void)
 	test_empty_record();
 	test_binding_from_pattern();
 	test_witness_window();
+	test_witness_after_loss();
 	test_op_addresses();
 	return tap_done();
 }
