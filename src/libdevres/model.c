@@ -256,6 +256,16 @@ static void batch_close(struct drc_device *dev)
 	 * logs exactly the same lines, and an unbind is far more common */
 	if (b->kind == DRC_BATCH_RELEASE_GROUP && !b->probe_failure && b->range_to_tail && !dev->head)
 		batch_resolve_kind(dev, b, DRC_BATCH_RELEASE_ALL);
+	/* a grp> whose grp< is not in the capture (a wrapped ring starts inside
+	 * a probe) went with this release: a released group's grp> is freed
+	 * without a line (DESIGN.md 2.4a) */
+	if (b->kind == DRC_BATCH_RELEASE_ALL || (b->unknown && b->groups)) {
+		for (struct drc_node *n = dev->head, *next; n; n = next) {
+			next = n->next;
+			if (n->kind == DRC_NODE_GROUP_CLOSE && !n->group && n->order < b->start_order)
+				node_end(dev, n, DRC_NODE_RELEASED, &b->last);
+		}
+	}
 	drc_rules_batch_end(dev, b);
 }
 
@@ -833,6 +843,24 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	return 0;
 }
 
+/*
+ * devres_release_all() takes the whole list off the device before it runs the
+ * callbacks (remove_nodes(), then release_nodes() without the lock): an ADD
+ * while nodes of the batch are still to be released was made by a release
+ * callback (a devm call during teardown). It lands on the emptied list and
+ * stays; the batch goes on with the nodes before it.
+ */
+static bool batch_takes_add(const struct drc_device *dev)
+{
+	const struct drc_batch *b = dev->batch;
+	const struct drc_node *next;
+
+	if (!b || b->kind != DRC_BATCH_RELEASE_ALL || !b->nodes_started || !b->have_cursor)
+		return false;
+	next = res_at_or_before(b->cursor);
+	return next && next->order < b->start_order;
+}
+
 int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 {
 	struct drc_boot *boot = drc_ctx_boot(ctx);
@@ -860,7 +888,7 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	dev->events++;
 	if (strcmp(ev->device, "(null)") == 0)
 		ctx->stats.unnamed_devices++;
-	if (ev->op != DRC_OP_REL)
+	if (ev->op != DRC_OP_REL && !(ev->op == DRC_OP_ADD && batch_takes_add(dev)))
 		batch_close(dev);       /* judge a finished batch before this event's state */
 	was_bound = dev->state == DRC_DEVICE_BOUND;
 	id_reused = ev->op == DRC_OP_ADD && ev->id_digits && hashmap_get(&dev->ids, ev->id);
@@ -948,9 +976,11 @@ void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struc
 /* The input went quiet: the release batches in progress are over. */
 void drc_model_settle(struct drc_ctx *ctx, unsigned boot)
 {
+	ctx->settling = true;
 	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
 		if (dev->boot == boot)
 			batch_close(dev);
+	ctx->settling = false;
 }
 
 /* The boot is over (a new one starts, or the input ended): close what is

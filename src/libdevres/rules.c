@@ -35,6 +35,7 @@
 #define FOREIGN_MAX 256
 #define CYCLES_KEPT 8
 #define GAP_MIN_USEC 5000               /* a longer silence ends a run */
+#define PACE_KEPT 15                    /* line pairs the console's pace is taken from */
 #define SAME_TEARDOWN_USEC 1000000      /* releases this close belong together */
 
 static const struct drc_rule_info rule_table[] = {
@@ -64,6 +65,10 @@ static const struct drc_rule_info rule_table[] = {
 	  "lines were dropped or cut: findings may be incomplete" },
 	{ "fd-after-unbind", DRC_SEVERITY_WARNING,
 	  "processes still hold the device's nodes open after its unbind freed devm memory" },
+	{ "add-during-release", DRC_SEVERITY_ERROR,
+	  "devres added to a device while its release of everything ran (a release callback calling devm): left on an unbound device" },
+	{ "no-devres", DRC_SEVERITY_ERROR,
+	  "the capture holds no devres operation: nothing was judged" },
 };
 
 enum rule_id {
@@ -80,6 +85,8 @@ enum rule_id {
 	R_DRMM_AFTER_UNBIND,
 	R_LOG_LOSS,
 	R_FD_AFTER_UNBIND,
+	R_ADD_DURING_RELEASE,
+	R_NO_DEVRES,
 };
 
 /* What a batch released, kept until the batch is judged. */
@@ -162,7 +169,9 @@ struct finding_store {
 struct rules_ctx {
 	struct finding_store *findings;
 	unsigned n, cap;
-	uint64_t dropped;
+	unsigned distinct_folded;       /* of those, findings that stand for many ("further ...") */
+	uint64_t dropped;               /* findings folded into such a one */
+	struct hashmap by_key;          /* finding key -> index + 1 */
 	/* the stream of devres events */
 	uint32_t run;
 	bool run_break;
@@ -177,12 +186,17 @@ struct rules_ctx {
 	enum drc_op cur_op;
 	int64_t cur_ts;
 	int64_t tick;                   /* resolution of the clock, in microseconds */
+	/* the console's pace: microseconds per 1024 bytes between consecutive
+	 * devres lines, the last PACE_KEPT of them, and the previous line's length */
+	uint32_t pace[PACE_KEPT];
+	unsigned npace, pace_next;
+	unsigned last_len;
 	uint64_t activity;              /* events other than releases (and unbind uevents) */
 	uint64_t ktap_epoch;
 	struct drc_origin ktap_last;
 	/* per boot */
 	uint64_t lost, survivors;
-	struct drc_origin lost_first, survivor_first;
+	struct drc_origin lost_first, lost_last, survivor_first;
 	struct drc_device *survivor_dev;
 };
 
@@ -219,10 +233,70 @@ static const char *dev_label(const struct drc_device *dev, char *buf, size_t len
 	return buf;
 }
 
+/*
+ * The bytes a console sends for a devres line: dev_err()'s prefix, device
+ * and "DEVRES %3s %p %s (%zu bytes)" (drivers/base/devres.c), after the
+ * "[%5lu.%06lu] " time.
+ */
+static unsigned printed_len(const struct drc_event *ev)
+{
+	unsigned size_digits = 1;
+
+	for (uint64_t v = ev->size; v >= 10 && ev->size != UINT64_MAX; v /= 10)
+		size_digits++;
+	return 15 + (ev->prefix ? (unsigned)strlen(ev->prefix) + 1 : 0) + (unsigned)strlen(ev->device) + 10 +
+	       (ev->id_digits ? ev->id_digits : 16) + 1 + (unsigned)strlen(ev->name) + 2 + size_digits + 8;
+}
+
+/* The median of the pace kept: robust to the real pauses among them. */
+static uint32_t pace_median(const struct rules_ctx *rc)
+{
+	uint32_t v[PACE_KEPT];
+	unsigned n = rc->npace;
+
+	if (n < 3)
+		return 0;
+	memcpy(v, rc->pace, n * sizeof(v[0]));
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint32_t t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v[n / 2];
+}
+
+/*
+ * How long a silence between two devres lines ends a run. A coarse clock
+ * (jiffies) puts one probe across two ticks. A slow console stretches time:
+ * with a legacy (synchronous) console, printk() returns only once the line
+ * was sent, so at 115200 baud (11520 bytes/s) the next line of the same probe
+ * comes len/11520 s later, 5-20 ms. The pace is measured, not assumed: the
+ * median time per byte between consecutive lines; a run then ends after one
+ * and a half times the previous line's sending time plus the fixed minimum.
+ */
 static int64_t gap_limit(const struct rules_ctx *rc)
 {
-	/* a coarse clock (jiffies) puts one probe across two ticks */
-	return MAX((int64_t)GAP_MIN_USEC, 2 * rc->tick + 1);
+	int64_t limit = MAX((int64_t)GAP_MIN_USEC, 2 * rc->tick + 1);
+	uint32_t pace = pace_median(rc);
+
+	if (pace && rc->last_len)
+		limit = MAX(limit, (int64_t)GAP_MIN_USEC + (int64_t)rc->last_len * pace * 3 / 2 / 1024);
+	return limit;
+}
+
+static void pace_note(struct rules_ctx *rc, const struct drc_event *ev)
+{
+	if (ev->ts_usec >= 0 && rc->last_ts >= 0 && rc->last_len && ev->ts_usec >= rc->last_ts) {
+		uint64_t p = (uint64_t)(ev->ts_usec - rc->last_ts) * 1024 / rc->last_len;
+
+		rc->pace[rc->pace_next] = (uint32_t)MIN(p, (uint64_t)UINT32_MAX);
+		rc->pace_next = (rc->pace_next + 1) % PACE_KEPT;
+		if (rc->npace < PACE_KEPT)
+			rc->npace++;
+	}
+	rc->last_len = printed_len(ev);
 }
 
 static void size_str(char *buf, size_t len, uint64_t size)
@@ -241,10 +315,6 @@ static struct finding_store *finding_new(struct drc_ctx *ctx, enum rule_id rule,
 	struct rules_ctx *rc = ctx->rules;
 	struct finding_store *fs;
 
-	if (rc->n >= FINDINGS_MAX) {
-		rc->dropped++;
-		return NULL;
-	}
 	if (rc->n == rc->cap) {
 		unsigned ncap = rc->cap ? rc->cap * 2 : 16;
 		struct finding_store *n = realloc(rc->findings, ncap * sizeof(*n));
@@ -268,6 +338,8 @@ static struct finding_store *finding_new(struct drc_ctx *ctx, enum rule_id rule,
 		fs->f.other_device = other->name;
 		fs->f.other_driver = other->driver;
 	}
+	fs->f.occurrences = 1;
+	fs->f.first_cycle = fs->f.last_cycle = dev && dev->rules ? dev->rules->cycles : 0;
 	return fs;
 }
 
@@ -331,20 +403,6 @@ static void finding_live_node(struct drc_ctx *ctx, struct finding_store *fs, con
 	finding_node(ctx, fs, n->dev, n->name, n->size, n->id_str, role, &n->origin, NULL);
 }
 
-/* The texts are built last, from what the finding holds. */
-static void finding_text(struct finding_store *fs, char *summary, char *explanation, char *fix)
-{
-	if (!fs) {
-		free(summary);
-		free(explanation);
-		free(fix);
-		return;
-	}
-	fs->f.summary = summary ? summary : "";
-	fs->f.explanation = explanation ? explanation : "";
-	fs->f.fix = fix ? fix : "";
-}
-
 static void finding_free(struct finding_store *fs)
 {
 	if (fs->f.summary && *fs->f.summary)
@@ -355,6 +413,121 @@ static void finding_free(struct finding_store *fs)
 		free((char *)fs->f.fix);
 	free(fs->ev);
 	free(fs->nodes);
+}
+
+static uint64_t key_mix(uint64_t h, const char *s)
+{
+	for (s = s ? s : "\1"; ; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+		if (!*s)
+			return h;
+	}
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Repeats are one finding: the same rule, severity, boot and devices. */
+static bool finding_same(const struct drc_finding *a, const struct drc_finding *b)
+{
+	return a->rule == b->rule && a->severity == b->severity && a->boot == b->boot &&
+	       same_str(a->device, b->device) && same_str(a->other_device, b->other_device);
+}
+
+static uint64_t finding_key(const struct drc_finding *f)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ ((uint64_t)f->severity << 56) ^ f->boot;
+
+	h = key_mix(h, f->rule);
+	h = key_mix(h, f->device);
+	return key_mix(h, f->other_device) | 1;   /* 0 is no key */
+}
+
+/*
+ * The finding is complete: fold it into an earlier occurrence of the same
+ * finding, or keep it. Past FINDINGS_MAX distinct findings, warnings and
+ * infos of a rule are folded into one "further findings" finding per rule
+ * (errors are kept one by one, always): memory stays bounded by the devices
+ * and rules, and nothing is lost from the verdict.
+ */
+static void finding_commit(struct drc_ctx *ctx, struct finding_store *fs)
+{
+	struct rules_ctx *rc = ctx->rules;
+	struct drc_finding *f = &fs->f;
+	uint64_t key = finding_key(f);
+	uintptr_t at = (uintptr_t)hashmap_get(&rc->by_key, key);
+	struct drc_origin first = f->n_evidence ? f->evidence[0] : (struct drc_origin){ 0 };
+	struct finding_store *old = NULL;
+
+	if (at && finding_same(&rc->findings[at - 1].f, f))
+		old = &rc->findings[at - 1];
+	if (!old && !at && rc->n > FINDINGS_MAX && f->severity != DRC_SEVERITY_ERROR) {
+		/* one finding for all further ones of this rule and severity */
+		struct drc_finding probe = { .rule = f->rule, .severity = f->severity, .boot = f->boot,
+					     .device = NULL, .other_device = "(further)" };
+		uint64_t k = finding_key(&probe);
+
+		at = (uintptr_t)hashmap_get(&rc->by_key, k);
+		rc->dropped++;
+		if (at) {
+			old = &rc->findings[at - 1];
+		} else {
+			unsigned rule = 0;
+
+			while (rule + 1 < ARRAY_SIZE(rule_table) && strcmp(rule_table[rule].id, f->rule) != 0)
+				rule++;
+			finding_free(fs);
+			memset(fs, 0, sizeof(*fs));
+			fs->f = probe;
+			fs->f.seq = rc->n;
+			fs->f.occurrences = 1;
+			fs->f.first = fs->f.last = first;
+			fs->f.summary = xstrdup_printf("more %s findings on other devices, counted but not "
+						       "listed (over %u distinct findings)", f->rule, FINDINGS_MAX);
+			fs->f.explanation = xstrdup_printf("The capture gave more than %u distinct findings; "
+							   "further %s ones are counted here: %s.", FINDINGS_MAX,
+							   drc_severity_to_string(f->severity), rule_table[rule].what);
+			fs->f.fix = xstrdup_printf("Narrow the capture or the devices (--device) to list them.");
+			if (!fs->f.summary || !fs->f.explanation || !fs->f.fix) {
+				finding_free(fs);
+				fs->f.summary = fs->f.explanation = fs->f.fix = "";
+			}
+			rc->distinct_folded++;
+			hashmap_put(&rc->by_key, k, (void *)(uintptr_t)rc->n);
+			return;
+		}
+	}
+	if (old) {
+		old->f.occurrences++;
+		if (first.line)
+			old->f.last = first;
+		old->f.last_cycle = f->last_cycle;
+		finding_free(fs);
+		rc->n--;
+		return;
+	}
+	f->first = f->last = first;
+	if (!at)
+		hashmap_put(&rc->by_key, key, (void *)(uintptr_t)rc->n);   /* on ENOMEM: not folded */
+}
+
+/* The texts are built last, from what the finding holds. */
+static void finding_text(struct drc_ctx *ctx, struct finding_store *fs, char *summary, char *explanation,
+			 char *fix)
+{
+	if (!fs) {
+		free(summary);
+		free(explanation);
+		free(fix);
+		return;
+	}
+	fs->f.summary = summary ? summary : "";
+	fs->f.explanation = explanation ? explanation : "";
+	fs->f.fix = fix ? fix : "";
+	finding_commit(ctx, fs);
 }
 
 /* What it costs when a resource of this class goes away behind its user. */
@@ -400,6 +573,7 @@ void drc_rules_free(struct drc_ctx *ctx)
 	for (unsigned i = 0; i < rc->n; i++)
 		finding_free(&rc->findings[i]);
 	free(rc->findings);
+	hashmap_done(&rc->by_key);
 	free(rc);
 	ctx->rules = NULL;
 }
@@ -469,9 +643,12 @@ void drc_rules_pre_event(struct drc_ctx *ctx, struct drc_device *dev, const stru
 		bool driver_prefix = dev->prefix && *dev->prefix && !dev->prefix_is_bus;
 
 		/* a probe starts: the driver's name appears, or, where lines carry no
-		 * prefix (the trace), the first ADD after a release of everything */
-		if (!was_bound && rd->probe_run != rc->run &&
-		    (driver_prefix || (!ev->prefix && !dev->prefix && !rd->probed))) {
+		 * prefix (the trace), the first ADD after a release of everything
+		 * (or the device's first line). After other releases only, such as
+		 * a group released by another device, it is not known to be a probe. */
+		if (!was_bound && rd->probe_run != rc->run && !dev->batch &&
+		    (driver_prefix || (!ev->prefix && !dev->prefix && !rd->probed &&
+				       (rd->cycles || dev->events == 1)))) {
 			rd->probe_run = rc->run;
 			rd->probed = true;
 		}
@@ -491,6 +668,7 @@ void drc_rules_pre_event(struct drc_ctx *ctx, struct drc_device *dev, const stru
 		       rc->last_dev == dev ? rc->last_ctx : NULL;
 	rc->last_dev = dev;
 	rc->last_op = ev->op;
+	pace_note(rc, ev);
 	if (ev->ts_usec >= 0)
 		rc->last_ts = ev->ts_usec;
 	rc->run_break = false;
@@ -534,7 +712,7 @@ static void check_before_probe(struct drc_device *dev, const struct drc_origin *
 	if (!fs)
 		return;
 	dev_label(dev, a, sizeof(a));
-	finding_text(fs,
+	finding_text(ctx, fs,
 		xstrdup_printf("%s had %u devres node%s (%" PRIu64 " bytes) before its driver probed",
 			       a, count, count == 1 ? "" : "s", bytes),
 		xstrdup_printf("When a driver probes, the device's devres list should be empty: everything on it "
@@ -766,7 +944,7 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 	char a[300], o[300], sz[40];
 	unsigned late = 0, resources = 0;
 	const char *late_class = NULL;
-	bool intended;
+	bool intended, uncertain;
 
 	if (!other || other == dev || !(rb->open_groups + rb->closed_groups))
 		return;
@@ -787,8 +965,12 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 	dev_label(dev, a, sizeof(a));
 	dev_label(other, o, sizeof(o));
 	intended = !rb->open_groups && rb->group_ctx == other;
+	/* the group's grp< fell into a gap the capture itself reports: who
+	 * opened it, and whether it was closed, is not known */
+	uncertain = !intended && !rb->group_open.line && rc->lost;
 
-	fs = finding_new(ctx, R_CROSS_DEVICE, intended ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING, dev, other);
+	fs = finding_new(ctx, R_CROSS_DEVICE, intended || uncertain ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING,
+			 dev, other);
 	if (fs) {
 		finding_evidence(fs, &rb->group_open);
 		finding_evidence(fs, &b->first);
@@ -804,7 +986,7 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 				    r->ctx_dev == other ? "added during the other device's probe" :
 				    r->known ? "group member" : "ADD not in the capture");
 		}
-		finding_text(fs,
+		finding_text(ctx, fs,
 			xstrdup_printf("%s: %u node%s released inside %s's teardown while it stays bound",
 				       a, resources, resources == 1 ? "" : "s", o),
 			xstrdup_printf("devres_release_group() on %s ran next to %s's own releases (lines %" PRIu64
@@ -816,6 +998,8 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 				       rb->open_groups ? "was never closed" : "had been closed",
 				       intended ? "Everything in it was set up by that probe: this is the usual "
 						  "teardown of a component or aggregate bind." :
+				       uncertain ? "Uncertain: the group was opened before the operations the "
+						   "capture reports lost, so who opened it is not known." :
 				       "The device that stays bound may still use what was released."),
 			intended ? xstrdup_printf("Nothing to fix if %s keeps no pointer into what the group "
 						  "held.", dev->name) :
@@ -847,7 +1031,7 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 				strbuf_appendf(&what, "%s%s (%s, added at line %" PRIu64 ")",
 					       what.len ? ", " : "", r->name, sz, r->added.line);
 		}
-		finding_text(fs,
+		finding_text(ctx, fs,
 			xstrdup_printf("open group on %s swept %u node%s added after it was opened, during %s's unbind",
 				       a, late, late == 1 ? "" : "s", o),
 			xstrdup_printf("The group opened on %s at line %" PRIu64 "%s%s%s was never closed, so every "
@@ -888,7 +1072,7 @@ static void judge_suspend_order(struct drc_device *dev, struct drc_batch *b)
 	}
 	finding_rec(ctx, fs, dev, s, "runtime-PM action released late");
 	dev_label(dev, a, sizeof(a));
-	finding_text(fs,
+	finding_text(ctx, fs,
 		xstrdup_printf("%s: %s released after %u hardware resource%s it may need", a, s->name,
 			       rb->hw_before_suspend, rb->hw_before_suspend == 1 ? "" : "s"),
 		xstrdup_printf("In the %s at lines %" PRIu64 "-%" PRIu64 ", %s ran after %s. Releases run in "
@@ -904,16 +1088,17 @@ static void judge_suspend_order(struct drc_device *dev, struct drc_batch *b)
 
 static void judge_out_of_order(struct drc_device *dev, struct drc_batch *b)
 {
+	struct drc_ctx *ctx = dev->ctx;
 	struct finding_store *fs;
 	char a[300];
 
-	fs = finding_new(dev->ctx, R_RELEASE_ORDER, DRC_SEVERITY_WARNING, dev, NULL);
+	fs = finding_new(ctx, R_RELEASE_ORDER, DRC_SEVERITY_WARNING, dev, NULL);
 	if (!fs)
 		return;
 	finding_evidence(fs, &b->first);
 	finding_evidence(fs, &b->last);
 	dev_label(dev, a, sizeof(a));
-	finding_text(fs,
+	finding_text(ctx, fs,
 		xstrdup_printf("%s: %u release%s out of list order in lines %" PRIu64 "-%" PRIu64, a,
 			       b->out_of_order, b->out_of_order == 1 ? "" : "s", b->first.line, b->last.line),
 		xstrdup_printf("A batch releases nodes in reverse list order; %u release%s did not follow it. "
@@ -948,17 +1133,84 @@ static unsigned foreign_leftovers(struct drc_device *dev, struct finding_store *
 	return left;
 }
 
+/* A release callback called devm_*() on the device being torn down. */
+static void judge_added_during(struct drc_device *dev, struct drc_batch *b, unsigned added)
+{
+	struct drc_ctx *ctx = dev->ctx;
+	struct finding_store *fs = finding_new(ctx, R_ADD_DURING_RELEASE, DRC_SEVERITY_ERROR, dev, NULL);
+	struct strbuf what = STRBUF_INIT;
+	char a[300];
+
+	if (!fs)
+		return;
+	finding_evidence(fs, &b->first);
+	finding_evidence(fs, &b->last);
+	for (struct drc_node *n = dev->head; n; n = n->next) {
+		if ((n->kind != DRC_NODE_RES && n->kind != DRC_NODE_REALLOC) || n->order < b->start_order)
+			continue;
+		finding_live_node(ctx, fs, n, "added while the device's resources were being released");
+		if (what.len < 300)
+			strbuf_appendf(&what, "%s%s (line %" PRIu64 ")", what.len ? ", " : "",
+				       n->name ? n->name : "?", n->origin.line);
+	}
+	dev_label(dev, a, sizeof(a));
+	finding_text(ctx, fs,
+		xstrdup_printf("%s: %u node%s added while its release of all resources ran (lines %" PRIu64
+			       "-%" PRIu64 "), left on the unbound device", a, added, added == 1 ? "" : "s",
+			       b->first.line, b->last.line),
+		xstrdup_printf("devres_release_all() takes the whole list off %s before it runs the release "
+			       "callbacks, so a devm_*() call from one of them (%s) adds to the emptied list. "
+			       "Nothing releases those nodes at this unbind: they stay on a device with no driver, "
+			       "and the next probe of %s fails with \"Resources present before probing\".",
+			       dev->name, what.buf ? what.buf : "?", dev->name),
+		xstrdup_printf("Do not call devm_*() from a release callback or a devm action; in teardown "
+			       "paths shared with probe, use the plain allocation or check that the driver is "
+			       "being removed."));
+	strbuf_done(&what);
+}
+
+/* The capture ends (or the input paused) in the middle of a release batch. */
+static void judge_cut_during(struct drc_device *dev, struct drc_batch *b, unsigned pending)
+{
+	struct drc_ctx *ctx = dev->ctx;
+	struct finding_store *fs = finding_new(ctx, R_LOG_LOSS, DRC_SEVERITY_INFO, dev, NULL);
+	char a[300];
+
+	if (!fs)
+		return;
+	finding_evidence(fs, &b->last);
+	dev_label(dev, a, sizeof(a));
+	finding_text(ctx, fs,
+		xstrdup_printf("%s: the capture ends during a release of all resources (%u node%s not "
+			       "released yet at line %" PRIu64 ")", a, pending, pending == 1 ? "" : "s", b->last.line),
+		xstrdup_printf("The last devres lines of the capture are a release batch of %s that had not "
+			       "reached the head of the list: the rest of it came after the capture was taken. "
+			       "Nothing is missing inside the capture.", dev->name),
+		xstrdup_printf("Take the capture after the unbind has finished to judge what it leaves."));
+}
+
 static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 {
 	struct drc_ctx *ctx = dev->ctx;
 	struct rules_ctx *rc = ctx->rules;
 	struct rules_dev *rd = dev->rules;
-	unsigned survivors = 0, left;
+	unsigned survivors = 0, left, added = 0;
 
-	for (struct drc_node *n = dev->head; n; n = n->next)
-		if ((n->kind == DRC_NODE_RES || n->kind == DRC_NODE_REALLOC) && n->order < b->start_order &&
-		    n->state == DRC_NODE_LIVE)
+	for (struct drc_node *n = dev->head; n; n = n->next) {
+		if (n->kind != DRC_NODE_RES && n->kind != DRC_NODE_REALLOC)
+			continue;
+		if (n->order < b->start_order)
 			survivors++;
+		else
+			added++;        /* only a release callback can have added it (model.c) */
+	}
+	if (added)
+		judge_added_during(dev, b, added);
+	if (survivors && ctx->settling && b->last_seq == ctx->seq) {
+		/* the last thing the capture holds: it was cut while the batch ran */
+		judge_cut_during(dev, b, survivors);
+		survivors = 0;
+	}
 	if (survivors) {
 		if (!rc->survivors) {
 			rc->survivor_first = b->first;
@@ -990,7 +1242,7 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 				fs->f.other_driver = where->driver;
 			}
 			dev_label(dev, a, sizeof(a));
-			finding_text(fs,
+			finding_text(ctx, fs,
 				xstrdup_printf("%s's probe added %u node%s to %s that stay%s after its %s", a, left,
 					       left == 1 ? "" : "s", where ? where->name : "another device",
 					       left == 1 ? "s" : "",
@@ -1079,7 +1331,7 @@ static void module_gone(struct drc_ctx *ctx, const char *module, const struct dr
 		if (!fs)
 			continue;
 		dev_label(dev, a, sizeof(a));
-		finding_text(fs,
+		finding_text(ctx, fs,
 			xstrdup_printf("module %s removed at line %" PRIu64 " while %s still has %u pending "
 				       "release callback%s in it", module, o->line, a, count,
 				       count == 1 ? "" : "s"),
@@ -1128,6 +1380,7 @@ void drc_rules_marker(struct drc_ctx *ctx, enum drc_marker m, const char *device
 	case DRC_MARK_LOST:
 		if (!rc->lost)
 			rc->lost_first = *o;
+		rc->lost_last = *o;
 		rc->lost += count ? count : 1;
 		ctx->stats.lost_markers++;
 		rc->run_break = true;
@@ -1198,7 +1451,7 @@ void drc_rules_drm(struct drc_ctx *ctx, char op, const char *device, uint64_t id
 				if (ts >= 0 && rd->drm_unbind.ts >= 0)
 					snprintf(when, sizeof(when), " %.3f s", (double)(ts - rd->drm_unbind.ts) / 1e6);
 				dev_label(dev, a, sizeof(a));
-				finding_text(fs,
+				finding_text(ctx, fs,
 					xstrdup_printf("%s: DRM-managed release ran%s after the unbind (line %" PRIu64
 						       " vs %" PRIu64 ")", a, when, o->line, rd->drm_unbind.end.line),
 					xstrdup_printf("The devres of %s were released at line %" PRIu64 "%s%u devm "
@@ -1247,7 +1500,7 @@ void drc_rules_refs(struct drc_ctx *ctx, const char *device, uint64_t pid, const
 	finding_evidence(fs, &rd->released.end);
 	finding_evidence(fs, o);
 	dev_label(dev, a, sizeof(a));
-	finding_text(fs,
+	finding_text(ctx, fs,
 		xstrdup_printf("%s: %s (pid %" PRIu64 ") still holds %s open after the unbind freed %u devm "
 			       "memory node%s", a, comm, pid, path, rd->released.memory,
 			       rd->released.memory == 1 ? "" : "s"),
@@ -1316,7 +1569,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 			for (struct drc_node *n = dev->head; n; n = n->next)
 				if (n->kind != DRC_NODE_GROUP_CLOSE)
 					finding_live_node(ctx, fs, n, "never released");
-			finding_text(fs,
+			finding_text(ctx, fs,
 				xstrdup_printf("%s: %u node%s (%" PRIu64 " bytes) never released after %s", a,
 					       dev->live, dev->live == 1 ? "" : "s", dev->live_bytes,
 					       test ? "its KUnit test case ended" : "the device was removed"),
@@ -1345,7 +1598,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 			for (struct drc_node *n = dev->head; n; n = n->next)
 				if (n->kind != DRC_NODE_GROUP_CLOSE)
 					finding_live_node(ctx, fs, n, "live at the end of the capture");
-			finding_text(fs,
+			finding_text(ctx, fs,
 				xstrdup_printf("bus-less device %s still has %u node%s at the end of the capture",
 					       dev->name, dev->live, dev->live == 1 ? "" : "s"),
 				xstrdup_printf("%s has no bus, class or driver (its lines start with a blank "
@@ -1367,7 +1620,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 			count++;
 		}
 		if (fs)
-			finding_text(fs,
+			finding_text(ctx, fs,
 				xstrdup_printf("%s: %u node%s added while no driver was bound, still live at the end",
 					       a, count, count == 1 ? "" : "s"),
 				xstrdup_printf("These ADD lines print the bus or class, not a driver: someone added "
@@ -1378,29 +1631,40 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 	}
 
 	if (rd && rd->unknown) {
+		char lost_note[200] = "";
+
+		if (rc->lost && rc->lost_first.line && rc->lost_first.line <= rd->unknown_first.line &&
+		    rc->lost_first.source == rd->unknown_first.source)
+			snprintf(lost_note, sizeof(lost_note), " The capture itself reports %" PRIu64 " operation%s "
+				 "lost before it was read (line %" PRIu64 "), which explains them.", rc->lost,
+				 rc->lost == 1 ? "" : "s", rc->lost_first.line);
 		fs = finding_new(ctx, R_UNKNOWN_NODE, DRC_SEVERITY_INFO, dev, NULL);
 		if (fs) {
 			finding_evidence(fs, &rd->unknown_first);
-			finding_text(fs,
+			finding_text(ctx, fs,
 				xstrdup_printf("%s: %" PRIu64 " release%s or removal%s of nodes whose ADD is not in "
 					       "the capture (first at line %" PRIu64 ": %s)", a, rd->unknown,
 					       rd->unknown == 1 ? "" : "s", rd->unknown == 1 ? "" : "s",
 					       rd->unknown_first.line, rd->unknown_names[0]),
 				xstrdup_printf("The capture starts after these nodes were added (a late start, a "
 					       "wrapped ring buffer, devres.log switched on at run time, or an "
-					       "excerpt). This is a gap in the capture, not an error.%s",
+					       "excerpt). This is a gap in the capture, not an error.%s%s",
 					       rd->unknown_same_id * 2 >= rd->unknown && rd->unknown > 2 ?
 					       " Nearly all of them carry the same pointer, so ids cannot tell "
-					       "the nodes apart here: they were read in order." : ""),
+					       "the nodes apart here: they were read in order." : "",
+					       lost_note),
 				xstrdup_printf("Capture from boot (devres.log=1 on the command line, or the "
 					       "dev:devres_log trace event) to see where they came from."));
 		}
 	}
 	if (rd && rd->reused) {
-		fs = finding_new(ctx, R_NODE_REUSE, DRC_SEVERITY_WARNING, dev, NULL);
+		/* with a gap the capture shows (late start, counted loss), the
+		 * missing line is that gap: information, like unknown-node */
+		fs = finding_new(ctx, R_NODE_REUSE, rd->unknown || rc->lost ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING,
+				 dev, NULL);
 		if (fs) {
 			finding_evidence(fs, &rd->reused_first);
-			finding_text(fs,
+			finding_text(ctx, fs,
 				xstrdup_printf("%s: %" PRIu64 " id%s added again while still live (first %s %s, "
 					       "added at line %" PRIu64 ")", a, rd->reused, rd->reused == 1 ? "" : "s",
 					       rd->reused_id, rd->reused_name, rd->reused_first.line),
@@ -1420,7 +1684,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 
 			for (unsigned i = 0; i < n; i++)
 				strbuf_appendf(&s, "%s%u", i ? ", " : "", rd->leftover[i]);
-			finding_text(fs,
+			finding_text(ctx, fs,
 				xstrdup_printf("%s: nodes left behind grow with every unbind (%s)", a,
 					       s.buf ? s.buf : ""),
 				xstrdup_printf("After each of the last %u unbinds of %s (of %u), the nodes left "
@@ -1436,7 +1700,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 		fs = finding_new(ctx, R_DRMM_AFTER_UNBIND, DRC_SEVERITY_WARNING, dev, NULL);
 		if (fs) {
 			finding_evidence(fs, &rd->drm_unbind.end);
-			finding_text(fs,
+			finding_text(ctx, fs,
 				xstrdup_printf("%s: %" PRIu64 " DRM-managed resource%s still live at the end, after "
 					       "the unbind at line %" PRIu64, a, rd->drm_live,
 					       rd->drm_live == 1 ? "" : "s", rd->drm_unbind.end.line),
@@ -1467,21 +1731,34 @@ void drc_rules_boot_end(struct drc_ctx *ctx, unsigned boot)
 			fs->f.boot = boot;
 			finding_evidence(fs, &rc->lost_first);
 			finding_evidence(fs, &rc->survivor_first);
-			finding_text(fs,
+			finding_text(ctx, fs,
+				!rc->survivors ?
+				xstrdup_printf("boot %u: %" PRIu64 " message%s or event%s lost before the capture "
+					       "was read (line %" PRIu64 ")", boot, rc->lost, rc->lost == 1 ? "" : "s",
+					       rc->lost == 1 ? "" : "s", rc->lost_first.line) :
+				!rc->lost ?
+				xstrdup_printf("boot %u: %" PRIu64 " node%s left after a release of all resources",
+					       boot, rc->survivors, rc->survivors == 1 ? "" : "s") :
 				xstrdup_printf("boot %u: %" PRIu64 " message%s or event%s reported lost, %" PRIu64
 					       " node%s left after a release of all resources", boot, rc->lost,
 					       rc->lost == 1 ? "" : "s", rc->lost == 1 ? "" : "s", rc->survivors,
 					       rc->survivors == 1 ? "" : "s"),
-				xstrdup_printf("The kernel reported dropped messages or trace events, or a release "
-					       "of all of a device's resources left nodes behind, which the kernel "
-					       "cannot do: lines are missing. Findings about these devices may be "
-					       "incomplete or wrong."),
+				!rc->survivors ?
+				xstrdup_printf("The capture itself says so (a trace header's entries-in-buffer/"
+					       "entries-written, [LOST N EVENTS], a kmsg overrun, dropped printk "
+					       "messages). Nodes whose ADD or REL fell into the gap are uncertain: "
+					       "releases of nodes never seen added are explained by it, and nodes "
+					       "still live from before it are not reported as leaks.") :
+				xstrdup_printf("A release of all of a device's resources left nodes behind, which "
+					       "the kernel cannot do%s: lines are missing. Findings about these "
+					       "devices may be incomplete or wrong.",
+					       rc->lost ? ", and the capture reports lost messages or events" : ""),
 				xstrdup_printf("Enlarge the buffers (log_buf_len=, trace_buf_size=) or read them "
 					       "faster (devresd), and capture from boot."));
 		}
 	}
 	rc->lost = rc->survivors = 0;
-	rc->lost_first = rc->survivor_first = (struct drc_origin){ 0 };
+	rc->lost_first = rc->lost_last = rc->survivor_first = (struct drc_origin){ 0 };
 	rc->survivor_dev = NULL;
 	rc->run_break = true;
 	rc->last_dev = NULL;
@@ -1502,12 +1779,26 @@ int drc_ctx_finish(struct drc_ctx *ctx)
 	ctx->finished = true;
 	if (ctx->nboots)
 		drc_model_boot_end(ctx, ctx->nboots - 1);
+	if (!ctx->stats.devres_events && !ctx->stats.undecoded && !ctx->stats.drm_events) {
+		/* a CI gate that passes on nothing passes forever */
+		fs = finding_new(ctx, R_NO_DEVRES, DRC_SEVERITY_ERROR, NULL, NULL);
+		finding_text(ctx, fs,
+			xstrdup_printf("no devres operations in the capture (%" PRIu64 " line%s read): nothing "
+				       "was judged", ctx->stats.lines, ctx->stats.lines == 1 ? "" : "s"),
+			xstrdup_printf("The capture holds no DEVRES line and no dev:devres_log trace event. The "
+				       "kernel prints DEVRES lines only with CONFIG_DEBUG_DEVRES=y and devres.log=1 "
+				       "(kernel command line, or /sys/module/devres/parameters/log at run time); the "
+				       "dev:devres_log trace event (since v5.14) needs it enabled in tracefs."),
+			xstrdup_printf("Boot with devres.log=1 on a CONFIG_DEBUG_DEVRES kernel, or record with "
+				       "'devresctl record' (it enables the trace event); pass --allow-empty to "
+				       "accept a capture with nothing in it."));
+	}
 	if (ctx->stats.long_lines || ctx->stats.undecoded) {
 		fs = finding_new(ctx, R_LOG_LOSS, DRC_SEVERITY_WARNING, NULL, NULL);
 		if (fs) {
 			for (unsigned i = 0; i < ctx->ndiags && i < 4; i++)
 				finding_evidence(fs, &ctx->diags[i].origin);
-			finding_text(fs,
+			finding_text(ctx, fs,
 				xstrdup_printf("%" PRIu64 " devres line%s could not be decoded, %" PRIu64 " line%s "
 					       "were too long and cut", ctx->stats.undecoded,
 					       ctx->stats.undecoded == 1 ? "" : "s", ctx->stats.long_lines,

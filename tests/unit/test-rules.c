@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "lib/feed.h"
+#include "shared/strbuf.h"
 
 /* "[  ts] drv dev: DEVRES OP id name (size bytes)" */
 #define D(ts, drv, dev, op, id, name, size) \
@@ -457,6 +458,153 @@ static void test_unknown_and_loss(void)
 	drc_ctx_unref(ctx);
 }
 
+static void test_add_during_release(void)
+{
+	/* the action released second calls devm_kzalloc() on its own device:
+	 * devres_release_all() goes on with the nodes before it (dd.c, devres.c) */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "drv", "r.0", "ADD", "00000a01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000a02", "drv_stop", 8)
+		D("1.000002", "drv", "r.0", "ADD", "00000a03", "devm_kzalloc_release", 32)
+		D("2.000000", "drv", "r.0", "REL", "00000a03", "devm_kzalloc_release", 32)
+		D("2.000001", "drv", "r.0", "REL", "00000a02", "drv_stop", 8)
+		D("2.000002", "drv", "r.0", "ADD", "00000a04", "devm_kzalloc_release", 24)
+		D("2.000003", "drv", "r.0", "REL", "00000a01", "devm_kzalloc_release", 64));
+	const struct drc_finding *f = find_rule(ctx, "add-during-release");
+
+	is_str(findings(ctx), "add-during-release/error/r.0",
+	       "devm during a release of everything: its own finding, not log loss or before-probe");
+	is_str(nodes(f), "devm_kzalloc_release:24", "the node left on the unbound device is named");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the release ends, then the driver probes again */
+	ctx = judge(
+		D("1.000000", "drv", "r.0", "ADD", "00000a01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000a02", "drv_stop", 8)
+		D("2.000000", "drv", "r.0", "REL", "00000a02", "drv_stop", 8)
+		D("2.000001", "drv", "r.0", "REL", "00000a01", "devm_kzalloc_release", 64)
+		D("2.000002", "drv", "r.0", "ADD", "00000a04", "devm_kzalloc_release", 64)
+		D("2.000003", "drv", "r.0", "ADD", "00000a05", "drv_stop", 8));
+	is_str(findings(ctx), "", "an ADD after the last release of the batch is a new probe: no finding");
+	drc_ctx_unref(ctx);
+}
+
+static void test_capture_ends_in_release(void)
+{
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "drv", "e.0", "ADD", "00000b01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "e.0", "ADD", "00000b02", "drv_stop", 8)
+		D("1.000002", "drv", "e.0", "ADD", "00000b03", "devm_kzalloc_release", 32)
+		D("2.000000", "drv", "e.0", "REL", "00000b03", "devm_kzalloc_release", 32));
+	const struct drc_finding *f = find_rule(ctx, "log-loss");
+
+	is_str(findings(ctx), "log-loss/info/e.0", "a capture cut during a release batch: information");
+	ok(f && strstr(f->summary, "ends during a release"), "it says the capture ends during a release");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the same batch, then the device does something else */
+	ctx = judge(
+		D("1.000000", "drv", "e.0", "ADD", "00000b01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "e.0", "ADD", "00000b02", "drv_stop", 8)
+		D("1.000002", "drv", "e.0", "ADD", "00000b03", "devm_kzalloc_release", 32)
+		D("2.000000", "drv", "e.0", "REL", "00000b03", "devm_kzalloc_release", 32)
+		D("3.000000", "drv", "e.0", "REM", "00000b01", "devm_kzalloc_release", 64));
+	ok(strstr(findings(ctx), "log-loss/warning/") != NULL,
+	   "nodes left after a release of everything that then goes on: lines are missing");
+	drc_ctx_unref(ctx);
+}
+
+static void test_repeats_folded(void)
+{
+	/* hda.0 stays bound; gfx.0 binds three times, each time leaving a group
+	 * open on hda.0 that its unbind then releases with a later node */
+	struct strbuf sb = STRBUF_INIT;
+	const struct drc_finding *f;
+	struct drc_ctx *ctx;
+
+	strbuf_appendf(&sb, "[    1.000000] hda hda.0: DEVRES ADD 00000000000000a1 devm_kzalloc_release (128 bytes)\n");
+	strbuf_appendf(&sb, "[    1.000001] hda hda.0: DEVRES ADD 00000000000000a2 hda_irq_release (16 bytes)\n");
+	for (int i = 0; i < 3; i++) {
+		int t = 2 + 2 * i;
+
+		strbuf_appendf(&sb, "[    %d.260000] gfx gfx.0: DEVRES ADD 0000000000000b%02d devm_kzalloc_release (64 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.260001] hda hda.0: DEVRES ADD 0000000000000c%02d grp< (0 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.260002] hda hda.0: DEVRES ADD 0000000000000d%02d hda_master_bind_release (32 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.500000] hda hda.0: DEVRES ADD 0000000000000e%02d pcim_iomap_release (48 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.700000] unrelated: message\n", t);
+		strbuf_appendf(&sb, "[    %d.750000] hda hda.0: DEVRES REL 0000000000000c%02d grp< (0 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.750001] hda hda.0: DEVRES REL 0000000000000e%02d pcim_iomap_release (48 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.750002] hda hda.0: DEVRES REL 0000000000000d%02d hda_master_bind_release (32 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.750003] gfx gfx.0: DEVRES REL 0000000000000b%02d devm_kzalloc_release (64 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.900000] unrelated: message\n", t);
+	}
+	ctx = judge(sb.buf);
+	f = find_rule(ctx, "open-group-swept");
+	is_str(findings(ctx), "cross-device-release/warning/hda.0>gfx.0 open-group-swept/error/hda.0>gfx.0",
+	       "a finding repeated on every cycle is one finding");
+	ok(f && f->occurrences == 3, "it counts its three occurrences");
+	ok(f && f->first.line == 4 && f->last.line == 24, "first and last lines: the group's opening each time");
+	drc_ctx_unref(ctx);
+	strbuf_done(&sb);
+}
+
+static void test_errors_never_dropped(void)
+{
+	/* more than 10000 distinct infos (devices each released without a
+	 * captured ADD), then the component bug: the error is kept */
+	struct strbuf sb = STRBUF_INIT;
+	struct drc_ctx *ctx;
+	unsigned errors = 0, infos = 0, further = 0;
+	const char *tail;
+
+	for (int i = 0; i < 10050; i++)
+		strbuf_appendf(&sb, "[1.%06d] drv u.%d: DEVRES REL 00000000%08x devm_kzalloc_release (8 bytes)\n",
+			       i, i, 0x1000 + i);
+	tail = COMPONENT("", D("2.750001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48));
+	strbuf_append(&sb, tail, strlen(tail));
+	ctx = judge(sb.buf);
+	for (unsigned i = 0; i < drc_ctx_get_finding_count(ctx); i++) {
+		const struct drc_finding *f = drc_ctx_get_finding(ctx, i);
+
+		errors += f->severity == DRC_SEVERITY_ERROR;
+		infos += f->severity == DRC_SEVERITY_INFO;
+		if (f->severity == DRC_SEVERITY_INFO && f->occurrences > 1 && !f->device)
+			further += (unsigned)f->occurrences;
+	}
+	ok(find_rule(ctx, "open-group-swept") != NULL, "the error after 10000 infos is kept");
+	is_int(errors, 1, "one error");
+	ok(infos <= 10002, "infos beyond the limit are folded, not kept one by one");
+	ok(further >= 40, "and counted in a finding that stands for them");
+	drc_ctx_unref(ctx);
+	strbuf_done(&sb);
+}
+
+static void test_trace_declares_loss(void)
+{
+	struct drc_ctx *ctx = judge(
+		"# tracer: nop\n#\n# entries-in-buffer/entries-written: 2/9997   #P:1\n#\n"
+		"  sh-1 [000] .....  4.760000: devres_log: t.0 REL 00000000aa000001 devm_kzalloc_release (8 bytes)\n"
+		"  sh-1 [000] d....  4.770000: devres_log: t.0 ADD 00000000aa000002 devm_kzalloc_release (8 bytes)\n");
+	const struct drc_finding *f = find_rule(ctx, "log-loss"), *u = find_rule(ctx, "unknown-node");
+
+	ok(f && strstr(f->summary, "9995 messages or events lost"), "the header's count of overwritten events");
+	ok(u && strstr(u->explanation, "explains them"), "the first releases are explained by it");
+	drc_ctx_unref(ctx);
+
+	ctx = judge("# tracer: nop\n#\n# entries-in-buffer/entries-written: 2/2   #P:1\n#\n"
+		"  sh-1 [000] d....  4.770000: devres_log: t.0 ADD 00000000aa000002 devm_kzalloc_release (8 bytes)\n");
+	is_str(findings(ctx), "", "a header that lost nothing: no finding");
+	drc_ctx_unref(ctx);
+}
+
+static void test_no_devres(void)
+{
+	struct drc_ctx *ctx = judge("[    0.000000] Linux version 6.1.0 (gcc)\n[    1.000000] usb 1-1: new device\n");
+
+	is_str(findings(ctx), "no-devres/error/-", "a capture without devres operations fails");
+	drc_ctx_unref(ctx);
+}
+
 static void test_rule_table(void)
 {
 	ok(drc_rule_count() >= 13, "at least the rules of DESIGN.md");
@@ -485,6 +633,12 @@ int main(void)
 	test_fd_after_unbind();
 	test_release_order();
 	test_unknown_and_loss();
+	test_add_during_release();
+	test_capture_ends_in_release();
+	test_repeats_folded();
+	test_errors_never_dropped();
+	test_trace_declares_loss();
+	test_no_devres();
 	test_rule_table();
 	return tap_done();
 }
