@@ -167,4 +167,125 @@ grep_err '1 devres message inside JSON records kept' "and says so"
 run strip a b
 expect_rc 2 "strip takes one capture at most"
 
+# 10000 info findings (the fixed component pair renamed per copy), then the
+# component bug: no limit on findings may hide the error
+KF="$K/component-fixed/dmesg.txt"
+{
+	grep 'Linux version' "$KF" | head -1
+	i=1
+	while [ $i -le 10000 ]; do echo "$i"; i=$((i + 1)); done |
+		awk -v f="$KF" 'BEGIN { while ((getline l < f) > 0) if (l !~ /Linux version/) lines[n++] = l }
+			{ for (j = 0; j < n; j++) { l = lines[j]; gsub(/dfx-gfx\.1/, "dfx-gfx.c" $1, l);
+			  gsub(/dfx-hda\.1/, "dfx-hda.c" $1, l); print l } }'
+	cat "$SEED"
+} > "$T/cap-then-error.txt"
+run check "$T/cap-then-error.txt"
+expect_rc 1 "10000 infos then the component bug: the check fails"
+grep_out '^1 error, ' "the error is counted in the summary"
+grep_out '^error open-group-swept: open group on snd_hda_intel' "and listed, first"
+grep_out '^[a-z]* [a-z-]*: more [a-z-]* findings on other devices, counted but not listed' \
+	"infos past the limit are counted in one finding"
+run check --format=json "$T/cap-then-error.txt"
+jq -e '([.findings[] | select(.severity == "error")] | length) == 1 and
+	([.findings[] | select(.rule == "cross-device-release") | .occurrences] | add) == 10001' "$T/out" >/dev/null
+ok $? "json: the error, and every info counted in occurrences"
+
+# a capture with no devres operation must not pass, unless allowed
+printf '[    0.000000] Linux version 6.1.0 (gcc)\n[    1.000000] usb 1-1: new high-speed USB device\n' >"$T/nodevres.log"
+run check "$T/nodevres.log"
+expect_rc 1 "no devres operation: the check fails"
+grep_err "no devres operations in $T/nodevres.log: .*devres.log=1" "names the capture and how to enable the log"
+grep_out '^error no-devres: ' "the no-devres finding"
+run check --allow-empty "$T/nodevres.log"
+expect_rc 0 "--allow-empty passes on it"
+: >"$T/empty.log"
+run check "$T/empty.log"
+expect_rc 1 "an empty file fails too"
+printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000>\000\001\000\000\000' >"$T/bin.dat"
+head -c 2000 /dev/zero >>"$T/bin.dat"
+run check "$T/bin.dat"
+expect_rc 3 "binary input is refused"
+grep_err "bin.dat: binary data, not a kernel log or trace" "with a clear message"
+gzip -c "$T/nodevres.log" >"$T/nodevres.log.gz"
+run check "$T/nodevres.log.gz"
+expect_rc 1 "a compressed log is not binary data: no devres, not refused"
+
+# a soak's repeated finding: once, with its count, in every format
+R="$K/soak-trace-overflow/trace.txt"
+run check --fail-on=info --format=tap "$R"
+grep_out '^      occurrences: [2-9]' "tap: a repeated finding has its occurrences"
+run check --fail-on=info --format=junit "$R"
+grep_out 'occurrences: [2-9]' "junit: a repeated finding has its occurrences"
+run check --format=json "$R"
+jq -e '[.findings[] | select(.occurrences > 1)] | length >= 1' "$T/out" >/dev/null
+ok $? "json: occurrences"
+jq -e '[.findings[] | select(.rule == "log-loss") | .summary] | any(test("^boot 0: [0-9]+ messages or events lost before the capture was read"))' "$T/out" >/dev/null
+ok $? "a trace header's entries-in-buffer/entries-written is log-loss with its count"
+
+# ---- real captures of the classes a CI gate must get right ----
+# a wrapped printk ring (SOAK_CYCLES=2000: dmesg starts inside a probe, with
+# an orphan "ADD grp>"): its address coming back is no node-reuse warning
+W="$K/soak-wrapped-ring/dmesg.txt"
+head -1 "$W" | grep -q 'DEVRES ADD [0-9a-f]* grp> '
+ok $? "the wrapped ring starts with an orphan grp>"
+run check --fail-on=warning "$W"
+expect_rc 0 "wrapped ring of a clean soak: no warning"
+grep_out '^info unknown-node: dfx-clean dfx-clean.0' "the releases of nodes added before the ring's start are information"
+! grep -q '^warning node-reuse' "$T/out"
+ok $? "no node-reuse warning"
+
+# a trace read after its buffer overflowed (trace_buf_size=64k, 400 cycles)
+O="$K/soak-trace-overflow/trace.txt"
+written=$(sed -n 's/^# entries-in-buffer\/entries-written: \([0-9]*\)\/\([0-9]*\).*/\2-\1/p' "$O")
+run check "$O"
+expect_rc 0 "trace after overflow of a clean soak: no error"
+grep_out "^warning log-loss: boot 0: $(( $written )) messages or events lost before the capture was read (line 3)" \
+	"log-loss with the header's count ($(( $written )))"
+grep_out 'which explains them' "the first releases are explained by the loss"
+# near miss: the same trace with nothing lost
+sed 's/^\(# entries-in-buffer\/entries-written: \)\([0-9]*\)\/[0-9]*/\1\2\/\2/' "$O" >"$T/noloss.txt"
+run check "$T/noloss.txt"
+! grep -q '^warning log-loss' "$T/out"
+ok $? "a header that lost nothing: no log-loss"
+
+# late start (devres.log=0 at boot, switched on at run time): the trace
+# witness ignores devres.log and still shows the component bug
+run check "$K/partial-log/trace.txt"
+expect_rc 1 "late-started log, trace witness: the component bug fails the check"
+grep_out '^error open-group-swept: open group on dfx-hda.0' "open-group-swept on dfx-hda.0"
+
+# slow consoles: the real captures re-timed the way 115200 baud spaces them;
+# the verdict is the one of the original capture
+for s in component-bug component-fixed clean ops probe-fail; do
+	for f in dmesg console; do
+		[ -f "$K/$s/$f.txt" ] || continue
+		awk -f "$top_srcdir/tests/cli/retime-console.awk" "$K/$s/$f.txt" >"$T/slow.txt"
+		run check --format=json "$K/$s/$f.txt"
+		jq -c '[.findings[] | [.rule, .severity, .device]] | sort' "$T/out" >"$T/want"
+		run check --format=json "$T/slow.txt"
+		jq -c '[.findings[] | [.rule, .severity, .device]] | sort' "$T/out" >"$T/got"
+		cmp -s "$T/want" "$T/got"
+		ok $? "$s/$f at 115200 baud: the same findings ($(cat "$T/want" | cut -c1-60))"
+	done
+done
+awk -f "$top_srcdir/tests/cli/retime-console.awk" "$K/component-bug/dmesg.txt" >"$T/slow.txt"
+awk '/dfx-hda dfx-hda.0: DEVRES ADD .* grp< /{ getline n; split($0, a, /[][]/); split(n, b, /[][]/); print (b[2] - a[2]) * 1000 }' \
+	"$T/slow.txt" >"$T/gap"
+[ "$(cut -d. -f1 "$T/gap")" -ge 5 ]
+ok $? "the re-timed lines are more than 5 ms apart ($(cat "$T/gap") ms)"
+run check "$T/slow.txt"
+expect_rc 1 "component bug on a slow console still fails"
+
+# no rule above info fires on a clean capture of any format
+for f in "$K"/clean/*.txt "$K"/ops/*.txt "$K"/probe-fail/*.txt "$K"/component-fixed/*.txt \
+	"$K"/soak-wrapped-ring/dmesg.txt "$CAPTURES"/kernel/fc-6.18.44/*.txt "$CAPTURES"/kernel/fc-6.18.44/*.log \
+	"$CAPTURES"/wild/04b-*.log "$CAPTURES"/wild/06-*.log; do
+	case "$f" in *udevadm-monitor.txt|*uevents.txt) continue;; esac
+	run check --fail-on=warning "$f"
+	expect_rc 0 "clean: ${f#"$CAPTURES"/}"
+done
+# a capture of uevents alone holds no devres operation
+run check "$K/clean/udevadm-monitor.txt"
+expect_rc 1 "uevents alone: no devres operations, not a pass"
+
 done_testing
