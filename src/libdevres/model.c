@@ -848,17 +848,22 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
  * callbacks (remove_nodes(), then release_nodes() without the lock): an ADD
  * while nodes of the batch are still to be released was made by a release
  * callback (a devm call during teardown). It lands on the emptied list and
- * stays; the batch goes on with the nodes before it.
+ * stays; the batch goes on with the nodes before it. A batch that starts
+ * with an open group reads as a group release until it walks past the
+ * group's start.
  */
 static bool batch_takes_add(const struct drc_device *dev)
 {
 	const struct drc_batch *b = dev->batch;
 	const struct drc_node *next;
 
-	if (!b || b->kind != DRC_BATCH_RELEASE_ALL || !b->nodes_started || !b->have_cursor)
+	if (!b || b->kind == DRC_BATCH_UNKNOWN || !b->nodes_started || !b->have_cursor)
 		return false;
 	next = res_at_or_before(b->cursor);
-	return next && next->order < b->start_order;
+	/* devres_release_group() too detaches its nodes first: an ADD while
+	 * the walk is still inside the group came from a callback */
+	return next && next->order < b->start_order &&
+	       (b->kind == DRC_BATCH_RELEASE_ALL || next->order > b->group_start_order);
 }
 
 int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
