@@ -717,6 +717,14 @@ static int apply_replace(struct drc_device *dev, const struct drc_event *ev)
 	return 0;
 }
 
+/* A release of everything still has nodes of its own to release. */
+static bool batch_walk_pending(const struct drc_batch *b)
+{
+	const struct drc_node *next = b->have_cursor ? res_at_or_before(b->cursor) : NULL;
+
+	return next && next->order < b->start_order;
+}
+
 static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 {
 	struct drc_ctx *ctx = dev->ctx;
@@ -729,6 +737,9 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			     hashmap_get(&dev->ids, ev->id);
 	if (b && is_marker && b->nodes_started)
 		b = NULL;       /* group markers come first in a batch: a new batch */
+	if (b && b->kind == DRC_BATCH_RELEASE_ALL && b->nodes_started && b->start_order < dev->order_next &&
+	    !batch_walk_pending(b))
+		b = NULL;       /* the walk is over; what a callback added is released later */
 	if (b && !is_marker && b->nodes_started && b->kind == DRC_BATCH_RELEASE_GROUP) {
 		/* a group release is done once it walks past its first group; the
 		 * next release is another batch if anything happened in between */
