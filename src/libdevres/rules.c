@@ -140,6 +140,11 @@ struct rules_dev {
 	size_t nforeign, foreign_cap;
 	unsigned cycles;
 	unsigned leftover[CYCLES_KEPT];
+	/* its foreign nodes still live when its release of everything reached
+	 * the head of its list (the batch is judged later, when they may be gone
+	 * with the other device's own unbind) */
+	const struct drc_batch *left_batch;
+	unsigned left_at_end;
 	bool leak_reported, growth_reported;
 	struct drc_origin unbind;       /* its last unbind/remove uevent */
 	uint64_t unknown;
@@ -893,6 +898,10 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 	r->marker = marker;
 	r->id = ev->id;
 	r->id_digits = ev->id_digits;
+	if (n && !n->prev && b->kind == DRC_BATCH_RELEASE_ALL && dev->rules && dev->rules->nforeign) {
+		dev->rules->left_batch = b;
+		dev->rules->left_at_end = foreign_leftovers(dev, NULL);
+	}
 	if (n) {
 		r->known = true;
 		r->added = n->origin;
@@ -1259,6 +1268,9 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 		}
 		rd->leak_reported = true;
 	}
+	if (rd->left_batch == b)
+		left = MAX(left, rd->left_at_end);
+	rd->left_batch = NULL;
 	if (rd->cycles < CYCLES_KEPT)
 		rd->leftover[rd->cycles] = left + dev->live;
 	else {
