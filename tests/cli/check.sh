@@ -256,7 +256,7 @@ grep_out '^error open-group-swept: open group on dfx-hda.0' "open-group-swept on
 
 # slow consoles: the real captures re-timed the way 115200 baud spaces them;
 # the verdict is the one of the original capture
-for s in component-bug component-fixed clean ops probe-fail; do
+for s in component-bug component-fixed clean ops probe-fail reentrant nested partial-log soak-wrapped-ring; do
 	for f in dmesg console; do
 		[ -f "$K/$s/$f.txt" ] || continue
 		awk -f "$top_srcdir/tests/cli/retime-console.awk" "$K/$s/$f.txt" >"$T/slow.txt"
@@ -275,6 +275,36 @@ awk '/dfx-hda dfx-hda.0: DEVRES ADD .* grp< /{ getline n; split($0, a, /[][]/); 
 ok $? "the re-timed lines are more than 5 ms apart ($(cat "$T/gap") ms)"
 run check "$T/slow.txt"
 expect_rc 1 "component bug on a slow console still fails"
+
+# re-entrant devm: dfx-reent.0's release action calls devm_kzalloc() and
+# devm_add_action() on its own device during devres_release_all();
+# dfx-reent.1 (fixed) frees plain memory: the near miss, in the same capture
+for f in dmesg kmsg trace; do
+	run check --format=json "$K/reentrant/$f.txt"
+	expect_rc 1 "reentrant $f: the check fails"
+	jq -e '[.findings[] | select(.rule == "add-during-release") | [.device, ([.nodes[].name] | sort)]] ==
+		[["dfx-reent.0", ["devm_action_release", "devm_kzalloc_release"]]]' "$T/out" >/dev/null
+	ok $? "reentrant $f: add-during-release names the two nodes left on dfx-reent.0"
+	jq -e '[.findings[] | select(.rule == "log-loss" or .device == "dfx-reent.1")] | length == 0' "$T/out" >/dev/null
+	ok $? "reentrant $f: no log-loss, nothing on the fixed dfx-reent.1"
+done
+# the ground truth: the late action ran once, at the device's removal, not at the unbind
+grep -q '^dfx_reent_late_action 1$' "$K/reentrant/counts.txt"
+ok $? "reentrant: the fixture ran the late action once (counts.txt)"
+
+# nested probe: dfx-bus.N registers dfx-port.N, which probes inside its
+# parent's probe; dfx-port.0's probe puts an action on dfx-bus.0 each time,
+# dfx-port.1 (fixed) uses only its own device
+for f in dmesg kmsg trace; do
+	run check --format=json "$K/nested/$f.txt"
+	expect_rc 1 "nested $f: the check fails"
+	jq -e '[.findings[] | [.rule, .severity, .device, .other_device]] | sort ==
+		[["leak-after-unbind", "error", "dfx-port.0", "dfx-bus.0"], ["per-cycle-growth", "warning", "dfx-port.0", null]]' \
+		"$T/out" >/dev/null
+	ok $? "nested $f: leak-after-unbind and per-cycle-growth on dfx-port.0 only"
+done
+grep -q '^dfx_port_parent_action 4$' "$K/nested/counts.txt"
+ok $? "nested: four actions on the parent, released only with it (counts.txt)"
 
 # no rule above info fires on a clean capture of any format
 for f in "$K"/clean/*.txt "$K"/ops/*.txt "$K"/probe-fail/*.txt "$K"/component-fixed/*.txt \
