@@ -169,6 +169,7 @@ struct finding_store {
 	struct drc_finding f;
 	struct drc_origin *ev;
 	struct drc_finding_node *nodes;
+	char (*ids)[24];                /* the nodes' ids, interned only if the finding is kept */
 };
 
 struct rules_ctx {
@@ -378,6 +379,7 @@ static void finding_node(struct drc_ctx *ctx, struct finding_store *fs, const st
 			 const struct drc_origin *added, const struct drc_origin *ended)
 {
 	struct drc_finding_node *n, *nn;
+	char (*ids)[24];
 
 	if (!fs || fs->f.n_nodes >= FINDING_NODES_MAX)
 		return;
@@ -385,12 +387,17 @@ static void finding_node(struct drc_ctx *ctx, struct finding_store *fs, const st
 	if (!nn)
 		return;
 	fs->nodes = nn;
+	ids = realloc(fs->ids, (fs->f.n_nodes + 1) * sizeof(*ids));
+	if (!ids)
+		return;
+	fs->ids = ids;
+	snprintf(ids[fs->f.n_nodes], sizeof(ids[0]), "%s", id && *id ? id : "?");
 	n = &nn[fs->f.n_nodes++];
 	memset(n, 0, sizeof(*n));
 	n->device = dev->name;
 	n->name = name ? name : drc_interns(ctx, "?");
 	n->size = size == UINT64_MAX ? -1 : (int64_t)size;
-	n->id = drc_interns(ctx, id && *id ? id : "?");
+	n->id = NULL;                   /* finding_keep() */
 	n->class = drc_ctx_classify(ctx, name);
 	n->role = role ? drc_interns(ctx, role) : NULL;
 	if (added)
@@ -418,6 +425,7 @@ static void finding_free(struct finding_store *fs)
 		free((char *)fs->f.fix);
 	free(fs->ev);
 	free(fs->nodes);
+	free(fs->ids);
 }
 
 static uint64_t key_mix(uint64_t h, const char *s)
@@ -452,18 +460,18 @@ static uint64_t finding_key(const struct drc_finding *f)
 }
 
 /*
- * The finding is complete: fold it into an earlier occurrence of the same
- * finding, or keep it. Past FINDINGS_MAX distinct findings, warnings and
- * infos of a rule are folded into one "further findings" finding per rule
- * (errors are kept one by one, always): memory stays bounded by the devices
- * and rules, and nothing is lost from the verdict.
+ * The finding is complete but for its texts: fold it into an earlier
+ * occurrence of the same finding (then its texts are never built). Past
+ * FINDINGS_MAX distinct findings, warnings and infos of a rule are folded
+ * into one "further findings" finding per rule (errors are kept one by one,
+ * always): memory stays bounded by the devices and rules, and nothing is
+ * lost from the verdict. True when @fs was folded and freed.
  */
-static void finding_commit(struct drc_ctx *ctx, struct finding_store *fs)
+static bool finding_fold(struct drc_ctx *ctx, struct finding_store *fs)
 {
 	struct rules_ctx *rc = ctx->rules;
 	struct drc_finding *f = &fs->f;
-	uint64_t key = finding_key(f);
-	uintptr_t at = (uintptr_t)hashmap_get(&rc->by_key, key);
+	uintptr_t at = (uintptr_t)hashmap_get(&rc->by_key, finding_key(f));
 	struct drc_origin first = f->n_evidence ? f->evidence[0] : (struct drc_origin){ 0 };
 	struct finding_store *old = NULL;
 
@@ -474,14 +482,13 @@ static void finding_commit(struct drc_ctx *ctx, struct finding_store *fs)
 		struct drc_finding probe = { .rule = f->rule, .severity = f->severity, .boot = f->boot,
 					     .device = NULL, .other_device = "(further)" };
 		uint64_t k = finding_key(&probe);
+		unsigned rule = 0;
 
-		at = (uintptr_t)hashmap_get(&rc->by_key, k);
 		rc->dropped++;
+		at = (uintptr_t)hashmap_get(&rc->by_key, k);
 		if (at) {
 			old = &rc->findings[at - 1];
 		} else {
-			unsigned rule = 0;
-
 			while (rule + 1 < ARRAY_SIZE(rule_table) && strcmp(rule_table[rule].id, f->rule) != 0)
 				rule++;
 			finding_free(fs);
@@ -491,10 +498,10 @@ static void finding_commit(struct drc_ctx *ctx, struct finding_store *fs)
 			fs->f.occurrences = 1;
 			fs->f.first = fs->f.last = first;
 			fs->f.summary = xstrdup_printf("more %s findings on other devices, counted but not "
-						       "listed (over %u distinct findings)", f->rule, FINDINGS_MAX);
+						       "listed (over %u distinct findings)", probe.rule, FINDINGS_MAX);
 			fs->f.explanation = xstrdup_printf("The capture gave more than %u distinct findings; "
 							   "further %s ones are counted here: %s.", FINDINGS_MAX,
-							   drc_severity_to_string(f->severity), rule_table[rule].what);
+							   drc_severity_to_string(probe.severity), rule_table[rule].what);
 			fs->f.fix = xstrdup_printf("Narrow the capture or the devices (--device) to list them.");
 			if (!fs->f.summary || !fs->f.explanation || !fs->f.fix) {
 				finding_free(fs);
@@ -502,20 +509,33 @@ static void finding_commit(struct drc_ctx *ctx, struct finding_store *fs)
 			}
 			rc->distinct_folded++;
 			hashmap_put(&rc->by_key, k, (void *)(uintptr_t)rc->n);
-			return;
+			return true;
 		}
 	}
-	if (old) {
-		old->f.occurrences++;
-		if (first.line)
-			old->f.last = first;
-		old->f.last_cycle = f->last_cycle;
-		finding_free(fs);
-		rc->n--;
-		return;
-	}
-	f->first = f->last = first;
-	if (!at)
+	if (!old)
+		return false;
+	old->f.occurrences++;
+	if (first.line)
+		old->f.last = first;
+	old->f.last_cycle = f->last_cycle;
+	finding_free(fs);
+	rc->n--;
+	return true;
+}
+
+/* The finding is new: keep it, findable for its repeats. */
+static void finding_keep(struct drc_ctx *ctx, struct finding_store *fs)
+{
+	struct rules_ctx *rc = ctx->rules;
+	struct drc_finding *f = &fs->f;
+	uint64_t key = finding_key(f);
+
+	f->first = f->last = f->n_evidence ? f->evidence[0] : (struct drc_origin){ 0 };
+	for (unsigned i = 0; i < f->n_nodes; i++)
+		fs->nodes[i].id = drc_interns(ctx, fs->ids[i]);
+	free(fs->ids);
+	fs->ids = NULL;
+	if (!hashmap_get(&rc->by_key, key))
 		hashmap_put(&rc->by_key, key, (void *)(uintptr_t)rc->n);   /* on ENOMEM: not folded */
 }
 
@@ -532,8 +552,14 @@ static void finding_text(struct drc_ctx *ctx, struct finding_store *fs, char *su
 	fs->f.summary = summary ? summary : "";
 	fs->f.explanation = explanation ? explanation : "";
 	fs->f.fix = fix ? fix : "";
-	finding_commit(ctx, fs);
+	finding_keep(ctx, fs);
 }
+
+/* A repeat is counted without building its texts. */
+#define FINDING_TEXT(ctx, fs, summary, explanation, fix) do {                   \
+		if (!(fs) || !finding_fold(ctx, fs))                            \
+			finding_text(ctx, fs, summary, explanation, fix);       \
+	} while (0)
 
 /* What it costs when a resource of this class goes away behind its user. */
 static const char *consequence(const char *class)
@@ -717,7 +743,7 @@ static void check_before_probe(struct drc_device *dev, const struct drc_origin *
 	if (!fs)
 		return;
 	dev_label(dev, a, sizeof(a));
-	finding_text(ctx, fs,
+	FINDING_TEXT(ctx, fs,
 		xstrdup_printf("%s had %u devres node%s (%" PRIu64 " bytes) before its driver probed",
 			       a, count, count == 1 ? "" : "s", bytes),
 		xstrdup_printf("When a driver probes, the device's devres list should be empty: everything on it "
@@ -995,7 +1021,7 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 				    r->ctx_dev == other ? "added during the other device's probe" :
 				    r->known ? "group member" : "ADD not in the capture");
 		}
-		finding_text(ctx, fs,
+		FINDING_TEXT(ctx, fs,
 			xstrdup_printf("%s: %u node%s released inside %s's teardown while it stays bound",
 				       a, resources, resources == 1 ? "" : "s", o),
 			xstrdup_printf("devres_release_group() on %s ran next to %s's own releases (lines %" PRIu64
@@ -1040,7 +1066,7 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 				strbuf_appendf(&what, "%s%s (%s, added at line %" PRIu64 ")",
 					       what.len ? ", " : "", r->name, sz, r->added.line);
 		}
-		finding_text(ctx, fs,
+		FINDING_TEXT(ctx, fs,
 			xstrdup_printf("open group on %s swept %u node%s added after it was opened, during %s's unbind",
 				       a, late, late == 1 ? "" : "s", o),
 			xstrdup_printf("The group opened on %s at line %" PRIu64 "%s%s%s was never closed, so every "
@@ -1081,7 +1107,7 @@ static void judge_suspend_order(struct drc_device *dev, struct drc_batch *b)
 	}
 	finding_rec(ctx, fs, dev, s, "runtime-PM action released late");
 	dev_label(dev, a, sizeof(a));
-	finding_text(ctx, fs,
+	FINDING_TEXT(ctx, fs,
 		xstrdup_printf("%s: %s released after %u hardware resource%s it may need", a, s->name,
 			       rb->hw_before_suspend, rb->hw_before_suspend == 1 ? "" : "s"),
 		xstrdup_printf("In the %s at lines %" PRIu64 "-%" PRIu64 ", %s ran after %s. Releases run in "
@@ -1107,7 +1133,7 @@ static void judge_out_of_order(struct drc_device *dev, struct drc_batch *b)
 	finding_evidence(fs, &b->first);
 	finding_evidence(fs, &b->last);
 	dev_label(dev, a, sizeof(a));
-	finding_text(ctx, fs,
+	FINDING_TEXT(ctx, fs,
 		xstrdup_printf("%s: %u release%s out of list order in lines %" PRIu64 "-%" PRIu64, a,
 			       b->out_of_order, b->out_of_order == 1 ? "" : "s", b->first.line, b->last.line),
 		xstrdup_printf("A batch releases nodes in reverse list order; %u release%s did not follow it. "
@@ -1163,7 +1189,7 @@ static void judge_added_during(struct drc_device *dev, struct drc_batch *b, unsi
 				       n->name ? n->name : "?", n->origin.line);
 	}
 	dev_label(dev, a, sizeof(a));
-	finding_text(ctx, fs,
+	FINDING_TEXT(ctx, fs,
 		xstrdup_printf("%s: %u node%s added while its release of all resources ran (lines %" PRIu64
 			       "-%" PRIu64 "), left on the unbound device", a, added, added == 1 ? "" : "s",
 			       b->first.line, b->last.line),
@@ -1189,7 +1215,7 @@ static void judge_cut_during(struct drc_device *dev, struct drc_batch *b, unsign
 		return;
 	finding_evidence(fs, &b->last);
 	dev_label(dev, a, sizeof(a));
-	finding_text(ctx, fs,
+	FINDING_TEXT(ctx, fs,
 		xstrdup_printf("%s: the capture ends during a release of all resources (%u node%s not "
 			       "released yet at line %" PRIu64 ")", a, pending, pending == 1 ? "" : "s", b->last.line),
 		xstrdup_printf("The last devres lines of the capture are a release batch of %s that had not "
@@ -1251,7 +1277,7 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 				fs->f.other_driver = where->driver;
 			}
 			dev_label(dev, a, sizeof(a));
-			finding_text(ctx, fs,
+			FINDING_TEXT(ctx, fs,
 				xstrdup_printf("%s's probe added %u node%s to %s that stay%s after its %s", a, left,
 					       left == 1 ? "" : "s", where ? where->name : "another device",
 					       left == 1 ? "s" : "",
@@ -1343,7 +1369,7 @@ static void module_gone(struct drc_ctx *ctx, const char *module, const struct dr
 		if (!fs)
 			continue;
 		dev_label(dev, a, sizeof(a));
-		finding_text(ctx, fs,
+		FINDING_TEXT(ctx, fs,
 			xstrdup_printf("module %s removed at line %" PRIu64 " while %s still has %u pending "
 				       "release callback%s in it", module, o->line, a, count,
 				       count == 1 ? "" : "s"),
@@ -1463,7 +1489,7 @@ void drc_rules_drm(struct drc_ctx *ctx, char op, const char *device, uint64_t id
 				if (ts >= 0 && rd->drm_unbind.ts >= 0)
 					snprintf(when, sizeof(when), " %.3f s", (double)(ts - rd->drm_unbind.ts) / 1e6);
 				dev_label(dev, a, sizeof(a));
-				finding_text(ctx, fs,
+				FINDING_TEXT(ctx, fs,
 					xstrdup_printf("%s: DRM-managed release ran%s after the unbind (line %" PRIu64
 						       " vs %" PRIu64 ")", a, when, o->line, rd->drm_unbind.end.line),
 					xstrdup_printf("The devres of %s were released at line %" PRIu64 "%s%u devm "
@@ -1512,7 +1538,7 @@ void drc_rules_refs(struct drc_ctx *ctx, const char *device, uint64_t pid, const
 	finding_evidence(fs, &rd->released.end);
 	finding_evidence(fs, o);
 	dev_label(dev, a, sizeof(a));
-	finding_text(ctx, fs,
+	FINDING_TEXT(ctx, fs,
 		xstrdup_printf("%s: %s (pid %" PRIu64 ") still holds %s open after the unbind freed %u devm "
 			       "memory node%s", a, comm, pid, path, rd->released.memory,
 			       rd->released.memory == 1 ? "" : "s"),
@@ -1581,7 +1607,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 			for (struct drc_node *n = dev->head; n; n = n->next)
 				if (n->kind != DRC_NODE_GROUP_CLOSE)
 					finding_live_node(ctx, fs, n, "never released");
-			finding_text(ctx, fs,
+			FINDING_TEXT(ctx, fs,
 				xstrdup_printf("%s: %u node%s (%" PRIu64 " bytes) never released after %s", a,
 					       dev->live, dev->live == 1 ? "" : "s", dev->live_bytes,
 					       test ? "its KUnit test case ended" : "the device was removed"),
@@ -1610,7 +1636,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 			for (struct drc_node *n = dev->head; n; n = n->next)
 				if (n->kind != DRC_NODE_GROUP_CLOSE)
 					finding_live_node(ctx, fs, n, "live at the end of the capture");
-			finding_text(ctx, fs,
+			FINDING_TEXT(ctx, fs,
 				xstrdup_printf("bus-less device %s still has %u node%s at the end of the capture",
 					       dev->name, dev->live, dev->live == 1 ? "" : "s"),
 				xstrdup_printf("%s has no bus, class or driver (its lines start with a blank "
@@ -1632,7 +1658,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 			count++;
 		}
 		if (fs)
-			finding_text(ctx, fs,
+			FINDING_TEXT(ctx, fs,
 				xstrdup_printf("%s: %u node%s added while no driver was bound, still live at the end",
 					       a, count, count == 1 ? "" : "s"),
 				xstrdup_printf("These ADD lines print the bus or class, not a driver: someone added "
@@ -1653,7 +1679,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 		fs = finding_new(ctx, R_UNKNOWN_NODE, DRC_SEVERITY_INFO, dev, NULL);
 		if (fs) {
 			finding_evidence(fs, &rd->unknown_first);
-			finding_text(ctx, fs,
+			FINDING_TEXT(ctx, fs,
 				xstrdup_printf("%s: %" PRIu64 " release%s or removal%s of nodes whose ADD is not in "
 					       "the capture (first at line %" PRIu64 ": %s)", a, rd->unknown,
 					       rd->unknown == 1 ? "" : "s", rd->unknown == 1 ? "" : "s",
@@ -1676,7 +1702,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 				 dev, NULL);
 		if (fs) {
 			finding_evidence(fs, &rd->reused_first);
-			finding_text(ctx, fs,
+			FINDING_TEXT(ctx, fs,
 				xstrdup_printf("%s: %" PRIu64 " id%s added again while still live (first %s %s, "
 					       "added at line %" PRIu64 ")", a, rd->reused, rd->reused == 1 ? "" : "s",
 					       rd->reused_id, rd->reused_name, rd->reused_first.line),
@@ -1696,7 +1722,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 
 			for (unsigned i = 0; i < n; i++)
 				strbuf_appendf(&s, "%s%u", i ? ", " : "", rd->leftover[i]);
-			finding_text(ctx, fs,
+			FINDING_TEXT(ctx, fs,
 				xstrdup_printf("%s: nodes left behind grow with every unbind (%s)", a,
 					       s.buf ? s.buf : ""),
 				xstrdup_printf("After each of the last %u unbinds of %s (of %u), the nodes left "
@@ -1712,7 +1738,7 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 		fs = finding_new(ctx, R_DRMM_AFTER_UNBIND, DRC_SEVERITY_WARNING, dev, NULL);
 		if (fs) {
 			finding_evidence(fs, &rd->drm_unbind.end);
-			finding_text(ctx, fs,
+			FINDING_TEXT(ctx, fs,
 				xstrdup_printf("%s: %" PRIu64 " DRM-managed resource%s still live at the end, after "
 					       "the unbind at line %" PRIu64, a, rd->drm_live,
 					       rd->drm_live == 1 ? "" : "s", rd->drm_unbind.end.line),
@@ -1743,7 +1769,7 @@ void drc_rules_boot_end(struct drc_ctx *ctx, unsigned boot)
 			fs->f.boot = boot;
 			finding_evidence(fs, &rc->lost_first);
 			finding_evidence(fs, &rc->survivor_first);
-			finding_text(ctx, fs,
+			FINDING_TEXT(ctx, fs,
 				!rc->survivors ?
 				xstrdup_printf("boot %u: %" PRIu64 " message%s or event%s lost before the capture "
 					       "was read (line %" PRIu64 ")", boot, rc->lost, rc->lost == 1 ? "" : "s",
@@ -1794,7 +1820,7 @@ int drc_ctx_finish(struct drc_ctx *ctx)
 	if (!ctx->stats.devres_events && !ctx->stats.undecoded && !ctx->stats.drm_events) {
 		/* a CI gate that passes on nothing passes forever */
 		fs = finding_new(ctx, R_NO_DEVRES, DRC_SEVERITY_ERROR, NULL, NULL);
-		finding_text(ctx, fs,
+		FINDING_TEXT(ctx, fs,
 			xstrdup_printf("no devres operations in the capture (%" PRIu64 " line%s read): nothing "
 				       "was judged", ctx->stats.lines, ctx->stats.lines == 1 ? "" : "s"),
 			xstrdup_printf("The capture holds no DEVRES line and no dev:devres_log trace event. The "
@@ -1810,7 +1836,7 @@ int drc_ctx_finish(struct drc_ctx *ctx)
 		if (fs) {
 			for (unsigned i = 0; i < ctx->ndiags && i < 4; i++)
 				finding_evidence(fs, &ctx->diags[i].origin);
-			finding_text(ctx, fs,
+			FINDING_TEXT(ctx, fs,
 				xstrdup_printf("%" PRIu64 " devres line%s could not be decoded, %" PRIu64 " line%s "
 					       "were too long and cut", ctx->stats.undecoded,
 					       ctx->stats.undecoded == 1 ? "" : "s", ctx->stats.long_lines,
