@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "capture.h"
 #include "command.h"
@@ -21,7 +23,7 @@
 #include "shared/macro.h"
 #include "shared/strbuf.h"
 
-enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES, OPT_ALLOW_EMPTY };
+enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES, OPT_ALLOW_EMPTY, OPT_EXPLAIN, OPT_DEBUG };
 
 extern const struct command command_check;
 
@@ -35,6 +37,8 @@ static const struct cli_option check_options[] = {
 	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
 	{ "list-rules", OPT_LIST_RULES, no_argument, NULL, "list the rules with their severity and exit" },
 	{ "allow-empty", OPT_ALLOW_EMPTY, no_argument, NULL, "pass on a capture that holds no devres operation (default: fail)" },
+	{ "explain", OPT_EXPLAIN, no_argument, NULL, "print each decision of the rules and its evidence on standard error" },
+	{ "debug", OPT_DEBUG, required_argument, "WHAT", "the same as --explain for WHAT=rules" },
 	COMMON_OPTIONS,
 	{}
 };
@@ -49,6 +53,7 @@ struct check_ctl {
 	const char *baseline;
 	bool quiet;
 	bool allow_empty;
+	bool explain;
 };
 
 static void list_rules(void)
@@ -97,6 +102,15 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 		case OPT_ALLOW_EMPTY:
 			ctl->allow_empty = true;
 			break;
+		case OPT_EXPLAIN:
+			ctl->explain = true;
+			break;
+		case OPT_DEBUG:
+			if (strcmp(optarg, "rules") == 0)
+				ctl->explain = true;
+			else
+				status = usage_error(&command_check, "invalid --debug '%s': expected rules", optarg);
+			break;
 		case 'd':
 			if (command_push_arg(&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
 				status = DEVRESCTL_EX_FAILURE;
@@ -134,6 +148,21 @@ static bool finding_selected(struct drc_ctx *ctx, const struct report_view *v, c
 	    report_device_selected(v, dev))
 		return true;
 	return false;
+}
+
+/* The rules' decisions (LOG_DEBUG messages of the engine), one a line. */
+static void explain_line(void *userdata, int priority, const char *file, int line, const char *func,
+			 const char *format, va_list ap)
+{
+	(void)userdata;
+	(void)file;
+	(void)line;
+	(void)func;
+	if (priority < LOG_DEBUG)
+		return;
+	fputs("explain: ", stderr);
+	vfprintf(stderr, format, ap);
+	fputc('\n', stderr);
 }
 
 /* Compressed files are read through their decompressor; other bytes that no
@@ -231,6 +260,10 @@ static int cmd_check(int argc, char **argv)
 	if (engine_new(&ctl.engine, &ctx) < 0) {
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
+	}
+	if (ctl.explain) {
+		drc_ctx_set_log_fn(ctx, explain_line, NULL);
+		drc_ctx_set_log_priority(ctx, LOG_DEBUG);
 	}
 	copts = (struct capture_opts){ .progress = -1, .quiet = ctl.quiet };
 	ctl.view.inputs = argv + optind;

@@ -208,6 +208,10 @@ struct rules_ctx {
 
 /* ---- small helpers ---- */
 
+/* A decision and the evidence it used, for --explain (LOG_DEBUG). */
+#define explain(ctx, ...) dbg(ctx, __VA_ARGS__)
+#define explaining(ctx) ((ctx)->log_fn && (ctx)->log_priority >= LOG_DEBUG)
+
 static struct rules_dev *rd_get(struct drc_device *dev)
 {
 	if (!dev->rules)
@@ -514,6 +518,8 @@ static bool finding_fold(struct drc_ctx *ctx, struct finding_store *fs)
 	}
 	if (!old)
 		return false;
+	explain(ctx, "%s on %s: occurrence %" PRIu64 " of the finding first seen at line %" PRIu64 ", counted",
+		f->rule, f->device ? f->device : "the capture", old->f.occurrences + 1, old->f.first.line);
 	old->f.occurrences++;
 	if (first.line)
 		old->f.last = first;
@@ -633,6 +639,7 @@ void drc_rules_pre_event(struct drc_ctx *ctx, struct drc_device *dev, const stru
 	struct rules_ctx *rc = ctx->rules;
 	struct rules_dev *rd = rd_get(dev);
 	bool adjacent, new_run = false;
+	char la[300], lo[300];
 
 	if (!rd)
 		return;
@@ -668,6 +675,10 @@ void drc_rules_pre_event(struct drc_ctx *ctx, struct drc_device *dev, const stru
 		new_run = rc->last_op == DRC_OP_REL || !adjacent || id_reused;
 	if (new_run || !rc->last_dev)
 		rc->run++;
+	if (explaining(ctx) && rc->last_dev && !adjacent && !rc->run_break && rc->last_dev->boot == dev->boot)
+		explain(ctx, "line %" PRIu64 ": run %u starts: %" PRId64 " us since the last devres line, more than "
+			"the %" PRId64 " us a run allows (clock tick %" PRId64 " us, console pace %u us/KiB)",
+			ev->origin.line, rc->run, ev->ts_usec - rc->last_ts, gap_limit(rc), rc->tick, pace_median(rc));
 
 	rc->next_ctx = NULL;
 	if (ev->op == DRC_OP_ADD || ev->op == DRC_OP_REPLACE) {
@@ -692,6 +703,17 @@ void drc_rules_pre_event(struct drc_ctx *ctx, struct drc_device *dev, const stru
 				if (cand != dev && cand->rules && cand->rules->probe_run == rc->run &&
 				    rd->probe_run != rc->run)
 					rc->next_ctx = cand;
+				if (rc->next_ctx)
+					explain(ctx, "line %" PRIu64 ": ADD on %s continues the run of %s's probe: "
+						"added by that probe (adding context)", ev->origin.line,
+						dev_label(dev, la, sizeof(la)), dev_label(cand, lo, sizeof(lo)));
+				else if (cand != dev)
+					explain(ctx, "line %" PRIu64 ": ADD on %s follows %s without a break, but "
+						"not as its probe's: %s", ev->origin.line, dev_label(dev, la, sizeof(la)),
+						dev_label(cand, lo, sizeof(lo)),
+						!cand->rules || cand->rules->probe_run != rc->run ?
+						"that device is not probing in this run" :
+						"this device is probing itself in this run");
 			}
 		}
 	}
@@ -936,6 +958,13 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 			r->size = ev->size;
 		if (!marker)
 			r->late = node_is_late(n);
+		if (!marker && n->group && n->group->state == DRC_GROUP_RELEASED && n->group->was_open)
+			explain(ctx, "line %" PRIu64 ": %s on %s (added at line %" PRIu64 ", run %u) in the never-closed "
+				"group opened at line %" PRIu64 " (run %u): %s", ev->origin.line, ev->name, dev->name,
+				n->origin.line, n->run, n->group->open_origin.line, n->group->open_run,
+				r->late ? "added after the opener returned" :
+				n->run == n->group->open_run ? "same run as the opening" :
+				"added by the same probe after a pause");
 	}
 }
 
@@ -981,12 +1010,21 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 	const char *late_class = NULL;
 	bool intended, uncertain;
 
-	if (!other || other == dev || !(rb->open_groups + rb->closed_groups))
+	if (!other || other == dev || !(rb->open_groups + rb->closed_groups)) {
+		if (rb->open_groups + rb->closed_groups)
+			explain(ctx, "lines %" PRIu64 "-%" PRIu64 ": cross-device-release declined for %s: its "
+				"group release is next to no other device's releases", b->first.line, b->last.line,
+				dev->name);
 		return;
+	}
 	/* the device's own teardown continuing right after: it is unbinding too */
 	if (rc->cur_dev == dev && rc->cur_op == DRC_OP_REL && rc->activity == rb->quiet_at_end &&
-	    !(rc->cur_ts >= 0 && b->last_ts >= 0 && rc->cur_ts - b->last_ts > gap_limit(rc)))
+	    !(rc->cur_ts >= 0 && b->last_ts >= 0 && rc->cur_ts - b->last_ts > gap_limit(rc))) {
+		explain(ctx, "lines %" PRIu64 "-%" PRIu64 ": cross-device-release declined for %s next to %s: "
+			"its own release of everything follows without a pause, so it is unbinding too",
+			b->first.line, b->last.line, dev->name, other->name);
 		return;
+	}
 	for (unsigned i = 0; i < rb->nrecs; i++) {
 		if (rb->recs[i].marker)
 			continue;
@@ -1003,6 +1041,12 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 	/* the group's grp< fell into a gap the capture itself reports: who
 	 * opened it, and whether it was closed, is not known */
 	uncertain = !intended && !rb->group_open.line && rc->lost;
+	explain(ctx, "lines %" PRIu64 "-%" PRIu64 ": cross-device-release on %s inside %s's teardown: group opened "
+		"at line %" PRIu64 " by %s, %s; %s", b->first.line, b->last.line, dev->name, other->name,
+		rb->group_open.line, rb->group_ctx ? rb->group_ctx->name : "an unknown context",
+		rb->open_groups ? "never closed" : "closed",
+		intended ? "all set up by that probe: info" :
+		uncertain ? "its opening fell into a counted loss: info (uncertain)" : "warning");
 
 	fs = finding_new(ctx, R_CROSS_DEVICE, intended || uncertain ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING,
 			 dev, other);
@@ -1043,8 +1087,12 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 				       "set up."));
 	}
 
-	if (!rb->open_groups || !late)
+	if (!rb->open_groups || !late) {
+		explain(ctx, "lines %" PRIu64 "-%" PRIu64 ": open-group-swept declined for %s: %s", b->first.line,
+			b->last.line, dev->name, !rb->open_groups ? "the group had been closed" :
+			"every node it swept came in the run that opened it, or from the same probe");
 		return;
+	}
 	fs = finding_new(ctx, R_OPEN_GROUP_SWEPT, DRC_SEVERITY_ERROR, dev, other);
 	if (!fs)
 		return;
@@ -1241,6 +1289,11 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 	}
 	if (added)
 		judge_added_during(dev, b, added);
+	if (survivors)
+		explain(ctx, "lines %" PRIu64 "-%" PRIu64 ": release of everything on %s left %u node%s of its list: %s",
+			b->first.line, b->last.line, dev->name, survivors, survivors == 1 ? "" : "s",
+			ctx->settling && b->last_seq == ctx->seq ? "the capture ends there (info)" :
+			"lines are missing (log-loss)");
 	if (survivors && ctx->settling && b->last_seq == ctx->seq) {
 		/* the last thing the capture holds: it was cut while the batch ran */
 		judge_cut_during(dev, b, survivors);
@@ -1261,6 +1314,10 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 		rd->fd_reported = false;
 	}
 	left = foreign_leftovers(dev, NULL);
+	if (rd->nforeign || left)
+		explain(ctx, "line %" PRIu64 ": %s released everything; %u of the nodes its probes put on other "
+			"devices are still live%s", b->first.line, dev->name, left,
+			left && rd->leak_reported ? " (leak-after-unbind already reported)" : "");
 	if (left && !rd->leak_reported) {
 		struct finding_store *fs = finding_new(ctx, R_LEAK_AFTER_UNBIND, DRC_SEVERITY_ERROR, dev, NULL);
 		struct drc_device *where = NULL;

@@ -318,4 +318,22 @@ done
 run check "$K/clean/udevadm-monitor.txt"
 expect_rc 1 "uevents alone: no devres operations, not a pass"
 
+# --explain: the evidence of each decision, and the rule that declined
+run check --explain "$K/component-bug/dmesg.txt"
+expect_rc 1 "--explain does not change the verdict"
+grep_err '^explain: line 70: ADD on dfx-hda dfx-hda.0 continues the run of dfx-gfx dfx-gfx.0.s probe' \
+	"the adding context of the group's opening, with its line"
+grep_err '^explain: line 76: dfx_hda_codec_release on dfx-hda.0 (added at line 74, run [0-9]*) in the never-closed group opened at line 70 (run [0-9]*): added after the opener returned' \
+	"why a swept node is late"
+grep_err 'run [0-9]* starts: [0-9]* us since the last devres line, more than the [0-9]* us a run allows' "where a run ends and why"
+run check --debug=rules "$K/component-fixed/dmesg.txt"
+grep_err '^explain: lines 76-78: open-group-swept declined for dfx-hda.1: the group had been closed' \
+	"the rule that declined, and why"
+grep_err 'cross-device-release on dfx-hda.1 .*closed; all set up by that probe: info' "why the cross-device release is info"
+run check "$K/component-fixed/dmesg.txt"
+! grep -q '^explain:' "$T/err"
+ok $? "without --explain, nothing of it"
+run check --debug=model "$K/component-fixed/dmesg.txt"
+expect_rc 2 "--debug with another value is a usage error"
+
 done_testing
