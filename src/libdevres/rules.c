@@ -778,11 +778,12 @@ static void check_before_probe(struct drc_device *dev, const struct drc_origin *
 			       "allocations it frees itself.", dev->name));
 }
 
-static unsigned foreign_leftovers(struct drc_device *dev, struct finding_store *fs);
+static unsigned foreign_leftovers(struct drc_device *dev, struct finding_store *fs, unsigned *uncertain,
+				  const struct drc_origin *until);
 
 static void foreign_prune(struct drc_device *dev)
 {
-	foreign_leftovers(dev, NULL);
+	foreign_leftovers(dev, NULL, NULL, NULL);
 }
 
 void drc_rules_added(struct drc_device *dev, struct drc_node *n)
@@ -948,7 +949,7 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 	r->id_digits = ev->id_digits;
 	if (n && !n->prev && b->kind == DRC_BATCH_RELEASE_ALL && dev->rules && dev->rules->nforeign) {
 		dev->rules->left_batch = b;
-		dev->rules->left_at_end = foreign_leftovers(dev, NULL);
+		dev->rules->left_at_end = foreign_leftovers(dev, NULL, NULL, NULL);
 	}
 	if (n) {
 		r->known = true;
@@ -1193,7 +1194,29 @@ static void judge_out_of_order(struct drc_device *dev, struct drc_batch *b)
 }
 
 /* Nodes a driver's probe put on other devices, still there after its unbind. */
-static unsigned foreign_leftovers(struct drc_device *dev, struct finding_store *fs)
+/*
+ * A node added before a loss the capture reports, and judged live after it
+ * (@until: the line of the judgement, NULL for the end of the capture): the
+ * line that released or removed it may be among the lost ones, so its
+ * staying is no evidence of a leak.
+ */
+static bool fate_uncertain(const struct rules_ctx *rc, const struct drc_node *n, const struct drc_origin *until)
+{
+	return rc->lost && rc->lost_last.line && n->origin.source == rc->lost_last.source &&
+	       n->origin.line < rc->lost_last.line &&
+	       (!until || until->source != rc->lost_first.source || rc->lost_first.line < until->line);
+}
+
+static const char *uncertain_note(const struct rules_ctx *rc, size_t len, char *buf)
+{
+	snprintf(buf, len, " Uncertain after %" PRIu64 " lost operation%s (line %" PRIu64 "): the nodes were "
+		 "added before the loss, and what freed them may be among the lost lines.", rc->lost,
+		 rc->lost == 1 ? "" : "s", rc->lost_last.line);
+	return buf;
+}
+
+static unsigned foreign_leftovers(struct drc_device *dev, struct finding_store *fs, unsigned *uncertain,
+				  const struct drc_origin *until)
 {
 	struct rules_dev *rd = dev->rules;
 	unsigned left = 0;
@@ -1209,8 +1232,12 @@ static unsigned foreign_leftovers(struct drc_device *dev, struct finding_store *
 		if (n->kind == DRC_NODE_GROUP_CLOSE)
 			continue;
 		left++;
+		if (uncertain && fate_uncertain(dev->ctx->rules, n, until))
+			++*uncertain;
 		if (fs)
-			finding_live_node(dev->ctx, fs, n, "added by this driver's probe");
+			finding_live_node(dev->ctx, fs, n, fate_uncertain(dev->ctx->rules, n, until) ?
+					  "added by this driver's probe, before the lost operations" :
+					  "added by this driver's probe");
 	}
 	rd->nforeign = keep;
 	return left;
@@ -1277,7 +1304,8 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 	struct drc_ctx *ctx = dev->ctx;
 	struct rules_ctx *rc = ctx->rules;
 	struct rules_dev *rd = dev->rules;
-	unsigned survivors = 0, left, added = 0;
+	unsigned survivors = 0, left, added = 0, uncertain = 0;
+	char unsure_buf[200];
 
 	for (struct drc_node *n = dev->head; n; n = n->next) {
 		if (n->kind != DRC_NODE_RES && n->kind != DRC_NODE_REALLOC)
@@ -1313,18 +1341,20 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 		release_mark_set(&rd->released, b);
 		rd->fd_reported = false;
 	}
-	left = foreign_leftovers(dev, NULL);
+	left = foreign_leftovers(dev, NULL, &uncertain, &b->last);
 	if (rd->nforeign || left)
 		explain(ctx, "line %" PRIu64 ": %s released everything; %u of the nodes its probes put on other "
 			"devices are still live%s", b->first.line, dev->name, left,
 			left && rd->leak_reported ? " (leak-after-unbind already reported)" : "");
 	if (left && !rd->leak_reported) {
-		struct finding_store *fs = finding_new(ctx, R_LEAK_AFTER_UNBIND, DRC_SEVERITY_ERROR, dev, NULL);
+		bool unsure = uncertain == left;
+		struct finding_store *fs = finding_new(ctx, R_LEAK_AFTER_UNBIND,
+						       unsure ? DRC_SEVERITY_INFO : DRC_SEVERITY_ERROR, dev, NULL);
 		struct drc_device *where = NULL;
 		char a[300];
 
 		if (fs) {
-			foreign_leftovers(dev, fs);
+			foreign_leftovers(dev, fs, NULL, &b->last);
 			finding_evidence(fs, &b->first);
 			finding_evidence(fs, &rd->unbind);
 			for (size_t i = 0; i < rd->nforeign && !where; i++)
@@ -1335,16 +1365,18 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 			}
 			dev_label(dev, a, sizeof(a));
 			FINDING_TEXT(ctx, fs,
-				xstrdup_printf("%s's probe added %u node%s to %s that stay%s after its %s", a, left,
+				xstrdup_printf("%s's probe added %u node%s to %s that stay%s after its %s%s", a, left,
 					       left == 1 ? "" : "s", where ? where->name : "another device",
 					       left == 1 ? "s" : "",
-					       b->probe_failure ? "failed probe" : "unbind"),
+					       b->probe_failure ? "failed probe" : "unbind",
+					       unsure ? ": uncertain after lost operations" : ""),
 				xstrdup_printf("While %s probed, devres nodes were added to %s's list (the lines "
 					       "follow %s's own ADDs without a break). %s's resources were all "
 					       "released at line %" PRIu64 ", but these stay until %s itself is "
-					       "unbound or removed; every bind of %s adds more.",
+					       "unbound or removed; every bind of %s adds more.%s",
 					       dev->name, where ? where->name : "another device", dev->name, dev->name,
-					       b->first.line, where ? where->name : "that device", dev->name),
+					       b->first.line, where ? where->name : "that device", dev->name,
+					       unsure ? uncertain_note(rc, sizeof(unsure_buf), unsure_buf) : ""),
 				xstrdup_printf("Pass %s's own struct device to the devm_*() calls (not its parent, "
 					       "a sibling or a component master), or undo them in the driver's "
 					       "remove().", dev->name));
@@ -1657,17 +1689,32 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 	if (dev->live && (dev->state == DRC_DEVICE_REMOVED ||
 			  (dev->state == DRC_DEVICE_NO_BUS && rd && rd->ktap_epoch < rc->ktap_epoch))) {
 		bool test = dev->state == DRC_DEVICE_NO_BUS;
+		unsigned nodes = 0, unsure = 0;
+		char note[200] = "";
 
-		fs = finding_new(ctx, R_NEVER_RELEASED, DRC_SEVERITY_ERROR, dev, NULL);
+		for (struct drc_node *n = dev->head; n; n = n->next)
+			if (n->kind != DRC_NODE_GROUP_CLOSE) {
+				nodes++;
+				unsure += fate_uncertain(rc, n, NULL);
+			}
+		if (nodes && unsure == nodes) {
+			uncertain_note(rc, sizeof(note), note);
+			explain(ctx, "%s: never-released is information only: all %u nodes were added before the "
+				"%" PRIu64 " lost operations at line %" PRIu64, dev->name, nodes, rc->lost,
+				rc->lost_last.line);
+		}
+		fs = finding_new(ctx, R_NEVER_RELEASED, *note ? DRC_SEVERITY_INFO : DRC_SEVERITY_ERROR, dev, NULL);
 		if (fs) {
 			finding_evidence(fs, test ? &rc->ktap_last : &rd->unbind);
 			for (struct drc_node *n = dev->head; n; n = n->next)
 				if (n->kind != DRC_NODE_GROUP_CLOSE)
-					finding_live_node(ctx, fs, n, "never released");
+					finding_live_node(ctx, fs, n, fate_uncertain(rc, n, NULL) ?
+							  "never released, or its release lost" : "never released");
 			FINDING_TEXT(ctx, fs,
-				xstrdup_printf("%s: %u node%s (%" PRIu64 " bytes) never released after %s", a,
+				xstrdup_printf("%s: %u node%s (%" PRIu64 " bytes) never released after %s%s", a,
 					       dev->live, dev->live == 1 ? "" : "s", dev->live_bytes,
-					       test ? "its KUnit test case ended" : "the device was removed"),
+					       test ? "its KUnit test case ended" : "the device was removed",
+					       *note ? ": uncertain after lost operations" : ""),
 				test ? xstrdup_printf("%s is a bus-less device (root_device_register() or similar): "
 						      "its devres are released only when its last reference is put "
 						      "(before v6.6, not at unregister). The test case that created "
@@ -1677,8 +1724,8 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 						      dev->name, rc->ktap_last.line) :
 				xstrdup_printf("The device was removed (line %" PRIu64 ") but %u node%s stayed on its "
 					       "list to the end of the capture: nothing will release them until its "
-					       "last reference is put.", rd ? rd->unbind.line : 0, dev->live,
-					       dev->live == 1 ? "" : "s"),
+					       "last reference is put.%s", rd ? rd->unbind.line : 0, dev->live,
+					       dev->live == 1 ? "" : "s", note),
 				test ? xstrdup_printf("Use a bus device for tests (kunit_device_register(), or a "
 						      "platform device) so unregister releases its devres, and do not "
 						      "take device references from inside devm actions.") :
@@ -1828,9 +1875,9 @@ void drc_rules_boot_end(struct drc_ctx *ctx, unsigned boot)
 			finding_evidence(fs, &rc->survivor_first);
 			FINDING_TEXT(ctx, fs,
 				!rc->survivors ?
-				xstrdup_printf("boot %u: %" PRIu64 " message%s or event%s lost before the capture "
-					       "was read (line %" PRIu64 ")", boot, rc->lost, rc->lost == 1 ? "" : "s",
-					       rc->lost == 1 ? "" : "s", rc->lost_first.line) :
+				xstrdup_printf("boot %u: %" PRIu64 " message%s or event%s lost (line %" PRIu64 ")",
+					       boot, rc->lost, rc->lost == 1 ? "" : "s", rc->lost == 1 ? "" : "s",
+					       rc->lost_first.line) :
 				!rc->lost ?
 				xstrdup_printf("boot %u: %" PRIu64 " node%s left after a release of all resources",
 					       boot, rc->survivors, rc->survivors == 1 ? "" : "s") :

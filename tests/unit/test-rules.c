@@ -605,6 +605,52 @@ static void test_no_devres(void)
 	drc_ctx_unref(ctx);
 }
 
+static void test_uncertain_after_loss(void)
+{
+	/* x.0's node was added before a counted loss: its REL may be lost */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "platform", "x.0", "ADD", "00000101", "devm_kzalloc_release", 10)
+		"[    1.500000] ** 7 printk messages dropped **\n"
+		"KERNEL[2.000000] remove   /devices/platform/x.0 (platform)\n"
+		"ACTION=remove\nDEVPATH=/devices/platform/x.0\nSUBSYSTEM=platform\nSEQNUM=10\n\n");
+	const struct drc_finding *f = find_rule(ctx, "never-released");
+
+	is_str(findings(ctx), "never-released/info/x.0 log-loss/warning/-",
+	       "a node whose fate falls in a counted loss is no never-released error");
+	ok(f && strstr(f->explanation, "Uncertain after 7 lost operations"), "it says uncertain after 7 lost operations");
+	drc_ctx_unref(ctx);
+
+	/* near miss: added after the loss, the same removal is an error */
+	ctx = judge(
+		"[    0.500000] ** 7 printk messages dropped **\n"
+		D("1.000000", "platform", "x.0", "ADD", "00000101", "devm_kzalloc_release", 10)
+		"KERNEL[2.000000] remove   /devices/platform/x.0 (platform)\n"
+		"ACTION=remove\nDEVPATH=/devices/platform/x.0\nSUBSYSTEM=platform\nSEQNUM=10\n\n");
+	is_str(findings(ctx), "never-released/error/x.0 log-loss/warning/-", "added after the loss: still an error");
+	drc_ctx_unref(ctx);
+
+	/* the node a probe left on its parent, added before the loss */
+	ctx = judge(
+		D("0.500000", "parent", "p.0", "ADD", "00000d01", "devm_kzalloc_release", 8)
+		CYCLE("1.0", "00000e01")
+		"[    1.700000] ** 3 printk messages dropped **\n");
+	ok(strstr(findings(ctx), "leak-after-unbind/error/") != NULL,
+	   "the unbind judged before the loss: the leak stays an error");
+	drc_ctx_unref(ctx);
+	ctx = judge(
+		D("0.500000", "parent", "p.0", "ADD", "00000d01", "devm_kzalloc_release", 8)
+		D("1.000000", "drv", "c.0", "ADD", "00000c01", "devm_kzalloc_release", 96)
+		D("1.000001", "drv", "c.0", "ADD", "00000c02", "devm_clk_release", 16)
+		D("1.000002", "parent", "p.0", "ADD", "00000e01", "devm_kzalloc_release", 200)
+		"[    1.200000] ** 3 printk messages dropped **\n"
+		D("1.500000", "drv", "c.0", "REL", "00000c02", "devm_clk_release", 16)
+		D("1.500001", "drv", "c.0", "REL", "00000c01", "devm_kzalloc_release", 96)
+		D("2.000000", "drv", "c.0", "ADD", "00000c03", "devm_kzalloc_release", 96));
+	is_str(findings(ctx), "leak-after-unbind/info/c.0>p.0 log-loss/warning/-",
+	       "a leftover added before the loss: leak-after-unbind is information");
+	drc_ctx_unref(ctx);
+}
+
 static void test_rule_table(void)
 {
 	ok(drc_rule_count() >= 13, "at least the rules of DESIGN.md");
@@ -639,6 +685,7 @@ int main(void)
 	test_errors_never_dropped();
 	test_trace_declares_loss();
 	test_no_devres();
+	test_uncertain_after_loss();
 	test_rule_table();
 	return tap_done();
 }
