@@ -740,6 +740,12 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	if (b && b->kind == DRC_BATCH_RELEASE_ALL && b->nodes_started && b->start_order < dev->order_next &&
 	    !batch_walk_pending(b))
 		b = NULL;       /* the walk is over; what a callback added is released later */
+	/* one devres_release_all() is one call: a release of a node never seen,
+	 * after other operations and half a second, is another batch (the same
+	 * limit as for a group release below) */
+	if (b && !is_marker && !n && b->nodes_started && b->kind == DRC_BATCH_RELEASE_ALL &&
+	    b->last_seq + 1 != ctx->seq && ev->ts_usec >= 0 && b->last_ts >= 0 && ev->ts_usec - b->last_ts > 500000)
+		b = NULL;
 	if (b && !is_marker && b->nodes_started && b->kind == DRC_BATCH_RELEASE_GROUP) {
 		/* a group release is done once it walks past its first group; the
 		 * next release is another batch if anything happened in between */

@@ -114,6 +114,7 @@ struct rules_batch {
 	uint64_t memory_bytes;
 	int suspend_rec;                /* index of a suspend-capable action released late, or -1 */
 	unsigned hw_before_suspend;
+	uint64_t uevents_at_end;        /* rules_ctx.uevents at its last release */
 };
 
 /* Where a release of everything ended and what it freed, for the rules that
@@ -130,6 +131,22 @@ struct foreign {
 	struct drc_device *dev;
 	uint64_t id, order;
 	bool has_id;
+};
+
+/*
+ * A capture that starts late hides a group's grp<: a devres_release_group()
+ * by another device's teardown then reads like a release of everything. What
+ * the device does next tells: a REM, or another release with nothing added
+ * in between, or no unbind of its own after the other device's, means it
+ * stayed bound and the batch was a group release.
+ */
+struct late_group {
+	struct drc_device *other;
+	struct drc_origin first, last;
+	uint64_t uevents_at_end;
+	bool added;                     /* it added nodes since: a probe may have run */
+	struct rel_rec recs[FINDING_NODES_MAX];
+	unsigned nrecs;
 };
 
 struct rules_dev {
@@ -163,6 +180,8 @@ struct rules_dev {
 	uint64_t drm_live, drm_bytes;
 	bool drm_seen, drm_releasing, drm_released, drm_late_reported;
 	struct release_mark drm_unbind; /* end.line 0: not unbound while drmm was live */
+	uint64_t unbind_seq;            /* rules_ctx.uevents at its last unbind/remove uevent */
+	struct late_group *late;        /* a release that may have been a group release, or NULL */
 };
 
 struct finding_store {
@@ -204,6 +223,7 @@ struct rules_ctx {
 	uint64_t lost, survivors;
 	struct drc_origin lost_first, lost_last, survivor_first;
 	struct drc_device *survivor_dev;
+	uint64_t uevents;               /* uevents seen */
 };
 
 /* ---- small helpers ---- */
@@ -617,8 +637,10 @@ void drc_rules_free(struct drc_ctx *ctx)
 
 void drc_rules_device_free(struct drc_device *dev)
 {
-	if (dev->rules)
+	if (dev->rules) {
 		free(dev->rules->foreign);
+		free(dev->rules->late);
+	}
 	free(dev->rules);
 	dev->rules = NULL;
 }
@@ -632,6 +654,8 @@ void drc_rules_batch_free(struct drc_batch *b)
 }
 
 /* ---- the stream of events ---- */
+
+static void late_group_fire(struct drc_device *dev, const char *why);
 
 void drc_rules_pre_event(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_event *ev,
 			 bool was_bound, bool id_reused)
@@ -668,6 +692,8 @@ void drc_rules_pre_event(struct drc_ctx *ctx, struct drc_device *dev, const stru
 	}
 	if (ev->op != DRC_OP_REL)
 		rc->activity++;
+	if (ev->op == DRC_OP_REM && rd->late && !rd->late->added)
+		late_group_fire(dev, "a removal from its list follows, with no probe in between");
 
 	if (ev->op == DRC_OP_REL)
 		new_run = rc->last_op != DRC_OP_REL || !adjacent;
@@ -794,6 +820,8 @@ void drc_rules_added(struct drc_device *dev, struct drc_node *n)
 
 	n->run = rc->run;
 	n->ctx_dev = cx;
+	if (rd && rd->late)
+		rd->late->added = true;
 	if (n->kind == DRC_NODE_GROUP_OPEN && n->group) {
 		n->group->open_run = rc->run;
 		n->group->ctx_dev = cx;
@@ -864,6 +892,8 @@ void drc_rules_batch_start(struct drc_device *dev, struct drc_batch *b)
 	struct rules_ctx *rc = dev->ctx->rules;
 
 	b->prev_dev = rc->adj_prev;
+	if (dev->rules && dev->rules->late && !dev->rules->late->added)
+		late_group_fire(dev, "it released again later with nothing added in between");
 	b->rules = calloc(1, sizeof(*b->rules));
 	if (b->rules)
 		b->rules->suspend_rec = -1;
@@ -898,6 +928,7 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 	if (!rb)
 		return;
 	rb->quiet_at_end = ctx->rules->activity;
+	rb->uevents_at_end = ctx->rules->uevents;
 	if (n && n->kind == DRC_NODE_GROUP_OPEN && n->group) {
 		struct drc_group *g = n->group;
 
@@ -1243,6 +1274,105 @@ static unsigned foreign_leftovers(struct drc_device *dev, struct finding_store *
 	return left;
 }
 
+/* The late-start group release is shown: report it as judge_cross_device() would. */
+static void late_group_fire(struct drc_device *dev, const char *why)
+{
+	struct drc_ctx *ctx = dev->ctx;
+	struct rules_dev *rd = dev->rules;
+	struct late_group *lg = rd->late;
+	struct drc_device *other = lg->other;
+	struct finding_store *fs;
+	struct strbuf what = STRBUF_INIT;
+	unsigned resources = 0, late = 0;
+	const char *late_class = NULL;
+	char a[300], o[300], sz[40];
+
+	rd->late = NULL;
+	for (unsigned i = 0; i < lg->nrecs; i++) {
+		struct rel_rec *r = &lg->recs[i];
+
+		if (r->marker)
+			continue;
+		resources++;
+		/* seen added by the device's own code: after the unseen grp< */
+		r->late = r->known && r->ctx_dev != other;
+		if (r->late) {
+			late++;
+			if (!late_class)
+				late_class = drc_ctx_classify(ctx, r->name);
+		}
+	}
+	explain(ctx, "lines %" PRIu64 "-%" PRIu64 ": the release on %s next to %s's was a group release: %s",
+		lg->first.line, lg->last.line, dev->name, other->name, why);
+	dev_label(dev, a, sizeof(a));
+	dev_label(other, o, sizeof(o));
+	fs = finding_new(ctx, R_CROSS_DEVICE, DRC_SEVERITY_WARNING, dev, other);
+	if (fs) {
+		finding_evidence(fs, &lg->first);
+		finding_evidence(fs, &lg->last);
+		for (unsigned i = 0; i < lg->nrecs; i++) {
+			const struct rel_rec *r = &lg->recs[i];
+
+			finding_rec(ctx, fs, dev, r, r->marker ? "group bookkeeping, opened before the capture" :
+				    r->late ? "added by the device itself" :
+				    r->known ? "group member" : "ADD not in the capture");
+		}
+		FINDING_TEXT(ctx, fs,
+			xstrdup_printf("%s: %u node%s released inside %s's teardown while it stays bound", a,
+				       resources, resources == 1 ? "" : "s", o),
+			xstrdup_printf("The capture starts after the group was opened (its grp< is not in it), so "
+				       "the release at lines %" PRIu64 "-%" PRIu64 " reads like a release of everything "
+				       "of %s; but it ran next to %s's own releases and %s stayed bound: %s. It was "
+				       "a devres_release_group() by %s's unbind or remove, of a group that lives on "
+				       "%s. The device that stays bound may still use what was released.",
+				       lg->first.line, lg->last.line, dev->name, other->name, dev->name, why,
+				       other->name, dev->name),
+			xstrdup_printf("Close a group opened on another device's behalf as soon as the bind is "
+				       "done (devres_close_group()), so that its release takes only what the bind "
+				       "set up. Capture from boot to see who opened it."));
+	}
+	if (late) {
+		fs = finding_new(ctx, R_OPEN_GROUP_SWEPT, DRC_SEVERITY_ERROR, dev, other);
+		if (fs) {
+			finding_evidence(fs, &lg->first);
+			for (unsigned i = 0; i < lg->nrecs; i++) {
+				const struct rel_rec *r = &lg->recs[i];
+
+				if (r->marker || !r->late)
+					continue;
+				finding_rec(ctx, fs, dev, r, "added by the device itself after the group was opened");
+				size_str(sz, sizeof(sz), r->size);
+				if (what.len < 400)
+					strbuf_appendf(&what, "%s%s (%s, added at line %" PRIu64 ")",
+						       what.len ? ", " : "", r->name, sz, r->added.line);
+			}
+			FINDING_TEXT(ctx, fs,
+				xstrdup_printf("open group on %s swept %u node%s added after it was opened, during "
+					       "%s's unbind", a, late, late == 1 ? "" : "s", o),
+				xstrdup_printf("A group on %s opened before the capture started was still open when "
+					       "%s itself added %s, so they joined it; its release during %s's unbind "
+					       "(line %" PRIu64 ") swept them while %s stays bound: %s.", a, dev->name,
+					       what.buf ? what.buf : "", o, lg->first.line, a,
+					       consequence(late_class ? late_class : "other")),
+				xstrdup_printf("Close the group once the code that opened it is done "
+					       "(devres_close_group()), so later devm_*() calls on %s stay outside it.",
+					       a));
+		}
+	}
+	strbuf_done(&what);
+	free(lg);
+}
+
+static void late_group_decline(struct drc_device *dev, const char *why)
+{
+	struct late_group *lg = dev->rules->late;
+
+	explain(dev->ctx, "lines %" PRIu64 "-%" PRIu64 ": cross-device-release declined for %s next to %s: %s",
+		lg->first.line, lg->last.line, dev->name, lg->other->name, why);
+	free(lg);
+	dev->rules->late = NULL;
+}
+
 /* A release callback called devm_*() on the device being torn down. */
 static void judge_added_during(struct drc_device *dev, struct drc_batch *b, unsigned added)
 {
@@ -1336,6 +1466,27 @@ static void judge_release_all(struct drc_device *dev, struct drc_batch *b)
 	}
 	if (!rd)
 		return;
+	if (rd->late)
+		late_group_decline(dev, "a later release of everything was judged first");
+	if (b->rules && !b->probe_failure && b->groups && b->unknown &&
+	    !(b->rules->open_groups + b->rules->closed_groups)) {
+		struct drc_device *other = b->next_dev ? b->next_dev : b->prev_dev;
+		struct late_group *lg;
+
+		if (other && other != dev && other->boot == dev->boot && (lg = calloc(1, sizeof(*lg)))) {
+			lg->other = other;
+			lg->first = b->first;
+			lg->last = b->last;
+			lg->uevents_at_end = b->rules->uevents_at_end;
+			lg->nrecs = MIN(b->rules->nrecs, (unsigned)FINDING_NODES_MAX);
+			memcpy(lg->recs, b->rules->recs, lg->nrecs * sizeof(lg->recs[0]));
+			rd->late = lg;
+			explain(ctx, "lines %" PRIu64 "-%" PRIu64 ": %s released a group not seen opened, then the rest "
+				"of its list, next to %s's releases: a release of everything, or a group release "
+				"by %s's teardown; what %s does next decides", b->first.line, b->last.line,
+				dev->name, other->name, other->name, dev->name);
+		}
+	}
 	rd->probed = false;
 	if (!b->probe_failure) {
 		release_mark_set(&rd->released, b);
@@ -1479,6 +1630,7 @@ void drc_rules_uevent(struct drc_ctx *ctx, struct drc_device *dev, const struct 
 	bool teardown = strcmp(ev->action, "unbind") == 0 || strcmp(ev->action, "remove") == 0;
 
 	rc->run_break = true;
+	rc->uevents++;
 	if (!teardown)
 		rc->activity++;
 	if (!dev) {
@@ -1486,8 +1638,16 @@ void drc_rules_uevent(struct drc_ctx *ctx, struct drc_device *dev, const struct 
 			module_gone(ctx, ev->device, &ev->origin);
 		return;
 	}
-	if (teardown && rd_get(dev))
+	if (teardown && rd_get(dev)) {
+		struct late_group *lg = dev->rules->late;
+
 		dev->rules->unbind = ev->origin;
+		dev->rules->unbind_seq = rc->uevents;
+		if (lg && lg->other->rules && lg->other->rules->unbind_seq > lg->uevents_at_end)
+			late_group_fire(dev, "its own unbind came only after the other device's");
+		else if (lg)
+			late_group_decline(dev, "its own unbind followed the release");
+	}
 }
 
 void drc_rules_marker(struct drc_ctx *ctx, enum drc_marker m, const char *device, uint64_t count,
@@ -1686,6 +1846,16 @@ static void boot_end_device(struct drc_ctx *ctx, struct drc_device *dev)
 	char a[300];
 
 	dev_label(dev, a, sizeof(a));
+	if (rd && rd->late) {
+		const struct late_group *lg = rd->late;
+
+		if (rc->uevents && lg->other->rules && lg->other->rules->unbind_seq > lg->uevents_at_end &&
+		    rd->unbind_seq <= lg->uevents_at_end)
+			late_group_fire(dev, "the capture holds uevents, the other device's unbind among them, "
+					"and none of its own after the release");
+		else
+			late_group_decline(dev, "nothing after it shows whether it stayed bound");
+	}
 	if (dev->live && (dev->state == DRC_DEVICE_REMOVED ||
 			  (dev->state == DRC_DEVICE_NO_BUS && rd && rd->ktap_epoch < rc->ktap_epoch))) {
 		bool test = dev->state == DRC_DEVICE_NO_BUS;

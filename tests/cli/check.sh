@@ -254,6 +254,21 @@ run check "$K/partial-log/trace.txt"
 expect_rc 1 "late-started log, trace witness: the component bug fails the check"
 grep_out '^error open-group-swept: open group on dfx-hda.0' "open-group-swept on dfx-hda.0"
 
+# late start seen by kmsg and udev: the group's grp< is not in the capture,
+# but dfx-hda.0 released next to dfx-gfx.0's unbind and unbound only later
+run check --format=json "$K/partial-log/kmsg.txt" "$K/partial-log/udevadm-monitor.txt"
+expect_rc 1 "late-started kmsg with uevents: the component bug fails the check"
+jq -e '[.findings[] | select(.rule == "open-group-swept") | [.device, .other_device, ([.nodes[] | "\(.name):\(.size)"] | sort)]] ==
+	[["dfx-hda.0", "dfx-gfx.0", ["devm_kzalloc_release:256", "dfx_hda_codec_release:64"]]]' "$T/out" >/dev/null
+ok $? "open-group-swept names the two nodes dfx-hda.0 added itself (the fixture's hda-late)"
+jq -e '[.findings[] | select(.rule == "cross-device-release") | .severity] == ["warning"]' "$T/out" >/dev/null
+ok $? "and the cross-device release is a warning"
+# near miss: the same kmsg without uevents shows nothing after the release
+run check --explain "$K/partial-log/kmsg.txt"
+expect_rc 0 "late-started kmsg alone: nothing proves a group release"
+grep_err 'cross-device-release declined for dfx-hda.0 next to dfx-gfx.0: nothing after it shows whether it stayed bound' \
+	"--explain says why it declined"
+
 # slow consoles: the real captures re-timed the way 115200 baud spaces them;
 # the verdict is the one of the original capture
 for s in component-bug component-fixed clean ops probe-fail reentrant nested partial-log soak-wrapped-ring; do

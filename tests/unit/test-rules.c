@@ -651,6 +651,66 @@ static void test_uncertain_after_loss(void)
 	drc_ctx_unref(ctx);
 }
 
+#define UEV(t, action, dev) \
+	"KERNEL[" t "] " action " /devices/platform/" dev " (platform)\n" \
+	"ACTION=" action "\nDEVPATH=/devices/platform/" dev "\nSUBSYSTEM=platform\nSEQNUM=1\n\n"
+
+static void test_late_start_group_release(void)
+{
+	/* the capture starts after hda.0's group was opened: its release in
+	 * gfx.0's teardown reads like hda.0's own unbind, until hda.0 releases
+	 * again with nothing added in between */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		D("2.000000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.000002", "hda", "hda.0", "REL", "00000a04", "hda_master_bind_release", 32)
+		D("2.000003", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		D("2.000004", "gfx", "gfx.0", "REL", "00000b01", "devm_kzalloc_release", 64)
+		D("3.000000", "hda", "hda.0", "REL", "00000a02", "hda_irq_release", 16)
+		D("3.000001", "hda", "hda.0", "REL", "00000a01", "devm_kzalloc_release", 128));
+	const struct drc_finding *f = find_rule(ctx, "open-group-swept");
+
+	ok(strstr(findings(ctx), "cross-device-release/warning/hda.0>gfx.0 open-group-swept/error/hda.0>gfx.0") != NULL,
+	   "late start: a second release with nothing added shows the first was a group release");
+	is_str(nodes(f), "pcim_iomap_release:48", "the node hda.0 added itself is swept");
+	drc_ctx_unref(ctx);
+
+	/* with uevents: hda.0's own unbind only after gfx.0's */
+	ctx = judge(
+		D("1.000000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		D("2.000000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.000002", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		UEV("2.100000", "unbind", "gfx.0")
+		UEV("3.100000", "unbind", "hda.0"));
+	ok(strstr(findings(ctx), "cross-device-release/warning/hda.0>gfx.0") != NULL,
+	   "late start with uevents: its own unbind after the other's");
+	drc_ctx_unref(ctx);
+
+	/* near miss: hda.0 unbinds itself (its uevent first), then gfx.0 */
+	ctx = judge(
+		D("1.000000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		D("2.000000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.000002", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		UEV("2.100000", "unbind", "hda.0")
+		UEV("2.200000", "unbind", "gfx.0"));
+	is_str(findings(ctx), "unknown-node/info/hda.0 unknown-node/info/gfx.0",
+	       "its own unbind follows its release: a release of everything, no finding");
+	drc_ctx_unref(ctx);
+
+	/* near miss: a probe in between, then a release: nothing shown */
+	ctx = judge(
+		D("2.000000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.000002", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		D("2.500000", "hda", "hda.0", "ADD", "00000a07", "devm_kzalloc_release", 8)
+		D("3.000000", "hda", "hda.0", "REL", "00000a07", "devm_kzalloc_release", 8));
+	ok(!strstr(findings(ctx), "cross-device-release"), "a probe in between: no cross-device release");
+	drc_ctx_unref(ctx);
+}
+
 static void test_rule_table(void)
 {
 	ok(drc_rule_count() >= 13, "at least the rules of DESIGN.md");
@@ -686,6 +746,7 @@ int main(void)
 	test_trace_declares_loss();
 	test_no_devres();
 	test_uncertain_after_loss();
+	test_late_start_group_release();
 	test_rule_table();
 	return tap_done();
 }
