@@ -31,7 +31,10 @@
 #define GROUP_CLOSE_OFFSET_32 0x14
 
 /* Buses and classes whose names are printed by dev_driver_string() when no
- * driver is bound; a prefix in this list is not a driver. */
+ * driver is bound; a prefix in this list is not a driver. Only names of a
+ * struct bus_type or struct class belong here: a driver's name that merely
+ * looks like one (gpio-sim, the platform driver of drivers/gpio/gpio-sim.c)
+ * is the driver. */
 static const char *const bus_class_names[] = {
 	"platform", "pci", "usb", "i2c", "spi", "acpi", "pnp", "virtio", "serio", "hid",
 	"mdio_bus", "scsi", "mmc", "sdio", "nvmem", "auxiliary", "amba", "gpio", "cpu",
@@ -42,7 +45,7 @@ static const char *const bus_class_names[] = {
 	"spi_master", "i2c-adapter", "usb-serial", "ieee80211", "bluetooth", "firmware",
 	"pci_bus", "scsi_host", "scsi_device", "scsi_disk", "ata_port", "ata_link",
 	"ata_device", "counter", "iio", "remoteproc", "rpmsg", "mhi", "ufs", "cxl",
-	"gpio-sim", "coresight", "serial", "serial-base", "ptp", "pps", "extcon", "phy",
+	"coresight", "serial", "serial-base", "ptp", "pps", "extcon", "phy",
 	"mdio", "devfreq", "devlink", "media", "video4linux", "dvb", "drm_dp_aux_dev",
 	"i2c-dev", "hidraw", "usbmisc", "pwm", "fpga_region", "fpga_bridge", "fpga_manager",
 	"cdx", "ishtp", "intel_th", "vdpa", "wwan", "tee", "slimbus", "soundwire",

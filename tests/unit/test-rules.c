@@ -711,6 +711,27 @@ static void test_late_start_group_release(void)
 	drc_ctx_unref(ctx);
 }
 
+static void test_driver_named_like_a_bus(void)
+{
+	/* gpio-sim is the platform driver of drivers/gpio/gpio-sim.c, not a bus */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "gpio-sim", "gpio-sim.0", "ADD", "00000f01", "devm_kzalloc_release", 16)
+		D("1.000001", "gpio-sim", "gpio-sim.0", "ADD", "00000f02", "devm_kzalloc_release", 40));
+	struct drc_device *dev = NULL;
+
+	is_str(findings(ctx), "", "a driver named like a bus: its probe's nodes, live and bound at the end");
+	ok(drc_ctx_find_device(ctx, "gpio-sim.0", -1, &dev) > 0 && dev &&
+	   drc_device_get_driver(dev) && strcmp(drc_device_get_driver(dev), "gpio-sim") == 0,
+	   "gpio-sim is the device's driver");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the bus's name printed, no driver bound */
+	ctx = judge(
+		D("1.000000", "platform", "gpio-sim.1", "ADD", "00000f03", "devm_kzalloc_release", 16));
+	is_str(findings(ctx), "leak-after-unbind/warning/gpio-sim.1", "the bus's name: added while no driver was bound");
+	drc_ctx_unref(ctx);
+}
+
 static void test_rule_table(void)
 {
 	ok(drc_rule_count() >= 13, "at least the rules of DESIGN.md");
@@ -747,6 +768,7 @@ int main(void)
 	test_no_devres();
 	test_uncertain_after_loss();
 	test_late_start_group_release();
+	test_driver_named_like_a_bus();
 	test_rule_table();
 	return tap_done();
 }
