@@ -306,9 +306,14 @@ static uint32_t pace_median(const struct rules_ctx *rc)
  * median time per byte between consecutive lines; a run then ends after one
  * and a half times the previous line's sending time plus the fixed minimum.
  */
+static int64_t base_gap_limit(const struct rules_ctx *rc)
+{
+	return MAX((int64_t)GAP_MIN_USEC, 2 * rc->tick + 1);
+}
+
 static int64_t gap_limit(const struct rules_ctx *rc)
 {
-	int64_t limit = MAX((int64_t)GAP_MIN_USEC, 2 * rc->tick + 1);
+	int64_t limit = base_gap_limit(rc);
 	uint32_t pace = pace_median(rc);
 
 	if (pace && rc->last_len)
@@ -681,7 +686,8 @@ void drc_rules_pre_event(struct drc_ctx *ctx, struct drc_device *dev, const stru
 		rc->tick = MIN(a, (int64_t)100000);
 	}
 	adjacent = rc->last_dev && !rc->run_break && rc->last_dev->boot == dev->boot &&
-		   !(ev->ts_usec >= 0 && rc->last_ts >= 0 && ev->ts_usec - rc->last_ts > gap_limit(rc));
+		   !(ev->ts_usec >= 0 && rc->last_ts >= 0 && ev->ts_usec - rc->last_ts > base_gap_limit(rc) &&
+		     ev->ts_usec - rc->last_ts > gap_limit(rc));
 
 	/* releases on two devices back to back: one teardown may have caused the other */
 	rc->adj_prev = NULL;
