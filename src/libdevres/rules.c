@@ -151,6 +151,7 @@ struct late_group {
 
 struct rules_dev {
 	uint32_t probe_run;             /* the run its current probe started in */
+	struct drc_device *probe_outer; /* the probe its own started inside (same run), or NULL */
 	bool probed;                    /* a probe started since the last release of everything */
 	uint64_t ktap_epoch;            /* KUnit cases ended before its last ADD */
 	struct foreign *foreign;        /* nodes its probes put on other devices */
@@ -723,14 +724,29 @@ void drc_rules_pre_event(struct drc_ctx *ctx, struct drc_device *dev, const stru
 		if (!was_bound && rd->probe_run != rc->run && !dev->batch &&
 		    (driver_prefix || (!ev->prefix && !dev->prefix && !rd->probed &&
 				       (rd->cycles || dev->events == 1)))) {
+			struct drc_device *up = !new_run && rc->last_dev && rc->last_dev != dev &&
+						rc->last_op != DRC_OP_REL ? rc->last_dev : NULL;
+
 			rd->probe_run = rc->run;
 			rd->probed = true;
+			/* a device created and probed inside another's probe (a bus
+			 * driver's ports): the outer probe's context goes on after it */
+			rd->probe_outer = NULL;
+			if (up && up->rules && up->rules->probe_run == rc->run) {
+				rd->probe_outer = up->rules->probe_outer ? up->rules->probe_outer : up;
+				explain(ctx, "line %" PRIu64 ": %s probes inside %s's probe (nested)", ev->origin.line,
+					dev->name, rd->probe_outer->name);
+			}
 		}
 		if (!new_run && rc->last_op != DRC_OP_REL && rc->last_dev) {
 			if (rc->last_dev == dev) {
 				rc->next_ctx = rc->last_ctx;
 			} else {
 				struct drc_device *cand = rc->last_ctx ? rc->last_ctx : rc->last_dev;
+
+				if (cand->rules && cand->rules->probe_run == rc->run && cand->rules->probe_outer &&
+				    cand->rules->probe_outer != dev)
+					cand = cand->rules->probe_outer;
 
 				if (cand != dev && cand->rules && cand->rules->probe_run == rc->run &&
 				    rd->probe_run != rc->run)

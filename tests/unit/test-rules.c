@@ -732,6 +732,33 @@ static void test_driver_named_like_a_bus(void)
 	drc_ctx_unref(ctx);
 }
 
+static void test_nested_probe_context(void)
+{
+	/* bus.0's probe creates port.0, which probes inside it; then bus.0's
+	 * probe goes on with a devm call on hub.0 (bound, not probing) */
+	const char *lines =
+		D("0.500000", "hub", "hub.0", "ADD", "00000101", "devm_kzalloc_release", 8)
+		D("1.000000", "bus", "bus.0", "ADD", "00000201", "devm_kzalloc_release", 128)
+		D("1.000001", "port", "port.0", "ADD", "00000301", "devm_kzalloc_release", 48)
+		D("1.000002", "hub", "hub.0", "ADD", "00000102", "bus_hub_release", 16)
+		D("2.000000", "bus", "bus.0", "REL", "00000201", "devm_kzalloc_release", 128);
+	struct drc_ctx *ctx = judge(lines);
+
+	is_str(findings(ctx), "leak-after-unbind/error/bus.0>hub.0",
+	       "a nested probe keeps the outer probe's context: the node on hub.0 is bus.0's");
+	drc_ctx_unref(ctx);
+
+	/* near miss: port.0 not nested (a pause before its probe): its own */
+	ctx = judge(
+		D("0.500000", "hub", "hub.0", "ADD", "00000101", "devm_kzalloc_release", 8)
+		D("1.000000", "bus", "bus.0", "ADD", "00000201", "devm_kzalloc_release", 128)
+		D("1.500000", "port", "port.0", "ADD", "00000301", "devm_kzalloc_release", 48)
+		D("1.500001", "hub", "hub.0", "ADD", "00000102", "bus_hub_release", 16)
+		D("2.000000", "port", "port.0", "REL", "00000301", "devm_kzalloc_release", 48));
+	is_str(findings(ctx), "leak-after-unbind/error/port.0>hub.0", "a probe of its own: the node is port.0's");
+	drc_ctx_unref(ctx);
+}
+
 static void test_rule_table(void)
 {
 	ok(drc_rule_count() >= 13, "at least the rules of DESIGN.md");
@@ -769,6 +796,7 @@ int main(void)
 	test_uncertain_after_loss();
 	test_late_start_group_release();
 	test_driver_named_like_a_bus();
+	test_nested_probe_context();
 	test_rule_table();
 	return tap_done();
 }
