@@ -307,6 +307,21 @@ done
 grep -q '^dfx_reent_late_action 1$' "$K/reentrant/counts.txt"
 ok $? "reentrant: the fixture ran the late action once (counts.txt)"
 
+# a capture that ends inside a release batch: the real reentrant capture cut
+# right after the first release of dfx-reent.1's unbind
+cut=$(grep -n 'dfx-reent.1: DEVRES REL' "$K/reentrant/dmesg.txt" | head -1 | cut -d: -f1)
+head -n "$cut" "$K/reentrant/dmesg.txt" >"$T/cut.txt"
+run check --format=json "$T/cut.txt"
+jq -e '[.findings[] | select(.rule == "log-loss") | [.severity, .device]] == [["info", "dfx-reent.1"]]' "$T/out" >/dev/null
+ok $? "a capture that ends during a release: log-loss at info, on that device"
+jq -e '[.findings[] | select(.rule == "log-loss") | .summary] | any(test("the capture ends during a release"))' "$T/out" >/dev/null
+ok $? "it says the capture ends during a release"
+# near miss: the same capture cut after the whole batch
+head -n "$((cut + 3))" "$K/reentrant/dmesg.txt" >"$T/cut.txt"
+run check --format=json "$T/cut.txt"
+jq -e '[.findings[] | select(.rule == "log-loss")] | length == 0' "$T/out" >/dev/null
+ok $? "cut after the whole batch: no log-loss"
+
 # nested probe: dfx-bus.N registers dfx-port.N, which probes inside its
 # parent's probe; dfx-port.0's probe puts an action on dfx-bus.0 each time,
 # dfx-port.1 (fixed) uses only its own device
