@@ -70,7 +70,7 @@ for mb in $SIZES; do
 
 	echo "capture ${mb} MiB with rule hits (1 unbind in $HITS re-enters devm):"
 	echo "  $(tail -1 "$W/ct.out")"
-	echo "  $(awk '/^    [0-9]+ times/ { s += $1 } END { printf "%d occurrences in %d repeated findings", s, NR }' "$W/ct.out")"
+	echo "  $(awk '/^    [0-9]+ times/ { s += $1; n++ } END { printf "%d occurrences in %d repeated findings", s, n }' "$W/ct.out")"
 	echo "  devresctl check text    ${ct} s, peak RSS ${crss} KiB (target < 65536)"
 	echo "  devresctl check json    ${cj} s, peak RSS ${jrss} KiB, $(wc -c < "$W/cj.out") bytes out"
 	awk -v j="$cj" -v t="$ct" 'BEGIN { printf "  ratio json/text         %.2f (target <= 1.00)\n", (t > 0 ? j / t : 0) }'
