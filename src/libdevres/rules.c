@@ -1399,9 +1399,13 @@ static void late_group_decline(struct drc_device *dev, const char *why)
 static void judge_added_during(struct drc_device *dev, struct drc_batch *b, unsigned added)
 {
 	struct drc_ctx *ctx = dev->ctx;
-	struct finding_store *fs = finding_new(ctx, R_ADD_DURING_RELEASE, DRC_SEVERITY_ERROR, dev, NULL);
+	/* with lost operations, a missing REL (or a copy of the other witness
+	 * that could not be matched) can look the same */
+	bool unsure = ctx->rules->lost;
+	struct finding_store *fs = finding_new(ctx, R_ADD_DURING_RELEASE,
+					       unsure ? DRC_SEVERITY_INFO : DRC_SEVERITY_ERROR, dev, NULL);
 	struct strbuf what = STRBUF_INIT;
-	char a[300];
+	char a[300], note[200] = "";
 
 	if (!fs)
 		return;
@@ -1423,8 +1427,9 @@ static void judge_added_during(struct drc_device *dev, struct drc_batch *b, unsi
 		xstrdup_printf("devres_release_all() takes the whole list off %s before it runs the release "
 			       "callbacks, so a devm_*() call from one of them (%s) adds to the emptied list. "
 			       "Nothing releases those nodes at this unbind: they stay on a device with no driver, "
-			       "and the next probe of %s fails with \"Resources present before probing\".",
-			       dev->name, what.buf ? what.buf : "?", dev->name),
+			       "and the next probe of %s fails with \"Resources present before probing\".%s",
+			       dev->name, what.buf ? what.buf : "?", dev->name,
+			       unsure ? uncertain_note(ctx->rules, sizeof(note), note) : ""),
 		xstrdup_printf("Do not call devm_*() from a release callback or a devm action; in teardown "
 			       "paths shared with probe, use the plain allocation or check that the driver is "
 			       "being removed."));

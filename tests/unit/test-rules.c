@@ -487,6 +487,20 @@ static void test_add_during_release(void)
 		D("2.000003", "drv", "r.0", "ADD", "00000a05", "drv_stop", 8));
 	is_str(findings(ctx), "", "an ADD after the last release of the batch is a new probe: no finding");
 	drc_ctx_unref(ctx);
+
+	/* after lost operations, the same lines are uncertain */
+	ctx = judge(
+		"[    0.100000] ** 3 printk messages dropped **\n"
+		D("1.000000", "drv", "r.0", "ADD", "00000a01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000a02", "drv_stop", 8)
+		D("1.000002", "drv", "r.0", "ADD", "00000a03", "devm_kzalloc_release", 32)
+		D("2.000000", "drv", "r.0", "REL", "00000a03", "devm_kzalloc_release", 32)
+		D("2.000001", "drv", "r.0", "REL", "00000a02", "drv_stop", 8)
+		D("2.000002", "drv", "r.0", "ADD", "00000a04", "devm_kzalloc_release", 24)
+		D("2.000003", "drv", "r.0", "REL", "00000a01", "devm_kzalloc_release", 64));
+	is_str(findings(ctx), "add-during-release/info/r.0 log-loss/warning/-",
+	       "after a counted loss, add-during-release is information");
+	drc_ctx_unref(ctx);
 }
 
 static void test_capture_ends_in_release(void)
