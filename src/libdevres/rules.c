@@ -183,6 +183,9 @@ struct rules_dev {
 	struct release_mark drm_unbind; /* end.line 0: not unbound while drmm was live */
 	uint64_t unbind_seq;            /* rules_ctx.uevents at its last unbind/remove uevent */
 	struct late_group *late;        /* a release that may have been a group release, or NULL */
+	/* the nodes a release callback added during its last release of everything */
+	uint64_t during_from, during_to;        /* list orders [from, to) */
+	struct drc_origin during_at;
 };
 
 struct finding_store {
@@ -788,12 +791,15 @@ void drc_rules_post_event(struct drc_ctx *ctx)
 static void check_before_probe(struct drc_device *dev, const struct drc_origin *evidence)
 {
 	struct drc_ctx *ctx = dev->ctx;
+	const struct rules_dev *rd = dev->rules;
 	struct finding_store *fs = NULL;
-	unsigned count = 0;
+	unsigned count = 0, during = 0;
 	uint64_t bytes = 0;
 	char a[300];
 
 	for (struct drc_node *n = dev->head; n; n = n->next) {
+		bool cb;
+
 		if (n->kind == DRC_NODE_GROUP_CLOSE || (!evidence && !n->unbound_add))
 			continue;
 		if (!evidence && n->run == ctx->rules->run)
@@ -804,8 +810,12 @@ static void check_before_probe(struct drc_device *dev, const struct drc_origin *
 				return;
 			finding_evidence(fs, evidence);
 		}
-		finding_live_node(ctx, fs, n, n->unbound_add ? "added while no driver was bound" :
-				  "on the list before the probe");
+		/* added while a release of everything ran (judged, or still open) */
+		cb = (rd && n->order >= rd->during_from && n->order < rd->during_to) ||
+		     (dev->batch && dev->batch->kind == DRC_BATCH_RELEASE_ALL && n->order >= dev->batch->start_order);
+		during += cb;
+		finding_live_node(ctx, fs, n, cb ? "added by a release callback during the last unbind" :
+				  n->unbound_add ? "added while no driver was bound" : "on the list before the probe");
 		count++;
 		if (n->size != UINT64_MAX && n->kind != DRC_NODE_GROUP_OPEN)
 			bytes += n->size;
@@ -816,11 +826,20 @@ static void check_before_probe(struct drc_device *dev, const struct drc_origin *
 	FINDING_TEXT(ctx, fs,
 		xstrdup_printf("%s had %u devres node%s (%" PRIu64 " bytes) before its driver probed",
 			       a, count, count == 1 ? "" : "s", bytes),
+		during == count ?
+		xstrdup_printf("When a driver probes, the device's devres list should be empty. These nodes were "
+			       "added by a release callback while the unbind at line %" PRIu64 " released "
+			       "everything (see add-during-release), and stay until device_del(). Since v5.12 "
+			       "really_probe() refuses such a probe with -EBUSY (\"Resources present before "
+			       "probing\").", rd && rd->during_at.line ? rd->during_at.line :
+			       dev->batch ? dev->batch->first.line : 0) :
 		xstrdup_printf("When a driver probes, the device's devres list should be empty: everything on it "
 			       "was added by someone else while no driver was bound (the lines print the bus or "
 			       "class, not a driver), and it will only be released at the next unbind or at "
 			       "device_del(). Since v5.12 really_probe() refuses such a probe with -EBUSY "
 			       "(\"Resources present before probing\")."),
+		during == count ?
+		xstrdup_printf("Do not call devm_*() from the release callbacks of %s.", dev->name) :
 		xstrdup_printf("Find the code that calls devm_*() on %s while it has no driver (often a parent "
 			       "or bus driver using the child's struct device) and use its own device, or plain "
 			       "allocations it frees itself.", dev->name));
@@ -1411,6 +1430,11 @@ static void judge_added_during(struct drc_device *dev, struct drc_batch *b, unsi
 		return;
 	finding_evidence(fs, &b->first);
 	finding_evidence(fs, &b->last);
+	if (dev->rules) {
+		dev->rules->during_from = b->start_order;
+		dev->rules->during_to = dev->order_next;
+		dev->rules->during_at = b->first;
+	}
 	for (struct drc_node *n = dev->head; n; n = n->next) {
 		if ((n->kind != DRC_NODE_RES && n->kind != DRC_NODE_REALLOC) || n->order < b->start_order)
 			continue;

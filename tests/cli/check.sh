@@ -303,6 +303,11 @@ for f in dmesg kmsg trace; do
 	jq -e '[.findings[] | select(.rule == "log-loss" or .device == "dfx-reent.1")] | length == 0' "$T/out" >/dev/null
 	ok $? "reentrant $f: no log-loss, nothing on the fixed dfx-reent.1"
 done
+run check --format=json "$K/reentrant/kmsg.txt"
+jq -e '[.findings[] | select(.rule == "resources-before-probe") | .nodes[].role] ==
+	["added by a release callback during the last unbind", "added by a release callback during the last unbind"]' "$T/out" >/dev/null
+ok $? "the kernel's 'Resources present before probing' is tied to the release callback"
+
 # the ground truth: the late action ran once, at the device's removal, not at the unbind
 grep -q '^dfx_reent_late_action 1$' "$K/reentrant/counts.txt"
 ok $? "reentrant: the fixture ran the late action once (counts.txt)"
