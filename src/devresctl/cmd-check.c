@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "capture.h"
 #include "command.h"
@@ -18,8 +20,10 @@
 #include "filters.h"
 #include "output.h"
 #include "shared/log.h"
+#include "shared/macro.h"
+#include "shared/strbuf.h"
 
-enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES };
+enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES, OPT_ALLOW_EMPTY, OPT_EXPLAIN, OPT_DEBUG };
 
 extern const struct command command_check;
 
@@ -32,6 +36,9 @@ static const struct cli_option check_options[] = {
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
 	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
 	{ "list-rules", OPT_LIST_RULES, no_argument, NULL, "list the rules with their severity and exit" },
+	{ "allow-empty", OPT_ALLOW_EMPTY, no_argument, NULL, "pass on a capture that holds no devres operation (default: fail)" },
+	{ "explain", OPT_EXPLAIN, no_argument, NULL, "print each decision of the rules and its evidence on standard error" },
+	{ "debug", OPT_DEBUG, required_argument, "WHAT", "the same as --explain for WHAT=rules" },
 	COMMON_OPTIONS,
 	{}
 };
@@ -45,6 +52,8 @@ struct check_ctl {
 	unsigned nsuppress;
 	const char *baseline;
 	bool quiet;
+	bool allow_empty;
+	bool explain;
 };
 
 static void list_rules(void)
@@ -90,6 +99,18 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 		case OPT_BASELINE:
 			ctl->baseline = optarg;
 			break;
+		case OPT_ALLOW_EMPTY:
+			ctl->allow_empty = true;
+			break;
+		case OPT_EXPLAIN:
+			ctl->explain = true;
+			break;
+		case OPT_DEBUG:
+			if (strcmp(optarg, "rules") == 0)
+				ctl->explain = true;
+			else
+				status = usage_error(&command_check, "invalid --debug '%s': expected rules", optarg);
+			break;
 		case 'd':
 			if (command_push_arg(&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
 				status = DEVRESCTL_EX_FAILURE;
@@ -127,6 +148,74 @@ static bool finding_selected(struct drc_ctx *ctx, const struct report_view *v, c
 	    report_device_selected(v, dev))
 		return true;
 	return false;
+}
+
+/* The rules' decisions (LOG_DEBUG messages of the engine), one a line. */
+static void explain_line(void *userdata, int priority, const char *file, int line, const char *func,
+			 const char *format, va_list ap)
+{
+	(void)userdata;
+	(void)file;
+	(void)line;
+	(void)func;
+	if (priority < LOG_DEBUG)
+		return;
+	fputs("explain: ", stderr);
+	vfprintf(stderr, format, ap);
+	fputc('\n', stderr);
+}
+
+/* Compressed files are read through their decompressor; other bytes that no
+ * text log holds (NUL, most control characters) mean the file is no log. */
+static bool looks_binary(const char *path)
+{
+	static const unsigned char magic[][4] = {
+		{ 0x1f, 0x8b }, { 0xfd, '7', 'z', 'X' }, { 0x28, 0xb5, 0x2f, 0xfd }, { 'B', 'Z', 'h' },
+	};
+	static const size_t magic_len[] = { 2, 4, 4, 3 };
+	unsigned char buf[4096];
+	size_t n, odd = 0;
+	FILE *f;
+
+	if (strcmp(path, "-") == 0 || !(f = fopen(path, "re")))
+		return false;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	for (size_t i = 0; i < ARRAY_SIZE(magic); i++)
+		if (n >= magic_len[i] && memcmp(buf, magic[i], magic_len[i]) == 0)
+			return false;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == 0 || (buf[i] < 0x20 && buf[i] != '\n' && buf[i] != '\r' && buf[i] != '\t' &&
+				    buf[i] != 0x1b && buf[i] != '\f'))
+			odd++;
+	return n && odd * 20 > n;      /* more than 5%: not text */
+}
+
+/* Nothing was judged: say why once, naming the inputs. */
+static int check_empty(const struct check_ctl *ctl, struct drc_ctx *ctx)
+{
+	struct drc_stats st;
+	struct strbuf names = STRBUF_INIT;
+
+	drc_ctx_get_stats(ctx, &st);
+	if (st.devres_events || st.drm_events)
+		return 0;
+	for (unsigned i = 0; i < ctl->view.ninputs; i++) {
+		if (looks_binary(ctl->view.inputs[i])) {
+			log_error("%s: binary data, not a kernel log or trace: expected the text of dmesg, "
+				  "journalctl -k, /dev/kmsg or a tracefs trace (compressed is fine)",
+				  ctl->view.inputs[i]);
+			strbuf_done(&names);
+			return -EINVAL;
+		}
+		strbuf_appendf(&names, "%s%s", i ? ", " : "", ctl->view.inputs[i]);
+	}
+	if (!ctl->allow_empty && !ctl->quiet)
+		log_error("no devres operations in %s: boot a CONFIG_DEBUG_DEVRES kernel with devres.log=1 "
+			  "(or echo 1 > /sys/module/devres/parameters/log), or record the dev:devres_log "
+			  "trace event; --allow-empty accepts it", names.buf ? names.buf : "the capture");
+	strbuf_done(&names);
+	return 1;
 }
 
 static void print_summary(const struct check_ctl *ctl, const struct finding_list *l)
@@ -172,11 +261,20 @@ static int cmd_check(int argc, char **argv)
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
+	if (ctl.explain) {
+		drc_ctx_set_log_fn(ctx, explain_line, NULL);
+		drc_ctx_set_log_priority(ctx, LOG_DEBUG);
+	}
 	copts = (struct capture_opts){ .progress = -1, .quiet = ctl.quiet };
 	ctl.view.inputs = argv + optind;
 	ctl.view.ninputs = (unsigned)(argc - optind);
 	if (capture_load(ctx, argv + optind, ctl.view.ninputs, &copts) < 0 ||
 	    findings_collect(ctx, sup, &l) < 0) {
+		status = DEVRESCTL_EX_FAILURE;
+		goto out;
+	}
+	r = check_empty(&ctl, ctx);
+	if (r < 0) {
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
@@ -188,6 +286,8 @@ static int cmd_check(int argc, char **argv)
 			struct finding_item it = l.items[i];
 
 			if (!finding_selected(ctx, &ctl.view, it.f))
+				continue;
+			if (ctl.allow_empty && strcmp(it.f->rule, "no-devres") == 0)
 				continue;
 			it.known = !it.suppressed && baseline_has(base, it.fingerprint);
 			it.fails = !it.suppressed && !it.known && (int)it.f->severity >= ctl.fail_on;
@@ -221,6 +321,7 @@ static int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	status = l.failing ? DEVRESCTL_EX_FINDINGS : DEVRESCTL_EX_OK;
+	r = 0;
 out:
 	finding_list_done(&l);
 	suppressions_free(sup);

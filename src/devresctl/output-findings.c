@@ -10,6 +10,7 @@
 
 #include "filters.h"
 #include "output.h"
+#include "shared/jsonw.h"
 #include "shared/log.h"
 #include "shared/macro.h"
 
@@ -155,6 +156,13 @@ void findings_print_text(FILE *out, const struct finding_list *l, bool color, bo
 		else if (it->known)
 			fputs(" [in baseline]", out);
 		fputc('\n', out);
+		if (f->occurrences > 1) {
+			fprintf(out, "    %" PRIu64 " times, first at line %" PRIu64 ", last at line %" PRIu64,
+				f->occurrences, f->first.line, f->last.line);
+			if (f->device)
+				fprintf(out, " (cycles %u to %u)", f->first_cycle + 1, f->last_cycle + 1);
+			fputs(": the first is shown\n", out);
+		}
 		wrap(out, "    ", "    ", f->explanation, 100);
 		if (f->fix && *f->fix)
 			wrap(out, "    fix: ", "         ", f->fix, 100);
@@ -227,6 +235,11 @@ struct json_object *findings_to_json(const struct finding_list *l)
 		json_object_object_add(o, "summary", jstr(f->summary));
 		json_object_object_add(o, "explanation", jstr(f->explanation));
 		json_object_object_add(o, "fix", jstr(f->fix));
+		json_object_object_add(o, "occurrences", json_object_new_int64((int64_t)f->occurrences));
+		json_object_object_add(o, "first", jorigin(&f->first));
+		json_object_object_add(o, "last", jorigin(&f->last));
+		json_object_object_add(o, "first_cycle", json_object_new_int((int)f->first_cycle + 1));
+		json_object_object_add(o, "last_cycle", json_object_new_int((int)f->last_cycle + 1));
 		for (unsigned j = 0; j < f->n_evidence; j++)
 			json_object_array_add(ev, jorigin(&f->evidence[j]));
 		json_object_object_add(o, "evidence", ev);
@@ -251,6 +264,90 @@ struct json_object *findings_to_json(const struct finding_list *l)
 		json_object_array_add(arr, o);
 	}
 	return arr;
+}
+
+static void jw_korigin(struct jw *w, const char *key, const struct drc_origin *o)
+{
+	jw_key(w, key);
+	if (!o->line) {
+		jw_null(w);
+		return;
+	}
+	jw_object_begin(w);
+	jw_kstring(w, "source", o->source);
+	jw_kint(w, "line", (int64_t)o->line);
+	jw_object_end(w);
+}
+
+/* The same array as findings_to_json(), written one finding at a time and
+ * flushed to @out after each: no tree of the whole list in memory. */
+int findings_write_json(struct jw *w, struct strbuf *sb, FILE *out, const struct finding_list *l)
+{
+	jw_array_begin(w);
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct finding_item *it = &l->items[i];
+		const struct drc_finding *f = it->f;
+
+		jw_object_begin(w);
+		jw_kstring(w, "rule", f->rule);
+		jw_kstring(w, "severity", drc_severity_to_string(f->severity));
+		jw_kstring(w, "fingerprint", it->fingerprint);
+		jw_kint(w, "boot", f->boot);
+		jw_kstring(w, "device", f->device);
+		jw_kstring(w, "driver", f->driver);
+		jw_kstring(w, "other_device", f->other_device);
+		jw_kstring(w, "other_driver", f->other_driver);
+		jw_kstring(w, "summary", f->summary);
+		jw_kstring(w, "explanation", f->explanation);
+		jw_kstring(w, "fix", f->fix);
+		jw_kint(w, "occurrences", (int64_t)f->occurrences);
+		jw_korigin(w, "first", &f->first);
+		jw_korigin(w, "last", &f->last);
+		jw_kint(w, "first_cycle", (int64_t)f->first_cycle + 1);
+		jw_kint(w, "last_cycle", (int64_t)f->last_cycle + 1);
+		jw_key(w, "evidence");
+		jw_array_begin(w);
+		for (unsigned j = 0; j < f->n_evidence; j++) {
+			jw_object_begin(w);
+			jw_kstring(w, "source", f->evidence[j].source);
+			jw_kint(w, "line", (int64_t)f->evidence[j].line);
+			jw_object_end(w);
+		}
+		jw_array_end(w);
+		jw_key(w, "nodes");
+		jw_array_begin(w);
+		for (unsigned j = 0; j < f->n_nodes; j++) {
+			const struct drc_finding_node *n = &f->nodes[j];
+
+			jw_object_begin(w);
+			jw_kstring(w, "device", n->device);
+			jw_kstring(w, "name", n->name);
+			jw_key(w, "size");
+			if (n->size < 0)
+				jw_null(w);
+			else
+				jw_int(w, n->size);
+			jw_kstring(w, "id", n->id);
+			jw_kstring(w, "class", n->class);
+			jw_kstring(w, "role", n->role);
+			jw_korigin(w, "added", &n->added);
+			jw_korigin(w, "ended", &n->ended);
+			jw_object_end(w);
+		}
+		jw_array_end(w);
+		jw_kstring(w, "suppressed", it->suppressed);
+		jw_kbool(w, "in_baseline", it->known);
+		jw_kbool(w, "fails", it->fails);
+		jw_object_end(w);
+		if (jw_error(w))
+			return jw_error(w);
+		if (out) {
+			fwrite(sb->buf, 1, sb->len, out);
+			strbuf_clear(sb);
+		}
+	}
+	jw_array_end(w);
+	return jw_error(w);
 }
 
 /* ---- one test per device: JUnit and TAP ---- */
@@ -354,6 +451,14 @@ static void finding_plain(FILE *out, const struct finding_item *it, void (*esc)(
 	esc(out, f->rule);
 	fputs(": ", out);
 	esc(out, f->summary);
+	if (f->occurrences > 1) {
+		char b[160];
+
+		snprintf(b, sizeof(b), "\n%soccurrences: %" PRIu64 " (first line %" PRIu64 ", last line %" PRIu64
+			 ", cycles %u to %u)", indent, f->occurrences, f->first.line, f->last.line,
+			 f->first_cycle + 1, f->last_cycle + 1);
+		fputs(b, out);
+	}
 	fprintf(out, "\n%s", indent);
 	esc(out, f->explanation);
 	fprintf(out, "\n%sfix: ", indent);
@@ -495,8 +600,13 @@ int findings_print_tap(FILE *out, struct drc_ctx *ctx, const struct report_view 
 			yaml_plain(out, it->f->rule);
 			fputs("\n      severity: ", out);
 			yaml_plain(out, drc_severity_to_string(it->f->severity));
-			fprintf(out, "\n      fails: %s\n      summary: ", it->fails ? "true" : "false");
+			fprintf(out, "\n      fails: %s\n      occurrences: %" PRIu64 "\n      summary: ",
+				it->fails ? "true" : "false", it->f->occurrences);
 			yaml_quoted(out, it->f->summary);
+			if (it->f->occurrences > 1)
+				fprintf(out, "\n      first_line: %" PRIu64 "\n      last_line: %" PRIu64
+					"\n      first_cycle: %u\n      last_cycle: %u", it->f->first.line,
+					it->f->last.line, it->f->first_cycle + 1, it->f->last_cycle + 1);
 			if (it->suppressed) {
 				fputs("\n      suppressed: ", out);
 				yaml_quoted(out, it->suppressed);

@@ -179,7 +179,6 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	struct strbuf sb = STRBUF_INIT;
 	struct drc_device_iter *it;
 	struct drc_device *dev;
-	struct json_object *findings;
 	struct drc_stats st;
 	struct jw w;
 	int r;
@@ -228,9 +227,16 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	jw_array_end(&w);
 
 	jw_key(&w, "findings");
-	findings = v->findings ? findings_to_json(v->findings) : json_object_new_array();
-	jw_raw(&w, json_object_to_json_string_ext(findings, JSON_FLAGS));
-	json_object_put(findings);
+	if (v->findings) {
+		r = findings_write_json(&w, &sb, out, v->findings);
+		if (r < 0) {
+			strbuf_done(&sb);
+			return r;
+		}
+	} else {
+		jw_array_begin(&w);
+		jw_array_end(&w);
+	}
 
 	drc_ctx_get_stats(ctx, &st);
 	jw_key(&w, "stats");

@@ -54,6 +54,10 @@ const char *node_kind_to_string(enum drc_node_kind kind);
 /* Findings on their own (text, json array, JUnit XML, TAP). */
 void findings_print_text(FILE *out, const struct finding_list *l, bool color, bool show_suppressed);
 struct json_object *findings_to_json(const struct finding_list *l);
+struct jw;
+struct strbuf;
+/* findings_to_json()'s array, streamed: flushed to @out after each finding */
+int findings_write_json(struct jw *w, struct strbuf *sb, FILE *out, const struct finding_list *l);
 int findings_print_junit(FILE *out, struct drc_ctx *ctx, const struct report_view *v,
 			 const struct finding_list *l);
 int findings_print_tap(FILE *out, struct drc_ctx *ctx, const struct report_view *v,

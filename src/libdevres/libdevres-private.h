@@ -214,6 +214,7 @@ struct drc_ctx {
 	struct rules_ctx *rules;
 	struct drc_opres *opres;        /* ops printed as addresses, or NULL */
 	bool finished;
+	bool settling;                  /* drc_model_settle() is closing the batches */
 };
 
 /* ctx.c */

@@ -435,6 +435,13 @@ struct drc_finding {
 	const struct drc_finding_node *nodes;
 	unsigned n_nodes;
 	uint64_t seq;               /* order of detection, from 1 */
+	/* Repeats are folded: the same rule on the same devices in the same boot
+	 * is one finding, counted. first/last: the first line of evidence of its
+	 * first and of its last occurrence; the cycles: how many releases of
+	 * everything the device had seen before each (0: during its first bind). */
+	uint64_t occurrences;
+	struct drc_origin first, last;
+	unsigned first_cycle, last_cycle;
 };
 
 /* Every rule the engine knows, for --help, suppressions and documentation. */
@@ -461,7 +468,8 @@ int drc_severity_from_string(const char *s);
 int drc_ctx_finish(struct drc_ctx *ctx);
 unsigned drc_ctx_get_finding_count(const struct drc_ctx *ctx);
 const struct drc_finding *drc_ctx_get_finding(const struct drc_ctx *ctx, unsigned i);
-/* Findings not kept because there were too many (the first 10000 are kept). */
+/* Warnings and infos beyond the first 10000 distinct findings, folded into one
+ * finding per rule (errors are always kept one by one). */
 uint64_t drc_ctx_get_findings_dropped(const struct drc_ctx *ctx);
 
 /* Knowledge-base flags of a release function (see release-functions.tsv). */

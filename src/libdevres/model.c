@@ -31,7 +31,10 @@
 #define GROUP_CLOSE_OFFSET_32 0x14
 
 /* Buses and classes whose names are printed by dev_driver_string() when no
- * driver is bound; a prefix in this list is not a driver. */
+ * driver is bound; a prefix in this list is not a driver. Only names of a
+ * struct bus_type or struct class belong here: a driver's name that merely
+ * looks like one (gpio-sim, the platform driver of drivers/gpio/gpio-sim.c)
+ * is the driver. */
 static const char *const bus_class_names[] = {
 	"platform", "pci", "usb", "i2c", "spi", "acpi", "pnp", "virtio", "serio", "hid",
 	"mdio_bus", "scsi", "mmc", "sdio", "nvmem", "auxiliary", "amba", "gpio", "cpu",
@@ -42,7 +45,7 @@ static const char *const bus_class_names[] = {
 	"spi_master", "i2c-adapter", "usb-serial", "ieee80211", "bluetooth", "firmware",
 	"pci_bus", "scsi_host", "scsi_device", "scsi_disk", "ata_port", "ata_link",
 	"ata_device", "counter", "iio", "remoteproc", "rpmsg", "mhi", "ufs", "cxl",
-	"gpio-sim", "coresight", "serial", "serial-base", "ptp", "pps", "extcon", "phy",
+	"coresight", "serial", "serial-base", "ptp", "pps", "extcon", "phy",
 	"mdio", "devfreq", "devlink", "media", "video4linux", "dvb", "drm_dp_aux_dev",
 	"i2c-dev", "hidraw", "usbmisc", "pwm", "fpga_region", "fpga_bridge", "fpga_manager",
 	"cdx", "ishtp", "intel_th", "vdpa", "wwan", "tee", "slimbus", "soundwire",
@@ -266,6 +269,16 @@ static void batch_close(struct drc_device *dev)
 	 * logs exactly the same lines, and an unbind is far more common */
 	if (b->kind == DRC_BATCH_RELEASE_GROUP && !b->probe_failure && b->range_to_tail && !dev->head)
 		batch_resolve_kind(dev, b, DRC_BATCH_RELEASE_ALL);
+	/* a grp> whose grp< is not in the capture (a wrapped ring starts inside
+	 * a probe) went with this release: a released group's grp> is freed
+	 * without a line (DESIGN.md 2.4a) */
+	if (b->kind == DRC_BATCH_RELEASE_ALL || (b->unknown && b->groups)) {
+		for (struct drc_node *n = dev->head, *next; n; n = next) {
+			next = n->next;
+			if (n->kind == DRC_NODE_GROUP_CLOSE && !n->group && n->order < b->start_order)
+				node_end(dev, n, DRC_NODE_RELEASED, &b->last);
+		}
+	}
 	drc_rules_batch_end(dev, b);
 }
 
@@ -1214,6 +1227,14 @@ static int apply_replace(struct drc_device *dev, const struct drc_event *ev)
 	return 0;
 }
 
+/* A release of everything still has nodes of its own to release. */
+static bool batch_walk_pending(const struct drc_batch *b)
+{
+	const struct drc_node *next = b->have_cursor ? res_at_or_before(b->cursor) : NULL;
+
+	return next && next->order < b->start_order;
+}
+
 static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 {
 	struct drc_ctx *ctx = dev->ctx;
@@ -1226,6 +1247,15 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			     hashmap_get(&dev->ids, ev->id);
 	if (b && is_marker && b->nodes_started)
 		b = NULL;       /* group markers come first in a batch: a new batch */
+	if (b && b->kind == DRC_BATCH_RELEASE_ALL && b->nodes_started && b->start_order < dev->order_next &&
+	    !batch_walk_pending(b))
+		b = NULL;       /* the walk is over; what a callback added is released later */
+	/* one devres_release_all() is one call: a release of a node never seen,
+	 * after other operations and half a second, is another batch (the same
+	 * limit as for a group release below) */
+	if (b && !is_marker && !n && b->nodes_started && b->kind == DRC_BATCH_RELEASE_ALL &&
+	    b->last_seq + 1 != ctx->seq && ev->ts_usec >= 0 && b->last_ts >= 0 && ev->ts_usec - b->last_ts > 500000)
+		b = NULL;
 	if (b && !is_marker && b->nodes_started && b->kind == DRC_BATCH_RELEASE_GROUP) {
 		/* a group release is done once it walks past its first group; the
 		 * next release is another batch if anything happened in between */
@@ -1340,6 +1370,29 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	return 0;
 }
 
+/*
+ * devres_release_all() takes the whole list off the device before it runs the
+ * callbacks (remove_nodes(), then release_nodes() without the lock): an ADD
+ * while nodes of the batch are still to be released was made by a release
+ * callback (a devm call during teardown). It lands on the emptied list and
+ * stays; the batch goes on with the nodes before it. A batch that starts
+ * with an open group reads as a group release until it walks past the
+ * group's start.
+ */
+static bool batch_takes_add(const struct drc_device *dev)
+{
+	const struct drc_batch *b = dev->batch;
+	const struct drc_node *next;
+
+	if (!b || b->kind == DRC_BATCH_UNKNOWN || !b->nodes_started || !b->have_cursor)
+		return false;
+	next = res_at_or_before(b->cursor);
+	/* devres_release_group() too detaches its nodes first: an ADD while
+	 * the walk is still inside the group came from a callback */
+	return next && next->order < b->start_order &&
+	       (b->kind == DRC_BATCH_RELEASE_ALL || next->order > b->group_start_order);
+}
+
 /* One operation, once: the model takes it. */
 static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct drc_event *ev)
 {
@@ -1352,7 +1405,7 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	dev->events++;
 	if (strcmp(ev->device, "(null)") == 0)
 		ctx->stats.unnamed_devices++;
-	if (ev->op != DRC_OP_REL)
+	if (ev->op != DRC_OP_REL && !(ev->op == DRC_OP_ADD && batch_takes_add(dev)))
 		batch_close(dev);       /* judge a finished batch before this event's state */
 	was_bound = dev->state == DRC_DEVICE_BOUND;
 	id_reused = ev->op == DRC_OP_ADD && ev->id_digits && hashmap_get(&dev->ids, ev->id);
@@ -1526,9 +1579,11 @@ static void model_probe_failed_apply(struct drc_ctx *ctx, const char *device, co
 void drc_model_settle(struct drc_ctx *ctx, unsigned boot)
 {
 	drc_model_witness_flush(ctx);
+	ctx->settling = true;
 	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
 		if (dev->boot == boot)
 			batch_close(dev);
+	ctx->settling = false;
 }
 
 /* The boot is over (a new one starts, or the input ended): close what is

@@ -1525,6 +1525,19 @@ static int process_line(struct drc_stream *s, const char *l, size_t len, unsigne
 		return new_boot(s, o, NULL, 0, id[0] ? id : "reboot");
 	}
 
+	/* a trace file read after its ring buffer wrapped says how much it lost:
+	 * "# entries-in-buffer/entries-written: 26251/36246   #P:2" */
+	if (l[0] == '#' && (marker = mem_find(l, len, "entries-in-buffer/entries-written: ", 35))) {
+		char num[48];
+		unsigned long long in, written;
+
+		snprintf(num, sizeof(num), "%.*s", (int)MIN(len - (size_t)(marker + 35 - l), sizeof(num) - 1),
+			 marker + 35);
+		if (sscanf(num, "%llu/%llu", &in, &written) == 2 && written > in)
+			drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, written - in, -1, o);
+		return 0;
+	}
+
 	/* one search for each marker per line: most lines are neither */
 	devres = mem_find(l, len, "DEVRES", 6) != NULL;
 	marker = devres ? NULL : mem_find(l, len, "devres_log: ", 12);

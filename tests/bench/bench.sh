@@ -54,3 +54,24 @@ for mb in $SIZES; do
 		printf "  ratio floor/grep        %.2f (what reading the lines alone costs)\n", (g > 0 ? f / g : 0) }'
 done
 done
+# rule hits on every device, again and again (one unbind in HITS has a
+# release callback calling devm: add-during-release, then
+# resources-before-probe at the next probe): memory must stay that of the
+# live state and the distinct findings, and JSON no slower than text.
+# Target: peak RSS under 64 MB at 1 GiB.
+HITS=${BENCH_HITS:-4}
+for mb in $SIZES; do
+	"$W/gen" "$mb" 1 "$HITS" > "$W/c.log"
+	cat "$W/c.log" > /dev/null
+	set -- $(measure "$W/ct" "'$DEVRESCTL' check '$W/c.log'; [ \$? -le 1 ]")
+	ct=$1 crss=$2
+	set -- $(measure "$W/cj" "'$DEVRESCTL' check --format=json '$W/c.log'; [ \$? -le 1 ]")
+	cj=$1 jrss=$2
+
+	echo "capture ${mb} MiB with rule hits (1 unbind in $HITS re-enters devm):"
+	echo "  $(tail -1 "$W/ct.out")"
+	echo "  $(awk '/^    [0-9]+ times/ { s += $1; n++ } END { printf "%d occurrences in %d repeated findings", s, n }' "$W/ct.out")"
+	echo "  devresctl check text    ${ct} s, peak RSS ${crss} KiB (target < 65536)"
+	echo "  devresctl check json    ${cj} s, peak RSS ${jrss} KiB, $(wc -c < "$W/cj.out") bytes out"
+	awk -v j="$cj" -v t="$ct" 'BEGIN { printf "  ratio json/text         %.2f (target <= 1.00)\n", (t > 0 ? j / t : 0) }'
+done

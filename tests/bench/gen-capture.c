@@ -3,7 +3,10 @@
  * Writes a synthetic dmesg capture for the benchmark: many devices going
  * through probe/unbind cycles with groups, noise lines between them, and
  * hashed node ids that are reused as soon as they are freed, as the kernel's
- * allocator does. Usage: gen-capture MIB > capture.log
+ * allocator does. Usage: gen-capture MIB [NOISE [HITS]] > capture.log
+ * HITS: one unbind in HITS has a release callback that calls devm_kzalloc()
+ * on its own device (add-during-release; the next probe then finds the node:
+ * resources-before-probe): rule hits on every device, again and again.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +59,7 @@ int main(int argc, char **argv)
 	uint64_t limit = (argc > 1 ? strtoull(argv[1], NULL, 10) : 64) << 20, written = 0;
 	/* noise lines before each probe or unbind (a real boot log has many) */
 	unsigned noise = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 10) : 1;
+	unsigned hits = argc > 3 ? (unsigned)strtoul(argv[3], NULL, 10) : 0;
 	static struct dev devs[DEVICES];
 	double ts = 1.0;
 	int n;
@@ -96,6 +100,9 @@ int main(int argc, char **argv)
 			v->bound = 1;
 		} else {
 			/* unbind: the (open) group's grp< first, then the nodes backwards */
+			int reenter = hits && v->n > 2 && next_rand() % hits == 0;
+			uint32_t late = 0;
+
 			for (unsigned i = 0; i < v->n; i++)
 				if (v->names[i][0] == 'g')
 					written += (uint64_t)printf("[%12.6f] bench-drv bench.%u: DEVRES REL %016x grp< (0 bytes)\n",
@@ -105,8 +112,19 @@ int main(int argc, char **argv)
 					written += (uint64_t)printf("[%12.6f] bench-drv bench.%u: DEVRES REL %016x %s (%u bytes)\n",
 								    ts, d, v->ids[i], v->names[i], v->sizes[i]);
 				id_free(v->ids[i]);
+				if (reenter && i == v->n - 1) {
+					late = id_alloc();
+					written += (uint64_t)printf("[%12.6f] bench-drv bench.%u: DEVRES ADD %016x devm_kzalloc_release (24 bytes)\n",
+								    ts, d, late);
+				}
 			}
 			v->n = 0;
+			if (late) {
+				v->ids[0] = late;
+				v->names[0] = "devm_kzalloc_release";
+				v->sizes[0] = 24;
+				v->n = 1;
+			}
 			v->bound = 0;
 		}
 	}

@@ -167,4 +167,208 @@ grep_err '1 devres message inside JSON records kept' "and says so"
 run strip a b
 expect_rc 2 "strip takes one capture at most"
 
+# 10000 info findings (the fixed component pair renamed per copy), then the
+# component bug: no limit on findings may hide the error
+KF="$K/component-fixed/dmesg.txt"
+{
+	grep 'Linux version' "$KF" | head -1
+	i=1
+	while [ $i -le 10000 ]; do echo "$i"; i=$((i + 1)); done |
+		awk -v f="$KF" 'BEGIN { while ((getline l < f) > 0) if (l !~ /Linux version/) lines[n++] = l }
+			{ for (j = 0; j < n; j++) { l = lines[j]; gsub(/dfx-gfx\.1/, "dfx-gfx.c" $1, l);
+			  gsub(/dfx-hda\.1/, "dfx-hda.c" $1, l); print l } }'
+	cat "$SEED"
+} > "$T/cap-then-error.txt"
+run check "$T/cap-then-error.txt"
+expect_rc 1 "10000 infos then the component bug: the check fails"
+grep_out '^1 error, ' "the error is counted in the summary"
+grep_out '^error open-group-swept: open group on snd_hda_intel' "and listed, first"
+grep_out '^[a-z]* [a-z-]*: more [a-z-]* findings on other devices, counted but not listed' \
+	"infos past the limit are counted in one finding"
+run check --format=json "$T/cap-then-error.txt"
+jq -e '([.findings[] | select(.severity == "error")] | length) == 1 and
+	([.findings[] | select(.rule == "cross-device-release") | .occurrences] | add) == 10001' "$T/out" >/dev/null
+ok $? "json: the error, and every info counted in occurrences"
+
+# a capture with no devres operation must not pass, unless allowed
+printf '[    0.000000] Linux version 6.1.0 (gcc)\n[    1.000000] usb 1-1: new high-speed USB device\n' >"$T/nodevres.log"
+run check "$T/nodevres.log"
+expect_rc 1 "no devres operation: the check fails"
+grep_err "no devres operations in $T/nodevres.log: .*devres.log=1" "names the capture and how to enable the log"
+grep_out '^error no-devres: ' "the no-devres finding"
+run check --allow-empty "$T/nodevres.log"
+expect_rc 0 "--allow-empty passes on it"
+: >"$T/empty.log"
+run check "$T/empty.log"
+expect_rc 1 "an empty file fails too"
+printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000>\000\001\000\000\000' >"$T/bin.dat"
+head -c 2000 /dev/zero >>"$T/bin.dat"
+run check "$T/bin.dat"
+expect_rc 3 "binary input is refused"
+grep_err "bin.dat: binary data, not a kernel log or trace" "with a clear message"
+gzip -c "$T/nodevres.log" >"$T/nodevres.log.gz"
+run check "$T/nodevres.log.gz"
+expect_rc 1 "a compressed log is not binary data: no devres, not refused"
+
+# a soak's repeated finding: once, with its count, in every format
+R="$K/soak-trace-overflow/trace.txt"
+run check --fail-on=info --format=tap "$R"
+grep_out '^      occurrences: [2-9]' "tap: a repeated finding has its occurrences"
+run check --fail-on=info --format=junit "$R"
+grep_out 'occurrences: [2-9]' "junit: a repeated finding has its occurrences"
+run check --format=json "$R"
+jq -e '[.findings[] | select(.occurrences > 1)] | length >= 1' "$T/out" >/dev/null
+ok $? "json: occurrences"
+jq -e '[.findings[] | select(.rule == "log-loss") | .summary] | any(test("^boot 0: [0-9]+ messages or events lost \\(line 3\\)"))' "$T/out" >/dev/null
+ok $? "a trace header's entries-in-buffer/entries-written is log-loss with its count"
+
+# ---- real captures of the classes a CI gate must get right ----
+# a wrapped printk ring (SOAK_CYCLES=2000: dmesg starts inside a probe, with
+# an orphan "ADD grp>"): its address coming back is no node-reuse warning
+W="$K/soak-wrapped-ring/dmesg.txt"
+head -1 "$W" | grep -q 'DEVRES ADD [0-9a-f]* grp> '
+ok $? "the wrapped ring starts with an orphan grp>"
+run check --fail-on=warning "$W"
+expect_rc 0 "wrapped ring of a clean soak: no warning"
+grep_out '^info unknown-node: dfx-clean dfx-clean.0' "the releases of nodes added before the ring's start are information"
+! grep -q '^warning node-reuse' "$T/out"
+ok $? "no node-reuse warning"
+
+# a trace read after its buffer overflowed (trace_buf_size=64k, 400 cycles)
+O="$K/soak-trace-overflow/trace.txt"
+written=$(sed -n 's/^# entries-in-buffer\/entries-written: \([0-9]*\)\/\([0-9]*\).*/\2-\1/p' "$O")
+run check "$O"
+expect_rc 0 "trace after overflow of a clean soak: no error"
+grep_out "^warning log-loss: boot 0: $(( $written )) messages or events lost (line 3)" \
+	"log-loss with the header's count ($(( $written )))"
+grep_out 'which explains them' "the first releases are explained by the loss"
+# near miss: the same trace with nothing lost
+sed 's/^\(# entries-in-buffer\/entries-written: \)\([0-9]*\)\/[0-9]*/\1\2\/\2/' "$O" >"$T/noloss.txt"
+run check "$T/noloss.txt"
+! grep -q '^warning log-loss' "$T/out"
+ok $? "a header that lost nothing: no log-loss"
+
+# late start (devres.log=0 at boot, switched on at run time): the trace
+# witness ignores devres.log and still shows the component bug
+run check "$K/partial-log/trace.txt"
+expect_rc 1 "late-started log, trace witness: the component bug fails the check"
+grep_out '^error open-group-swept: open group on dfx-hda.0' "open-group-swept on dfx-hda.0"
+
+# late start seen by kmsg and udev: the group's grp< is not in the capture,
+# but dfx-hda.0 released next to dfx-gfx.0's unbind and unbound only later
+run check --format=json "$K/partial-log/kmsg.txt" "$K/partial-log/udevadm-monitor.txt"
+expect_rc 1 "late-started kmsg with uevents: the component bug fails the check"
+jq -e '[.findings[] | select(.rule == "open-group-swept") | [.device, .other_device, ([.nodes[] | "\(.name):\(.size)"] | sort)]] ==
+	[["dfx-hda.0", "dfx-gfx.0", ["devm_kzalloc_release:256", "dfx_hda_codec_release:64"]]]' "$T/out" >/dev/null
+ok $? "open-group-swept names the two nodes dfx-hda.0 added itself (the fixture's hda-late)"
+jq -e '[.findings[] | select(.rule == "cross-device-release") | .severity] == ["warning"]' "$T/out" >/dev/null
+ok $? "and the cross-device release is a warning"
+# near miss: the same kmsg without uevents shows nothing after the release
+run check --explain "$K/partial-log/kmsg.txt"
+expect_rc 0 "late-started kmsg alone: nothing proves a group release"
+grep_err 'cross-device-release declined for dfx-hda.0 next to dfx-gfx.0: nothing after it shows whether it stayed bound' \
+	"--explain says why it declined"
+
+# slow consoles: the real captures re-timed the way 115200 baud spaces them;
+# the verdict is the one of the original capture
+for s in component-bug component-fixed clean ops probe-fail reentrant nested partial-log soak-wrapped-ring; do
+	for f in dmesg console; do
+		[ -f "$K/$s/$f.txt" ] || continue
+		awk -f "$top_srcdir/tests/cli/retime-console.awk" "$K/$s/$f.txt" >"$T/slow.txt"
+		run check --format=json "$K/$s/$f.txt"
+		jq -c '[.findings[] | [.rule, .severity, .device]] | sort' "$T/out" >"$T/want"
+		run check --format=json "$T/slow.txt"
+		jq -c '[.findings[] | [.rule, .severity, .device]] | sort' "$T/out" >"$T/got"
+		cmp -s "$T/want" "$T/got"
+		ok $? "$s/$f at 115200 baud: the same findings ($(cat "$T/want" | cut -c1-60))"
+	done
+done
+awk -f "$top_srcdir/tests/cli/retime-console.awk" "$K/component-bug/dmesg.txt" >"$T/slow.txt"
+awk '/dfx-hda dfx-hda.0: DEVRES ADD .* grp< /{ getline n; split($0, a, /[][]/); split(n, b, /[][]/); print (b[2] - a[2]) * 1000 }' \
+	"$T/slow.txt" >"$T/gap"
+[ "$(cut -d. -f1 "$T/gap")" -ge 5 ]
+ok $? "the re-timed lines are more than 5 ms apart ($(cat "$T/gap") ms)"
+run check "$T/slow.txt"
+expect_rc 1 "component bug on a slow console still fails"
+
+# re-entrant devm: dfx-reent.0's release action calls devm_kzalloc() and
+# devm_add_action() on its own device during devres_release_all();
+# dfx-reent.1 (fixed) frees plain memory: the near miss, in the same capture
+for f in dmesg kmsg trace; do
+	run check --format=json "$K/reentrant/$f.txt"
+	expect_rc 1 "reentrant $f: the check fails"
+	jq -e '[.findings[] | select(.rule == "add-during-release") | [.device, ([.nodes[].name] | sort)]] ==
+		[["dfx-reent.0", ["devm_action_release", "devm_kzalloc_release"]]]' "$T/out" >/dev/null
+	ok $? "reentrant $f: add-during-release names the two nodes left on dfx-reent.0"
+	jq -e '[.findings[] | select(.rule == "log-loss" or .device == "dfx-reent.1")] | length == 0' "$T/out" >/dev/null
+	ok $? "reentrant $f: no log-loss, nothing on the fixed dfx-reent.1"
+done
+run check --format=json "$K/reentrant/kmsg.txt"
+jq -e '[.findings[] | select(.rule == "resources-before-probe") | .nodes[].role] ==
+	["added by a release callback during the last unbind", "added by a release callback during the last unbind"]' "$T/out" >/dev/null
+ok $? "the kernel's 'Resources present before probing' is tied to the release callback"
+
+# the ground truth: the late action ran once, at the device's removal, not at the unbind
+grep -q '^dfx_reent_late_action 1$' "$K/reentrant/counts.txt"
+ok $? "reentrant: the fixture ran the late action once (counts.txt)"
+
+# a capture that ends inside a release batch: the real reentrant capture cut
+# right after the first release of dfx-reent.1's unbind
+cut=$(grep -n 'dfx-reent.1: DEVRES REL' "$K/reentrant/dmesg.txt" | head -1 | cut -d: -f1)
+head -n "$cut" "$K/reentrant/dmesg.txt" >"$T/cut.txt"
+run check --format=json "$T/cut.txt"
+jq -e '[.findings[] | select(.rule == "log-loss") | [.severity, .device]] == [["info", "dfx-reent.1"]]' "$T/out" >/dev/null
+ok $? "a capture that ends during a release: log-loss at info, on that device"
+jq -e '[.findings[] | select(.rule == "log-loss") | .summary] | any(test("the capture ends during a release"))' "$T/out" >/dev/null
+ok $? "it says the capture ends during a release"
+# near miss: the same capture cut after the whole batch
+head -n "$((cut + 3))" "$K/reentrant/dmesg.txt" >"$T/cut.txt"
+run check --format=json "$T/cut.txt"
+jq -e '[.findings[] | select(.rule == "log-loss")] | length == 0' "$T/out" >/dev/null
+ok $? "cut after the whole batch: no log-loss"
+
+# nested probe: dfx-bus.N registers dfx-port.N, which probes inside its
+# parent's probe; dfx-port.0's probe puts an action on dfx-bus.0 each time,
+# dfx-port.1 (fixed) uses only its own device
+for f in dmesg kmsg trace; do
+	run check --format=json "$K/nested/$f.txt"
+	expect_rc 1 "nested $f: the check fails"
+	jq -e '[.findings[] | [.rule, .severity, .device, .other_device]] | sort ==
+		[["leak-after-unbind", "error", "dfx-port.0", "dfx-bus.0"], ["per-cycle-growth", "warning", "dfx-port.0", null]]' \
+		"$T/out" >/dev/null
+	ok $? "nested $f: leak-after-unbind and per-cycle-growth on dfx-port.0 only"
+done
+grep -q '^dfx_port_parent_action 4$' "$K/nested/counts.txt"
+ok $? "nested: four actions on the parent, released only with it (counts.txt)"
+
+# no rule above info fires on a clean capture of any format
+for f in "$K"/clean/*.txt "$K"/ops/*.txt "$K"/probe-fail/*.txt "$K"/component-fixed/*.txt \
+	"$K"/soak-wrapped-ring/dmesg.txt "$CAPTURES"/kernel/fc-6.18.44/*.txt "$CAPTURES"/kernel/fc-6.18.44/*.log \
+	"$CAPTURES"/wild/04b-*.log "$CAPTURES"/wild/06-*.log; do
+	case "$f" in *udevadm-monitor.txt|*uevents.txt) continue;; esac
+	run check --fail-on=warning "$f"
+	expect_rc 0 "clean: ${f#"$CAPTURES"/}"
+done
+# a capture of uevents alone holds no devres operation
+run check "$K/clean/udevadm-monitor.txt"
+expect_rc 1 "uevents alone: no devres operations, not a pass"
+
+# --explain: the evidence of each decision, and the rule that declined
+run check --explain "$K/component-bug/dmesg.txt"
+expect_rc 1 "--explain does not change the verdict"
+grep_err '^explain: line 70: ADD on dfx-hda dfx-hda.0 continues the run of dfx-gfx dfx-gfx.0.s probe' \
+	"the adding context of the group's opening, with its line"
+grep_err '^explain: line 76: dfx_hda_codec_release on dfx-hda.0 (added at line 74, run [0-9]*) in the never-closed group opened at line 70 (run [0-9]*): added after the opener returned' \
+	"why a swept node is late"
+grep_err 'run [0-9]* starts: [0-9]* us since the last devres line, more than the [0-9]* us a run allows' "where a run ends and why"
+run check --debug=rules "$K/component-fixed/dmesg.txt"
+grep_err '^explain: lines 76-78: open-group-swept declined for dfx-hda.1: the group had been closed' \
+	"the rule that declined, and why"
+grep_err 'cross-device-release on dfx-hda.1 .*closed; all set up by that probe: info' "why the cross-device release is info"
+run check "$K/component-fixed/dmesg.txt"
+! grep -q '^explain:' "$T/err"
+ok $? "without --explain, nothing of it"
+run check --debug=model "$K/component-fixed/dmesg.txt"
+expect_rc 2 "--debug with another value is a usage error"
+
 done_testing

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "lib/feed.h"
+#include "shared/strbuf.h"
 
 /* "[  ts] drv dev: DEVRES OP id name (size bytes)" */
 #define D(ts, drv, dev, op, id, name, size) \
@@ -457,6 +458,321 @@ static void test_unknown_and_loss(void)
 	drc_ctx_unref(ctx);
 }
 
+static void test_add_during_release(void)
+{
+	/* the action released second calls devm_kzalloc() on its own device:
+	 * devres_release_all() goes on with the nodes before it (dd.c, devres.c) */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "drv", "r.0", "ADD", "00000a01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000a02", "drv_stop", 8)
+		D("1.000002", "drv", "r.0", "ADD", "00000a03", "devm_kzalloc_release", 32)
+		D("2.000000", "drv", "r.0", "REL", "00000a03", "devm_kzalloc_release", 32)
+		D("2.000001", "drv", "r.0", "REL", "00000a02", "drv_stop", 8)
+		D("2.000002", "drv", "r.0", "ADD", "00000a04", "devm_kzalloc_release", 24)
+		D("2.000003", "drv", "r.0", "REL", "00000a01", "devm_kzalloc_release", 64));
+	const struct drc_finding *f = find_rule(ctx, "add-during-release");
+
+	is_str(findings(ctx), "add-during-release/error/r.0",
+	       "devm during a release of everything: its own finding, not log loss or before-probe");
+	is_str(nodes(f), "devm_kzalloc_release:24", "the node left on the unbound device is named");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the release ends, then the driver probes again */
+	ctx = judge(
+		D("1.000000", "drv", "r.0", "ADD", "00000a01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000a02", "drv_stop", 8)
+		D("2.000000", "drv", "r.0", "REL", "00000a02", "drv_stop", 8)
+		D("2.000001", "drv", "r.0", "REL", "00000a01", "devm_kzalloc_release", 64)
+		D("2.000002", "drv", "r.0", "ADD", "00000a04", "devm_kzalloc_release", 64)
+		D("2.000003", "drv", "r.0", "ADD", "00000a05", "drv_stop", 8));
+	is_str(findings(ctx), "", "an ADD after the last release of the batch is a new probe: no finding");
+	drc_ctx_unref(ctx);
+
+	/* after lost operations, the same lines are uncertain */
+	ctx = judge(
+		"[    0.100000] ** 3 printk messages dropped **\n"
+		D("1.000000", "drv", "r.0", "ADD", "00000a01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000a02", "drv_stop", 8)
+		D("1.000002", "drv", "r.0", "ADD", "00000a03", "devm_kzalloc_release", 32)
+		D("2.000000", "drv", "r.0", "REL", "00000a03", "devm_kzalloc_release", 32)
+		D("2.000001", "drv", "r.0", "REL", "00000a02", "drv_stop", 8)
+		D("2.000002", "drv", "r.0", "ADD", "00000a04", "devm_kzalloc_release", 24)
+		D("2.000003", "drv", "r.0", "REL", "00000a01", "devm_kzalloc_release", 64));
+	is_str(findings(ctx), "add-during-release/info/r.0 log-loss/warning/-",
+	       "after a counted loss, add-during-release is information");
+	drc_ctx_unref(ctx);
+}
+
+static void test_capture_ends_in_release(void)
+{
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "drv", "e.0", "ADD", "00000b01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "e.0", "ADD", "00000b02", "drv_stop", 8)
+		D("1.000002", "drv", "e.0", "ADD", "00000b03", "devm_kzalloc_release", 32)
+		D("2.000000", "drv", "e.0", "REL", "00000b03", "devm_kzalloc_release", 32));
+	const struct drc_finding *f = find_rule(ctx, "log-loss");
+
+	is_str(findings(ctx), "log-loss/info/e.0", "a capture cut during a release batch: information");
+	ok(f && strstr(f->summary, "ends during a release"), "it says the capture ends during a release");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the same batch, then the device does something else */
+	ctx = judge(
+		D("1.000000", "drv", "e.0", "ADD", "00000b01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "e.0", "ADD", "00000b02", "drv_stop", 8)
+		D("1.000002", "drv", "e.0", "ADD", "00000b03", "devm_kzalloc_release", 32)
+		D("2.000000", "drv", "e.0", "REL", "00000b03", "devm_kzalloc_release", 32)
+		D("3.000000", "drv", "e.0", "REM", "00000b01", "devm_kzalloc_release", 64));
+	ok(strstr(findings(ctx), "log-loss/warning/") != NULL,
+	   "nodes left after a release of everything that then goes on: lines are missing");
+	drc_ctx_unref(ctx);
+}
+
+static void test_repeats_folded(void)
+{
+	/* hda.0 stays bound; gfx.0 binds three times, each time leaving a group
+	 * open on hda.0 that its unbind then releases with a later node */
+	struct strbuf sb = STRBUF_INIT;
+	const struct drc_finding *f;
+	struct drc_ctx *ctx;
+
+	strbuf_appendf(&sb, "[    1.000000] hda hda.0: DEVRES ADD 00000000000000a1 devm_kzalloc_release (128 bytes)\n");
+	strbuf_appendf(&sb, "[    1.000001] hda hda.0: DEVRES ADD 00000000000000a2 hda_irq_release (16 bytes)\n");
+	for (int i = 0; i < 3; i++) {
+		int t = 2 + 2 * i;
+
+		strbuf_appendf(&sb, "[    %d.260000] gfx gfx.0: DEVRES ADD 0000000000000b%02d devm_kzalloc_release (64 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.260001] hda hda.0: DEVRES ADD 0000000000000c%02d grp< (0 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.260002] hda hda.0: DEVRES ADD 0000000000000d%02d hda_master_bind_release (32 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.500000] hda hda.0: DEVRES ADD 0000000000000e%02d pcim_iomap_release (48 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.700000] unrelated: message\n", t);
+		strbuf_appendf(&sb, "[    %d.750000] hda hda.0: DEVRES REL 0000000000000c%02d grp< (0 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.750001] hda hda.0: DEVRES REL 0000000000000e%02d pcim_iomap_release (48 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.750002] hda hda.0: DEVRES REL 0000000000000d%02d hda_master_bind_release (32 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.750003] gfx gfx.0: DEVRES REL 0000000000000b%02d devm_kzalloc_release (64 bytes)\n", t, i);
+		strbuf_appendf(&sb, "[    %d.900000] unrelated: message\n", t);
+	}
+	ctx = judge(sb.buf);
+	f = find_rule(ctx, "open-group-swept");
+	is_str(findings(ctx), "cross-device-release/warning/hda.0>gfx.0 open-group-swept/error/hda.0>gfx.0",
+	       "a finding repeated on every cycle is one finding");
+	ok(f && f->occurrences == 3, "it counts its three occurrences");
+	ok(f && f->first.line == 4 && f->last.line == 24, "first and last lines: the group's opening each time");
+	drc_ctx_unref(ctx);
+	strbuf_done(&sb);
+}
+
+static void test_errors_never_dropped(void)
+{
+	/* more than 10000 distinct infos (devices each released without a
+	 * captured ADD), then the component bug: the error is kept */
+	struct strbuf sb = STRBUF_INIT;
+	struct drc_ctx *ctx;
+	unsigned errors = 0, infos = 0, further = 0;
+	const char *tail;
+
+	for (int i = 0; i < 10050; i++)
+		strbuf_appendf(&sb, "[1.%06d] drv u.%d: DEVRES REL 00000000%08x devm_kzalloc_release (8 bytes)\n",
+			       i, i, 0x1000 + i);
+	tail = COMPONENT("", D("2.750001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48));
+	strbuf_append(&sb, tail, strlen(tail));
+	ctx = judge(sb.buf);
+	for (unsigned i = 0; i < drc_ctx_get_finding_count(ctx); i++) {
+		const struct drc_finding *f = drc_ctx_get_finding(ctx, i);
+
+		errors += f->severity == DRC_SEVERITY_ERROR;
+		infos += f->severity == DRC_SEVERITY_INFO;
+		if (f->severity == DRC_SEVERITY_INFO && f->occurrences > 1 && !f->device)
+			further += (unsigned)f->occurrences;
+	}
+	ok(find_rule(ctx, "open-group-swept") != NULL, "the error after 10000 infos is kept");
+	is_int(errors, 1, "one error");
+	ok(infos <= 10002, "infos beyond the limit are folded, not kept one by one");
+	ok(further >= 40, "and counted in a finding that stands for them");
+	drc_ctx_unref(ctx);
+	strbuf_done(&sb);
+}
+
+static void test_trace_declares_loss(void)
+{
+	struct drc_ctx *ctx = judge(
+		"# tracer: nop\n#\n# entries-in-buffer/entries-written: 2/9997   #P:1\n#\n"
+		"  sh-1 [000] .....  4.760000: devres_log: t.0 REL 00000000aa000001 devm_kzalloc_release (8 bytes)\n"
+		"  sh-1 [000] d....  4.770000: devres_log: t.0 ADD 00000000aa000002 devm_kzalloc_release (8 bytes)\n");
+	const struct drc_finding *f = find_rule(ctx, "log-loss"), *u = find_rule(ctx, "unknown-node");
+
+	ok(f && strstr(f->summary, "9995 messages or events lost"), "the header's count of overwritten events");
+	ok(u && strstr(u->explanation, "explains them"), "the first releases are explained by it");
+	drc_ctx_unref(ctx);
+
+	ctx = judge("# tracer: nop\n#\n# entries-in-buffer/entries-written: 2/2   #P:1\n#\n"
+		"  sh-1 [000] d....  4.770000: devres_log: t.0 ADD 00000000aa000002 devm_kzalloc_release (8 bytes)\n");
+	is_str(findings(ctx), "", "a header that lost nothing: no finding");
+	drc_ctx_unref(ctx);
+}
+
+static void test_no_devres(void)
+{
+	struct drc_ctx *ctx = judge("[    0.000000] Linux version 6.1.0 (gcc)\n[    1.000000] usb 1-1: new device\n");
+
+	is_str(findings(ctx), "no-devres/error/-", "a capture without devres operations fails");
+	drc_ctx_unref(ctx);
+}
+
+static void test_uncertain_after_loss(void)
+{
+	/* x.0's node was added before a counted loss: its REL may be lost */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "platform", "x.0", "ADD", "00000101", "devm_kzalloc_release", 10)
+		"[    1.500000] ** 7 printk messages dropped **\n"
+		"KERNEL[2.000000] remove   /devices/platform/x.0 (platform)\n"
+		"ACTION=remove\nDEVPATH=/devices/platform/x.0\nSUBSYSTEM=platform\nSEQNUM=10\n\n");
+	const struct drc_finding *f = find_rule(ctx, "never-released");
+
+	is_str(findings(ctx), "never-released/info/x.0 log-loss/warning/-",
+	       "a node whose fate falls in a counted loss is no never-released error");
+	ok(f && strstr(f->explanation, "Uncertain after 7 lost operations"), "it says uncertain after 7 lost operations");
+	drc_ctx_unref(ctx);
+
+	/* near miss: added after the loss, the same removal is an error */
+	ctx = judge(
+		"[    0.500000] ** 7 printk messages dropped **\n"
+		D("1.000000", "platform", "x.0", "ADD", "00000101", "devm_kzalloc_release", 10)
+		"KERNEL[2.000000] remove   /devices/platform/x.0 (platform)\n"
+		"ACTION=remove\nDEVPATH=/devices/platform/x.0\nSUBSYSTEM=platform\nSEQNUM=10\n\n");
+	is_str(findings(ctx), "never-released/error/x.0 log-loss/warning/-", "added after the loss: still an error");
+	drc_ctx_unref(ctx);
+
+	/* the node a probe left on its parent, added before the loss */
+	ctx = judge(
+		D("0.500000", "parent", "p.0", "ADD", "00000d01", "devm_kzalloc_release", 8)
+		CYCLE("1.0", "00000e01")
+		"[    1.700000] ** 3 printk messages dropped **\n");
+	ok(strstr(findings(ctx), "leak-after-unbind/error/") != NULL,
+	   "the unbind judged before the loss: the leak stays an error");
+	drc_ctx_unref(ctx);
+	ctx = judge(
+		D("0.500000", "parent", "p.0", "ADD", "00000d01", "devm_kzalloc_release", 8)
+		D("1.000000", "drv", "c.0", "ADD", "00000c01", "devm_kzalloc_release", 96)
+		D("1.000001", "drv", "c.0", "ADD", "00000c02", "devm_clk_release", 16)
+		D("1.000002", "parent", "p.0", "ADD", "00000e01", "devm_kzalloc_release", 200)
+		"[    1.200000] ** 3 printk messages dropped **\n"
+		D("1.500000", "drv", "c.0", "REL", "00000c02", "devm_clk_release", 16)
+		D("1.500001", "drv", "c.0", "REL", "00000c01", "devm_kzalloc_release", 96)
+		D("2.000000", "drv", "c.0", "ADD", "00000c03", "devm_kzalloc_release", 96));
+	is_str(findings(ctx), "leak-after-unbind/info/c.0>p.0 log-loss/warning/-",
+	       "a leftover added before the loss: leak-after-unbind is information");
+	drc_ctx_unref(ctx);
+}
+
+#define UEV(t, action, dev) \
+	"KERNEL[" t "] " action " /devices/platform/" dev " (platform)\n" \
+	"ACTION=" action "\nDEVPATH=/devices/platform/" dev "\nSUBSYSTEM=platform\nSEQNUM=1\n\n"
+
+static void test_late_start_group_release(void)
+{
+	/* the capture starts after hda.0's group was opened: its release in
+	 * gfx.0's teardown reads like hda.0's own unbind, until hda.0 releases
+	 * again with nothing added in between */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		D("2.000000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.000002", "hda", "hda.0", "REL", "00000a04", "hda_master_bind_release", 32)
+		D("2.000003", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		D("2.000004", "gfx", "gfx.0", "REL", "00000b01", "devm_kzalloc_release", 64)
+		D("3.000000", "hda", "hda.0", "REL", "00000a02", "hda_irq_release", 16)
+		D("3.000001", "hda", "hda.0", "REL", "00000a01", "devm_kzalloc_release", 128));
+	const struct drc_finding *f = find_rule(ctx, "open-group-swept");
+
+	ok(strstr(findings(ctx), "cross-device-release/warning/hda.0>gfx.0 open-group-swept/error/hda.0>gfx.0") != NULL,
+	   "late start: a second release with nothing added shows the first was a group release");
+	is_str(nodes(f), "pcim_iomap_release:48", "the node hda.0 added itself is swept");
+	drc_ctx_unref(ctx);
+
+	/* with uevents: hda.0's own unbind only after gfx.0's */
+	ctx = judge(
+		D("1.000000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		D("2.000000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.000002", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		UEV("2.100000", "unbind", "gfx.0")
+		UEV("3.100000", "unbind", "hda.0"));
+	ok(strstr(findings(ctx), "cross-device-release/warning/hda.0>gfx.0") != NULL,
+	   "late start with uevents: its own unbind after the other's");
+	drc_ctx_unref(ctx);
+
+	/* near miss: hda.0 unbinds itself (its uevent first), then gfx.0 */
+	ctx = judge(
+		D("1.000000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		D("2.000000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.000002", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		UEV("2.100000", "unbind", "hda.0")
+		UEV("2.200000", "unbind", "gfx.0"));
+	is_str(findings(ctx), "unknown-node/info/hda.0 unknown-node/info/gfx.0",
+	       "its own unbind follows its release: a release of everything, no finding");
+	drc_ctx_unref(ctx);
+
+	/* near miss: a probe in between, then a release: nothing shown */
+	ctx = judge(
+		D("2.000000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.000002", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		D("2.500000", "hda", "hda.0", "ADD", "00000a07", "devm_kzalloc_release", 8)
+		D("3.000000", "hda", "hda.0", "REL", "00000a07", "devm_kzalloc_release", 8));
+	ok(!strstr(findings(ctx), "cross-device-release"), "a probe in between: no cross-device release");
+	drc_ctx_unref(ctx);
+}
+
+static void test_driver_named_like_a_bus(void)
+{
+	/* gpio-sim is the platform driver of drivers/gpio/gpio-sim.c, not a bus */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "gpio-sim", "gpio-sim.0", "ADD", "00000f01", "devm_kzalloc_release", 16)
+		D("1.000001", "gpio-sim", "gpio-sim.0", "ADD", "00000f02", "devm_kzalloc_release", 40));
+	struct drc_device *dev = NULL;
+
+	is_str(findings(ctx), "", "a driver named like a bus: its probe's nodes, live and bound at the end");
+	ok(drc_ctx_find_device(ctx, "gpio-sim.0", -1, &dev) > 0 && dev &&
+	   drc_device_get_driver(dev) && strcmp(drc_device_get_driver(dev), "gpio-sim") == 0,
+	   "gpio-sim is the device's driver");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the bus's name printed, no driver bound */
+	ctx = judge(
+		D("1.000000", "platform", "gpio-sim.1", "ADD", "00000f03", "devm_kzalloc_release", 16));
+	is_str(findings(ctx), "leak-after-unbind/warning/gpio-sim.1", "the bus's name: added while no driver was bound");
+	drc_ctx_unref(ctx);
+}
+
+static void test_nested_probe_context(void)
+{
+	/* bus.0's probe creates port.0, which probes inside it; then bus.0's
+	 * probe goes on with a devm call on hub.0 (bound, not probing) */
+	const char *lines =
+		D("0.500000", "hub", "hub.0", "ADD", "00000101", "devm_kzalloc_release", 8)
+		D("1.000000", "bus", "bus.0", "ADD", "00000201", "devm_kzalloc_release", 128)
+		D("1.000001", "port", "port.0", "ADD", "00000301", "devm_kzalloc_release", 48)
+		D("1.000002", "hub", "hub.0", "ADD", "00000102", "bus_hub_release", 16)
+		D("2.000000", "bus", "bus.0", "REL", "00000201", "devm_kzalloc_release", 128);
+	struct drc_ctx *ctx = judge(lines);
+
+	is_str(findings(ctx), "leak-after-unbind/error/bus.0>hub.0",
+	       "a nested probe keeps the outer probe's context: the node on hub.0 is bus.0's");
+	drc_ctx_unref(ctx);
+
+	/* near miss: port.0 not nested (a pause before its probe): its own */
+	ctx = judge(
+		D("0.500000", "hub", "hub.0", "ADD", "00000101", "devm_kzalloc_release", 8)
+		D("1.000000", "bus", "bus.0", "ADD", "00000201", "devm_kzalloc_release", 128)
+		D("1.500000", "port", "port.0", "ADD", "00000301", "devm_kzalloc_release", 48)
+		D("1.500001", "hub", "hub.0", "ADD", "00000102", "bus_hub_release", 16)
+		D("2.000000", "port", "port.0", "REL", "00000301", "devm_kzalloc_release", 48));
+	is_str(findings(ctx), "leak-after-unbind/error/port.0>hub.0", "a probe of its own: the node is port.0's");
+	drc_ctx_unref(ctx);
+}
+
 static void test_rule_table(void)
 {
 	ok(drc_rule_count() >= 13, "at least the rules of DESIGN.md");
@@ -485,6 +801,16 @@ int main(void)
 	test_fd_after_unbind();
 	test_release_order();
 	test_unknown_and_loss();
+	test_add_during_release();
+	test_capture_ends_in_release();
+	test_repeats_folded();
+	test_errors_never_dropped();
+	test_trace_declares_loss();
+	test_no_devres();
+	test_uncertain_after_loss();
+	test_late_start_group_release();
+	test_driver_named_like_a_bus();
+	test_nested_probe_context();
 	test_rule_table();
 	return tap_done();
 }
