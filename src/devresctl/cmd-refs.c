@@ -20,7 +20,7 @@
 extern const struct command command_refs;
 
 static const struct cli_option refs_options[] = {
-	{ "format", 'f', required_argument, "FORMAT", "text, or lines: 'devresctl-refs:' lines to add to a capture" },
+	{ "format", 'f', required_argument, "FORMAT", "text, or lines: 'devresctl-refs:' lines to add to a capture", "text lines" },
 	COMMON_OPTIONS,
 	{}
 };

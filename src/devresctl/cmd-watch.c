@@ -37,7 +37,7 @@ extern const struct command command_watch;
 
 static const struct cli_option watch_options[] = {
 	{ "replay", 'r', required_argument, "FILE", "play a capture through the engine instead of the live system; repeatable" },
-	{ "source", OPT_SOURCE, required_argument, "WHERE", "live data from: auto (devresd if it runs, else the kernel), devresd or kernel" },
+	{ "source", OPT_SOURCE, required_argument, "WHERE", "live data from: auto (devresd if it runs, else the kernel), devresd or kernel", "auto devresd kernel" },
 	{ "speed", OPT_SPEED, required_argument, "X", "replay at X times the pace of the kernel timestamps" },
 	{ "step", OPT_STEP, no_argument, NULL, "replay one event per 'n' key" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },

@@ -12,6 +12,8 @@ struct cli_option {
 	int has_arg;            /* no_argument, required_argument */
 	const char *arg_name;   /* "FILE"; NULL without argument */
 	const char *help;       /* one line, lowercase, no final period */
+	const char *values;     /* the values a shell completes: "text json";
+				 * NULL: by arg_name (FILE, DIR, PATTERN, DEVICE) */
 };
 
 #define ARGS_ANY (~0u)

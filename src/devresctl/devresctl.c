@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "complete.h"
 #include "exit-codes.h"
 #include "shared/log.h"
 #include "shared/root.h"
@@ -44,7 +45,7 @@ enum { OPT_ROOT = 0x100, OPT_COLOR };
 
 static const struct cli_option main_options[] = {
 	{ "root", OPT_ROOT, required_argument, "DIR", "read /sys, /proc and /dev below DIR" },
-	{ "color", OPT_COLOR, required_argument, "WHEN", "colour: auto, always or never" },
+	{ "color", OPT_COLOR, required_argument, "WHEN", "colour: auto, always or never", "auto always never" },
 	{ "help", 'h', no_argument, NULL, "display this help" },
 	{ "version", 'V', no_argument, NULL, "display version" },
 	{}
@@ -143,6 +144,8 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error(NULL, "missing command");
 	name = argv[optind];
+	if (strcmp(name, "__complete") == 0)    /* for data/completion/, not listed */
+		return complete_run(commands, ARRAY_SIZE(commands), main_options, argc - optind, argv + optind);
 	if (strcmp(name, "help") == 0) {
 		if (optind + 1 >= argc) {
 			main_help();
