@@ -84,7 +84,7 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", program_invocation_short_name);
+	fprintf(stderr, "%s: ", log_program_name());
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -100,9 +100,9 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 int command_check_args(const struct command *cmd, unsigned nargs)
 {
 	if (nargs < cmd->min_args)
-		return usage_error(cmd, "too few arguments");
+		return usage_error(cmd, "too few arguments: expected %s", cmd->synopsis);
 	if (cmd->max_args != ARGS_ANY && nargs > cmd->max_args)
-		return usage_error(cmd, "too many arguments");
+		return usage_error(cmd, "too many arguments: expected %s", cmd->synopsis);
 	return DEVRESCTL_EX_OK;
 }
 
@@ -168,8 +168,14 @@ int command_common_option(const struct command *cmd, int opt, const char *arg, s
 			return 0;
 		}
 		break;
+	case '?':
+		/* getopt said what was wrong, naming the command (argv[0]) */
+		fprintf(stderr, "Try '%s %s --help' for more information.\n",
+			program_invocation_short_name, cmd->name);
+		*status = DEVRESCTL_EX_USAGE;
+		return 0;
 	}
-	*status = usage_error(cmd, "invalid option");
+	*status = usage_error(cmd, "option not handled");
 	return 0;
 }
 

@@ -109,6 +109,7 @@ int main(int argc, char **argv)
 		arg_root = getenv("DEVRESCTL_ROOT");
 	if (command_getopt_init(main_options, &g) < 0)
 		return DEVRESCTL_EX_FAILURE;
+	argv[0] = program_invocation_short_name;        /* getopt's messages: "devresctl: ..." */
 	while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -134,9 +135,10 @@ int main(int argc, char **argv)
 				return usage_error(NULL, "invalid --color '%s': expected auto, always or never", optarg);
 			}
 			break;
-		default:
+		default:        /* getopt said what was wrong */
 			command_getopt_done(&g);
-			return usage_error(NULL, "invalid option");
+			fprintf(stderr, "Try '%s --help' for more information.\n", program_invocation_short_name);
+			return DEVRESCTL_EX_USAGE;
 		}
 	}
 	command_getopt_done(&g);
@@ -160,8 +162,14 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(commands[i]->name, name) == 0) {
+			static char full[64];
+
+			/* "devresctl report: ..." in every message, getopt's too */
+			snprintf(full, sizeof(full), "%s %s", program_invocation_short_name, name);
+			log_set_program(full);
 			argv += optind;
 			argc -= optind;
+			argv[0] = full;
 			optind = 0;     /* a full getopt reset for the command's own options */
 			status = commands[i]->run(argc, argv);
 			fflush(stdout);
