@@ -22,6 +22,7 @@
 extern const struct command command_status, command_enable, command_disable;
 
 static const struct cli_option status_options[] = {
+	SOCKET_OPTION,
 	COMMON_OPTIONS,
 	{}
 };
@@ -66,7 +67,7 @@ static int parse_flags(const struct command *cmd, int argc, char **argv, bool *k
 
 static bool daemon_running(void)
 {
-	int fd = root_connect(DEVRESD_SOCKET);
+	int fd = devresd_connect();
 
 	if (fd < 0)
 		return false;
@@ -85,6 +86,7 @@ static int cmd_status(int argc, char **argv)
 {
 	struct kernel_caps c;
 	bool kmsg = false, trace = false, kmsg_ready, trace_ready, daemon;
+	char sock[4200];
 	char buf[256];
 	int status = parse_flags(&command_status, argc, argv, &kmsg, &trace);
 
@@ -134,7 +136,8 @@ static int cmd_status(int argc, char **argv)
 		}
 	}
 	daemon = daemon_running();
-	row("devresd", daemon ? "running (" DEVRESD_SOCKET ")" : "not running",
+	snprintf(sock, sizeof(sock), "running (%s)", devresd_socket_name());
+	row("devresd", daemon ? sock : "not running",
 	    daemon ? NULL : "systemctl start devresd (or devresd --daemon); watch and record also read the kernel themselves");
 	kmsg_ready = c.devres_log == 1 && c.kmsg_readable;
 	trace_ready = c.instance_enabled == 1 || kernel_trace_made_per_run(&c);

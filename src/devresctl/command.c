@@ -11,10 +11,27 @@
 
 #include "command.h"
 #include "exit-codes.h"
+#include "devresd/protocol.h"
 #include "shared/log.h"
+#include "shared/root.h"
 
 const char *arg_root;
+const char *arg_socket;
 int arg_color = -1;
+
+const char *devresd_socket_name(void)
+{
+	const char *env = getenv("DEVRESD_SOCKET");
+
+	if (arg_socket)
+		return arg_socket;
+	return env && *env ? env : DEVRESD_SOCKET;
+}
+
+int devresd_connect(void)
+{
+	return root_connect(devresd_socket_name());
+}
 
 bool use_color(void)
 {
@@ -168,6 +185,9 @@ int command_common_option(const struct command *cmd, int opt, const char *arg, s
 			return 0;
 		}
 		break;
+	case OPT_DEVRESD_SOCKET:
+		arg_socket = arg;
+		return 0;
 	case '?':
 		/* getopt said what was wrong, naming the command (argv[0]) */
 		fprintf(stderr, "Try '%s %s --help' for more information.\n",
