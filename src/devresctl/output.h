@@ -66,3 +66,8 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out);
 struct jw;
 void report_device_write(struct jw *w, struct drc_ctx *ctx, struct drc_device *dev, bool history);
 struct json_object *report_device_json(struct drc_ctx *ctx, struct drc_device *dev, bool history);
+/* What sysfs and /proc say about device @name now: driver, module, links,
+ * components, children, the processes holding it (output-refs.c). NULL with
+ * *err = -errno when sysfs has no such device; *err < 0 with an object when
+ * /proc could not be read. */
+struct json_object *refs_json(const char *name, int *err);
