@@ -21,6 +21,7 @@ extern const struct command command_report;
 extern const struct command command_check;
 extern const struct command command_strip;
 extern const struct command command_watch;
+extern const struct command command_monitor;
 extern const struct command command_status;
 extern const struct command command_enable;
 extern const struct command command_disable;
@@ -33,6 +34,7 @@ static const struct command *const commands[] = {
 	&command_check,
 	&command_strip,
 	&command_watch,
+	&command_monitor,
 	&command_status,
 	&command_enable,
 	&command_disable,

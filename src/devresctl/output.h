@@ -71,3 +71,12 @@ struct json_object *report_device_json(struct drc_ctx *ctx, struct drc_device *d
  * *err = -errno when sysfs has no such device; *err < 0 with an object when
  * /proc could not be read. */
 struct json_object *refs_json(const char *name, int *err);
+
+/* What happens, one object each, as devresd pushes them and monitor prints
+ * them ({"type":"event"|"uevent",...}; output-events.c). finding_json() is
+ * the finding object of the report, without "type" (added when pushed). */
+struct json_object *event_json(const struct drc_event *ev);
+struct json_object *uevent_json(const struct drc_uevent *ev);
+struct json_object *finding_json(const struct drc_finding *f);
+/* One such object as one line of text; -EINVAL for another type. */
+int event_text(struct json_object *o, FILE *out);

@@ -203,19 +203,6 @@ static struct json_object *jstr(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
-static struct json_object *finding_json(const struct drc_finding *f)
-{
-	struct finding_item it = { .f = f };
-	struct finding_list l = { &it, 1, 0, 0, 0, { 0 } };
-	struct json_object *arr, *o;
-
-	finding_fingerprint(f, it.fingerprint);
-	arr = findings_to_json(&l);
-	o = json_object_get(json_object_array_get_idx(arr, 0));
-	json_object_put(arr);
-	return o;
-}
-
 static void reply_hello(struct server *s, struct client *c)
 {
 	struct json_object *o = json_object_new_object();
@@ -600,21 +587,10 @@ static void on_event(void *userdata, const struct drc_event *ev)
 {
 	struct server *s = userdata;
 	struct json_object *o;
-	char id[24];
+
 	if (!events_wanted(s))
 		return;
-	o = json_object_new_object();
-	snprintf(id, sizeof(id), "%0*" PRIx64, (int)ev->id_digits, ev->id);
-	json_object_object_add(o, "type", json_object_new_string("event"));
-	json_object_object_add(o, "op", json_object_new_string(drc_op_to_string(ev->op)));
-	json_object_object_add(o, "device", jstr(ev->device));
-	json_object_object_add(o, "driver", jstr(ev->prefix));
-	json_object_object_add(o, "id", json_object_new_string(id));
-	json_object_object_add(o, "name", jstr(ev->name));
-	json_object_object_add(o, "size", json_object_new_int64((int64_t)ev->size));
-	json_object_object_add(o, "ts_usec", json_object_new_int64(ev->ts_usec));
-	json_object_object_add(o, "boot", json_object_new_int((int)ev->boot));
-	json_object_object_add(o, "line", json_object_new_int64((int64_t)ev->origin.line));
+	o = event_json(ev);
 	push_all(s, o, true, false);
 	json_object_put(o);
 }
@@ -623,16 +599,10 @@ static void on_uevent(void *userdata, const struct drc_uevent *ev)
 {
 	struct server *s = userdata;
 	struct json_object *o;
+
 	if (!events_wanted(s) || ev->from_udev)
 		return;
-	o = json_object_new_object();
-	json_object_object_add(o, "type", json_object_new_string("uevent"));
-	json_object_object_add(o, "action", jstr(ev->action));
-	json_object_object_add(o, "device", jstr(ev->device));
-	json_object_object_add(o, "devpath", jstr(ev->devpath));
-	json_object_object_add(o, "subsystem", jstr(ev->subsystem));
-	json_object_object_add(o, "driver", jstr(ev->driver));
-	json_object_object_add(o, "line", json_object_new_int64((int64_t)ev->origin.line));
+	o = uevent_json(ev);
 	push_all(s, o, true, false);
 	json_object_put(o);
 }
