@@ -28,8 +28,8 @@ enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES, OP
 extern const struct command command_check;
 
 static const struct cli_option check_options[] = {
-	{ "format", 'f', required_argument, "FORMAT", "output format: text, json, junit or tap (default: text)" },
-	{ "fail-on", OPT_FAIL_ON, required_argument, "SEVERITY", "exit 1 on findings of this severity or worse: error, warning or info (default: error)" },
+	{ "format", 'f', required_argument, "FORMAT", "output format: text, json, junit or tap (default: text)", "text json junit tap" },
+	{ "fail-on", OPT_FAIL_ON, required_argument, "SEVERITY", "exit 1 on findings of this severity or worse: error, warning or info (default: error)", "error warning info" },
 	{ "suppress", OPT_SUPPRESS, required_argument, "FILE", "ignore the findings this file matches; repeatable" },
 	{ "baseline", OPT_BASELINE, required_argument, "FILE", "fail only on findings not in this earlier --format=json output" },
 	{ "device", 'd', required_argument, "PATTERN", "only devices whose name, driver or key matches; repeatable" },

@@ -33,7 +33,7 @@ static const struct cli_option cycle_options[] = {
 	{ "count", 'n', required_argument, "N", "unbind and bind N times (default: 3)" },
 	{ "output", 'o', required_argument, "FILE", "keep the recording in FILE (default: a temporary file)" },
 	{ "settle", OPT_SETTLE, required_argument, "SECONDS", "wait this long after each unbind and bind (default: 1)" },
-	{ "fail-on", OPT_FAIL_ON, required_argument, "SEVERITY", "exit 1 on findings at or above: info, warning, error (default)" },
+	{ "fail-on", OPT_FAIL_ON, required_argument, "SEVERITY", "exit 1 on findings at or above: info, warning, error (default)", "error warning info" },
 	{ "force", OPT_FORCE, no_argument, NULL, "cycle even the device of the root filesystem or the console" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
 	COMMON_OPTIONS,

@@ -40,7 +40,7 @@ static const struct cli_option record_options[] = {
 	{ "no-kmsg", OPT_NO_KMSG, no_argument, NULL, "do not read /dev/kmsg" },
 	{ "no-trace", OPT_NO_TRACE, no_argument, NULL, "do not read the trace instance" },
 	{ "no-udev", OPT_NO_UDEV, no_argument, NULL, "do not listen to udev events" },
-	{ "uevents", OPT_UEVENTS, required_argument, "FROM", "kernel (the default: no udevd needed) or udev (after its rules)" },
+	{ "uevents", OPT_UEVENTS, required_argument, "FROM", "kernel (the default: no udevd needed) or udev (after its rules)", "kernel udev" },
 	COMMON_OPTIONS,
 	{}
 };

@@ -12,22 +12,25 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "command.h"
 #include "exit-codes.h"
+#include "output.h"
 #include "shared/log.h"
 #include "sources/sysfs.h"
 
 extern const struct command command_refs;
 
 static const struct cli_option refs_options[] = {
-	{ "format", 'f', required_argument, "FORMAT", "text, or lines: 'devresctl-refs:' lines to add to a capture" },
+	{ "format", 'f', required_argument, "FORMAT", "text, json, or lines: 'devresctl-refs:' lines to add to a capture", "text json lines" },
 	COMMON_OPTIONS,
 	{}
 };
 
 struct refs_print {
 	const char *device;
-	bool lines;
+	bool lines, json;
 	unsigned n;
 };
 
@@ -105,8 +108,10 @@ static int cmd_refs(int argc, char **argv)
 		case 'f':
 			if (strcmp(optarg, "lines") == 0)
 				p.lines = true;
+			else if (strcmp(optarg, "json") == 0)
+				p.json = true;
 			else if (strcmp(optarg, "text") != 0)
-				status = usage_error(&command_refs, "invalid --format '%s': expected text or lines", optarg);
+				status = usage_error(&command_refs, "invalid --format '%s': expected text, json or lines", optarg);
 			break;
 		default:
 			if (command_common_option(&command_refs, c, optarg, NULL, NULL,
@@ -124,6 +129,22 @@ static int cmd_refs(int argc, char **argv)
 	if (status != DEVRESCTL_EX_OK)
 		return status;
 	p.device = argv[optind];
+	if (p.json) {
+		struct json_object *o = refs_json(p.device, &r);
+
+		if (!o) {
+			log_error("no device '%s' in /sys/bus/*/devices or /sys/class/*%s", p.device,
+				  r == -ENOENT ? "" : ": cannot read sysfs");
+			return DEVRESCTL_EX_FAILURE;
+		}
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+		if (r < 0) {
+			log_error_errno(r, "cannot read the processes in /proc");
+			return DEVRESCTL_EX_FAILURE;
+		}
+		return DEVRESCTL_EX_OK;
+	}
 	r = sysfs_device_find(p.device, &dev);
 	if (r < 0) {
 		log_error("no device '%s' in /sys/bus/*/devices or /sys/class/*%s", p.device,

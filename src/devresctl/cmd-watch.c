@@ -37,7 +37,8 @@ extern const struct command command_watch;
 
 static const struct cli_option watch_options[] = {
 	{ "replay", 'r', required_argument, "FILE", "play a capture through the engine instead of the live system; repeatable" },
-	{ "source", OPT_SOURCE, required_argument, "WHERE", "live data from: auto (devresd if it runs, else the kernel), devresd or kernel" },
+	{ "source", OPT_SOURCE, required_argument, "WHERE", "live data from: auto (devresd if it runs, else the kernel), devresd or kernel", "auto devresd kernel" },
+	SOCKET_OPTION,
 	{ "speed", OPT_SPEED, required_argument, "X", "replay at X times the pace of the kernel timestamps" },
 	{ "step", OPT_STEP, no_argument, NULL, "replay one event per 'n' key" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
@@ -242,7 +243,7 @@ static int daemon_open(struct replay *rp, struct drc_ctx *ctx)
 	static const char req[] = "{\"cmd\":\"lines\"}\n";
 	int fd, r;
 
-	fd = root_connect(DEVRESD_SOCKET);
+	fd = devresd_connect();
 	if (fd < 0)
 		return fd;
 	r = fd_lines_init(&rp->sockl, fd);
@@ -655,7 +656,7 @@ static int cmd_watch(int argc, char **argv)
 
 		if (r < 0 && ctl.source == FEED_DAEMON) {
 			if (r != -EACCES)
-				log_error_errno(r, "cannot attach to devresd at %s", DEVRESD_SOCKET);
+				log_error_errno(r, "cannot attach to devresd at %s", devresd_socket_name());
 			goto out;
 		}
 		if (r < 0) {

@@ -11,10 +11,27 @@
 
 #include "command.h"
 #include "exit-codes.h"
+#include "devresd/protocol.h"
 #include "shared/log.h"
+#include "shared/root.h"
 
 const char *arg_root;
+const char *arg_socket;
 int arg_color = -1;
+
+const char *devresd_socket_name(void)
+{
+	const char *env = getenv("DEVRESD_SOCKET");
+
+	if (arg_socket)
+		return arg_socket;
+	return env && *env ? env : DEVRESD_SOCKET;
+}
+
+int devresd_connect(void)
+{
+	return root_connect(devresd_socket_name());
+}
 
 bool use_color(void)
 {
@@ -84,7 +101,7 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", program_invocation_short_name);
+	fprintf(stderr, "%s: ", log_program_name());
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -100,9 +117,9 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 int command_check_args(const struct command *cmd, unsigned nargs)
 {
 	if (nargs < cmd->min_args)
-		return usage_error(cmd, "too few arguments");
+		return usage_error(cmd, "too few arguments: expected %s", cmd->synopsis);
 	if (cmd->max_args != ARGS_ANY && nargs > cmd->max_args)
-		return usage_error(cmd, "too many arguments");
+		return usage_error(cmd, "too many arguments: expected %s", cmd->synopsis);
 	return DEVRESCTL_EX_OK;
 }
 
@@ -168,8 +185,17 @@ int command_common_option(const struct command *cmd, int opt, const char *arg, s
 			return 0;
 		}
 		break;
+	case OPT_DEVRESD_SOCKET:
+		arg_socket = arg;
+		return 0;
+	case '?':
+		/* getopt said what was wrong, naming the command (argv[0]) */
+		fprintf(stderr, "Try '%s %s --help' for more information.\n",
+			program_invocation_short_name, cmd->name);
+		*status = DEVRESCTL_EX_USAGE;
+		return 0;
 	}
-	*status = usage_error(cmd, "invalid option");
+	*status = usage_error(cmd, "option not handled");
 	return 0;
 }
 

@@ -12,6 +12,8 @@ struct cli_option {
 	int has_arg;            /* no_argument, required_argument */
 	const char *arg_name;   /* "FILE"; NULL without argument */
 	const char *help;       /* one line, lowercase, no final period */
+	const char *values;     /* the values a shell completes: "text json";
+				 * NULL: by arg_name (FILE, DIR, PATTERN, DEVICE) */
 };
 
 #define ARGS_ANY (~0u)
@@ -66,7 +68,17 @@ struct engine_opts {
 };
 /* Option ids of the engine's options (--kb, --kallsyms); a command's own
  * long-only options start at OPT_COMMAND. */
-enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_COMMAND };
+enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_DEVRESD_SOCKET, OPT_COMMAND };
+
+/* --socket, for every command that talks to devresd */
+#define SOCKET_OPTION \
+	{ "socket", OPT_DEVRESD_SOCKET, required_argument, "PATH", "devresd's socket (default: $DEVRESD_SOCKET, else /run/devresd/socket)" }
+extern const char *arg_socket;
+/* The socket devresd is reached at: --socket, else $DEVRESD_SOCKET, else
+ * /run/devresd/socket; below --root, as devresd --root puts it. */
+const char *devresd_socket_name(void);
+/* A connection to it, or -errno (-ENOENT, -ECONNREFUSED: none runs). */
+int devresd_connect(void);
 /*
  * The options every command handles alike, for the default: of its option
  * switch: -q (sets *quiet when given), -h, --kb and --kallsyms (into

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "complete.h"
 #include "exit-codes.h"
 #include "shared/log.h"
 #include "shared/root.h"
@@ -20,6 +21,7 @@ extern const struct command command_report;
 extern const struct command command_check;
 extern const struct command command_strip;
 extern const struct command command_watch;
+extern const struct command command_monitor;
 extern const struct command command_status;
 extern const struct command command_enable;
 extern const struct command command_disable;
@@ -32,6 +34,7 @@ static const struct command *const commands[] = {
 	&command_check,
 	&command_strip,
 	&command_watch,
+	&command_monitor,
 	&command_status,
 	&command_enable,
 	&command_disable,
@@ -44,7 +47,7 @@ enum { OPT_ROOT = 0x100, OPT_COLOR };
 
 static const struct cli_option main_options[] = {
 	{ "root", OPT_ROOT, required_argument, "DIR", "read /sys, /proc and /dev below DIR" },
-	{ "color", OPT_COLOR, required_argument, "WHEN", "colour: auto, always or never" },
+	{ "color", OPT_COLOR, required_argument, "WHEN", "colour: auto, always or never", "auto always never" },
 	{ "help", 'h', no_argument, NULL, "display this help" },
 	{ "version", 'V', no_argument, NULL, "display version" },
 	{}
@@ -108,6 +111,7 @@ int main(int argc, char **argv)
 		arg_root = getenv("DEVRESCTL_ROOT");
 	if (command_getopt_init(main_options, &g) < 0)
 		return DEVRESCTL_EX_FAILURE;
+	argv[0] = program_invocation_short_name;        /* getopt's messages: "devresctl: ..." */
 	while ((c = getopt_long(argc, argv, g.shortopts, g.longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -133,9 +137,10 @@ int main(int argc, char **argv)
 				return usage_error(NULL, "invalid --color '%s': expected auto, always or never", optarg);
 			}
 			break;
-		default:
+		default:        /* getopt said what was wrong */
 			command_getopt_done(&g);
-			return usage_error(NULL, "invalid option");
+			fprintf(stderr, "Try '%s --help' for more information.\n", program_invocation_short_name);
+			return DEVRESCTL_EX_USAGE;
 		}
 	}
 	command_getopt_done(&g);
@@ -143,6 +148,8 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error(NULL, "missing command");
 	name = argv[optind];
+	if (strcmp(name, "__complete") == 0)    /* for data/completion/, not listed */
+		return complete_run(commands, ARRAY_SIZE(commands), main_options, argc - optind, argv + optind);
 	if (strcmp(name, "help") == 0) {
 		if (optind + 1 >= argc) {
 			main_help();
@@ -157,8 +164,14 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(commands[i]->name, name) == 0) {
+			static char full[64];
+
+			/* "devresctl report: ..." in every message, getopt's too */
+			snprintf(full, sizeof(full), "%s %s", program_invocation_short_name, name);
+			log_set_program(full);
 			argv += optind;
 			argc -= optind;
+			argv[0] = full;
 			optind = 0;     /* a full getopt reset for the command's own options */
 			status = commands[i]->run(argc, argv);
 			fflush(stdout);

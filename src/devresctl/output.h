@@ -70,3 +70,17 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out);
 struct jw;
 void report_device_write(struct jw *w, struct drc_ctx *ctx, struct drc_device *dev, bool history);
 struct json_object *report_device_json(struct drc_ctx *ctx, struct drc_device *dev, bool history);
+/* What sysfs and /proc say about device @name now: driver, module, links,
+ * components, children, the processes holding it (output-refs.c). NULL with
+ * *err = -errno when sysfs has no such device; *err < 0 with an object when
+ * /proc could not be read. */
+struct json_object *refs_json(const char *name, int *err);
+
+/* What happens, one object each, as devresd pushes them and monitor prints
+ * them ({"type":"event"|"uevent",...}; output-events.c). finding_json() is
+ * the finding object of the report, without "type" (added when pushed). */
+struct json_object *event_json(const struct drc_event *ev);
+struct json_object *uevent_json(const struct drc_uevent *ev);
+struct json_object *finding_json(const struct drc_finding *f);
+/* One such object as one line of text; -EINVAL for another type. */
+int event_text(struct json_object *o, FILE *out);

@@ -203,19 +203,6 @@ static struct json_object *jstr(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
-static struct json_object *finding_json(const struct drc_finding *f)
-{
-	struct finding_item it = { .f = f };
-	struct finding_list l = { &it, 1, 0, 0, 0, { 0 } };
-	struct json_object *arr, *o;
-
-	finding_fingerprint(f, it.fingerprint);
-	arr = findings_to_json(&l);
-	o = json_object_get(json_object_array_get_idx(arr, 0));
-	json_object_put(arr);
-	return o;
-}
-
 static void reply_hello(struct server *s, struct client *c)
 {
 	struct json_object *o = json_object_new_object();
@@ -265,78 +252,6 @@ static void reply_snapshot(struct server *s, struct client *c)
 	json_object_put(o);
 }
 
-static int add_ref(void *userdata, const struct proc_ref *ref)
-{
-	struct json_object *r = json_object_new_object();
-
-	json_object_object_add(r, "pid", json_object_new_int64((int64_t)ref->pid));
-	json_object_object_add(r, "comm", json_object_new_string(ref->comm));
-	json_object_object_add(r, "path", json_object_new_string(ref->path));
-	json_object_object_add(r, "fd", json_object_new_int(ref->fd));
-	json_object_array_add(userdata, r);
-	return 0;
-}
-
-static int add_component(void *userdata, const char *role, const char *other, const char *status)
-{
-	struct json_object *c = json_object_new_object();
-
-	json_object_object_add(c, "role", json_object_new_string(role));
-	json_object_object_add(c, "device", json_object_new_string(other));
-	json_object_object_add(c, "status", json_object_new_string(status));
-	json_object_array_add(userdata, c);
-	return 0;
-}
-
-static int add_link(void *userdata, const char *kind, const char *name)
-{
-	struct json_object *l = json_object_new_object();
-
-	json_object_object_add(l, "kind", json_object_new_string(kind));
-	json_object_object_add(l, "device", json_object_new_string(name));
-	json_object_array_add(userdata, l);
-	return 0;
-}
-
-/* What sysfs and /proc say about a device now, or NULL when it is gone. */
-static struct json_object *sysfs_json(const char *name)
-{
-	struct sysfs_device d;
-	struct module_info m;
-	struct json_object *o, *refs, *links;
-	unsigned denied = 0;
-
-	if (sysfs_device_find(name, &d) < 0)
-		return NULL;
-	o = json_object_new_object();
-	refs = json_object_new_array();
-	links = json_object_new_array();
-	json_object_object_add(o, "devpath", json_object_new_string(d.devpath));
-	json_object_object_add(o, "subsystem", jstr(d.subsystem[0] ? d.subsystem : NULL));
-	json_object_object_add(o, "driver", jstr(d.driver[0] ? d.driver : NULL));
-	json_object_object_add(o, "module", jstr(d.module[0] ? d.module : NULL));
-	if (d.module[0] && sysfs_module_info(d.module, &m) == 0) {
-		json_object_object_add(o, "module_state", jstr(m.state[0] ? m.state : NULL));
-		json_object_object_add(o, "module_refcnt", json_object_new_int64(m.refcnt));
-		json_object_object_add(o, "module_holders", json_object_new_string(m.holders));
-	}
-	sysfs_for_each_link(d.devpath, add_link, links);
-	{
-		struct json_object *comps = json_object_new_array();
-		char reason[512];
-
-		if (sysfs_deferred_reason(d.name, reason, sizeof(reason)) == 1)
-			json_object_object_add(o, "deferred", json_object_new_string(reason));
-		sysfs_for_each_component(d.name, add_component, comps);
-		json_object_object_add(o, "components", comps);
-	}
-	sysfs_device_refs(d.devpath, add_ref, refs, &denied);
-	json_object_object_add(o, "links", links);
-	json_object_object_add(o, "refs", refs);
-	json_object_object_add(o, "refs_unreadable", json_object_new_int((int)denied));
-	return o;
-}
-
 static void reply_device(struct server *s, struct client *c, const char *name)
 {
 	struct json_object *o;
@@ -350,7 +265,11 @@ static void reply_device(struct server *s, struct client *c, const char *name)
 	json_object_object_add(o, "type", json_object_new_string("device"));
 	if (drc_ctx_find_device(s->ctx, name, -1, &dev) > 0 && dev)
 		json_object_object_add(o, "device", report_device_json(s->ctx, dev, false));
-	json_object_object_add(o, "sysfs", sysfs_json(name));
+	{
+		int err;
+
+		json_object_object_add(o, "sysfs", refs_json(name, &err));
+	}
 	if (!dev && !json_object_object_get(o, "sysfs")) {
 		char msg[300];
 
@@ -668,21 +587,10 @@ static void on_event(void *userdata, const struct drc_event *ev)
 {
 	struct server *s = userdata;
 	struct json_object *o;
-	char id[24];
+
 	if (!events_wanted(s))
 		return;
-	o = json_object_new_object();
-	snprintf(id, sizeof(id), "%0*" PRIx64, (int)ev->id_digits, ev->id);
-	json_object_object_add(o, "type", json_object_new_string("event"));
-	json_object_object_add(o, "op", json_object_new_string(drc_op_to_string(ev->op)));
-	json_object_object_add(o, "device", jstr(ev->device));
-	json_object_object_add(o, "driver", jstr(ev->prefix));
-	json_object_object_add(o, "id", json_object_new_string(id));
-	json_object_object_add(o, "name", jstr(ev->name));
-	json_object_object_add(o, "size", json_object_new_int64((int64_t)ev->size));
-	json_object_object_add(o, "ts_usec", json_object_new_int64(ev->ts_usec));
-	json_object_object_add(o, "boot", json_object_new_int((int)ev->boot));
-	json_object_object_add(o, "line", json_object_new_int64((int64_t)ev->origin.line));
+	o = event_json(ev);
 	push_all(s, o, true, false);
 	json_object_put(o);
 }
@@ -691,16 +599,10 @@ static void on_uevent(void *userdata, const struct drc_uevent *ev)
 {
 	struct server *s = userdata;
 	struct json_object *o;
+
 	if (!events_wanted(s) || ev->from_udev)
 		return;
-	o = json_object_new_object();
-	json_object_object_add(o, "type", json_object_new_string("uevent"));
-	json_object_object_add(o, "action", jstr(ev->action));
-	json_object_object_add(o, "device", jstr(ev->device));
-	json_object_object_add(o, "devpath", jstr(ev->devpath));
-	json_object_object_add(o, "subsystem", jstr(ev->subsystem));
-	json_object_object_add(o, "driver", jstr(ev->driver));
-	json_object_object_add(o, "line", json_object_new_int64((int64_t)ev->origin.line));
+	o = uevent_json(ev);
 	push_all(s, o, true, false);
 	json_object_put(o);
 }

@@ -10,6 +10,17 @@
 #include "log.h"
 
 static bool log_quiet, log_syslog;
+static const char *log_program;
+
+void log_set_program(const char *name)
+{
+	log_program = name;
+}
+
+const char *log_program_name(void)
+{
+	return log_program ? log_program : program_invocation_short_name;
+}
 
 void log_set_syslog(bool on)
 {
@@ -35,7 +46,7 @@ static void log_va(int prio, const char *fmt, va_list ap, int err)
 			syslog(prio, "%s", buf);
 		return;
 	}
-	fprintf(stderr, "%s: ", program_invocation_short_name);
+	fprintf(stderr, "%s: ", log_program_name());
 	vfprintf(stderr, fmt, ap);
 	if (err)
 		fprintf(stderr, ": %s", strerror(err));

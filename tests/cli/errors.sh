@@ -13,6 +13,20 @@ grep_err "invalid --format 'xml'" "names the bad value"
 
 run report --bogus /dev/null
 expect_rc 2 "unknown option"
+# one line for the error, naming the command, then the pointer at --help
+[ "$(sed -n 1p "$T/err")" = "devresctl report: unrecognized option '--bogus'" ] &&
+	[ "$(sed -n 2p "$T/err")" = "Try 'devresctl report --help' for more information." ] &&
+	[ "$(wc -l <"$T/err")" -eq 2 ]
+ok $? "an unknown option: one line naming the command, then --help"
+run check -z /dev/null
+grep_err "^devresctl check: invalid option -- 'z'" "an unknown short option names the command"
+run --bogus
+[ "$(sed -n 1p "$T/err")" = "devresctl: unrecognized option '--bogus'" ] && [ "$(wc -l <"$T/err")" -eq 2 ]
+ok $? "an unknown main option: one line, then --help"
+run report "$T/missing.log"
+grep_err "^devresctl report: cannot open capture" "an operational error names the command"
+run cycle a b
+grep_err "^devresctl cycle: too many arguments: expected \[OPTIONS\] DEVICE" "too many arguments says what is expected"
 
 run reprot x
 expect_rc 2 "misspelt command"

@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/cli/functions.sh"
 MAN="$top_srcdir/man/devresctl.8"
 
-for cmd in report check strip watch status enable disable refs record cycle; do
+for cmd in report check strip watch monitor status enable disable refs record cycle; do
 	run $cmd --help
 	expect_rc 0 "$cmd --help"
 	grep_out 'See devresctl(8) for details.' "$cmd --help points at the man page"

@@ -45,6 +45,27 @@ ok $? "other files are not listed"
 grep_out '^  aggregates 0000:00:1f.3  *not bound' "debugfs: the components it aggregates"
 grep_out '^  aggregates 0000:00:03.0  *not registered' "debugfs: a component not registered"
 
+run --root "$R" refs --format=json 0000:00:02.0
+expect_rc 0 "refs --format=json"
+jq -e '.device == "0000:00:02.0" and .subsystem == "pci" and .driver == "i915" and
+	.module == "i915" and .module_state == "live" and .module_refcnt == 3 and
+	.module_holders == "snd_hda_codec_hdmi"' "$T/out" >/dev/null
+ok $? "refs --format=json: the device, its driver and module"
+jq -e '[.refs[] | select(.pid == 812 and .comm == "Xorg" and .path == "/dev/dri/card0")] | length == 2' "$T/out" >/dev/null
+ok $? "refs --format=json: each open file of a holder"
+jq -e '[.refs[] | select(.pid == 900 and .fd == -1 and .path == "/dev/dri/renderD128")] | length == 1' "$T/out" >/dev/null
+ok $? "refs --format=json: a mapping has fd -1"
+jq -e '[.refs[].path] | index("/dev/null") == null' "$T/out" >/dev/null
+ok $? "refs --format=json: other files are not listed"
+jq -e '.links == [{"kind": "consumer", "device": "0000:00:1f.3"}] and
+	(.children[] | select(.devpath == "/sys/devices/pci/0000:00:02.0/drm/card0") | .devnode == "/dev/dri/card0") and
+	([.components[] | select(.role == "aggregate" and .device == "0000:00:03.0" and .status == "not registered")] | length == 1)' "$T/out" >/dev/null
+ok $? "refs --format=json: links, children with their nodes, components"
+run --root "$R" refs --format=json nosuch
+expect_rc 3 "refs --format=json on an unknown device"
+[ ! -s "$T/out" ]
+ok $? "refs --format=json on an unknown device prints no JSON"
+
 run --root "$R" refs --format=lines 0000:00:02.0
 expect_rc 0 "refs --format=lines"
 [ "$(grep -c '^devresctl-refs: 0000:00:02.0 812 Xorg /dev/dri/card0$' "$T/out")" -eq 1 ]

@@ -6,7 +6,7 @@
 R="$T/root"
 fake_root "$R" debug-devres tracefs
 run --root "$R" status
-expect_rc 0 "status on a fake root"
+expect_rc 1 "status on a fake root where nothing carries devres operations: exit 1"
 grep_out '^kernel  *6.1.0-fake' "the kernel release"
 grep_out '^CONFIG_DEBUG_DEVRES  *yes' "CONFIG_DEBUG_DEVRES seen from the log parameter"
 grep_out '^devres.log  *off' "devres.log off"
@@ -16,6 +16,17 @@ grep_out '^tracefs  *\/sys\/kernel\/tracing' "tracefs found"
 grep_out '^dev:devres_log event  *present' "the trace event"
 grep_out '^trace instance  *created, event off, hashed pointers' "the instance with the event off"
 grep_out '^not ready' "not ready"
+run --root "$R" status --format=json
+expect_rc 1 "status --format=json: the same exit status"
+jq -e '.ready == false and .carriers == [] and
+	(.checks[] | select(.check == "devres-log") | .value == "off" and (.fix | test("enable --kmsg"))) and
+	(.checks[] | select(.check == "trace-instance") | .value == "created, event off, hashed pointers") and
+	(.checks[] | select(.check == "kernel") | .value == "6.1.0-fake" and .fix == null)' "$T/out" >/dev/null
+ok $? "status --format=json: ready, carriers and each check with its fix"
+[ "$(jq -r '.checks[].check' "$T/out" | tr '\n' ' ')" = "kernel debug-devres devres-log kernel-log pointers tracefs tracepoint trace-instance devresd " ]
+ok $? "status --format=json: the checks of the text, in its order"
+run --root "$R" status --format=xml
+expect_rc 2 "status --format=xml"
 
 run --root "$R" enable
 expect_rc 0 "enable: both ways"
@@ -30,9 +41,13 @@ ok $? "enable makes trace_pipe readers wake on every event (buffer_percent 0)"
 	[ "$(cat "$R/sys/kernel/tracing/options/hash-ptr")" = 1 ]
 ok $? "the global buffer's settings are untouched"
 DEVRESCTL_ROOT="$R" run status
+expect_rc 0 "status when ready: exit 0"
 grep_out '^devres.log  *on' "status after enable: devres.log on (root from DEVRESCTL_ROOT)"
 grep_out '^trace instance  *enabled, raw pointers' "status after enable: instance enabled"
 grep_out '^ready: the kernel log and the trace instance' "ready"
+DEVRESCTL_ROOT="$R" run status -f json
+jq -e '.ready and .carriers == ["kmsg", "trace"]' "$T/out" >/dev/null
+ok $? "status --format=json when ready: both carriers"
 
 run --root "$R" disable --kmsg
 expect_rc 0 "disable --kmsg"
