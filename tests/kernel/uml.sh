@@ -76,7 +76,7 @@ boot() { # scenario outdir
 		DK_DIR="$HERE" DK_BIN="$top_builddir" DK_OUT="$o" DK_SCEN="$fn" DK_KB="$KB" \
 		$extra < /dev/null > "$o/console.txt" 2>&1
 	echo $? > "$o/uml.rc"
-	BOOT_S=$(echo "$(date +%s.%N) - $b0" | bc)
+	BOOT_S=$(echo "$(date +%s.%N) $b0" | awk '{ printf "%.1f", $1 - $2 }')
 }
 
 check_recording() { # label capture witness exp N
