@@ -66,16 +66,19 @@ report_json() { # capture out.json
 	"$DEVRESCTL" report --kb="$KB" -a --format=json "$1" > "$2" 2> "$2.err"
 }
 # operations as the report's model holds them: every logged ADD made one
-# node (the REPLACE's new node excepted, and nodes first seen at their
-# release); REL and REM end a node (a released or removed group's grp>
-# vanishes without a line of its own); REPLACE ends the old node
+# node in the history (the REPLACE's new node excepted); REL and REM end a
+# node (a released or removed group's grp> vanishes without a line of its
+# own); REPLACE ends the old node.  Nodes first seen at their end are not in
+# the history but counted as unknown: those inside a release batch were
+# REL, the others REM
 json_ops() {
 	jq -r '.devices[] | . as $d | (.history // []) as $h |
-	  [ ["ADD", ([$h[] | select(.kind != "realloc")] | length) - ($d.unknown // 0)],
-	    ["REL", ([$h[] | select(.state == "released" and .kind != "group-close")] | length)],
-	    ["REM", ([$h[] | select(.state == "removed" and .kind != "group-close")] | length)],
+	  ([.batches[]?.unknown // 0] | add // 0) as $bu |
+	  [ ["ADD", ([$h[] | select(.kind != "realloc")] | length)],
+	    ["REL", ([$h[] | select(.state == "released" and .kind != "group-close")] | length) + $bu],
+	    ["REM", ([$h[] | select(.state == "removed" and .kind != "group-close")] | length) + ($d.unknown // 0) - $bu],
 	    ["REPLACE", ([$h[] | select(.state == "replaced")] | length)] ][] |
-	  select(.[1] > 0) | "\($d.device) \(.[0]) \(.[1])"' "$1" | sort
+	  select(.[1] != 0) | "\($d.device) \(.[0]) \(.[1])"' "$1" | sort
 }
 json_live() { jq -r '.devices[] | .device as $d | .live[] | "\($d) \(.name) \(.size)"' "$1"; }
 json_findings() { jq -r '.findings[] | "\(.rule) \(.device)"' "$1" | sort -u; }
