@@ -160,10 +160,14 @@ post_devresd() {
 		sleep 1
 		tmux -S /tmp/tmux.sock kill-server 2>/dev/null
 	fi
-	kill -TERM "$SUB" 2>/dev/null
+	# the subscriber ends (and writes out what it got) when devresd hangs up
 	kill -TERM "$DEVRESD"
 	wait "$DEVRESD"
 	echo $? > "$O/devresd.rc"
+	i=0
+	while kill -0 "$SUB" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -0 "$SUB" 2>/dev/null && { step "subscriber still connected 5 s after devresd ended"; kill -TERM "$SUB"; }
+	wait "$SUB"
 }
 
 # many bind/unbind cycles of dfx-clean.0 and of the component-fixed pair,
