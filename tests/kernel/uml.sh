@@ -8,7 +8,8 @@
 # env: top_srcdir top_builddir (set by make), KERNEL_BUILD_DIR (the kernel
 #      build cache, default $top_builddir/tests/kernel/build), KERNEL_OUT
 #      (default $top_builddir/tests/kernel/out), KERNEL_SCENARIOS (a subset),
-#      KERNEL_SOAK_BIG=1 (add the 20,000-cycle soak with small buffers),
+#      KERNEL_SOAK_BIG=1 or a list of versions (add the 20,000-cycle soak
+#      with small buffers there),
 #      JOBS (kernel build, default 2), KERNEL_UML_BINARY (boot this kernel
 #      instead of building one; development only)
 set -u
@@ -56,7 +57,7 @@ diag "UML $V kernel ready in $(( $(date +%s) - t0 )) s: $LINUX"
 SCENARIOS="clean component_bug component_fixed ops probe_fail probe_defer async root"
 [ "$V" = 6.1 ] && SCENARIOS="$SCENARIOS root_prefix"
 SCENARIOS="$SCENARIOS partial_log reent nest cycle devresd soak"
-[ "${KERNEL_SOAK_BIG:-0}" = 1 ] && SCENARIOS="$SCENARIOS soak_big"
+case " ${KERNEL_SOAK_BIG:-0} " in " 1 "|*" $V "*) SCENARIOS="$SCENARIOS soak_big" ;; esac
 [ -n "${KERNEL_SCENARIOS:-}" ] && SCENARIOS=$KERNEL_SCENARIOS
 
 boot() { # scenario outdir
