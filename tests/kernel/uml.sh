@@ -70,9 +70,11 @@ boot() { # scenario outdir
 	esac
 	rm -rf "$o"; mkdir -p "$o"
 	b0=$(date +%s.%N)
-	# con0 = stdio; no other consoles; the guest's / is the host's /
+	# con0 = stdio; no other consoles; the guest's / is the host's /;
+	# loglevel=3 keeps the DEVRES lines (KERN_ERR) off the console, which
+	# would otherwise carry every one of them (34 MB in the big soak)
 	timeout "${KERNEL_BOOT_TIMEOUT:-900}" "$LINUX" mem=512M con=null ssl=null con0=null,fd:1 \
-		root=/dev/root rootfstype=hostfs rootflags=/ rw init="$HERE/guest/init.sh" \
+		root=/dev/root rootfstype=hostfs rootflags=/ rw init="$HERE/guest/init.sh" loglevel=3 \
 		devres.log=1 trace_event=dev:devres_log trace_buf_size=2M printk.devkmsg=on \
 		DK_DIR="$HERE" DK_BIN="$top_builddir" DK_OUT="$o" DK_SCEN="$fn" DK_KB="$KB" \
 		$extra < /dev/null > "$o/console.txt" 2>&1
