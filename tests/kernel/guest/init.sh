@@ -1,0 +1,85 @@
+#!/bin/sh
+# PID 1 of the User-Mode Linux guest of `make check-kernel`; its root is the
+# host's / over hostfs, so the project's binaries run here as built.
+# From the kernel command line (unknown name=value words reach init as
+# environment variables):
+#   DK_DIR   tests/kernel of the source tree (scenarios.sh is in guest/)
+#   DK_BIN   the build tree (devresctl, devresd, tests/live/sockclient)
+#   DK_OUT   the scenario's output folder (made by the host side)
+#   DK_SCEN  the scenario (scenario_<name> in scenarios.sh)
+#   DK_KB    the knowledge base file
+# Writes into DK_OUT: rec-both.rec rec-kmsg.rec rec-trace.rec (three
+# `devresctl record`, both witnesses / --no-trace / --no-kmsg) with their
+# stdout/stderr and exit status, kmsg.txt (dmesg of the scenario), trace.txt
+# (the global trace instance), counts.txt (how often each release callback
+# of the fixture ran), steps.txt, and what the scenario adds (devresd, tmux).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
+O=$DK_OUT
+exec > "$O/init-stdout.txt" 2> "$O/init-stderr.txt"
+export DEVRESCTL_KB="$DK_KB" TERM=xterm-256color HOME=/tmp NO_COLOR=1
+DC=$DK_BIN/devresctl
+T=/sys/kernel/tracing
+{
+	uname -r
+	cat /proc/cmdline
+	echo "devres.log=$(cat /sys/module/devres/parameters/log)"
+} > "$O/env.txt"
+
+step() { echo "$*" >> "$O/steps.txt"; }
+note() { echo "dfx-check: $*" > /dev/kmsg; }
+# the global instance keeps the kernel's own copy of the events
+if [ -d "$T/events/dev/devres_log" ]; then
+	echo 1 > "$T/events/dev/devres_log/enable"
+	: > "$T/trace"
+else
+	step "no events/dev/devres_log in tracefs"
+fi
+
+# the recorders: both witnesses, kmsg only, trace only
+RECS=
+for w in both kmsg trace; do
+	case $w in both) a= ;; kmsg) a=--no-trace ;; trace) a=--no-kmsg ;; esac
+	"$DC" record $a -o "$O/rec-$w.rec" > "$O/rec-$w.out" 2> "$O/rec-$w.err" &
+	RECS="$RECS $!:$w"
+done
+. "$DK_DIR/guest/scenarios.sh"
+type "pre_$DK_SCEN" >/dev/null 2>&1 && "pre_$DK_SCEN"
+sleep 2
+note "begin $DK_SCEN"
+step "begin $DK_SCEN $(date +%s.%N)"
+"scenario_$DK_SCEN"
+step "end $DK_SCEN $(date +%s.%N)"
+note "end $DK_SCEN"
+sleep 1
+
+# SIGINT must flush what was read and print the count; SIGTERM 5 s later
+for r in $RECS; do kill -INT "${r%%:*}" 2>/dev/null; done
+for r in $RECS; do
+	p=${r%%:*}
+	i=0
+	while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$p" 2>/dev/null; then
+		step "record ${r#*:} still running 5 s after SIGINT: SIGTERM"
+		kill -TERM "$p"
+	fi
+	wait "$p"
+	echo $? > "$O/rec-${r#*:}.rc"
+done
+type "post_$DK_SCEN" >/dev/null 2>&1 && "post_$DK_SCEN"
+
+cat /sys/kernel/debug/devres_fixture/counts > "$O/counts.txt"
+# the scenario's part of the kernel log (the marks are the fence)
+dmesg | sed -n '/dfx-check: begin/,/dfx-check: end/p' > "$O/kmsg.txt"
+dmesg > "$O/dmesg-all.txt"
+[ -d "$T/events/dev/devres_log" ] && cat "$T/trace" > "$O/trace.txt"
+sync
+echo done > "$O/init-done"
+busybox poweroff -f 2>/dev/null || poweroff -f

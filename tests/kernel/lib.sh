@@ -1,0 +1,93 @@
+# Shared by the check-kernel tests (POSIX sh + jq + awk): TAP output, the
+# expectation files (expect/README) and what to compare them with.
+
+TAPN=0
+TAPFAIL=0
+ok() { # status description [diagnostic file]
+	TAPN=$((TAPN + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $TAPN - $2"
+	else
+		TAPFAIL=$((TAPFAIL + 1))
+		echo "not ok $TAPN - $2"
+		[ -n "${3:-}" ] && [ -s "$3" ] && sed 's/^/#   /' "$3" | head -40
+	fi
+	return 0
+}
+skip() { TAPN=$((TAPN + 1)); echo "ok $TAPN - $1 # SKIP $2"; }
+diag() { echo "# $*"; }
+tap_end() { echo "1..$TAPN"; [ "$TAPFAIL" -eq 0 ]; }
+
+# exp_lines FILE VERSION WITNESS N: the expectation lines that apply
+# (tags resolved, $N and $((...)) evaluated, action:FN resolved)
+exp_lines() {
+	_v=$2 _w=$3 N=$4
+	while IFS= read -r l; do
+		case $l in ''|'#'*) continue ;; esac
+		vt= vm= wt= wm=
+		while :; do
+			case $l in
+			@6.*) t=${l%% *}; vt=1; [ "$t" = "@$_v" ] && vm=1; l=${l#* } ;;
+			@kmsg*|@full*) t=${l%% *}; wt=1; [ "$t" = "@$_w" ] && wm=1; l=${l#* } ;;
+			*) break ;;
+			esac
+		done
+		[ -n "$vt" ] && [ -z "$vm" ] && continue
+		[ -n "$wt" ] && [ -z "$wm" ] && continue
+		l=$(eval "echo \"$l\"")
+		case $l in *action:*)
+			if [ "$_v" = 6.1 ]; then l=$(echo "$l" | sed 's/action:[A-Za-z0-9_]*/devm_action_release/')
+			else l=$(echo "$l" | sed 's/action:\([A-Za-z0-9_]*\)/\1/'); fi ;;
+		esac
+		echo "$l"
+	done < "$1"
+}
+
+# expected "DEVICE OP N" lines, sorted
+exp_ops() {
+	exp_lines "$@" | awk '$1 == "ops" { for (i = 3; i <= NF; i++) { split($i, a, "="); if (a[2] > 0) print $2, a[1], a[2] } }' | sort
+}
+exp_live() { exp_lines "$@" | awk '$1 == "live" { print $2, $3, $4 }'; }
+exp_findings() { exp_lines "$@" | awk '$1 == "finding" { print $2, $3 }' | sort -u; }
+exp_counts() { exp_lines "$@" | awk '$1 == "count" { print $2, $3 }' | sort; }
+
+# "DEVICE OP N" from the kernel's own log (dmesg lines) and trace text
+kmsg_ops() {
+	awk '{ for (i = 2; i < NF; i++) if ($i == "DEVRES") { d = $(i - 1); sub(/:$/, "", d); n[d " " $(i + 1)]++ } }
+	     END { for (k in n) print k, n[k] }' "$1" | sort
+}
+trace_ops() {
+	awk '!/^#/ { for (i = 1; i < NF; i++) if ($i == "devres_log:") { n[$(i + 1) " " $(i + 2)]++; break } }
+	     END { for (k in n) print k, n[k] }' "$1" | sort
+}
+
+# report --format=json -a of a capture, then what it says
+report_json() { # capture out.json
+	"$DEVRESCTL" report --kb="$KB" -a --format=json "$1" > "$2" 2> "$2.err"
+}
+# operations as the report's model holds them: every logged ADD made one
+# node in the history (the REPLACE's new node excepted); REL and REM end a
+# node (a released or removed group's grp> vanishes without a line of its
+# own); REPLACE ends the old node.  Nodes first seen at their end are not in
+# the history but counted as unknown: those inside a release batch were
+# REL, the others REM
+json_ops() {
+	jq -r '.devices[] | . as $d | (.history // []) as $h |
+	  ([.batches[]?.unknown // 0] | add // 0) as $bu |
+	  [ ["ADD", ([$h[] | select(.kind != "realloc")] | length)],
+	    ["REL", ([$h[] | select(.state == "released" and .kind != "group-close")] | length) + $bu],
+	    ["REM", ([$h[] | select(.state == "removed" and .kind != "group-close")] | length) + ($d.unknown // 0) - $bu],
+	    ["REPLACE", ([$h[] | select(.state == "replaced")] | length)] ][] |
+	  select(.[1] != 0) | "\($d.device) \(.[0]) \(.[1])"' "$1" | sort
+}
+json_live() { jq -r '.devices[] | .device as $d | .live[] | "\($d) \(.name) \(.size)"' "$1"; }
+json_findings() { jq -r '.findings[] | "\(.rule) \(.device)"' "$1" | sort -u; }
+
+# compare WHAT expected-file actual-file: ok/not ok with the difference
+compare() {
+	if diff -u --label expected --label actual "$2" "$3" > "$3.diff"; then
+		ok 0 "$1"
+	else
+		ok 1 "$1" "$3.diff"
+	fi
+}

@@ -1,0 +1,135 @@
+#!/bin/sh
+# check-kernel, QEMU half: Debian 12's stock kernel (linux-image-*-amd64,
+# fetched with apt-get download; no CONFIG_DEBUG_DEVRES, the dev:devres_log
+# event only) under qemu-system-x86_64 (TCG) with a busybox initramfs that
+# holds the project's devresctl and its shared libraries.  Real drivers
+# (e1000, snd_hda_intel, bochs-drm, ahci) are unbound and bound again; the
+# recording must show each unbind and rebind, the operations the kernel's
+# own trace shows, and no leak.  TAP on stdout.
+# env: top_srcdir top_builddir, KERNEL_BUILD_DIR, KERNEL_OUT (as uml.sh),
+#      KERNEL_QEMU_IMAGE (the package, default: what linux-image-amd64
+#      depends on)
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+: "${top_srcdir:=$(cd "$HERE/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+top_builddir=$(cd "$top_builddir" && pwd)
+DEVRESCTL=$top_builddir/devresctl
+KB=$top_srcdir/data/kb/release-functions.tsv
+BUILD=${KERNEL_BUILD_DIR:-$top_builddir/tests/kernel/build}/qemu
+O=${KERNEL_OUT:-$top_builddir/tests/kernel/out}/qemu
+
+skip_all() { echo "1..0 # SKIP QEMU: $*"; exit 77; }
+for t in qemu-system-x86_64 busybox cpio gzip dpkg modprobe depmod apt-get ldd jq; do
+	command -v $t > /dev/null || skip_all "$t not installed"
+done
+busybox --list > /dev/null 2>&1 && ldd "$(command -v busybox)" 2>&1 | grep -q 'not a dynamic' ||
+	skip_all "busybox is not the static one (apt-get install busybox-static)"
+[ -x "$DEVRESCTL" ] || skip_all "$DEVRESCTL not built"
+if nm -u "$DEVRESCTL" 2> /dev/null | grep -q __asan_init; then
+	skip_all "devresctl is built with --enable-sanitizers: build without them for check-kernel"
+fi
+
+mkdir -p "$BUILD/debs" "$O"
+PKG=${KERNEL_QEMU_IMAGE:-$(apt-cache depends linux-image-amd64 2> /dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')}
+[ -n "$PKG" ] || skip_all "apt-cache knows no linux-image-amd64 (apt-get update?)"
+KV=${PKG#linux-image-}
+K=$BUILD/$PKG
+t0=$(date +%s)
+if [ ! -f "$K/boot/vmlinuz-$KV" ]; then
+	(cd "$BUILD/debs" && apt-get download "$PKG" > /dev/null 2>&1) ||
+		skip_all "apt-get download $PKG failed (no Debian mirror reachable?)"
+	rm -rf "$K"
+	dpkg -x "$BUILD"/debs/"$PKG"_*.deb "$K" || skip_all "cannot unpack $PKG"
+	depmod -b "$K" "$KV"
+fi
+diag "QEMU: $PKG ready in $(( $(date +%s) - t0 )) s"
+
+# the initramfs: busybox, the modules, devresctl with its libraries
+R=$BUILD/initramfs
+rm -rf "$R"
+mkdir -p "$R/bin" "$R/lib/modules" "$R/lib/devresctl" "$R/lib64" "$R/share" "$R/dev" "$R/proc" "$R/sys" "$R/tmp" "$R/run"
+cp "$(command -v busybox)" "$R/bin/busybox"
+cp "$DEVRESCTL" "$R/bin/devresctl"
+cp "$KB" "$R/share/"
+ldd "$DEVRESCTL" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | while read -r l; do
+	case $l in */ld-linux*) cp -L "$l" "$R/lib64/" ;; *) cp -L "$l" "$R/lib/devresctl/" ;; esac
+done
+cp "$HERE/qemu/init" "$R/init"
+: > "$R/lib/modules/order.txt"
+for m in ahci sd_mod e1000 snd_hda_codec_generic snd_hda_intel bochs; do
+	modprobe -d "$K" -S "$KV" --show-depends "$m" 2> /dev/null | awk '$1 == "insmod" { print $2 }'
+done | awk '!seen[$0]++' > "$BUILD/modules.txt"
+while read -r f; do
+	cp "$f" "$R/lib/modules/"
+	basename "$f" >> "$R/lib/modules/order.txt"
+done < "$BUILD/modules.txt"
+(cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) > "$BUILD/initramfs.cpio.gz"
+
+rm -rf "$O"; mkdir -p "$O"
+rm -f "$BUILD/out.img"; truncate -s 64M "$BUILD/out.img"
+b0=$(date +%s)
+timeout "${KERNEL_BOOT_TIMEOUT:-900}" qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 \
+	-kernel "$K/boot/vmlinuz-$KV" -initrd "$BUILD/initramfs.cpio.gz" \
+	-append "console=ttyS0 trace_event=dev:devres_log trace_buf_size=8M panic=-1 quiet loglevel=7" \
+	-display none -vga std -no-reboot -serial "file:$O/console.txt" \
+	-nic none -device e1000 \
+	-audiodev none,id=snd0 -device intel-hda -device hda-duplex,audiodev=snd0 \
+	-drive if=none,id=out,file="$BUILD/out.img",format=raw -device ide-hd,bus=ide.1,drive=out \
+	< /dev/null > "$O/qemu.txt" 2>&1
+echo $? > "$O/qemu.rc"
+BOOT_S=$(( $(date +%s) - b0 ))
+tar -C "$O" -xf "$BUILD/out.img" 2> /dev/null
+t="QEMU $PKG"
+if [ ! -f "$O/init-done" ]; then
+	tail -20 "$O/console.txt" > "$O/console.tail"
+	ok 1 "$t: boots, unbinds and rebinds the drivers ($BOOT_S s)" "$O/console.tail"
+	tap_end
+	exit 1
+fi
+ok 0 "$t: boots, unbinds and rebinds the drivers ($BOOT_S s)"
+
+grep -q 'recorded to' "$O/rec.err" && [ "$(cat "$O/rec.rc")" = 0 ]
+ok $? "$t: record exits 0 on SIGINT and prints its count" "$O/rec.err"
+report_json "$O/rec.rec" "$O/rec.json"
+jq -e .devices "$O/rec.json" > /dev/null 2>&1
+ok $? "$t: report --format=json reads the recording" "$O/rec.json.err"
+# the kernel's own trace against the recording, per device and op
+trace_ops "$O/trace.txt" > "$O/trace-ops"
+json_ops "$O/rec.json" > "$O/rec-ops"
+compare "$t: the recording holds the trace's operations, each once" "$O/trace-ops" "$O/rec-ops"
+
+while read -r drv dev; do
+	if [ -z "$dev" ]; then
+		ok 1 "$t: $drv bound a device at boot" "$O/devices.txt"
+		continue
+	fi
+	n=1
+	[ "$drv" = e1000 ] && n=3
+	# the kernel: a release batch at each unbind, ADDs at each bind
+	tn=$(awk -v d="$dev" '$0 ~ "devres_log: " d " " { print }' "$O/trace.txt" | wc -l)
+	[ "$tn" -gt 0 ]
+	ok $? "$t: $drv $dev: the kernel's trace has its devres operations ($tn)"
+	# what the kernel sent: n unbind and n bind uevents
+	nu=$(grep -c "^KERNEL\[[0-9.]*\] unbind  *[^ ]*/$dev (" "$O/rec.rec")
+	nb=$(grep -c "^KERNEL\[[0-9.]*\] bind  *[^ ]*/$dev (" "$O/rec.rec")
+	[ "$nu" = $n ] && [ "$nb" = $n ]
+	ok $? "$t: $drv $dev: the recording holds its $n unbind and $n bind uevents (has $nu, $nb)"
+	jq -e --arg d "$dev" '[.devices[] | select(.device == $d)] | length == 1 and .[0].state == "bound"' \
+		"$O/rec.json" > /dev/null
+	ok $? "$t: $drv $dev: the report shows it bound again at the end"
+	jq -r --arg d "$dev" '.findings[] | select(.device == $d and (.rule == "leak-after-unbind" or .rule == "never-released" or .rule == "per-cycle-growth")) | "\(.rule): \(.summary)"' \
+		"$O/rec.json" > "$O/leaks-$drv"
+	[ ! -s "$O/leaks-$drv" ]
+	ok $? "$t: $drv $dev: no leak reported on a clean rebind" "$O/leaks-$drv"
+done < "$O/devices.txt"
+
+if [ -f "$O/cycle.rc" ]; then
+	[ "$(cat "$O/cycle.rc")" = 0 ]
+	ok $? "$t: devresctl cycle -n 2 on e1000 exits 0 (no finding)" "$O/cycle.out"
+else
+	ok 1 "$t: devresctl cycle ran" "$O/steps.txt"
+fi
+diag "QEMU: boot and drivers in $BOOT_S s; files in $O"
+tap_end
