@@ -21,6 +21,7 @@
 #include "output.h"
 #include "shared/log.h"
 #include "shared/macro.h"
+#include "shared/jsonw.h"
 #include "shared/strbuf.h"
 
 enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES, OPT_ALLOW_EMPTY, OPT_EXPLAIN, OPT_DEBUG };
@@ -38,7 +39,7 @@ static const struct cli_option check_options[] = {
 	{ "list-rules", OPT_LIST_RULES, no_argument, NULL, "list the rules with their severity and exit" },
 	{ "allow-empty", OPT_ALLOW_EMPTY, no_argument, NULL, "pass on a capture that holds no devres operation (default: fail)" },
 	{ "explain", OPT_EXPLAIN, no_argument, NULL, "print each decision of the rules and its evidence on standard error" },
-	{ "debug", OPT_DEBUG, required_argument, "WHAT", "the same as --explain for WHAT=rules" },
+	{ "debug", OPT_DEBUG, required_argument, "WHAT", "the same as --explain for WHAT=rules", "rules" },
 	COMMON_OPTIONS,
 	{}
 };
@@ -56,18 +57,49 @@ struct check_ctl {
 	bool explain;
 };
 
-static void list_rules(void)
+static int list_rules(enum output_format format)
 {
-	for (unsigned i = 0; i < drc_rule_count(); i++) {
-		const struct drc_rule_info *r = drc_rule_get(i);
+	struct strbuf b = STRBUF_INIT;
+	struct jw w;
+	int r;
 
-		printf("%-24s %-8s %s\n", r->id, drc_severity_to_string(r->severity), r->what);
+	if (format == OUTPUT_TEXT) {
+		for (unsigned i = 0; i < drc_rule_count(); i++) {
+			const struct drc_rule_info *ri = drc_rule_get(i);
+
+			printf("%-24s %-8s %s\n", ri->id, drc_severity_to_string(ri->severity), ri->what);
+		}
+		return DEVRESCTL_EX_OK;
 	}
+	if (format != OUTPUT_JSON)
+		return usage_error(&command_check, "--list-rules prints text or json");
+	jw_init(&w, &b, true, 0);
+	jw_array_begin(&w);
+	for (unsigned i = 0; i < drc_rule_count(); i++) {
+		const struct drc_rule_info *ri = drc_rule_get(i);
+
+		jw_object_begin(&w);
+		jw_kstring(&w, "rule", ri->id);
+		jw_kstring(&w, "severity", drc_severity_to_string(ri->severity));
+		jw_kstring(&w, "what", ri->what);
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
+	r = jw_error(&w);
+	if (r == 0)
+		printf("%s\n", strbuf_str(&b));
+	strbuf_done(&b);
+	if (r < 0) {
+		log_oom();
+		return DEVRESCTL_EX_FAILURE;
+	}
+	return DEVRESCTL_EX_OK;
 }
 
 static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 {
 	struct command_getopt g;
+	bool list = false;
 	int c, status = DEVRESCTL_EX_OK;
 
 	if (command_getopt_init(check_options, &g) < 0)
@@ -116,9 +148,8 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 				status = DEVRESCTL_EX_FAILURE;
 			break;
 		case OPT_LIST_RULES:
-			list_rules();
-			command_getopt_done(&g);
-			return -1;
+			list = true;
+			break;
 		default:
 			if (command_common_option(&command_check, c, optarg, &ctl->engine, &ctl->quiet,
 						  &status) == COMMAND_OPTION_HELP) {
@@ -131,6 +162,11 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 	command_getopt_done(&g);
 	if (status != DEVRESCTL_EX_OK)
 		return status;
+	if (list) {
+		/* after every option: --list-rules --format=json as well as the other way round */
+		status = list_rules(ctl->format);
+		return status == DEVRESCTL_EX_OK ? -1 : status;
+	}
 	return command_check_args(&command_check, (unsigned)(argc - optind));
 }
 

@@ -122,6 +122,18 @@ expect_rc 3 "an unreadable kallsyms file is an operational failure"
 run check --list-rules
 [ "$(grep -c '^Example:' "$top_srcdir/man/devresctl.8")" -eq "$(wc -l <"$T/out")" ]
 ok $? "devresctl(8) gives an example for every rule"
+awk '{print $1, $2}' "$T/out" >"$T/rules.txt"
+run check --list-rules --format=json
+expect_rc 0 "--list-rules --format=json"
+jq -r '.[] | "\(.rule) \(.severity)"' "$T/out" | cmp -s - "$T/rules.txt"
+ok $? "--list-rules --format=json: the rules and severities of the text, in its order"
+jq -e 'all(.[]; (.what | length) > 0 and (.severity | IN("error", "warning", "info")))' "$T/out" >/dev/null
+ok $? "--list-rules --format=json: each rule says what it finds"
+run check --format=json --list-rules
+jq -r '.[] | "\(.rule) \(.severity)"' "$T/out" | cmp -s - "$T/rules.txt"
+ok $? "--format=json before --list-rules: the same"
+run check --list-rules --format=junit
+expect_rc 2 "--list-rules --format=junit is a usage error"
 
 run check "$T/does-not-exist"
 expect_rc 3 "an unreadable capture is an operational failure"
