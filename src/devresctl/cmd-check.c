@@ -67,7 +67,8 @@ static int list_rules(enum output_format format)
 		for (unsigned i = 0; i < drc_rule_count(); i++) {
 			const struct drc_rule_info *ri = drc_rule_get(i);
 
-			printf("%-24s %-8s %s\n", ri->id, drc_severity_to_string(ri->severity), ri->what);
+			printf("%-24s %-8s ", ri->id, drc_severity_to_string(ri->severity));
+			print_wrapped(stdout, 34, output_columns(), ri->what);
 		}
 		return DEVRESCTL_EX_OK;
 	}

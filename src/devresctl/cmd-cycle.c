@@ -293,7 +293,7 @@ out:
 const struct command command_cycle = {
 	.name = "cycle",
 	.synopsis = "[OPTIONS] DEVICE",
-	.summary = "unbind and bind a device N times while recording, then judge each cycle",
+	.summary = "unbind and bind a device N times while recording; judge each cycle",
 	.options = cycle_options,
 	.min_args = 1,
 	.max_args = 1,

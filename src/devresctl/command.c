@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -74,8 +75,48 @@ void command_getopt_done(struct command_getopt *g)
 	free(g->shortopts);
 }
 
+unsigned output_columns(void)
+{
+	const char *env = getenv("COLUMNS");
+	unsigned long n;
+	struct winsize ws;
+
+	if (env && parse_ulong(env, 20, 10000, &n) == 0)
+		return (unsigned)n;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 80;
+}
+
+void print_wrapped(FILE *out, unsigned indent, unsigned width, const char *text)
+{
+	unsigned col = indent;
+	const char *p = text;
+
+	if (width < indent + 20)
+		width = indent + 20;    /* a narrow screen: wrap late rather than one word a line */
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		if (col > indent && col + 1 + n > width) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, n, out);
+		col += (unsigned)n;
+		p += n;
+		p += strspn(p, " ");
+	}
+	fputc('\n', out);
+}
+
 void command_print_options(const struct cli_option *opts)
 {
+	unsigned width = output_columns();
+
 	for (const struct cli_option *o = opts; o->name; o++) {
 		char left[64];
 
@@ -85,7 +126,12 @@ void command_print_options(const struct cli_option *opts)
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name, o->arg_name ? "=" : "",
 				 o->arg_name ? o->arg_name : "");
-		printf(" %-26s %s\n", left, o->help);
+		/* the help text in its column, continued under itself */
+		printf(" %-26s ", left);
+		if (strlen(left) > 26) {
+			printf("\n%28s", "");
+		}
+		print_wrapped(stdout, 28, width, o->help);
 	}
 }
 

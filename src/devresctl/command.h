@@ -3,6 +3,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "libdevres/libdevres.h"
 
@@ -39,6 +40,11 @@ struct command_getopt {
 int command_getopt_init(const struct cli_option *opts, struct command_getopt *ret);
 void command_getopt_done(struct command_getopt *g);
 
+/* The width to wrap text to: $COLUMNS, else the terminal's, else 80. */
+unsigned output_columns(void);
+/* @text, its words wrapped at @width, continued lines indented by @indent
+ * columns (the first line starts at that column already), then a newline. */
+void print_wrapped(FILE *out, unsigned indent, unsigned width, const char *text);
 /* One aligned help line per option, as --help prints them everywhere. */
 void command_print_options(const struct cli_option *opts);
 void command_help(const struct command *cmd);

@@ -120,9 +120,14 @@ run check --kallsyms="$T/nope" "$T/mod.log"
 expect_rc 3 "an unreadable kallsyms file is an operational failure"
 
 run check --list-rules
-[ "$(grep -c '^Example:' "$top_srcdir/man/devresctl.8")" -eq "$(wc -l <"$T/out")" ]
+[ "$(grep -c '^Example:' "$top_srcdir/man/devresctl.8")" -eq "$(grep -c '^[a-z]' "$T/out")" ]
 ok $? "devresctl(8) gives an example for every rule"
-awk '{print $1, $2}' "$T/out" >"$T/rules.txt"
+awk '/^[a-z]/ {print $1, $2}' "$T/out" >"$T/rules.txt"
+awk 'length($0) > 80 {n++} END {exit n > 0}' "$T/out"
+ok $? "--list-rules fits 80 columns when not on a terminal"
+COLUMNS=200 run check --list-rules
+[ "$(wc -l <"$T/out")" -eq "$(grep -c '^[a-z]' "$T/out")" ]
+ok $? "--list-rules wraps to COLUMNS: one line a rule at 200"
 run check --list-rules --format=json
 expect_rc 0 "--list-rules --format=json"
 jq -r '.[] | "\(.rule) \(.severity)"' "$T/out" | cmp -s - "$T/rules.txt"

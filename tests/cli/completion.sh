@@ -4,6 +4,8 @@
 # command of --help, every option of each command's --help, each value its
 # help names, files, directories and device names of a fake sysfs.
 . "$top_srcdir/tests/cli/functions.sh"
+# one line an option in --help, whatever the width
+export COLUMNS=1000
 BASH_COMP="$top_srcdir/data/completion/bash/devresctl"
 ROOT="$T/root"
 mkdir -p "$ROOT/sys/bus/platform/devices/dfx-hda.0" "$ROOT/sys/bus/pci/devices/0000:00:1f.3" \

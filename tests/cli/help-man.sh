@@ -7,6 +7,8 @@ MAN="$top_srcdir/man/devresctl.8"
 for cmd in report check strip watch monitor status enable disable refs record cycle; do
 	run $cmd --help
 	expect_rc 0 "$cmd --help"
+	awk 'length($0) > 80 {n++} END {exit n > 0}' "$T/out"
+	ok $? "$cmd --help fits 80 columns"
 	grep_out 'See devresctl(8) for details.' "$cmd --help points at the man page"
 	for opt in $(grep -o -- '--[a-z-]*' "$T/out" | sort -u); do
 		grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$MAN"
@@ -15,6 +17,8 @@ for cmd in report check strip watch monitor status enable disable refs record cy
 done
 run --help
 expect_rc 0 "devresctl --help"
+awk 'length($0) > 80 {n++} END {exit n > 0}' "$T/out"
+ok $? "devresctl --help fits 80 columns"
 for opt in $(grep -o -- '--[a-z-]*' "$T/out" | sort -u); do
 	grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$MAN"
 	ok $? "man page documents $opt"
