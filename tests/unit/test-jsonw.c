@@ -86,9 +86,37 @@ static void check(bool pretty)
 	strbuf_done(&sb);
 }
 
+/* Names from a capture are any bytes: the output stays valid UTF-8. */
+static void check_utf8(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },                   /* valid two bytes: kept */
+		{ "\xe2\x82\xac\xf0\x9f\x92\xa1", "\"\xe2\x82\xac\xf0\x9f\x92\xa1\"" },  /* three, four */
+		{ "drv\xff\xfe", "\"drv\\ufffd\\ufffd\"" },             /* never UTF-8 */
+		{ "dev\xc3(x", "\"dev\\ufffd(x\"" },                      /* a lead without its tail */
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },                   /* overlong '/' */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },       /* a surrogate */
+		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* past U+10FFFF */
+		{ "\xe2\x82", "\"\\ufffd\\ufffd\"" },                   /* cut at the end */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		struct jw w;
+
+		jw_init(&w, &sb, false, 0);
+		jw_string(&w, cases[i].in);
+		ok(strcmp(strbuf_str(&sb), cases[i].out) == 0, "UTF-8 case %zu: %s", i, strbuf_str(&sb));
+		strbuf_done(&sb);
+	}
+}
+
 int main(void)
 {
 	check(false);
 	check(true);
+	check_utf8();
 	return tap_done();
 }
