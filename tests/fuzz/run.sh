@@ -15,13 +15,17 @@ for t in "$@"; do
 	bin="$dir/build/fuzz-$t"
 	mkdir -p "$dir/corpus/$t" "$dir/found/$t" "$dir/findings/$t"
 	echo "fuzz-$t: ${secs}s"
+	# the targets' fake roots: a job that ends at its time limit leaves its own
+	rm -rf "$dir/tmp"
+	mkdir -p "$dir/tmp"
 	# the committed regression inputs first, then new ones
-	"$bin" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
+	TMPDIR="$dir/tmp" "$bin" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
 		-max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -max_len=65536 \
 		-dict="$src/tests/fuzz/devres.dict" -artifact_prefix="$dir/findings/$t/" -print_final_stats=1 \
 		${FUZZ_ARGS:-} "$dir/found/$t" "$dir/corpus/$t" "$src/tests/fuzz/regress/$t" \
 		>"$dir/fuzz-$t.log" 2>&1
 	rc=$?
+	rm -rf "$dir/tmp"
 	grep -E '^#[0-9]+.*cov:' "$dir/fuzz-$t.log" | tail -1
 	if [ $rc -ne 0 ] || ls "$dir/findings/$t" | grep -q .; then
 		echo "fuzz-$t: FOUND (exit $rc): $(ls "$dir/findings/$t" | tr '\n' ' ')"
