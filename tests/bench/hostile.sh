@@ -96,7 +96,7 @@ for c in $CASES; do
 		measure growing 0 256 "$DEVRESCTL" report "$W/grow.log"
 		wait ;;
 	utf8)
-		measure utf8 0 64 "$DEVRESCTL" report --format=json "$HERE/../cli/hostile/invalid-utf8.log" ;;
+		measure utf8 0 64 "$DEVRESCTL" report --format=json "$HERE/../cli/hostile-inputs/invalid-utf8.log" ;;
 	devices)
 		"$W/gen" devices "$N" >"$W/devices.log"
 		measure devices 0 "$big" "$DEVRESCTL" report "$W/devices.log"

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Hostile input: what made the engine or the writers misbehave once
-# (tests/cli/hostile/README), and inputs that are no capture at all. Each
+# (tests/cli/hostile-inputs/README), and inputs that are no capture at all. Each
 # must end with a clear message or a result. (Memory and time bounds of
 # the big cases: tests/bench/hostile.sh.)
 . "$top_srcdir/tests/cli/functions.sh"
-H="$top_srcdir/tests/cli/hostile"
+H="$top_srcdir/tests/cli/hostile-inputs"
 C="$top_srcdir/data/captures/seed-003-component-open-group.log"
 
 # signed overflow in the parsers (UBSan aborts the run if it comes back)
