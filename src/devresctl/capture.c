@@ -51,6 +51,8 @@ static int load_one(struct drc_ctx *ctx, const struct capture_opts *o, const cha
 		fprintf(stderr, "\r\033[K");
 	if (r == -ENOMEM) {
 		log_oom();
+	} else if (r == -EBADMSG) {
+		log_error("cannot read capture '%s': the compressed data is cut short or corrupt", path);
 	} else if (r < 0) {
 		log_error_errno(r, "cannot read capture '%s'", path);
 	} else {

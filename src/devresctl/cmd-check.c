@@ -19,6 +19,7 @@
 #include "exit-codes.h"
 #include "filters.h"
 #include "output.h"
+#include "shared/escape.h"
 #include "shared/log.h"
 #include "shared/macro.h"
 #include "shared/jsonw.h"
@@ -335,10 +336,17 @@ static int cmd_check(int argc, char **argv)
 	}
 	ctl.view.findings = &l;
 	switch (ctl.format) {
-	case OUTPUT_TEXT:
-		findings_print_text(stdout, &l, use_color(), false);
+	case OUTPUT_TEXT: {
+		/* names from the capture: no control characters to the terminal */
+		bool color = use_color();
+		FILE *text = text_filter_open(stdout, color);
+
+		findings_print_text(text ? text : stdout, &l, color, false);
+		if (text)
+			fclose(text);
 		print_summary(&ctl, &l);
 		break;
+	}
 	case OUTPUT_JSON:
 		ctl.view.color = false;
 		r = output_json(ctx, &ctl.view, stdout);

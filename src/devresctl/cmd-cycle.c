@@ -25,7 +25,7 @@
 #include "sources/kernel.h"
 #include "sources/sysfs.h"
 
-enum { OPT_FORCE = OPT_COMMAND, OPT_SETTLE, OPT_FAIL_ON };
+enum { OPT_FORCE = OPT_COMMAND, OPT_SETTLE, OPT_FAIL_ON, OPT_DRY_RUN };
 
 extern const struct command command_cycle;
 
@@ -34,7 +34,9 @@ static const struct cli_option cycle_options[] = {
 	{ "output", 'o', required_argument, "FILE", "keep the recording in FILE (default: a temporary file)" },
 	{ "settle", OPT_SETTLE, required_argument, "SECONDS", "wait this long after each unbind and bind (default: 1)" },
 	{ "fail-on", OPT_FAIL_ON, required_argument, "SEVERITY", "exit 1 on findings at or above: info, warning, error (default)", "error warning info" },
-	{ "force", OPT_FORCE, no_argument, NULL, "cycle even the device of the root filesystem or the console" },
+	{ "force", OPT_FORCE, no_argument, NULL, "cycle even a device the machine needs (a mounted filesystem, swap, "
+	  "a network interface that is up, a console, a vsock transport)" },
+	{ "dry-run", OPT_DRY_RUN, no_argument, NULL, "say what would be unbound and whether it is safe; change nothing" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
 	COMMON_OPTIONS,
 	{}
@@ -53,6 +55,68 @@ struct cycler {
 	uint64_t *starts;       /* recording line where cycle i begins */
 	int error;
 };
+
+/* What unbinding the device takes from the machine (sysfs_for_each_vital). */
+struct vitals {
+	char list[4096];        /* "the root filesystem (on vda1), the console (ttyS0)" */
+	unsigned n;
+	bool print;             /* --dry-run: one line each */
+};
+
+static int add_vital(void *userdata, const struct sysfs_vital *v)
+{
+	struct vitals *vs = userdata;
+	size_t len = strlen(vs->list);
+
+	if (strstr(vs->list, v->what))
+		return 0;       /* the same, through another path (a bind mount, two consoles) */
+	if (len < sizeof(vs->list) - 1)
+		snprintf(vs->list + len, sizeof(vs->list) - len, "%s%s", vs->n ? ", " : "", v->what);
+	vs->n++;
+	if (vs->print)
+		printf("  not safe: it holds %s: %s\n", v->what, v->holder);
+	return 0;
+}
+
+static int print_below(void *userdata, const char *devpath)
+{
+	struct sysfs_device d;
+	unsigned *n = userdata;
+
+	if (sysfs_device_read(devpath, &d) < 0 || !d.driver[0])
+		return 0;
+	if (!(*n)++)
+		printf("  the devices below it go with it:\n");
+	printf("    %s (%s%s%s)\n", d.name, d.driver, d.subsystem[0] ? ", " : "", d.subsystem);
+	return 0;
+}
+
+/* --dry-run: what would be written, what goes with it, and whether it is safe */
+static int dry_run(const struct sysfs_device *dev, const char *unbind, const char *bind, unsigned n, bool force,
+		   bool carried)
+{
+	struct vitals vs = { .print = true };
+	unsigned below = 0;
+	int r;
+
+	printf("cycle %s (driver %s, %s): %u time%s\n", dev->name, dev->driver, dev->devpath, n, n == 1 ? "" : "s");
+	printf("  would write '%s' to %s, then to %s\n", dev->name, unbind, bind);
+	sysfs_for_each_descendant(dev->devpath, print_below, &below);
+	r = sysfs_for_each_vital(dev->devpath, add_vital, &vs);
+	if (r < 0)
+		return log_error_errno(r, "cannot tell what %s holds", dev->name);
+	if (!vs.n)
+		printf("  safe: it holds no mounted filesystem, active swap, network interface that is up, console, "
+		       "vsock transport or guest agent port\n");
+	if (!carried)
+		printf("  devres operations are not carried (devres.log off, no trace instance): cycle would refuse "
+		       "to run blind; 'devresctl enable' first\n");
+	if (vs.n && force)
+		printf("cycle would unbind it anyway (--force)\n");
+	else if (vs.n)
+		printf("cycle would refuse: --force does it anyway\n");
+	return vs.n && !force ? -EPERM : !carried ? -ENODEV : 0;
+}
 
 static int cycle_tick(void *userdata)
 {
@@ -147,9 +211,10 @@ static int cmd_cycle(int argc, char **argv)
 	struct finding_list l = { 0 };
 	struct drc_ctx *ctx = NULL;
 	const char *output = NULL;
-	char tmp[4096], what[256], *path;
+	struct vitals vs = { 0 };
+	char tmp[4096], *path;
 	int c, r, fail_on = DRC_SEVERITY_ERROR, status = DEVRESCTL_EX_OK;
-	bool force = false, quiet = false, made_tmp = false;
+	bool force = false, quiet = false, made_tmp = false, dry = false;
 
 	if (command_getopt_init(cycle_options, &g) < 0)
 		return DEVRESCTL_EX_FAILURE;
@@ -178,6 +243,9 @@ static int cmd_cycle(int argc, char **argv)
 		case OPT_FORCE:
 			force = true;
 			break;
+		case OPT_DRY_RUN:
+			dry = true;
+			break;
 		default:
 			if (command_common_option(&command_cycle, c, optarg, &engine, &quiet,
 						  &status) == COMMAND_OPTION_HELP) {
@@ -203,27 +271,38 @@ static int cmd_cycle(int argc, char **argv)
 		log_error("%s is not bound to a driver: nothing to unbind", cy.device);
 		goto out;
 	}
-	r = sysfs_device_is_vital(dev.devpath, what, sizeof(what));
-	if (r > 0 && !force) {
-		log_error("refusing to unbind %s: it holds %s; --force does it anyway", cy.device, what);
-		goto out;
-	}
-	{
-		struct kernel_caps caps;
-
-		/* without a witness the cycles would pass blind */
-		kernel_caps_read(&caps);
-		if (!kernel_devres_carried(&caps)) {
-			log_error("nothing carries devres operations: devres.log is off and the trace instance is "
-				  "not enabled; run 'devresctl enable' first ('devresctl status' says what is missing)");
-			goto out;
-		}
-	}
 	snprintf(cy.unbind, sizeof(cy.unbind), "/sys/bus/%s/drivers/%s/unbind", dev.subsystem, dev.driver);
 	snprintf(cy.bind, sizeof(cy.bind), "/sys/bus/%s/drivers/%s/bind", dev.subsystem, dev.driver);
 	if (!root_exists(cy.unbind)) {
 		log_error("%s does not exist: %s's driver cannot be unbound through sysfs", cy.unbind, cy.device);
 		goto out;
+	}
+	{
+		struct kernel_caps caps;
+
+		kernel_caps_read(&caps);
+		if (dry) {
+			r = dry_run(&dev, cy.unbind, cy.bind, cy.n, force, kernel_devres_carried(&caps));
+			status = r == 0 ? DEVRESCTL_EX_OK : DEVRESCTL_EX_FAILURE;
+			goto out;
+		}
+		r = sysfs_for_each_vital(dev.devpath, add_vital, &vs);
+		if (r < 0) {
+			log_error_errno(r, "cannot tell what %s holds", cy.device);
+			goto out;
+		}
+		if (vs.n && !force) {
+			log_error("refusing to unbind %s: it holds %s; --force does it anyway", cy.device, vs.list);
+			goto out;
+		}
+		if (vs.n)
+			log_warning("unbinding %s although it holds %s (--force)", cy.device, vs.list);
+		/* without a witness the cycles would pass blind */
+		if (!kernel_devres_carried(&caps)) {
+			log_error("nothing carries devres operations: devres.log is off and the trace instance is "
+				  "not enabled; run 'devresctl enable' first ('devresctl status' says what is missing)");
+			goto out;
+		}
 	}
 	cy.starts = calloc(cy.n, sizeof(*cy.starts));
 	if (!cy.starts) {

@@ -17,6 +17,7 @@
 #include "command.h"
 #include "exit-codes.h"
 #include "output.h"
+#include "shared/escape.h"
 #include "shared/log.h"
 
 enum { OPT_PROGRESS = OPT_COMMAND };
@@ -131,7 +132,18 @@ static int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	ctl.view.findings = &findings;
-	r = ctl.format == OUTPUT_JSON ? output_json(ctx, &ctl.view, stdout) : output_text(ctx, &ctl.view, stdout);
+	if (ctl.format == OUTPUT_JSON) {
+		r = output_json(ctx, &ctl.view, stdout);
+	} else {
+		/* names from the capture: no control characters to the terminal */
+		FILE *text = text_filter_open(stdout, ctl.view.color);
+
+		r = text ? output_text(ctx, &ctl.view, text) : -ENOMEM;
+		if (text && fclose(text) != 0 && r >= 0)
+			r = -errno;
+		if (r >= 0 && ferror(stdout))
+			r = -EIO;
+	}
 	if (r < 0) {
 		log_error_errno(r, "cannot write the report");
 		status = DEVRESCTL_EX_FAILURE;

@@ -10,6 +10,7 @@
 
 #include "filters.h"
 #include "output.h"
+#include "shared/escape.h"
 #include "shared/jsonw.h"
 #include "shared/log.h"
 #include "shared/macro.h"
@@ -199,7 +200,16 @@ void findings_print_text(FILE *out, const struct finding_list *l, bool color, bo
 
 static struct json_object *jstr(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	char *valid;
+	struct json_object *j;
+
+	if (!s)
+		return NULL;
+	/* json-c writes the bytes as they are: make them UTF-8 */
+	valid = utf8_valid_dup(s);
+	j = json_object_new_string(valid ? valid : s);
+	free(valid);
+	return j;
 }
 
 static struct json_object *jorigin(const struct drc_origin *o)
@@ -425,6 +435,18 @@ static bool finding_on(const struct drc_finding *f, const struct device_case *c)
 static void xml_escaped(FILE *out, const char *s)
 {
 	for (; s && *s; s++) {
+		int n = (unsigned char)*s >= 0x80 ? utf8_sequence((const unsigned char *)s, SIZE_MAX) : 1;
+
+		/* XML is UTF-8 here: U+FFFD for each byte that is not */
+		if (n > 1) {
+			fwrite(s, 1, (size_t)n, out);
+			s += n - 1;
+			continue;
+		}
+		if (n <= 0) {
+			fputs("\xef\xbf\xbd", out);
+			continue;
+		}
 		switch (*s) {
 		case '<': fputs("&lt;", out); break;
 		case '>': fputs("&gt;", out); break;
@@ -432,7 +454,7 @@ static void xml_escaped(FILE *out, const char *s)
 		case '"': fputs("&quot;", out); break;
 		case '\'': fputs("&apos;", out); break;
 		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+			if (((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') || *s == 0x7f)
 				fputc('?', out);
 			else
 				fputc(*s, out);

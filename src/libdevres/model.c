@@ -1200,6 +1200,11 @@ static int apply_replace(struct drc_device *dev, const struct drc_event *ev)
 	int r;
 
 	old = lookup_or_realloc(dev, ev, NULL);
+	/* devm_krealloc() finds its node by devm_kmalloc_release(): never a
+	 * group marker. A capture that says so is corrupt; taking the marker
+	 * out would leave its group open with nothing holding it. */
+	if (old && old->kind != DRC_NODE_RES && old->kind != DRC_NODE_REALLOC)
+		old = NULL;
 	n = node_new(dev, &nev, DRC_NODE_REALLOC);
 	if (!n)
 		return -ENOMEM;

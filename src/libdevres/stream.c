@@ -204,8 +204,10 @@ static size_t parse_seconds(const char *s, size_t len, int64_t *usec)
 	int64_t sec = 0, frac_us = 0;
 	size_t i = 0, frac = 0;
 
+	/* the digits past twelve are only counted: they would overflow */
 	for (; i < len && isdigit((unsigned char)s[i]); i++)
-		sec = sec * 10 + (s[i] - '0');
+		if (i < 12)
+			sec = sec * 10 + (s[i] - '0');
 	if (i == 0 || i > 12)
 		return 0;
 	if (i < len && s[i] == '.')
@@ -496,6 +498,10 @@ static size_t parse_kmsg_header(const char *l, size_t len, int64_t *ts)
 		if (field == 2)
 			usec = 0;
 		while (i < len && isdigit((unsigned char)l[i])) {
+			/* the kernel prints a u64 of microseconds since boot: more
+			 * than an int64_t holds (292,000 years) is not a record */
+			if (field == 2 && usec > (INT64_MAX - 9) / 10)
+				return 0;
 			if (field == 2)
 				usec = usec * 10 + (l[i] - '0');
 			i++;

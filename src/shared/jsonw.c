@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "jsonw.h"
 #include "macro.h"
 
@@ -85,11 +86,22 @@ static void quoted(struct jw *w, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		char esc[8];
+		int n = 1;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		/* valid UTF-8 as it is; each byte that is not, U+FFFD (a name
+		 * in a capture is any bytes the kernel or a mailer left) */
+		if (c >= 0x80 && (n = utf8_sequence((const unsigned char *)s, SIZE_MAX)) > 0) {
+			s += n - 1;
+			continue;
+		}
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
 			continue;
 		put(w, run, (size_t)(s - run));
 		run = s + 1;
+		if (c >= 0x80) {
+			put(w, "\\ufffd", 6);
+			continue;
+		}
 		switch (c) {
 		case '"': put(w, "\\\"", 2); break;
 		case '\\': put(w, "\\\\", 2); break;

@@ -177,6 +177,45 @@ static ssize_t refill(struct source_file *f)
 	return n;
 }
 
+/*
+ * The compressed file has no more bytes: what the decoder still holds, 0
+ * when its last stream or frame was complete, or -EBADMSG when the file
+ * stops inside one (cut short: a copy that did not finish, a full disk),
+ * as gzip, xz and zstd themselves say "unexpected end of input".
+ */
+static ssize_t compressed_end(struct source_file *f, char *buf, size_t size)
+{
+	if (f->comp == COMP_GZIP)
+		return f->stream_end ? 0 : -EBADMSG;
+	if (f->comp == COMP_XZ && !f->stream_end) {
+		lzma_ret xr;
+
+		/* LZMA_CONCATENATED: only LZMA_FINISH says no stream follows */
+		f->x.next_in = NULL;
+		f->x.avail_in = 0;
+		f->x.next_out = (uint8_t *)buf;
+		f->x.avail_out = size;
+		xr = lzma_code(&f->x, LZMA_FINISH);
+		f->stream_end = xr == LZMA_STREAM_END;
+		if (size - f->x.avail_out && (xr == LZMA_OK || xr == LZMA_STREAM_END))
+			return (ssize_t)(size - f->x.avail_out);
+		return xr == LZMA_STREAM_END ? 0 : -EBADMSG;
+	}
+	if (f->comp == COMP_ZSTD && !f->stream_end) {
+		ZSTD_inBuffer zi = { NULL, 0, 0 };
+		ZSTD_outBuffer zo = { buf, size, 0 };
+		size_t zr = ZSTD_decompressStream(f->zs, &zo, &zi);
+
+		if (ZSTD_isError(zr))
+			return -EBADMSG;
+		f->stream_end = zr == 0;
+		if (zo.pos)
+			return (ssize_t)zo.pos;
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 /* Decompressed bytes into buf; 0 at the end, -errno on failure. */
 static ssize_t source_read(struct source_file *f, char *buf, size_t size)
 {
@@ -204,7 +243,7 @@ static ssize_t source_read(struct source_file *f, char *buf, size_t size)
 			return (ssize_t)c;
 		}
 		if (n == 0)
-			return f->stream_end || f->comp != COMP_GZIP ? 0 : -EBADMSG;
+			return compressed_end(f, buf, size);
 		if (f->comp == COMP_GZIP) {
 			int zr;
 
@@ -247,6 +286,7 @@ static ssize_t source_read(struct source_file *f, char *buf, size_t size)
 			f->in_off = zi.pos;
 			if (ZSTD_isError(zr))
 				return -EBADMSG;
+			f->stream_end = zr == 0;
 			if (zo.pos)
 				return (ssize_t)zo.pos;
 		}

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -481,30 +482,250 @@ static bool below(const char *path, const char *devpath)
 	return strncmp(path, devpath, n) == 0 && (path[n] == '/' || !path[n]);
 }
 
-int sysfs_device_is_vital(const char *devpath, char *what, size_t len)
+/* ---- what the running machine needs (cycle) ---- */
+
+struct vital_walk {
+	const char *devpath;
+	sysfs_vital_fn fn;
+	void *userdata;
+	int count;
+	int error;
+};
+
+/* @holder (a path below /sys) is held by the device being asked about */
+static void vital(struct vital_walk *w, const char *kind, const char *holder, const char *fmt, ...)
+	_printf_(4, 5);
+static void vital(struct vital_walk *w, const char *kind, const char *holder, const char *fmt, ...)
 {
-	char p[4096], dev[1024], active[512];
+	struct sysfs_vital v = { .kind = kind };
+	va_list ap;
+	int r;
+
+	if (w->error || !below(holder, w->devpath))
+		return;
+	snprintf(v.holder, sizeof(v.holder), "%s", holder);
+	va_start(ap, fmt);
+	vsnprintf(v.what, sizeof(v.what), fmt, ap);
+	va_end(ap);
+	w->count++;
+	r = w->fn(w->userdata, &v);
+	if (r < 0)
+		w->error = r;
+}
+
+/*
+ * A block device and what it is built on: a partition's sysfs directory
+ * is below its disk's device; device-mapper and md devices are virtual and
+ * name what they are built on in slaves/ (followed to a bounded depth).
+ */
+static void vital_block(struct vital_walk *w, const char *blockpath, unsigned depth, const char *kind,
+			const char *what)
+{
+	char p[1200], real[1024];
+	const char *name = strrchr(blockpath, '/');
+	struct dirent *de;
+	DIR *d;
+
+	vital(w, kind, blockpath, "%s (on %s)", what, name ? name + 1 : blockpath);
+	if (depth >= 8)
+		return;
+	snprintf(p, sizeof(p), "%s/slaves", blockpath);
+	d = root_opendir(p);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char link[1600];
+
+		if (is_dot(de->d_name))
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", p, de->d_name);
+		if (root_realpath(link, real, sizeof(real)) == 0)
+			vital_block(w, real, depth + 1, kind, what);
+	}
+	closedir(d);
+}
+
+static void vital_devnum(struct vital_walk *w, unsigned maj, unsigned min, const char *kind, const char *what)
+{
+	char p[64], real[1024];
+
+	snprintf(p, sizeof(p), "/sys/dev/block/%u:%u", maj, min);
+	if (root_realpath(p, real, sizeof(real)) == 0)
+		vital_block(w, real, 0, kind, what);
+}
+
+/* "/dev/sda2", "/dev/mapper/vg-root": the block device a path names */
+static void vital_devname(struct vital_walk *w, const char *dev, const char *kind, const char *what)
+{
+	char p[4096], real[1024];
+	const char *base;
 	struct stat st;
 
-	if (root_path(p, sizeof(p), "/") == 0 && stat(p, &st) == 0) {
-		snprintf(p, sizeof(p), "/sys/dev/block/%u:%u", major(st.st_dev), minor(st.st_dev));
-		if (root_realpath(p, dev, sizeof(dev)) == 0 && below(dev, devpath)) {
-			const char *name = strrchr(dev, '/');
+	if (strncmp(dev, "/dev/", 5) != 0)
+		return;
+	if (root_path(p, sizeof(p), dev) == 0 && stat(p, &st) == 0 && S_ISBLK(st.st_mode)) {
+		vital_devnum(w, major(st.st_rdev), minor(st.st_rdev), kind, what);
+		return;
+	}
+	/* no node to stat (a test root): by its name, through its links */
+	base = root_realpath(dev, real, sizeof(real)) == 0 ? strrchr(real, '/') : strrchr(dev, '/');
+	snprintf(p, sizeof(p), "/sys/class/block/%s", base + 1);
+	if (root_realpath(p, real, sizeof(real)) == 0)
+		vital_block(w, real, 0, kind, what);
+}
 
-			snprintf(what, len, "the root filesystem (on %s)", name ? name + 1 : dev);
-			return 1;
-		}
+/* Every mounted filesystem on a block device (/proc/self/mountinfo). */
+static void vital_mounts(struct vital_walk *w)
+{
+	char p[4096], line[4096];
+	FILE *f;
+
+	if (root_path(p, sizeof(p), "/proc/self/mountinfo") < 0 || !(f = fopen(p, "re")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		/* "36 35 98:0 /mnt1 /mnt/parent rw,noatime master:1 - ext3 /dev/root rw" */
+		char mnt[1024], fstype[64], source[1024], what[1200];
+		unsigned maj, min;
+		const char *sep = strstr(line, " - ");
+
+		if (sscanf(line, "%*u %*u %u:%u %*s %1023s", &maj, &min, mnt) != 3 || !sep ||
+		    sscanf(sep + 3, "%63s %1023s", fstype, source) != 2)
+			continue;
+		snprintf(what, sizeof(what), strcmp(mnt, "/") == 0 ? "the root filesystem" : "the filesystem mounted on %s",
+			 mnt);
+		if (maj)
+			vital_devnum(w, maj, min, "mount", what);
+		else
+			vital_devname(w, source, "mount", what);       /* btrfs and others: 0:N */
 	}
-	if (root_read_line("/sys/class/tty/console/active", active, sizeof(active)) > 0) {
-		for (char *save = NULL, *tty = strtok_r(active, " ", &save); tty; tty = strtok_r(NULL, " ", &save)) {
-			snprintf(p, sizeof(p), "/sys/class/tty/%s", tty);
-			if (root_realpath(p, dev, sizeof(dev)) == 0 && below(dev, devpath)) {
-				snprintf(what, len, "the console (%s)", tty);
-				return 1;
-			}
-		}
+	fclose(f);
+}
+
+/* Active swap (/proc/swaps): a partition, or a file on a filesystem. */
+static void vital_swaps(struct vital_walk *w)
+{
+	char p[4096], line[4096];
+	FILE *f;
+
+	if (root_path(p, sizeof(p), "/proc/swaps") < 0 || !(f = fopen(p, "re")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char name[2048], type[32], what[2100];
+		struct stat st;
+
+		if (sscanf(line, "%2047s %31s", name, type) != 2 || name[0] != '/')
+			continue;       /* the header */
+		snprintf(what, sizeof(what), "active swap (%s)", name);
+		if (strcmp(type, "partition") == 0)
+			vital_devname(w, name, "swap", what);
+		else if (root_path(p, sizeof(p), name) == 0 && stat(p, &st) == 0)
+			vital_devnum(w, major(st.st_dev), minor(st.st_dev), "swap", what);
 	}
-	return 0;
+	fclose(f);
+}
+
+/* Network interfaces that are up (IFF_UP in flags): a session may run on one. */
+static void vital_net(struct vital_walk *w)
+{
+	DIR *d = root_opendir("/sys/class/net");
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char p[600], flags[32], real[1024];
+
+		if (is_dot(de->d_name))
+			continue;
+		snprintf(p, sizeof(p), "/sys/class/net/%s/flags", de->d_name);
+		if (root_read_line(p, flags, sizeof(flags)) <= 0 || !(strtoul(flags, NULL, 16) & 0x1))
+			continue;
+		snprintf(p, sizeof(p), "/sys/class/net/%s", de->d_name);
+		if (root_realpath(p, real, sizeof(real)) == 0)
+			vital(w, "net", real, "the network interface %s, which is up", de->d_name);
+	}
+	closedir(d);
+}
+
+/* The consoles the kernel writes to (/sys/class/tty/console/active). */
+static void vital_console(struct vital_walk *w)
+{
+	char p[600], real[1024], active[512];
+
+	if (root_read_line("/sys/class/tty/console/active", active, sizeof(active)) <= 0)
+		return;
+	for (char *save = NULL, *tty = strtok_r(active, " ", &save); tty; tty = strtok_r(NULL, " ", &save)) {
+		snprintf(p, sizeof(p), "/sys/class/tty/%s", tty);
+		if (root_realpath(p, real, sizeof(real)) == 0)
+			vital(w, "console", real, "the console (%s)", tty);
+	}
+}
+
+/*
+ * How a virtual machine's host reaches it besides the network: a vsock
+ * transport (the kernel does not list vsock connections in /proc, so every
+ * bound transport is taken as carrying one) and the guest agent's
+ * virtio-serial port.
+ */
+static void vital_vm_channels(struct vital_walk *w)
+{
+	static const char *const transports[] = {
+		"/sys/bus/virtio/drivers/vmw_vsock_virtio_transport",
+		"/sys/bus/pci/drivers/vmw_vmci",
+		"/sys/bus/vmbus/drivers/hv_sock",
+	};
+	struct dirent *de;
+	DIR *d;
+
+	for (size_t i = 0; i < ARRAY_SIZE(transports); i++) {
+		const char *drv = strrchr(transports[i], '/') + 1;
+
+		if (!(d = root_opendir(transports[i])))
+			continue;
+		while ((de = readdir(d))) {
+			char p[1200], real[1024];
+
+			if (de->d_type != DT_LNK || !strcmp(de->d_name, "module"))
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", transports[i], de->d_name);
+			if (root_realpath(p, real, sizeof(real)) == 0 && strncmp(real, "/sys/devices/", 13) == 0)
+				vital(w, "vsock", real, "the vsock transport (%s, %s) of the host's connections to this machine",
+				      de->d_name, drv);
+		}
+		closedir(d);
+	}
+	if (!(d = root_opendir("/sys/class/virtio-ports")))
+		return;
+	while ((de = readdir(d))) {
+		char p[600], name[256], real[1024];
+
+		if (is_dot(de->d_name))
+			continue;
+		snprintf(p, sizeof(p), "/sys/class/virtio-ports/%s/name", de->d_name);
+		if (root_read_line(p, name, sizeof(name)) <= 0 || strstr(name, "guest_agent") == NULL)
+			continue;
+		snprintf(p, sizeof(p), "/sys/class/virtio-ports/%s", de->d_name);
+		if (root_realpath(p, real, sizeof(real)) == 0)
+			vital(w, "agent", real, "the guest agent's port %s (%s)", name, de->d_name);
+	}
+	closedir(d);
+}
+
+int sysfs_for_each_vital(const char *devpath, sysfs_vital_fn fn, void *userdata)
+{
+	struct vital_walk w = { .devpath = devpath, .fn = fn, .userdata = userdata };
+	char p[4096];
+	struct stat st;
+
+	/* the root filesystem even without /proc mounted */
+	if (root_path(p, sizeof(p), "/") == 0 && stat(p, &st) == 0)
+		vital_devnum(&w, major(st.st_dev), minor(st.st_dev), "root", "the root filesystem");
+	vital_mounts(&w);
+	vital_swaps(&w);
+	vital_net(&w);
+	vital_console(&w);
+	vital_vm_channels(&w);
+	return w.error ? w.error : w.count;
 }
 
 /* ---- debugfs ---- */

@@ -58,10 +58,21 @@ typedef int (*sysfs_line_fn)(void *userdata, const char *line);
 int sysfs_device_ref_lines(const char *devpath, const char *device, sysfs_line_fn fn, void *userdata,
 			   unsigned *denied);
 
-/* Whether the device at @devpath is, or is above, the block device holding
- * the root filesystem or a console tty: unbinding it would take the system
- * down. Returns 1 with @what filled in, 0, or -errno. */
-int sysfs_device_is_vital(const char *devpath, char *what, size_t len);
+/*
+ * What the running machine needs that unbinding the device at @devpath
+ * would take away, because it is held by that device or one below it: the
+ * root filesystem and every mounted filesystem on a block device (through
+ * partitions, device-mapper and md slaves), active swap, a network
+ * interface that is up, a console, a vsock transport or the guest agent's
+ * virtio-serial port. @fn is called for each; returns how many, or -errno.
+ */
+struct sysfs_vital {
+	const char *kind;       /* "root", "mount", "swap", "net", "console", "vsock", "agent" */
+	char what[2300];        /* "the filesystem mounted on /home (on sda3)" */
+	char holder[1024];      /* the sysfs path holding it ("/sys/devices/.../block/sda/sda3") */
+};
+typedef int (*sysfs_vital_fn)(void *userdata, const struct sysfs_vital *v);
+int sysfs_for_each_vital(const char *devpath, sysfs_vital_fn fn, void *userdata);
 
 /* debugfs (/sys/kernel/debug), when mounted and readable. */
 /* 1 with the reason (possibly "") when the device waits in devices_deferred,

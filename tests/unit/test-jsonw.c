@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "lib/tap.h"
+#include "shared/escape.h"
 #include "shared/jsonw.h"
 
 static void write_sample(struct jw *w)
@@ -86,9 +87,66 @@ static void check(bool pretty)
 	strbuf_done(&sb);
 }
 
+/* Names from a capture are any bytes: the output stays valid UTF-8. */
+static void check_utf8(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },                   /* valid two bytes: kept */
+		{ "\xe2\x82\xac\xf0\x9f\x92\xa1", "\"\xe2\x82\xac\xf0\x9f\x92\xa1\"" },  /* three, four */
+		{ "drv\xff\xfe", "\"drv\\ufffd\\ufffd\"" },             /* never UTF-8 */
+		{ "dev\xc3(x", "\"dev\\ufffd(x\"" },                      /* a lead without its tail */
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },                   /* overlong '/' */
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },       /* a surrogate */
+		{ "\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" }, /* past U+10FFFF */
+		{ "\xe2\x82", "\"\\ufffd\\ufffd\"" },                   /* cut at the end */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		struct jw w;
+
+		jw_init(&w, &sb, false, 0);
+		jw_string(&w, cases[i].in);
+		ok(strcmp(strbuf_str(&sb), cases[i].out) == 0, "UTF-8 case %zu: %s", i, strbuf_str(&sb));
+		strbuf_done(&sb);
+	}
+}
+
+/* The text filter: control characters as ^G, bytes that are not UTF-8 as
+ * \xff, sequences cut between two writes decided by the next one. */
+static void check_text_filter(bool color, const char *const *parts, const char *want)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len), *f = mem ? text_filter_open(mem, color) : NULL;
+
+	if (!ok(f != NULL, "a text filter")) {
+		if (mem)
+			fclose(mem);
+		free(buf);
+		return;
+	}
+	setvbuf(f, NULL, _IONBF, 0);    /* each part its own write */
+	for (; *parts; parts++)
+		fputs(*parts, f);
+	fclose(f);
+	fclose(mem);
+	ok(strcmp(buf, want) == 0, "text%s: '%s'", color ? " in colour" : "", color ? "(colour codes)" : buf);
+	free(buf);
+}
+
 int main(void)
 {
 	check(false);
 	check(true);
+	check_utf8();
+	check_text_filter(false, (const char *const[]){ "d\001v\177 caf\xc3", "\xa9 \xe2\x82", "\xac\t\n", NULL },
+			  "d^Av^? caf\xc3\xa9 \xe2\x82\xac\t\n");
+	check_text_filter(false, (const char *const[]){ "drv\xff\xfe \xe2", "x \033[2J", NULL },
+			  "drv\\xff\\xfe \\xe2x ^[[2J");
+	check_text_filter(true, (const char *const[]){ "\033[1", ";31mred\033[0m \033]0;t\007", "\033[", NULL },
+			  "\033[1;31mred\033[0m ^[]0;t^G^[[");
 	return tap_done();
 }

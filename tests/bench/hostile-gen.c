@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Hostile captures for tests/bench/hostile.sh, on stdout:
+ *   hostile-gen devices N      N distinct devices, one ADD each
+ *   hostile-gen findings N     N devices, each an id added twice: one finding each
+ *   hostile-gen nest N         N nested grp< (each with a resource) on one device
+ *   hostile-gen nest-rel N     the same, closed, then released by one devres_release_all()
+ *   hostile-gen line BYTES     one line of BYTES bytes, then one devres line
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned long long t;
+
+static void line(const char *dev, const char *op, unsigned long long id, const char *name, unsigned size)
+{
+	printf("[%5llu.%06llu] drv %s: DEVRES %s %016llx %s (%u bytes)\n", t / 1000000, t % 1000000, dev, op, id,
+	       name, size);
+	t++;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long n;
+	char dev[32];
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: hostile-gen devices|findings|nest|nest-rel|line N\n");
+		return 2;
+	}
+	n = strtoull(argv[2], NULL, 10);
+	if (!strcmp(argv[1], "devices")) {
+		for (unsigned long long i = 0; i < n; i++) {
+			snprintf(dev, sizeof(dev), "d%llu", i);
+			line(dev, "ADD", 0x100000 + i, "devm_kzalloc_release", 8);
+		}
+	} else if (!strcmp(argv[1], "findings")) {
+		for (unsigned long long i = 0; i < n; i++) {
+			snprintf(dev, sizeof(dev), "d%llu", i);
+			line(dev, "ADD", 0x100000 + i, "devm_kzalloc_release", 8);
+			line(dev, "ADD", 0x100000 + i, "devm_kzalloc_release", 8);
+		}
+	} else if (!strcmp(argv[1], "nest") || !strcmp(argv[1], "nest-rel")) {
+		int rel = !strcmp(argv[1], "nest-rel");
+
+		for (unsigned long long i = 0; i < n; i++) {
+			line("dev0", "ADD", 0x10000000 + i * 0x40, "grp<", 0);
+			line("dev0", "ADD", 0x90000000 + i * 0x40, "devm_kzalloc_release", 8);
+		}
+		if (rel) {
+			for (unsigned long long i = n; i-- > 0;)
+				line("dev0", "ADD", 0x50000000 + i * 0x40, "grp>", 0);
+			/* devres_release_all(): the group markers first, then the
+			 * list from its end */
+			for (unsigned long long i = 0; i < n; i++)
+				line("dev0", "REL", 0x10000000 + i * 0x40, "grp<", 0);
+			for (unsigned long long i = n; i-- > 0;) {
+				line("dev0", "REL", 0x50000000 + i * 0x40, "grp>", 0);
+				line("dev0", "REL", 0x90000000 + i * 0x40, "devm_kzalloc_release", 8);
+			}
+		}
+	} else if (!strcmp(argv[1], "line")) {
+		static char buf[1 << 16];
+
+		memset(buf, 'x', sizeof(buf));
+		for (; n >= sizeof(buf); n -= sizeof(buf))
+			fwrite(buf, 1, sizeof(buf), stdout);
+		fwrite(buf, 1, n, stdout);
+		putchar('\n');
+		line("d.0", "ADD", 0xa1, "devm_kzalloc_release", 8);
+	} else {
+		fprintf(stderr, "hostile-gen: unknown kind '%s'\n", argv[1]);
+		return 2;
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}
