@@ -14,10 +14,7 @@
 
 #include "output.h"
 
-static struct json_object *jstr(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
-}
+#define jstr json_string_valid
 
 struct json_object *event_json(const struct drc_event *ev)
 {

@@ -198,7 +198,9 @@ void findings_print_text(FILE *out, const struct finding_list *l, bool color, bo
 
 /* ---- JSON ---- */
 
-static struct json_object *jstr(const char *s)
+#define jstr json_string_valid
+
+struct json_object *json_string_valid(const char *s)
 {
 	char *valid;
 	struct json_object *j;

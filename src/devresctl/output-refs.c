@@ -10,9 +10,10 @@
 #include "output.h"
 #include "sources/sysfs.h"
 
+/* an empty sysfs value: none */
 static struct json_object *jstr(const char *s)
 {
-	return s && *s ? json_object_new_string(s) : NULL;
+	return s && *s ? json_string_valid(s) : NULL;
 }
 
 static int add_ref(void *userdata, const struct proc_ref *ref)
@@ -20,8 +21,8 @@ static int add_ref(void *userdata, const struct proc_ref *ref)
 	struct json_object *r = json_object_new_object();
 
 	json_object_object_add(r, "pid", json_object_new_int64((int64_t)ref->pid));
-	json_object_object_add(r, "comm", json_object_new_string(ref->comm));
-	json_object_object_add(r, "path", json_object_new_string(ref->path));
+	json_object_object_add(r, "comm", json_string_valid(ref->comm));
+	json_object_object_add(r, "path", json_string_valid(ref->path));
 	json_object_object_add(r, "fd", json_object_new_int(ref->fd));   /* -1: a mapping */
 	json_object_array_add(userdata, r);
 	return 0;
@@ -31,9 +32,9 @@ static int add_component(void *userdata, const char *role, const char *other, co
 {
 	struct json_object *c = json_object_new_object();
 
-	json_object_object_add(c, "role", json_object_new_string(role));
-	json_object_object_add(c, "device", json_object_new_string(other));
-	json_object_object_add(c, "status", json_object_new_string(status));
+	json_object_object_add(c, "role", json_string_valid(role));
+	json_object_object_add(c, "device", json_string_valid(other));
+	json_object_object_add(c, "status", json_string_valid(status));
 	json_object_array_add(userdata, c);
 	return 0;
 }
@@ -42,8 +43,8 @@ static int add_link(void *userdata, const char *kind, const char *name)
 {
 	struct json_object *l = json_object_new_object();
 
-	json_object_object_add(l, "kind", json_object_new_string(kind));
-	json_object_object_add(l, "device", json_object_new_string(name));
+	json_object_object_add(l, "kind", json_string_valid(kind));
+	json_object_object_add(l, "device", json_string_valid(name));
 	json_object_array_add(userdata, l);
 	return 0;
 }
@@ -53,9 +54,9 @@ static int add_child(void *userdata, const char *devpath)
 	struct json_object *c = json_object_new_object();
 	char node[512];
 
-	json_object_object_add(c, "devpath", json_object_new_string(devpath));
+	json_object_object_add(c, "devpath", json_string_valid(devpath));
 	json_object_object_add(c, "devnode",
-			       sysfs_devnode(devpath, node, sizeof(node)) == 0 ? json_object_new_string(node) : NULL);
+			       sysfs_devnode(devpath, node, sizeof(node)) == 0 ? json_string_valid(node) : NULL);
 	json_object_array_add(userdata, c);
 	return 0;
 }
@@ -79,19 +80,19 @@ struct json_object *refs_json(const char *name, int *err)
 	links = json_object_new_array();
 	comps = json_object_new_array();
 	children = json_object_new_array();
-	json_object_object_add(o, "device", json_object_new_string(d.name));
-	json_object_object_add(o, "devpath", json_object_new_string(d.devpath));
+	json_object_object_add(o, "device", json_string_valid(d.name));
+	json_object_object_add(o, "devpath", json_string_valid(d.devpath));
 	json_object_object_add(o, "subsystem", jstr(d.subsystem));
 	json_object_object_add(o, "driver", jstr(d.driver));
 	json_object_object_add(o, "module", jstr(d.module));
 	if (d.module[0] && sysfs_module_info(d.module, &m) == 0) {
 		json_object_object_add(o, "module_state", jstr(m.state));
 		json_object_object_add(o, "module_refcnt", json_object_new_int64(m.refcnt));
-		json_object_object_add(o, "module_holders", json_object_new_string(m.holders));
+		json_object_object_add(o, "module_holders", json_string_valid(m.holders));
 	}
 	sysfs_for_each_link(d.devpath, add_link, links);
 	if (sysfs_deferred_reason(d.name, reason, sizeof(reason)) == 1)
-		json_object_object_add(o, "deferred", json_object_new_string(reason));
+		json_object_object_add(o, "deferred", json_string_valid(reason));
 	sysfs_for_each_component(d.name, add_component, comps);
 	json_object_object_add(o, "components", comps);
 	sysfs_for_each_descendant(d.devpath, add_child, children);

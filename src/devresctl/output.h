@@ -75,6 +75,9 @@ struct json_object *report_device_json(struct drc_ctx *ctx, struct drc_device *d
  * *err = -errno when sysfs has no such device; *err < 0 with an object when
  * /proc could not be read. */
 struct json_object *refs_json(const char *name, int *err);
+/* A JSON string of @s made valid UTF-8 (json-c writes bytes as they are),
+ * or NULL for NULL: for every string that comes from a capture or sysfs. */
+struct json_object *json_string_valid(const char *s);
 
 /* What happens, one object each, as devresd pushes them and monitor prints
  * them ({"type":"event"|"uevent",...}; output-events.c). finding_json() is
