@@ -45,3 +45,20 @@ void server_broadcast_findings(struct server *s);
 /* Engine observers, registered by server_new: events to "events" subscribers. */
 unsigned server_client_count(const struct server *s);
 uint64_t server_dropped_count(const struct server *s);
+
+/* Pushed data is queued while the sources are read, and sent here. */
+void server_flush(struct server *s);
+/* Clients with requests left over from their last turn (REQUESTS_PER_TURN):
+ * the loop then polls without waiting and gives them another turn. */
+bool server_pending(const struct server *s);
+void server_run_pending(struct server *s);
+/* Once a second: accepting resumes if it was paused (out of descriptors). */
+void server_tick(struct server *s);
+
+struct server_stats {
+	unsigned clients;
+	uint64_t dropped_slow;          /* queue over --client-queue */
+	uint64_t dropped_request;       /* a request over 64 KiB */
+	uint64_t refused_busy;          /* out of file descriptors */
+};
+void server_get_stats(const struct server *s, struct server_stats *ret);
