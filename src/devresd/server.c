@@ -472,23 +472,58 @@ static bool get_bool(struct json_object *req, const char *key)
 	return json_object_object_get_ex(req, key, &v) && json_object_get_boolean(v);
 }
 
+int server_parse_request(const char *line, size_t len, struct json_object **ret, char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	struct json_object *req;
+	size_t end;
+
+	*ret = NULL;
+	if (len > REQUEST_MAX) {
+		snprintf(err, errlen, "request too long: more than 64 KiB without a newline");
+		return -EMSGSIZE;
+	}
+	if (memchr(line, '\0', len)) {
+		snprintf(err, errlen, "malformed request: expected one JSON object per line: a NUL byte");
+		return -EINVAL;
+	}
+	tok = json_tokener_new();
+	if (!tok) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	req = json_tokener_parse_ex(tok, line, (int)len);
+	if (!req || json_tokener_get_error(tok) != json_tokener_success) {
+		snprintf(err, errlen, "malformed request: expected one JSON object per line: %s",
+			 req ? "incomplete" : json_tokener_error_desc(json_tokener_get_error(tok)));
+		json_object_put(req);
+		json_tokener_free(tok);
+		return -EINVAL;
+	}
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	while (end < len && (line[end] == ' ' || line[end] == '\t' || line[end] == '\r'))
+		end++;
+	if (end < len || !json_object_is_type(req, json_type_object)) {
+		snprintf(err, errlen, "malformed request: expected one JSON object per line%s",
+			 end < len ? ": bytes after the object" : "");
+		json_object_put(req);
+		return -EINVAL;
+	}
+	*ret = req;
+	return 0;
+}
+
 static void handle_request(struct server *s, struct client *c, const char *line, size_t len)
 {
-	struct json_tokener *tok = json_tokener_new();
 	struct json_object *req, *cmdo, *namev;
 	const char *cmd;
 	char msg[200];
 
-	req = tok ? json_tokener_parse_ex(tok, line, (int)len) : NULL;
-	if (!req || json_tokener_get_error(tok) != json_tokener_success || !json_object_is_type(req, json_type_object)) {
-		snprintf(msg, sizeof(msg), "malformed request: expected one JSON object per line%s%s",
-			 tok ? ": " : "", tok ? json_tokener_error_desc(json_tokener_get_error(tok)) : "");
+	if (server_parse_request(line, len, &req, msg, sizeof(msg)) < 0) {
 		send_error(s, c, msg);
-		json_object_put(req);
-		json_tokener_free(tok);
 		return;
 	}
-	json_tokener_free(tok);
 	cmd = json_object_object_get_ex(req, "cmd", &cmdo) ? json_object_get_string(cmdo) : NULL;
 	if (!cmd) {
 		send_error(s, c, "malformed request: expected a \"cmd\"");

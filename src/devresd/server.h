@@ -24,6 +24,12 @@ struct server_opts {
 
 struct server;
 struct client;
+struct json_object;
+
+/* A request line (without its newline) into a JSON object; on error, -errno
+ * and the message the client gets in @err. The whole of what a client's
+ * bytes reach before a command is chosen. */
+int server_parse_request(const char *line, size_t len, struct json_object **ret, char *err, size_t errlen);
 
 int server_new(const struct server_opts *o, int epfd, struct drc_ctx *ctx, struct journal *j, struct server **ret);
 void server_free(struct server *s);
