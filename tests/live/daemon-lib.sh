@@ -25,15 +25,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_daemon() {  # start_daemon ARGS...: in the background, waits for the socket
+start_daemon() {  # start_daemon ARGS...: in the background, waits until it collects
+	started=$(grep -c 'collecting ' "$T/daemon.err" 2>/dev/null)
 	${DEVRESD_WRAPPER:-} "$DEVRESD" --root "$R" --no-trace "$@" 2>>"$T/daemon.err" &
 	dpid=$!
 	pids="$pids $dpid"
+	# its own "collecting" line: a socket left by a killed daemon is no sign
 	i=0
-	while [ ! -S "$SOCK" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
-	# the sources come right after the socket
-	i=0
-	while ! grep -q 'collecting ' "$T/daemon.err" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	while [ "$(grep -c 'collecting ' "$T/daemon.err")" -le "${started:-0}" ] && [ $i -lt 600 ]; do
+		kill -0 $dpid 2>/dev/null || return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
 	[ -S "$SOCK" ]
 }
 stop_daemon() {  # stop_daemon: SIGTERM, the exit status in $stop_rc
@@ -47,7 +50,7 @@ ask() {  # ask REQUEST: the first reply line in $T/out
 kmsg_records() {  # kmsg_records FIRST COUNT [DEVICE]: kernel records, seq FIRST on
 	awk -v f="$1" -v n="$2" -v d="${3:-dfx-ops.0}" 'BEGIN {
 		for (i = 0; i < n; i++)
-			printf "3,%d,%d,-;dfx-ops %s: DEVRES ADD %016x devm_kzalloc_release (64 bytes)\n", f + i, 5000000 + f + i, 65536 + f + i, d
+			printf "3,%d,%d,-;dfx-ops %s: DEVRES ADD %016x devm_kzalloc_release (64 bytes)\n", f + i, 5000000 + f + i, d, 65536 + f + i
 	}'
 }
 wait_events() {  # wait_events N: until hello says N devres events (10 s at most)
