@@ -26,7 +26,8 @@ cleanup() {
 trap cleanup EXIT
 
 start_daemon() {  # start_daemon ARGS...: in the background, waits until it collects
-	started=$(grep -c 'collecting ' "$T/daemon.err" 2>/dev/null)
+	: >>"$T/daemon.err"
+	started=$(grep -c "collecting " "$T/daemon.err")
 	${DEVRESD_WRAPPER:-} "$DEVRESD" --root "$R" --no-trace "$@" 2>>"$T/daemon.err" &
 	dpid=$!
 	pids="$pids $dpid"
