@@ -442,6 +442,7 @@ int main(int argc, char **argv)
 	/* plain files (tests) have no readiness: read them once now */
 	r = live_dispatch(live);
 	server_broadcast_findings(d.server);
+	journal_sync(&d.journal, false);
 	server_flush(d.server);
 	while (!stop && r >= 0) {
 		struct epoll_event evs[64];
@@ -462,8 +463,8 @@ int main(int argc, char **argv)
 			/* the kernel was quiet: the engine judges what is in progress */
 			r = live_dispatch(live);
 			server_broadcast_findings(d.server);
-			server_flush(d.server);
 			journal_sync(&d.journal, false);        /* the quiet mark too */
+			server_flush(d.server);
 			continue;
 		}
 		for (int i = 0; i < n && !stop; i++) {
@@ -483,8 +484,9 @@ int main(int argc, char **argv)
 					server_sysfs_snapshot(d.server, true);
 				}
 				server_broadcast_findings(d.server);
-				server_flush(d.server);
+				/* --fsync=always: on disk before a client hears of it */
 				journal_sync(&d.journal, false);
+				server_flush(d.server);
 			} else if (tag == &sfd) {
 				struct signalfd_siginfo si;
 
@@ -525,8 +527,9 @@ int main(int argc, char **argv)
 			if (poll(&p, 1, 0) > 0) {
 				r = live_dispatch(live);
 				server_broadcast_findings(d.server);
-				server_flush(d.server);
+				/* --fsync=always: on disk before a client hears of it */
 				journal_sync(&d.journal, false);
+				server_flush(d.server);
 			}
 		}
 	}
