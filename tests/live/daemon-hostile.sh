@@ -7,6 +7,19 @@
 # queue passes the bound is dropped and counted, the daemon keeps serving.
 # The figures (time, memory) are in tests/bench/daemon-bench.sh.
 . "$top_srcdir/tests/live/daemon-lib.sh"
+# under valgrind (make check-valgrind) memory is valgrind's: not asserted
+case ${DEVRESD_WRAPPER:-} in
+*valgrind*) wrapped=1 ;;
+*) wrapped= ;;
+esac
+memory_ok() {  # memory_ok GROWTH-KIB LIMIT-KIB DESCRIPTION
+	if [ -n "$wrapped" ]; then
+		ok 0 "# SKIP under $DEVRESD_WRAPPER: $3"
+	else
+		[ "$1" -lt "$2" ]
+		ok $? "$3"
+	fi
+}
 
 start_daemon --client-queue 64
 ok $? "devresd starts"
@@ -41,14 +54,13 @@ wait $piper
 sent=$(sed -n 's/^sent //p' "$T/pipe.err")
 [ "$sent" -lt 10485760 ]
 ok $? "pipelined hellos not read while their replies wait ($sent of 100 MiB taken)"
-[ "$grow" -lt 16384 ]
-ok $? "memory bounded under pipelined hellos (+$grow KiB)"
+memory_ok "$grow" 16384 "memory bounded under pipelined hellos (+$grow KiB)"
 
 # 40 unread snapshots of 3000 live nodes: one reply queued at a time
 kmsg_records 1000 3000 >"$R/dev/kmsg"
 wait_events 3001
 ok $? "3000 more records taken"
-ask '{"cmd":"snapshot"}'
+"$CLIENT" "$SOCK" -s '{"cmd":"snapshot"}' -n 1 -t 60 >"$T/out"
 one=$(wc -c <"$T/out")
 before=$(rss_kb $dpid)
 "$CLIENT" "$SOCK" -f snapshot:760 -t 4 -x 2>"$T/snap.err" &
@@ -56,8 +68,7 @@ snapper=$!
 sleep 3
 grow=$(( $(rss_kb $dpid) - before ))
 wait $snapper
-[ "$grow" -lt $(( 4 * one / 1024 )) ]
-ok $? "40 unread snapshots of $((one / 1024)) KiB: memory +$grow KiB, less than 4 of them"
+memory_ok "$grow" $(( 4 * one / 1024 )) "40 unread snapshots of $((one / 1024)) KiB: memory +$grow KiB, less than 4 of them"
 
 # malformed, binary, oversized, partial: an error each, the daemon unharmed
 "$CLIENT" "$SOCK" -s "$(printf '\001\002\377\376garbage')" -n 1 -t 5 >"$T/out"
@@ -92,7 +103,7 @@ sleep 0.5
 kmsg_records 5000 20 dfx-many.0 >"$R/dev/kmsg"
 wait $many
 ok $? "500 concurrent subscribers: $(cat "$T/many")"
-grep -q "^connected 500 served 500 refused 0 lines 10500$" "$T/many"
+grep -q "^connected 500 served 500 refused 0 closed 0 lines 10500$" "$T/many"
 ok $? "each got the reply and the 20 events"
 
 # a subscriber that never reads passes --client-queue: dropped, logged, counted
@@ -116,7 +127,7 @@ if command -v prlimit >/dev/null; then
 	DEVRESD_WRAPPER="prlimit --nofile=48 $wrapper"
 	start_daemon
 	DEVRESD_WRAPPER=$wrapper
-	"$CLIENT" "$SOCK" -m 80 -s '{"cmd":"subscribe","events":true}' -n 1 -t 4 >"$T/emfile" &
+	"$CLIENT" "$SOCK" -m 80 -s '{"cmd":"subscribe","events":true}' -n 1 -t 10 >"$T/emfile" &
 	holder=$!
 	sleep 1.5
 	t0=$(cpu_ticks $dpid)
@@ -129,14 +140,19 @@ if command -v prlimit >/dev/null; then
 	ok $? "it says why it refuses clients"
 	n_served=$(sed -n 's/^connected [0-9]* served \([0-9]*\).*/\1/p' "$T/emfile")
 	n_refused=$(sed -n 's/.* refused \([0-9]*\).*/\1/p' "$T/emfile")
-	[ "${n_served:-0}" -gt 10 ] && [ "${n_refused:-0}" -gt 10 ] && [ $((n_served + n_refused)) -eq 80 ]
+	n_closed=$(sed -n 's/.* closed \([0-9]*\).*/\1/p' "$T/emfile")
+	# valgrind closes a descriptor above its own limit itself, unanswered
+	[ -n "$wrapped" ] && n_refused=$((n_refused + n_closed))
+	[ "${n_served:-0}" -gt 10 ] && [ "${n_refused:-0}" -gt 5 ] && [ $((n_served + n_refused)) -eq 80 ]
 	ok $? "some are served, the others refused ($(cat "$T/emfile"))"
 	ask '{"cmd":"hello"}'
 	jq -e '.type == "hello"' "$T/out" >/dev/null
 	ok $? "served again once clients are gone"
 	stop_daemon
+	[ $stop_rc -eq 0 ]
+	ok $? "exit 0 after it (under valgrind: no error, no definite leak)"
 else
-	for _ in 1 2 3 4; do ok 0 "# SKIP prlimit (util-linux) is not installed"; done
+	for _ in 1 2 3 4 5; do ok 0 "# SKIP prlimit (util-linux) is not installed"; done
 fi
 
 done_testing

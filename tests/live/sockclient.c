@@ -18,8 +18,9 @@
  *
  * -m opens CONNECTIONS connections at once, sends the -s lines on each, then
  * reads them all until each got -n lines or -t runs out, and prints
- * "connected C served S refused F lines L" (S: connections that got -n
- * lines, F: those whose first line was an error).
+ * "connected C served S refused F closed X lines L" (S: connections that got -n
+ * lines, F: those whose first line was an error, closed: those that ended
+ * without either).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -153,7 +154,7 @@ static int many(const char *path, int count, const char **sends, int nsend, int 
 		bool refused;
 	} *cs = calloc((size_t)count, sizeof(*cs));
 	struct pollfd *ps = calloc((size_t)count, sizeof(*ps));
-	int connected = 0, served = 0, refused = 0;
+	int connected = 0, served = 0, refused = 0, closed = 0;
 	long lines = 0;
 	char buf[65536];
 
@@ -168,7 +169,7 @@ static int many(const char *path, int count, const char **sends, int nsend, int 
 			if (write(cs[i].fd, sends[k], strlen(sends[k])) < 0 || write(cs[i].fd, "\n", 1) < 0)
 				break;
 	}
-	while (served + refused < connected && now_ms() < deadline) {
+	while (served + refused + closed < connected && now_ms() < deadline) {
 		int np = 0;
 
 		for (int i = 0; i < connected; i++)
@@ -197,12 +198,14 @@ static int many(const char *path, int count, const char **sends, int nsend, int 
 			if (n <= 0 || (want >= 0 && cs[i].lines >= want)) {
 				if ((want < 0 || cs[i].lines >= want) && !cs[i].refused)
 					served++;
+				else if (!cs[i].refused)
+					closed++;
 				close(cs[i].fd);
 				cs[i].fd = -1;
 			}
 		}
 	}
-	printf("connected %d served %d refused %d lines %ld\n", connected, served, refused, lines);
+	printf("connected %d served %d refused %d closed %d lines %ld\n", connected, served, refused, closed, lines);
 	for (int i = 0; i < connected; i++)
 		if (cs[i].fd >= 0)
 			close(cs[i].fd);
