@@ -145,10 +145,25 @@ void redact_hex(char *hex, size_t len)
 		hex[i] = digits[h & 15];
 }
 
-/* The hex numbers of 8 digits or more in a string: what a pointer looks like
- * in the report's ids and texts. Device names such as 0000:00:02.0 have no
- * such run. */
-static struct json_object *redact_string(const char *s)
+/*
+ * Where the report puts kernel pointers: the ids of resources and groups
+ * (a whole hex string), and the texts of findings, which quote them. A
+ * text's hex run is a pointer when it has 16 digits (a 64-bit %p or %px) or
+ * a 0x before 8 or more: device names such as fe200000.serial or
+ * 0000:00:02.0 stay as they are.
+ */
+static const char *const id_keys[] = { "id", "parent", "opened_inside", "in_group", "group", "address" };
+static const char *const text_keys[] = { "summary", "explanation", "fix" };
+
+static bool key_in(const char *key, const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(key, set[i]) == 0)
+			return true;
+	return false;
+}
+
+static struct json_object *redact_string(const char *s, bool text)
 {
 	char *copy = strdup(s);
 	struct json_object *o;
@@ -157,8 +172,11 @@ static struct json_object *redact_string(const char *s)
 	if (!copy)
 		return NULL;
 	for (char *p = copy; *p; p += n) {
+		bool prefixed = p >= copy + 2 && p[-2] == '0' && p[-1] == 'x';
+
 		n = strspn(p, "0123456789abcdefABCDEF");
-		if (n >= 8 && (p == copy || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]))
+		if (n >= 8 && (p == copy || prefixed || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]) &&
+		    (!text || n >= 16 || prefixed))
 			redact_hex(p, n);
 		if (!n)
 			n = 1;
@@ -168,32 +186,43 @@ static struct json_object *redact_string(const char *s)
 	return o;
 }
 
+static void redact_value(struct json_object *parent, const char *key, size_t idx, struct json_object *v, int kind)
+{
+	struct json_object *r;
+
+	if (json_object_is_type(v, json_type_string)) {
+		if (!kind)
+			return;
+		r = redact_string(json_object_get_string(v), kind == 2);
+		if (!r)
+			return;
+		if (key)
+			json_object_object_add(parent, key, r);
+		else
+			json_object_array_put_idx(parent, idx, r);
+	} else if (json_object_is_type(v, json_type_array)) {
+		/* a list of ids ("group"), or objects */
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			redact_value(v, NULL, i, json_object_array_get_idx(v, i), kind);
+	} else if (json_object_is_type(v, json_type_object)) {
+		redact_json(v);
+	}
+}
+
 void redact_json(struct json_object *o)
 {
-	if (json_object_is_type(o, json_type_object)) {
-		json_object_object_foreach(o, key, v) {
-			if (json_object_is_type(v, json_type_string)) {
-				struct json_object *r = redact_string(json_object_get_string(v));
+	if (json_object_is_type(o, json_type_array)) {
+		redact_value(NULL, NULL, 0, o, 0);
+		return;
+	}
+	if (!json_object_is_type(o, json_type_object))
+		return;
+	json_object_object_foreach(o, key, v) {
+		int kind = key_in(key, id_keys, ARRAY_SIZE(id_keys))	     ? 1
+			   : key_in(key, text_keys, ARRAY_SIZE(text_keys)) ? 2
+									   : 0;
 
-				if (r)
-					json_object_object_add(o, key, r);
-			} else {
-				redact_json(v);
-			}
-		}
-	} else if (json_object_is_type(o, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(o); i++) {
-			struct json_object *v = json_object_array_get_idx(o, i);
-
-			if (json_object_is_type(v, json_type_string)) {
-				struct json_object *r = redact_string(json_object_get_string(v));
-
-				if (r)
-					json_object_array_put_idx(o, i, r);
-			} else {
-				redact_json(v);
-			}
-		}
+		redact_value(o, key, 0, v, kind);
 	}
 }
 

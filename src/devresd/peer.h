@@ -30,7 +30,8 @@ int peer_identify(int fd, gid_t group, struct peer *p);
  */
 void redact_init(void);
 void redact_hex(char *hex, size_t len);
-/* Every kernel pointer in @s (a JSON tree): see devresd(8). */
+/* Every kernel pointer in @o (a JSON tree), where the report puts them:
+ * resource and group ids, and the texts of findings (devresd(8), ACCESS). */
 struct json_object;
 void redact_json(struct json_object *o);
 

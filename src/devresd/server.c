@@ -594,7 +594,10 @@ static void client_turn(struct server *s, struct client *c, bool readable)
 			c->in_len -= c->in_off;
 			c->in_off = 0;
 		}
-		n = recv(c->fd, c->in + c->in_len, REQUEST_MAX - c->in_len, MSG_DONTWAIT);
+		/* a full buffer has no room: recv() of 0 bytes would look like an end */
+		n = c->in_len < REQUEST_MAX ? recv(c->fd, c->in + c->in_len, REQUEST_MAX - c->in_len, MSG_DONTWAIT) : -1;
+		if (n < 0 && c->in_len == REQUEST_MAX)
+			errno = EAGAIN;
 		if (n == 0)
 			c->eof = true;  /* maybe in the middle of a request: that one is dropped */
 		else if (n < 0 && errno != EAGAIN && errno != EINTR)

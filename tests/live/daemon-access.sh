@@ -62,6 +62,12 @@ ok $? "the same id hashes the same way every time"
 as $NOBODY --groups=4242 -- '{"cmd":"snapshot"}'
 ! grep -Eq '00000000000100(0[1-9]|1[0-9])' "$T/out" && jq -e '.type == "snapshot"' "$T/out" >/dev/null
 ok $? "snapshot: no kernel id"
+# a device whose name has 8 hex digits (a device-tree unit address) keeps it
+kmsg_records 50 1 fe200000.serial >"$R/dev/kmsg"
+wait_events 6
+as $NOBODY --groups=4242 -- '{"cmd":"device","name":"fe200000.serial"}'
+jq -e '.device.device == "fe200000.serial" and (.device.live[0].id | test("^[0-9a-f]{16}$")) and .device.live[0].id != "0000000000010032"' "$T/out" >/dev/null
+ok $? "a device named fe200000.serial keeps its name; its id is hashed"
 as $NOBODY --groups=4242 -- '{"cmd":"lines"}'
 jq -e '.type == "error" and (.error | test("needs root or CAP_SYSLOG"))' "$T/out" >/dev/null
 ok $? "lines (the raw kernel log) refused to a member without CAP_SYSLOG"
@@ -87,12 +93,12 @@ nnp=$(awk '/^NoNewPrivs:/ { print $2 }' /proc/$dpid/status)
 [ "$capeff" = 0000000400080004 ] && [ "$capbnd" = 0000000400080004 ] && [ "$nnp" = 1 ]
 ok $? "capabilities after start: CAP_SYSLOG, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH only (eff $capeff, bnd $capbnd, no_new_privs $nnp)"
 kmsg_records 200 3 dfx-ptr.0 >"$R/dev/kmsg"
-wait_events 10
+wait_events 11
 ok $? "and it goes on collecting"
 kill -HUP $dpid
 sleep 0.2
 kmsg_records 300 1 dfx-ptr.0 >"$R/dev/kmsg"
-wait_events 11
+wait_events 12
 ok $? "SIGHUP with the capabilities dropped"
 stop_daemon
 [ $stop_rc -eq 0 ] && [ ! -e "$SOCK" ]
