@@ -264,7 +264,8 @@ static int cmd_record(int argc, char **argv)
 	if (strcmp(output, "-") == 0) {
 		rec.out = stdout;
 	} else {
-		rec.out = fopen(output, "we");
+		int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);  /* raw kernel pointers */
+		rec.out = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (!rec.out) {
 			log_error_errno(-errno, "cannot create '%s'", output);
 			status = DEVRESCTL_EX_FAILURE;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -24,6 +25,7 @@
 #include "devresctl/command.h"
 #include "devresctl/exit-codes.h"
 #include "journal.h"
+#include "peer.h"
 #include "server.h"
 #include "shared/log.h"
 #include "shared/root.h"
@@ -73,7 +75,10 @@ struct daemon {
 	struct drc_stream *stream;
 	struct journal journal;
 	struct server *server;
-	int error;
+	/* a restart in the same boot: the kernel-log record journaled last */
+	bool resuming;
+	uint64_t resume_seq;
+	uint64_t kmsg_gap;
 };
 
 static void help(void)
@@ -215,11 +220,33 @@ static int on_line(void *userdata, const char *line, size_t len)
 	struct daemon *d = userdata;
 	int r;
 
-	r = journal_append(&d->journal, line, len);
-	if (r < 0 && !d->error) {
-		log_error_errno(r, "cannot write the journal");
-		d->error = r;
+	if (d->resuming) {
+		struct kmsg_tracker t = { 0 };
+		uint64_t lost;
+
+		kmsg_track(&t, line, len, &lost);
+		if (t.seen) {
+			/* already journaled (--since-boot): the journal goes on after it */
+			if (t.seq <= d->resume_seq)
+				return 0;
+			d->resuming = false;
+			if (t.seq > d->resume_seq + 1) {
+				char m[160];
+				int n;
+
+				d->kmsg_gap = t.seq - d->resume_seq - 1;
+				n = snprintf(m, sizeof(m), "devresctl-lost: kmsg %" PRIu64
+					     " records logged while devresd was not running", d->kmsg_gap);
+				log_warning("%" PRIu64 " kernel-log records were logged while devresd was not running",
+					    d->kmsg_gap);
+				r = on_line(d, m, (size_t)n);
+				if (r < 0)
+					return r;
+			}
+		}
 	}
+	/* a failure is logged and counted by the journal; collection goes on */
+	journal_append(&d->journal, line, len);
 	r = drc_stream_feed_line(d->stream, line, len);
 	if (r < 0)
 		return r;
@@ -360,7 +387,11 @@ int main(int argc, char **argv)
 	else
 		snprintf(jdir, sizeof(jdir), "%s", ctl.journal_dir);
 	r = journal_open(&d.journal, jdir, ctl.journal_size, ctl.journal_files, ctl.fsync);
-	if (r < 0) {
+	if (r == -ENOENT) {
+		log_error("cannot open the journal in '%s': its parent directory does not exist "
+			  "(only the journal directory itself is created)", jdir);
+		goto out;
+	} else if (r < 0) {
 		log_error_errno(r, "cannot open the journal in '%s'", jdir);
 		goto out;
 	}
@@ -375,6 +406,12 @@ int main(int argc, char **argv)
 	}
 	server_set_journal_start(d.server, d.journal.generation, d.journal.size);
 	ctl.live.version_line = new_boot(&d.journal, jdir);
+	if (!ctl.live.version_line) {
+		int64_t seq = journal_last_kmsg_seq(&d.journal);
+
+		d.resuming = seq >= 0;
+		d.resume_seq = seq >= 0 ? (uint64_t)seq : 0;
+	}
 	r = live_open(&ctl.live, on_line, &d, &live, why, sizeof(why));
 	if (r < 0) {
 		if (r == -ENODEV)
@@ -387,6 +424,10 @@ int main(int argc, char **argv)
 		log_warning("not collected: %s", why);
 	server_set_sources(d.server, live_describe(live));
 	server_sysfs_snapshot(d.server, false);
+	/* the sources and the socket are open: what is left needs little */
+	redact_init();
+	if (geteuid() == 0 && (r = caps_drop()) < 0)
+		log_warning("cannot drop capabilities: %s", strerror(-r));
 	{
 		struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &live };
 
@@ -401,9 +442,12 @@ int main(int argc, char **argv)
 	/* plain files (tests) have no readiness: read them once now */
 	r = live_dispatch(live);
 	server_broadcast_findings(d.server);
+	journal_sync(&d.journal, false);
+	server_flush(d.server);
 	while (!stop && r >= 0) {
-		struct epoll_event evs[16];
-		int n = epoll_wait(epfd, evs, 16, live_timeout(live));
+		struct epoll_event evs[64];
+		bool served = false;
+		int n = epoll_wait(epfd, evs, 64, server_pending(d.server) ? 0 : live_timeout(live));
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -411,11 +455,16 @@ int main(int argc, char **argv)
 			r = -errno;
 			break;
 		}
+		if (n == 0 && server_pending(d.server)) {
+			server_run_pending(d.server);
+			n = 0;
+		}
 		if (n == 0) {
 			/* the kernel was quiet: the engine judges what is in progress */
 			r = live_dispatch(live);
 			server_broadcast_findings(d.server);
 			journal_sync(&d.journal, false);        /* the quiet mark too */
+			server_flush(d.server);
 			continue;
 		}
 		for (int i = 0; i < n && !stop; i++) {
@@ -435,7 +484,9 @@ int main(int argc, char **argv)
 					server_sysfs_snapshot(d.server, true);
 				}
 				server_broadcast_findings(d.server);
+				/* --fsync=always: on disk before a client hears of it */
 				journal_sync(&d.journal, false);
+				server_flush(d.server);
 			} else if (tag == &sfd) {
 				struct signalfd_siginfo si;
 
@@ -444,8 +495,10 @@ int main(int argc, char **argv)
 						r = journal_reopen(&d.journal);
 						if (r < 0)
 							log_error_errno(r, "cannot reopen the journal");
+						else if (r > 0)
+							log_info("journal reopened: journal.log was moved away");
 						else
-							log_info("journal reopened");
+							log_info("journal kept: journal.log was not moved");
 						r = 0;
 					} else {
 						stop = true;
@@ -457,8 +510,26 @@ int main(int argc, char **argv)
 				if (read(tfd, &ticks, sizeof(ticks)) < 0)
 					(void)0;
 				journal_sync(&d.journal, true);
+				server_tick(d.server);
 			} else if (server_owns(d.server, tag)) {
 				server_handle(d.server, tag, evs[i].events);
+				served = true;
+			}
+		}
+		/*
+		 * Clients never starve the kernel: after every batch of them, the
+		 * sources get a turn if they have something, whatever order
+		 * epoll_wait() returned the descriptors in.
+		 */
+		if (served && !stop && r >= 0) {
+			struct pollfd p = { .fd = live_fd(live), .events = POLLIN };
+
+			if (poll(&p, 1, 0) > 0) {
+				r = live_dispatch(live);
+				server_broadcast_findings(d.server);
+				/* --fsync=always: on disk before a client hears of it */
+				journal_sync(&d.journal, false);
+				server_flush(d.server);
 			}
 		}
 	}
@@ -466,9 +537,14 @@ int main(int argc, char **argv)
 	if (r >= 0 && (r = live_drain(live)) >= 0)
 		journal_sync(&d.journal, true);
 	if (r >= 0) {
+		struct server_stats ss;
+
+		server_get_stats(d.server, &ss);
 		status = DEVRESCTL_EX_OK;
-		log_info("stopping: %" PRIu64 " lines journaled, %" PRIu64 " slow clients dropped", d.journal.lines,
-			 server_dropped_count(d.server));
+		log_info("stopping: %" PRIu64 " lines journaled, %" PRIu64 " not written, %" PRIu64
+			 " torn cut off; clients dropped: %" PRIu64 " too slow, %" PRIu64 " request too long, %" PRIu64
+			 " refused when out of descriptors", d.journal.lines, d.journal.unwritten_total, d.journal.torn,
+			 ss.dropped_slow, ss.dropped_request, ss.refused_busy);
 	}
 out:
 	tell_ready(&ready, false);

@@ -13,34 +13,54 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "devresctl/output.h"
+#include "peer.h"
 #include "server.h"
 #include "shared/log.h"
 #include "shared/macro.h"
 #include "shared/root.h"
 #include "sources/sysfs.h"
 
+/*
+ * What one client may cost, so that none can stall collection or exhaust
+ * the daemon (devresd(8), LIMITS):
+ * - a request is a line of at most REQUEST_MAX bytes;
+ * - per turn of the event loop a client gets one read of at most
+ *   REQUEST_MAX bytes and at most REQUESTS_PER_TURN requests answered; the
+ *   kernel sources get their turn between;
+ * - the next request is read only when less than REPLY_LOW of replies is
+ *   waiting: a client that asks without reading holds one reply at a time;
+ * - pushed data (events, findings, lines) beyond --client-queue drops it.
+ */
 #define REQUEST_MAX (64 * 1024)
+#define REQUESTS_PER_TURN 16
+#define REPLY_LOW (64 * 1024)
+#define ACCEPT_PER_TURN 64
 #define CATCHUP_CHUNK (64 * 1024)
 #define CATCHUP_LOW (256 * 1024)        /* refill the queue below this */
 
 struct client {
 	char tag;                       /* epoll data points here */
 	int fd;
-	struct ucred cred;
+	struct peer peer;
 	char *in;
-	size_t in_len;
+	size_t in_len, in_off;
 	char *out;
 	size_t out_len, out_off, out_cap;
 	bool events, findings, lines;
 	bool catching_up;               /* "lines": still sending the journal */
 	int cu_fd;
 	uint64_t cu_gen;
+	bool eof;                       /* it hung up: answer what it asked, then close */
 	bool dead;
+	bool dirty;                     /* pushed data not sent yet */
+	bool pending;                   /* a request waits that can be answered now */
+	uint32_t epoll_mask;
 	struct client *next;
 };
 
@@ -53,7 +73,12 @@ struct server {
 	struct journal *j;
 	struct client *clients;
 	unsigned nclients;
-	uint64_t dropped;
+	uint64_t dropped;               /* too slow: the queue passed --client-queue */
+	uint64_t bad_requests;          /* dropped for a request over REQUEST_MAX */
+	uint64_t refused_busy;          /* out of file descriptors */
+	int reserve_fd;                 /* given up to refuse a client at EMFILE */
+	bool accept_paused;
+	time_t busy_logged;
 	unsigned findings_sent;
 	uint64_t start_gen, start_off;
 	const char *sources;
@@ -68,17 +93,34 @@ static void client_kill(struct server *s, struct client *c, const char *why)
 	if (c->dead)
 		return;
 	if (why)
-		log_info("client pid %d dropped: %s", (int)c->cred.pid, why);
+		log_info("client pid %d dropped: %s", (int)c->peer.cred.pid, why);
 	c->dead = true;
 }
 
-static int client_update_epoll(struct server *s, struct client *c)
+static size_t client_queued(const struct client *c)
 {
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = &c->tag };
+	return c->out_len - c->out_off;
+}
 
-	if (c->out_len > c->out_off || c->catching_up)
+static bool client_has_request(const struct client *c)
+{
+	return memchr(c->in + c->in_off, '\n', c->in_len - c->in_off) != NULL;
+}
+
+/* What the client waits for: input while its replies are sent, output while queued. */
+static void client_update(struct server *s, struct client *c)
+{
+	struct epoll_event ev = { .data.ptr = &c->tag };
+
+	if (c->dead)
+		return;
+	if (!c->eof && client_queued(c) < REPLY_LOW && c->in_len < REQUEST_MAX)
+		ev.events |= EPOLLIN | EPOLLRDHUP;
+	if (client_queued(c) || c->catching_up)
 		ev.events |= EPOLLOUT;
-	return epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0 ? -errno : 0;
+	c->pending = client_queued(c) < REPLY_LOW && client_has_request(c);
+	if (ev.events != c->epoll_mask && epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+		c->epoll_mask = ev.events;
 }
 
 /* Queues @len bytes. Pushed data (not a reply) beyond the limit drops the client. */
@@ -90,9 +132,13 @@ static void client_queue(struct server *s, struct client *c, const char *data, s
 		return;
 	if (pushed && pending + len > s->o.queue_max) {
 		s->dropped++;
-		client_kill(s, c, "too slow: its queue is full");
+		log_warning("client pid %d dropped: too slow, more than %zu KiB queued (%" PRIu64 " dropped so far)",
+			    (int)c->peer.cred.pid, s->o.queue_max >> 10, s->dropped);
+		client_kill(s, c, NULL);
 		return;
 	}
+	if (pushed)
+		c->dirty = true;
 	if (c->out_off && c->out_off == c->out_len)
 		c->out_off = c->out_len = 0;
 	if (c->out_len + len > c->out_cap) {
@@ -118,12 +164,15 @@ static void client_queue(struct server *s, struct client *c, const char *data, s
 	c->out_len += len;
 }
 
+/* A reply; without root or CAP_SYSLOG, with its kernel pointers hashed (peer.h). */
 static void client_send_json(struct server *s, struct client *c, struct json_object *o, bool pushed)
 {
 	size_t len;
-	const char *txt = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
-							    &len);
+	const char *txt;
 
+	if (!c->peer.privileged)
+		redact_json(o);
+	txt = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	client_queue(s, c, txt, len, pushed);
 	client_queue(s, c, "\n", 1, pushed);
 }
@@ -141,7 +190,7 @@ static void send_error(struct server *s, struct client *c, const char *msg)
 /* The next piece of the journal for a catching-up "lines" client. */
 static void catch_up(struct server *s, struct client *c)
 {
-	char buf[CATCHUP_CHUNK], p[1200];
+	char buf[CATCHUP_CHUNK];
 	ssize_t n;
 
 	while (c->catching_up && !c->dead && c->out_len - c->out_off < CATCHUP_LOW) {
@@ -160,11 +209,8 @@ static void catch_up(struct server *s, struct client *c)
 			break;
 		}
 		close(c->cu_fd);
-		c->cu_fd = -1;
 		c->cu_gen++;
-		while (c->cu_gen <= s->j->generation && journal_path(s->j, c->cu_gen, p, sizeof(p)) < 0)
-			c->cu_gen++;
-		c->cu_fd = c->cu_gen <= s->j->generation ? open(p, O_RDONLY | O_CLOEXEC) : -1;
+		c->cu_fd = journal_open_gen(s->j, c->cu_gen);
 		if (c->cu_fd < 0) {
 			static const char lost[] = "devresctl-lost: journal ? lines rotated away before they were sent\n";
 
@@ -176,6 +222,7 @@ static void catch_up(struct server *s, struct client *c)
 
 static void client_flush(struct server *s, struct client *c)
 {
+	c->dirty = false;
 	if (c->catching_up)
 		catch_up(s, c);
 	while (!c->dead && c->out_len > c->out_off) {
@@ -192,8 +239,6 @@ static void client_flush(struct server *s, struct client *c)
 		if (c->catching_up && c->out_len - c->out_off < CATCHUP_LOW)
 			catch_up(s, c);
 	}
-	if (!c->dead)
-		client_update_epoll(s, c);
 }
 
 /* ---- requests ---- */
@@ -323,17 +368,15 @@ static void reply_sysfs(struct server *s, struct client *c)
 static void start_lines(struct server *s, struct client *c)
 {
 	struct json_object *o = json_object_new_object();
-	char p[1200];
 
 	json_object_object_add(o, "type", json_object_new_string("lines"));
 	client_send_json(s, c, o, false);
 	json_object_put(o);
 	c->lines = true;
 	/* the journal from where this daemon started, then live */
-	c->cu_gen = s->start_gen;
-	while (c->cu_gen <= s->j->generation && journal_path(s->j, c->cu_gen, p, sizeof(p)) < 0)
-		c->cu_gen++;
-	c->cu_fd = c->cu_gen <= s->j->generation ? open(p, O_RDONLY | O_CLOEXEC) : -1;
+	for (c->cu_gen = s->start_gen; c->cu_gen <= s->j->generation; c->cu_gen++)
+		if ((c->cu_fd = journal_open_gen(s->j, c->cu_gen)) >= 0)
+			break;
 	if (c->cu_fd < 0)
 		return;         /* nothing journaled yet: live from now */
 	if (c->cu_gen == s->start_gen)
@@ -348,23 +391,58 @@ static bool get_bool(struct json_object *req, const char *key)
 	return json_object_object_get_ex(req, key, &v) && json_object_get_boolean(v);
 }
 
+int server_parse_request(const char *line, size_t len, struct json_object **ret, char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	struct json_object *req;
+	size_t end;
+
+	*ret = NULL;
+	if (len > REQUEST_MAX) {
+		snprintf(err, errlen, "request too long: more than 64 KiB without a newline");
+		return -EMSGSIZE;
+	}
+	if (memchr(line, '\0', len)) {
+		snprintf(err, errlen, "malformed request: expected one JSON object per line: a NUL byte");
+		return -EINVAL;
+	}
+	tok = json_tokener_new();
+	if (!tok) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	req = json_tokener_parse_ex(tok, line, (int)len);
+	if (!req || json_tokener_get_error(tok) != json_tokener_success) {
+		snprintf(err, errlen, "malformed request: expected one JSON object per line: %s",
+			 req ? "incomplete" : json_tokener_error_desc(json_tokener_get_error(tok)));
+		json_object_put(req);
+		json_tokener_free(tok);
+		return -EINVAL;
+	}
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	while (end < len && (line[end] == ' ' || line[end] == '\t' || line[end] == '\r'))
+		end++;
+	if (end < len || !json_object_is_type(req, json_type_object)) {
+		snprintf(err, errlen, "malformed request: expected one JSON object per line%s",
+			 end < len ? ": bytes after the object" : "");
+		json_object_put(req);
+		return -EINVAL;
+	}
+	*ret = req;
+	return 0;
+}
+
 static void handle_request(struct server *s, struct client *c, const char *line, size_t len)
 {
-	struct json_tokener *tok = json_tokener_new();
 	struct json_object *req, *cmdo, *namev;
 	const char *cmd;
 	char msg[200];
 
-	req = tok ? json_tokener_parse_ex(tok, line, (int)len) : NULL;
-	if (!req || json_tokener_get_error(tok) != json_tokener_success || !json_object_is_type(req, json_type_object)) {
-		snprintf(msg, sizeof(msg), "malformed request: expected one JSON object per line%s%s",
-			 tok ? ": " : "", tok ? json_tokener_error_desc(json_tokener_get_error(tok)) : "");
+	if (server_parse_request(line, len, &req, msg, sizeof(msg)) < 0) {
 		send_error(s, c, msg);
-		json_object_put(req);
-		json_tokener_free(tok);
 		return;
 	}
-	json_tokener_free(tok);
 	cmd = json_object_object_get_ex(req, "cmd", &cmdo) ? json_object_get_string(cmdo) : NULL;
 	if (!cmd) {
 		send_error(s, c, "malformed request: expected a \"cmd\"");
@@ -385,7 +463,11 @@ static void handle_request(struct server *s, struct client *c, const char *line,
 		client_send_json(s, c, o, false);
 		json_object_put(o);
 	} else if (strcmp(cmd, "lines") == 0) {
-		start_lines(s, c);
+		/* the raw kernel log, pointers and all: dmesg_restrict's rule */
+		if (c->peer.privileged)
+			start_lines(s, c);
+		else
+			send_error(s, c, "permission denied: lines (the raw kernel log) needs root or CAP_SYSLOG");
 	} else if (strcmp(cmd, "sysfs") == 0) {
 		reply_sysfs(s, c);
 	} else {
@@ -395,101 +477,154 @@ static void handle_request(struct server *s, struct client *c, const char *line,
 	json_object_put(req);
 }
 
-static void client_read(struct server *s, struct client *c)
+/* The complete requests in the input, within the turn's budget and while the
+ * replies before them are under REPLY_LOW. */
+static void client_requests(struct server *s, struct client *c, unsigned *budget)
 {
-	for (;;) {
-		char *nl;
+	while (!c->dead && *budget && client_queued(c) < REPLY_LOW) {
+		char *start = c->in + c->in_off, *nl = memchr(start, '\n', c->in_len - c->in_off);
+		size_t len;
+
+		if (!nl)
+			break;
+		len = (size_t)(nl - start);
+		/* once it streams lines, the client has nothing more to ask */
+		if (!c->lines && len) {
+			handle_request(s, c, start, len);
+			(*budget)--;
+		}
+		c->in_off += len + 1;
+	}
+	if (c->in_off == c->in_len)
+		c->in_off = c->in_len = 0;
+}
+
+/* One turn of a client: bounded work (see REQUESTS_PER_TURN). */
+static void client_turn(struct server *s, struct client *c, bool readable)
+{
+	unsigned budget = REQUESTS_PER_TURN;
+
+	client_requests(s, c, &budget);
+	if (readable && !c->dead && !c->eof && budget && client_queued(c) < REPLY_LOW) {
 		ssize_t n;
 
-		if (c->in_len == REQUEST_MAX) {
-			send_error(s, c, "request too long");
+		if (c->in_off) {
+			memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
+			c->in_len -= c->in_off;
+			c->in_off = 0;
+		}
+		/* a full buffer has no room: recv() of 0 bytes would look like an end */
+		n = c->in_len < REQUEST_MAX ? recv(c->fd, c->in + c->in_len, REQUEST_MAX - c->in_len, MSG_DONTWAIT) : -1;
+		if (n < 0 && c->in_len == REQUEST_MAX)
+			errno = EAGAIN;
+		if (n == 0)
+			c->eof = true;  /* maybe in the middle of a request: that one is dropped */
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			client_kill(s, c, NULL);
+		else if (n > 0)
+			c->in_len += (size_t)n;
+		client_requests(s, c, &budget);
+		if (!c->dead && c->in_len == REQUEST_MAX && !client_has_request(c)) {
+			s->bad_requests++;
+			send_error(s, c, "request too long: more than 64 KiB without a newline");
 			client_flush(s, c);
 			client_kill(s, c, "request too long");
-			return;
-		}
-		n = recv(c->fd, c->in + c->in_len, REQUEST_MAX - c->in_len, MSG_DONTWAIT);
-		if (n == 0) {
-			client_kill(s, c, NULL);        /* gone, maybe in the middle of a request */
-			return;
-		}
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN)
-				client_kill(s, c, NULL);
-			return;
-		}
-		c->in_len += (size_t)n;
-		while (!c->dead && (nl = memchr(c->in, '\n', c->in_len))) {
-			size_t len = (size_t)(nl - c->in);
-
-			/* once it streams lines, the client has nothing more to ask */
-			if (!c->lines && len)
-				handle_request(s, c, c->in, len);
-			memmove(c->in, nl + 1, c->in_len - len - 1);
-			c->in_len -= len + 1;
 		}
 	}
+	if (!c->dead)
+		client_flush(s, c);
+	if (!c->dead && c->eof && !client_has_request(c) && !client_queued(c) && !c->catching_up)
+		client_kill(s, c, NULL);
+	client_update(s, c);
 }
 
 /* ---- connections ---- */
 
-static bool in_group(uid_t uid, gid_t gid)
+/* Kernel pointers and logs are root's (CAP_SYSLOG): root, the daemon's own
+ * user, and the processes that really hold the socket's group. */
+static bool peer_allowed(const struct server *s, const struct peer *p)
 {
-	struct passwd *pw = getpwuid(uid);
-	gid_t groups[256];
-	int n = 256;
-
-	if (!pw || getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
-		return false;
-	for (int i = 0; i < n; i++)
-		if (groups[i] == gid)
-			return true;
-	return false;
+	return p->cred.uid == 0 || p->cred.uid == geteuid() || p->in_group;
 }
 
-/* Kernel pointers and logs are root's (CAP_SYSLOG): root, the daemon's own
- * user, and the socket's group only. */
-static bool peer_allowed(const struct server *s, const struct ucred *cr)
+static void refuse(int fd, const char *msg)
 {
-	if (cr->uid == 0 || cr->uid == geteuid())
-		return true;
-	return s->o.group != (gid_t)-1 && (cr->gid == s->o.group || in_group(cr->uid, s->o.group));
+	if (send(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		(void)0;
+	close(fd);
+}
+
+static void listen_pause(struct server *s, bool pause)
+{
+	struct epoll_event ev = { .events = pause ? 0 : EPOLLIN, .data.ptr = &s->tag };
+
+	if (s->accept_paused != pause && epoll_ctl(s->epfd, EPOLL_CTL_MOD, s->listen_fd, &ev) == 0)
+		s->accept_paused = pause;
+}
+
+/*
+ * Out of file descriptors: the connection waits in the backlog and the
+ * listening socket stays readable, so the loop would spin. The reserve
+ * descriptor is given up to accept it and say why it is refused; if even that
+ * fails, accepting pauses until a client goes or the next second.
+ */
+static void accept_busy(struct server *s, int err)
+{
+	time_t now = time(NULL);
+	int fd = -1;
+
+	if (s->reserve_fd >= 0) {
+		close(s->reserve_fd);
+		s->reserve_fd = -1;
+		fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0)
+			refuse(fd, "{\"type\":\"error\",\"error\":\"busy: devresd has no file descriptor left\"}\n");
+		s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	s->refused_busy++;
+	if (fd < 0)
+		listen_pause(s, true);
+	if (now != s->busy_logged) {
+		s->busy_logged = now;
+		log_warning("refusing clients: %s (%" PRIu64 " refused so far, %u served)", strerror(err),
+			    s->refused_busy, s->nclients);
+	}
 }
 
 static void accept_clients(struct server *s)
 {
-	for (;;) {
+	for (unsigned i = 0; i < ACCEPT_PER_TURN; i++) {
 		struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
-		socklen_t len = sizeof(struct ucred);
 		struct client *c;
 		int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-		if (fd < 0)
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				accept_busy(s, errno);
 			return;
+		}
 		c = calloc(1, sizeof(*c));
 		if (!c || !(c->in = malloc(REQUEST_MAX))) {
-			if (c)
-				free(c);
-			close(fd);
+			free(c);
+			refuse(fd, "{\"type\":\"error\",\"error\":\"busy: devresd is out of memory\"}\n");
 			log_oom();
 			return;
 		}
 		c->fd = fd;
 		c->cu_fd = -1;
-		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0 || !peer_allowed(s, &c->cred)) {
-			static const char denied[] = "{\"type\":\"error\",\"error\":\"permission denied: devresd serves root, "
-						     "its own user and its socket's group\"}\n";
-
-			if (send(fd, denied, sizeof(denied) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-				(void)0;
-			log_info("refused a client: uid %u is not allowed", (unsigned)c->cred.uid);
-			close(fd);
+		if (peer_identify(fd, s->o.group, &c->peer) < 0 || !peer_allowed(s, &c->peer)) {
+			refuse(fd, "{\"type\":\"error\",\"error\":\"permission denied: devresd serves root, "
+				   "its own user and the processes that hold its socket's group\"}\n");
+			log_info("refused a client: uid %u gid %u pid %d does not hold the socket's group",
+				 (unsigned)c->peer.cred.uid, (unsigned)c->peer.cred.gid, (int)c->peer.cred.pid);
 			free(c->in);
 			free(c);
 			continue;
 		}
 		ev.data.ptr = &c->tag;
+		c->epoll_mask = ev.events;
 		if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			close(fd);
 			free(c->in);
@@ -512,6 +647,7 @@ static void client_free(struct server *s, struct client *c)
 	free(c->out);
 	free(c);
 	s->nclients--;
+	listen_pause(s, false);
 }
 
 static void reap(struct server *s)
@@ -547,31 +683,73 @@ void server_handle(struct server *s, void *tag, uint32_t events)
 		return;
 	}
 	c = container_of((char *)tag, struct client, tag);
-	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		client_read(s, c);
-	if (!c->dead)
-		client_flush(s, c);
+	if (events & (EPOLLHUP | EPOLLERR))
+		client_kill(s, c, NULL);        /* gone both ways: nothing to answer */
+	else
+		client_turn(s, c, events & (EPOLLIN | EPOLLRDHUP));
 	reap(s);
+}
+
+bool server_pending(const struct server *s)
+{
+	for (const struct client *c = s->clients; c; c = c->next)
+		if (c->pending && !c->dead)
+			return true;
+	return false;
+}
+
+void server_run_pending(struct server *s)
+{
+	for (struct client *c = s->clients; c; c = c->next)
+		if (c->pending && !c->dead)
+			client_turn(s, c, false);
+	reap(s);
+}
+
+void server_flush(struct server *s)
+{
+	for (struct client *c = s->clients; c; c = c->next)
+		if (c->dirty && !c->dead) {
+			client_flush(s, c);
+			client_update(s, c);
+		}
+	reap(s);
+}
+
+void server_tick(struct server *s)
+{
+	listen_pause(s, false);
 }
 
 /* ---- pushed data ---- */
 
 static void push_all(struct server *s, struct json_object *o, bool events, bool findings)
 {
-	size_t len;
-	const char *txt = NULL;
+	size_t len[2] = { 0, 0 };
+	const char *txt[2] = { NULL, NULL };       /* as it is, and with its pointers hashed */
+	struct json_object *red = NULL;
 
 	for (struct client *c = s->clients; c; c = c->next) {
+		unsigned k = !c->peer.privileged;
+
 		if (c->dead || (events && !c->events) || (findings && !c->findings))
 			continue;
-		if (!txt)
-			txt = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
-								&len);
-		client_queue(s, c, txt, len, true);
+		if (!txt[k]) {
+			struct json_object *src = o;
+
+			if (k) {
+				if (json_object_deep_copy(o, &red, NULL) < 0)
+					continue;
+				redact_json(red);
+				src = red;
+			}
+			txt[k] = json_object_to_json_string_length(src, JSON_C_TO_STRING_PLAIN |
+									JSON_C_TO_STRING_NOSLASHESCAPE, &len[k]);
+		}
+		client_queue(s, c, txt[k], len[k], true);
 		client_queue(s, c, "\n", 1, true);
-		client_flush(s, c);
 	}
-	reap(s);
+	json_object_put(red);
 }
 
 /* Events are turned into JSON only when somebody subscribed to them. */
@@ -622,18 +800,12 @@ void server_broadcast_findings(struct server *s)
 
 void server_broadcast_line(struct server *s, const char *line, size_t len)
 {
-	bool any = false;
-
 	for (struct client *c = s->clients; c; c = c->next) {
 		if (c->dead || !c->lines || c->catching_up)
 			continue;
 		client_queue(s, c, line, len, true);
 		client_queue(s, c, "\n", 1, true);
-		client_flush(s, c);
-		any = true;
 	}
-	if (any)
-		reap(s);
 }
 
 void server_set_sources(struct server *s, const char *sources)
@@ -655,6 +827,11 @@ unsigned server_client_count(const struct server *s)
 uint64_t server_dropped_count(const struct server *s)
 {
 	return s->dropped;
+}
+
+void server_get_stats(const struct server *s, struct server_stats *ret)
+{
+	*ret = (struct server_stats){ s->nclients, s->dropped, s->bad_requests, s->refused_busy };
 }
 
 /* ---- setup ---- */
@@ -704,7 +881,7 @@ int server_new(const struct server_opts *o, int epfd, struct drc_ctx *ctx, struc
 		return r;
 	}
 	unlink(s->path);
-	if (bind(s->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s->listen_fd, 16) < 0 ||
+	if (bind(s->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s->listen_fd, SOMAXCONN) < 0 ||
 	    chmod(s->path, 0660) < 0 || (o->group != (gid_t)-1 && chown(s->path, (uid_t)-1, o->group) < 0)) {
 		r = -errno;
 		close(s->listen_fd);
@@ -719,6 +896,8 @@ int server_new(const struct server_opts *o, int epfd, struct drc_ctx *ctx, struc
 		free(s);
 		return r;
 	}
+	/* kept to refuse a client politely when the descriptors run out */
+	s->reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	drc_ctx_set_event_fn(ctx, on_event, s);
 	drc_ctx_set_uevent_fn(ctx, on_uevent, s);
 	*ret = s;
@@ -738,6 +917,8 @@ void server_free(struct server *s)
 	drc_ctx_set_event_fn(s->ctx, NULL, NULL);
 	drc_ctx_set_uevent_fn(s->ctx, NULL, NULL);
 	json_object_put(s->sysfs);
+	if (s->reserve_fd >= 0)
+		close(s->reserve_fd);
 	if (s->listen_fd >= 0) {
 		epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->listen_fd, NULL);
 		close(s->listen_fd);

@@ -24,6 +24,12 @@ struct server_opts {
 
 struct server;
 struct client;
+struct json_object;
+
+/* A request line (without its newline) into a JSON object; on error, -errno
+ * and the message the client gets in @err. The whole of what a client's
+ * bytes reach before a command is chosen. */
+int server_parse_request(const char *line, size_t len, struct json_object **ret, char *err, size_t errlen);
 
 int server_new(const struct server_opts *o, int epfd, struct drc_ctx *ctx, struct journal *j, struct server **ret);
 void server_free(struct server *s);
@@ -45,3 +51,20 @@ void server_broadcast_findings(struct server *s);
 /* Engine observers, registered by server_new: events to "events" subscribers. */
 unsigned server_client_count(const struct server *s);
 uint64_t server_dropped_count(const struct server *s);
+
+/* Pushed data is queued while the sources are read, and sent here. */
+void server_flush(struct server *s);
+/* Clients with requests left over from their last turn (REQUESTS_PER_TURN):
+ * the loop then polls without waiting and gives them another turn. */
+bool server_pending(const struct server *s);
+void server_run_pending(struct server *s);
+/* Once a second: accepting resumes if it was paused (out of descriptors). */
+void server_tick(struct server *s);
+
+struct server_stats {
+	unsigned clients;
+	uint64_t dropped_slow;          /* queue over --client-queue */
+	uint64_t dropped_request;       /* a request over 64 KiB */
+	uint64_t refused_busy;          /* out of file descriptors */
+};
+void server_get_stats(const struct server *s, struct server_stats *ret);

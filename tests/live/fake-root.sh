@@ -5,7 +5,7 @@
 fake_root() {
 	r=$1
 	shift
-	mkdir -p "$r/proc/sys/kernel" "$r/sys/module" "$r/dev" "$r/run"
+	mkdir -p "$r/proc/sys/kernel" "$r/sys/module" "$r/dev" "$r/run" "$r/var/lib"
 	echo "6.1.0-fake" >"$r/proc/sys/kernel/osrelease"
 	echo "BOOT_IMAGE=/vmlinuz root=/dev/vda1 console=ttyS0" >"$r/proc/cmdline"
 	: >"$r/dev/kmsg"
