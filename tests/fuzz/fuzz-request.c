@@ -84,6 +84,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	drc_stream_finish(s);
 	drc_stream_free(s);
 	drc_ctx_finish(ctx);
+	/* devresd creates only the journal directory itself, as on a real system */
+	snprintf(p, sizeof(p), "%s/var", root);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/var/lib", root);
+	mkdir(p, 0755);
 	snprintf(jdir, sizeof(jdir), "%s/var/lib/devresd", root);
 	if (journal_open(&journal, jdir, 1u << 20, 2, JOURNAL_SYNC_NEVER) < 0)
 		return 1;

@@ -9,7 +9,7 @@ fake_root "$R" kmsg-fifo
 echo "Linux version 6.1.192 (fake) #1" >"$R/proc/version"
 mkdir -p "$R/run/alt"
 trap 'kill $dpid 2>/dev/null; rm -rf "$T"' EXIT
-"$DEVRESD" --root "$R" --socket /run/alt/sock --journal "$R/var/lib/devresd" 2>"$T/daemon.err" &
+"$DEVRESD" --root "$R" --socket /run/alt/sock --journal /var/lib/devresd 2>"$T/daemon.err" &
 dpid=$!
 i=0
 while [ ! -S "$R/run/alt/sock" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
