@@ -484,6 +484,159 @@ static void test_trace_raw_pre613(const char *captures)
 	if (system(b) != 0)
 		printf("# could not remove %s\n", root);
 }
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	static char buf[4096];
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * A 6.1 kernel (the rig's UML 6.1.192): "op" and "name" are pointers, and
+ * its text with hash-ptr off stops after "devres_log: " (trace_event_format()
+ * and trace_check_vprintf() share iter->fmt). With hash-ptr on the text is
+ * right but its nodes are hashed: the records are matched to the CPU's
+ * lines in order, by time, device and size.
+ */
+static void test_trace_raw_61(const char *captures)
+{
+	static unsigned char page[4096];
+	char fx[600], root[] = "/tmp/drc-raw-XXXXXX", b[1024], opt[1024], *lines;
+	struct trace_raw_stats st;
+	uint64_t ts = 5000000000ull, commit;
+	size_t at = 16;
+	const uint64_t ADD = 0x60375a95ull, REL = 0x60364dd2ull, KZ = 0x60378a54ull, IRQ = 0x60379870ull,
+		       MOD = 0xffffffffc0a1b2c0ull;
+	static const char text[] =
+		"# tracer: nop\n"
+		"   sh-77 [000] d..1.     5.000001: devres_log: dfx-hda.0 ADD 000000007169c344 devm_kzalloc_release (128 bytes)\n"
+		"   sh-77 [000] d..1.     5.000002: devres_log: dfx-hda.0 ADD 000000003047678e dfx_hda_irq_release (16 bytes)\n"
+		"   sh-77 [000] d..1.     5.000002: devres_log: dfx-hda.0 ADD 00000000abc94f30 devm_kzalloc_release (48 bytes)\n"
+		"   sh-77 [000] d..1.     5.000004: devres_log: e1000.0 ADD 00000000aa000001 (0xffffffffc0a1b2c0:e1000_release)[UNSAFE-MEMORY] (8 bytes)\n"
+		"   sh-77 [000] .....     5.000005: devres_log: dfx-hda.0 REL 000000003047678e dfx_hda_irq_release (16 bytes)\n";
+	static const char broken[] =
+		"# tracer: nop\n"
+		"   sh-77 [000] d..1.     5.000001: devres_log:    sh-77 [000] d..1.     5.000002: devres_log: ";
+
+	snprintf(fx, sizeof(fx), "%s/kernel/fc-6.18.44/raw", captures);
+	if (!ok(mkdtemp(root) != NULL, "a fake tracefs of a 6.1 kernel"))
+		return;
+	root_set(root);
+	fake_tracefs(root, fx, format_pre613, 1);
+	memcpy(page, &ts, 8);
+	/* the first record: nothing devres.c logs (no op), as a 6.1 rig gave first */
+	at = put_event(page, at, 0, "", 0, 0, 0, 0);
+	at = put_event(page, at, 1000, "dfx-hda.0", ADD, 0x7d01bc00ull, KZ, 128);
+	at = put_event(page, at, 1000, "dfx-hda.0", ADD, 0x7d2dee00ull, IRQ, 16);
+	/* the same microsecond: told apart by their order and sizes */
+	at = put_event(page, at, 200, "dfx-hda.0", ADD, 0x7d00b480ull, KZ, 48);
+	at = put_event(page, at, 1800, "e1000.0", ADD, 0x7d00c000ull, MOD, 8);
+	at = put_event(page, at, 1000, "dfx-hda.0", REL, 0x7d2dee00ull, IRQ, 16);
+	commit = at - 16;
+	memcpy(page + 8, &commit, 8);
+	snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu0/trace_pipe_raw", root);
+	write_file(b, page, sizeof(page));
+	snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu0/trace", root);
+	write_file(b, text, strlen(text));
+
+	lines = read_raw(&st);
+	if (ok(lines != NULL, "a 6.1 page read")) {
+		ok(strstr(lines, "5.000001: devres_log: dfx-hda.0 ADD 000000007d01bc00 devm_kzalloc_release (128 bytes)") &&
+			   strstr(lines, "5.000002: devres_log: dfx-hda.0 ADD 000000007d2dee00 dfx_hda_irq_release (16 bytes)") &&
+			   strstr(lines, "5.000002: devres_log: dfx-hda.0 ADD 000000007d00b480 devm_kzalloc_release (48 bytes)") &&
+			   strstr(lines, "5.000005: devres_log: dfx-hda.0 REL 000000007d2dee00 dfx_hda_irq_release (16 bytes)"),
+		   "op and name pointers learnt from the CPU's hashed text; the raw nodes kept");
+		ok(strstr(lines, "e1000.0 ADD 000000007d00c000 (0xffffffffc0a1b2c0:e1000_release)[UNSAFE-MEMORY] (8 bytes)") != NULL,
+		   "a module's name as the trace prints it");
+		ok(st.non_events == 1 && st.records == 6 && !strstr(lines, "devres_log:  "),
+		   "the record without an op is counted, not written");
+		is_int(st.unresolved, 0, "nothing written as an address");
+		free(lines);
+	}
+	/* the text of 6.1 with hash-ptr off: no fields; hash-ptr goes back on */
+	snprintf(opt, sizeof(opt), "%s" INSTANCE "/options", root);
+	mkdirs(opt);
+	snprintf(opt, sizeof(opt), "%s" INSTANCE "/options/hash-ptr", root);
+	write_file(opt, "0\n", 2);
+	write_file(b, broken, strlen(broken));
+	lines = read_raw(&st);
+	ok(lines && st.text_broken == 1 && slurp(opt)[0] == '1',
+	   "a text without fields turns the instance's hash-ptr on");
+	ok(lines && strstr(lines, "dfx-hda.0 0000000060375a95 000000007d01bc00 0000000060378a54 (128 bytes)"),
+	   "and the records of that read go out with their addresses");
+	free(lines);
+	write_file(opt, "1\n", 2);
+	lines = read_raw(&st);
+	ok(lines && st.text_broken == 0, "a broken text is not claimed when hash-ptr is on already");
+	free(lines);
+	unlink(b);
+
+	/* the reproducer of a libtraceevent hang: a 34-byte page whose commit
+	 * word claims 1440 bytes; and a padding event of length -4, on which
+	 * kbuffer's next_event() loops for ever */
+	{
+		char hang[1024];
+
+		snprintf(hang, sizeof(hang), "%s/../live/data/trace-raw-kbuffer-hang.page", captures);
+		snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu0/trace_pipe_raw", root);
+		ok(copy_file(hang, b), "the hang page on the fake tracefs");
+		lines = read_raw(&st);
+		ok(lines && st.bad_pages == 1 && st.records == 0 && strstr(lines, "CPU:0 [LOST EVENTS]"),
+		   "the hang page is skipped and marked lost, and the read returns");
+		free(lines);
+	}
+	{
+		static unsigned char pad[4096];
+		uint32_t hdr = 29, len = (uint32_t)-4;
+		uint64_t c = 64;
+
+		memcpy(pad, &ts, 8);
+		memcpy(pad + 8, &c, 8);
+		memcpy(pad + 16, &hdr, 4);
+		memcpy(pad + 20, &len, 4);
+		write_file(b, pad, sizeof(pad));
+		lines = read_raw(&st);
+		ok(lines && st.bad_pages == 1, "a padding event that leads back is skipped");
+		free(lines);
+	}
+
+	/* losses: the CPU's overrun counter gives the count a page did not
+	 * store, and bounds one it did */
+	{
+		uint64_t flagged = commit | 1ull << 31, stored = commit | 1ull << 31 | 1ull << 30, missed = 42;
+		char stats[1024];
+
+		snprintf(stats, sizeof(stats), "%s" INSTANCE "/per_cpu/cpu0/stats", root);
+		write_file(stats, "entries: 0\noverrun: 100\ncommit overrun: 0\n", strlen("entries: 0\noverrun: 100\ncommit overrun: 0\n"));
+		memcpy(page + 8, &flagged, 8);
+		write_file(b, page, sizeof(page));
+		lines = read_raw(&st);
+		ok(lines && st.lost == 100 && st.lost_unknown == 0 && strstr(lines, "CPU:0 [LOST 100 EVENTS]"),
+		   "a page without the count: the overrun counter's 100");
+		free(lines);
+		write_file(stats, "entries: 0\noverrun: 30\ncommit overrun: 0\n", strlen("entries: 0\noverrun: 30\ncommit overrun: 0\n"));
+		memcpy(page + 8, &stored, 8);
+		memcpy(page + 16 + commit, &missed, 8);
+		write_file(b, page, sizeof(page));
+		lines = read_raw(&st);
+		ok(lines && st.lost == 30 && strstr(lines, "CPU:0 [LOST 30 EVENTS]"),
+		   "a stored 42 bounded by the counter's 30: no event counted twice");
+		free(lines);
+		unlink(stats);
+		lines = read_raw(&st);
+		ok(lines && st.lost == 42, "without the counter, the page's own count");
+		free(lines);
+	}
+	root_set(NULL);
+	snprintf(b, sizeof(b), "rm -rf '%s'", root);
+	if (system(b) != 0)
+		printf("# could not remove %s\n", root);
+}
 #endif
 
 int main(void)
@@ -494,6 +647,7 @@ int main(void)
 #ifdef HAVE_TRACEFS
 	test_trace_raw_real(captures);
 	test_trace_raw_pre613(captures);
+	test_trace_raw_61(captures);
 #else
 	(void)captures;
 	printf("# built without libtracefs: binary trace records not tested\n");
