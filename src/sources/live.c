@@ -145,6 +145,7 @@ static int kmsg_line(void *userdata, const char *line, size_t len, bool cut)
 		l->st.kmsg_lost += lost;
 		r = emitf(l, "devresctl-lost: kmsg %" PRIu64 " records overwritten before they were read", lost);
 	} else if (r == 2) {
+		l->st.kmsg_lost_unknown++;
 		r = emitf(l, "devresctl-lost: kmsg ? records overwritten before they were read");
 	}
 	if (r < 0)
@@ -468,13 +469,29 @@ int live_fd(const struct live *l)
 	return l->epfd;
 }
 
+/*
+ * At most this much of one source per dispatch: under a flood (a bind/unbind
+ * soak logs faster than one reader takes a record per read()) the loop must
+ * still get back to the other sources, the writer and the caller's signals.
+ * What is left stays readable for the next dispatch.
+ */
+#define LIVE_READ_MAX (256 * 1024)
+
 static int read_kmsg(struct live *l)
 {
-	int r;
+	for (unsigned i = 0; i < 64; i++) {
+		int r = fd_lines_read_some(&l->kmsg, kmsg_line, l, LIVE_READ_MAX);
 
-	while ((r = fd_lines_read(&l->kmsg, kmsg_line, l)) == -EPIPE)
+		if (r != -EPIPE)
+			return r;
 		l->kmsg_t.overrun = true;   /* the ring overwrote records we had not read */
-	return r;
+	}
+	return 0;
+}
+
+static int read_trace_text(struct live *l)
+{
+	return fd_lines_read_some(&l->trace, trace_line, l, LIVE_READ_MAX);
 }
 
 static int live_quiet_timeout(const struct live *l)
@@ -571,8 +588,7 @@ int live_dispatch(struct live *l)
 		return r;
 	if (l->raw && !l->raw_polled && (r = trace_raw_read(l->raw, raw_line, l)) < 0)
 		return r;
-	if (l->trace.fd >= 0 && !l->trace.polled && !l->trace.ended &&
-	    (r = fd_lines_read(&l->trace, trace_line, l)) < 0)
+	if (l->trace.fd >= 0 && !l->trace.polled && !l->trace.ended && (r = read_trace_text(l)) < 0)
 		return r;
 	n = epoll_wait(l->epfd, evs, 8, 0);
 	if (n < 0)
@@ -585,7 +601,7 @@ int live_dispatch(struct live *l)
 		case SRC_TRACE:
 			if (trace_read)
 				break;  /* one read takes every CPU */
-			r = l->raw ? trace_raw_read(l->raw, raw_line, l) : fd_lines_read(&l->trace, trace_line, l);
+			r = l->raw ? trace_raw_read(l->raw, raw_line, l) : read_trace_text(l);
 			trace_read = true;
 			break;
 		case SRC_UDEV:
@@ -607,7 +623,7 @@ int live_dispatch(struct live *l)
 	    now_msec() >= l->trace_polled_ms + LIVE_TRACE_POLL_MS) {
 		uint64_t before = l->st.lines;
 
-		r = l->raw ? trace_raw_read(l->raw, raw_line, l) : fd_lines_read(&l->trace, trace_line, l);
+		r = l->raw ? trace_raw_read(l->raw, raw_line, l) : read_trace_text(l);
 		if (l->st.lines != before)
 			n = 1;
 		trace_read = true;
@@ -616,6 +632,12 @@ int live_dispatch(struct live *l)
 	 * busy every few milliseconds must not put the next read off */
 	if (trace_read)
 		l->trace_polled_ms = now_msec();
+	/* a CPU file at its end (a FIFO without writer, in tests) stays readable:
+	 * out of the set, or the loop would spin on it */
+	if (trace_read && l->raw && l->raw_polled)
+		for (unsigned i = 0; i < trace_raw_ncpus(l->raw); i++)
+			if (trace_raw_cpu_ended(l->raw, i))
+				epoll_ctl(l->epfd, EPOLL_CTL_DEL, trace_raw_cpu_fd(l->raw, i), NULL);
 
 	/* held lines go out through trace reads: one per dispatch (those held
 	 * after it wait for the next, within the records' settling time) */
@@ -638,7 +660,16 @@ bool live_ended(const struct live *l)
 
 int live_drain(struct live *l)
 {
-	return l->raw ? trace_raw_flush(l->raw, true, raw_line, l) : 0;
+	int r = 0;
+
+	/* what the kernel log holds now, as far as one dispatch reads */
+	if (l->kmsg.fd >= 0 && !l->kmsg.ended)
+		r = read_kmsg(l);
+	if (r >= 0 && l->trace.fd >= 0 && !l->trace.ended)
+		r = read_trace_text(l);
+	if (r >= 0 && l->raw)
+		r = trace_raw_finish(l->raw, raw_line, l);
+	return r;
 }
 
 const char *live_describe(const struct live *l)
@@ -649,4 +680,15 @@ const char *live_describe(const struct live *l)
 void live_get_stats(const struct live *l, struct live_stats *ret)
 {
 	*ret = l->st;
+	if (l->raw) {
+		struct trace_raw_stats t;
+
+		trace_raw_get_stats(l->raw, &t);
+		ret->trace_records = t.records;
+		ret->trace_lost = t.lost;
+		ret->trace_lost_unknown = t.lost_unknown;
+		ret->trace_bad_pages = t.bad_pages;
+		ret->trace_non_events = t.non_events;
+		ret->trace_unresolved = t.unresolved;
+	}
 }

@@ -74,7 +74,9 @@ static int emit_property(source_line_fn fn, void *userdata, const char *name, co
 
 int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event_fn ev, void *userdata)
 {
-	for (;;) {
+	/* a bounded number per call: under a bind/unbind flood the events keep
+	 * coming, and the caller must get back to its other sources */
+	for (unsigned i = 0; i < SOURCE_UDEV_READ_MAX; i++) {
 		struct udev_device *d;
 		struct udev_list_entry *e;
 		struct timespec ts;
@@ -112,4 +114,5 @@ int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event
 		if (r < 0)
 			return r;
 	}
+	return 0;
 }

@@ -17,6 +17,8 @@ int source_udev_fd(const struct source_udev *u);
 /* Called for each event after its lines, with its action and device name. */
 typedef void (*source_udev_event_fn)(void *userdata, const char *action, const char *subsystem,
 				     const char *device, const char *devpath);
-/* Reads every waiting event. Returns 0, -ENOBUFS when the kernel dropped
+/* Reads the waiting events, SOURCE_UDEV_READ_MAX at most (the rest stay
+ * readable). Returns 0, -ENOBUFS when the kernel dropped
  * events (the socket overflowed: resynchronize), or -errno. */
+#define SOURCE_UDEV_READ_MAX 64
 int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event_fn ev, void *userdata);
