@@ -98,7 +98,11 @@ struct rec {
 	bool foreign;           /* another source's line (at dev_off), placed by its time */
 	uint64_t order;         /* as read */
 	uint64_t held_since;    /* ms, while op or name is not known */
+	uint64_t dev_hash;      /* of the device's name (a uevent's, for a uevent line) */
+	uint8_t uevent;         /* a uevent line: UEVENT_* */
 };
+
+enum { UEVENT_NONE, UEVENT_OTHER, UEVENT_UNBIND, UEVENT_BIND };
 
 struct trace_raw {
 	struct tep_handle *tep;
@@ -118,6 +122,9 @@ struct trace_raw {
 	unsigned ops_learnt;            /* of ADD, REL, REM, REPLACE */
 	struct rec *held;               /* read, waiting for a string, in time order */
 	size_t nheld, held_cap;
+	size_t nsorted;                 /* held[0..nsorted) is in time order */
+	struct rec *merge;              /* room to merge the newly held into them */
+	size_t merge_cap;
 	struct strbuf text;             /* device and name strings of held records */
 	size_t text_compacted;          /* its length after the last compaction */
 	bool mono;                      /* the trace clock is CLOCK_MONOTONIC */
@@ -144,6 +151,7 @@ void trace_raw_free(struct trace_raw *t)
 	free(t->page);
 	hashmap_done_free(&t->strings);
 	free(t->held);
+	free(t->merge);
 	strbuf_done(&t->text);
 	free(t);
 }
@@ -556,6 +564,8 @@ static int hold(struct trace_raw *t, const struct rec *r, const char *dev, size_
 	h = &t->held[t->nheld++];
 	*h = *r;
 	h->order = ++t->order;
+	if (!r->foreign)
+		h->dev_hash = hash_bytes(dev, dlen);
 	h->dev_off = t->text.len;
 	if (strbuf_append(&t->text, dev, dlen) < 0 || strbuf_append(&t->text, "", 1) < 0)
 		return -ENOMEM;
@@ -658,38 +668,30 @@ static const char *rec_op(const struct trace_raw *t, const struct rec *r)
 static int place_uevents(struct trace_raw *t)
 {
 	for (size_t i = 0; i < t->nheld; i++) {
-		char action[16], name[256], other[256], oa[16];
 		size_t n = 1, from = 0, target = SIZE_MAX;
 		const char *want;
 		bool in_run = false, after = false;
+		uint64_t dh = t->held[i].dev_hash;
 		struct rec *block;
 
-		if (!t->held[i].foreign ||
-		    !uevent_of(t->text.buf + t->held[i].dev_off, action, sizeof(action), name, sizeof(name)))
+		if (!t->held[i].foreign || (t->held[i].uevent != UEVENT_UNBIND && t->held[i].uevent != UEVENT_BIND))
 			continue;
-		if (strcmp(action, "unbind") == 0 || strcmp(action, "remove") == 0)
-			want = "REL";
-		else if (strcmp(action, "bind") == 0)
-			want = "ADD";
-		else
-			continue;
+		want = t->held[i].uevent == UEVENT_UNBIND ? "REL" : "ADD";
 		while (i + n < t->nheld && t->held[i + n].foreign && t->held[i + n].ts == t->held[i].ts)
 			n++;
 		/* the device's previous uevent */
 		for (size_t j = i; j-- > 0;)
-			if (t->held[j].foreign &&
-			    uevent_of(t->text.buf + t->held[j].dev_off, oa, sizeof(oa), other, sizeof(other)) &&
-			    strcmp(other, name) == 0) {
+			if (t->held[j].foreign && t->held[j].uevent && t->held[j].dev_hash == dh) {
 				from = j + 1;
 				break;
 			}
 		for (size_t j = from; j < i; j++) {
 			const struct rec *r = &t->held[j];
-			const char *op = rec_op(t, r);
+			const char *op;
 
-			if (r->foreign || r->lost || strcmp(t->text.buf + r->dev_off, name) != 0)
+			if (r->foreign || r->lost || r->dev_hash != dh)
 				continue;
-			if (!op) {
+			if (!(op = rec_op(t, r))) {
 				target = SIZE_MAX;      /* not known: leave it */
 				break;
 			}
@@ -716,6 +718,42 @@ static int place_uevents(struct trace_raw *t)
 		t->st.placed++;
 		i += n - 1;
 	}
+	return 0;
+}
+
+/*
+ * The held records in time order. Those held since the last time are
+ * sorted alone and merged in: under a flood a flush comes every few
+ * thousand records, and sorting everything each time cost more than all
+ * the rest of the reading.
+ */
+static int sort_held(struct trace_raw *t)
+{
+	size_t a = 0, b = t->nsorted, k = 0;
+
+	if (t->nsorted >= t->nheld)
+		return 0;
+	qsort(t->held + t->nsorted, t->nheld - t->nsorted, sizeof(*t->held), cmp_rec);
+	if (!t->nsorted || cmp_rec(&t->held[t->nsorted - 1], &t->held[t->nsorted]) <= 0) {
+		t->nsorted = t->nheld;
+		return 0;
+	}
+	if (t->merge_cap < t->nheld) {
+		struct rec *m = realloc(t->merge, t->held_cap * sizeof(*m));
+
+		if (!m)
+			return -ENOMEM;
+		t->merge = m;
+		t->merge_cap = t->held_cap;
+	}
+	while (a < t->nsorted && b < t->nheld)
+		t->merge[k++] = cmp_rec(&t->held[b], &t->held[a]) < 0 ? t->held[b++] : t->held[a++];
+	while (a < t->nsorted)
+		t->merge[k++] = t->held[a++];
+	while (b < t->nheld)
+		t->merge[k++] = t->held[b++];
+	memcpy(t->held, t->merge, t->nheld * sizeof(*t->held));
+	t->nsorted = t->nheld;
 	return 0;
 }
 
@@ -756,8 +794,7 @@ int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *u
 
 	if (!t->nheld)
 		return 0;
-	qsort(t->held, t->nheld, sizeof(*t->held), cmp_rec);
-	if ((r = place_uevents(t)) < 0)
+	if ((r = sort_held(t)) < 0 || (r = place_uevents(t)) < 0)
 		return r;
 	for (; i < t->nheld && r >= 0; i++) {
 		struct rec *h = &t->held[i];
@@ -771,6 +808,7 @@ int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *u
 	}
 	memmove(t->held, t->held + i, (t->nheld - i) * sizeof(*t->held));
 	t->nheld -= i;
+	t->nsorted -= i;
 	if (!t->nheld)
 		strbuf_clear(&t->text);
 	else if (t->text.len > 256 * 1024 && t->text.len > 2 * t->text_compacted && compact_text(t) < 0 && r >= 0)
@@ -1003,7 +1041,20 @@ void trace_raw_set_mono(struct trace_raw *t, bool mono)
 int trace_raw_hold_line(struct trace_raw *t, uint64_t ts, const char *line, size_t len)
 {
 	struct rec r = { .ts = ts, .cpu = UINT_MAX, .foreign = true, .held_since = now_msec() };
+	char action[16], name[256];
 
+	/* a uevent's action and device, once (place_uevents() reads them at
+	 * every flush) */
+	if (len > 7 && (memcmp(line, "KERNEL[", 7) == 0 || memcmp(line, "UDEV  [", 7) == 0)) {
+		char buf[1024];
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
+		if (uevent_of(buf, action, sizeof(action), name, sizeof(name))) {
+			r.dev_hash = hash_bytes(name, strlen(name));
+			r.uevent = strcmp(action, "unbind") == 0 || strcmp(action, "remove") == 0 ? UEVENT_UNBIND
+				   : strcmp(action, "bind") == 0 ? UEVENT_BIND : UEVENT_OTHER;
+		}
+	}
 	return hold(t, &r, line, len, "", 0);
 }
 
