@@ -41,6 +41,8 @@ struct live {
 	struct kmsg_tracker kmsg_t;
 	char describe[128];
 	uint64_t last_line_ms;          /* when the last kernel line came, 0 when quiet was marked */
+	uint64_t clock_ns;              /* CLOCK_MONOTONIC as read last (live_clock()) */
+	unsigned clock_uses;            /* times it was given out since */
 	uint64_t trace_polled_ms;       /* when the trace was last read */
 	struct live_stats st;
 	struct strbuf modules;          /* " name name": loaded, kallsyms not written yet */
@@ -48,10 +50,28 @@ struct live {
 	int error;
 };
 
+/*
+ * The time lines are received at, read from the clock once every
+ * LIVE_CLOCK_USES lines: clock_gettime() is a system call on some machines
+ * (User-Mode Linux has no vDSO: 100 us each, more than all else a line
+ * costs). A line is then stamped at most that many lines early, well
+ * inside the TRACE_RAW_SETTLE_MS the records wait for it.
+ */
+#define LIVE_CLOCK_USES 32
+
+static uint64_t live_clock(struct live *l)
+{
+	if (!l->clock_ns || ++l->clock_uses >= LIVE_CLOCK_USES) {
+		l->clock_ns = now_usec() * 1000;
+		l->clock_uses = 0;
+	}
+	return l->clock_ns;
+}
+
 static int emit_now(struct live *l, const char *line, size_t len)
 {
 	l->st.lines++;
-	l->last_line_ms = now_msec();
+	l->last_line_ms = live_clock(l) / 1000000;
 	return l->fn(l->userdata, line, len);
 }
 
@@ -71,7 +91,7 @@ static int emit(struct live *l, const char *line, size_t len)
 		bool continues = !header && ((len && line[0] == ' ') || l->in_udev_block);
 
 		if (!continues || !l->block_ns)
-			l->block_ns = now_usec() * 1000;
+			l->block_ns = live_clock(l);
 		if (header)
 			l->in_udev_block = true;
 		else if (len == 0)
@@ -479,8 +499,12 @@ int live_fd(const struct live *l)
 
 static int read_kmsg(struct live *l)
 {
-	for (unsigned i = 0; i < 64; i++) {
-		int r = fd_lines_read_some(&l->kmsg, kmsg_line, l, LIVE_READ_MAX);
+	/* one budget for the call, however many overruns: under a flood EPIPE
+	 * comes back every few records */
+	size_t budget = LIVE_READ_MAX;
+
+	for (unsigned i = 0; i < 64 && budget; i++) {
+		int r = fd_lines_read_budget(&l->kmsg, kmsg_line, l, &budget);
 
 		if (r != -EPIPE)
 			return r;
@@ -579,6 +603,7 @@ static int write_module_functions(struct live *l)
 
 int live_dispatch(struct live *l)
 {
+	l->clock_ns = 0;        /* read afresh for this dispatch */
 	struct epoll_event evs[8];
 	bool trace_read = false;
 	int n, r = 0;

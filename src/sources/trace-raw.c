@@ -1040,7 +1040,8 @@ void trace_raw_set_mono(struct trace_raw *t, bool mono)
 
 int trace_raw_hold_line(struct trace_raw *t, uint64_t ts, const char *line, size_t len)
 {
-	struct rec r = { .ts = ts, .cpu = UINT_MAX, .foreign = true, .held_since = now_msec() };
+	/* (a foreign line never waits for a string: no time of holding) */
+	struct rec r = { .ts = ts, .cpu = UINT_MAX, .foreign = true };
 	char action[16], name[256];
 
 	/* a uevent's action and device, once (place_uevents() reads them at
