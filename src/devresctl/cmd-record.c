@@ -333,6 +333,9 @@ static int cmd_record(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* written at every dispatch: in blocks, not a write() per 4 KiB (on a
+	 * rig whose root is hostfs each write is a round trip to the host) */
+	setvbuf(rec.out, NULL, _IOFBF, 1 << 20);
 	{
 		struct kernel_caps caps;
 
