@@ -851,6 +851,10 @@ static bool page_walkable(const struct trace_raw *t, size_t n)
 		commit = page_u32(t, 8);
 	else
 		memcpy(&commit, (const char *)t->page + 8, 8);
+	/* RB_MISSED_EVENTS is (1 << 31), an int: or'ed into the long commit
+	 * word it sets the upper half too (seen on 6.1 under overrun) */
+	if (lsize == 8 && (commit & MISSED_EVENTS) && (commit >> 32) == 0xffffffffu)
+		commit &= 0xffffffffu;
 	if (commit & ~(COMMIT_MASK | MISSED_EVENTS | MISSED_STORED))
 		return false;
 	size = commit & COMMIT_MASK;

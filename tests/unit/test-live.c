@@ -619,6 +619,15 @@ static void test_trace_raw_61(const char *captures)
 		ok(lines && st.lost == 100 && st.lost_unknown == 0 && strstr(lines, "CPU:0 [LOST 100 EVENTS]"),
 		   "a page without the count: the overrun counter's 100");
 		free(lines);
+		/* the kernel's RB_MISSED_EVENTS is an int (1 << 31): or'ed into the
+		 * long commit word it sets the upper half as well (6.1 under a soak) */
+		flagged = commit | 0xffffffff80000000ull;
+		memcpy(page + 8, &flagged, 8);
+		write_file(b, page, sizeof(page));
+		lines = read_raw(&st);
+		ok(lines && st.bad_pages == 0 && st.records == 6 && st.lost == 100,
+		   "a commit word with the sign-extended missed flag is read, its records and its loss");
+		free(lines);
 		write_file(stats, "entries: 0\noverrun: 30\ncommit overrun: 0\n", strlen("entries: 0\noverrun: 30\ncommit overrun: 0\n"));
 		memcpy(page + 8, &stored, 8);
 		memcpy(page + 16 + commit, &missed, 8);
