@@ -924,8 +924,9 @@ static bool cpu_overrun(const struct trace_raw *t, const struct cpu *c, uint64_t
 /*
  * A page says events were missed before it, with their count or without:
  * the CPU's overrun counter, where it can be read, gives the count (and
- * bounds a stored one: no event is counted twice). Returns the count, or
- * -1 when nobody says.
+ * bounds a stored one: no event is counted twice). Returns the count (0
+ * when the counter has no overwrite left that was not written), or -1
+ * when nobody says.
  */
 static int64_t missed_count(struct trace_raw *t, struct cpu *c, int missed)
 {
@@ -936,7 +937,8 @@ static int64_t missed_count(struct trace_raw *t, struct cpu *c, int missed)
 	avail = over > c->accounted ? over - c->accounted : 0;
 	n = missed > 0 && (uint64_t)missed < avail ? (uint64_t)missed : avail;
 	c->accounted += n;
-	return n ? (int64_t)n : (missed > 0 ? 0 : -1);
+	/* 0: the counter says every overwrite is written already */
+	return (int64_t)n;
 }
 
 static int hold_lost(struct trace_raw *t, struct cpu *c, int64_t count, uint64_t ts, uint64_t now)
