@@ -47,6 +47,8 @@ int live_dispatch(struct live *l);
  */
 #define LIVE_QUIET_MS 200
 #define LIVE_TRACE_POLL_MS 250
+/* The references of an unbound device are read at most once per this. */
+#define LIVE_REFS_MIN_MS 100
 int live_timeout(const struct live *l);
 /* At the end of a recording: reads what the sources hold now (one
  * dispatch's worth of the kernel log, the trace buffer's pages), writes
@@ -76,6 +78,7 @@ struct live_stats {
 	uint64_t kmsg_lost_unknown; /* overruns whose count is not known */
 	uint64_t udev_overflows;    /* ENOBUFS */
 	uint64_t refs;              /* devresctl-refs lines written */
+	uint64_t refs_skipped;      /* unbinds whose references were not read (LIVE_REFS_MIN_MS) */
 	/* the trace's binary records (trace-raw.h) */
 	uint64_t trace_records, trace_lost, trace_lost_unknown, trace_bad_pages, trace_non_events;
 	uint64_t trace_unresolved;  /* written with an address for op or name */

@@ -76,7 +76,9 @@ int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event
 {
 	/* a bounded number per call: under a bind/unbind flood the events keep
 	 * coming, and the caller must get back to its other sources */
-	for (unsigned i = 0; i < SOURCE_UDEV_READ_MAX; i++) {
+	unsigned i;
+
+	for (i = 0; i < SOURCE_UDEV_READ_MAX; i++) {
 		struct udev_device *d;
 		struct udev_list_entry *e;
 		struct timespec ts;
@@ -89,7 +91,7 @@ int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event
 		if (!d) {
 			if (errno == ENOBUFS)
 				return -ENOBUFS;
-			return 0;       /* nothing more now */
+			return (int)i;  /* nothing more now */
 		}
 		action = udev_device_get_action(d);
 		devpath = udev_device_get_devpath(d);
@@ -114,5 +116,5 @@ int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return (int)i;
 }

@@ -18,7 +18,7 @@ int source_udev_fd(const struct source_udev *u);
 typedef void (*source_udev_event_fn)(void *userdata, const char *action, const char *subsystem,
 				     const char *device, const char *devpath);
 /* Reads the waiting events, SOURCE_UDEV_READ_MAX at most (the rest stay
- * readable). Returns 0, -ENOBUFS when the kernel dropped
+ * readable). Returns how many, -ENOBUFS when the kernel dropped
  * events (the socket overflowed: resynchronize), or -errno. */
 #define SOURCE_UDEV_READ_MAX 64
 int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event_fn ev, void *userdata);
