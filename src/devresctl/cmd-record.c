@@ -253,6 +253,8 @@ int record_run(struct recorder *rec, const struct live_opts *o, double duration,
 	if (st.trace_bad_pages)
 		log_warning("%" PRIu64 " trace page%s could not be read (marked lost)", st.trace_bad_pages,
 			    st.trace_bad_pages == 1 ? "" : "s");
+	if (st.udev_unread)
+		log_warning("%" PRIu64 " udev events were not read before the end", st.udev_unread);
 	if (st.refs_skipped)
 		log_info("references not read at %" PRIu64 " unbind%s (one read per %d ms)", st.refs_skipped,
 			 st.refs_skipped == 1 ? "" : "s", LIVE_REFS_MIN_MS);

@@ -37,6 +37,7 @@ struct live {
 	bool in_udev_block;             /* between a udev event's first line and its blank one */
 	struct source_udev *udev;
 	bool refs_on_unbind;
+	bool udev_rules;                /* udevd's events: their numbers are udevd's */
 	uint64_t refs_read_ms;          /* when the references were last read at an unbind */
 	bool draining;                  /* live_drain(): no references read any more */
 	/* /dev/kmsg sequence numbers, for what an overrun lost */
@@ -384,6 +385,7 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 	l->fn = fn;
 	l->userdata = userdata;
 	l->refs_on_unbind = o->refs_on_unbind;
+	l->udev_rules = o->udev_rules;
 	l->kmsg.fd = l->trace.fd = -1;
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (l->epfd < 0) {
@@ -717,6 +719,18 @@ int live_drain(struct live *l)
 	}
 	if (r >= 0 && l->udev)
 		r = write_module_functions(l);
+	/* what the kernel sent and was not read: its uevent counter says how
+	 * many (the kernel's monitor receives every event) */
+	if (r >= 0 && l->udev && !l->udev_rules && source_udev_seqnum(l->udev)) {
+		char buf[32];
+		uint64_t now_seq;
+
+		if (root_read_line("/sys/kernel/uevent_seqnum", buf, sizeof(buf)) > 0 &&
+		    (now_seq = strtoull(buf, NULL, 10)) > source_udev_seqnum(l->udev)) {
+			l->st.udev_unread = now_seq - source_udev_seqnum(l->udev);
+			r = emitf(l, "devresctl-lost: udev %" PRIu64 " events not read before the end", l->st.udev_unread);
+		}
+	}
 	/* what the kernel log holds now, as far as one dispatch reads */
 	if (l->kmsg.fd >= 0 && !l->kmsg.ended)
 		r = read_kmsg(l);

@@ -77,6 +77,7 @@ struct live_stats {
 	uint64_t kmsg_lost;         /* records overwritten before they were read */
 	uint64_t kmsg_lost_unknown; /* overruns whose count is not known */
 	uint64_t udev_overflows;    /* ENOBUFS */
+	uint64_t udev_unread;       /* events the kernel sent that were not read at the end */
 	uint64_t refs;              /* devresctl-refs lines written */
 	uint64_t refs_skipped;      /* unbinds whose references were not read (LIVE_REFS_MIN_MS) */
 	/* the trace's binary records (trace-raw.h) */

@@ -16,6 +16,7 @@ struct source_udev {
 	struct udev *udev;
 	struct udev_monitor *mon;
 	bool from_udev;
+	uint64_t seqnum;        /* of the last event read */
 };
 
 int source_udev_open(bool udev, struct source_udev **ret)
@@ -57,6 +58,11 @@ void source_udev_close(struct source_udev *u)
 	free(u);
 }
 
+uint64_t source_udev_seqnum(const struct source_udev *u)
+{
+	return u->seqnum;
+}
+
 int source_udev_fd(const struct source_udev *u)
 {
 	return udev_monitor_get_fd(u->mon);
@@ -93,6 +99,8 @@ int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event
 				return -ENOBUFS;
 			return (int)i;  /* nothing more now */
 		}
+		if (udev_device_get_seqnum(d))
+			u->seqnum = udev_device_get_seqnum(d);
 		action = udev_device_get_action(d);
 		devpath = udev_device_get_devpath(d);
 		subsystem = udev_device_get_subsystem(d);
