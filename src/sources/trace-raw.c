@@ -117,8 +117,11 @@ struct trace_raw {
 	char instance[4096];            /* the instance's directory, below the root */
 	struct hashmap strings;         /* kernel pointer -> malloc'd string */
 	bool text_hashed;               /* hash-ptr turned back on: the text was broken without */
-	bool need_peek;                 /* a record's pointer was unknown */
+	bool need_peek;                 /* a record's pointer was unknown (cleared by a read
+					 * whose records were all known, not by an empty one) */
+	bool saw_unknown;               /* in this read */
 	uint64_t peeked_ms;             /* when the text was last read */
+	uint64_t records_ms;            /* when a read last found records */
 	unsigned ops_learnt;            /* of ADD, REL, REM, REPLACE */
 	struct rec *held;               /* read, waiting for a string, in time order */
 	size_t nheld, held_cap;
@@ -1031,7 +1034,7 @@ static int read_page(struct trace_raw *t, struct cpu *c, uint64_t now)
 		if ((r = learn_from_peek(t, c, &out, dev, (size_t)dlen)) < 0)
 			return r;
 		if (!known(t, &out))
-			t->need_peek = true;
+			t->saw_unknown = true;
 		r = hold(t, &out, dev, (size_t)dlen, name, strnlen(name, nlen > 0 ? (size_t)nlen : 0));
 		if (r < 0)
 			return r;
@@ -1088,19 +1091,21 @@ int trace_raw_skip(struct trace_raw *t)
 
 int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
 {
-	uint64_t now = now_msec();
+	uint64_t now = now_msec(), records = t->st.records;
 	int r;
 
 	/* the text before the pages it shows are consumed: when a string was
-	 * unknown lately (before v6.13, each release function has its own), and
-	 * now and then while an op has not been seen yet (its first burst comes
-	 * unannounced; many drivers never REM or REPLACE: not before each read) */
-	if (t->need_peek || (t->ops_learnt < 4 && now >= t->peeked_ms + TRACE_RAW_HOLD_MS)) {
+	 * unknown lately (before v6.13, each release function has its own), at
+	 * the first read of a burst (a probe brings its driver's functions
+	 * unannounced), and now and then while an op has not been seen yet
+	 * (many drivers never REM or REPLACE); not before every read of a flood */
+	if (t->need_peek || now >= t->records_ms + TRACE_RAW_BURST_MS ||
+	    (t->ops_learnt < 4 && now >= t->peeked_ms + TRACE_RAW_HOLD_MS)) {
 		if ((r = peek_text(t)) < 0)
 			return r;
 		t->peeked_ms = now;
 	}
-	t->need_peek = false;
+	t->saw_unknown = false;
 	for (unsigned i = 0; i < t->ncpus; i++) {
 		struct cpu *c = &t->cpus[i];
 
@@ -1114,6 +1119,12 @@ int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
 				break;
 		}
 		c->npeek = c->peek_at = 0;      /* what it showed is read now */
+	}
+	/* a read that found nothing says nothing: the next burst of records
+	 * may bring the unknown string again */
+	if (t->st.records != records) {
+		t->need_peek = t->saw_unknown;
+		t->records_ms = now;
 	}
 	/* files at their end (tests): nothing more will come to wait for */
 	for (unsigned i = 0; i < t->ncpus; i++)

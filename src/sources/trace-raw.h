@@ -30,6 +30,9 @@
  * gives the count when the page does not.
  */
 #define TRACE_RAW_HOLD_MS 1000
+/* A read this long after the last that found records starts a burst: the
+ * text is read before it (LIVE_QUIET_MS, the pause that ends a probe's run). */
+#define TRACE_RAW_BURST_MS 200
 /* On the monotonic clock, records also wait this long for the uevents
  * about them (received a little after the kernel sent them). */
 #define TRACE_RAW_SETTLE_MS 50

@@ -497,6 +497,87 @@ static char *slurp(const char *path)
 }
 
 /*
+ * Records in bursts, as a rig's probes and unbinds give them, with reads
+ * between that find nothing: the text must still be read before the burst
+ * that brings an unknown string (an empty read must not end the search).
+ */
+static void test_trace_raw_bursts(const char *captures)
+{
+	static unsigned char page[4096];
+	char fx[600], root[] = "/tmp/drc-raw-XXXXXX", fifo[1024], text[1024];
+	struct trace_raw *t = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t ts = 7000000000ull, commit;
+	const uint64_t ADD = 0x60375a95ull, KZ = 0x60378a54ull, IRQ = 0x60379870ull;
+	static const char text1[] = "   sh-77 [000] d..1.     7.000001: devres_log: d.0 ADD 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n";
+	static const char text2[] = "   sh-77 [000] d..1.     8.000001: devres_log: d.0 ADD 00000000aaaa0002 dfx_hda_irq_release (16 bytes)\n";
+	int w = -1, r = 0;
+
+	snprintf(fx, sizeof(fx), "%s/kernel/fc-6.18.44/raw", captures);
+	if (!ok(mkdtemp(root) != NULL, "a fake tracefs whose records come in bursts"))
+		return;
+	root_set(root);
+	fake_tracefs(root, fx, format_pre613, 1);
+	snprintf(fifo, sizeof(fifo), "%s" INSTANCE "/per_cpu/cpu0/trace_pipe_raw", root);
+	snprintf(text, sizeof(text), "%s" INSTANCE "/per_cpu/cpu0/trace", root);
+	if (mkfifo(fifo, 0644) < 0 || trace_raw_open(TRACING, INSTANCE, &t) < 0 ||
+	    (w = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		ok(false, "the FIFO and the reader");
+		goto out;
+	}
+	/* a read before anything happened, then the first burst */
+	r = trace_raw_read(t, collect, &sb);
+	memcpy(page, &ts, 8);
+	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000001ull, KZ, 8) - 16;
+	memcpy(page + 8, &commit, 8);
+	write_file(text, text1, strlen(text1));
+	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
+		r = trace_raw_read(t, collect, &sb);
+	/* nothing for a while (a pause longer than TRACE_RAW_BURST_MS), then a
+	 * burst with a release function not seen yet */
+	if (r >= 0)
+		r = trace_raw_read(t, collect, &sb);
+	usleep((TRACE_RAW_BURST_MS + 50) * 1000);
+	ts += 1000000000ull;
+	memset(page, 0, sizeof(page));
+	memcpy(page, &ts, 8);
+	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000002ull, IRQ, 16) - 16;
+	memcpy(page + 8, &commit, 8);
+	write_file(text, text2, strlen(text2));
+	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
+		r = trace_raw_read(t, collect, &sb);
+	/* the near miss: a new name right after records whose strings were all
+	 * known, no pause between: not looked for (a flood reads no text), it
+	 * goes out as its address */
+	ts += 1000000ull;
+	memset(page, 0, sizeof(page));
+	memcpy(page, &ts, 8);
+	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000003ull, 0x60379884ull, 32) - 16;
+	memcpy(page + 8, &commit, 8);
+	write_file(text, "   sh-77 [000] d..1.     8.001001: devres_log: d.0 ADD 00000000aaaa0003 dfx_hda_master_bind_release (32 bytes)\n", 111);
+	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
+		r = trace_raw_read(t, collect, &sb);
+	if (r >= 0)
+		r = trace_raw_flush(t, true, collect, &sb);
+	strbuf_append(&sb, "", 1);
+	ok(r >= 0 && strstr(sb.buf, "8.001001: devres_log: d.0 ADD 000000007d000003 0000000060379884 (32 bytes)"),
+	   "a new name within a flood, no pause before it: written as its address");
+	ok(r >= 0 && strstr(sb.buf, "7.000001: devres_log: d.0 ADD 000000007d000001 devm_kzalloc_release (8 bytes)"),
+	   "the first burst, after an empty read, resolved from the text");
+	ok(r >= 0 && strstr(sb.buf, "8.000001: devres_log: d.0 ADD 000000007d000002 dfx_hda_irq_release (16 bytes)"),
+	   "a later burst with a new name, after another empty read, resolved too");
+out:
+	if (w >= 0)
+		close(w);
+	trace_raw_free(t);
+	strbuf_done(&sb);
+	root_set(NULL);
+	snprintf(text, sizeof(text), "rm -rf '%s'", root);
+	if (system(text) != 0)
+		printf("# could not remove %s\n", root);
+}
+
+/*
  * A 6.1 kernel (the rig's UML 6.1.192): "op" and "name" are pointers, and
  * its text with hash-ptr off stops after "devres_log: " (trace_event_format()
  * and trace_check_vprintf() share iter->fmt). With hash-ptr on the text is
@@ -657,6 +738,7 @@ int main(void)
 	test_trace_raw_real(captures);
 	test_trace_raw_pre613(captures);
 	test_trace_raw_61(captures);
+	test_trace_raw_bursts(captures);
 #else
 	(void)captures;
 	printf("# built without libtracefs: binary trace records not tested\n");
