@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -122,7 +121,62 @@ static int write_line(void *userdata, const char *line, size_t len)
 	if (fwrite(line, 1, len, rec->out) != len || fputc('\n', rec->out) == EOF)
 		return -errno ? -errno : -EIO;
 	rec->lines++;
+	/* the operations each witness gave, for the closing count */
+	if (memmem(line, len, ": DEVRES ", 9))
+		rec->kmsg_ops++;
+	else if (memmem(line, len, ": devres_log: ", 14))
+		rec->trace_ops++;
 	return 0;
+}
+
+/*
+ * SIGINT, SIGTERM, SIGHUP end the recording: the handler only notes it
+ * (and wakes poll() through a pipe), so a signal is taken whatever the
+ * loop is doing and whatever the disposition inherited (a shell ignores
+ * SIGINT for the commands it starts in the background). A second signal
+ * while the first is being handled ends the process at once.
+ */
+static volatile sig_atomic_t stop_signal;
+static int stop_pipe[2] = { -1, -1 };
+
+static void on_stop_signal(int sig)
+{
+	int e = errno;
+
+	if (stop_signal) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	stop_signal = sig;
+	if (stop_pipe[1] >= 0 && write(stop_pipe[1], "", 1) < 0) {
+		/* the pipe is full: a wakeup is pending already */
+	}
+	errno = e;
+}
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void stop_signals_catch(struct sigaction *old)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	stop_signal = 0;
+	if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		stop_pipe[0] = stop_pipe[1] = -1;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaction(stop_signals[i], &sa, &old[i]);
+}
+
+static void stop_signals_restore(const struct sigaction *old)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+		sigaction(stop_signals[i], &old[i], NULL);
+	for (int i = 0; i < 2; i++)
+		if (stop_pipe[i] >= 0) {
+			close(stop_pipe[i]);
+			stop_pipe[i] = -1;
+		}
 }
 
 int record_run(struct recorder *rec, const struct live_opts *o, double duration, record_tick_fn tick,
@@ -130,17 +184,12 @@ int record_run(struct recorder *rec, const struct live_opts *o, double duration,
 {
 	struct live *l = NULL;
 	struct live_stats st;
-	sigset_t mask, old;
+	struct sigaction old[ARRAY_SIZE(stop_signals)];
 	char why[1024];
 	uint64_t start = now_msec(), end = duration > 0 ? start + (uint64_t)(duration * 1000) : 0;
-	int sfd, r;
+	int r;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	stop_signals_catch(old);
 	r = live_open(o, write_line, rec, &l, why, sizeof(why));
 	if (r < 0) {
 		if (r == -ENODEV)
@@ -153,7 +202,7 @@ int record_run(struct recorder *rec, const struct live_opts *o, double duration,
 		log_warning("not recorded: %s", why);
 	log_info("recording %s to %s%s", live_describe(l), rec->path, end ? "" : " until SIGINT or SIGTERM");
 	for (;;) {
-		struct pollfd p[2] = { { live_fd(l), POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		struct pollfd p[2] = { { live_fd(l), POLLIN, 0 }, { stop_pipe[0], POLLIN, 0 } };
 		uint64_t now = now_msec();
 		int timeout = end ? (int)(end > now ? end - now : 0) : -1, quiet;
 
@@ -167,6 +216,8 @@ int record_run(struct recorder *rec, const struct live_opts *o, double duration,
 			r = log_error_errno(-EIO, "cannot write '%s'", rec->path);
 			break;
 		}
+		if (stop_signal)
+			break;
 		if (tick && (r = tick(userdata)) != 0)
 			break;
 		if ((live_ended(l) && !tick) || (end && now >= end))
@@ -180,7 +231,7 @@ int record_run(struct recorder *rec, const struct live_opts *o, double duration,
 			r = -errno;
 			break;
 		}
-		if (p[1].revents & POLLIN)
+		if (stop_signal)
 			break;
 	}
 	/* what the trace source still holds back belongs to the recording */
@@ -189,17 +240,33 @@ int record_run(struct recorder *rec, const struct live_opts *o, double duration,
 	fflush(rec->out);
 	live_get_stats(l, &st);
 	rec->kmsg_lost = st.kmsg_lost;
+	rec->kmsg_lost_unknown = st.kmsg_lost_unknown;
+	rec->trace_lost = st.trace_lost;
+	rec->trace_lost_unknown = st.trace_lost_unknown;
 	rec->udev_overflows = st.udev_overflows;
-	if (st.kmsg_lost)
-		log_warning("%" PRIu64 " kernel log records were overwritten before they were read", st.kmsg_lost);
+	if (st.kmsg_lost || st.kmsg_lost_unknown)
+		log_warning("%" PRIu64 " kernel log records were overwritten before they were read%s", st.kmsg_lost,
+			    st.kmsg_lost_unknown ? ", and more of a count the kernel did not give" : "");
+	if (st.trace_lost || st.trace_lost_unknown)
+		log_warning("%" PRIu64 " trace events were overwritten before they were read%s", st.trace_lost,
+			    st.trace_lost_unknown ? ", and more of a count the kernel did not give" : "");
+	if (st.trace_bad_pages)
+		log_warning("%" PRIu64 " trace page%s could not be read (marked lost)", st.trace_bad_pages,
+			    st.trace_bad_pages == 1 ? "" : "s");
+	if (st.udev_unread)
+		log_warning("%" PRIu64 " udev events were not read before the end", st.udev_unread);
+	if (st.refs_skipped)
+		log_info("references not read at %" PRIu64 " unbind%s (one read per %d ms)", st.refs_skipped,
+			 st.refs_skipped == 1 ? "" : "s", LIVE_REFS_MIN_MS);
+	if (st.trace_non_events)
+		log_info("%" PRIu64 " trace record%s without an op skipped (not logged by devres.c)",
+			 st.trace_non_events, st.trace_non_events == 1 ? "" : "s");
 	if (st.udev_overflows)
 		log_warning("udev events were dropped %" PRIu64 " time%s (the socket overflowed)", st.udev_overflows,
 			    st.udev_overflows == 1 ? "" : "s");
 out:
 	live_free(l);
-	if (sfd >= 0)
-		close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	stop_signals_restore(old);
 	return r < 0 ? r : 0;
 }
 
@@ -272,6 +339,9 @@ static int cmd_record(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* written at every dispatch: in blocks, not a write() per 4 KiB (on a
+	 * rig whose root is hostfs each write is a round trip to the host) */
+	setvbuf(rec.out, NULL, _IOFBF, 1 << 20);
 	{
 		struct kernel_caps caps;
 
@@ -286,7 +356,10 @@ static int cmd_record(int argc, char **argv)
 	if (r < 0)
 		status = DEVRESCTL_EX_FAILURE;
 	else
-		log_info("%" PRIu64 " lines recorded to %s", rec.lines, output);
+		log_info("%" PRIu64 " lines recorded to %s: %" PRIu64 " devres operations from the kernel log, %" PRIu64
+			 " from the trace; lost: %" PRIu64 " kernel log records, %" PRIu64 " trace events%s",
+			 rec.lines, output, rec.kmsg_ops, rec.trace_ops, rec.kmsg_lost, rec.trace_lost,
+			 rec.kmsg_lost_unknown || rec.trace_lost_unknown ? " and some of unknown count" : "");
 out:
 	free(rec.filter.patterns);
 	return status;

@@ -20,7 +20,8 @@ struct recorder {
 	const char *path;
 	struct record_filter filter;
 	uint64_t lines;
-	uint64_t kmsg_lost, udev_overflows;
+	uint64_t kmsg_ops, trace_ops;   /* devres lines written, per witness */
+	uint64_t kmsg_lost, kmsg_lost_unknown, trace_lost, trace_lost_unknown, udev_overflows;
 };
 
 /* Called about ten times a second while recording; non-zero stops it. */

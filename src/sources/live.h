@@ -47,9 +47,13 @@ int live_dispatch(struct live *l);
  */
 #define LIVE_QUIET_MS 200
 #define LIVE_TRACE_POLL_MS 250
+/* The references of an unbound device are read at most once per this. */
+#define LIVE_REFS_MIN_MS 100
 int live_timeout(const struct live *l);
-/* Writes what a source still holds back (trace records waiting for a
- * string, trace-raw.h): before the end of a recording. */
+/* At the end of a recording: reads what the sources hold now (one
+ * dispatch's worth of the kernel log, the trace buffer's pages), writes
+ * what was overwritten unread as lost, and what a source still holds back
+ * (trace records waiting for a string, trace-raw.h). */
 int live_drain(struct live *l);
 /* Every source has ended (plain files and closed pipes, in tests). */
 bool live_ended(const struct live *l);
@@ -71,7 +75,13 @@ int kmsg_track(struct kmsg_tracker *t, const char *line, size_t len, uint64_t *l
 struct live_stats {
 	uint64_t lines;
 	uint64_t kmsg_lost;         /* records overwritten before they were read */
+	uint64_t kmsg_lost_unknown; /* overruns whose count is not known */
 	uint64_t udev_overflows;    /* ENOBUFS */
+	uint64_t udev_unread;       /* events the kernel sent that were not read at the end */
 	uint64_t refs;              /* devresctl-refs lines written */
+	uint64_t refs_skipped;      /* unbinds whose references were not read (LIVE_REFS_MIN_MS) */
+	/* the trace's binary records (trace-raw.h) */
+	uint64_t trace_records, trace_lost, trace_lost_unknown, trace_bad_pages, trace_non_events;
+	uint64_t trace_unresolved;  /* written with an address for op or name */
 };
 void live_get_stats(const struct live *l, struct live_stats *ret);

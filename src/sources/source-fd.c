@@ -89,7 +89,12 @@ int fd_lines_read(struct fd_lines *l, source_line_fn fn, void *userdata)
 
 int fd_lines_read_some(struct fd_lines *l, source_line_fn fn, void *userdata, size_t max)
 {
-	for (size_t total = 0; total < max;) {
+	return fd_lines_read_budget(l, fn, userdata, &max);
+}
+
+int fd_lines_read_budget(struct fd_lines *l, source_line_fn fn, void *userdata, size_t *budget)
+{
+	while (*budget) {
 		ssize_t n;
 		int r;
 
@@ -108,7 +113,7 @@ int fd_lines_read_some(struct fd_lines *l, source_line_fn fn, void *userdata, si
 			return flush_lines(l, fn, userdata, true);
 		}
 		l->have += (size_t)n;
-		total += (size_t)n;
+		*budget -= (size_t)n < *budget ? (size_t)n : *budget;
 		r = flush_lines(l, fn, userdata, false);
 		if (r < 0)
 			return r;

@@ -37,3 +37,6 @@ int fd_lines_read(struct fd_lines *l, source_line_fn fn, void *userdata);
 /* The same, stopping once about @max bytes were read (what is left stays
  * readable): a long burst must not starve the rest of a loop. */
 int fd_lines_read_some(struct fd_lines *l, source_line_fn fn, void *userdata, size_t max);
+/* The same, taking the bytes read from *@budget (0: stop), which an EPIPE
+ * return leaves as far as it got. */
+int fd_lines_read_budget(struct fd_lines *l, source_line_fn fn, void *userdata, size_t *budget);

@@ -16,6 +16,7 @@ struct source_udev {
 	struct udev *udev;
 	struct udev_monitor *mon;
 	bool from_udev;
+	uint64_t seqnum;        /* of the last event read */
 };
 
 int source_udev_open(bool udev, struct source_udev **ret)
@@ -57,6 +58,11 @@ void source_udev_close(struct source_udev *u)
 	free(u);
 }
 
+uint64_t source_udev_seqnum(const struct source_udev *u)
+{
+	return u->seqnum;
+}
+
 int source_udev_fd(const struct source_udev *u)
 {
 	return udev_monitor_get_fd(u->mon);
@@ -74,7 +80,11 @@ static int emit_property(source_line_fn fn, void *userdata, const char *name, co
 
 int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event_fn ev, void *userdata)
 {
-	for (;;) {
+	/* a bounded number per call: under a bind/unbind flood the events keep
+	 * coming, and the caller must get back to its other sources */
+	unsigned i;
+
+	for (i = 0; i < SOURCE_UDEV_READ_MAX; i++) {
 		struct udev_device *d;
 		struct udev_list_entry *e;
 		struct timespec ts;
@@ -87,8 +97,10 @@ int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event
 		if (!d) {
 			if (errno == ENOBUFS)
 				return -ENOBUFS;
-			return 0;       /* nothing more now */
+			return (int)i;  /* nothing more now */
 		}
+		if (udev_device_get_seqnum(d))
+			u->seqnum = udev_device_get_seqnum(d);
 		action = udev_device_get_action(d);
 		devpath = udev_device_get_devpath(d);
 		subsystem = udev_device_get_subsystem(d);
@@ -112,4 +124,5 @@ int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event
 		if (r < 0)
 			return r;
 	}
+	return (int)i;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "source-file.h"
 
@@ -13,10 +14,14 @@ struct source_udev;
 int source_udev_open(bool udev, struct source_udev **ret);
 void source_udev_close(struct source_udev *u);
 int source_udev_fd(const struct source_udev *u);
+/* The SEQNUM of the last event read (0: none yet). */
+uint64_t source_udev_seqnum(const struct source_udev *u);
 
 /* Called for each event after its lines, with its action and device name. */
 typedef void (*source_udev_event_fn)(void *userdata, const char *action, const char *subsystem,
 				     const char *device, const char *devpath);
-/* Reads every waiting event. Returns 0, -ENOBUFS when the kernel dropped
+/* Reads the waiting events, SOURCE_UDEV_READ_MAX at most (the rest stay
+ * readable). Returns how many, -ENOBUFS when the kernel dropped
  * events (the socket overflowed: resynchronize), or -errno. */
+#define SOURCE_UDEV_READ_MAX 256
 int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event_fn ev, void *userdata);

@@ -41,6 +41,12 @@ int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *u
 	return 0;
 }
 bool trace_raw_holding(const struct trace_raw *t) { (void)t; return false; }
+bool trace_raw_cpu_ended(const struct trace_raw *t, unsigned cpu) { (void)t, (void)cpu; return true; }
+int trace_raw_finish(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
+{
+	(void)t, (void)fn, (void)userdata;
+	return 0;
+}
 void trace_raw_set_mono(struct trace_raw *t, bool mono) { (void)t, (void)mono; }
 int trace_raw_skip(struct trace_raw *t) { (void)t; return 0; }
 int trace_raw_hold_line(struct trace_raw *t, uint64_t ts, const char *line, size_t len)
@@ -62,10 +68,22 @@ void trace_raw_get_stats(const struct trace_raw *t, struct trace_raw_stats *ret)
 
 #define CPUS_MAX 1024
 
+/* one line of a CPU's text: what it says of a record still in the buffer */
+struct peek {
+	uint64_t usec, size;
+	uint64_t dev_hash;
+	char op[16];
+	char name[160];
+};
+
 struct cpu {
 	int fd;
 	unsigned nr;
 	bool ended;
+	struct peek *peek;      /* its text, as read before its pages, oldest first */
+	size_t npeek, peek_at;  /* lines, and the first not matched to a record yet */
+	bool have_overrun;      /* per_cpu/cpuN/stats can be read */
+	uint64_t accounted;     /* its "overrun" counter, as far as lost events were written */
 };
 
 /* one record, decoded, until it is written */
@@ -80,7 +98,11 @@ struct rec {
 	bool foreign;           /* another source's line (at dev_off), placed by its time */
 	uint64_t order;         /* as read */
 	uint64_t held_since;    /* ms, while op or name is not known */
+	uint64_t dev_hash;      /* of the device's name (a uevent's, for a uevent line) */
+	uint8_t uevent;         /* a uevent line: UEVENT_* */
 };
+
+enum { UEVENT_NONE, UEVENT_OTHER, UEVENT_UNBIND, UEVENT_BIND };
 
 struct trace_raw {
 	struct tep_handle *tep;
@@ -92,31 +114,38 @@ struct trace_raw {
 	void *page;
 	size_t page_size;
 	unsigned node_digits;
-	char trace_text[4096];          /* the instance's "trace", below the root */
+	char instance[4096];            /* the instance's directory, below the root */
 	struct hashmap strings;         /* kernel pointer -> malloc'd string */
-	struct hashmap peeked;          /* node ^ usec -> struct peek (the last text read) */
-	bool need_peek;                 /* a record's pointer was unknown */
+	bool text_hashed;               /* hash-ptr turned back on: the text was broken without */
+	bool need_peek;                 /* a record's pointer was unknown (cleared by a read
+					 * whose records were all known, not by an empty one) */
+	bool saw_unknown;               /* in this read */
+	uint64_t peeked_ms;             /* when the text was last read */
+	uint64_t records_ms;            /* when a read last found records */
 	unsigned ops_learnt;            /* of ADD, REL, REM, REPLACE */
 	struct rec *held;               /* read, waiting for a string, in time order */
 	size_t nheld, held_cap;
+	size_t nsorted;                 /* held[0..nsorted) is in time order */
+	struct rec *merge;              /* room to merge the newly held into them */
+	size_t merge_cap;
 	struct strbuf text;             /* device and name strings of held records */
+	size_t text_compacted;          /* its length after the last compaction */
 	bool mono;                      /* the trace clock is CLOCK_MONOTONIC */
 	uint64_t order;                 /* records held so far */
 	struct trace_raw_stats st;
 };
 
-struct peek {
-	char op[16];
-	char name[128];
-};
+static bool cpu_overrun(const struct trace_raw *t, const struct cpu *c, uint64_t *ret);
 
 void trace_raw_free(struct trace_raw *t)
 {
 	if (!t)
 		return;
-	for (unsigned i = 0; i < t->ncpus; i++)
+	for (unsigned i = 0; i < t->ncpus; i++) {
 		if (t->cpus[i].fd >= 0)
 			close(t->cpus[i].fd);
+		free(t->cpus[i].peek);
+	}
 	free(t->cpus);
 	if (t->kbuf)
 		kbuffer_free(t->kbuf);
@@ -124,8 +153,8 @@ void trace_raw_free(struct trace_raw *t)
 		tep_free(t->tep);
 	free(t->page);
 	hashmap_done_free(&t->strings);
-	hashmap_done_free(&t->peeked);
 	free(t->held);
+	free(t->merge);
 	strbuf_done(&t->text);
 	free(t);
 }
@@ -279,10 +308,16 @@ int trace_raw_open(const char *tracefs, const char *instance, struct trace_raw *
 		r = -ENOMEM;
 		goto fail;
 	}
-	snprintf(t->trace_text, sizeof(t->trace_text), "%s/trace", instance);
+	snprintf(t->instance, sizeof(t->instance), "%s", instance);
 	r = open_cpus(t, instance);
 	if (r < 0)
 		goto fail;
+	/* from boot: every overwrite so far is a loss of the capture */
+	for (unsigned i = 0; i < t->ncpus; i++) {
+		uint64_t over;
+
+		t->cpus[i].have_overrun = cpu_overrun(t, &t->cpus[i], &over);
+	}
 	*ret = t;
 	return 0;
 fail:
@@ -308,6 +343,11 @@ bool trace_raw_ended(const struct trace_raw *t)
 	return !t->nheld;
 }
 
+bool trace_raw_cpu_ended(const struct trace_raw *t, unsigned cpu)
+{
+	return cpu < t->ncpus && t->cpus[cpu].ended;
+}
+
 bool trace_raw_holding(const struct trace_raw *t)
 {
 	return t->nheld > 0;
@@ -320,61 +360,144 @@ void trace_raw_get_stats(const struct trace_raw *t, struct trace_raw_stats *ret)
 
 /* ---- strings from the instance's own text ---- */
 
-static uint64_t peek_key(uint64_t node, uint64_t usec)
+/* the text rounds nanoseconds to the nearest microsecond (ns2usecs()) */
+static uint64_t text_usec(uint64_t ns)
 {
-	return hash64(node ^ (usec * 0x9e3779b97f4a7c15ull));
+	return (ns + 500) / 1000;
 }
 
 /*
- * "  sh-1 [000] d..1.  8422.637698: devres_log: DEV OP NODE NAME (N bytes)":
- * the op and name strings of each record still in the buffer, by node and
- * time (the text has microseconds).
+ * The lines of one CPU's text to read at most, a read's worth of pages
+ * (trace_raw_read() takes TRACE_RAW_PAGES per CPU; a record is 60 bytes
+ * or more): only the oldest lines can be the records read next.
  */
-static int peek_text(struct trace_raw *t)
+#define PEEK_LINES_MAX 8192
+
+/*
+ * "  sh-1 [000] d..1.  8422.637698: devres_log: DEV OP NODE NAME (N bytes)".
+ * Returns 1 with *p and *cpu set, 0 for another line, -1 for a devres_log
+ * line whose fields are not there (the text of 6.1 and others with hash-ptr
+ * off: trace_event_format() and trace_check_vprintf() share iter->fmt, and
+ * the line stops after "devres_log: ").
+ */
+static int parse_text_line(const char *line, struct peek *p, unsigned *cpu)
+{
+	const char *m = strstr(line, ": devres_log: "), *b, *e;
+	char dev[256], op[16], node[32], name[160];
+	unsigned long long sec, usec, size;
+	int n = 0;
+
+	if (!m)
+		return 0;
+	for (b = m; b > line && b[-1] != ' '; b--)
+		;
+	if (sscanf(b, "%llu.%6llu", &sec, &usec) != 2)
+		return -1;
+	/* the CPU field is the last "[NNN]" before the time (a task's name may hold brackets) */
+	for (e = b; e > line && e[0] != '['; e--)
+		;
+	if (e[0] != '[' || sscanf(e, "[%u]", cpu) != 1)
+		return -1;
+	if (sscanf(m + STRLEN(": devres_log: "), "%255s %15s %31s %159s (%llu bytes)%n", dev, op, node, name, &size,
+		   &n) != 5 || !n)
+		return -1;
+	p->usec = sec * 1000000 + usec;
+	p->size = size;
+	p->dev_hash = hash_bytes(dev, strlen(dev));
+	snprintf(p->op, sizeof(p->op), "%s", op);
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	return 1;
+}
+
+/* Reads @path (a CPU's text, or the instance's with every CPU's) into the
+ * CPUs' peek lines. Returns the lines that had no fields, or -errno. */
+static int peek_file(struct trace_raw *t, const char *path, int only_cpu)
 {
 	char line[1024];
+	unsigned broken = 0;
 	FILE *f;
-	int fd;
+	int fd = root_open(path, O_RDONLY | O_CLOEXEC);
 
-	hashmap_done_free(&t->peeked);
-	fd = root_open(t->trace_text, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;       /* not there (an old test tree): the engine resolves */
+		return -ENOENT;
 	f = fdopen(fd, "re");
 	if (!f) {
 		close(fd);
 		return -errno;
 	}
-	t->st.peeks++;
 	while (fgets(line, sizeof(line), f)) {
-		char *m = strstr(line, ": devres_log: "), *e, dev[256], op[16], node[32], name[128];
-		unsigned long long sec, usec;
-		struct peek *p;
+		struct peek p;
+		struct cpu *c = NULL;
+		unsigned nr;
+		int k = parse_text_line(line, &p, &nr);
 
-		if (!m)
+		if (k < 0)
+			broken++;
+		if (k <= 0)
 			continue;
-		/* the timestamp ends right before ": devres_log:" */
-		*m = '\0';
-		e = strrchr(line, ' ');
-		if (!e || sscanf(e + 1, "%llu.%6llu", &sec, &usec) != 2)
+		if (only_cpu >= 0 && nr != (unsigned)only_cpu)
 			continue;
-		if (sscanf(m + STRLEN(": devres_log: "), "%255s %15s %31s %127s", dev, op, node, name) != 4)
+		for (unsigned i = 0; i < t->ncpus && !c; i++)
+			if (t->cpus[i].nr == nr)
+				c = &t->cpus[i];
+		if (!c || c->npeek >= PEEK_LINES_MAX)
 			continue;
-		p = malloc(sizeof(*p));
-		if (!p) {
+		if (!c->peek && !(c->peek = malloc(PEEK_LINES_MAX * sizeof(*c->peek)))) {
 			fclose(f);
 			return -ENOMEM;
 		}
-		snprintf(p->op, sizeof(p->op), "%s", op);
-		snprintf(p->name, sizeof(p->name), "%s", name);
-		free(hashmap_remove(&t->peeked, peek_key(strtoull(node, NULL, 16), sec * 1000000 + usec)));
-		if (hashmap_put(&t->peeked, peek_key(strtoull(node, NULL, 16), sec * 1000000 + usec), p) < 0) {
-			free(p);
-			fclose(f);
-			return -ENOMEM;
-		}
+		c->peek[c->npeek++] = p;
+		if (only_cpu >= 0 && c->npeek >= PEEK_LINES_MAX)
+			break;
 	}
 	fclose(f);
+	return (int)broken;
+}
+
+/*
+ * The text of each CPU, read (it does not consume) just before its pages:
+ * its oldest lines are the records read next, in the same order. Each CPU's
+ * own file when the instance has them, else the instance's.
+ */
+static int peek_text(struct trace_raw *t)
+{
+	char path[4200];
+	int broken = 0, r = -ENOENT, k;
+	bool any = false;
+
+	for (unsigned i = 0; i < t->ncpus; i++)
+		t->cpus[i].npeek = t->cpus[i].peek_at = 0;
+	for (unsigned i = 0; i < t->ncpus; i++) {
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/trace", t->instance, t->cpus[i].nr);
+		k = peek_file(t, path, (int)t->cpus[i].nr);
+		if (k == -ENOENT)
+			break;
+		if (k < 0)
+			return k;
+		broken += k;
+		any = true;
+	}
+	if (!any) {
+		snprintf(path, sizeof(path), "%s/trace", t->instance);
+		r = peek_file(t, path, -1);
+		if (r == -ENOENT)
+			return 0;       /* not there (an old test tree): the engine resolves */
+		if (r < 0)
+			return r;
+		broken = r;
+	}
+	t->st.peeks++;
+	/* the kernel's text is broken with hash-ptr off: on, the strings are
+	 * right (the nodes are hashed, and the records are matched without them) */
+	if (broken && !t->text_hashed) {
+		char opt[4200], buf[16];
+
+		snprintf(opt, sizeof(opt), "%s/options/hash-ptr", t->instance);
+		if (root_read_line(opt, buf, sizeof(buf)) > 0 && buf[0] == '0' && root_write(opt, "1") >= 0) {
+			t->text_hashed = true;
+			t->st.text_broken++;
+		}
+	}
 	return 0;
 }
 
@@ -395,24 +518,35 @@ static int learn(struct trace_raw *t, uint64_t ptr, const char *s)
 	return 0;
 }
 
-/* What the text said of this record, if it showed it. */
-/* the text rounds nanoseconds to the nearest microsecond (ns2usecs()) */
-static uint64_t text_usec(uint64_t ns)
-{
-	return (ns + 500) / 1000;
-}
+/* How far ahead of the expected line a record is looked for: lines whose
+ * records were overwritten before the pages were read. */
+#define PEEK_RESYNC 512
 
-static int learn_from_peek(struct trace_raw *t, const struct rec *r)
+/*
+ * The record read next on a CPU is its text's next line (same time to the
+ * microsecond, device and size), unless records were overwritten between
+ * the text and the read: then a later one.
+ */
+static int learn_from_peek(struct trace_raw *t, struct cpu *c, const struct rec *r, const char *dev, size_t dlen)
 {
-	struct peek *p = hashmap_get(&t->peeked, peek_key(r->node, text_usec(r->ts)));
+	uint64_t usec = text_usec(r->ts), dh = hash_bytes(dev, dlen);
+	size_t end = c->peek_at + PEEK_RESYNC < c->npeek ? c->peek_at + PEEK_RESYNC : c->npeek;
 	int e;
 
-	if (!p)
-		return 0;
-	e = learn(t, r->op, p->op);
-	if (e >= 0 && r->name_is_ptr)
-		e = learn(t, r->name_ptr, p->name);
-	return e;
+	for (size_t k = c->peek_at; k < end; k++) {
+		const struct peek *p = &c->peek[k];
+
+		if (p->usec > usec)
+			break;  /* the text is in time order: not shown */
+		if (p->usec != usec || p->size != r->size || p->dev_hash != dh)
+			continue;
+		c->peek_at = k + 1;
+		e = learn(t, r->op, p->op);
+		if (e >= 0 && r->name_is_ptr)
+			e = learn(t, r->name_ptr, p->name);
+		return e;
+	}
+	return 0;
 }
 
 static bool known(const struct trace_raw *t, const struct rec *r)
@@ -433,6 +567,8 @@ static int hold(struct trace_raw *t, const struct rec *r, const char *dev, size_
 	h = &t->held[t->nheld++];
 	*h = *r;
 	h->order = ++t->order;
+	if (!r->foreign)
+		h->dev_hash = hash_bytes(dev, dlen);
 	h->dev_off = t->text.len;
 	if (strbuf_append(&t->text, dev, dlen) < 0 || strbuf_append(&t->text, "", 1) < 0)
 		return -ENOMEM;
@@ -535,38 +671,30 @@ static const char *rec_op(const struct trace_raw *t, const struct rec *r)
 static int place_uevents(struct trace_raw *t)
 {
 	for (size_t i = 0; i < t->nheld; i++) {
-		char action[16], name[256], other[256], oa[16];
 		size_t n = 1, from = 0, target = SIZE_MAX;
 		const char *want;
 		bool in_run = false, after = false;
+		uint64_t dh = t->held[i].dev_hash;
 		struct rec *block;
 
-		if (!t->held[i].foreign ||
-		    !uevent_of(t->text.buf + t->held[i].dev_off, action, sizeof(action), name, sizeof(name)))
+		if (!t->held[i].foreign || (t->held[i].uevent != UEVENT_UNBIND && t->held[i].uevent != UEVENT_BIND))
 			continue;
-		if (strcmp(action, "unbind") == 0 || strcmp(action, "remove") == 0)
-			want = "REL";
-		else if (strcmp(action, "bind") == 0)
-			want = "ADD";
-		else
-			continue;
+		want = t->held[i].uevent == UEVENT_UNBIND ? "REL" : "ADD";
 		while (i + n < t->nheld && t->held[i + n].foreign && t->held[i + n].ts == t->held[i].ts)
 			n++;
 		/* the device's previous uevent */
 		for (size_t j = i; j-- > 0;)
-			if (t->held[j].foreign &&
-			    uevent_of(t->text.buf + t->held[j].dev_off, oa, sizeof(oa), other, sizeof(other)) &&
-			    strcmp(other, name) == 0) {
+			if (t->held[j].foreign && t->held[j].uevent && t->held[j].dev_hash == dh) {
 				from = j + 1;
 				break;
 			}
 		for (size_t j = from; j < i; j++) {
 			const struct rec *r = &t->held[j];
-			const char *op = rec_op(t, r);
+			const char *op;
 
-			if (r->foreign || r->lost || strcmp(t->text.buf + r->dev_off, name) != 0)
+			if (r->foreign || r->lost || r->dev_hash != dh)
 				continue;
-			if (!op) {
+			if (!(op = rec_op(t, r))) {
 				target = SIZE_MAX;      /* not known: leave it */
 				break;
 			}
@@ -596,18 +724,80 @@ static int place_uevents(struct trace_raw *t)
 	return 0;
 }
 
+/*
+ * The held records in time order. Those held since the last time are
+ * sorted alone and merged in: under a flood a flush comes every few
+ * thousand records, and sorting everything each time cost more than all
+ * the rest of the reading.
+ */
+static int sort_held(struct trace_raw *t)
+{
+	size_t a = 0, b = t->nsorted, k = 0;
+
+	if (t->nsorted >= t->nheld)
+		return 0;
+	qsort(t->held + t->nsorted, t->nheld - t->nsorted, sizeof(*t->held), cmp_rec);
+	if (!t->nsorted || cmp_rec(&t->held[t->nsorted - 1], &t->held[t->nsorted]) <= 0) {
+		t->nsorted = t->nheld;
+		return 0;
+	}
+	if (t->merge_cap < t->nheld) {
+		struct rec *m = realloc(t->merge, t->held_cap * sizeof(*m));
+
+		if (!m)
+			return -ENOMEM;
+		t->merge = m;
+		t->merge_cap = t->held_cap;
+	}
+	while (a < t->nsorted && b < t->nheld)
+		t->merge[k++] = cmp_rec(&t->held[b], &t->held[a]) < 0 ? t->held[b++] : t->held[a++];
+	while (a < t->nsorted)
+		t->merge[k++] = t->held[a++];
+	while (b < t->nheld)
+		t->merge[k++] = t->held[b++];
+	memcpy(t->held, t->merge, t->nheld * sizeof(*t->held));
+	t->nsorted = t->nheld;
+	return 0;
+}
+
+/*
+ * The strings of the records still held, alone: under a steady load
+ * something is always held, and the text would only grow.
+ */
+static int compact_text(struct trace_raw *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < t->nheld; i++) {
+		struct rec *h = &t->held[i];
+		size_t len = h->name_off - h->dev_off + strlen(t->text.buf + h->name_off) + 1;
+		size_t at = sb.len;
+
+		if (strbuf_append(&sb, t->text.buf + h->dev_off, len) < 0) {
+			strbuf_done(&sb);
+			return -ENOMEM;
+		}
+		h->name_off = at + (h->name_off - h->dev_off);
+		h->dev_off = at;
+	}
+	strbuf_done(&t->text);
+	t->text = sb;
+	t->text_compacted = sb.len;
+	t->st.compactions++;
+	return 0;
+}
+
 /* Writes the held records in time order, up to the first that still waits
  * (unless it waited long enough, or @all). */
 int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *userdata)
 {
-	uint64_t now = now_msec();
+	uint64_t now = now_msec(), settled = now_usec() * 1000 - TRACE_RAW_SETTLE_MS * 1000000;
 	size_t i = 0;
 	int r = 0;
 
 	if (!t->nheld)
 		return 0;
-	qsort(t->held, t->nheld, sizeof(*t->held), cmp_rec);
-	if ((r = place_uevents(t)) < 0)
+	if ((r = sort_held(t)) < 0 || (r = place_uevents(t)) < 0)
 		return r;
 	for (; i < t->nheld && r >= 0; i++) {
 		struct rec *h = &t->held[i];
@@ -615,42 +805,166 @@ int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *u
 		if (!all && !known(t, h) && now < h->held_since + TRACE_RAW_HOLD_MS)
 			break;
 		/* a uevent about it may still be on its way */
-		if (!all && t->mono && h->ts + TRACE_RAW_SETTLE_MS * 1000000 > now_usec() * 1000)
+		if (!all && t->mono && h->ts > settled)
 			break;
 		r = write_rec(t, h, fn, userdata);
 	}
 	memmove(t->held, t->held + i, (t->nheld - i) * sizeof(*t->held));
 	t->nheld -= i;
+	t->nsorted -= i;
 	if (!t->nheld)
 		strbuf_clear(&t->text);
+	else if (t->text.len > 256 * 1024 && t->text.len > 2 * t->text_compacted && compact_text(t) < 0 && r >= 0)
+		r = -ENOMEM;
 	return r;
 }
 
 /* The page header: u64 time stamp, then a long whose low 27 bits are the
  * bytes of events, bit 31 "events missed", bit 30 "their count stored
- * after the events" (kernel/trace/ring_buffer.c). */
-static bool page_fits(const struct trace_raw *t)
+ * after the events" (kernel/trace/ring_buffer.c); no other bit is set. */
+#define COMMIT_MASK ((1ull << 27) - 1)
+#define MISSED_EVENTS (1ull << 31)
+#define MISSED_STORED (1ull << 30)
+
+static uint32_t page_u32(const struct trace_raw *t, size_t at)
 {
-	size_t lsize = (size_t)tep_get_long_size(t->tep) == 4 ? 4 : 8, hdr = 8 + lsize;
-	uint64_t commit = 0;
+	uint32_t v;
 
-	if (lsize == 4) {
-		uint32_t c32;
-
-		memcpy(&c32, (const char *)t->page + 8, 4);
-		commit = c32;
-	} else {
-		memcpy(&commit, (const char *)t->page + 8, 8);
-	}
-	return (commit & ((1u << 27) - 1)) + ((commit & (1u << 30)) ? lsize : 0) <= t->page_size - hdr;
+	memcpy(&v, (const char *)t->page + at, 4);
+	return v;
 }
+
+/*
+ * Whether kbuffer can walk the page: it trusts the commit word and each
+ * event's length (a padding event of length -4 makes its next_event() loop
+ * on one spot for ever). The walk below computes each event's end as
+ * kbuffer's translate_data() does, and the page is handed to kbuffer only
+ * when every event ends after it starts and inside the bytes read.
+ * @n: the bytes read() gave.
+ */
+static bool page_walkable(const struct trace_raw *t, size_t n)
+{
+	size_t lsize = (size_t)tep_get_long_size(t->tep) == 4 ? 4 : 8, hdr = 8 + lsize, off = 0;
+	bool big = tep_is_bigendian();
+	uint64_t commit = 0, size;
+
+	if (n < hdr)
+		return false;
+	if (lsize == 4)
+		commit = page_u32(t, 8);
+	else
+		memcpy(&commit, (const char *)t->page + 8, 8);
+	/* RB_MISSED_EVENTS is (1 << 31), an int: or'ed into the long commit
+	 * word it sets the upper half too (seen on 6.1 under overrun) */
+	if (lsize == 8 && (commit & MISSED_EVENTS) && (commit >> 32) == 0xffffffffu)
+		commit &= 0xffffffffu;
+	if (commit & ~(COMMIT_MASK | MISSED_EVENTS | MISSED_STORED))
+		return false;
+	size = commit & COMMIT_MASK;
+	if (size > n - hdr || size + ((commit & MISSED_STORED) ? lsize : 0) > t->page_size - hdr)
+		return false;
+	while (off < size) {
+		uint32_t h = page_u32(t, hdr + off), type_len = big ? h >> 27 : h & 0x1f;
+		int64_t next;
+
+		if (off + 4 > size)
+			return false;
+		switch (type_len) {
+		case 29:        /* padding: its length in the next word */
+			if (off + 8 > size)
+				return false;
+			next = (int64_t)off + 4 + (int32_t)page_u32(t, hdr + off + 4);
+			break;
+		case 30:        /* time extend */
+		case 31:        /* absolute time stamp */
+			next = (int64_t)off + 8;
+			break;
+		case 0:         /* the length in the next word, itself included */
+			if (off + 8 > size || page_u32(t, hdr + off + 4) < 8)
+				return false;
+			next = (int64_t)off + 8 + (((int64_t)page_u32(t, hdr + off + 4) - 4 + 3) & ~(int64_t)3);
+			break;
+		default:
+			next = (int64_t)off + 4 + (int64_t)type_len * 4;
+			break;
+		}
+		if (next <= (int64_t)off || next > (int64_t)size)
+			return false;
+		off = (size_t)next;
+	}
+	return true;
+}
+
+/* "overrun: N" of per_cpu/cpuN/stats: events the writer overwrote so far. */
+static bool cpu_overrun(const struct trace_raw *t, const struct cpu *c, uint64_t *ret)
+{
+	char rel[4200], line[256];
+	bool found = false;
+	FILE *f;
+	int fd;
+
+	snprintf(rel, sizeof(rel), "%s/per_cpu/cpu%u/stats", t->instance, c->nr);
+	fd = root_open(rel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		return false;
+	}
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+
+		if (sscanf(line, "overrun: %llu", &v) == 1) {
+			*ret = v;
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * A page says events were missed before it, with their count or without:
+ * the CPU's overrun counter, where it can be read, gives the count (and
+ * bounds a stored one: no event is counted twice). Returns the count (0
+ * when the counter has no overwrite left that was not written), or -1
+ * when nobody says.
+ */
+static int64_t missed_count(struct trace_raw *t, struct cpu *c, int missed)
+{
+	uint64_t over, avail, n;
+
+	if (!c->have_overrun || !cpu_overrun(t, c, &over))
+		return missed > 0 ? missed : -1;
+	avail = over > c->accounted ? over - c->accounted : 0;
+	n = missed > 0 && (uint64_t)missed < avail ? (uint64_t)missed : avail;
+	c->accounted += n;
+	/* 0: the counter says every overwrite is written already */
+	return (int64_t)n;
+}
+
+static int hold_lost(struct trace_raw *t, struct cpu *c, int64_t count, uint64_t ts, uint64_t now)
+{
+	struct rec lost = { .ts = ts, .cpu = c->nr, .lost = count, .held_since = now };
+
+	if (count > 0)
+		t->st.lost += (uint64_t)count;
+	else
+		t->st.lost_unknown++;
+	return hold(t, &lost, "", 0, "", 0);
+}
+
+/* The records a page can hold at most: each event takes 4 bytes or more. */
+#define PAGE_EVENTS_MAX(size) ((size) / 4 + 1)
 
 static int read_page(struct trace_raw *t, struct cpu *c, uint64_t now)
 {
 	unsigned long long ts;
 	void *data;
 	ssize_t n;
-	int missed, r;
+	int missed, r, off = -1;
+	size_t budget = PAGE_EVENTS_MAX(t->page_size);
 
 	n = read(c->fd, t->page, t->page_size);
 	if (n < 0)
@@ -661,33 +975,34 @@ static int read_page(struct trace_raw *t, struct cpu *c, uint64_t now)
 	}
 	if ((size_t)n < t->page_size)
 		memset((char *)t->page + n, 0, t->page_size - (size_t)n);
-	/* kbuffer trusts the page's commit word: a page that says it holds
-	 * more than it can is skipped and counted, never read past its end */
-	if (!page_fits(t) || kbuffer_load_subbuffer(t->kbuf, t->page) < 0) {
-		struct rec lost = { .cpu = c->nr, .lost = -1, .held_since = now };
+	/* a page that says it holds more than it can, or whose events do not
+	 * lead to its end, is skipped and counted, never handed to kbuffer */
+	if (!page_walkable(t, (size_t)n) || kbuffer_load_subbuffer(t->kbuf, t->page) < 0) {
+		int64_t count = missed_count(t, c, -1);
 
 		t->st.bad_pages++;
-		return hold(t, &lost, "", 0, "", 0) < 0 ? -ENOMEM : 1;
+		return count && hold_lost(t, c, count, 0, now) < 0 ? -ENOMEM : 1;
 	}
 	missed = kbuffer_missed_events(t->kbuf);
 	if (missed) {
-		struct rec lost = { .cpu = c->nr, .lost = missed > 0 ? missed : -1, .held_since = now };
+		int64_t count = missed_count(t, c, missed);
 
 		data = kbuffer_read_event(t->kbuf, &ts);
-		lost.ts = data ? ts : 0;
-		if (missed > 0)
-			t->st.lost += (uint64_t)missed;
-		if ((r = hold(t, &lost, "", 0, "", 0)) < 0)
+		if (count && (r = hold_lost(t, c, count, data ? ts : 0, now)) < 0)
 			return r;
 	}
-	for (data = kbuffer_read_event(t->kbuf, &ts); data; data = kbuffer_next_event(t->kbuf, &ts)) {
+	for (data = kbuffer_read_event(t->kbuf, &ts); data && budget; data = kbuffer_next_event(t->kbuf, &ts), budget--) {
 		struct tep_record rec = { .ts = ts, .data = data, .size = kbuffer_event_size(t->kbuf), .cpu = (int)c->nr };
 		unsigned long long v;
 		const char *dev, *name = "";
-		int dlen = 0, nlen = 0;
+		int dlen = 0, nlen = 0, at = kbuffer_curr_offset(t->kbuf);
 		struct rec out = { .ts = ts, .cpu = c->nr, .held_since = now };
 
-		if (tep_data_type(t->tep, &rec) != t->event->id)
+		/* no step back: whatever the page says, the walk ends */
+		if (at <= off)
+			break;
+		off = at;
+		if (rec.size < 8 || tep_data_type(t->tep, &rec) != t->event->id)
 			continue;
 		t->st.records++;
 		out.pid = tep_data_pid(t->tep, &rec);
@@ -708,11 +1023,19 @@ static int read_page(struct trace_raw *t, struct cpu *c, uint64_t now)
 			out.name_is_ptr = true;
 			out.name_ptr = v;
 		}
-		if ((r = learn_from_peek(t, &out)) < 0)
+		/* devres.c passes "ADD", "REL", "REM" or "REPLACE" as op in every
+		 * kernel: a record without one was never logged by it (a zeroed
+		 * or reused slot); it is counted, not written */
+		if (!out.op) {
+			t->st.non_events++;
+			continue;
+		}
+		dlen = (int)strnlen(dev, dlen > 0 ? (size_t)dlen : 0);
+		if ((r = learn_from_peek(t, c, &out, dev, (size_t)dlen)) < 0)
 			return r;
 		if (!known(t, &out))
-			t->need_peek = true;
-		r = hold(t, &out, dev, strnlen(dev, (size_t)dlen), name, strnlen(name, (size_t)nlen));
+			t->saw_unknown = true;
+		r = hold(t, &out, dev, (size_t)dlen, name, strnlen(name, nlen > 0 ? (size_t)nlen : 0));
 		if (r < 0)
 			return r;
 	}
@@ -726,8 +1049,22 @@ void trace_raw_set_mono(struct trace_raw *t, bool mono)
 
 int trace_raw_hold_line(struct trace_raw *t, uint64_t ts, const char *line, size_t len)
 {
-	struct rec r = { .ts = ts, .cpu = UINT_MAX, .foreign = true, .held_since = now_msec() };
+	/* (a foreign line never waits for a string: no time of holding) */
+	struct rec r = { .ts = ts, .cpu = UINT_MAX, .foreign = true };
+	char action[16], name[256];
 
+	/* a uevent's action and device, once (place_uevents() reads them at
+	 * every flush) */
+	if (len > 7 && (memcmp(line, "KERNEL[", 7) == 0 || memcmp(line, "UDEV  [", 7) == 0)) {
+		char buf[1024];
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
+		if (uevent_of(buf, action, sizeof(action), name, sizeof(name))) {
+			r.dev_hash = hash_bytes(name, strlen(name));
+			r.uevent = strcmp(action, "unbind") == 0 || strcmp(action, "remove") == 0 ? UEVENT_UNBIND
+				   : strcmp(action, "bind") == 0 ? UEVENT_BIND : UEVENT_OTHER;
+		}
+	}
 	return hold(t, &r, line, len, "", 0);
 }
 
@@ -742,45 +1079,83 @@ int trace_raw_skip(struct trace_raw *t)
 			if (n <= 0)
 				break;
 		}
+		/* what was overwritten before now is not this run's loss */
+		t->cpus[i].have_overrun = cpu_overrun(t, &t->cpus[i], &t->cpus[i].accounted);
 	}
 	return 0;
 }
 
+/* Pages read from one CPU at most per call: one busy CPU must not starve
+ * the loop, nor a burst keep the caller from its signals. */
+#define TRACE_RAW_PAGES 64
+
 int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
 {
-	uint64_t now = now_msec();
-	/* the text before the pages it shows are consumed: while an op has not
-	 * been seen yet (its first burst comes unannounced), or a name was
-	 * unknown lately (before v6.13, each release function has its own) */
-	bool peeked = t->need_peek || t->ops_learnt < 4;
+	uint64_t now = now_msec(), records = t->st.records;
 	int r;
 
-	if (peeked && (r = peek_text(t)) < 0)
-		return r;
-	t->need_peek = false;
+	/* the text before the pages it shows are consumed: when a string was
+	 * unknown lately (before v6.13, each release function has its own), at
+	 * the first read of a burst (a probe brings its driver's functions
+	 * unannounced), and now and then while an op has not been seen yet
+	 * (many drivers never REM or REPLACE); not before every read of a flood */
+	if (t->need_peek || now >= t->records_ms + TRACE_RAW_BURST_MS ||
+	    (t->ops_learnt < 4 && now >= t->peeked_ms + TRACE_RAW_HOLD_MS)) {
+		if ((r = peek_text(t)) < 0)
+			return r;
+		t->peeked_ms = now;
+	}
+	t->saw_unknown = false;
 	for (unsigned i = 0; i < t->ncpus; i++) {
 		struct cpu *c = &t->cpus[i];
 
 		if (c->ended)
 			continue;
-		/* a bounded number of pages: one busy CPU must not starve the loop */
-		for (unsigned pages = 0; pages < 64; pages++) {
+		for (unsigned pages = 0; pages < TRACE_RAW_PAGES; pages++) {
 			r = read_page(t, c, now);
 			if (r < 0)
 				return r;
 			if (r == 0)
 				break;
 		}
+		c->npeek = c->peek_at = 0;      /* what it showed is read now */
 	}
-	/* held records whose strings the text now gave */
-	if (peeked)
-		for (size_t i = 0; i < t->nheld; i++)
-			if ((r = learn_from_peek(t, &t->held[i])) < 0)
-				return r;
+	/* a read that found nothing says nothing: the next burst of records
+	 * may bring the unknown string again */
+	if (t->st.records != records) {
+		t->need_peek = t->saw_unknown;
+		t->records_ms = now;
+	}
 	/* files at their end (tests): nothing more will come to wait for */
 	for (unsigned i = 0; i < t->ncpus; i++)
 		if (!t->cpus[i].ended)
 			return trace_raw_flush(t, false, fn, userdata);
+	return trace_raw_flush(t, true, fn, userdata);
+}
+
+int trace_raw_finish(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
+{
+	uint64_t now = now_msec();
+	int r = 0;
+
+	/* what the buffer holds now was logged while recording */
+	for (unsigned i = 0; i < t->ncpus && r >= 0; i++)
+		for (unsigned pages = 0; pages < TRACE_RAW_PAGES * 16 && !t->cpus[i].ended && r >= 0; pages++)
+			if ((r = read_page(t, &t->cpus[i], now)) == 0)
+				break;
+	if (r < 0)
+		return r;
+	/* overwritten, and no page told (the writer lapped the reader at the end) */
+	for (unsigned i = 0; i < t->ncpus; i++) {
+		struct cpu *c = &t->cpus[i];
+		uint64_t over;
+
+		if (c->have_overrun && cpu_overrun(t, c, &over) && over > c->accounted) {
+			if ((r = hold_lost(t, c, (int64_t)(over - c->accounted), now_usec() * 1000, now)) < 0)
+				return r;
+			c->accounted = over;
+		}
+	}
 	return trace_raw_flush(t, true, fn, userdata);
 }
 

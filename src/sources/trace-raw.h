@@ -13,12 +13,26 @@
  *
  * The record holds "op" (and "name" before v6.13) as a pointer to the
  * kernel's string (DESIGN.md 2.2). Which string is learnt from the
- * instance's own "trace" text, read (it does not consume) before each read
- * of the pages while a pointer is unknown; a record whose pointer the text
- * did not show waits until another shows it, at most TRACE_RAW_HOLD_MS,
- * then goes out with the address, for the engine to resolve (opres.c).
+ * instance's own text (each CPU's per_cpu/cpuN/trace), read (it does not
+ * consume) before each read of the pages while a pointer is unknown: its
+ * oldest lines are the records read next, matched in order by time, device
+ * and size. A record whose pointer the text did not show waits until
+ * another shows it, at most TRACE_RAW_HOLD_MS, then goes out with the
+ * address, for the engine to resolve (opres.c). Where the kernel's text
+ * has no fields with hash-ptr off (6.1: the line stops after
+ * "devres_log: "), hash-ptr is turned back on for the instance: the
+ * records keep their raw pointers, the text gives the strings.
+ *
+ * Pages are checked before kbuffer reads them (the commit word, and each
+ * event's length leading forward to the end): one that fails is skipped
+ * and written as "[LOST EVENTS]". Losses take their count from the page,
+ * bounded by the CPU's overrun counter (per_cpu/cpuN/stats), which also
+ * gives the count when the page does not.
  */
 #define TRACE_RAW_HOLD_MS 1000
+/* A read this long after the last that found records starts a burst: the
+ * text is read before it (LIVE_QUIET_MS, the pause that ends a probe's run). */
+#define TRACE_RAW_BURST_MS 200
 /* On the monotonic clock, records also wait this long for the uevents
  * about them (received a little after the kernel sent them). */
 #define TRACE_RAW_SETTLE_MS 50
@@ -32,7 +46,11 @@ struct trace_raw_stats {
 	uint64_t peeks;         /* reads of the "trace" text to learn strings */
 	uint64_t learnt;        /* pointers whose string was learnt */
 	uint64_t unresolved;    /* records written with an address for op or name */
-	uint64_t bad_pages;     /* pages whose header claimed more than a page */
+	uint64_t lost_unknown;  /* losses whose count nobody gave ("[LOST EVENTS]") */
+	uint64_t bad_pages;     /* pages kbuffer cannot walk (a lying header or event length) */
+	uint64_t non_events;    /* records devres.c cannot have logged (no op): not written */
+	uint64_t text_broken;   /* the text had no fields with hash-ptr off: turned on */
+	uint64_t compactions;   /* of the held records' strings */
 	uint64_t placed;        /* unbind uevents put back after their release batch */
 };
 
@@ -46,6 +64,8 @@ int trace_raw_open(const char *tracefs, const char *instance, struct trace_raw *
 void trace_raw_free(struct trace_raw *t);
 unsigned trace_raw_ncpus(const struct trace_raw *t);
 int trace_raw_cpu_fd(const struct trace_raw *t, unsigned cpu);
+/* The CPU's file ended (a FIFO whose writer went away, in tests). */
+bool trace_raw_cpu_ended(const struct trace_raw *t, unsigned cpu);
 /*
  * Another source's line, received at @ts (ns; the instance's trace clock
  * must then be "mono", as CLOCK_MONOTONIC): written among the records in
@@ -58,6 +78,10 @@ void trace_raw_set_mono(struct trace_raw *t, bool mono);
 int trace_raw_skip(struct trace_raw *t);
 /* Reads what every CPU has and writes its lines. Returns 0 or -errno. */
 int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata);
+/* At the end: reads what the buffer still holds, writes as lost what the
+ * CPUs' overrun counters say was overwritten and no page told, and flushes
+ * everything. */
+int trace_raw_finish(struct trace_raw *t, trace_raw_line_fn fn, void *userdata);
 /* Writes what waits for a string once it has waited TRACE_RAW_HOLD_MS (or
  * now, with @all). */
 int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *userdata);

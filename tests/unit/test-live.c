@@ -484,6 +484,249 @@ static void test_trace_raw_pre613(const char *captures)
 	if (system(b) != 0)
 		printf("# could not remove %s\n", root);
 }
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	static char buf[4096];
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * Records in bursts, as a rig's probes and unbinds give them, with reads
+ * between that find nothing: the text must still be read before the burst
+ * that brings an unknown string (an empty read must not end the search).
+ */
+static void test_trace_raw_bursts(const char *captures)
+{
+	static unsigned char page[4096];
+	char fx[600], root[] = "/tmp/drc-raw-XXXXXX", fifo[1024], text[1024];
+	struct trace_raw *t = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t ts = 7000000000ull, commit;
+	const uint64_t ADD = 0x60375a95ull, KZ = 0x60378a54ull, IRQ = 0x60379870ull;
+	static const char text1[] = "   sh-77 [000] d..1.     7.000001: devres_log: d.0 ADD 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n";
+	static const char text2[] = "   sh-77 [000] d..1.     8.000001: devres_log: d.0 ADD 00000000aaaa0002 dfx_hda_irq_release (16 bytes)\n";
+	int w = -1, r = 0;
+
+	snprintf(fx, sizeof(fx), "%s/kernel/fc-6.18.44/raw", captures);
+	if (!ok(mkdtemp(root) != NULL, "a fake tracefs whose records come in bursts"))
+		return;
+	root_set(root);
+	fake_tracefs(root, fx, format_pre613, 1);
+	snprintf(fifo, sizeof(fifo), "%s" INSTANCE "/per_cpu/cpu0/trace_pipe_raw", root);
+	snprintf(text, sizeof(text), "%s" INSTANCE "/per_cpu/cpu0/trace", root);
+	if (mkfifo(fifo, 0644) < 0 || trace_raw_open(TRACING, INSTANCE, &t) < 0 ||
+	    (w = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		ok(false, "the FIFO and the reader");
+		goto out;
+	}
+	/* a read before anything happened, then the first burst */
+	r = trace_raw_read(t, collect, &sb);
+	memcpy(page, &ts, 8);
+	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000001ull, KZ, 8) - 16;
+	memcpy(page + 8, &commit, 8);
+	write_file(text, text1, strlen(text1));
+	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
+		r = trace_raw_read(t, collect, &sb);
+	/* nothing for a while (a pause longer than TRACE_RAW_BURST_MS), then a
+	 * burst with a release function not seen yet */
+	if (r >= 0)
+		r = trace_raw_read(t, collect, &sb);
+	usleep((TRACE_RAW_BURST_MS + 50) * 1000);
+	ts += 1000000000ull;
+	memset(page, 0, sizeof(page));
+	memcpy(page, &ts, 8);
+	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000002ull, IRQ, 16) - 16;
+	memcpy(page + 8, &commit, 8);
+	write_file(text, text2, strlen(text2));
+	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
+		r = trace_raw_read(t, collect, &sb);
+	/* the near miss: a new name right after records whose strings were all
+	 * known, no pause between: not looked for (a flood reads no text), it
+	 * goes out as its address */
+	ts += 1000000ull;
+	memset(page, 0, sizeof(page));
+	memcpy(page, &ts, 8);
+	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000003ull, 0x60379884ull, 32) - 16;
+	memcpy(page + 8, &commit, 8);
+	write_file(text, "   sh-77 [000] d..1.     8.001001: devres_log: d.0 ADD 00000000aaaa0003 dfx_hda_master_bind_release (32 bytes)\n", 111);
+	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
+		r = trace_raw_read(t, collect, &sb);
+	if (r >= 0)
+		r = trace_raw_flush(t, true, collect, &sb);
+	strbuf_append(&sb, "", 1);
+	ok(r >= 0 && strstr(sb.buf, "8.001001: devres_log: d.0 ADD 000000007d000003 0000000060379884 (32 bytes)"),
+	   "a new name within a flood, no pause before it: written as its address");
+	ok(r >= 0 && strstr(sb.buf, "7.000001: devres_log: d.0 ADD 000000007d000001 devm_kzalloc_release (8 bytes)"),
+	   "the first burst, after an empty read, resolved from the text");
+	ok(r >= 0 && strstr(sb.buf, "8.000001: devres_log: d.0 ADD 000000007d000002 dfx_hda_irq_release (16 bytes)"),
+	   "a later burst with a new name, after another empty read, resolved too");
+out:
+	if (w >= 0)
+		close(w);
+	trace_raw_free(t);
+	strbuf_done(&sb);
+	root_set(NULL);
+	snprintf(text, sizeof(text), "rm -rf '%s'", root);
+	if (system(text) != 0)
+		printf("# could not remove %s\n", root);
+}
+
+/*
+ * A 6.1 kernel (the rig's UML 6.1.192): "op" and "name" are pointers, and
+ * its text with hash-ptr off stops after "devres_log: " (trace_event_format()
+ * and trace_check_vprintf() share iter->fmt). With hash-ptr on the text is
+ * right but its nodes are hashed: the records are matched to the CPU's
+ * lines in order, by time, device and size.
+ */
+static void test_trace_raw_61(const char *captures)
+{
+	static unsigned char page[4096];
+	char fx[600], root[] = "/tmp/drc-raw-XXXXXX", b[1024], opt[1024], *lines;
+	struct trace_raw_stats st;
+	uint64_t ts = 5000000000ull, commit;
+	size_t at = 16;
+	const uint64_t ADD = 0x60375a95ull, REL = 0x60364dd2ull, KZ = 0x60378a54ull, IRQ = 0x60379870ull,
+		       MOD = 0xffffffffc0a1b2c0ull;
+	static const char text[] =
+		"# tracer: nop\n"
+		"   sh-77 [000] d..1.     5.000001: devres_log: dfx-hda.0 ADD 000000007169c344 devm_kzalloc_release (128 bytes)\n"
+		"   sh-77 [000] d..1.     5.000002: devres_log: dfx-hda.0 ADD 000000003047678e dfx_hda_irq_release (16 bytes)\n"
+		"   sh-77 [000] d..1.     5.000002: devres_log: dfx-hda.0 ADD 00000000abc94f30 devm_kzalloc_release (48 bytes)\n"
+		"   sh-77 [000] d..1.     5.000004: devres_log: e1000.0 ADD 00000000aa000001 (0xffffffffc0a1b2c0:e1000_release)[UNSAFE-MEMORY] (8 bytes)\n"
+		"   sh-77 [000] .....     5.000005: devres_log: dfx-hda.0 REL 000000003047678e dfx_hda_irq_release (16 bytes)\n";
+	static const char broken[] =
+		"# tracer: nop\n"
+		"   sh-77 [000] d..1.     5.000001: devres_log:    sh-77 [000] d..1.     5.000002: devres_log: ";
+
+	snprintf(fx, sizeof(fx), "%s/kernel/fc-6.18.44/raw", captures);
+	if (!ok(mkdtemp(root) != NULL, "a fake tracefs of a 6.1 kernel"))
+		return;
+	root_set(root);
+	fake_tracefs(root, fx, format_pre613, 1);
+	memcpy(page, &ts, 8);
+	/* the first record: nothing devres.c logs (no op), as a 6.1 rig gave first */
+	at = put_event(page, at, 0, "", 0, 0, 0, 0);
+	at = put_event(page, at, 1000, "dfx-hda.0", ADD, 0x7d01bc00ull, KZ, 128);
+	at = put_event(page, at, 1000, "dfx-hda.0", ADD, 0x7d2dee00ull, IRQ, 16);
+	/* the same microsecond: told apart by their order and sizes */
+	at = put_event(page, at, 200, "dfx-hda.0", ADD, 0x7d00b480ull, KZ, 48);
+	at = put_event(page, at, 1800, "e1000.0", ADD, 0x7d00c000ull, MOD, 8);
+	at = put_event(page, at, 1000, "dfx-hda.0", REL, 0x7d2dee00ull, IRQ, 16);
+	commit = at - 16;
+	memcpy(page + 8, &commit, 8);
+	snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu0/trace_pipe_raw", root);
+	write_file(b, page, sizeof(page));
+	snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu0/trace", root);
+	write_file(b, text, strlen(text));
+
+	lines = read_raw(&st);
+	if (ok(lines != NULL, "a 6.1 page read")) {
+		ok(strstr(lines, "5.000001: devres_log: dfx-hda.0 ADD 000000007d01bc00 devm_kzalloc_release (128 bytes)") &&
+			   strstr(lines, "5.000002: devres_log: dfx-hda.0 ADD 000000007d2dee00 dfx_hda_irq_release (16 bytes)") &&
+			   strstr(lines, "5.000002: devres_log: dfx-hda.0 ADD 000000007d00b480 devm_kzalloc_release (48 bytes)") &&
+			   strstr(lines, "5.000005: devres_log: dfx-hda.0 REL 000000007d2dee00 dfx_hda_irq_release (16 bytes)"),
+		   "op and name pointers learnt from the CPU's hashed text; the raw nodes kept");
+		ok(strstr(lines, "e1000.0 ADD 000000007d00c000 (0xffffffffc0a1b2c0:e1000_release)[UNSAFE-MEMORY] (8 bytes)") != NULL,
+		   "a module's name as the trace prints it");
+		ok(st.non_events == 1 && st.records == 6 && !strstr(lines, "devres_log:  "),
+		   "the record without an op is counted, not written");
+		is_int(st.unresolved, 0, "nothing written as an address");
+		free(lines);
+	}
+	/* the text of 6.1 with hash-ptr off: no fields; hash-ptr goes back on */
+	snprintf(opt, sizeof(opt), "%s" INSTANCE "/options", root);
+	mkdirs(opt);
+	snprintf(opt, sizeof(opt), "%s" INSTANCE "/options/hash-ptr", root);
+	write_file(opt, "0\n", 2);
+	write_file(b, broken, strlen(broken));
+	lines = read_raw(&st);
+	ok(lines && st.text_broken == 1 && slurp(opt)[0] == '1',
+	   "a text without fields turns the instance's hash-ptr on");
+	ok(lines && strstr(lines, "dfx-hda.0 0000000060375a95 000000007d01bc00 0000000060378a54 (128 bytes)"),
+	   "and the records of that read go out with their addresses");
+	free(lines);
+	write_file(opt, "1\n", 2);
+	lines = read_raw(&st);
+	ok(lines && st.text_broken == 0, "a broken text is not claimed when hash-ptr is on already");
+	free(lines);
+	unlink(b);
+
+	/* the reproducer of a libtraceevent hang: a 34-byte page whose commit
+	 * word claims 1440 bytes; and a padding event of length -4, on which
+	 * kbuffer's next_event() loops for ever */
+	{
+		char hang[1024];
+
+		snprintf(hang, sizeof(hang), "%s/../live/data/trace-raw-kbuffer-hang.page", captures);
+		snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu0/trace_pipe_raw", root);
+		ok(copy_file(hang, b), "the hang page on the fake tracefs");
+		lines = read_raw(&st);
+		ok(lines && st.bad_pages == 1 && st.records == 0 && strstr(lines, "CPU:0 [LOST EVENTS]"),
+		   "the hang page is skipped and marked lost, and the read returns");
+		free(lines);
+	}
+	{
+		static unsigned char pad[4096];
+		uint32_t hdr = 29, len = (uint32_t)-4;
+		uint64_t c = 64;
+
+		memcpy(pad, &ts, 8);
+		memcpy(pad + 8, &c, 8);
+		memcpy(pad + 16, &hdr, 4);
+		memcpy(pad + 20, &len, 4);
+		write_file(b, pad, sizeof(pad));
+		lines = read_raw(&st);
+		ok(lines && st.bad_pages == 1, "a padding event that leads back is skipped");
+		free(lines);
+	}
+
+	/* losses: the CPU's overrun counter gives the count a page did not
+	 * store, and bounds one it did */
+	{
+		uint64_t flagged = commit | 1ull << 31, stored = commit | 1ull << 31 | 1ull << 30, missed = 42;
+		char stats[1024];
+
+		snprintf(stats, sizeof(stats), "%s" INSTANCE "/per_cpu/cpu0/stats", root);
+		write_file(stats, "entries: 0\noverrun: 100\ncommit overrun: 0\n", strlen("entries: 0\noverrun: 100\ncommit overrun: 0\n"));
+		memcpy(page + 8, &flagged, 8);
+		write_file(b, page, sizeof(page));
+		lines = read_raw(&st);
+		ok(lines && st.lost == 100 && st.lost_unknown == 0 && strstr(lines, "CPU:0 [LOST 100 EVENTS]"),
+		   "a page without the count: the overrun counter's 100");
+		free(lines);
+		/* the kernel's RB_MISSED_EVENTS is an int (1 << 31): or'ed into the
+		 * long commit word it sets the upper half as well (6.1 under a soak) */
+		flagged = commit | 0xffffffff80000000ull;
+		memcpy(page + 8, &flagged, 8);
+		write_file(b, page, sizeof(page));
+		lines = read_raw(&st);
+		ok(lines && st.bad_pages == 0 && st.records == 6 && st.lost == 100,
+		   "a commit word with the sign-extended missed flag is read, its records and its loss");
+		free(lines);
+		write_file(stats, "entries: 0\noverrun: 30\ncommit overrun: 0\n", strlen("entries: 0\noverrun: 30\ncommit overrun: 0\n"));
+		memcpy(page + 8, &stored, 8);
+		memcpy(page + 16 + commit, &missed, 8);
+		write_file(b, page, sizeof(page));
+		lines = read_raw(&st);
+		ok(lines && st.lost == 30 && strstr(lines, "CPU:0 [LOST 30 EVENTS]"),
+		   "a stored 42 bounded by the counter's 30: no event counted twice");
+		free(lines);
+		unlink(stats);
+		lines = read_raw(&st);
+		ok(lines && st.lost == 42, "without the counter, the page's own count");
+		free(lines);
+	}
+	root_set(NULL);
+	snprintf(b, sizeof(b), "rm -rf '%s'", root);
+	if (system(b) != 0)
+		printf("# could not remove %s\n", root);
+}
 #endif
 
 int main(void)
@@ -494,6 +737,8 @@ int main(void)
 #ifdef HAVE_TRACEFS
 	test_trace_raw_real(captures);
 	test_trace_raw_pre613(captures);
+	test_trace_raw_61(captures);
+	test_trace_raw_bursts(captures);
 #else
 	(void)captures;
 	printf("# built without libtracefs: binary trace records not tested\n");
