@@ -119,6 +119,32 @@ static int set_if_present(const char *path, const char *v)
 	return root_write(path, v);
 }
 
+static char instance_name[300] = TRACE_INSTANCE;
+
+const char *kernel_trace_instance(void)
+{
+	return instance_name;
+}
+
+void kernel_trace_instance_use(const char *name)
+{
+	snprintf(instance_name, sizeof(instance_name), "%s", name ? name : TRACE_INSTANCE);
+}
+
+/* "<tracefs>/instances/<the instance in use>[/file]" */
+static int instance_path(char *buf, size_t len, const char *file)
+{
+	char rel[700];
+
+	snprintf(rel, sizeof(rel), "/instances/%s%s%s", instance_name, file ? "/" : "", file ? file : "");
+	return kernel_trace_path(buf, len, rel);
+}
+
+int kernel_trace_instance_path(char *buf, size_t len, const char *file)
+{
+	return instance_path(buf, len, file);
+}
+
 int kernel_trace_instance_enable(void)
 {
 	char rel[256], p[4096], full[4096];
@@ -129,7 +155,7 @@ int kernel_trace_instance_enable(void)
 		return r;
 	if (!root_exists(rel))
 		return -EOPNOTSUPP;
-	r = kernel_trace_path(rel, sizeof(rel), "/instances/" TRACE_INSTANCE);
+	r = instance_path(rel, sizeof(rel), NULL);
 	if (r < 0 || (r = root_path(full, sizeof(full), rel)) < 0)
 		return r;
 	if (mkdir(full, 0750) < 0 && errno != EEXIST)
@@ -156,7 +182,7 @@ static int instance_set(const char *file, const char *v)
 	char rel[256], p[300];
 	int r;
 
-	r = kernel_trace_path(rel, sizeof(rel), "/instances/" TRACE_INSTANCE);
+	r = instance_path(rel, sizeof(rel), NULL);
 	if (r < 0)
 		return r;
 	snprintf(p, sizeof(p), "%s/%s", rel, file);
@@ -178,7 +204,7 @@ int kernel_trace_instance_disable(void)
 	char rel[256], p[4096], full[4096];
 	int r;
 
-	r = kernel_trace_path(rel, sizeof(rel), "/instances/" TRACE_INSTANCE);
+	r = instance_path(rel, sizeof(rel), NULL);
 	if (r < 0)
 		return r;
 	if (!root_exists(rel))

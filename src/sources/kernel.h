@@ -39,6 +39,16 @@ bool kernel_devres_carried(const struct kernel_caps *c);
  * hashed; removed whole. Never touches the global buffer. */
 int kernel_trace_instance_enable(void);
 int kernel_trace_instance_disable(void);
+/*
+ * The instance those work on: TRACE_INSTANCE, the one status and enable
+ * speak of, unless a live run took one of its own (live.c: another run
+ * reads TRACE_INSTANCE, and reads of trace_pipe(_raw) consume, so two runs
+ * on one instance would each get part of the events).
+ */
+const char *kernel_trace_instance(void);
+void kernel_trace_instance_use(const char *name);     /* NULL: TRACE_INSTANCE */
+/* "<tracefs>/instances/<instance>[/FILE]" (relative to the root) */
+int kernel_trace_instance_path(char *buf, size_t len, const char *file);
 /* Readers of trace_pipe are woken only when buffer_percent of the buffer is
  * full (50 by default): set our instance's to 0, wake on any event. */
 int kernel_trace_instance_wake_early(void);

@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "kernel.h"
@@ -32,6 +36,7 @@ struct live {
 	struct trace_raw *raw;          /* the trace's binary records, instead of its text */
 	bool raw_polled;
 	bool made_instance;             /* the trace instance is this run's: removed at the end */
+	int instance_lock;              /* flock()ed instance directory: no other run reads it */
 	bool trace_mono;                /* its clock is "mono": other lines wait among its records */
 	uint64_t block_ns;              /* the time of the record or event being written */
 	bool in_udev_block;             /* between a udev event's first line and its blank one */
@@ -299,7 +304,7 @@ static int open_raw(struct live *l, bool since_boot, char *why, size_t whylen)
 	if (mode && strcmp(mode, "text") == 0)
 		return -EOPNOTSUPP;
 	if ((r = kernel_trace_path(tracefs, sizeof(tracefs), "")) < 0 ||
-	    (r = kernel_trace_path(instance, sizeof(instance), "/instances/" TRACE_INSTANCE)) < 0)
+	    (r = kernel_trace_instance_path(instance, sizeof(instance), NULL)) < 0)
 		return r;
 	if (!root_exists(instance))
 		return -ENOENT;
@@ -309,7 +314,7 @@ static int open_raw(struct live *l, bool since_boot, char *why, size_t whylen)
 			char msg[200];
 
 			snprintf(msg, sizeof(msg), "trace instance '%s': binary records: %s (reading its text)",
-				 TRACE_INSTANCE, strerror(-r));
+				 kernel_trace_instance(), strerror(-r));
 			append(why, whylen, msg);
 		}
 		return r;
@@ -341,24 +346,89 @@ static int udev_line(void *userdata, const char *line, size_t len, bool cut)
 	return emit(userdata, line, len);
 }
 
+/* Holds the instance directory for this run; -EWOULDBLOCK when another run does. */
+static int lock_instance(struct live *l)
+{
+	char inst[512], full[4096];
+	int fd;
+
+	if (kernel_trace_instance_path(inst, sizeof(inst), NULL) < 0 || root_path(full, sizeof(full), inst) < 0)
+		return -ENOENT;
+	fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int r = errno == EWOULDBLOCK ? -EWOULDBLOCK : -errno;
+
+		close(fd);
+		return r;
+	}
+	l->instance_lock = fd;
+	return 0;
+}
+
+/* Private instances ("devresctl-PID") whose run died without removing them. */
+static void remove_stale_instances(void)
+{
+	char dir[512], full[4096], name[300];
+	struct dirent *e;
+	DIR *d;
+
+	if (kernel_trace_path(dir, sizeof(dir), "/instances") < 0 || root_path(full, sizeof(full), dir) < 0 ||
+	    !(d = opendir(full)))
+		return;
+	while ((e = readdir(d))) {
+		int pid;
+		char tail;
+
+		if (sscanf(e->d_name, TRACE_INSTANCE "-%d%c", &pid, &tail) != 1 || pid <= 0 ||
+		    kill(pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(name, sizeof(name), "%s", e->d_name);
+		kernel_trace_instance_use(name);
+		kernel_trace_instance_disable();
+	}
+	closedir(d);
+	kernel_trace_instance_use(NULL);
+}
+
 /*
- * No instance yet (devresctl enable --trace keeps one across runs): one for
- * this run, if the kernel has the event and tracefs is ours to write, gone
- * again when the run ends. Only this instance's settings change, never the
+ * The instance this run reads. Reads of trace_pipe and trace_pipe_raw
+ * consume the events: two runs on one instance would each get part of
+ * them (a record beside a devresd, a cycle beside a watch). So each run
+ * holds its instance with flock(): TRACE_INSTANCE when no other run holds
+ * it (kept across runs by devresctl enable --trace, or made for this run
+ * when there is none), else one of its own, "devresctl-PID", made for the
+ * run and gone at its end. Only our instances' settings change, never the
  * global buffer's.
  */
-static void make_instance(struct live *l)
+static void choose_instance(struct live *l)
 {
-	char inst[512], event[512];
+	char inst[512], event[512], name[64];
 
-	if (kernel_trace_path(inst, sizeof(inst), "/instances/" TRACE_INSTANCE) < 0 ||
-	    kernel_trace_path(event, sizeof(event), "/events/dev/devres_log") < 0 ||
-	    root_exists(inst) || !root_exists(event))
+	kernel_trace_instance_use(NULL);
+	if (kernel_trace_instance_path(inst, sizeof(inst), NULL) < 0 ||
+	    kernel_trace_path(event, sizeof(event), "/events/dev/devres_log") < 0 || !root_exists(event))
 		return;
-	if (kernel_trace_instance_enable() == 0)
+	if (!root_exists(inst)) {
+		if (kernel_trace_instance_enable() == 0)
+			l->made_instance = true;
+		else
+			kernel_trace_instance_disable();    /* what a failed attempt left */
+	}
+	if (!root_exists(inst) || lock_instance(l) != -EWOULDBLOCK)
+		return;         /* ours (or none to be had: the trace source says why) */
+	if (l->made_instance)
+		return;         /* made by this run and taken by another since: share it */
+	remove_stale_instances();
+	snprintf(name, sizeof(name), TRACE_INSTANCE "-%d", (int)getpid());
+	kernel_trace_instance_use(name);
+	if (kernel_trace_instance_enable() == 0 && lock_instance(l) == 0) {
 		l->made_instance = true;
-	else
-		kernel_trace_instance_disable();    /* what a failed attempt left */
+		return;
+	}
+	kernel_trace_instance_disable();
+	kernel_trace_instance_use(NULL);        /* could not: share the busy one */
 }
 
 int live_parse_uevents(const char *s, struct live_opts *o)
@@ -386,7 +456,7 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 	l->userdata = userdata;
 	l->refs_on_unbind = o->refs_on_unbind;
 	l->udev_rules = o->udev_rules;
-	l->kmsg.fd = l->trace.fd = -1;
+	l->kmsg.fd = l->trace.fd = l->instance_lock = -1;
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (l->epfd < 0) {
 		free(l);
@@ -414,7 +484,7 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 		}
 	}
 	if (o->trace)
-		make_instance(l);
+		choose_instance(l);
 	if (o->trace && (r = open_raw(l, o->since_boot, why, whylen)) == 0) {
 		if (kernel_trace_instance_wake_early() < 0)
 			append(why, whylen, "trace instance: buffer_percent is not 0 and cannot be set: events arrive late");
@@ -426,7 +496,7 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 	} else if (o->trace) {
 		trace_raw_free(l->raw);
 		l->raw = NULL;
-		r = kernel_trace_path(path, sizeof(path), "/instances/" TRACE_INSTANCE "/trace_pipe");
+		r = kernel_trace_instance_path(path, sizeof(path), "trace_pipe");
 		if (r == 0)
 			r = fd_lines_open(&l->trace, path);
 		else if (r == -EACCES)
@@ -440,7 +510,7 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 			append(why, whylen, "trace instance: hash-ptr cannot be turned off: node ids are hashes");
 		if (r < 0) {
 			snprintf(msg, sizeof(msg), "trace instance '%s': %s (devresctl enable --trace creates it)",
-				 TRACE_INSTANCE, strerror(-r));
+				 kernel_trace_instance(), strerror(-r));
 			if (path[0])
 				append(why, whylen, msg);
 		} else {
@@ -494,6 +564,9 @@ void live_free(struct live *l)
 	/* its files closed first: an instance in use cannot be removed */
 	if (l->made_instance)
 		kernel_trace_instance_disable();
+	if (l->instance_lock >= 0)
+		close(l->instance_lock);
+	kernel_trace_instance_use(NULL);
 	source_udev_close(l->udev);
 	strbuf_done(&l->modules);
 	strbuf_done(&l->written);
