@@ -402,7 +402,24 @@ static void remove_stale_instances(void)
  * run and gone at its end. Only our instances' settings change, never the
  * global buffer's.
  */
+static void choose_instance_locked(struct live *l);
+
 static void choose_instance(struct live *l)
+{
+	char dir[512], full[4096];
+	int fd = -1;
+
+	/* runs started together choose one after the other: who made the
+	 * instance, and so removes it, is then known */
+	if (kernel_trace_path(dir, sizeof(dir), "/instances") == 0 && root_path(full, sizeof(full), dir) == 0 &&
+	    (fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		flock(fd, LOCK_EX);
+	choose_instance_locked(l);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void choose_instance_locked(struct live *l)
 {
 	char inst[512], event[512], name[64];
 
@@ -418,8 +435,7 @@ static void choose_instance(struct live *l)
 	}
 	if (!root_exists(inst) || lock_instance(l) != -EWOULDBLOCK)
 		return;         /* ours (or none to be had: the trace source says why) */
-	if (l->made_instance)
-		return;         /* made by this run and taken by another since: share it */
+	/* another run holds it (and removes it if it made it): one of our own */
 	remove_stale_instances();
 	snprintf(name, sizeof(name), TRACE_INSTANCE "-%d", (int)getpid());
 	kernel_trace_instance_use(name);

@@ -3,10 +3,29 @@
 
 TAPN=0
 TAPFAIL=0
+KNOWN_FAILED=0
+: "${KNOWN_DEFECTS:=$(dirname "$0")/expect/known-defects}"
+# known DESCRIPTION: the reason when expect/known-defects lists a defect
+# of the tool that this check still shows ("GLOB<TAB>REASON" lines)
+known() {
+	[ -f "${KNOWN_DEFECTS:-}" ] || return 1
+	while IFS='	' read -r _pat _why; do
+		case $_pat in ''|'#'*) continue ;; esac
+		# shellcheck disable=SC2254
+		case $1 in $_pat) echo "$_why"; return 0 ;; esac
+	done < "$KNOWN_DEFECTS"
+	return 1
+}
 ok() { # status description [diagnostic file]
 	TAPN=$((TAPN + 1))
 	if [ "$1" -eq 0 ]; then
 		echo "ok $TAPN - $2"
+	elif _why=$(known "$2"); then
+		# a TAP TODO: reported (automake's XFAIL) and shown, but not a failure
+		# of the run; the defect stays open until its line is removed
+		KNOWN_FAILED=$((KNOWN_FAILED + 1))
+		echo "not ok $TAPN - $2 # TODO known defect: $_why"
+		[ -n "${3:-}" ] && [ -s "$3" ] && sed 's/^/#   /' "$3" | head -40
 	else
 		TAPFAIL=$((TAPFAIL + 1))
 		echo "not ok $TAPN - $2"
@@ -16,7 +35,11 @@ ok() { # status description [diagnostic file]
 }
 skip() { TAPN=$((TAPN + 1)); echo "ok $TAPN - $1 # SKIP $2"; }
 diag() { echo "# $*"; }
-tap_end() { echo "1..$TAPN"; [ "$TAPFAIL" -eq 0 ]; }
+tap_end() {
+	[ "$KNOWN_FAILED" -eq 0 ] || diag "$KNOWN_FAILED checks failed as expect/known-defects says (TODO): defects of the tool, not of the kernel"
+	echo "1..$TAPN"
+	[ "$TAPFAIL" -eq 0 ]
+}
 
 # exp_lines FILE VERSION WITNESS N: the expectation lines that apply
 # (tags resolved, $N and $((...)) evaluated, action:FN resolved)
