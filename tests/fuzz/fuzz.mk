@@ -9,7 +9,7 @@ flags = -std=gnu11 -include $(builddir)/config.h -I$(builddir) -I$(srcdir)/src -
 	-DKBDIR=\"$(srcdir)/data/kb\" -DFUZZ_SRCDIR=\"$(srcdir)\" $(DEPS_CFLAGS) $(FUZZ_WARN) $(FUZZ_CFLAGS) $(san)
 
 lib_src := $(wildcard $(srcdir)/src/shared/*.c $(srcdir)/src/libdevres/*.c) \
-	$(addprefix $(srcdir)/src/devresctl/,output-findings.c output-common.c output-text.c output-json.c filters.c) \
+	$(addprefix $(srcdir)/src/devresctl/,output-findings.c output-common.c output-text.c output-json.c output-refs.c output-events.c filters.c) \
 	$(addprefix $(srcdir)/src/sources/,source-file.c kernel.c sysfs.c source-fd.c source-udev.c live.c trace-raw.c) \
 	$(addprefix $(srcdir)/src/devresd/,server.c journal.c peer.c)
 lib_obj := $(patsubst $(srcdir)/%.c,$(out)/%.o,$(lib_src))
