@@ -167,6 +167,8 @@ struct drc_boot {
 	uint64_t ids_equal, ids_differ; /* twins whose ids were equal / differed */
 	int64_t ts_offset[2];           /* a copy's time less its twin's, by the copy's witness */
 	bool have_offset[2];
+	int64_t ts_res[2];              /* the step of each witness's clock, as far as seen (0: none yet) */
+	unsigned ts_res_seen[2];        /* how many times ts_res is from */
 	enum witness_ids ids;
 	struct hashmap names;           /* interned name printed as an address -> interned word */
 	struct witness_uevent *uq;      /* uevents waiting, in arrival order */

@@ -581,12 +581,40 @@ static void twin_pick_id(struct drc_device *dev, struct drc_event *a, const stru
 	a->id_digits = b->id_digits;
 }
 
+/*
+ * The step of a clock, from its times: the largest power of ten up to 10 ms
+ * that divides every time seen. Eight times all multiples of a step by chance
+ * are one in 10^8 even for a 10 us step; with fewer, a clock is taken not to
+ * step.
+ */
+#define CLOCK_STEP_SAMPLES 8
+
+static void witness_note_clock(struct drc_boot *boot, const struct drc_event *ev)
+{
+	unsigned w = ev->witness;
+	int64_t step = 1;
+
+	if (ev->ts_usec < 0)
+		return;
+	while (step < 10000 && ev->ts_usec % (step * 10) == 0)
+		step *= 10;
+	if (!boot->ts_res[w] || step < boot->ts_res[w])
+		boot->ts_res[w] = step;
+	if (boot->ts_res_seen[w] < CLOCK_STEP_SAMPLES)
+		boot->ts_res_seen[w]++;
+}
+
+static int64_t clock_step(const struct drc_boot *boot, unsigned w)
+{
+	return boot->ts_res_seen[w] >= CLOCK_STEP_SAMPLES ? boot->ts_res[w] : 1;
+}
+
 /* The other witness's oldest copy without a twin that is @ev's twin. */
 static struct witness_rec *witness_find(struct drc_boot *boot, struct witness_ring *other, unsigned wo,
 					const struct drc_event *ev, struct drc_device *dev, bool equal_ids)
 {
 	int64_t off = boot->have_offset[ev->witness] ? boot->ts_offset[ev->witness] : 0, best_d = 0;
-	struct witness_rec *best = NULL;
+	struct witness_rec *best = NULL, *first = NULL;
 	unsigned seen = 0;
 
 	for (size_t i = 0; i < other->len && seen < dev->wopen[wo]; i++) {
@@ -610,11 +638,23 @@ static struct witness_rec *witness_find(struct drc_boot *boot, struct witness_ri
 		 * clocks' offset the last twins showed).
 		 */
 		d = llabs(ev->ts_usec - r->ev.ts_usec - off);
+		if (!first)
+			first = r;
 		if (!best || d < best_d) {
 			best = r;
 			best_d = d;
 		}
 	}
+	/*
+	 * A clock that steps (printk's on a kernel whose sched_clock is
+	 * jiffies, as User-Mode Linux's: every time a multiple of 10 ms)
+	 * stamps one release batch or probe with one time, and the offset
+	 * the last twins showed is only good to a step: copies that close
+	 * are told apart by order alone, and the oldest is the twin.
+	 */
+	if (first && first != best &&
+	    llabs(ev->ts_usec - first->ev.ts_usec - off) <= best_d + clock_step(boot, 0) + clock_step(boot, 1))
+		return first;
 	return best;
 }
 
@@ -1470,6 +1510,7 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	if (word)
 		ev->name = word;
 	boot->witnesses |= 1u << ev->witness;
+	witness_note_clock(boot, ev);
 	if (boot->witnesses == 3u)
 		return witness_take(ctx, boot, ev, dev);
 	/* one witness so far: a name printed as an address waits for a twin

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <json-c/json.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,12 +75,15 @@ static void on_event(void *userdata, const struct drc_event *ev)
 		 drc_op_to_string(ev->op), word_of(ev->name), (unsigned long long)ev->size);
 }
 
+static bool run_keep_history;   /* what `report -a` keeps */
+
 static struct drc_ctx *run(const char *const *paths, struct seq *seq)
 {
 	struct drc_ctx *ctx;
 
 	if (drc_ctx_new(&ctx) < 0)
 		abort();
+	drc_ctx_set_keep_history(ctx, run_keep_history);
 	if (getenv("DEVRESCTL_KB") && drc_ctx_load_kb(ctx, getenv("DEVRESCTL_KB"), NULL) < 0)
 		abort();
 	if (seq)
@@ -994,6 +998,134 @@ static void check_record_against(const char *dir, const char *scen, const char *
 	drc_ctx_unref(b);
 }
 
+/* ---- a recording of a real kernel against the fixture's design ---- */
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* @n lines of @lines, sorted when @sort, each ended by a newline, in @buf */
+static const char *join_lines(char **lines, size_t n, bool sort, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	if (sort && n)
+		qsort(lines, n, sizeof(*lines), cmp_line);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "%s\n", lines[i]);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	return buf;
+}
+
+static void push_line(char ***lines, size_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void push_line(char ***lines, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *l;
+
+	va_start(ap, fmt);
+	if (vasprintf(&l, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	*lines = realloc(*lines, (*n + 1) * sizeof(**lines));
+	if (!*lines)
+		abort();
+	(*lines)[(*n)++] = l;
+}
+
+/*
+ * What check-kernel compares (tests/kernel/lib.sh: json_ops, json_live,
+ * json_findings): operations per device and op, counted from the history
+ * (a release batch's unknown nodes are releases, the device's other unknown
+ * ones removals), the live lists in the kernel's order, the rules that fired.
+ */
+static void check_truth(const char *path, const char *what, const char *want_ops, const char *want_live,
+			const char *want_findings)
+{
+	static char buf[3][8192];
+	const char *pv[2] = { path, NULL };
+	struct drc_ctx *ctx;
+	struct drc_device_iter *it;
+	struct drc_device *d;
+	char **ops = NULL, **live = NULL, **fi = NULL;
+	size_t nops = 0, nlive = 0, nfi = 0;
+
+	run_keep_history = true;
+	ctx = run(pv, NULL);
+	run_keep_history = false;
+	if (!ok(ctx != NULL, "%s: recording read", what))
+		return;
+	drc_device_iter_new(ctx, &it);
+	while (drc_device_iter_next(it, &d) > 0) {
+		uint64_t c[4] = { 0 }, bu = 0;
+		static const char *const opname[4] = { "ADD", "REL", "REM", "REPLACE" };
+
+		for (struct drc_batch *b = drc_device_get_first_batch(d); b; b = drc_batch_next(b))
+			bu += drc_batch_count_unknown(b);
+		for (struct drc_node *n = drc_device_get_first_history(d); n; n = drc_node_next_history(n)) {
+			enum drc_node_kind k = drc_node_get_kind(n);
+			enum drc_node_state st = drc_node_get_state(n);
+
+			c[0] += k != DRC_NODE_REALLOC;
+			c[1] += st == DRC_NODE_RELEASED && k != DRC_NODE_GROUP_CLOSE;
+			c[2] += st == DRC_NODE_REMOVED && k != DRC_NODE_GROUP_CLOSE;
+			c[3] += st == DRC_NODE_REPLACED;
+		}
+		c[1] += bu;
+		c[2] += drc_device_count_unknown(d) - bu;
+		for (unsigned i = 0; i < 4; i++)
+			if (c[i])
+				push_line(&ops, &nops, "%s %s %llu", drc_device_get_name(d), opname[i],
+					  (unsigned long long)c[i]);
+		for (struct drc_node *n = drc_device_get_first_node(d); n; n = drc_node_next(n))
+			push_line(&live, &nlive, "%s %s %lld", drc_device_get_name(d), word_of(drc_node_get_name(n)),
+				  (long long)drc_node_get_size(n));
+	}
+	drc_device_iter_free(it);
+	for (unsigned i = 0; i < drc_ctx_get_finding_count(ctx); i++) {
+		const struct drc_finding *f = drc_ctx_get_finding(ctx, i);
+		bool dup = false;
+
+		for (size_t j = 0; j < nfi && !dup; j++) {
+			size_t rl = strlen(f->rule);
+
+			dup = strncmp(fi[j], f->rule, rl) == 0 && fi[j][rl] == ' ' && strcmp(fi[j] + rl + 1, f->device) == 0;
+		}
+		if (!dup)
+			push_line(&fi, &nfi, "%s %s", f->rule, f->device);
+	}
+	is_strf(join_lines(ops, nops, true, buf[0], sizeof(buf[0])), want_ops, "%s: operations per device and op", what);
+	is_strf(join_lines(live, nlive, false, buf[1], sizeof(buf[1])), want_live, "%s: live lists at the end", what);
+	is_strf(join_lines(fi, nfi, true, buf[2], sizeof(buf[2])), want_findings, "%s: findings", what);
+	drc_ctx_unref(ctx);
+}
+
+static void check_kernel_truths(const char *dir)
+{
+	char path[700];
+
+	/* devices without a driver: printk's prefix is empty or the bus;
+	 * printk's clock steps by 10 ms on this kernel, the trace's does not */
+	snprintf(path, sizeof(path), "%s/root/live-both.rec", dir);
+	check_truth(path, "root live-both (both witnesses, printk's clock in 10 ms steps)",
+		    "dfx-nodrv.0 ADD 4\ndfx-nodrv.0 REL 4\ndfx-root-getput ADD 3\ndfx-root-getput REL 3\n"
+		    "dfx-root-plain ADD 3\ndfx-root-plain REL 3\ndfx-root-selfref ADD 4\ndfx-root-selfref REL 4\n",
+		    "", "");
+	snprintf(path, sizeof(path), "%s/root-prefix/live-both.rec", dir);
+	check_truth(path, "root-prefix live-both (nothing released: the order of alike ADDs)",
+		    "dfx-nodrv.0 ADD 4\ndfx-root-getput ADD 3\ndfx-root-getput REL 3\ndfx-root-plain ADD 3\n"
+		    "dfx-root-plain REL 3\ndfx-root-selfref ADD 4\n",
+		    "dfx-root-selfref devm_action_release 16\ndfx-root-selfref devm_kzalloc_release 35\n"
+		    "dfx-root-selfref dfx_root_buffer_release 54\ndfx-root-selfref devm_action_release 16\n"
+		    "dfx-nodrv.0 devm_action_release 16\ndfx-nodrv.0 devm_kzalloc_release 36\n"
+		    "dfx-nodrv.0 dfx_root_buffer_release 55\ndfx-nodrv.0 devm_action_release 16\n",
+		    "never-released dfx-nodrv.0\nnever-released dfx-root-selfref\n");
+}
+
 int main(void)
 {
 	const char *captures = getenv("CAPTURES");
@@ -1049,5 +1181,6 @@ int main(void)
 	json_object_put(gt);
 	check_op_addresses(captures, scenarios, sizeof(scenarios) / sizeof(scenarios[0]));
 	check_wild(captures);
+	check_kernel_truths(dir);
 	return tap_done();
 }

@@ -622,6 +622,51 @@ static void test_witness_after_loss(void)
 }
 
 
+/*
+ * printk's clock on a kernel whose sched_clock is jiffies (User-Mode Linux)
+ * stamps a whole probe with one time, the trace's does not: a new device's
+ * first twins are then told apart by order. @pairs twins on a.0 first (the
+ * kmsg copies all at 1.000000: 2 * @pairs stepped times), then b.0's three
+ * ADDs, the second kz the closer to the first kmsg kz by the offset a.0 gave.
+ */
+static uint64_t clock_step_events(unsigned pairs)
+{
+	char text[4096], *p = text;
+	struct drc_ctx *ctx;
+	struct drc_device *b;
+	uint64_t n;
+
+	for (unsigned op = 0; op < 2; op++)
+		for (unsigned i = 0; i < pairs; i++) {
+			unsigned k = op ? pairs - 1 - i : i;
+
+			p += sprintf(p, "  x-1 [000] d.... 1.%06u: devres_log: a.0 %s %016x r%u (%u bytes)\n",
+				     9000 + op * 100 + i, op ? "REL" : "ADD", 0x60000000u + k * 0x40, k, k + 1);
+			p += sprintf(p, "[ 1.000000] drv a.0: DEVRES %s %016x r%u (%u bytes)\n", op ? "REL" : "ADD",
+				     0x10000000u + k * 0x40, k, k + 1);
+		}
+	p += sprintf(p, "  x-1 [000] d.... 1.005246: devres_log: b.0 ADD 0000000070000000 kz (16 bytes)\n"
+		     "  x-1 [000] d.... 1.005264: devres_log: b.0 ADD 0000000070000040 buf (32 bytes)\n"
+		     "  x-1 [000] d.... 1.005270: devres_log: b.0 ADD 0000000070000080 kz (16 bytes)\n"
+		     "[ 1.000000] drv b.0: DEVRES ADD 00000000bbbb0001 kz (16 bytes)\n"
+		     "[ 1.000000] drv b.0: DEVRES ADD 00000000bbbb0002 buf (32 bytes)\n"
+		     "[ 1.000000] drv b.0: DEVRES ADD 00000000bbbb0003 kz (16 bytes)\n");
+	ctx = ctx_from_text("t", text);
+	b = dev_named(ctx, "b.0");
+	n = b ? drc_device_count_events(b) : 0;
+	drc_ctx_unref(ctx);
+	return n;
+}
+
+static void test_witness_clock_step(void)
+{
+	/* eight stepped times (and the ninth, b.0's first): the clock steps */
+	is_int(clock_step_events(4), 3, "clock step: printk's times in 10 ms steps, the first twins by order");
+	/* near miss: seven stepped times are no proof, the twin is the closest */
+	is_int(clock_step_events(3), 5, "clock step: seven stepped times, the first twins by time");
+}
+
+
 /* libtraceevent's form of a trace line: the op is the address of its string */
 #define TL(dev, op, node, name, size) \
 	"  sh-1 [000] 1.0: devres_log: " dev " " op " 0x" node " " name " (" size " bytes)\n"
@@ -768,6 +813,7 @@ int main(void)
 	test_binding_from_pattern();
 	test_witness_window();
 	test_witness_after_loss();
+	test_witness_clock_step();
 	test_op_addresses();
 	return tap_done();
 }
