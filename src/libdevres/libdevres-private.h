@@ -14,8 +14,13 @@
 #define DRC_DIAG_MAX 64
 #define DRC_BATCH_KEEP 8
 /* copies of operations one witness printed, kept until the other witness's
- * copy comes (model.c): how far one reader may be behind the other */
+ * copy comes (model.c): how far one reader may be behind the other. The
+ * ring starts with the records of the default 128 KiB printk ring (a
+ * descriptor per 32 bytes, PRB_AVGBITS) and grows to those of an 8 MiB one
+ * (log_buf_len=8M, trace_buf_size=8M hold as many), as a reader that lost
+ * nothing may be that far behind */
 #define DRC_WITNESS_RING 4096
+#define DRC_WITNESS_RING_MAX (1u << 18)
 
 struct rules_batch;
 struct rules_dev;
@@ -133,8 +138,8 @@ struct witness_rec {
 };
 
 struct witness_ring {
-	struct witness_rec *recs;       /* DRC_WITNESS_RING entries */
-	size_t head, len;
+	struct witness_rec *recs;       /* cap entries */
+	size_t head, len, cap;
 	size_t held;                    /* entries not yet applied */
 };
 
@@ -188,6 +193,7 @@ struct rules_ctx;
 
 struct drc_ctx {
 	unsigned refs;
+	size_t witness_window;          /* DRC_WITNESS_RING_MAX (a test sets less) */
 	drc_log_fn log_fn;
 	void *log_data;
 	int log_priority;

@@ -477,7 +477,7 @@ static void device_note_prefix(struct drc_device *dev, const char *prefix)
  * with what follows it). A uevent or a probe failure that comes meanwhile
  * waits behind the held copies of its stream. Held copies go to the model
  * when their twin comes, at a quiet mark, a KUnit result, a loss marker, the
- * end of the input, and when the ring is full: DRC_WITNESS_RING copies is
+ * end of the input, and when the ring is full: DRC_WITNESS_RING_MAX copies is
  * how far one reader may be behind the other (both are fed by the same
  * devres_log() calls; a reader further behind has lost what it has not read).
  * A twin teaches the other witness's id of the node (an alias on the same
@@ -487,7 +487,7 @@ static void device_note_prefix(struct drc_device *dev, const char *prefix)
 
 static struct witness_rec *ring_at(struct witness_ring *ring, size_t i)
 {
-	return &ring->recs[(ring->head + i) % DRC_WITNESS_RING];
+	return &ring->recs[(ring->head + i) % ring->cap];
 }
 
 /* a name printed as the address of its string: %p of the record's pointer */
@@ -778,7 +778,7 @@ static void rec_twinned(struct witness_rec *r, unsigned w)
 static void ring_compact(struct witness_ring *ring)
 {
 	while (ring->len && ring->recs[ring->head].twinned && ring->recs[ring->head].applied) {
-		ring->head = (ring->head + 1) % DRC_WITNESS_RING;
+		ring->head = (ring->head + 1) % ring->cap;
 		ring->len--;
 	}
 }
@@ -991,6 +991,21 @@ static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witne
 	return ret;
 }
 
+/* More room in @ring, its copies kept in order; without the memory it stays full. */
+static void ring_grow(struct witness_ring *ring, size_t cap)
+{
+	struct witness_rec *recs = malloc(cap * sizeof(*recs));
+
+	if (!recs)
+		return;
+	for (size_t i = 0; i < ring->len; i++)
+		recs[i] = *ring_at(ring, i);
+	free(ring->recs);
+	ring->recs = recs;
+	ring->head = 0;
+	ring->cap = cap;
+}
+
 /* Keep @ev in its witness's ring, applied or @held for its twin. */
 static int witness_push(struct drc_ctx *ctx, struct drc_boot *boot, const struct drc_event *ev,
 			struct drc_device *dev, bool held)
@@ -1000,17 +1015,20 @@ static int witness_push(struct drc_ctx *ctx, struct drc_boot *boot, const struct
 	int ret = 0;
 
 	if (!ring->recs) {
-		ring->recs = calloc(DRC_WITNESS_RING, sizeof(*ring->recs));
+		ring->cap = MAX(MIN((size_t)DRC_WITNESS_RING, ctx->witness_window), (size_t)1);
+		ring->recs = calloc(ring->cap, sizeof(*ring->recs));
 		if (!ring->recs)        /* without the ring, twins are only not found */
 			return model_apply_one(ctx, dev, (struct drc_event *)ev);
 	}
-	if (ring->len == DRC_WITNESS_RING) {
+	if (ring->len == ring->cap && ring->cap < ctx->witness_window)
+		ring_grow(ring, MIN(ring->cap * 2, ctx->witness_window));
+	if (ring->len == ring->cap) {
 		/* the oldest copy has waited as long as the ring allows: a
 		 * reader this far behind lost it */
 		r = ring_at(ring, 0);
 		rec_twinned(r, ev->witness);
 		ret = rec_apply(ctx, boot, ev->witness, r);
-		ring->head = (ring->head + 1) % DRC_WITNESS_RING;
+		ring->head = (ring->head + 1) % ring->cap;
 		ring->len--;
 	}
 	r = ring_at(ring, ring->len++);

@@ -1124,6 +1124,32 @@ static void check_kernel_truths(const char *dir)
 		    "dfx-nodrv.0 devm_action_release 16\ndfx-nodrv.0 devm_kzalloc_release 36\n"
 		    "dfx-nodrv.0 dfx_root_buffer_release 55\ndfx-nodrv.0 devm_action_release 16\n",
 		    "never-released dfx-nodrv.0\nnever-released dfx-root-selfref\n");
+	/* 2,000 unbind/bind cycles, both witnesses whole; the recorder read
+	 * kmsg up to 10,795 copies behind the trace (an 8 MiB printk ring) */
+	snprintf(path, sizeof(path), "%s/soak/live-both.rec.zst", dir);
+	check_truth(path, "soak live-both (kmsg read far behind the trace, nothing lost)",
+		    "dfx-clean.0 ADD 18009\n"
+		    "dfx-clean.0 REL 16000\n"
+		    "dfx-gfx.0 ADD 2\n"
+		    "dfx-gfx.0 REL 2\n"
+		    "dfx-gfx.1 ADD 402\n"
+		    "dfx-gfx.1 REL 402\n"
+		    "dfx-hda.0 ADD 8\n"
+		    "dfx-hda.0 REL 8\n"
+		    "dfx-hda.1 ADD 807\n"
+		    "dfx-hda.1 REL 606\n",
+		    "dfx-clean.0 devm_kzalloc_release 96\n"
+		    "dfx-clean.0 dfx_clean_regmap_release 40\n"
+		    "dfx-clean.0 devm_action_release 16\n"
+		    "dfx-clean.0 grp< 0\n"
+		    "dfx-clean.0 devm_kzalloc_release 48\n"
+		    "dfx-clean.0 dfx_clean_irq_release 8\n"
+		    "dfx-clean.0 grp> 0\n"
+		    "dfx-clean.0 devm_kzalloc_release 16\n"
+		    "dfx-clean.0 dfx_clean_dma_release 24\n",
+		    "cross-device-release dfx-hda.0\n"
+		    "cross-device-release dfx-hda.1\n"
+		    "open-group-swept dfx-hda.0\n");
 }
 
 int main(void)

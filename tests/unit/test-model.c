@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "lib/feed.h"
+#include "libdevres/libdevres-private.h"
 
 #define L(op, id, name, size) "[ 1.0] drv d.0: DEVRES " op " " id " " name " (" #size " bytes)\n"
 
@@ -274,6 +275,8 @@ static void on_order(void *userdata, const struct drc_event *ev)
 					 drc_op_to_string(ev->op), ev->name, (unsigned long long)ev->size);
 }
 
+static size_t window_limit;     /* 0: the library's witness window */
+
 /* @texts read one after the other, as files given together */
 static struct drc_ctx *ctx_from_texts(const char *const *texts, struct order *o)
 {
@@ -281,6 +284,8 @@ static struct drc_ctx *ctx_from_texts(const char *const *texts, struct order *o)
 
 	if (drc_ctx_new(&ctx) < 0)
 		abort();
+	if (window_limit)
+		ctx->witness_window = window_limit;
 	if (o) {
 		o->n = 0;
 		o->buf[0] = '\0';
@@ -559,8 +564,8 @@ static void test_binding_from_pattern(void)
 	drc_ctx_unref(ctx);
 }
 
-/* a copy waits for its twin among the last 4096 of the other witness
- * (DRC_WITNESS_RING): how far one reader may be behind the other */
+/* a copy waits for its twin among the last copies of the other witness
+ * (ctx->witness_window): how far one reader may be behind the other */
 static void witness_window(unsigned n, unsigned want_events, unsigned want_dups, const char *what)
 {
 	size_t cap = (size_t)n * 2 * 96 + 1;
@@ -582,7 +587,7 @@ static void witness_window(unsigned n, unsigned want_events, unsigned want_dups,
 			len += (size_t)k;
 		}
 	text[len] = '\0';
-	ctx = ctx_from_text("t", text);
+	ctx = ctx_from_texts((const char *const[]){ text, NULL }, NULL);
 	is_int(stats_of(ctx).devres_events, want_events, what);
 	is_int(stats_of(ctx).duplicates, want_dups, what);
 	drc_ctx_unref(ctx);
@@ -591,9 +596,16 @@ static void witness_window(unsigned n, unsigned want_events, unsigned want_dups,
 
 static void test_witness_window(void)
 {
-	witness_window(4096, 4096, 4096, "window: 4096 behind, every copy finds its twin");
+	/* the ring grows past its first 4096 (DRC_WITNESS_RING): a printk
+	 * ring of 8 MiB holds far more, and a reader so far behind lost nothing */
+	witness_window(4097, 4097, 4097, "window: 4097 behind, the ring grows, every copy finds its twin");
+	witness_window(10000, 10000, 10000, "window: 10000 behind, every copy finds its twin");
+	/* where it ends (DRC_WITNESS_RING_MAX, here set to 4096) */
+	window_limit = 4096;
+	witness_window(4096, 4096, 4096, "window of 4096: 4096 behind, every copy finds its twin");
 	/* near miss: the first kmsg copy left the window before its twin came */
-	witness_window(4097, 4098, 4096, "window: 4097 behind, the first twin is missed");
+	witness_window(4097, 4098, 4096, "window of 4096: 4097 behind, the first twin is missed");
+	window_limit = 0;
 }
 
 static void test_witness_after_loss(void)
