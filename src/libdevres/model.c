@@ -258,6 +258,9 @@ static int node_insert(struct drc_device *dev, struct drc_node *n, struct drc_no
 static void batch_resolve_kind(struct drc_device *dev, struct drc_batch *b, enum drc_batch_kind kind);
 
 /* The batch in progress is over: the device did something else. */
+static void uevent_device_apply(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_uevent *ev);
+static bool batch_walk_pending(const struct drc_batch *b);
+
 static void batch_close(struct drc_device *dev)
 {
 	struct drc_batch *b = dev->batch;
@@ -280,6 +283,10 @@ static void batch_close(struct drc_device *dev)
 		}
 	}
 	drc_rules_batch_end(dev, b);
+	if (dev->has_early_unbind) {
+		dev->has_early_unbind = false;
+		uevent_device_apply(dev->ctx, dev, &dev->early_unbind);
+	}
 }
 
 static void batch_keep(struct drc_device *dev, struct drc_batch *b)
@@ -1508,6 +1515,13 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 		return r;
 	if (ctx->event_fn)
 		ctx->event_fn(ctx->event_data, ev);
+	/* the walk an early unbind waited for is over */
+	if (dev->has_early_unbind && (!dev->batch || !batch_walk_pending(dev->batch)))
+		batch_close(dev);
+	if (dev->has_early_unbind && !dev->batch) {
+		dev->has_early_unbind = false;
+		uevent_device_apply(ctx, dev, &dev->early_unbind);
+	}
 	return 0;
 }
 
@@ -1596,6 +1610,27 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 	dev = device_lookup(ctx, ev->device, NULL, ev->subsystem, &ev->origin);
 	if (!dev)
 		return -ENOMEM;
+	/*
+	 * dd.c sends KOBJ_UNBIND once devres_release_all() has returned, and
+	 * that releases every node it found: an unbind while the device's
+	 * release of everything still has such nodes to release came ahead of
+	 * the copies (the recorder reads udev and the trace apart). It waits
+	 * for the end of that walk, or of the batch (a quiet mark, another
+	 * operation, the end of the boot), so what a release callback adds
+	 * meanwhile is added during the release, not by a probe.
+	 */
+	if (strcmp(ev->action, "unbind") == 0 && !dev->has_early_unbind && dev->batch &&
+	    dev->batch->kind == DRC_BATCH_RELEASE_ALL && batch_walk_pending(dev->batch)) {
+		dev->early_unbind = *ev;
+		dev->has_early_unbind = true;
+		return 0;
+	}
+	uevent_device_apply(ctx, dev, ev);
+	return 0;
+}
+
+static void uevent_device_apply(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_uevent *ev)
+{
 	batch_close(dev);
 	drc_rules_uevent(ctx, dev, ev);
 	if (strcmp(ev->action, "bind") == 0) {
@@ -1611,7 +1646,6 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 		if (dev->state == DRC_DEVICE_UNKNOWN)
 			dev->state = DRC_DEVICE_UNBOUND;
 	}
-	return 0;
 }
 
 void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struct drc_origin *o)

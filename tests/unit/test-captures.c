@@ -1150,6 +1150,16 @@ static void check_kernel_truths(const char *dir)
 		    "cross-device-release dfx-hda.0\n"
 		    "cross-device-release dfx-hda.1\n"
 		    "open-group-swept dfx-hda.0\n");
+	/* udev read ahead of the copies: KOBJ_UNBIND in the recording before
+	 * the end of the release of everything it follows in dd.c */
+	snprintf(path, sizeof(path), "%s/reentrant/live-both.rec", dir);
+	check_truth(path, "reentrant live-both (an unbind read before its release ends)",
+		    "dfx-reent.0 ADD 3\ndfx-reent.0 REL 3\n", "",
+		    "add-during-release dfx-reent.0\nresources-before-probe dfx-reent.0\n");
+	snprintf(path, sizeof(path), "%s/async/live-kmsg.rec", dir);
+	check_truth(path, "async live-kmsg (async probes, unbinds read before their releases end)",
+		    "dfx-async.0 ADD 6\ndfx-async.0 REL 6\ndfx-async.1 ADD 6\ndfx-async.1 REL 6\n"
+		    "dfx-async.2 ADD 6\ndfx-async.2 REL 6\n", "", "");
 }
 
 int main(void)
