@@ -1103,9 +1103,29 @@ static void realloc_reveal(struct drc_device *dev, struct drc_node *n, const str
 	hashmap_put(&dev->ids, n->id, n);
 }
 
+/* The open group whose grp> a raw pointer @ev's id is: node[1] of its
+ * struct devres_group. A 32-bit kernel prints raw and hashed pointers alike
+ * with 8 digits, and so does a 64-bit one whose memory is below 4 GiB (User-
+ * Mode Linux): two hashes 0x14 or 0x28 apart by chance are one in 2^32, taken
+ * for a grp> whose name is printed as an address (@low) */
+static struct drc_group *group_of_close(const struct drc_device *dev, const struct drc_event *ev, bool low)
+{
+	uint64_t off;
+
+	if (!((ev->id_digits == 16 && ((ev->id >> 32) != 0 || low)) || ev->id_digits == 8))
+		return NULL;
+	off = ev->id_digits == 16 ? GROUP_CLOSE_OFFSET_64 : GROUP_CLOSE_OFFSET_32;
+	for (struct drc_group *c = dev->open_groups; c; c = c->open_next)
+		if (c->open && c->open->id + off == ev->id)
+			return c;
+	return NULL;
+}
+
 static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 {
 	struct drc_ctx *ctx = dev->ctx;
+	struct drc_event named;
+	struct drc_group *close_of = NULL;
 	struct drc_node *old, *n;
 	enum drc_node_kind kind = DRC_NODE_RES;
 	struct drc_group *g;
@@ -1131,6 +1151,20 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 		kind = DRC_NODE_GROUP_OPEN;
 	else if (strcmp(ev->name, "grp>") == 0)
 		kind = DRC_NODE_GROUP_CLOSE;
+	else if (ev->size == 0 && name_is_address(ev->name) && (close_of = group_of_close(dev, ev, true))) {
+		/* a trace before 6.13 prints the name as its address, and
+		 * nothing else lives at an open group's node[1]: its grp> */
+		struct drc_boot *boot = &ctx->boots[dev->boot];
+		const char *word = drc_interns(ctx, "grp>");
+
+		if (!word)
+			return -ENOMEM;
+		witness_learn_name(ctx, boot, ev->name, word);
+		named = *ev;
+		named.name = word;
+		ev = &named;
+		kind = DRC_NODE_GROUP_CLOSE;
+	}
 
 	n = node_new(dev, ev, kind);
 	if (!n)
@@ -1153,17 +1187,8 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 		dev->open_groups = g;
 		n->group = g;
 	} else if (kind == DRC_NODE_GROUP_CLOSE) {
-		g = NULL;
-		/* raw pointers: grp> is node[1] of the same struct devres_group. A
-		 * 32-bit kernel prints raw and hashed pointers alike with 8 digits;
-		 * two hashes 0x14 apart by chance are one in 2^32. */
-		if ((ev->id_digits == 16 && (ev->id >> 32) != 0) || ev->id_digits == 8) {
-			uint64_t off = ev->id_digits == 16 ? GROUP_CLOSE_OFFSET_64 : GROUP_CLOSE_OFFSET_32;
-
-			for (struct drc_group *c = dev->open_groups; c; c = c->open_next)
-				if (c->open && c->open->id + off == ev->id)
-					g = c;
-		}
+		/* raw pointers: grp> is node[1] of the same struct devres_group */
+		g = close_of ? close_of : group_of_close(dev, ev, false);
 		if (!g)
 			g = dev->open_groups;   /* devres_close_group(dev, NULL): latest open */
 		if (g) {

@@ -1160,6 +1160,18 @@ static void check_kernel_truths(const char *dir)
 	check_truth(path, "async live-kmsg (async probes, unbinds read before their releases end)",
 		    "dfx-async.0 ADD 6\ndfx-async.0 REL 6\ndfx-async.1 ADD 6\ndfx-async.1 REL 6\n"
 		    "dfx-async.2 ADD 6\ndfx-async.2 REL 6\n", "", "");
+	/* the trace alone before 6.13: op and name as addresses; grp> known
+	 * only by its place, node[1] of an open group (ids below 4 GiB) */
+	snprintf(path, sizeof(path), "%s/ops/live-trace.rec", dir);
+	check_truth(path, "ops live-trace (grp> printed as an address)",
+		    "dfx-ops.0 ADD 27\ndfx-ops.0 REL 16\ndfx-ops.0 REM 5\ndfx-ops.0 REPLACE 1\n", "", "");
+	snprintf(path, sizeof(path), "%s/cycle/live-trace.rec", dir);
+	check_truth(path, "cycle live-trace (grp> printed as an address, three cycles)",
+		    "dfx-clean.0 ADD 36\ndfx-clean.0 REL 24\n",
+		    "dfx-clean.0 devm_kzalloc_release 96\ndfx-clean.0 dfx_clean_regmap_release 40\n"
+		    "dfx-clean.0 devm_action_release 16\ndfx-clean.0 grp< 0\ndfx-clean.0 devm_kzalloc_release 48\n"
+		    "dfx-clean.0 dfx_clean_irq_release 8\ndfx-clean.0 grp> 0\ndfx-clean.0 devm_kzalloc_release 16\n"
+		    "dfx-clean.0 dfx_clean_dma_release 24\n", "");
 }
 
 int main(void)

@@ -679,6 +679,39 @@ static void test_witness_clock_step(void)
 }
 
 
+/* a trace before 6.13 prints a name it cannot resolve as its address; a
+ * size-0 node at node[1] of an open group is that group's grp> */
+static enum drc_node_kind close_by_place(const char *id)
+{
+	char text[1024];
+	struct drc_ctx *ctx;
+	struct drc_device *d;
+	struct drc_node *n;
+	enum drc_node_kind k = DRC_NODE_RES;
+
+	snprintf(text, sizeof(text),
+		 T("1.000001", "ADD", "000000007fc0c380", "grp<", 0)
+		 "  x-1 [000] d.... 1.000002: devres_log: d.0 ADD %s 000000006037443b (0 bytes)\n"
+		 T("1.000003", "ADD", "000000007fc0c500", "kz", 8), id);
+	ctx = ctx_from_text("t", text);
+	d = dev_named(ctx, "d.0");
+	n = d ? drc_device_get_first_node(d) : NULL;
+	n = n ? drc_node_next(n) : NULL;
+	if (n)
+		k = drc_node_get_kind(n);
+	drc_ctx_unref(ctx);
+	return k;
+}
+
+static void test_close_by_place(void)
+{
+	is_int(close_by_place("000000007fc0c3a8"), DRC_NODE_GROUP_CLOSE,
+	       "grp> by place: a name as an address at grp< + 0x28 closes the group");
+	/* near miss: 8 bytes further, it is some node of its own */
+	is_int(close_by_place("000000007fc0c3b0"), DRC_NODE_RES, "grp> by place: at grp< + 0x30, a node of its own");
+}
+
+
 /* libtraceevent's form of a trace line: the op is the address of its string */
 #define TL(dev, op, node, name, size) \
 	"  sh-1 [000] 1.0: devres_log: " dev " " op " 0x" node " " name " (" size " bytes)\n"
@@ -826,6 +859,7 @@ int main(void)
 	test_witness_window();
 	test_witness_after_loss();
 	test_witness_clock_step();
+	test_close_by_place();
 	test_op_addresses();
 	return tap_done();
 }
