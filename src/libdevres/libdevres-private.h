@@ -110,8 +110,10 @@ struct drc_device {
 	struct drc_node *hist_head, *hist_tail;
 	struct hashmap ids;             /* live id -> node */
 	struct drc_group *open_groups;  /* newest first */
-	struct drc_uevent early_unbind; /* came while its release of everything still walked */
-	bool has_early_unbind;
+	/* an unbind that came while its release of everything still walked,
+	 * and the device's uevents after it */
+	struct drc_uevent *early;
+	size_t nearly, early_cap;
 	unsigned live;
 	unsigned realloc_live;          /* unrevealed devm_krealloc nodes on the list */
 	uint64_t live_bytes;

@@ -261,6 +261,16 @@ static void batch_resolve_kind(struct drc_device *dev, struct drc_batch *b, enum
 static void uevent_device_apply(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_uevent *ev);
 static bool batch_walk_pending(const struct drc_batch *b);
 
+/* The uevents that waited for the end of a release: apply them, in order. */
+static void early_release(struct drc_device *dev)
+{
+	size_t n = dev->nearly;
+
+	dev->nearly = 0;
+	for (size_t i = 0; i < n; i++)
+		uevent_device_apply(dev->ctx, dev, &dev->early[i]);
+}
+
 static void batch_close(struct drc_device *dev)
 {
 	struct drc_batch *b = dev->batch;
@@ -283,10 +293,7 @@ static void batch_close(struct drc_device *dev)
 		}
 	}
 	drc_rules_batch_end(dev, b);
-	if (dev->has_early_unbind) {
-		dev->has_early_unbind = false;
-		uevent_device_apply(dev->ctx, dev, &dev->early_unbind);
-	}
+	early_release(dev);
 }
 
 static void batch_keep(struct drc_device *dev, struct drc_batch *b)
@@ -388,6 +395,7 @@ void drc_device_free(struct drc_device *dev)
 		}
 	}
 	drc_rules_device_free(dev);
+	free(dev->early);
 	for (b = dev->batches_head; b; b = bn) {
 		bn = b->next;
 		drc_rules_batch_free(b);
@@ -1541,12 +1549,10 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	if (ctx->event_fn)
 		ctx->event_fn(ctx->event_data, ev);
 	/* the walk an early unbind waited for is over */
-	if (dev->has_early_unbind && (!dev->batch || !batch_walk_pending(dev->batch)))
+	if (dev->nearly && (!dev->batch || !batch_walk_pending(dev->batch)))
 		batch_close(dev);
-	if (dev->has_early_unbind && !dev->batch) {
-		dev->has_early_unbind = false;
-		uevent_device_apply(ctx, dev, &dev->early_unbind);
-	}
+	if (dev->nearly && !dev->batch)
+		early_release(dev);
 	return 0;
 }
 
@@ -1636,18 +1642,29 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 	if (!dev)
 		return -ENOMEM;
 	/*
-	 * dd.c sends KOBJ_UNBIND once devres_release_all() has returned, and
-	 * that releases every node it found: an unbind while the device's
-	 * release of everything still has such nodes to release came ahead of
-	 * the copies (the recorder reads udev and the trace apart). It waits
-	 * for the end of that walk, or of the batch (a quiet mark, another
-	 * operation, the end of the boot), so what a release callback adds
-	 * meanwhile is added during the release, not by a probe.
+	 * dd.c sends KOBJ_UNBIND once devres_release_all() has returned (and
+	 * device_del() KOBJ_REMOVE after it), and that releases every node it
+	 * found; the driver core sends no uevent of the device in between. So
+	 * a uevent while the device's release of everything still has such
+	 * nodes to release came ahead of the copies (the recorder reads udev
+	 * and the kernel's logs apart; a soak's uevents come in bursts). It
+	 * waits for the end of that walk, or of the batch (a quiet mark,
+	 * another operation, the end of the boot), and the device's uevents
+	 * after it wait behind it, so what a release callback adds meanwhile is
+	 * added during the release, not by a probe, and the batch is whole.
 	 */
-	if (strcmp(ev->action, "unbind") == 0 && !dev->has_early_unbind && dev->batch &&
-	    dev->batch->kind == DRC_BATCH_RELEASE_ALL && batch_walk_pending(dev->batch)) {
-		dev->early_unbind = *ev;
-		dev->has_early_unbind = true;
+	if (dev->nearly || (dev->batch && dev->batch->kind == DRC_BATCH_RELEASE_ALL &&
+			    batch_walk_pending(dev->batch))) {
+		if (dev->nearly == dev->early_cap) {
+			size_t cap = dev->early_cap ? dev->early_cap * 2 : 4;
+			struct drc_uevent *q = realloc(dev->early, cap * sizeof(*q));
+
+			if (!q)
+				return -ENOMEM;
+			dev->early = q;
+			dev->early_cap = cap;
+		}
+		dev->early[dev->nearly++] = *ev;
 		return 0;
 	}
 	uevent_device_apply(ctx, dev, ev);

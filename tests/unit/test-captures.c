@@ -1172,6 +1172,26 @@ static void check_kernel_truths(const char *dir)
 		    "dfx-clean.0 devm_action_release 16\ndfx-clean.0 grp< 0\ndfx-clean.0 devm_kzalloc_release 48\n"
 		    "dfx-clean.0 dfx_clean_irq_release 8\ndfx-clean.0 grp> 0\ndfx-clean.0 devm_kzalloc_release 16\n"
 		    "dfx-clean.0 dfx_clean_dma_release 24\n", "");
+	/* kmsg alone, 2,000 cycles: udev read in bursts, a bind or unbind
+	 * before the end of the release of everything it follows */
+	snprintf(path, sizeof(path), "%s/soak/live-kmsg.rec.zst", dir);
+	check_truth(path, "soak live-kmsg (uevent bursts inside release batches)",
+		    "dfx-clean.0 ADD 18009\ndfx-clean.0 REL 16000\ndfx-gfx.0 ADD 2\ndfx-gfx.0 REL 2\ndfx-gfx.1 ADD 402\n"
+		    "dfx-gfx.1 REL 402\ndfx-hda.0 ADD 8\ndfx-hda.0 REL 8\ndfx-hda.1 ADD 807\ndfx-hda.1 REL 606\n",
+		    "dfx-clean.0 devm_kzalloc_release 96\ndfx-clean.0 dfx_clean_regmap_release 40\n"
+		    "dfx-clean.0 devm_action_release 16\ndfx-clean.0 grp< 0\ndfx-clean.0 devm_kzalloc_release 48\n"
+		    "dfx-clean.0 dfx_clean_irq_release 8\ndfx-clean.0 grp> 0\ndfx-clean.0 devm_kzalloc_release 16\n"
+		    "dfx-clean.0 dfx_clean_dma_release 24\n",
+		    "cross-device-release dfx-hda.0\ncross-device-release dfx-hda.1\nopen-group-swept dfx-hda.0\n");
+	snprintf(path, sizeof(path), "%s/../uml-6.12.117/soak/live-kmsg.rec.zst", dir);
+	check_truth(path, "6.12 soak live-kmsg (a bind first in the burst)",
+		    "dfx-clean.0 ADD 18009\ndfx-clean.0 REL 16000\ndfx-gfx.0 ADD 2\ndfx-gfx.0 REL 2\ndfx-gfx.1 ADD 402\n"
+		    "dfx-gfx.1 REL 402\ndfx-hda.0 ADD 8\ndfx-hda.0 REL 8\ndfx-hda.1 ADD 807\ndfx-hda.1 REL 606\n",
+		    "dfx-clean.0 devm_kzalloc_release 96\ndfx-clean.0 dfx_clean_regmap_release 40\n"
+		    "dfx-clean.0 dfx_clean_disable_clk 16\ndfx-clean.0 grp< 0\ndfx-clean.0 devm_kzalloc_release 48\n"
+		    "dfx-clean.0 dfx_clean_irq_release 8\ndfx-clean.0 grp> 0\ndfx-clean.0 devm_kzalloc_release 16\n"
+		    "dfx-clean.0 dfx_clean_dma_release 24\n",
+		    "cross-device-release dfx-hda.0\ncross-device-release dfx-hda.1\nopen-group-swept dfx-hda.0\n");
 }
 
 int main(void)
