@@ -17,6 +17,7 @@ int drc_ctx_new(struct drc_ctx **ret)
 	if (!ctx)
 		return -ENOMEM;
 	ctx->refs = 1;
+	ctx->witness_window = DRC_WITNESS_RING_MAX;
 	ctx->log_priority = LOG_ERR;
 	if (drc_rules_init(ctx) < 0) {
 		free(ctx);

@@ -14,8 +14,13 @@
 #define DRC_DIAG_MAX 64
 #define DRC_BATCH_KEEP 8
 /* copies of operations one witness printed, kept until the other witness's
- * copy comes (model.c): how far one reader may be behind the other */
+ * copy comes (model.c): how far one reader may be behind the other. The
+ * ring starts with the records of the default 128 KiB printk ring (a
+ * descriptor per 32 bytes, PRB_AVGBITS) and grows to those of an 8 MiB one
+ * (log_buf_len=8M, trace_buf_size=8M hold as many), as a reader that lost
+ * nothing may be that far behind */
 #define DRC_WITNESS_RING 4096
+#define DRC_WITNESS_RING_MAX (1u << 18)
 
 struct rules_batch;
 struct rules_dev;
@@ -105,6 +110,10 @@ struct drc_device {
 	struct drc_node *hist_head, *hist_tail;
 	struct hashmap ids;             /* live id -> node */
 	struct drc_group *open_groups;  /* newest first */
+	/* an unbind that came while its release of everything still walked,
+	 * and the device's uevents after it */
+	struct drc_uevent *early;
+	size_t nearly, early_cap;
 	unsigned live;
 	unsigned realloc_live;          /* unrevealed devm_krealloc nodes on the list */
 	uint64_t live_bytes;
@@ -133,8 +142,8 @@ struct witness_rec {
 };
 
 struct witness_ring {
-	struct witness_rec *recs;       /* DRC_WITNESS_RING entries */
-	size_t head, len;
+	struct witness_rec *recs;       /* cap entries */
+	size_t head, len, cap;
 	size_t held;                    /* entries not yet applied */
 };
 
@@ -167,6 +176,8 @@ struct drc_boot {
 	uint64_t ids_equal, ids_differ; /* twins whose ids were equal / differed */
 	int64_t ts_offset[2];           /* a copy's time less its twin's, by the copy's witness */
 	bool have_offset[2];
+	int64_t ts_res[2];              /* the step of each witness's clock, as far as seen (0: none yet) */
+	unsigned ts_res_seen[2];        /* how many times ts_res is from */
 	enum witness_ids ids;
 	struct hashmap names;           /* interned name printed as an address -> interned word */
 	struct witness_uevent *uq;      /* uevents waiting, in arrival order */
@@ -186,6 +197,7 @@ struct rules_ctx;
 
 struct drc_ctx {
 	unsigned refs;
+	size_t witness_window;          /* DRC_WITNESS_RING_MAX (a test sets less) */
 	drc_log_fn log_fn;
 	void *log_data;
 	int log_priority;

@@ -258,6 +258,19 @@ static int node_insert(struct drc_device *dev, struct drc_node *n, struct drc_no
 static void batch_resolve_kind(struct drc_device *dev, struct drc_batch *b, enum drc_batch_kind kind);
 
 /* The batch in progress is over: the device did something else. */
+static void uevent_device_apply(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_uevent *ev);
+static bool batch_walk_pending(const struct drc_batch *b);
+
+/* The uevents that waited for the end of a release: apply them, in order. */
+static void early_release(struct drc_device *dev)
+{
+	size_t n = dev->nearly;
+
+	dev->nearly = 0;
+	for (size_t i = 0; i < n; i++)
+		uevent_device_apply(dev->ctx, dev, &dev->early[i]);
+}
+
 static void batch_close(struct drc_device *dev)
 {
 	struct drc_batch *b = dev->batch;
@@ -280,6 +293,7 @@ static void batch_close(struct drc_device *dev)
 		}
 	}
 	drc_rules_batch_end(dev, b);
+	early_release(dev);
 }
 
 static void batch_keep(struct drc_device *dev, struct drc_batch *b)
@@ -381,6 +395,7 @@ void drc_device_free(struct drc_device *dev)
 		}
 	}
 	drc_rules_device_free(dev);
+	free(dev->early);
 	for (b = dev->batches_head; b; b = bn) {
 		bn = b->next;
 		drc_rules_batch_free(b);
@@ -477,7 +492,7 @@ static void device_note_prefix(struct drc_device *dev, const char *prefix)
  * with what follows it). A uevent or a probe failure that comes meanwhile
  * waits behind the held copies of its stream. Held copies go to the model
  * when their twin comes, at a quiet mark, a KUnit result, a loss marker, the
- * end of the input, and when the ring is full: DRC_WITNESS_RING copies is
+ * end of the input, and when the ring is full: DRC_WITNESS_RING_MAX copies is
  * how far one reader may be behind the other (both are fed by the same
  * devres_log() calls; a reader further behind has lost what it has not read).
  * A twin teaches the other witness's id of the node (an alias on the same
@@ -487,7 +502,7 @@ static void device_note_prefix(struct drc_device *dev, const char *prefix)
 
 static struct witness_rec *ring_at(struct witness_ring *ring, size_t i)
 {
-	return &ring->recs[(ring->head + i) % DRC_WITNESS_RING];
+	return &ring->recs[(ring->head + i) % ring->cap];
 }
 
 /* a name printed as the address of its string: %p of the record's pointer */
@@ -581,12 +596,40 @@ static void twin_pick_id(struct drc_device *dev, struct drc_event *a, const stru
 	a->id_digits = b->id_digits;
 }
 
+/*
+ * The step of a clock, from its times: the largest power of ten up to 10 ms
+ * that divides every time seen. Eight times all multiples of a step by chance
+ * are one in 10^8 even for a 10 us step; with fewer, a clock is taken not to
+ * step.
+ */
+#define CLOCK_STEP_SAMPLES 8
+
+static void witness_note_clock(struct drc_boot *boot, const struct drc_event *ev)
+{
+	unsigned w = ev->witness;
+	int64_t step = 1;
+
+	if (ev->ts_usec < 0)
+		return;
+	while (step < 10000 && ev->ts_usec % (step * 10) == 0)
+		step *= 10;
+	if (!boot->ts_res[w] || step < boot->ts_res[w])
+		boot->ts_res[w] = step;
+	if (boot->ts_res_seen[w] < CLOCK_STEP_SAMPLES)
+		boot->ts_res_seen[w]++;
+}
+
+static int64_t clock_step(const struct drc_boot *boot, unsigned w)
+{
+	return boot->ts_res_seen[w] >= CLOCK_STEP_SAMPLES ? boot->ts_res[w] : 1;
+}
+
 /* The other witness's oldest copy without a twin that is @ev's twin. */
 static struct witness_rec *witness_find(struct drc_boot *boot, struct witness_ring *other, unsigned wo,
 					const struct drc_event *ev, struct drc_device *dev, bool equal_ids)
 {
 	int64_t off = boot->have_offset[ev->witness] ? boot->ts_offset[ev->witness] : 0, best_d = 0;
-	struct witness_rec *best = NULL;
+	struct witness_rec *best = NULL, *first = NULL;
 	unsigned seen = 0;
 
 	for (size_t i = 0; i < other->len && seen < dev->wopen[wo]; i++) {
@@ -610,11 +653,23 @@ static struct witness_rec *witness_find(struct drc_boot *boot, struct witness_ri
 		 * clocks' offset the last twins showed).
 		 */
 		d = llabs(ev->ts_usec - r->ev.ts_usec - off);
+		if (!first)
+			first = r;
 		if (!best || d < best_d) {
 			best = r;
 			best_d = d;
 		}
 	}
+	/*
+	 * A clock that steps (printk's on a kernel whose sched_clock is
+	 * jiffies, as User-Mode Linux's: every time a multiple of 10 ms)
+	 * stamps one release batch or probe with one time, and the offset
+	 * the last twins showed is only good to a step: copies that close
+	 * are told apart by order alone, and the oldest is the twin.
+	 */
+	if (first && first != best &&
+	    llabs(ev->ts_usec - first->ev.ts_usec - off) <= best_d + clock_step(boot, 0) + clock_step(boot, 1))
+		return first;
 	return best;
 }
 
@@ -738,7 +793,7 @@ static void rec_twinned(struct witness_rec *r, unsigned w)
 static void ring_compact(struct witness_ring *ring)
 {
 	while (ring->len && ring->recs[ring->head].twinned && ring->recs[ring->head].applied) {
-		ring->head = (ring->head + 1) % DRC_WITNESS_RING;
+		ring->head = (ring->head + 1) % ring->cap;
 		ring->len--;
 	}
 }
@@ -951,6 +1006,21 @@ static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witne
 	return ret;
 }
 
+/* More room in @ring, its copies kept in order; without the memory it stays full. */
+static void ring_grow(struct witness_ring *ring, size_t cap)
+{
+	struct witness_rec *recs = malloc(cap * sizeof(*recs));
+
+	if (!recs)
+		return;
+	for (size_t i = 0; i < ring->len; i++)
+		recs[i] = *ring_at(ring, i);
+	free(ring->recs);
+	ring->recs = recs;
+	ring->head = 0;
+	ring->cap = cap;
+}
+
 /* Keep @ev in its witness's ring, applied or @held for its twin. */
 static int witness_push(struct drc_ctx *ctx, struct drc_boot *boot, const struct drc_event *ev,
 			struct drc_device *dev, bool held)
@@ -960,17 +1030,20 @@ static int witness_push(struct drc_ctx *ctx, struct drc_boot *boot, const struct
 	int ret = 0;
 
 	if (!ring->recs) {
-		ring->recs = calloc(DRC_WITNESS_RING, sizeof(*ring->recs));
+		ring->cap = MAX(MIN((size_t)DRC_WITNESS_RING, ctx->witness_window), (size_t)1);
+		ring->recs = calloc(ring->cap, sizeof(*ring->recs));
 		if (!ring->recs)        /* without the ring, twins are only not found */
 			return model_apply_one(ctx, dev, (struct drc_event *)ev);
 	}
-	if (ring->len == DRC_WITNESS_RING) {
+	if (ring->len == ring->cap && ring->cap < ctx->witness_window)
+		ring_grow(ring, MIN(ring->cap * 2, ctx->witness_window));
+	if (ring->len == ring->cap) {
 		/* the oldest copy has waited as long as the ring allows: a
 		 * reader this far behind lost it */
 		r = ring_at(ring, 0);
 		rec_twinned(r, ev->witness);
 		ret = rec_apply(ctx, boot, ev->witness, r);
-		ring->head = (ring->head + 1) % DRC_WITNESS_RING;
+		ring->head = (ring->head + 1) % ring->cap;
 		ring->len--;
 	}
 	r = ring_at(ring, ring->len++);
@@ -1038,9 +1111,29 @@ static void realloc_reveal(struct drc_device *dev, struct drc_node *n, const str
 	hashmap_put(&dev->ids, n->id, n);
 }
 
+/* The open group whose grp> a raw pointer @ev's id is: node[1] of its
+ * struct devres_group. A 32-bit kernel prints raw and hashed pointers alike
+ * with 8 digits, and so does a 64-bit one whose memory is below 4 GiB (User-
+ * Mode Linux): two hashes 0x14 or 0x28 apart by chance are one in 2^32, taken
+ * for a grp> whose name is printed as an address (@low) */
+static struct drc_group *group_of_close(const struct drc_device *dev, const struct drc_event *ev, bool low)
+{
+	uint64_t off;
+
+	if (!((ev->id_digits == 16 && ((ev->id >> 32) != 0 || low)) || ev->id_digits == 8))
+		return NULL;
+	off = ev->id_digits == 16 ? GROUP_CLOSE_OFFSET_64 : GROUP_CLOSE_OFFSET_32;
+	for (struct drc_group *c = dev->open_groups; c; c = c->open_next)
+		if (c->open && c->open->id + off == ev->id)
+			return c;
+	return NULL;
+}
+
 static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 {
 	struct drc_ctx *ctx = dev->ctx;
+	struct drc_event named;
+	struct drc_group *close_of = NULL;
 	struct drc_node *old, *n;
 	enum drc_node_kind kind = DRC_NODE_RES;
 	struct drc_group *g;
@@ -1066,6 +1159,20 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 		kind = DRC_NODE_GROUP_OPEN;
 	else if (strcmp(ev->name, "grp>") == 0)
 		kind = DRC_NODE_GROUP_CLOSE;
+	else if (ev->size == 0 && name_is_address(ev->name) && (close_of = group_of_close(dev, ev, true))) {
+		/* a trace before 6.13 prints the name as its address, and
+		 * nothing else lives at an open group's node[1]: its grp> */
+		struct drc_boot *boot = &ctx->boots[dev->boot];
+		const char *word = drc_interns(ctx, "grp>");
+
+		if (!word)
+			return -ENOMEM;
+		witness_learn_name(ctx, boot, ev->name, word);
+		named = *ev;
+		named.name = word;
+		ev = &named;
+		kind = DRC_NODE_GROUP_CLOSE;
+	}
 
 	n = node_new(dev, ev, kind);
 	if (!n)
@@ -1088,17 +1195,8 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 		dev->open_groups = g;
 		n->group = g;
 	} else if (kind == DRC_NODE_GROUP_CLOSE) {
-		g = NULL;
-		/* raw pointers: grp> is node[1] of the same struct devres_group. A
-		 * 32-bit kernel prints raw and hashed pointers alike with 8 digits;
-		 * two hashes 0x14 apart by chance are one in 2^32. */
-		if ((ev->id_digits == 16 && (ev->id >> 32) != 0) || ev->id_digits == 8) {
-			uint64_t off = ev->id_digits == 16 ? GROUP_CLOSE_OFFSET_64 : GROUP_CLOSE_OFFSET_32;
-
-			for (struct drc_group *c = dev->open_groups; c; c = c->open_next)
-				if (c->open && c->open->id + off == ev->id)
-					g = c;
-		}
+		/* raw pointers: grp> is node[1] of the same struct devres_group */
+		g = close_of ? close_of : group_of_close(dev, ev, false);
 		if (!g)
 			g = dev->open_groups;   /* devres_close_group(dev, NULL): latest open */
 		if (g) {
@@ -1450,6 +1548,11 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 		return r;
 	if (ctx->event_fn)
 		ctx->event_fn(ctx->event_data, ev);
+	/* the walk an early unbind waited for is over */
+	if (dev->nearly && (!dev->batch || !batch_walk_pending(dev->batch)))
+		batch_close(dev);
+	if (dev->nearly && !dev->batch)
+		early_release(dev);
 	return 0;
 }
 
@@ -1470,6 +1573,7 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	if (word)
 		ev->name = word;
 	boot->witnesses |= 1u << ev->witness;
+	witness_note_clock(boot, ev);
 	if (boot->witnesses == 3u)
 		return witness_take(ctx, boot, ev, dev);
 	/* one witness so far: a name printed as an address waits for a twin
@@ -1537,6 +1641,38 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 	dev = device_lookup(ctx, ev->device, NULL, ev->subsystem, &ev->origin);
 	if (!dev)
 		return -ENOMEM;
+	/*
+	 * dd.c sends KOBJ_UNBIND once devres_release_all() has returned (and
+	 * device_del() KOBJ_REMOVE after it), and that releases every node it
+	 * found; the driver core sends no uevent of the device in between. So
+	 * a uevent while the device's release of everything still has such
+	 * nodes to release came ahead of the copies (the recorder reads udev
+	 * and the kernel's logs apart; a soak's uevents come in bursts). It
+	 * waits for the end of that walk, or of the batch (a quiet mark,
+	 * another operation, the end of the boot), and the device's uevents
+	 * after it wait behind it, so what a release callback adds meanwhile is
+	 * added during the release, not by a probe, and the batch is whole.
+	 */
+	if (dev->nearly || (dev->batch && dev->batch->kind == DRC_BATCH_RELEASE_ALL &&
+			    batch_walk_pending(dev->batch))) {
+		if (dev->nearly == dev->early_cap) {
+			size_t cap = dev->early_cap ? dev->early_cap * 2 : 4;
+			struct drc_uevent *q = realloc(dev->early, cap * sizeof(*q));
+
+			if (!q)
+				return -ENOMEM;
+			dev->early = q;
+			dev->early_cap = cap;
+		}
+		dev->early[dev->nearly++] = *ev;
+		return 0;
+	}
+	uevent_device_apply(ctx, dev, ev);
+	return 0;
+}
+
+static void uevent_device_apply(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_uevent *ev)
+{
 	batch_close(dev);
 	drc_rules_uevent(ctx, dev, ev);
 	if (strcmp(ev->action, "bind") == 0) {
@@ -1552,7 +1688,6 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 		if (dev->state == DRC_DEVICE_UNKNOWN)
 			dev->state = DRC_DEVICE_UNBOUND;
 	}
-	return 0;
 }
 
 void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struct drc_origin *o)

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <json-c/json.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,12 +75,15 @@ static void on_event(void *userdata, const struct drc_event *ev)
 		 drc_op_to_string(ev->op), word_of(ev->name), (unsigned long long)ev->size);
 }
 
+static bool run_keep_history;   /* what `report -a` keeps */
+
 static struct drc_ctx *run(const char *const *paths, struct seq *seq)
 {
 	struct drc_ctx *ctx;
 
 	if (drc_ctx_new(&ctx) < 0)
 		abort();
+	drc_ctx_set_keep_history(ctx, run_keep_history);
 	if (getenv("DEVRESCTL_KB") && drc_ctx_load_kb(ctx, getenv("DEVRESCTL_KB"), NULL) < 0)
 		abort();
 	if (seq)
@@ -994,6 +998,202 @@ static void check_record_against(const char *dir, const char *scen, const char *
 	drc_ctx_unref(b);
 }
 
+/* ---- a recording of a real kernel against the fixture's design ---- */
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* @n lines of @lines, sorted when @sort, each ended by a newline, in @buf */
+static const char *join_lines(char **lines, size_t n, bool sort, char *buf, size_t cap)
+{
+	size_t len = 0;
+
+	if (sort && n)
+		qsort(lines, n, sizeof(*lines), cmp_line);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < cap; i++)
+		len += (size_t)snprintf(buf + len, cap - len, "%s\n", lines[i]);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	return buf;
+}
+
+static void push_line(char ***lines, size_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void push_line(char ***lines, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *l;
+
+	va_start(ap, fmt);
+	if (vasprintf(&l, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	*lines = realloc(*lines, (*n + 1) * sizeof(**lines));
+	if (!*lines)
+		abort();
+	(*lines)[(*n)++] = l;
+}
+
+/*
+ * What check-kernel compares (tests/kernel/lib.sh: json_ops, json_live,
+ * json_findings): operations per device and op, counted from the history
+ * (a release batch's unknown nodes are releases, the device's other unknown
+ * ones removals), the live lists in the kernel's order, the rules that fired.
+ */
+static void check_truth(const char *path, const char *what, const char *want_ops, const char *want_live,
+			const char *want_findings)
+{
+	static char buf[3][8192];
+	const char *pv[2] = { path, NULL };
+	struct drc_ctx *ctx;
+	struct drc_device_iter *it;
+	struct drc_device *d;
+	char **ops = NULL, **live = NULL, **fi = NULL;
+	size_t nops = 0, nlive = 0, nfi = 0;
+
+	run_keep_history = true;
+	ctx = run(pv, NULL);
+	run_keep_history = false;
+	if (!ok(ctx != NULL, "%s: recording read", what))
+		return;
+	drc_device_iter_new(ctx, &it);
+	while (drc_device_iter_next(it, &d) > 0) {
+		uint64_t c[4] = { 0 }, bu = 0;
+		static const char *const opname[4] = { "ADD", "REL", "REM", "REPLACE" };
+
+		for (struct drc_batch *b = drc_device_get_first_batch(d); b; b = drc_batch_next(b))
+			bu += drc_batch_count_unknown(b);
+		for (struct drc_node *n = drc_device_get_first_history(d); n; n = drc_node_next_history(n)) {
+			enum drc_node_kind k = drc_node_get_kind(n);
+			enum drc_node_state st = drc_node_get_state(n);
+
+			c[0] += k != DRC_NODE_REALLOC;
+			c[1] += st == DRC_NODE_RELEASED && k != DRC_NODE_GROUP_CLOSE;
+			c[2] += st == DRC_NODE_REMOVED && k != DRC_NODE_GROUP_CLOSE;
+			c[3] += st == DRC_NODE_REPLACED;
+		}
+		c[1] += bu;
+		c[2] += drc_device_count_unknown(d) - bu;
+		for (unsigned i = 0; i < 4; i++)
+			if (c[i])
+				push_line(&ops, &nops, "%s %s %llu", drc_device_get_name(d), opname[i],
+					  (unsigned long long)c[i]);
+		for (struct drc_node *n = drc_device_get_first_node(d); n; n = drc_node_next(n))
+			push_line(&live, &nlive, "%s %s %lld", drc_device_get_name(d), word_of(drc_node_get_name(n)),
+				  (long long)drc_node_get_size(n));
+	}
+	drc_device_iter_free(it);
+	for (unsigned i = 0; i < drc_ctx_get_finding_count(ctx); i++) {
+		const struct drc_finding *f = drc_ctx_get_finding(ctx, i);
+		bool dup = false;
+
+		for (size_t j = 0; j < nfi && !dup; j++) {
+			size_t rl = strlen(f->rule);
+
+			dup = strncmp(fi[j], f->rule, rl) == 0 && fi[j][rl] == ' ' && strcmp(fi[j] + rl + 1, f->device) == 0;
+		}
+		if (!dup)
+			push_line(&fi, &nfi, "%s %s", f->rule, f->device);
+	}
+	is_strf(join_lines(ops, nops, true, buf[0], sizeof(buf[0])), want_ops, "%s: operations per device and op", what);
+	is_strf(join_lines(live, nlive, false, buf[1], sizeof(buf[1])), want_live, "%s: live lists at the end", what);
+	is_strf(join_lines(fi, nfi, true, buf[2], sizeof(buf[2])), want_findings, "%s: findings", what);
+	drc_ctx_unref(ctx);
+}
+
+static void check_kernel_truths(const char *dir)
+{
+	char path[700];
+
+	/* devices without a driver: printk's prefix is empty or the bus;
+	 * printk's clock steps by 10 ms on this kernel, the trace's does not */
+	snprintf(path, sizeof(path), "%s/root/live-both.rec", dir);
+	check_truth(path, "root live-both (both witnesses, printk's clock in 10 ms steps)",
+		    "dfx-nodrv.0 ADD 4\ndfx-nodrv.0 REL 4\ndfx-root-getput ADD 3\ndfx-root-getput REL 3\n"
+		    "dfx-root-plain ADD 3\ndfx-root-plain REL 3\ndfx-root-selfref ADD 4\ndfx-root-selfref REL 4\n",
+		    "", "");
+	snprintf(path, sizeof(path), "%s/root-prefix/live-both.rec", dir);
+	check_truth(path, "root-prefix live-both (nothing released: the order of alike ADDs)",
+		    "dfx-nodrv.0 ADD 4\ndfx-root-getput ADD 3\ndfx-root-getput REL 3\ndfx-root-plain ADD 3\n"
+		    "dfx-root-plain REL 3\ndfx-root-selfref ADD 4\n",
+		    "dfx-root-selfref devm_action_release 16\ndfx-root-selfref devm_kzalloc_release 35\n"
+		    "dfx-root-selfref dfx_root_buffer_release 54\ndfx-root-selfref devm_action_release 16\n"
+		    "dfx-nodrv.0 devm_action_release 16\ndfx-nodrv.0 devm_kzalloc_release 36\n"
+		    "dfx-nodrv.0 dfx_root_buffer_release 55\ndfx-nodrv.0 devm_action_release 16\n",
+		    "never-released dfx-nodrv.0\nnever-released dfx-root-selfref\n");
+	/* 2,000 unbind/bind cycles, both witnesses whole; the recorder read
+	 * kmsg up to 10,795 copies behind the trace (an 8 MiB printk ring) */
+	snprintf(path, sizeof(path), "%s/soak/live-both.rec.zst", dir);
+	check_truth(path, "soak live-both (kmsg read far behind the trace, nothing lost)",
+		    "dfx-clean.0 ADD 18009\n"
+		    "dfx-clean.0 REL 16000\n"
+		    "dfx-gfx.0 ADD 2\n"
+		    "dfx-gfx.0 REL 2\n"
+		    "dfx-gfx.1 ADD 402\n"
+		    "dfx-gfx.1 REL 402\n"
+		    "dfx-hda.0 ADD 8\n"
+		    "dfx-hda.0 REL 8\n"
+		    "dfx-hda.1 ADD 807\n"
+		    "dfx-hda.1 REL 606\n",
+		    "dfx-clean.0 devm_kzalloc_release 96\n"
+		    "dfx-clean.0 dfx_clean_regmap_release 40\n"
+		    "dfx-clean.0 devm_action_release 16\n"
+		    "dfx-clean.0 grp< 0\n"
+		    "dfx-clean.0 devm_kzalloc_release 48\n"
+		    "dfx-clean.0 dfx_clean_irq_release 8\n"
+		    "dfx-clean.0 grp> 0\n"
+		    "dfx-clean.0 devm_kzalloc_release 16\n"
+		    "dfx-clean.0 dfx_clean_dma_release 24\n",
+		    "cross-device-release dfx-hda.0\n"
+		    "cross-device-release dfx-hda.1\n"
+		    "open-group-swept dfx-hda.0\n");
+	/* udev read ahead of the copies: KOBJ_UNBIND in the recording before
+	 * the end of the release of everything it follows in dd.c */
+	snprintf(path, sizeof(path), "%s/reentrant/live-both.rec", dir);
+	check_truth(path, "reentrant live-both (an unbind read before its release ends)",
+		    "dfx-reent.0 ADD 3\ndfx-reent.0 REL 3\n", "",
+		    "add-during-release dfx-reent.0\nresources-before-probe dfx-reent.0\n");
+	snprintf(path, sizeof(path), "%s/async/live-kmsg.rec", dir);
+	check_truth(path, "async live-kmsg (async probes, unbinds read before their releases end)",
+		    "dfx-async.0 ADD 6\ndfx-async.0 REL 6\ndfx-async.1 ADD 6\ndfx-async.1 REL 6\n"
+		    "dfx-async.2 ADD 6\ndfx-async.2 REL 6\n", "", "");
+	/* the trace alone before 6.13: op and name as addresses; grp> known
+	 * only by its place, node[1] of an open group (ids below 4 GiB) */
+	snprintf(path, sizeof(path), "%s/ops/live-trace.rec", dir);
+	check_truth(path, "ops live-trace (grp> printed as an address)",
+		    "dfx-ops.0 ADD 27\ndfx-ops.0 REL 16\ndfx-ops.0 REM 5\ndfx-ops.0 REPLACE 1\n", "", "");
+	snprintf(path, sizeof(path), "%s/cycle/live-trace.rec", dir);
+	check_truth(path, "cycle live-trace (grp> printed as an address, three cycles)",
+		    "dfx-clean.0 ADD 36\ndfx-clean.0 REL 24\n",
+		    "dfx-clean.0 devm_kzalloc_release 96\ndfx-clean.0 dfx_clean_regmap_release 40\n"
+		    "dfx-clean.0 devm_action_release 16\ndfx-clean.0 grp< 0\ndfx-clean.0 devm_kzalloc_release 48\n"
+		    "dfx-clean.0 dfx_clean_irq_release 8\ndfx-clean.0 grp> 0\ndfx-clean.0 devm_kzalloc_release 16\n"
+		    "dfx-clean.0 dfx_clean_dma_release 24\n", "");
+	/* kmsg alone, 2,000 cycles: udev read in bursts, a bind or unbind
+	 * before the end of the release of everything it follows */
+	snprintf(path, sizeof(path), "%s/soak/live-kmsg.rec.zst", dir);
+	check_truth(path, "soak live-kmsg (uevent bursts inside release batches)",
+		    "dfx-clean.0 ADD 18009\ndfx-clean.0 REL 16000\ndfx-gfx.0 ADD 2\ndfx-gfx.0 REL 2\ndfx-gfx.1 ADD 402\n"
+		    "dfx-gfx.1 REL 402\ndfx-hda.0 ADD 8\ndfx-hda.0 REL 8\ndfx-hda.1 ADD 807\ndfx-hda.1 REL 606\n",
+		    "dfx-clean.0 devm_kzalloc_release 96\ndfx-clean.0 dfx_clean_regmap_release 40\n"
+		    "dfx-clean.0 devm_action_release 16\ndfx-clean.0 grp< 0\ndfx-clean.0 devm_kzalloc_release 48\n"
+		    "dfx-clean.0 dfx_clean_irq_release 8\ndfx-clean.0 grp> 0\ndfx-clean.0 devm_kzalloc_release 16\n"
+		    "dfx-clean.0 dfx_clean_dma_release 24\n",
+		    "cross-device-release dfx-hda.0\ncross-device-release dfx-hda.1\nopen-group-swept dfx-hda.0\n");
+	snprintf(path, sizeof(path), "%s/../uml-6.12.117/soak/live-kmsg.rec.zst", dir);
+	check_truth(path, "6.12 soak live-kmsg (a bind first in the burst)",
+		    "dfx-clean.0 ADD 18009\ndfx-clean.0 REL 16000\ndfx-gfx.0 ADD 2\ndfx-gfx.0 REL 2\ndfx-gfx.1 ADD 402\n"
+		    "dfx-gfx.1 REL 402\ndfx-hda.0 ADD 8\ndfx-hda.0 REL 8\ndfx-hda.1 ADD 807\ndfx-hda.1 REL 606\n",
+		    "dfx-clean.0 devm_kzalloc_release 96\ndfx-clean.0 dfx_clean_regmap_release 40\n"
+		    "dfx-clean.0 dfx_clean_disable_clk 16\ndfx-clean.0 grp< 0\ndfx-clean.0 devm_kzalloc_release 48\n"
+		    "dfx-clean.0 dfx_clean_irq_release 8\ndfx-clean.0 grp> 0\ndfx-clean.0 devm_kzalloc_release 16\n"
+		    "dfx-clean.0 dfx_clean_dma_release 24\n",
+		    "cross-device-release dfx-hda.0\ncross-device-release dfx-hda.1\nopen-group-swept dfx-hda.0\n");
+}
+
 int main(void)
 {
 	const char *captures = getenv("CAPTURES");
@@ -1049,5 +1249,6 @@ int main(void)
 	json_object_put(gt);
 	check_op_addresses(captures, scenarios, sizeof(scenarios) / sizeof(scenarios[0]));
 	check_wild(captures);
+	check_kernel_truths(dir);
 	return tap_done();
 }

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "lib/feed.h"
+#include "libdevres/libdevres-private.h"
 
 #define L(op, id, name, size) "[ 1.0] drv d.0: DEVRES " op " " id " " name " (" #size " bytes)\n"
 
@@ -274,6 +275,8 @@ static void on_order(void *userdata, const struct drc_event *ev)
 					 drc_op_to_string(ev->op), ev->name, (unsigned long long)ev->size);
 }
 
+static size_t window_limit;     /* 0: the library's witness window */
+
 /* @texts read one after the other, as files given together */
 static struct drc_ctx *ctx_from_texts(const char *const *texts, struct order *o)
 {
@@ -281,6 +284,8 @@ static struct drc_ctx *ctx_from_texts(const char *const *texts, struct order *o)
 
 	if (drc_ctx_new(&ctx) < 0)
 		abort();
+	if (window_limit)
+		ctx->witness_window = window_limit;
 	if (o) {
 		o->n = 0;
 		o->buf[0] = '\0';
@@ -559,8 +564,8 @@ static void test_binding_from_pattern(void)
 	drc_ctx_unref(ctx);
 }
 
-/* a copy waits for its twin among the last 4096 of the other witness
- * (DRC_WITNESS_RING): how far one reader may be behind the other */
+/* a copy waits for its twin among the last copies of the other witness
+ * (ctx->witness_window): how far one reader may be behind the other */
 static void witness_window(unsigned n, unsigned want_events, unsigned want_dups, const char *what)
 {
 	size_t cap = (size_t)n * 2 * 96 + 1;
@@ -582,7 +587,7 @@ static void witness_window(unsigned n, unsigned want_events, unsigned want_dups,
 			len += (size_t)k;
 		}
 	text[len] = '\0';
-	ctx = ctx_from_text("t", text);
+	ctx = ctx_from_texts((const char *const[]){ text, NULL }, NULL);
 	is_int(stats_of(ctx).devres_events, want_events, what);
 	is_int(stats_of(ctx).duplicates, want_dups, what);
 	drc_ctx_unref(ctx);
@@ -591,9 +596,16 @@ static void witness_window(unsigned n, unsigned want_events, unsigned want_dups,
 
 static void test_witness_window(void)
 {
-	witness_window(4096, 4096, 4096, "window: 4096 behind, every copy finds its twin");
+	/* the ring grows past its first 4096 (DRC_WITNESS_RING): a printk
+	 * ring of 8 MiB holds far more, and a reader so far behind lost nothing */
+	witness_window(4097, 4097, 4097, "window: 4097 behind, the ring grows, every copy finds its twin");
+	witness_window(10000, 10000, 10000, "window: 10000 behind, every copy finds its twin");
+	/* where it ends (DRC_WITNESS_RING_MAX, here set to 4096) */
+	window_limit = 4096;
+	witness_window(4096, 4096, 4096, "window of 4096: 4096 behind, every copy finds its twin");
 	/* near miss: the first kmsg copy left the window before its twin came */
-	witness_window(4097, 4098, 4096, "window: 4097 behind, the first twin is missed");
+	witness_window(4097, 4098, 4096, "window of 4096: 4097 behind, the first twin is missed");
+	window_limit = 0;
 }
 
 static void test_witness_after_loss(void)
@@ -619,6 +631,84 @@ static void test_witness_after_loss(void)
 	 * by time it is the third's twin, and the second stays */
 	ok(n && !drc_node_next(n) && drc_node_get_id(n) == 0xaaaa0002, "after a loss: the twin by time, the second stays");
 	drc_ctx_unref(ctx);
+}
+
+
+/*
+ * printk's clock on a kernel whose sched_clock is jiffies (User-Mode Linux)
+ * stamps a whole probe with one time, the trace's does not: a new device's
+ * first twins are then told apart by order. @pairs twins on a.0 first (the
+ * kmsg copies all at 1.000000: 2 * @pairs stepped times), then b.0's three
+ * ADDs, the second kz the closer to the first kmsg kz by the offset a.0 gave.
+ */
+static uint64_t clock_step_events(unsigned pairs)
+{
+	char text[4096], *p = text;
+	struct drc_ctx *ctx;
+	struct drc_device *b;
+	uint64_t n;
+
+	for (unsigned op = 0; op < 2; op++)
+		for (unsigned i = 0; i < pairs; i++) {
+			unsigned k = op ? pairs - 1 - i : i;
+
+			p += sprintf(p, "  x-1 [000] d.... 1.%06u: devres_log: a.0 %s %016x r%u (%u bytes)\n",
+				     9000 + op * 100 + i, op ? "REL" : "ADD", 0x60000000u + k * 0x40, k, k + 1);
+			p += sprintf(p, "[ 1.000000] drv a.0: DEVRES %s %016x r%u (%u bytes)\n", op ? "REL" : "ADD",
+				     0x10000000u + k * 0x40, k, k + 1);
+		}
+	p += sprintf(p, "  x-1 [000] d.... 1.005246: devres_log: b.0 ADD 0000000070000000 kz (16 bytes)\n"
+		     "  x-1 [000] d.... 1.005264: devres_log: b.0 ADD 0000000070000040 buf (32 bytes)\n"
+		     "  x-1 [000] d.... 1.005270: devres_log: b.0 ADD 0000000070000080 kz (16 bytes)\n"
+		     "[ 1.000000] drv b.0: DEVRES ADD 00000000bbbb0001 kz (16 bytes)\n"
+		     "[ 1.000000] drv b.0: DEVRES ADD 00000000bbbb0002 buf (32 bytes)\n"
+		     "[ 1.000000] drv b.0: DEVRES ADD 00000000bbbb0003 kz (16 bytes)\n");
+	ctx = ctx_from_text("t", text);
+	b = dev_named(ctx, "b.0");
+	n = b ? drc_device_count_events(b) : 0;
+	drc_ctx_unref(ctx);
+	return n;
+}
+
+static void test_witness_clock_step(void)
+{
+	/* eight stepped times (and the ninth, b.0's first): the clock steps */
+	is_int(clock_step_events(4), 3, "clock step: printk's times in 10 ms steps, the first twins by order");
+	/* near miss: seven stepped times are no proof, the twin is the closest */
+	is_int(clock_step_events(3), 5, "clock step: seven stepped times, the first twins by time");
+}
+
+
+/* a trace before 6.13 prints a name it cannot resolve as its address; a
+ * size-0 node at node[1] of an open group is that group's grp> */
+static enum drc_node_kind close_by_place(const char *id)
+{
+	char text[1024];
+	struct drc_ctx *ctx;
+	struct drc_device *d;
+	struct drc_node *n;
+	enum drc_node_kind k = DRC_NODE_RES;
+
+	snprintf(text, sizeof(text),
+		 T("1.000001", "ADD", "000000007fc0c380", "grp<", 0)
+		 "  x-1 [000] d.... 1.000002: devres_log: d.0 ADD %s 000000006037443b (0 bytes)\n"
+		 T("1.000003", "ADD", "000000007fc0c500", "kz", 8), id);
+	ctx = ctx_from_text("t", text);
+	d = dev_named(ctx, "d.0");
+	n = d ? drc_device_get_first_node(d) : NULL;
+	n = n ? drc_node_next(n) : NULL;
+	if (n)
+		k = drc_node_get_kind(n);
+	drc_ctx_unref(ctx);
+	return k;
+}
+
+static void test_close_by_place(void)
+{
+	is_int(close_by_place("000000007fc0c3a8"), DRC_NODE_GROUP_CLOSE,
+	       "grp> by place: a name as an address at grp< + 0x28 closes the group");
+	/* near miss: 8 bytes further, it is some node of its own */
+	is_int(close_by_place("000000007fc0c3b0"), DRC_NODE_RES, "grp> by place: at grp< + 0x30, a node of its own");
 }
 
 
@@ -768,6 +858,8 @@ int main(void)
 	test_binding_from_pattern();
 	test_witness_window();
 	test_witness_after_loss();
+	test_witness_clock_step();
+	test_close_by_place();
 	test_op_addresses();
 	return tap_done();
 }
