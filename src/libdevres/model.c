@@ -1379,6 +1379,10 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 		b = batch_start(dev, ev);
 		if (!b)
 			return -ENOMEM;
+		/* closing the batch may have freed @n (an orphan grp> goes with
+		 * the release that closes: batch_close()): look it up again */
+		n = !ev->id_digits ? (is_marker ? lookup_unaddressed(dev, ev, NULL) : NULL) :
+				     hashmap_get(&dev->ids, ev->id);
 	}
 	b->last = ev->origin;
 
