@@ -1071,6 +1071,27 @@ static void finding_rec(struct drc_ctx *ctx, struct finding_store *fs, struct dr
 	finding_node(ctx, fs, dev, r->name, r->size, id, role, r->known ? &r->added : NULL, &r->ended);
 }
 
+/* The nodes an open group swept although added after it was opened: each
+ * as the finding's evidence, and named in @what for its text. */
+static void late_nodes(struct drc_ctx *ctx, struct finding_store *fs, struct drc_device *dev,
+		       const struct rel_rec *recs, unsigned n, bool skip_markers, const char *note,
+		       struct strbuf *what)
+{
+	char sz[40];
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct rel_rec *r = &recs[i];
+
+		if (!r->late || (skip_markers && r->marker))
+			continue;
+		finding_rec(ctx, fs, dev, r, note);
+		size_str(sz, sizeof(sz), r->size);
+		if (what->len < 400)
+			strbuf_appendf(what, "%s%s (%s, added at line %" PRIu64 ")",
+				       what->len ? ", " : "", r->name, sz, r->added.line);
+	}
+}
+
 static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 {
 	struct drc_ctx *ctx = dev->ctx;
@@ -1078,7 +1099,7 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 	struct rules_batch *rb = b->rules;
 	struct drc_device *other = b->next_dev ? b->next_dev : b->prev_dev;
 	struct finding_store *fs;
-	char a[300], o[300], sz[40];
+	char a[300], o[300];
 	unsigned late = 0, resources = 0;
 	const char *late_class = NULL;
 	bool intended, uncertain;
@@ -1176,17 +1197,7 @@ static void judge_cross_device(struct drc_device *dev, struct drc_batch *b)
 	{
 		struct strbuf what = STRBUF_INIT;
 
-		for (unsigned i = 0; i < rb->nrecs; i++) {
-			const struct rel_rec *r = &rb->recs[i];
-
-			if (!r->late)
-				continue;
-			finding_rec(ctx, fs, dev, r, "added after the group was opened");
-			size_str(sz, sizeof(sz), r->size);
-			if (what.len < 400)
-				strbuf_appendf(&what, "%s%s (%s, added at line %" PRIu64 ")",
-					       what.len ? ", " : "", r->name, sz, r->added.line);
-		}
+		late_nodes(ctx, fs, dev, rb->recs, rb->nrecs, false, "added after the group was opened", &what);
 		FINDING_TEXT(ctx, fs,
 			xstrdup_printf("open group on %s swept %u node%s added after it was opened, during %s's unbind",
 				       a, late, late == 1 ? "" : "s", o),
@@ -1326,7 +1337,7 @@ static void late_group_fire(struct drc_device *dev, const char *why)
 	struct strbuf what = STRBUF_INIT;
 	unsigned resources = 0, late = 0;
 	const char *late_class = NULL;
-	char a[300], o[300], sz[40];
+	char a[300], o[300];
 
 	rd->late = NULL;
 	for (unsigned i = 0; i < lg->nrecs; i++) {
@@ -1376,17 +1387,8 @@ static void late_group_fire(struct drc_device *dev, const char *why)
 		fs = finding_new(ctx, R_OPEN_GROUP_SWEPT, DRC_SEVERITY_ERROR, dev, other);
 		if (fs) {
 			finding_evidence(fs, &lg->first);
-			for (unsigned i = 0; i < lg->nrecs; i++) {
-				const struct rel_rec *r = &lg->recs[i];
-
-				if (r->marker || !r->late)
-					continue;
-				finding_rec(ctx, fs, dev, r, "added by the device itself after the group was opened");
-				size_str(sz, sizeof(sz), r->size);
-				if (what.len < 400)
-					strbuf_appendf(&what, "%s%s (%s, added at line %" PRIu64 ")",
-						       what.len ? ", " : "", r->name, sz, r->added.line);
-			}
+			late_nodes(ctx, fs, dev, lg->recs, lg->nrecs, true,
+				   "added by the device itself after the group was opened", &what);
 			FINDING_TEXT(ctx, fs,
 				xstrdup_printf("open group on %s swept %u node%s added after it was opened, during "
 					       "%s's unbind", a, late, late == 1 ? "" : "s", o),
