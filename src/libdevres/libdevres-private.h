@@ -348,6 +348,8 @@ int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, enum drc_
  * 0 = ignored, -ENOMEM */
 int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, enum drc_op word,
 		      uint64_t size, const char *name, size_t name_len);
+/* a uevent among the held lines: @bind for "bind", else any other action */
+int drc_opres_observe_uevent(struct drc_opres *r, const char *dev, bool bind);
 bool drc_opres_pending(const struct drc_opres *r);
 size_t drc_opres_held(const struct drc_opres *r);
 /* gives every undecided address its op and forgets the evidence */

@@ -1632,6 +1632,41 @@ static int defer_push(struct drc_stream *s, const char *l, size_t len, bool proc
 	return strbuf_append(&s->deferred_text, l, len);
 }
 
+/* "KERNEL[12.405107] unbind   /devices/pci0000:00/0000:00:02.0 (pci)": whose
+ * uevent, and whether it is a bind (opres.c reads them as evidence) */
+static int defer_observe_uevent(struct drc_stream *s, const char *l, size_t len)
+{
+	size_t i, a, ae, p, pe, n;
+	const char *dev;
+	int64_t ts;
+
+	if (MEM_STARTS(l, len, "KERNEL"))
+		i = 6;
+	else if (MEM_STARTS(l, len, "UDEV"))
+		i = 4;
+	else
+		return 0;
+	i = parse_bracket_ts(l, len, skip_ws(l, len, i), &ts);
+	if (!i)
+		return 0;
+	a = ae = skip_ws(l, len, i);
+	while (ae < len && islower((unsigned char)l[ae]))
+		ae++;
+	p = skip_ws(l, len, ae);
+	if (ae == a || p >= len || l[p] != '/')
+		return 0;
+	for (pe = p; pe < len && l[pe] != ' '; pe++)
+		;
+	for (n = pe; n > p && l[n - 1] != '/'; n--)
+		;
+	if (n == pe)
+		return 0;
+	dev = drc_intern(s->ctx, l + n, pe - n);
+	if (!dev)
+		return -ENOMEM;
+	return drc_opres_observe_uevent(s->ctx->opres, dev, ae - a == 4 && memcmp(l + a, "bind", 4) == 0);
+}
+
 /* What a held-back line says about the undecided ops: read on its own,
  * without the transports' state (the replay reads it properly). */
 static int defer_observe(struct drc_stream *s, const char *l, size_t len)
@@ -1640,7 +1675,7 @@ static int defer_observe(struct drc_stream *s, const char *l, size_t len)
 	struct devres_msg m;
 
 	if (!marker)
-		return 0;
+		return defer_observe_uevent(s, l, len);
 	marker += STRLEN("devres_log: ");
 	if (drc_decode_trace_msg(marker, len - (size_t)(marker - l), &m, &expected) != 1)
 		return 0;
