@@ -293,6 +293,8 @@ void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struc
 /* give the model the copies held for their twin: something other than a
  * devres operation is about to be said about the devices */
 int drc_model_witness_flush(struct drc_ctx *ctx);
+/* the current boot's name printed as the address @addr is @word (DRC_NAME_LINE) */
+int drc_model_learn_name(struct drc_ctx *ctx, const char *addr, size_t alen, const char *word, size_t wlen);
 /* the same, at a witness's loss marker: the next twins on each device are
  * found by time, not by order */
 int drc_model_witness_loss(struct drc_ctx *ctx);

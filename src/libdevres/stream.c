@@ -626,6 +626,24 @@ static int emit_devres(struct drc_stream *s, const struct devres_msg *m, enum dr
 	return r < 0 ? r : 0;
 }
 
+/* DRC_NAME_LINE's "ADDRESS WORD" */
+static int name_line(struct drc_stream *s, const char *line, size_t line_len, const struct drc_origin *o)
+{
+	const char *l = line + STRLEN(DRC_NAME_LINE);
+	size_t len = line_len - STRLEN(DRC_NAME_LINE);
+	const char *sp = memchr(l, ' ', len);
+	uint64_t v;
+	unsigned digits;
+
+	if (!sp || sp == l || sp + 1 == l + len || !drc_parse_ptr(l, (size_t)(sp - l), &v, &digits) ||
+	    memchr(sp + 1, ' ', len - (size_t)(sp + 1 - l))) {
+		drc_diag_add(s->ctx, o, "\"" DRC_NAME_LINE "ADDRESS WORD\" (a name learnt by the collector)",
+			     line, line_len);
+		return 0;
+	}
+	return drc_model_learn_name(s->ctx, l, (size_t)(sp - l), sp + 1, len - (size_t)(sp + 1 - l));
+}
+
 /* Decode quoted-printable escapes (=20, =C2=A0 -> ' ', =3D) into s->tmp. */
 static bool qp_decode(struct drc_stream *s, const char *l, size_t len)
 {
@@ -1876,6 +1894,8 @@ static int feed_line(struct drc_stream *s, const char *line, size_t len)
 	/* a live collector's mark: the kernel was quiet, judge what is in progress */
 	if (len == STRLEN(DRC_QUIET_LINE) && memcmp(line, DRC_QUIET_LINE, len) == 0)
 		return drc_stream_settle(s);
+	if (MEM_STARTS(line, len, DRC_NAME_LINE))
+		return name_line(s, line, len, &o);
 
 	/* continuation of a multi-line record */
 	if (s->kmsg.active) {

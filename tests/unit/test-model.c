@@ -812,6 +812,18 @@ static void test_op_addresses(void)
 	drc_ctx_unref(ctx);
 #undef PROBE_PINS
 
+	/* a collector that learnt a name after it wrote it as its address */
+	ctx = ctx_from_text("t",
+		TL("d.0", "ADD", "ffff8881000000a0", "ffffffff82a00100", "48")
+		TL("d.0", "ADD", "ffff8881000000b0", "ffffffff82a00200", "8")
+		DRC_NAME_LINE "ffffffff82a00100 pcim_iomap_release\n"
+		TL("d.0", "ADD", "ffff8881000000c0", "ffffffff82a00100", "48")
+		DRC_NAME_LINE "ffffffff82a00300\n");
+	is_str(live_string(dev_named(ctx, "d.0")), "pcim_iomap_release:48 ffffffff82a00200:8 pcim_iomap_release:48",
+	       "a name line renames the nodes so named, and names the later ones; another address stays");
+	is_int(stats_of(ctx).undecoded, 1, "a name line without its word is counted undecoded");
+	drc_ctx_unref(ctx);
+
 	/* "grp>" is only ever logged by ADD, whatever else the counts say */
 	ctx = ctx_from_text("t",
 		TL("d.0", A_REL, "ffff888100000100", "devm_kzalloc_release", "8")
