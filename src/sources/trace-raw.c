@@ -603,12 +603,6 @@ static int write_rec(struct trace_raw *t, const struct rec *r, trace_raw_line_fn
 	const char *dev = t->text.buf + r->dev_off;
 	int n;
 
-	for (size_t at = 0, nl; at < t->names_late.len; at = nl + 1) {
-		nl = (size_t)((char *)memchr(t->names_late.buf + at, '\n', t->names_late.len - at) - t->names_late.buf);
-		if ((n = fn(userdata, t->names_late.buf + at, nl - at)) < 0)
-			return n;
-	}
-	strbuf_clear(&t->names_late);
 	if (r->foreign)
 		return fn(userdata, dev, r->name_off - r->dev_off - 1);
 	if (r->lost)
@@ -805,16 +799,31 @@ static int compact_text(struct trace_raw *t)
 	return 0;
 }
 
+/* The names learnt since the last flush that went out as addresses before. */
+static int write_names_late(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
+{
+	struct strbuf lines = t->names_late;
+	int r = 0;
+
+	t->names_late = (struct strbuf)STRBUF_INIT;
+	for (size_t at = 0, nl; at < lines.len && r >= 0; at = nl + 1) {
+		nl = (size_t)((char *)memchr(lines.buf + at, '\n', lines.len - at) - lines.buf);
+		r = fn(userdata, lines.buf + at, nl - at);
+	}
+	strbuf_done(&lines);
+	return r < 0 ? r : 0;
+}
+
 /* Writes the held records in time order, up to the first that still waits
  * (unless it waited long enough, or @all). */
 int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *userdata)
 {
 	uint64_t now = now_msec(), settled = now_usec() * 1000 - TRACE_RAW_SETTLE_MS * 1000000;
 	size_t i = 0;
-	int r = 0;
+	int r = write_names_late(t, fn, userdata);
 
-	if (!t->nheld)
-		return 0;
+	if (r < 0 || !t->nheld)
+		return r;
 	if ((r = sort_held(t)) < 0 || (r = place_uevents(t)) < 0)
 		return r;
 	for (; i < t->nheld && r >= 0; i++) {
