@@ -215,6 +215,11 @@ static void alias_drop(struct drc_device *dev, struct drc_node *n)
 static void node_end(struct drc_device *dev, struct drc_node *n, enum drc_node_state state,
 		     const struct drc_origin *o)
 {
+	/* a node the history keeps can be reached again through its group
+	 * after it ended (a grp> whose address came back, then its grp<'s):
+	 * unlinking it twice would take the device's head with it */
+	if (n->state != DRC_NODE_LIVE)
+		return;
 	list_unlink(dev, n);
 	if (n->has_id && n->id_digits && hashmap_get(&dev->ids, n->id) == n)
 		hashmap_remove(&dev->ids, n->id);

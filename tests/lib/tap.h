@@ -32,6 +32,11 @@ static bool tap_ok(bool cond, const char *fmt, ...)
 #define is_str(got, want, what) do { const char *g_ = (got), *w_ = (want); \
 	if (!ok(g_ && w_ ? strcmp(g_, w_) == 0 : g_ == w_, "%s", what)) \
 		printf("#   got '%s', want '%s'\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); } while (0)
+/* with the description as a format */
+#define is_intf(got, want, ...) do { char m_[256]; snprintf(m_, sizeof(m_), __VA_ARGS__); \
+	is_int(got, want, m_); } while (0)
+#define is_strf(got, want, ...) do { char m_[256]; snprintf(m_, sizeof(m_), __VA_ARGS__); \
+	is_str(got, want, m_); } while (0)
 
 __attribute__((unused))
 static int tap_done(void)

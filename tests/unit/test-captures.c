@@ -742,10 +742,6 @@ static void check_json_forms(const char *dir, const char *const *scenarios, size
 
 /* ---- two witnesses in one capture ---- */
 
-#define is_intf(got, want, ...) do { char m_[256]; snprintf(m_, sizeof(m_), __VA_ARGS__); \
-	is_int(got, want, m_); } while (0)
-#define is_strf(got, want, ...) do { char m_[256]; snprintf(m_, sizeof(m_), __VA_ARGS__); \
-	is_str(got, want, m_); } while (0)
 
 struct lines {
 	char **l;

@@ -239,6 +239,39 @@ static void test_unaddressed(void)
 #undef P
 }
 
+/*
+ * Lost lines: a group's grp> address is added again while it is live (the
+ * group's release was lost), then its grp< address too. Each ends the old
+ * node as lost, the second also the group's grp>, which had ended already:
+ * with the history kept, ending it again emptied the whole live list.
+ */
+static void test_lost_group_ended_once(void)
+{
+	static const char text[] =
+		"[ 1.0] drv d.0: DEVRES ADD 00000000000000a0 grp< (0 bytes)\n"
+		"[ 1.0] drv d.0: DEVRES ADD 00000000000000c8 grp> (0 bytes)\n"
+		"[ 1.0] drv d.0: DEVRES ADD 00000000000000f0 kz (8 bytes)\n"
+		"[ 2.0] drv d.0: DEVRES ADD 00000000000000c8 kz (16 bytes)\n"
+		"[ 2.0] drv d.0: DEVRES ADD 00000000000000a0 kz (24 bytes)\n";
+	for (int history = 0; history < 2; history++) {
+		struct drc_ctx *ctx;
+		struct drc_stream *s;
+
+		if (drc_ctx_new(&ctx) < 0 || drc_stream_new(ctx, "t", &s) < 0)
+			abort();
+		drc_ctx_set_keep_history(ctx, history);
+		if (drc_stream_feed(s, text, strlen(text)) < 0 || drc_stream_finish(s) < 0)
+			abort();
+		drc_stream_free(s);
+		is_strf(live_string(dev_named(ctx, "d.0")), "kz:8 kz:16 kz:24",
+			"addresses added again over a lost group: the list stays whole (history %s)",
+			history ? "kept" : "not kept");
+		is_intf((int)drc_device_count_live(dev_named(ctx, "d.0")), 3, "and its count (history %s)",
+			history ? "kept" : "not kept");
+		drc_ctx_unref(ctx);
+	}
+}
+
 static void test_witnesses(void)
 {
 	struct drc_ctx *ctx = ctx_from_text("t",
@@ -895,6 +928,7 @@ int main(void)
 	test_batches();
 	test_reuse_and_unknown();
 	test_unaddressed();
+	test_lost_group_ended_once();
 	test_witnesses();
 	test_witness_ids_differ();
 	test_witness_identical_nodes();
