@@ -257,6 +257,7 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	STAT(realloc_matched);
 	STAT(drm_events);
 	STAT(lost_markers);
+	STAT(lost_events);
 	STAT(empty_records);
 #undef STAT
 	jw_object_end(&w);

@@ -1738,6 +1738,7 @@ void drc_rules_marker(struct drc_ctx *ctx, enum drc_marker m, const char *device
 		rc->lost_last = *o;
 		rc->lost += count ? count : 1;
 		ctx->stats.lost_markers++;
+		ctx->stats.lost_events += count;
 		rc->run_break = true;
 		break;
 	case DRC_MARK_RES_BEFORE_PROBE:
