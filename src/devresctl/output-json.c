@@ -44,6 +44,7 @@ static void json_node(void *userdata, struct drc_node *n, unsigned depth, struct
 		jw_null(w);
 	jw_kstring(w, "kind", node_kind_to_string(k));
 	jw_kstring(w, "class", drc_ctx_classify(jw->ctx, name));
+	jw_kbool(w, "uncertain", drc_node_is_uncertain(n));
 	jw_key(w, "group");
 	jw_array_begin(w);
 	for (unsigned i = 0; i < depth; i++)

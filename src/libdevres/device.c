@@ -154,3 +154,14 @@ const char *drc_batch_kind_to_string(enum drc_batch_kind kind)
 	}
 	return "?";
 }
+
+bool drc_node_is_uncertain(const struct drc_node *n)
+{
+	const struct drc_device *dev = n->dev;
+	const struct drc_origin *lost;
+
+	if (n->state != DRC_NODE_LIVE || dev->boot >= dev->ctx->nboots)
+		return false;
+	lost = &dev->ctx->boots[dev->boot].lost_last;
+	return lost->line && lost->source == n->origin.source && n->origin.line < lost->line;
+}

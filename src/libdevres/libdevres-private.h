@@ -168,6 +168,7 @@ enum witness_ids {
 struct drc_boot {
 	const char *kernel;             /* interned release string or NULL */
 	struct drc_origin origin;
+	struct drc_origin lost_last;    /* the boot's last loss marker (drc_node_is_uncertain()) */
 	struct hashmap by_name;         /* interned name pointer -> device (latest of that name) */
 	struct hashmap by_key;          /* interned devkey pointer -> device */
 	unsigned witnesses;             /* bit per enum drc_witness seen */

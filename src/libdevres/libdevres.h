@@ -361,6 +361,9 @@ const char *drc_node_get_name(const struct drc_node *node);
 int64_t drc_node_get_size(const struct drc_node *node);
 struct drc_origin drc_node_get_origin(const struct drc_node *node);     /* the ADD */
 int64_t drc_node_get_ts(const struct drc_node *node);
+/* a live node added before a loss the capture reported: what released it may be
+ * among the lost lines, so its being live is no evidence of a leak */
+bool drc_node_is_uncertain(const struct drc_node *node);
 /* Where it ended (REL/REM/REPLACE line), or line 0 while live. */
 struct drc_origin drc_node_get_end_origin(const struct drc_node *node);
 /* The innermost group that was open when it was added, or NULL. For group

@@ -1739,6 +1739,8 @@ void drc_rules_marker(struct drc_ctx *ctx, enum drc_marker m, const char *device
 		rc->lost += count ? count : 1;
 		ctx->stats.lost_markers++;
 		ctx->stats.lost_events += count;
+		if (ctx->nboots)
+			ctx->boots[ctx->nboots - 1].lost_last = *o;
 		rc->run_break = true;
 		break;
 	case DRC_MARK_RES_BEFORE_PROBE:

@@ -468,6 +468,22 @@ static void test_release_order(void)
 		drc_ctx_unref(before);
 		drc_ctx_unref(after);
 	}
+	{
+		/* a live node is uncertain when it was added before a reported
+		 * loss, not when it came after one */
+		struct drc_ctx *u = judge(
+			D("1.000000", "d", "u.0", "ADD", "00000801", "devm_kzalloc_release", 1)
+			"devresctl-lost: kmsg 3 records overwritten before they were read\n"
+			D("2.000000", "d", "u.0", "ADD", "00000802", "devm_kzalloc_release", 2));
+		struct drc_device *dev = NULL;
+		struct drc_node *n = NULL;
+
+		if (drc_ctx_find_device(u, "u.0", -1, &dev) > 0 && dev)
+			n = drc_device_get_first_node(dev);
+		ok(n && drc_node_is_uncertain(n) && drc_node_next(n) && !drc_node_is_uncertain(drc_node_next(n)),
+		   "a node added before a reported loss is uncertain, one added after it is not");
+		drc_ctx_unref(u);
+	}
 	drc_ctx_unref(ctx);
 	drc_ctx_unref(good);
 	drc_ctx_unref(ooo);
