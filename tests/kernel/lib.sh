@@ -51,7 +51,11 @@ exp_lines() {
 		while :; do
 			case $l in
 			@6.*) t=${l%% *}; vt=1; [ "$t" = "@$_v" ] && vm=1; l=${l#* } ;;
-			@kmsg*|@full*) t=${l%% *}; wt=1; [ "$t" = "@$_w" ] && wm=1; l=${l#* } ;;
+			@kmsg*|@full*|@log*) t=${l%% *}; wt=1
+				case $t:$_w in
+				@kmsg:kmsg|@full:full|@full:trace|@log:kmsg|@log:full) wm=1 ;;
+				esac
+				l=${l#* } ;;
 			*) break ;;
 			esac
 		done
