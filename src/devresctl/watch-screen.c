@@ -45,8 +45,9 @@ struct watch_ui {
 	/* events */
 	bool follow;
 	int ev_top;                     /* first shown, among the filtered ones */
-	/* findings */
+	/* findings, in watch_finding_get() order */
 	int fsel, ftop, fdetail_top;
+	uint64_t fsel_seq;              /* the selected one, kept as others come in */
 	/* prompt */
 	bool prompting;
 	char input[WATCH_FILTER_MAX];
@@ -373,30 +374,42 @@ static void draw_events(struct watch_ui *ui, int y, int height)
 
 /* ---- findings view ---- */
 
+/* Errors first, then warnings, then info, as 'report' prints them. */
 static void draw_findings(struct watch_ui *ui, int y, int height)
 {
 	struct watch_state *w = ui->w;
-	int n = (int)drc_ctx_get_finding_count(w->ctx);
+	int n = (int)w->findings_seen;
 	int list_h = MAX(3, MIN(height / 3, n + 1));
-	char buf[512];
+	char buf[512], rule[32], dev[32];
 
 	put_line(y, 0, A_BOLD | attr_of(ui, PAIR_DIM, A_UNDERLINE), "SEVERITY RULE                   DEVICE               SUMMARY");
+	if (ui->fsel_seq) {
+		int i = watch_finding_index(w, ui->fsel_seq);
+
+		if (i >= 0)
+			ui->fsel = i;
+	}
 	if (ui->fsel >= n)
 		ui->fsel = n - 1;
 	if (ui->fsel < 0)
 		ui->fsel = 0;
+	ui->fsel_seq = n ? watch_finding_get(w, (unsigned)ui->fsel)->seq : 0;
 	clamp_scroll(&ui->ftop, ui->fsel, list_h - 1, n);
 	for (int i = 0; i < list_h - 1; i++) {
 		int k = ui->ftop + i;
-		const struct drc_finding *f = k < n ? drc_ctx_get_finding(w->ctx, (unsigned)k) : NULL;
+		const struct drc_finding *f = k < n ? watch_finding_get(w, (unsigned)k) : NULL;
+		char times[32] = "";
 		attr_t a;
 
 		if (!f) {
 			put_line(y + 1 + i, 0, A_NORMAL, i == 0 && !n ? "  (no findings)" : "");
 			continue;
 		}
-		snprintf(buf, sizeof(buf), "%-8s %-22s %-20s %s", drc_severity_to_string(f->severity), f->rule, f->device,
-			 f->summary);
+		if (f->occurrences > 1)
+			snprintf(times, sizeof(times), "(%" PRIu64 " times) ", f->occurrences);
+		snprintf(buf, sizeof(buf), "%-8s %s %s %s%s", drc_severity_to_string(f->severity),
+			 watch_cell(rule, sizeof(rule), f->rule, 22, false), watch_cell(dev, sizeof(dev), f->device, 20, true),
+			 times, f->summary);
 		a = f->severity == DRC_SEVERITY_ERROR     ? attr_of(ui, PAIR_ERROR, A_BOLD) :
 		    f->severity == DRC_SEVERITY_WARNING ? attr_of(ui, PAIR_WARNING, A_NORMAL) :
 							  attr_of(ui, PAIR_DIM, A_DIM);
@@ -409,7 +422,7 @@ static void draw_findings(struct watch_ui *ui, int y, int height)
 			put_line(y + i, 0, A_NORMAL, "");
 		return;
 	}
-	if (watch_finding_detail(drc_ctx_get_finding(w->ctx, (unsigned)ui->fsel), (unsigned)COLS, &ui->lines) < 0)
+	if (watch_finding_detail(watch_finding_get(w, (unsigned)ui->fsel), (unsigned)COLS, &ui->lines) < 0)
 		return;
 	draw_lines(ui, &ui->lines, y + list_h, height - list_h, &ui->fdetail_top);
 }
@@ -547,6 +560,7 @@ static void move_selection(struct watch_ui *ui, int delta, bool absolute)
 		break;
 	case WATCH_VIEW_FINDINGS:
 		ui->fsel = absolute ? (delta < 0 ? 0 : INT16_MAX) : ui->fsel + delta;
+		ui->fsel_seq = 0;       /* taken again from fsel when drawn */
 		ui->fdetail_top = 0;
 		break;
 	default:
@@ -561,9 +575,9 @@ static void jump_to_finding(struct watch_ui *ui)
 	const struct drc_finding *f;
 	struct drc_device *dev = NULL;
 
-	if ((unsigned)ui->fsel >= drc_ctx_get_finding_count(w->ctx))
+	f = watch_finding_get(w, (unsigned)ui->fsel);
+	if (!f)
 		return;
-	f = drc_ctx_get_finding(w->ctx, (unsigned)ui->fsel);
 	if (drc_ctx_find_device(w->ctx, f->device, (int)f->boot, &dev) <= 0 || !dev)
 		return;
 	watch_mark_finding(w, f);

@@ -146,10 +146,55 @@ void watch_state_done(struct watch_state *w)
 	free(w->events);
 	free(w->refs);
 	free(w->rows);
+	free(w->forder);
 	*w = (struct watch_state){ 0 };
 }
 
 /* ---- findings ---- */
+
+/* The order 'report' prints them in (output-findings.c): the worst first,
+ * then the order they were found in. */
+static bool finding_before(const struct drc_finding *a, const struct drc_finding *b)
+{
+	if (a->severity != b->severity)
+		return a->severity > b->severity;
+	return a->seq < b->seq;
+}
+
+/* Puts finding @i in its place among the @n already ordered. */
+static int finding_order_insert(struct watch_state *w, unsigned n, unsigned i)
+{
+	const struct drc_finding *f = drc_ctx_get_finding(w->ctx, i);
+	unsigned pos = n;
+
+	if (n == w->forder_cap) {
+		unsigned cap = w->forder_cap ? w->forder_cap * 2 : 64;
+		unsigned *v = realloc(w->forder, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		w->forder = v, w->forder_cap = cap;
+	}
+	/* new findings come last in detection order: look from the end */
+	while (pos > 0 && finding_before(f, drc_ctx_get_finding(w->ctx, w->forder[pos - 1])))
+		pos--;
+	memmove(&w->forder[pos + 1], &w->forder[pos], (n - pos) * sizeof(*w->forder));
+	w->forder[pos] = i;
+	return 0;
+}
+
+const struct drc_finding *watch_finding_get(const struct watch_state *w, unsigned i)
+{
+	return i < w->findings_seen ? drc_ctx_get_finding(w->ctx, w->forder[i]) : NULL;
+}
+
+int watch_finding_index(const struct watch_state *w, uint64_t seq)
+{
+	for (unsigned i = 0; i < w->findings_seen; i++)
+		if (drc_ctx_get_finding(w->ctx, w->forder[i])->seq == seq)
+			return (int)i;
+	return -1;
+}
 
 int watch_state_sync_findings(struct watch_state *w)
 {
@@ -160,6 +205,8 @@ int watch_state_sync_findings(struct watch_state *w)
 		uint64_t k = key_of(f->device);
 		uintptr_t c = (uintptr_t)hashmap_get(&w->badges, k);
 
+		if (finding_order_insert(w, w->findings_seen, w->findings_seen) < 0)
+			return -ENOMEM;
 		if (hashmap_put(&w->badges, k, (void *)(c + 1)) < 0)
 			return -ENOMEM;
 		if (f->severity == DRC_SEVERITY_ERROR)
@@ -322,6 +369,20 @@ void watch_lines_done(struct watch_lines *l)
 {
 	free(l->v);
 	*l = (struct watch_lines){ 0 };
+}
+
+char *watch_cell(char *buf, size_t len, const char *s, unsigned width, bool keep_end)
+{
+	size_t n = strlen(s ? s : "");
+
+	s = s ? s : "";
+	if (n <= width || width < 4)
+		snprintf(buf, len, "%-*.*s", (int)width, (int)width, s);
+	else if (keep_end)
+		snprintf(buf, len, "...%s", s + n - (width - 3));
+	else
+		snprintf(buf, len, "%.*s...", (int)width - 3, s);
+	return buf;
 }
 
 static int _printf_(3, 4) line_add(struct watch_lines *l, enum watch_line_style style, const char *fmt, ...)
@@ -487,8 +548,13 @@ int watch_finding_detail(const struct drc_finding *f, unsigned width, struct wat
 	int r;
 
 	watch_lines_clear(out);
-	r = line_add(out, f->severity == DRC_SEVERITY_ERROR ? WATCH_LINE_ERROR : WATCH_LINE_WARNING, "%s %s  boot %u",
+	r = line_add(out, f->severity == DRC_SEVERITY_ERROR ? WATCH_LINE_ERROR :
+			  f->severity == DRC_SEVERITY_WARNING ? WATCH_LINE_WARNING : WATCH_LINE_DIM, "%s %s  boot %u",
 		     drc_severity_to_string(f->severity), f->rule, f->boot);
+	if (r >= 0 && f->occurrences > 1)
+		r = line_add(out, WATCH_LINE_PLAIN, "%" PRIu64 " times, first at line %" PRIu64 ", last at line %" PRIu64
+			     " (cycles %u to %u): the first is shown", f->occurrences, f->first.line, f->last.line,
+			     f->first_cycle + 1, f->last_cycle + 1);
 	if (r >= 0)
 		r = line_add_wrapped(out, WATCH_LINE_TITLE, 0, f->summary, width);
 	if (r >= 0)

@@ -91,6 +91,8 @@ struct watch_state {
 	struct hashmap badges;          /* hash(device) -> findings count */
 	unsigned findings_seen;
 	unsigned errors, warnings, infos;
+	unsigned *forder;               /* finding indices, the worst first */
+	unsigned forder_cap;
 	int64_t now_ts;                 /* newest kernel timestamp seen, or -1 */
 	uint64_t activity;              /* bumped by every event: the screen is stale */
 	/* the device list as shown */
@@ -116,6 +118,11 @@ bool watch_event_matches(const struct watch_event *e, const char *filter);
 
 /* Takes in the findings the engine made since the last call. */
 int watch_state_sync_findings(struct watch_state *w);
+/* The @i-th finding in the order shown: errors, then warnings, then info;
+ * within a severity in the order found (as 'report' prints them). */
+const struct drc_finding *watch_finding_get(const struct watch_state *w, unsigned i);
+/* Its place in that order, or -1. */
+int watch_finding_index(const struct watch_state *w, uint64_t seq);
 unsigned watch_device_findings(const struct watch_state *w, const char *device);
 
 /* Rebuilds the device rows: filter (a substring of the name, driver, bus or
@@ -135,6 +142,10 @@ int watch_finding_detail(const struct drc_finding *f, unsigned width, struct wat
 /* Lines of the References view of a device. */
 int watch_references(struct watch_state *w, struct drc_device *dev, bool live, struct watch_lines *out);
 void watch_lines_clear(struct watch_lines *l);
+/* Cuts @s to @width columns with "..." at its end (@keep_end: at its start,
+ * to keep the end), padded with spaces to @width; returns @buf.
+ * Names from the kernel are ASCII: a byte is a column. */
+char *watch_cell(char *buf, size_t len, const char *s, unsigned width, bool keep_end);
 void watch_lines_done(struct watch_lines *l);
 
 /* ---- the screen (watch-screen.c) ---- */

@@ -55,6 +55,13 @@ shows '^?  *0000:00:1f.3  *snd_hda_intel  *bound  *1  *24  *!3' "device row: dri
 shows '^?  *0000:00:02.0  *i915  *bound  *0  *0  *!1' "device row of the device that unbound"
 keys 3
 shows '^error  *open-group-swept  *0000:00:1f.3' "Findings view lists open-group-swept on 0000:00:1f.3"
+# found in another order (the info first), shown the worst first, as report prints them
+"$DEVRESCTL" report "$SEED" | grep -E '^(error|warning|info) ' | sed 's/: .*//' >"$T/want-order"
+screen
+sed -n '4,$p' "$T/screen" | awk '/^(error|warning|info)  / { print $1, $2; next } { exit }' >"$T/order"
+[ -s "$T/order" ] && cmp -s "$T/want-order" "$T/order" && [ "$(head -n 1 "$T/order" | cut -d' ' -f1)" = error ]
+ok $? "Findings view: the worst first, in the order report prints them"
+[ $? -eq 0 ] || diff "$T/want-order" "$T/order" | sed 's/^/#   /'
 shows 'evidence: lines 2, 4, 6, 7' "the finding's evidence lines"
 keys Enter
 shows '^0000:00:1f.3  bus ?  driver snd_hda_intel  bound  1 live, 24 bytes' "Enter on a finding jumps to its device"
