@@ -135,6 +135,12 @@ void watch_ui_touch(struct watch_ui *ui)
 	ui->dirty = true;
 }
 
+void watch_ui_follow(struct watch_ui *ui, bool follow)
+{
+	ui->follow = follow;
+	ui->dirty = true;
+}
+
 void watch_ui_freeze(struct watch_ui *ui, bool frozen)
 {
 	if (ui->frozen != frozen)
@@ -459,10 +465,10 @@ static const char *const help_text[] = {
 	"  /               filter devices (name, driver, bus, state) and events",
 	"  o  O            sort devices by the next column; reverse the order",
 	"  b               show or hide the device's released batches",
-	"  p, Space        pause or resume (replay: playing; Events: following)",
+	"  p, Space        pause or play; from step mode, play on (Events: follow)",
 	"  n               one more event (replay)",
 	"  + -             replay faster or slower",
-	"  s               save what was seen as a capture file",
+	"  s               save the lines played so far as a capture file",
 	"  r               read references again (live)",
 	"  ?               this help; any key closes it",
 	"  q               quit",
@@ -678,8 +684,7 @@ static enum watch_action key(struct watch_ui *ui, int c)
 		break;
 	case 'p':
 	case ' ':
-		ui->follow = !ui->follow;
-		return WATCH_ACT_PAUSE;
+		return WATCH_ACT_PAUSE;         /* the loop says whether to follow */
 	case 'n':
 		return WATCH_ACT_STEP;
 	case 's':

@@ -174,7 +174,7 @@ enum watch_action {
 struct watch_status {
 	const char *source;     /* "replay FILE", ... */
 	const char *mode;       /* "loading", "playing x2", "paused", "step", "done" */
-	uint64_t lines;
+	uint64_t lines;         /* played: the lines 's' saves */
 	bool live;
 	char message[160];      /* shown once on the bottom line */
 };
@@ -192,3 +192,5 @@ uint64_t watch_ui_draw(struct watch_ui *ui, struct watch_status *st);
 void watch_ui_touch(struct watch_ui *ui);
 /* Live: the screen holds still (p); keys still redraw it. */
 void watch_ui_freeze(struct watch_ui *ui, bool frozen);
+/* The Events view follows new events (after p resumes) or holds (paused). */
+void watch_ui_follow(struct watch_ui *ui, bool follow);
