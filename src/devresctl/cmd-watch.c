@@ -568,6 +568,8 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 	else
 		snprintf(source, sizeof(source), "%s", rp->kind == FEED_DAEMON ? "devresd" : "kernel");
 	st.live = rp->kind != FEED_FILES;
+	if (st.live)
+		watch_state_set_live(w, root_is_real());
 	st.source = source;
 	st.mode = mode;
 	signals_setup();
@@ -618,6 +620,12 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 		replay_mode(rp, mode, sizeof(mode));
 		st.lines = replay_played(rp);
 		timeout = replay_timeout(rp);
+		if (st.live) {
+			watch_state_clock(w, now_usec());
+			/* ages on the screen advance once a second */
+			if (timeout < 0 || timeout > 1000)
+				timeout = 1000;
+		}
 		t = now_usec();
 		/* while loading, frames are coalesced; a key or the end draws at once */
 		if (timeout != 0 || t - last_frame >= FRAME_MIN_USEC) {

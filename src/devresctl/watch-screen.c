@@ -60,6 +60,7 @@ struct watch_ui {
 	struct drc_device *refs_dev;
 	uint64_t refs_at;
 	bool refs_force;
+	uint64_t drawn_at;              /* live: ages advance once a second */
 };
 
 static attr_t attr_of(const struct watch_ui *ui, int pair, attr_t mono)
@@ -499,11 +500,15 @@ uint64_t watch_ui_draw(struct watch_ui *ui, struct watch_status *st)
 	uint64_t t0;
 	int body_y = 2, body_h;
 
+	t0 = now_usec();
 	if (ui->drawn_activity != ui->w->activity && !ui->frozen)
+		ui->dirty = true;
+	/* live, ages run on: a frame a second */
+	if (st->live && !ui->frozen && t0 - ui->drawn_at >= 1000000)
 		ui->dirty = true;
 	if (!ui->dirty)
 		return 0;
-	t0 = now_usec();
+	ui->drawn_at = t0;
 	ensure_rows(ui);
 	body_h = LINES - 3;
 	draw_header(ui, st);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "shared/clock.h"
 #include "shared/macro.h"
 #include "sources/sysfs.h"
 #include "watch.h"
@@ -148,6 +149,47 @@ void watch_state_done(struct watch_state *w)
 	free(w->rows);
 	free(w->forder);
 	*w = (struct watch_state){ 0 };
+}
+
+/* ---- the clock ages are measured on ---- */
+
+void watch_state_set_live(struct watch_state *w, bool kernel_clock)
+{
+	w->live = true;
+	w->clock_kernel = kernel_clock;
+	/* the kernel's log and our trace instance are on CLOCK_MONOTONIC
+	 * (printk's local_clock, trace_clock "mono"): now is the clock itself */
+	w->clock_set = kernel_clock;
+	w->clock_off = 0;
+}
+
+void watch_state_clock(struct watch_state *w, uint64_t mono_usec)
+{
+	int64_t off;
+
+	if (!w->live || w->now_ts < 0)
+		return;
+	off = (int64_t)mono_usec - w->now_ts;
+	if (w->clock_kernel) {
+		/* a timestamp ahead of our clock: follow the kernel's */
+		if (off < w->clock_off)
+			w->clock_off = off;
+		return;
+	}
+	/* another clock (a fake root, a replayed log): time runs on from the
+	 * newest timestamp, as it arrived */
+	if (!w->clock_set || w->now_ts != w->clock_ts) {
+		w->clock_off = off;
+		w->clock_ts = w->now_ts;
+		w->clock_set = true;
+	}
+}
+
+int64_t watch_state_now(const struct watch_state *w, uint64_t mono_usec)
+{
+	if (!w->live || !w->clock_set)
+		return w->now_ts;
+	return MAX((int64_t)mono_usec - w->clock_off, w->now_ts);
 }
 
 /* ---- findings ---- */
@@ -486,7 +528,7 @@ static void detail_node(void *userdata, struct drc_node *n, unsigned depth, stru
 		bool cut = nl > (size_t)w;
 		const char *shown = cut ? name + nl - (size_t)(w - 2) : name;
 
-		format_age(age, sizeof(age), d->w->now_ts, drc_node_get_ts(n));
+		format_age(age, sizeof(age), watch_state_now(d->w, now_usec()), drc_node_get_ts(n));
 		r = line_add(d->out, marked(d->w, d->dev, drc_node_get_id_string(n)) ? WATCH_LINE_MARKED : WATCH_LINE_PLAIN,
 			     "%*s%s%-*s %8" PRId64 "  %-12s %-16s %7s  :%" PRIu64, ind, "", cut ? ".." : "",
 			     cut ? w - 2 : w, shown, drc_node_get_size(n), drc_ctx_classify(d->w->ctx, name),

@@ -94,6 +94,12 @@ struct watch_state {
 	unsigned *forder;               /* finding indices, the worst first */
 	unsigned forder_cap;
 	int64_t now_ts;                 /* newest kernel timestamp seen, or -1 */
+	/* live: the kernel's clock now is the monotonic clock minus clock_off */
+	bool live;
+	bool clock_set;
+	bool clock_kernel;              /* timestamps are this machine's monotonic clock */
+	int64_t clock_off;              /* usec */
+	int64_t clock_ts;               /* now_ts when clock_off was taken */
 	uint64_t activity;              /* bumped by every event: the screen is stale */
 	/* the device list as shown */
 	struct watch_row *rows;
@@ -123,6 +129,18 @@ int watch_state_sync_findings(struct watch_state *w);
 const struct drc_finding *watch_finding_get(const struct watch_state *w, unsigned i);
 /* Its place in that order, or -1. */
 int watch_finding_index(const struct watch_state *w, uint64_t seq);
+
+/*
+ * Live, ages run on the wall clock: @kernel_clock when the timestamps are
+ * this machine's monotonic clock (the kernel's own log, devresd on it),
+ * else they are taken to advance with it from the newest one seen.
+ */
+void watch_state_set_live(struct watch_state *w, bool kernel_clock);
+/* Called as time passes, with now_usec(). */
+void watch_state_clock(struct watch_state *w, uint64_t mono_usec);
+/* The kernel time ages are measured to: now when live, else the newest
+ * timestamp of the capture; -1 when unknown. */
+int64_t watch_state_now(const struct watch_state *w, uint64_t mono_usec);
 unsigned watch_device_findings(const struct watch_state *w, const char *device);
 
 /* Rebuilds the device rows: filter (a substring of the name, driver, bus or
