@@ -66,12 +66,20 @@ static void on_event(void *userdata, const struct drc_event *ev)
 	struct watch_state *w = userdata;
 	struct watch_event *e = event_push(w);
 	char ts[24];
+	size_t nl;
 
 	if (ev->ts_usec >= 0)
 		w->now_ts = ev->ts_usec;
 	format_ts(ts, sizeof(ts), ev->ts_usec);
 	e->kind = WATCH_EV_DEVRES;
 	e->device = ev->device;
+	e->op = ev->op;
+	e->origin = ev->origin;
+	e->size = ev->size;
+	snprintf(e->id, sizeof(e->id), "%0*" PRIx64, (int)ev->id_digits, ev->id);
+	nl = strlen(ev->name);
+	/* a long name (a 6.4+ action's cast expression) keeps its end */
+	snprintf(e->name, sizeof(e->name), "%s", nl < sizeof(e->name) ? ev->name : ev->name + nl - (sizeof(e->name) - 1));
 	snprintf(e->text, sizeof(e->text), "%s %-20s %-7s %0*" PRIx64 " %-30s %7" PRIu64 "  :%" PRIu64, ts,
 		 ev->device, drc_op_to_string(ev->op), (int)ev->id_digits, ev->id, ev->name, ev->size,
 		 ev->origin.line);
@@ -538,6 +546,44 @@ static void detail_node(void *userdata, struct drc_node *n, unsigned depth, stru
 		d->r = r;
 }
 
+static bool in_batch(const struct watch_event *e, const char *device, struct drc_origin first, struct drc_origin last)
+{
+	return e->kind == WATCH_EV_DEVRES && e->op == DRC_OP_REL && e->origin.source == first.source &&
+	       e->origin.line >= first.line && e->origin.line <= last.line &&
+	       (e->device == device || strcmp(e->device, device) == 0);
+}
+
+/*
+ * The nodes a batch released, in the order the kernel released them: the
+ * REL events of the device in the batch's lines, as long as the Events
+ * ring still holds them (the engine keeps counts, not released nodes,
+ * unless it keeps the whole history).
+ */
+static int batch_nodes(struct watch_state *w, struct drc_device *dev, struct drc_batch *b, int fn_w,
+		       struct watch_lines *out)
+{
+	const char *name = drc_device_get_name(dev);
+	struct drc_origin first = drc_batch_get_first_origin(b), last = drc_batch_get_last_origin(b);
+	unsigned want = drc_batch_count_released(b) + drc_batch_count_groups(b), found = 0;
+	char fn[WATCH_TEXT];
+	int r = 0;
+
+	for (unsigned i = 0; r >= 0 && i < w->ev_n; i++) {
+		const struct watch_event *e = watch_event_get(w, i);
+		bool marker = strcmp(e->name, "grp<") == 0 || strcmp(e->name, "grp>") == 0;
+
+		if (!in_batch(e, name, first, last))
+			continue;
+		found++;
+		r = line_add(out, marker ? WATCH_LINE_DIM : WATCH_LINE_PLAIN, "    %s %8" PRIu64 "  %-12s %-16s released :%" PRIu64,
+			     watch_cell(fn, sizeof(fn), e->name, (unsigned)MAX(fn_w - 4, 8), true), e->size,
+			     marker ? "group" : drc_ctx_classify(w->ctx, e->name), e->id, e->origin.line);
+	}
+	if (r >= 0 && found < want)
+		r = line_add(out, WATCH_LINE_DIM, "    (%u more, older than the %u events kept)", want - found, WATCH_EVENTS_MAX);
+	return r;
+}
+
 int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, struct watch_lines *out)
 {
 	struct detail_walk d = { w, dev, out, 0 };
@@ -581,6 +627,8 @@ int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, st
 			     drc_batch_count_groups(b), drc_batch_count_groups(b) == 1 ? "" : "s", extra,
 			     drc_batch_is_probe_failure(b) ? ", after a failed probe" : "",
 			     drc_batch_count_unknown(b) ? ", some not seen added" : "");
+		if (r >= 0)
+			r = batch_nodes(w, dev, b, /* fn_w= */ 34, out);
 	}
 	return r;
 }

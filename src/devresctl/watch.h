@@ -18,6 +18,7 @@
 #define WATCH_TEXT 200
 #define WATCH_FILTER_MAX 64
 #define WATCH_MARKS_MAX 32
+#define WATCH_NAME 64
 
 enum watch_event_kind {
 	WATCH_EV_DEVRES,
@@ -30,6 +31,12 @@ struct watch_event {
 	enum watch_event_kind kind;
 	const char *device;             /* owned by the engine; NULL for module events */
 	char text[WATCH_TEXT];
+	/* devres operations: what a released batch lists of the nodes it swept */
+	enum drc_op op;
+	struct drc_origin origin;       /* .source interned by the engine */
+	uint64_t size;
+	char id[20];                    /* as printed */
+	char name[WATCH_NAME];          /* release function, its end if longer */
 };
 
 struct watch_ref {

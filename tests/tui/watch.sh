@@ -68,6 +68,8 @@ shows '^0000:00:1f.3  bus ?  driver snd_hda_intel  bound  1 live, 24 bytes' "Ent
 shows '^devm_component_match_release  *24  component  *00000000323ccdc5' "the device's live node with class and id"
 keys b
 shows 'release-group  *:6-7  1 node, 48 bytes' "b shows the released batches"
+shows '^    grp<  *0  group  *00000000865cdb29 released :6$' "the batch lists the group it released"
+shows '^    pcim_iomap_release  *48  iomap  *000000001b480725 released :7$' "and the node the group swept"
 keys '?'
 shows 'devresctl watch - keys' "? opens the help"
 shows 'save the lines played so far' "the help lists the keys"
