@@ -494,10 +494,21 @@ static void format_age(char *buf, size_t len, int64_t now, int64_t ts)
 		snprintf(buf, len, "%" PRId64 "s", (now - ts) / 1000000);
 }
 
+/* Columns of a node line: the release function gets what the others leave
+ * of the width, up to 34 (29 at 80 columns). */
+#define NODE_FIXED 51   /* size 6, class 9, id 16, age 6, ":line" after the function */
+
+static int function_width(unsigned width)
+{
+	return (int)MIN(34u, MAX(20u, width > NODE_FIXED ? width - NODE_FIXED : 0u));
+}
+
 struct detail_walk {
 	struct watch_state *w;
 	struct drc_device *dev;
 	struct watch_lines *out;
+	int fn_w;
+	int64_t now;
 	int r;
 };
 
@@ -507,8 +518,8 @@ static void detail_node(void *userdata, struct drc_node *n, unsigned depth, stru
 	enum drc_node_kind k = drc_node_get_kind(n);
 	const char *name = drc_node_get_name(n);
 	struct drc_origin o = drc_node_get_origin(n);
-	char age[24];
-	int ind = (int)depth * 2;
+	char age[24], fn[WATCH_TEXT], cls[32];
+	int ind = (int)depth * 2, w = MAX(d->fn_w - ind, 8);
 	int r;
 
 	(void)stack;
@@ -525,21 +536,17 @@ static void detail_node(void *userdata, struct drc_node *n, unsigned depth, stru
 		r = line_add(d->out, WATCH_LINE_GROUP, "%*s    end of group %s  closed :%" PRIu64, ind, "",
 			     drc_node_get_id_string(n), o.line);
 	} else if (k == DRC_NODE_REALLOC && !name) {
-		r = line_add(d->out, WATCH_LINE_DIM, "%*s%-*s %8s  %-12s %-16s  replaced %s :%" PRIu64, ind, "",
-			     MAX(34 - ind, 8), "(devm_krealloc node)", "?", "memory", "?", drc_node_get_replaced_name(n),
-			     o.line);
+		r = line_add(d->out, WATCH_LINE_DIM, "%*s%s %6s  %-9s %-16s  replaced %s :%" PRIu64, ind, "",
+			     watch_cell(fn, sizeof(fn), "(devm_krealloc node)", (unsigned)w, false), "?", "memory", "?",
+			     drc_node_get_replaced_name(n), o.line);
 	} else {
-		int w = MAX(34 - ind, 8);
-		size_t nl = strlen(name);
+		format_age(age, sizeof(age), d->now, drc_node_get_ts(n));
 		/* a long name (a 6.4+ action's cast expression) keeps its end,
 		 * where the function is, and the columns their place */
-		bool cut = nl > (size_t)w;
-		const char *shown = cut ? name + nl - (size_t)(w - 2) : name;
-
-		format_age(age, sizeof(age), watch_state_now(d->w, now_usec()), drc_node_get_ts(n));
 		r = line_add(d->out, marked(d->w, d->dev, drc_node_get_id_string(n)) ? WATCH_LINE_MARKED : WATCH_LINE_PLAIN,
-			     "%*s%s%-*s %8" PRId64 "  %-12s %-16s %7s  :%" PRIu64, ind, "", cut ? ".." : "",
-			     cut ? w - 2 : w, shown, drc_node_get_size(n), drc_ctx_classify(d->w->ctx, name),
+			     "%*s%s %6" PRId64 "  %s %-16s %6s  :%" PRIu64, ind, "",
+			     watch_cell(fn, sizeof(fn), name, (unsigned)w, true), drc_node_get_size(n),
+			     watch_cell(cls, sizeof(cls), drc_ctx_classify(d->w->ctx, name), 9, false),
 			     drc_node_get_id_string(n), age, o.line);
 	}
 	if (r < 0)
@@ -565,7 +572,7 @@ static int batch_nodes(struct watch_state *w, struct drc_device *dev, struct drc
 	const char *name = drc_device_get_name(dev);
 	struct drc_origin first = drc_batch_get_first_origin(b), last = drc_batch_get_last_origin(b);
 	unsigned want = drc_batch_count_released(b) + drc_batch_count_groups(b), found = 0;
-	char fn[WATCH_TEXT];
+	char fn[WATCH_TEXT], cls[32];
 	int r = 0;
 
 	for (unsigned i = 0; r >= 0 && i < w->ev_n; i++) {
@@ -575,33 +582,34 @@ static int batch_nodes(struct watch_state *w, struct drc_device *dev, struct drc
 		if (!in_batch(e, name, first, last))
 			continue;
 		found++;
-		r = line_add(out, marker ? WATCH_LINE_DIM : WATCH_LINE_PLAIN, "    %s %8" PRIu64 "  %-12s %-16s released :%" PRIu64,
+		r = line_add(out, marker ? WATCH_LINE_DIM : WATCH_LINE_PLAIN, "    %s %6" PRIu64 "  %s %-16s released :%" PRIu64,
 			     watch_cell(fn, sizeof(fn), e->name, (unsigned)MAX(fn_w - 4, 8), true), e->size,
-			     marker ? "group" : drc_ctx_classify(w->ctx, e->name), e->id, e->origin.line);
+			     watch_cell(cls, sizeof(cls), marker ? "group" : drc_ctx_classify(w->ctx, e->name), 9, false),
+			     e->id, e->origin.line);
 	}
 	if (r >= 0 && found < want)
 		r = line_add(out, WATCH_LINE_DIM, "    (%u more, older than the %u events kept)", want - found, WATCH_EVENTS_MAX);
 	return r;
 }
 
-int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, struct watch_lines *out)
+int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, unsigned width, struct watch_lines *out)
 {
-	struct detail_walk d = { w, dev, out, 0 };
+	struct detail_walk d = { w, dev, out, function_width(width), watch_state_now(w, now_usec()), 0 };
 	const char *sub = drc_device_get_subsystem(dev), *drv = drc_device_get_driver(dev);
 	uint64_t nb = drc_device_count_batches(dev);
 	int r;
 
 	watch_lines_clear(out);
-	r = line_add(out, WATCH_LINE_TITLE, "%s  bus %s  driver %s  %s  %u live, %" PRIu64 " bytes  boot %u",
-		     drc_device_get_name(dev), sub ? sub : "?", drv ? drv : "-",
+	r = line_add(out, WATCH_LINE_TITLE, "%s%s%s  driver %s  %s  %u live, %" PRIu64 " bytes  boot %u",
+		     drc_device_get_name(dev), sub ? "  bus " : "", sub ? sub : "", drv ? drv : "-",
 		     drc_device_state_to_string(drc_device_get_state(dev)), drc_device_count_live(dev),
 		     drc_device_live_bytes(dev), drc_device_get_boot(dev));
 	if (r >= 0 && drc_device_count_unknown(dev))
 		r = line_add(out, WATCH_LINE_WARNING, "%" PRIu64 " release(s) of nodes added before the capture began",
 			     drc_device_count_unknown(dev));
 	if (r >= 0)
-		r = line_add(out, WATCH_LINE_HEADER, "%-34s %8s  %-12s %-16s %7s  %s", "RELEASE FUNCTION", "SIZE", "CLASS",
-			     "ID", "AGE", "ADDED");
+		r = line_add(out, WATCH_LINE_HEADER, "%-*s %6s  %-9s %-16s %6s  %s", d.fn_w, "RELEASE FUNCTION", "SIZE",
+			     "CLASS", "ID", "AGE", "ADDED");
 	if (r < 0)
 		return r;
 	if (!drc_device_get_first_node(dev))
@@ -628,7 +636,7 @@ int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, st
 			     drc_batch_is_probe_failure(b) ? ", after a failed probe" : "",
 			     drc_batch_count_unknown(b) ? ", some not seen added" : "");
 		if (r >= 0)
-			r = batch_nodes(w, dev, b, /* fn_w= */ 34, out);
+			r = batch_nodes(w, dev, b, d.fn_w, out);
 	}
 	return r;
 }
@@ -666,10 +674,14 @@ int watch_finding_detail(const struct drc_finding *f, unsigned width, struct wat
 	}
 	for (unsigned i = 0; r >= 0 && i < f->n_nodes; i++) {
 		const struct drc_finding_node *n = &f->nodes[i];
+		/* device 16..20, function 16..30: the id and line stay on screen */
+		unsigned dev_w = width >= 100 ? 20 : 16, fn_w = MIN(30u, MAX(16u, width > 61 ? width - 61 : 0u));
+		char dev[32], fn[WATCH_TEXT];
 
-		r = line_add(out, WATCH_LINE_MARKED, "  %-20s %-30s %7" PRId64 "  %-8s %-16s :%" PRIu64 "%s%s%s", n->device,
-			     n->name, n->size, n->class ? n->class : "", n->id, n->added.line, n->role ? "  (" : "",
-			     n->role ? n->role : "", n->role ? ")" : "");
+		r = line_add(out, WATCH_LINE_MARKED, "  %s %s %7" PRId64 "  %-8s %-16s :%" PRIu64 "%s%s%s",
+			     watch_cell(dev, sizeof(dev), n->device, dev_w, true),
+			     watch_cell(fn, sizeof(fn), n->name, fn_w, true), n->size, n->class ? n->class : "", n->id,
+			     n->added.line, n->role ? "  (" : "", n->role ? n->role : "", n->role ? ")" : "");
 	}
 	return r;
 }

@@ -160,8 +160,10 @@ int watch_row_of(const struct watch_state *w, const struct drc_device *dev);
 /* Marks the nodes of a finding; the detail of its device shows them. */
 void watch_mark_finding(struct watch_state *w, const struct drc_finding *f);
 
-/* Lines of the detail of a device: its list as a tree, its batches. */
-int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, struct watch_lines *out);
+/* Lines of the detail of a device, @width columns: its list as a tree, its
+ * batches (with the nodes each released, while their events are kept). */
+int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, unsigned width,
+		 struct watch_lines *out);
 /* Lines of a finding: explanation, fix, evidence, nodes. */
 int watch_finding_detail(const struct drc_finding *f, unsigned width, struct watch_lines *out);
 /* Lines of the References view of a device. */
@@ -198,7 +200,8 @@ enum watch_action {
 /* Where the data comes from and how far it got: the header line. */
 struct watch_status {
 	const char *source;     /* "replay FILE", ... */
-	const char *mode;       /* "loading", "playing x2", "paused", "step", "done" */
+	const char *mode;       /* "loading", "playing x2", "paused", "step: ...", "done";
+				 * cut at its ':' when the header is short of room */
 	uint64_t lines;         /* played: the lines 's' saves */
 	bool live;
 	char message[160];      /* shown once on the bottom line */
