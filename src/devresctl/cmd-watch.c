@@ -731,7 +731,7 @@ out:
 
 const struct command command_watch = {
 	.name = "watch",
-	.synopsis = "[OPTIONS] [--replay CAPTURE...]",
+	.synopsis = "[OPTIONS] [--replay CAPTURE]...",
 	.summary = "browse devices, their resources, events and findings in a terminal",
 	.options = watch_options,
 	.min_args = 0,

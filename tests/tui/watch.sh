@@ -29,6 +29,28 @@ expect_rc 2 "--speed with --step is a usage error"
 run watch --replay "$SEED" extra
 expect_rc 2 "no positional arguments"
 
+# the synopsis --help prints is the man page's (roff alternating fonts joined)
+man_synopsis() {  # man_synopsis COMMAND: its section's synopsis, as plain text
+	awk -v cmd="$1" '
+		$1 == ".SS" { on = $2 == cmd; next }
+		on && /^\.PP/ { exit }
+		on && /^\.(RI|RB|IR|BR|B|I) / {
+			alt = $1 != ".B" && $1 != ".I"
+			sub(/^\.[A-Z]+ /, "")
+			if (alt) gsub(/ /, "")
+			gsub(/\\-/, "-"); gsub(/\\f[BIRP]/, "")
+			s = s " " $0
+		}
+		END { sub(/^ /, "", s); print s }' "$top_srcdir/man/devresctl.8"
+}
+run watch --help
+expect_rc 0 "watch --help"
+[ "$(sed -n 2p "$T/out" | sed 's/^ *//')" = "$(man_synopsis watch)" ]
+ok $? "the --replay synopsis is the same in --help and in devresctl(8)"
+[ "$(sed -n '/^\.SH SYNOPSIS/,/^\.SH/p' "$top_srcdir/man/devresctl.8" | grep -A3 '^\.B devresctl watch$' | tr -d '\n')" = \
+	"$(sed -n '/^\.SS watch$/,/^\.PP/p' "$top_srcdir/man/devresctl.8" | grep -A3 '^\.B devresctl watch$' | tr -d '\n')" ]
+ok $? "and the same in the man page's SYNOPSIS and its watch section"
+
 tmux_init
 
 # --- seed 003: the device list, a finding, the help, filter, resize, quit
