@@ -29,6 +29,19 @@ expect_rc 2 "--speed with --step is a usage error"
 run watch --replay "$SEED" extra
 expect_rc 2 "no positional arguments"
 
+# report and check text print the worst first (#16), as the Findings view
+# does below: on seed 003 the info is found before the error
+for cmd in report check; do
+	"$DEVRESCTL" $cmd "$SEED" 2>/dev/null | awk '
+		/^(error|warning|info) / {
+			r = $1 == "error" ? 3 : $1 == "warning" ? 2 : 1
+			if (n && r > last) bad = 1
+			last = r; n++
+		}
+		END { exit bad || n < 3 }'
+	ok $? "$cmd text: the findings the worst first"
+done
+
 # the synopsis --help prints is the man page's (roff alternating fonts joined)
 man_synopsis() {  # man_synopsis COMMAND: its section's synopsis, as plain text
 	awk -v cmd="$1" '
