@@ -80,6 +80,7 @@ struct replay {
 	struct drc_stream *s;
 	FILE *spool;            /* every line fed, for 's' */
 	uint64_t lines;
+	uint64_t stream_base;   /* lines fed before the current stream's first */
 	double speed;
 	bool step, paused, done;
 	unsigned step_budget;   /* events still to play in step mode */
@@ -329,6 +330,7 @@ static void replay_end(struct replay *rp, struct drc_ctx *ctx)
 		rp->cur++;
 		rp->path = rp->paths[rp->cur];
 		rp->f = rp->files[rp->cur];
+		rp->stream_base = rp->lines;
 		if (drc_stream_new(ctx, rp->path, &rp->s) == 0)
 			return;
 		rp->error = -ENOMEM;
@@ -407,10 +409,23 @@ static void replay_mode(const struct replay *rp, char *buf, size_t len)
 		snprintf(buf, len, "loading");
 }
 
+/*
+ * The lines played: every line before the first one the engine still holds
+ * back (a kmsg record waits for its dictionary lines, a wrapped line for its
+ * rest), so the screen and 's' stop at the same place.
+ */
+static uint64_t replay_played(const struct replay *rp)
+{
+	if (!rp->s || rp->done)
+		return rp->lines;
+	return MIN(rp->lines, rp->stream_base + drc_stream_get_undecided_line(rp->s) - 1);
+}
+
 static void replay_save(struct replay *rp, struct watch_status *st)
 {
 	char name[64], buf[65536];
 	time_t t = time(NULL);
+	uint64_t want = replay_played(rp), copied = 0;
 	struct tm tm;
 	FILE *out;
 	size_t n;
@@ -425,11 +440,21 @@ static void replay_save(struct replay *rp, struct watch_status *st)
 	}
 	fflush(rp->spool);
 	rewind(rp->spool);
-	while ((n = fread(buf, 1, sizeof(buf), rp->spool)) > 0)
-		if (fwrite(buf, 1, n, out) != n) {
+	/* the spool holds every line read, one '\n' each: the first @want */
+	while (copied < want && (n = fread(buf, 1, sizeof(buf), rp->spool)) > 0) {
+		size_t use = 0;
+
+		while (use < n && copied < want) {
+			const char *nl = memchr(buf + use, '\n', n - use);
+
+			use = nl ? (size_t)(nl - buf) + 1 : n;
+			copied += nl != NULL;
+		}
+		if (fwrite(buf, 1, use, out) != use) {
 			err = errno;
 			break;
 		}
+	}
 	if (ferror(rp->spool))
 		err = EIO;
 	fseek(rp->spool, 0, SEEK_END);
@@ -438,7 +463,8 @@ static void replay_save(struct replay *rp, struct watch_status *st)
 	if (err)
 		snprintf(st->message, sizeof(st->message), "cannot save to %s: %s", name, strerror(err));
 	else
-		snprintf(st->message, sizeof(st->message), "saved %" PRIu64 " lines to %s", rp->lines, name);
+		snprintf(st->message, sizeof(st->message), "saved %" PRIu64 " line%s to %s", copied,
+			 copied == 1 ? "" : "s", name);
 }
 
 static void replay_action(struct replay *rp, enum watch_action act, struct watch_status *st)
@@ -452,7 +478,13 @@ static void replay_action(struct replay *rp, enum watch_action act, struct watch
 	}
 	switch (act) {
 	case WATCH_ACT_PAUSE:
-		rp->paused = !rp->paused;
+		if (rp->step && !rp->paused && !rp->done) {
+			/* out of step mode: play on, at --speed if one was given */
+			rp->step = false;
+			rp->step_budget = 0;
+		} else {
+			rp->paused = !rp->paused;
+		}
 		rp->next_at = 0;
 		break;
 	case WATCH_ACT_STEP:
@@ -536,6 +568,8 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 	else
 		snprintf(source, sizeof(source), "%s", rp->kind == FEED_DAEMON ? "devresd" : "kernel");
 	st.live = rp->kind != FEED_FILES;
+	if (st.live)
+		watch_state_set_live(w, root_is_real());
 	st.source = source;
 	st.mode = mode;
 	signals_setup();
@@ -549,8 +583,12 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 		bool was_done = rp->done;
 		uint64_t t;
 
-		while ((act = watch_ui_input(ui, &st)) != WATCH_ACT_NONE && act != WATCH_ACT_QUIT)
+		while ((act = watch_ui_input(ui, &st)) != WATCH_ACT_NONE && act != WATCH_ACT_QUIT) {
 			replay_action(rp, act, &st);
+			/* the Events view follows what plays, and holds when it stops */
+			if (act == WATCH_ACT_PAUSE)
+				watch_ui_follow(ui, rp->kind == FEED_FILES ? !rp->paused : !rp->frozen);
+		}
 		if (act == WATCH_ACT_QUIT)
 			break;
 		if (rp->kind == FEED_DAEMON && !rp->done)
@@ -580,8 +618,14 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 			watch_ui_touch(ui);
 		}
 		replay_mode(rp, mode, sizeof(mode));
-		st.lines = rp->lines;
+		st.lines = replay_played(rp);
 		timeout = replay_timeout(rp);
+		if (st.live) {
+			watch_state_clock(w, now_usec());
+			/* ages on the screen advance once a second */
+			if (timeout < 0 || timeout > 1000)
+				timeout = 1000;
+		}
 		t = now_usec();
 		/* while loading, frames are coalesced; a key or the end draws at once */
 		if (timeout != 0 || t - last_frame >= FRAME_MIN_USEC) {
@@ -687,7 +731,7 @@ out:
 
 const struct command command_watch = {
 	.name = "watch",
-	.synopsis = "[OPTIONS] [--replay CAPTURE...]",
+	.synopsis = "[OPTIONS] [--replay CAPTURE]...",
 	.summary = "browse devices, their resources, events and findings in a terminal",
 	.options = watch_options,
 	.min_args = 0,

@@ -45,8 +45,9 @@ struct watch_ui {
 	/* events */
 	bool follow;
 	int ev_top;                     /* first shown, among the filtered ones */
-	/* findings */
+	/* findings, in watch_finding_get() order */
 	int fsel, ftop, fdetail_top;
+	uint64_t fsel_seq;              /* the selected one, kept as others come in */
 	/* prompt */
 	bool prompting;
 	char input[WATCH_FILTER_MAX];
@@ -59,6 +60,7 @@ struct watch_ui {
 	struct drc_device *refs_dev;
 	uint64_t refs_at;
 	bool refs_force;
+	uint64_t drawn_at;              /* live: ages advance once a second */
 };
 
 static attr_t attr_of(const struct watch_ui *ui, int pair, attr_t mono)
@@ -134,6 +136,12 @@ void watch_ui_touch(struct watch_ui *ui)
 	ui->dirty = true;
 }
 
+void watch_ui_follow(struct watch_ui *ui, bool follow)
+{
+	ui->follow = follow;
+	ui->dirty = true;
+}
+
 void watch_ui_freeze(struct watch_ui *ui, bool frozen)
 {
 	if (ui->frozen != frozen)
@@ -143,14 +151,23 @@ void watch_ui_freeze(struct watch_ui *ui, bool frozen)
 
 /* ---- drawing helpers ---- */
 
+/* A line cut to the screen shows it ends in "...". */
 static void put_line(int y, int x, attr_t attr, const char *text)
 {
 	int room = COLS - x;
+	size_t n = strlen(text);
 
 	if (y < 0 || y >= LINES || room <= 0)
 		return;
+	while (n && text[n - 1] == ' ')
+		n--;
 	attrset(attr);
-	mvaddnstr(y, x, text, room);
+	if (n > (size_t)room && room > 3) {
+		mvaddnstr(y, x, text, room - 3);
+		addstr("...");
+	} else {
+		mvaddnstr(y, x, text, room);
+	}
 	for (int c = getcurx(stdscr); c < COLS && getcury(stdscr) == y; c++)
 		addch(' ');
 	attrset(A_NORMAL);
@@ -194,14 +211,20 @@ static void human_bytes(char *buf, size_t len, uint64_t b)
 		snprintf(buf, len, "%" PRIu64 "M", b / (1024 * 1024));
 }
 
+/*
+ * " [mode] counts | source": the counts always stay; at a narrow width the
+ * mode is cut to its word before ':' and the source loses its start (the
+ * file name is at its end), or goes.
+ */
 static void draw_header(struct watch_ui *ui, const struct watch_status *st)
 {
 	static const char *const tabs[] = { "1 Devices", "2 Events", "3 Findings", "4 References" };
 	struct watch_state *w = ui->w;
 	unsigned devices = 0, live = 0;
 	uint64_t bytes = 0;
-	char buf[512], b[32];
-	int x = 0;
+	char buf[512], counts[256], src[512], b[32];
+	const char *colon = strchr(st->mode, ':');
+	int mode_len = (int)strlen(st->mode), room, x = 0;
 
 	for (unsigned i = 0; i < w->nrows; i++) {
 		devices++;
@@ -209,8 +232,17 @@ static void draw_header(struct watch_ui *ui, const struct watch_status *st)
 		bytes += drc_device_live_bytes(w->rows[i].dev);
 	}
 	human_bytes(b, sizeof(b), bytes);
-	snprintf(buf, sizeof(buf), " [%s] %" PRIu64 " lines | %u devices, %u live (%s) | findings %uE %uW %uI | %s",
-		 st->mode, st->lines, devices, live, b, w->errors, w->warnings, w->infos, st->source);
+	snprintf(counts, sizeof(counts), "%" PRIu64 " line%s | %u device%s, %u live (%s) | findings %uE %uW %uI",
+		 st->lines, st->lines == 1 ? "" : "s", devices, devices == 1 ? "" : "s", live, b, w->errors,
+		 w->warnings, w->infos);
+	if (colon && 4 + mode_len + (int)strlen(counts) > COLS)
+		mode_len = (int)(colon - st->mode);
+	snprintf(buf, sizeof(buf), " [%.*s] %s", mode_len, st->mode, counts);
+	room = COLS - (int)strlen(buf) - 3;
+	if (room >= 12) {
+		watch_cell(src, sizeof(src), st->source, (unsigned)MIN(room, (int)sizeof(src) - 1), true);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " | %.*s", (int)strlen(st->source), src);
+	}
 	put_line(0, 0, attr_of(ui, PAIR_HEADER, A_REVERSE), buf);
 	move(1, 0);
 	clrtoeol();
@@ -232,8 +264,18 @@ static void draw_header(struct watch_ui *ui, const struct watch_status *st)
 	}
 }
 
+/* The keys at the bottom: as many as fit, the least needed dropped first. */
 static void draw_footer(struct watch_ui *ui, struct watch_status *st)
 {
+	static const struct {
+		const char *label;
+		unsigned drop;          /* 0: always shown; higher: dropped sooner */
+	} items[] = {
+		{ "?Help", 0 }, { "1-4/Tab View", 3 }, { "/Filter", 1 }, { "oSort", 2 }, { "Enter Open", 2 },
+		{ "bBatches", 2 }, { NULL, 0 }, { "nStep", 1 }, { "sSave", 1 }, { "qQuit", 0 },
+	};
+	bool held = strncmp(st->mode, "step", 4) == 0 || strcmp(st->mode, "paused") == 0;
+	const char *play = held ? "pPlay" : strstr(st->mode, "frozen") ? "pResume" : "pPause";
 	char buf[256];
 
 	if (ui->prompting) {
@@ -245,8 +287,16 @@ static void draw_footer(struct watch_ui *ui, struct watch_status *st)
 		put_line(LINES - 1, 0, A_BOLD, st->message);
 		return;
 	}
-	put_line(LINES - 1, 0, attr_of(ui, PAIR_HEADER, A_REVERSE),
-		 " ?Help  1-4/Tab View  /Filter  oSort  Enter Open  bBatches  pPause  nStep  sSave  qQuit");
+	for (unsigned drop = 4;; drop--) {
+		size_t len = 0;
+
+		for (size_t i = 0; i < ARRAY_SIZE(items); i++)
+			if (items[i].drop < drop)
+				len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s ", items[i].label ? items[i].label : play);
+		if ((int)len <= COLS || drop == 1)
+			break;
+	}
+	put_line(LINES - 1, 0, attr_of(ui, PAIR_HEADER, A_REVERSE), buf);
 }
 
 /* ---- devices view ---- */
@@ -274,17 +324,62 @@ static int selected_row(struct watch_ui *ui)
 	return i < 0 ? 0 : i;
 }
 
+/* A column title, with the sort order's mark when the list is sorted by it. */
+static const char *title(char *buf, size_t len, const struct watch_state *w, enum watch_sort key, const char *name)
+{
+	/* the numbers sort the largest first, the names from A */
+	bool down = key == WATCH_SORT_LIVE || key == WATCH_SORT_BYTES || key == WATCH_SORT_FINDINGS;
+
+	if (w->sort != key)
+		return name;
+	snprintf(buf, len, "%s%s", name, down != w->reverse ? "v" : "^");
+	return buf;
+}
+
+/*
+ * The device list above the selected device's detail. Each pane gets the
+ * rows it needs; when both need more, the list gets 2/5 and its detail the
+ * rest. The BUS column goes when no device says its bus (dmesg and trace
+ * captures do not), names too long for their column are cut with "...".
+ */
 static void draw_devices(struct watch_ui *ui, int y, int height)
 {
 	struct watch_state *w = ui->w;
-	int list_h = MAX(3, height * 2 / 5), detail_y, detail_h, sel = selected_row(ui);
-	int name_w = MAX(12, COLS - 62);
-	char buf[512], bytes[32];
+	int list_h = MAX(3, height * 2 / 5), need_list = MAX(2, (int)w->nrows + 1), detail_y, detail_h;
+	int sel = selected_row(ui), name_w, drv_w = 16, fixed;
+	bool bus = false, have_detail;
+	char buf[512], bytes[32], t[6][24], c1[64], c2[256], c3[64];
 
-	if (list_h > (int)w->nrows + 1)
-		list_h = MAX(3, (int)w->nrows + 1);
-	snprintf(buf, sizeof(buf), "%-10s %-*s %-16s %-12s %6s %7s %5s", "BUS", name_w, "DEVICE", "DRIVER", "STATE", "LIVE",
-		 "BYTES", "FIND");
+	for (unsigned i = 0; i < w->nrows && !bus; i++)
+		bus = drc_device_get_subsystem(w->rows[i].dev) != NULL;
+	have_detail = ui->sel && watch_detail(w, ui->sel, ui->batches, (unsigned)COLS, &ui->lines) >= 0;
+	if (need_list + (have_detail ? (int)ui->lines.n : 0) <= height)
+		list_h = need_list;
+	else if (have_detail && (int)ui->lines.n < height - list_h)
+		list_h = MIN(need_list, height - (int)ui->lines.n);
+	else if (need_list < list_h)
+		list_h = need_list;
+	list_h = MIN(list_h, height);
+	/* bus 10, driver 16, state 12, live 6, bytes 7, find 5 and the spaces */
+	fixed = (bus ? 11 : 0) + 17 + 13 + 7 + 8 + 6;
+	/* as wide as the longest name and driver, as long as the row fits */
+	name_w = 12;
+	for (unsigned i = 0; i < w->nrows; i++) {
+		const char *drv = drc_device_get_driver(w->rows[i].dev);
+
+		name_w = MAX(name_w, (int)strlen(drc_device_get_name(w->rows[i].dev)));
+		drv_w = MAX(drv_w, drv ? (int)strlen(drv) : 0);
+	}
+	name_w = MAX(12, MIN(name_w, COLS - fixed));
+	drv_w = MIN(drv_w, 16 + MAX(0, COLS - fixed - name_w));
+	if (name_w + fixed > COLS)
+		drv_w = MAX(8, drv_w - (name_w + fixed - COLS));
+	snprintf(buf, sizeof(buf), "%s%-*s %-*s %-12s %6s %7s %5s", bus ? "BUS        " : "", name_w,
+		 title(t[0], sizeof(t[0]), w, WATCH_SORT_NAME, "DEVICE"), drv_w,
+		 title(t[1], sizeof(t[1]), w, WATCH_SORT_DRIVER, "DRIVER"),
+		 title(t[2], sizeof(t[2]), w, WATCH_SORT_STATE, "STATE"), title(t[3], sizeof(t[3]), w, WATCH_SORT_LIVE, "LIVE"),
+		 title(t[4], sizeof(t[4]), w, WATCH_SORT_BYTES, "BYTES"),
+		 title(t[5], sizeof(t[5]), w, WATCH_SORT_FINDINGS, "FIND"));
 	put_line(y, 0, A_BOLD | attr_of(ui, PAIR_DIM, A_UNDERLINE), buf);
 	clamp_scroll(&ui->list_top, sel, list_h - 1, (int)w->nrows);
 	for (int i = 0; i < list_h - 1; i++) {
@@ -306,8 +401,9 @@ static void draw_devices(struct watch_ui *ui, int y, int height)
 		human_bytes(bytes, sizeof(bytes), drc_device_live_bytes(dev));
 		if (w->rows[k].findings)
 			snprintf(badge, sizeof(badge), "!%u", w->rows[k].findings);
-		snprintf(buf, sizeof(buf), "%-10.10s %-*.*s %-16.16s %-12.12s %6u %7s %5s", sub ? sub : "?", name_w, name_w,
-			 drc_device_get_name(dev), drv ? drv : "-", drc_device_state_to_string(s),
+		snprintf(buf, sizeof(buf), "%s%s%s %s %-12s %6u %7s %5s", bus ? watch_cell(c1, sizeof(c1), sub ? sub : "?", 10, false) : "",
+			 bus ? " " : "", watch_cell(c2, sizeof(c2), drc_device_get_name(dev), (unsigned)MIN(name_w, 255), true),
+			 watch_cell(c3, sizeof(c3), drv ? drv : "-", (unsigned)drv_w, false), drc_device_state_to_string(s),
 			 drc_device_count_live(dev), bytes, badge);
 		if (k == sel)
 			a = ui->focus_detail ? A_BOLD | A_UNDERLINE : attr_of(ui, PAIR_SELECT, A_REVERSE) | A_BOLD;
@@ -321,13 +417,11 @@ static void draw_devices(struct watch_ui *ui, int y, int height)
 	detail_h = height - list_h;
 	if (detail_h <= 0)
 		return;
-	if (!ui->sel) {
+	if (!have_detail) {
 		for (int i = 0; i < detail_h; i++)
 			put_line(detail_y + i, 0, A_NORMAL, "");
 		return;
 	}
-	if (watch_detail(w, ui->sel, ui->batches, &ui->lines) < 0)
-		return;
 	draw_lines(ui, &ui->lines, detail_y, detail_h, &ui->detail_top);
 }
 
@@ -373,30 +467,42 @@ static void draw_events(struct watch_ui *ui, int y, int height)
 
 /* ---- findings view ---- */
 
+/* Errors first, then warnings, then info, as 'report' prints them. */
 static void draw_findings(struct watch_ui *ui, int y, int height)
 {
 	struct watch_state *w = ui->w;
-	int n = (int)drc_ctx_get_finding_count(w->ctx);
+	int n = (int)w->findings_seen;
 	int list_h = MAX(3, MIN(height / 3, n + 1));
-	char buf[512];
+	char buf[512], rule[32], dev[32];
 
 	put_line(y, 0, A_BOLD | attr_of(ui, PAIR_DIM, A_UNDERLINE), "SEVERITY RULE                   DEVICE               SUMMARY");
+	if (ui->fsel_seq) {
+		int i = watch_finding_index(w, ui->fsel_seq);
+
+		if (i >= 0)
+			ui->fsel = i;
+	}
 	if (ui->fsel >= n)
 		ui->fsel = n - 1;
 	if (ui->fsel < 0)
 		ui->fsel = 0;
+	ui->fsel_seq = n ? watch_finding_get(w, (unsigned)ui->fsel)->seq : 0;
 	clamp_scroll(&ui->ftop, ui->fsel, list_h - 1, n);
 	for (int i = 0; i < list_h - 1; i++) {
 		int k = ui->ftop + i;
-		const struct drc_finding *f = k < n ? drc_ctx_get_finding(w->ctx, (unsigned)k) : NULL;
+		const struct drc_finding *f = k < n ? watch_finding_get(w, (unsigned)k) : NULL;
+		char times[32] = "";
 		attr_t a;
 
 		if (!f) {
 			put_line(y + 1 + i, 0, A_NORMAL, i == 0 && !n ? "  (no findings)" : "");
 			continue;
 		}
-		snprintf(buf, sizeof(buf), "%-8s %-22s %-20s %s", drc_severity_to_string(f->severity), f->rule, f->device,
-			 f->summary);
+		if (f->occurrences > 1)
+			snprintf(times, sizeof(times), "(%" PRIu64 " times) ", f->occurrences);
+		snprintf(buf, sizeof(buf), "%-8s %s %s %s%s", drc_severity_to_string(f->severity),
+			 watch_cell(rule, sizeof(rule), f->rule, 22, false), watch_cell(dev, sizeof(dev), f->device, 20, true),
+			 times, f->summary);
 		a = f->severity == DRC_SEVERITY_ERROR     ? attr_of(ui, PAIR_ERROR, A_BOLD) :
 		    f->severity == DRC_SEVERITY_WARNING ? attr_of(ui, PAIR_WARNING, A_NORMAL) :
 							  attr_of(ui, PAIR_DIM, A_DIM);
@@ -409,7 +515,7 @@ static void draw_findings(struct watch_ui *ui, int y, int height)
 			put_line(y + i, 0, A_NORMAL, "");
 		return;
 	}
-	if (watch_finding_detail(drc_ctx_get_finding(w->ctx, (unsigned)ui->fsel), (unsigned)COLS, &ui->lines) < 0)
+	if (watch_finding_detail(watch_finding_get(w, (unsigned)ui->fsel), (unsigned)COLS, &ui->lines) < 0)
 		return;
 	draw_lines(ui, &ui->lines, y + list_h, height - list_h, &ui->fdetail_top);
 }
@@ -436,39 +542,76 @@ static void draw_refs(struct watch_ui *ui, const struct watch_status *st, int y,
 
 /* ---- help ---- */
 
-static const char *const help_text[] = {
-	"devresctl watch - keys",
-	"",
-	"  1 2 3 4, Tab    Devices, Events, Findings, References view",
-	"  Up Down PgUp PgDn Home End, j k   move (or scroll the focused pane)",
-	"  Enter           Devices: focus the device's list; Findings: go to the device",
-	"  Esc, Left       back to the device list; clear the filter",
-	"  /               filter devices (name, driver, bus, state) and events",
-	"  o  O            sort devices by the next column; reverse the order",
-	"  b               show or hide the device's released batches",
-	"  p, Space        pause or resume (replay: playing; Events: following)",
-	"  n               one more event (replay)",
-	"  + -             replay faster or slower",
-	"  s               save what was seen as a capture file",
-	"  r               read references again (live)",
-	"  ?               this help; any key closes it",
-	"  q               quit",
+/* Every key, as devresctl(8) lists them. */
+static const struct {
+	const char *keys, *what;
+} help_keys[] = {
+	{ "1 2 3 4, Tab", "Devices, Events, Findings, References view" },
+	{ "Up Down, j k", "move the selection, or scroll the focused pane" },
+	{ "PgUp PgDn Home End", "a page up or down; the first or the last (also g G)" },
+	{ "Enter, Right", "Devices: focus its list; Findings: go to its device" },
+	{ "Esc, Left", "back to the device list; again: clear the filter" },
+	{ "/", "filter devices (name, driver, bus, state) and events" },
+	{ "o  O", "sort by the next column (marked v or ^); reverse" },
+	{ "b", "show or hide released batches and the nodes swept" },
+	{ "p, Space", "pause, or play on (from step mode too); live: freeze" },
+	{ "n", "play one more event, then wait (step mode)" },
+	{ "+ -", "replay faster or slower (--speed)" },
+	{ "s", "save the lines played so far as a capture file" },
+	{ "r", "read the references again (live)" },
+	{ "?, h, F1", "this help; any key closes it" },
+	{ "q, F10", "quit" },
 };
+
+#define HELP_KEYS_W 20
 
 static void draw_help(struct watch_ui *ui)
 {
-	int h = (int)ARRAY_SIZE(help_text) + 2, wd = 78;
-	int y0 = MAX(0, (LINES - h) / 2), x0 = MAX(0, (COLS - wd) / 2);
-	WINDOW *win = newwin(MIN(h, LINES), MIN(wd, COLS), y0, x0);
+	int wd = MIN(78, COLS), inner = wd - 4, room = MAX(inner - HELP_KEYS_W - 2, 16);
+	char rows[64][WATCH_TEXT];
+	int n = 0, h, y0, x0;
+	WINDOW *win;
 
+	snprintf(rows[n++], sizeof(rows[0]), "devresctl watch - keys");
+	rows[n++][0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(help_keys) && n < (int)ARRAY_SIZE(rows); i++) {
+		const char *t = help_keys[i].what;
+		bool first = true;
+
+		/* the text wrapped at a space to the room right of the keys */
+		while (*t && n < (int)ARRAY_SIZE(rows)) {
+			int len = (int)strlen(t), cut = len;
+
+			if (len > room) {
+				cut = room;
+				while (cut > room / 2 && t[cut] != ' ')
+					cut--;
+				if (t[cut] != ' ')
+					cut = room;
+			}
+			snprintf(rows[n++], sizeof(rows[0]), "  %-*s %.*s", HELP_KEYS_W - 1, first ? help_keys[i].keys : "",
+				 cut, t);
+			first = false;
+			t += cut;
+			while (*t == ' ')
+				t++;
+		}
+	}
+	h = MIN(n + 2, LINES);
+	y0 = MAX(0, (LINES - h) / 2);
+	x0 = MAX(0, (COLS - wd) / 2);
+	win = newwin(h, wd, y0, x0);
 	if (!win)
 		return;
 	werase(win);
 	box(win, 0, 0);
-	for (int i = 0; i < (int)ARRAY_SIZE(help_text) && i + 1 < LINES - 1; i++) {
+	for (int i = 0; i < n && i + 2 < h; i++) {
+		/* a terminal too short for it all says so on its last row */
+		bool last = i + 3 == h && i + 1 < n;
+
 		if (i == 0)
 			wattrset(win, A_BOLD | attr_of(ui, PAIR_DIM, A_NORMAL));
-		mvwaddnstr(win, i + 1, 2, help_text[i], MIN(wd, COLS) - 4);
+		mvwaddnstr(win, i + 1, 2, last ? "  ... (a taller terminal shows every key)" : rows[i], inner);
 		wattrset(win, A_NORMAL);
 	}
 	wnoutrefresh(win);
@@ -480,11 +623,15 @@ uint64_t watch_ui_draw(struct watch_ui *ui, struct watch_status *st)
 	uint64_t t0;
 	int body_y = 2, body_h;
 
+	t0 = now_usec();
 	if (ui->drawn_activity != ui->w->activity && !ui->frozen)
+		ui->dirty = true;
+	/* live, ages run on: a frame a second */
+	if (st->live && !ui->frozen && t0 - ui->drawn_at >= 1000000)
 		ui->dirty = true;
 	if (!ui->dirty)
 		return 0;
-	t0 = now_usec();
+	ui->drawn_at = t0;
 	ensure_rows(ui);
 	body_h = LINES - 3;
 	draw_header(ui, st);
@@ -547,6 +694,7 @@ static void move_selection(struct watch_ui *ui, int delta, bool absolute)
 		break;
 	case WATCH_VIEW_FINDINGS:
 		ui->fsel = absolute ? (delta < 0 ? 0 : INT16_MAX) : ui->fsel + delta;
+		ui->fsel_seq = 0;       /* taken again from fsel when drawn */
 		ui->fdetail_top = 0;
 		break;
 	default:
@@ -561,9 +709,9 @@ static void jump_to_finding(struct watch_ui *ui)
 	const struct drc_finding *f;
 	struct drc_device *dev = NULL;
 
-	if ((unsigned)ui->fsel >= drc_ctx_get_finding_count(w->ctx))
+	f = watch_finding_get(w, (unsigned)ui->fsel);
+	if (!f)
 		return;
-	f = drc_ctx_get_finding(w->ctx, (unsigned)ui->fsel);
 	if (drc_ctx_find_device(w->ctx, f->device, (int)f->boot, &dev) <= 0 || !dev)
 		return;
 	watch_mark_finding(w, f);
@@ -664,8 +812,7 @@ static enum watch_action key(struct watch_ui *ui, int c)
 		break;
 	case 'p':
 	case ' ':
-		ui->follow = !ui->follow;
-		return WATCH_ACT_PAUSE;
+		return WATCH_ACT_PAUSE;         /* the loop says whether to follow */
 	case 'n':
 		return WATCH_ACT_STEP;
 	case 's':

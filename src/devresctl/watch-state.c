@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "shared/clock.h"
 #include "shared/macro.h"
 #include "sources/sysfs.h"
 #include "watch.h"
@@ -65,12 +66,20 @@ static void on_event(void *userdata, const struct drc_event *ev)
 	struct watch_state *w = userdata;
 	struct watch_event *e = event_push(w);
 	char ts[24];
+	size_t nl;
 
 	if (ev->ts_usec >= 0)
 		w->now_ts = ev->ts_usec;
 	format_ts(ts, sizeof(ts), ev->ts_usec);
 	e->kind = WATCH_EV_DEVRES;
 	e->device = ev->device;
+	e->op = ev->op;
+	e->origin = ev->origin;
+	e->size = ev->size;
+	snprintf(e->id, sizeof(e->id), "%0*" PRIx64, (int)ev->id_digits, ev->id);
+	nl = strlen(ev->name);
+	/* a long name (a 6.4+ action's cast expression) keeps its end */
+	snprintf(e->name, sizeof(e->name), "%s", nl < sizeof(e->name) ? ev->name : ev->name + nl - (sizeof(e->name) - 1));
 	snprintf(e->text, sizeof(e->text), "%s %-20s %-7s %0*" PRIx64 " %-30s %7" PRIu64 "  :%" PRIu64, ts,
 		 ev->device, drc_op_to_string(ev->op), (int)ev->id_digits, ev->id, ev->name, ev->size,
 		 ev->origin.line);
@@ -146,10 +155,96 @@ void watch_state_done(struct watch_state *w)
 	free(w->events);
 	free(w->refs);
 	free(w->rows);
+	free(w->forder);
 	*w = (struct watch_state){ 0 };
 }
 
+/* ---- the clock ages are measured on ---- */
+
+void watch_state_set_live(struct watch_state *w, bool kernel_clock)
+{
+	w->live = true;
+	w->clock_kernel = kernel_clock;
+	/* the kernel's log and our trace instance are on CLOCK_MONOTONIC
+	 * (printk's local_clock, trace_clock "mono"): now is the clock itself */
+	w->clock_set = kernel_clock;
+	w->clock_off = 0;
+}
+
+void watch_state_clock(struct watch_state *w, uint64_t mono_usec)
+{
+	int64_t off;
+
+	if (!w->live || w->now_ts < 0)
+		return;
+	off = (int64_t)mono_usec - w->now_ts;
+	if (w->clock_kernel) {
+		/* a timestamp ahead of our clock: follow the kernel's */
+		if (off < w->clock_off)
+			w->clock_off = off;
+		return;
+	}
+	/* another clock (a fake root, a replayed log): time runs on from the
+	 * newest timestamp, as it arrived */
+	if (!w->clock_set || w->now_ts != w->clock_ts) {
+		w->clock_off = off;
+		w->clock_ts = w->now_ts;
+		w->clock_set = true;
+	}
+}
+
+int64_t watch_state_now(const struct watch_state *w, uint64_t mono_usec)
+{
+	if (!w->live || !w->clock_set)
+		return w->now_ts;
+	return MAX((int64_t)mono_usec - w->clock_off, w->now_ts);
+}
+
 /* ---- findings ---- */
+
+/* The order 'report' prints them in (output-findings.c): the worst first,
+ * then the order they were found in. */
+static bool finding_before(const struct drc_finding *a, const struct drc_finding *b)
+{
+	if (a->severity != b->severity)
+		return a->severity > b->severity;
+	return a->seq < b->seq;
+}
+
+/* Puts finding @i in its place among the @n already ordered. */
+static int finding_order_insert(struct watch_state *w, unsigned n, unsigned i)
+{
+	const struct drc_finding *f = drc_ctx_get_finding(w->ctx, i);
+	unsigned pos = n;
+
+	if (n == w->forder_cap) {
+		unsigned cap = w->forder_cap ? w->forder_cap * 2 : 64;
+		unsigned *v = realloc(w->forder, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		w->forder = v, w->forder_cap = cap;
+	}
+	/* new findings come last in detection order: look from the end */
+	while (pos > 0 && finding_before(f, drc_ctx_get_finding(w->ctx, w->forder[pos - 1])))
+		pos--;
+	memmove(&w->forder[pos + 1], &w->forder[pos], (n - pos) * sizeof(*w->forder));
+	w->forder[pos] = i;
+	return 0;
+}
+
+const struct drc_finding *watch_finding_get(const struct watch_state *w, unsigned i)
+{
+	return i < w->findings_seen ? drc_ctx_get_finding(w->ctx, w->forder[i]) : NULL;
+}
+
+int watch_finding_index(const struct watch_state *w, uint64_t seq)
+{
+	for (unsigned i = 0; i < w->findings_seen; i++)
+		if (drc_ctx_get_finding(w->ctx, w->forder[i])->seq == seq)
+			return (int)i;
+	return -1;
+}
 
 int watch_state_sync_findings(struct watch_state *w)
 {
@@ -160,6 +255,8 @@ int watch_state_sync_findings(struct watch_state *w)
 		uint64_t k = key_of(f->device);
 		uintptr_t c = (uintptr_t)hashmap_get(&w->badges, k);
 
+		if (finding_order_insert(w, w->findings_seen, w->findings_seen) < 0)
+			return -ENOMEM;
 		if (hashmap_put(&w->badges, k, (void *)(c + 1)) < 0)
 			return -ENOMEM;
 		if (f->severity == DRC_SEVERITY_ERROR)
@@ -324,6 +421,20 @@ void watch_lines_done(struct watch_lines *l)
 	*l = (struct watch_lines){ 0 };
 }
 
+char *watch_cell(char *buf, size_t len, const char *s, unsigned width, bool keep_end)
+{
+	size_t n = strlen(s ? s : "");
+
+	s = s ? s : "";
+	if (n <= width || width < 4)
+		snprintf(buf, len, "%-*.*s", (int)width, (int)width, s);
+	else if (keep_end)
+		snprintf(buf, len, "...%s", s + n - (width - 3));
+	else
+		snprintf(buf, len, "%.*s...", (int)width - 3, s);
+	return buf;
+}
+
 static int _printf_(3, 4) line_add(struct watch_lines *l, enum watch_line_style style, const char *fmt, ...)
 {
 	va_list ap;
@@ -383,10 +494,21 @@ static void format_age(char *buf, size_t len, int64_t now, int64_t ts)
 		snprintf(buf, len, "%" PRId64 "s", (now - ts) / 1000000);
 }
 
+/* Columns of a node line: the release function gets what the others leave
+ * of the width, up to 34 (29 at 80 columns). */
+#define NODE_FIXED 51   /* size 6, class 9, id 16, age 6, ":line" after the function */
+
+static int function_width(unsigned width)
+{
+	return (int)MIN(34u, MAX(20u, width > NODE_FIXED ? width - NODE_FIXED : 0u));
+}
+
 struct detail_walk {
 	struct watch_state *w;
 	struct drc_device *dev;
 	struct watch_lines *out;
+	int fn_w;
+	int64_t now;
 	int r;
 };
 
@@ -396,8 +518,8 @@ static void detail_node(void *userdata, struct drc_node *n, unsigned depth, stru
 	enum drc_node_kind k = drc_node_get_kind(n);
 	const char *name = drc_node_get_name(n);
 	struct drc_origin o = drc_node_get_origin(n);
-	char age[24];
-	int ind = (int)depth * 2;
+	char age[24], fn[WATCH_TEXT], cls[32];
+	int ind = (int)depth * 2, w = MAX(d->fn_w - ind, 8);
 	int r;
 
 	(void)stack;
@@ -414,45 +536,80 @@ static void detail_node(void *userdata, struct drc_node *n, unsigned depth, stru
 		r = line_add(d->out, WATCH_LINE_GROUP, "%*s    end of group %s  closed :%" PRIu64, ind, "",
 			     drc_node_get_id_string(n), o.line);
 	} else if (k == DRC_NODE_REALLOC && !name) {
-		r = line_add(d->out, WATCH_LINE_DIM, "%*s%-*s %8s  %-12s %-16s  replaced %s :%" PRIu64, ind, "",
-			     MAX(34 - ind, 8), "(devm_krealloc node)", "?", "memory", "?", drc_node_get_replaced_name(n),
-			     o.line);
+		r = line_add(d->out, WATCH_LINE_DIM, "%*s%s %6s  %-9s %-16s  replaced %s :%" PRIu64, ind, "",
+			     watch_cell(fn, sizeof(fn), "(devm_krealloc node)", (unsigned)w, false), "?", "memory", "?",
+			     drc_node_get_replaced_name(n), o.line);
 	} else {
-		int w = MAX(34 - ind, 8);
-		size_t nl = strlen(name);
+		format_age(age, sizeof(age), d->now, drc_node_get_ts(n));
 		/* a long name (a 6.4+ action's cast expression) keeps its end,
 		 * where the function is, and the columns their place */
-		bool cut = nl > (size_t)w;
-		const char *shown = cut ? name + nl - (size_t)(w - 2) : name;
-
-		format_age(age, sizeof(age), d->w->now_ts, drc_node_get_ts(n));
 		r = line_add(d->out, marked(d->w, d->dev, drc_node_get_id_string(n)) ? WATCH_LINE_MARKED : WATCH_LINE_PLAIN,
-			     "%*s%s%-*s %8" PRId64 "  %-12s %-16s %7s  :%" PRIu64, ind, "", cut ? ".." : "",
-			     cut ? w - 2 : w, shown, drc_node_get_size(n), drc_ctx_classify(d->w->ctx, name),
+			     "%*s%s %6" PRId64 "  %s %-16s %6s  :%" PRIu64, ind, "",
+			     watch_cell(fn, sizeof(fn), name, (unsigned)w, true), drc_node_get_size(n),
+			     watch_cell(cls, sizeof(cls), drc_ctx_classify(d->w->ctx, name), 9, false),
 			     drc_node_get_id_string(n), age, o.line);
 	}
 	if (r < 0)
 		d->r = r;
 }
 
-int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, struct watch_lines *out)
+static bool in_batch(const struct watch_event *e, const char *device, struct drc_origin first, struct drc_origin last)
 {
-	struct detail_walk d = { w, dev, out, 0 };
+	return e->kind == WATCH_EV_DEVRES && e->op == DRC_OP_REL && e->origin.source == first.source &&
+	       e->origin.line >= first.line && e->origin.line <= last.line &&
+	       (e->device == device || strcmp(e->device, device) == 0);
+}
+
+/*
+ * The nodes a batch released, in the order the kernel released them: the
+ * REL events of the device in the batch's lines, as long as the Events
+ * ring still holds them (the engine keeps counts, not released nodes,
+ * unless it keeps the whole history).
+ */
+static int batch_nodes(struct watch_state *w, struct drc_device *dev, struct drc_batch *b, int fn_w,
+		       struct watch_lines *out)
+{
+	const char *name = drc_device_get_name(dev);
+	struct drc_origin first = drc_batch_get_first_origin(b), last = drc_batch_get_last_origin(b);
+	unsigned want = drc_batch_count_released(b) + drc_batch_count_groups(b), found = 0;
+	char fn[WATCH_TEXT], cls[32];
+	int r = 0;
+
+	for (unsigned i = 0; r >= 0 && i < w->ev_n; i++) {
+		const struct watch_event *e = watch_event_get(w, i);
+		bool marker = strcmp(e->name, "grp<") == 0 || strcmp(e->name, "grp>") == 0;
+
+		if (!in_batch(e, name, first, last))
+			continue;
+		found++;
+		r = line_add(out, marker ? WATCH_LINE_DIM : WATCH_LINE_PLAIN, "    %s %6" PRIu64 "  %s %-16s released :%" PRIu64,
+			     watch_cell(fn, sizeof(fn), e->name, (unsigned)MAX(fn_w - 4, 8), true), e->size,
+			     watch_cell(cls, sizeof(cls), marker ? "group" : drc_ctx_classify(w->ctx, e->name), 9, false),
+			     e->id, e->origin.line);
+	}
+	if (r >= 0 && found < want)
+		r = line_add(out, WATCH_LINE_DIM, "    (%u more, older than the %u events kept)", want - found, WATCH_EVENTS_MAX);
+	return r;
+}
+
+int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, unsigned width, struct watch_lines *out)
+{
+	struct detail_walk d = { w, dev, out, function_width(width), watch_state_now(w, now_usec()), 0 };
 	const char *sub = drc_device_get_subsystem(dev), *drv = drc_device_get_driver(dev);
 	uint64_t nb = drc_device_count_batches(dev);
 	int r;
 
 	watch_lines_clear(out);
-	r = line_add(out, WATCH_LINE_TITLE, "%s  bus %s  driver %s  %s  %u live, %" PRIu64 " bytes  boot %u",
-		     drc_device_get_name(dev), sub ? sub : "?", drv ? drv : "-",
+	r = line_add(out, WATCH_LINE_TITLE, "%s%s%s  driver %s  %s  %u live, %" PRIu64 " bytes  boot %u",
+		     drc_device_get_name(dev), sub ? "  bus " : "", sub ? sub : "", drv ? drv : "-",
 		     drc_device_state_to_string(drc_device_get_state(dev)), drc_device_count_live(dev),
 		     drc_device_live_bytes(dev), drc_device_get_boot(dev));
 	if (r >= 0 && drc_device_count_unknown(dev))
 		r = line_add(out, WATCH_LINE_WARNING, "%" PRIu64 " release(s) of nodes added before the capture began",
 			     drc_device_count_unknown(dev));
 	if (r >= 0)
-		r = line_add(out, WATCH_LINE_HEADER, "%-34s %8s  %-12s %-16s %7s  %s", "RELEASE FUNCTION", "SIZE", "CLASS",
-			     "ID", "AGE", "ADDED");
+		r = line_add(out, WATCH_LINE_HEADER, "%-*s %6s  %-9s %-16s %6s  %s", d.fn_w, "RELEASE FUNCTION", "SIZE",
+			     "CLASS", "ID", "AGE", "ADDED");
 	if (r < 0)
 		return r;
 	if (!drc_device_get_first_node(dev))
@@ -478,6 +635,8 @@ int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, st
 			     drc_batch_count_groups(b), drc_batch_count_groups(b) == 1 ? "" : "s", extra,
 			     drc_batch_is_probe_failure(b) ? ", after a failed probe" : "",
 			     drc_batch_count_unknown(b) ? ", some not seen added" : "");
+		if (r >= 0)
+			r = batch_nodes(w, dev, b, d.fn_w, out);
 	}
 	return r;
 }
@@ -487,8 +646,13 @@ int watch_finding_detail(const struct drc_finding *f, unsigned width, struct wat
 	int r;
 
 	watch_lines_clear(out);
-	r = line_add(out, f->severity == DRC_SEVERITY_ERROR ? WATCH_LINE_ERROR : WATCH_LINE_WARNING, "%s %s  boot %u",
+	r = line_add(out, f->severity == DRC_SEVERITY_ERROR ? WATCH_LINE_ERROR :
+			  f->severity == DRC_SEVERITY_WARNING ? WATCH_LINE_WARNING : WATCH_LINE_DIM, "%s %s  boot %u",
 		     drc_severity_to_string(f->severity), f->rule, f->boot);
+	if (r >= 0 && f->occurrences > 1)
+		r = line_add(out, WATCH_LINE_PLAIN, "%" PRIu64 " times, first at line %" PRIu64 ", last at line %" PRIu64
+			     " (cycles %u to %u): the first is shown", f->occurrences, f->first.line, f->last.line,
+			     f->first_cycle + 1, f->last_cycle + 1);
 	if (r >= 0)
 		r = line_add_wrapped(out, WATCH_LINE_TITLE, 0, f->summary, width);
 	if (r >= 0)
@@ -510,10 +674,14 @@ int watch_finding_detail(const struct drc_finding *f, unsigned width, struct wat
 	}
 	for (unsigned i = 0; r >= 0 && i < f->n_nodes; i++) {
 		const struct drc_finding_node *n = &f->nodes[i];
+		/* device 16..20, function 16..30: the id and line stay on screen */
+		unsigned dev_w = width >= 100 ? 20 : 16, fn_w = MIN(30u, MAX(16u, width > 61 ? width - 61 : 0u));
+		char dev[32], fn[WATCH_TEXT];
 
-		r = line_add(out, WATCH_LINE_MARKED, "  %-20s %-30s %7" PRId64 "  %-8s %-16s :%" PRIu64 "%s%s%s", n->device,
-			     n->name, n->size, n->class ? n->class : "", n->id, n->added.line, n->role ? "  (" : "",
-			     n->role ? n->role : "", n->role ? ")" : "");
+		r = line_add(out, WATCH_LINE_MARKED, "  %s %s %7" PRId64 "  %-8s %-16s :%" PRIu64 "%s%s%s",
+			     watch_cell(dev, sizeof(dev), n->device, dev_w, true),
+			     watch_cell(fn, sizeof(fn), n->name, fn_w, true), n->size, n->class ? n->class : "", n->id,
+			     n->added.line, n->role ? "  (" : "", n->role ? n->role : "", n->role ? ")" : "");
 	}
 	return r;
 }

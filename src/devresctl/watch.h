@@ -18,6 +18,7 @@
 #define WATCH_TEXT 200
 #define WATCH_FILTER_MAX 64
 #define WATCH_MARKS_MAX 32
+#define WATCH_NAME 64
 
 enum watch_event_kind {
 	WATCH_EV_DEVRES,
@@ -30,6 +31,12 @@ struct watch_event {
 	enum watch_event_kind kind;
 	const char *device;             /* owned by the engine; NULL for module events */
 	char text[WATCH_TEXT];
+	/* devres operations: what a released batch lists of the nodes it swept */
+	enum drc_op op;
+	struct drc_origin origin;       /* .source interned by the engine */
+	uint64_t size;
+	char id[20];                    /* as printed */
+	char name[WATCH_NAME];          /* release function, its end if longer */
 };
 
 struct watch_ref {
@@ -91,7 +98,15 @@ struct watch_state {
 	struct hashmap badges;          /* hash(device) -> findings count */
 	unsigned findings_seen;
 	unsigned errors, warnings, infos;
+	unsigned *forder;               /* finding indices, the worst first */
+	unsigned forder_cap;
 	int64_t now_ts;                 /* newest kernel timestamp seen, or -1 */
+	/* live: the kernel's clock now is the monotonic clock minus clock_off */
+	bool live;
+	bool clock_set;
+	bool clock_kernel;              /* timestamps are this machine's monotonic clock */
+	int64_t clock_off;              /* usec */
+	int64_t clock_ts;               /* now_ts when clock_off was taken */
 	uint64_t activity;              /* bumped by every event: the screen is stale */
 	/* the device list as shown */
 	struct watch_row *rows;
@@ -116,6 +131,23 @@ bool watch_event_matches(const struct watch_event *e, const char *filter);
 
 /* Takes in the findings the engine made since the last call. */
 int watch_state_sync_findings(struct watch_state *w);
+/* The @i-th finding in the order shown: errors, then warnings, then info;
+ * within a severity in the order found (as 'report' prints them). */
+const struct drc_finding *watch_finding_get(const struct watch_state *w, unsigned i);
+/* Its place in that order, or -1. */
+int watch_finding_index(const struct watch_state *w, uint64_t seq);
+
+/*
+ * Live, ages run on the wall clock: @kernel_clock when the timestamps are
+ * this machine's monotonic clock (the kernel's own log, devresd on it),
+ * else they are taken to advance with it from the newest one seen.
+ */
+void watch_state_set_live(struct watch_state *w, bool kernel_clock);
+/* Called as time passes, with now_usec(). */
+void watch_state_clock(struct watch_state *w, uint64_t mono_usec);
+/* The kernel time ages are measured to: now when live, else the newest
+ * timestamp of the capture; -1 when unknown. */
+int64_t watch_state_now(const struct watch_state *w, uint64_t mono_usec);
 unsigned watch_device_findings(const struct watch_state *w, const char *device);
 
 /* Rebuilds the device rows: filter (a substring of the name, driver, bus or
@@ -128,13 +160,19 @@ int watch_row_of(const struct watch_state *w, const struct drc_device *dev);
 /* Marks the nodes of a finding; the detail of its device shows them. */
 void watch_mark_finding(struct watch_state *w, const struct drc_finding *f);
 
-/* Lines of the detail of a device: its list as a tree, its batches. */
-int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, struct watch_lines *out);
+/* Lines of the detail of a device, @width columns: its list as a tree, its
+ * batches (with the nodes each released, while their events are kept). */
+int watch_detail(struct watch_state *w, struct drc_device *dev, bool batches, unsigned width,
+		 struct watch_lines *out);
 /* Lines of a finding: explanation, fix, evidence, nodes. */
 int watch_finding_detail(const struct drc_finding *f, unsigned width, struct watch_lines *out);
 /* Lines of the References view of a device. */
 int watch_references(struct watch_state *w, struct drc_device *dev, bool live, struct watch_lines *out);
 void watch_lines_clear(struct watch_lines *l);
+/* Cuts @s to @width columns with "..." at its end (@keep_end: at its start,
+ * to keep the end), padded with spaces to @width; returns @buf.
+ * Names from the kernel are ASCII: a byte is a column. */
+char *watch_cell(char *buf, size_t len, const char *s, unsigned width, bool keep_end);
 void watch_lines_done(struct watch_lines *l);
 
 /* ---- the screen (watch-screen.c) ---- */
@@ -162,8 +200,9 @@ enum watch_action {
 /* Where the data comes from and how far it got: the header line. */
 struct watch_status {
 	const char *source;     /* "replay FILE", ... */
-	const char *mode;       /* "loading", "playing x2", "paused", "step", "done" */
-	uint64_t lines;
+	const char *mode;       /* "loading", "playing x2", "paused", "step: ...", "done";
+				 * cut at its ':' when the header is short of room */
+	uint64_t lines;         /* played: the lines 's' saves */
 	bool live;
 	char message[160];      /* shown once on the bottom line */
 };
@@ -181,3 +220,5 @@ uint64_t watch_ui_draw(struct watch_ui *ui, struct watch_status *st);
 void watch_ui_touch(struct watch_ui *ui);
 /* Live: the screen holds still (p); keys still redraw it. */
 void watch_ui_freeze(struct watch_ui *ui, bool frozen);
+/* The Events view follows new events (after p resumes) or holds (paused). */
+void watch_ui_follow(struct watch_ui *ui, bool follow);

@@ -37,6 +37,16 @@ kernel "$T/first"
 shows '^platform  *dfx-hda.0  *dfx-hda  *bound  *7 ' "records as they come: dfx-hda.0 with 7 live nodes"
 keys End
 shows '^group 0000000064ac8e7b  OPEN, never closed' "its open group"
+# nothing happens for 3 s: the ages still grow, on the wall clock
+age_of() {  # the age of dfx-hda.0's first node, in seconds
+	screen
+	sed -n 's/^devm_kzalloc_release  *128  .*  *\([0-9.]*\)s  :[0-9]*$/\1/p' "$T/screen" | head -n 1
+}
+a1=$(age_of)
+sleep 3
+a2=$(age_of)
+awk -v a="$a1" -v b="$a2" 'BEGIN { exit !(a != "" && b != "" && b - a >= 2 && b - a <= 8) }'
+ok $? "live: ages run on the wall clock while nothing happens ($a1 s, then $a2 s)"
 kernel "$T/rest"
 shows 'findings 1E 1W 0I' "the findings of the unbind, live"
 keys 4

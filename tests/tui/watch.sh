@@ -29,53 +29,79 @@ expect_rc 2 "--speed with --step is a usage error"
 run watch --replay "$SEED" extra
 expect_rc 2 "no positional arguments"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "# tmux is not installed: the screen tests need it"
-	echo "1..$n # SKIP the screen tests need tmux"
-	exit 0
-fi
+# report and check text print the worst first (#16), as the Findings view
+# does below: on seed 003 the info is found before the error
+for cmd in report check; do
+	"$DEVRESCTL" $cmd "$SEED" 2>/dev/null | awk '
+		/^(error|warning|info) / {
+			r = $1 == "error" ? 3 : $1 == "warning" ? 2 : 1
+			if (n && r > last) bad = 1
+			last = r; n++
+		}
+		END { exit bad || n < 3 }'
+	ok $? "$cmd text: the findings the worst first"
+done
 
-servers=0
-TM="tmux -L devresctl-test-$$-$servers -f /dev/null"
-trap '$TM kill-server 2>/dev/null; rm -rf "$T"' EXIT
-
-# start WIDTH HEIGHT ENV ARGS: devresctl watch in a fresh tmux server
-start() {
-	$TM kill-server 2>/dev/null
-	servers=$((servers + 1))
-	TM="tmux -L devresctl-test-$$-$servers -f /dev/null"
-	$TM new-session -d -s w -x "$1" -y "$2" \
-		"cd '$T' && env $3 '$DEVRESCTL' watch $4; echo EXIT=\$?; sleep 120"
+# the synopsis --help prints is the man page's (roff alternating fonts joined)
+man_synopsis() {  # man_synopsis COMMAND: its section's synopsis, as plain text
+	awk -v cmd="$1" '
+		$1 == ".SS" { on = $2 == cmd; next }
+		on && /^\.PP/ { exit }
+		on && /^\.(RI|RB|IR|BR|B|I) / {
+			alt = $1 != ".B" && $1 != ".I"
+			sub(/^\.[A-Z]+ /, "")
+			if (alt) gsub(/ /, "")
+			gsub(/\\-/, "-"); gsub(/\\f[BIRP]/, "")
+			s = s " " $0
+		}
+		END { sub(/^ /, "", s); print s }' "$top_srcdir/man/devresctl.8"
 }
+run watch --help
+expect_rc 0 "watch --help"
+[ "$(sed -n 2p "$T/out" | sed 's/^ *//')" = "$(man_synopsis watch)" ]
+ok $? "the --replay synopsis is the same in --help and in devresctl(8)"
+[ "$(sed -n '/^\.SH SYNOPSIS/,/^\.SH/p' "$top_srcdir/man/devresctl.8" | grep -A3 '^\.B devresctl watch$' | tr -d '\n')" = \
+	"$(sed -n '/^\.SS watch$/,/^\.PP/p' "$top_srcdir/man/devresctl.8" | grep -A3 '^\.B devresctl watch$' | tr -d '\n')" ]
+ok $? "and the same in the man page's SYNOPSIS and its watch section"
+
+tmux_init
+
 # --- seed 003: the device list, a finding, the help, filter, resize, quit
 start 120 40 "" "--replay '$SEED'"
 shows '\[done\]' "seed 003: the replay ends"
 shows 'findings 1E 2W 1I' "header: 1 error, 2 warnings, 1 info"
-shows '^?  *0000:00:1f.3  *snd_hda_intel  *bound  *1  *24  *!3' "device row: driver, state, 1 live node, 24 bytes, 3 findings"
-shows '^?  *0000:00:02.0  *i915  *bound  *0  *0  *!1' "device row of the device that unbound"
+shows '^0000:00:1f.3  *snd_hda_intel  *bound  *1  *24  *!3' "device row: driver, state, 1 live node, 24 bytes, 3 findings"
+shows '^0000:00:02.0  *i915  *bound  *0  *0  *!1' "device row of the device that unbound"
 keys 3
 shows '^error  *open-group-swept  *0000:00:1f.3' "Findings view lists open-group-swept on 0000:00:1f.3"
+# found in another order (the info first), shown the worst first, as report prints them
+"$DEVRESCTL" report "$SEED" | grep -E '^(error|warning|info) ' | sed 's/: .*//' >"$T/want-order"
+screen
+sed -n '4,$p' "$T/screen" | awk '/^(error|warning|info)  / { print $1, $2; next } { exit }' >"$T/order"
+[ -s "$T/order" ] && cmp -s "$T/want-order" "$T/order" && [ "$(head -n 1 "$T/order" | cut -d' ' -f1)" = error ]
+ok $? "Findings view: the worst first, in the order report prints them"
+[ $? -eq 0 ] || diff "$T/want-order" "$T/order" | sed 's/^/#   /'
 shows 'evidence: lines 2, 4, 6, 7' "the finding's evidence lines"
 keys Enter
-shows '^0000:00:1f.3  bus ?  driver snd_hda_intel  bound  1 live, 24 bytes' "Enter on a finding jumps to its device"
+shows '^0000:00:1f.3  driver snd_hda_intel  bound  1 live, 24 bytes' "Enter on a finding jumps to its device"
 shows '^devm_component_match_release  *24  component  *00000000323ccdc5' "the device's live node with class and id"
 keys b
 shows 'release-group  *:6-7  1 node, 48 bytes' "b shows the released batches"
+shows '^    grp<  *0  group  *00000000865cdb29 released :6$' "the batch lists the group it released"
+shows '^    pcim_iomap_release  *48  iomap  *000000001b480725 released :7$' "and the node the group swept"
 keys '?'
 shows 'devresctl watch - keys' "? opens the help"
-shows 'save what was seen' "the help lists the keys"
+shows 'save the lines played so far' "the help lists the keys"
 keys x
 lacks 'devresctl watch - keys' "any key closes the help"
 keys / i 9 1 5 Enter
 shows 'filter: i915' "/ sets a filter"
-lacks '^?  *0000:00:1f.3  *snd' "the filter hides the other device"
+lacks '^0000:00:1f.3  *snd' "the filter hides the other device"
 keys Escape Escape
-shows '^?  *0000:00:1f.3  *snd' "Esc leaves the device's list, then clears the filter"
+shows '^0000:00:1f.3  *snd' "Esc leaves the device's list, then clears the filter"
 $TM resize-window -t w -x 80 -y 24
 sleep 0.5
-screen
-[ "$(wc -l <"$T/screen")" -eq 24 ] && [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$T/screen")" -le 80 ]
-ok $? "resized to 80x24: the frame fits"
+fits 80 24 "resized to 80x24: the frame fits"
 shows '^ \[done\] 7 lines' "resized: the header is redrawn"
 tail -n 1 "$T/screen" | grep -q '?Help'
 ok $? "resized: the key line is at the bottom"
@@ -101,8 +127,30 @@ shows '^group 0000000064ac8e7b  OPEN, never closed' "dfx-hda.0: the open group i
 shows '^  dfx_hda_master_bind_release  *32' "nodes added after grp< are nested in it"
 shows '^  dfx_hda_codec_release  *64' "the last node added is inside the open group too"
 shows '^devm_kzalloc_release  *128' "nodes added before the group are outside it"
+keys p
+shows '^ \[done\]' "p leaves step mode and plays on to the end"
 keys q
 shows '^EXIT=0' "step mode quits cleanly"
+
+# --- s saves what was played: a kmsg record waits for its dictionary lines,
+# so after three steps the fourth record has been read but not played
+KM="$K/component-bug/kmsg.txt"
+played=$(($(grep -n 'DEVRES' "$KM" | sed -n 4p | cut -d: -f1) - 1))
+rm -f "$T"/devresctl-watch-*.log
+start 120 40 "" "--step --replay '$KM'"
+shows '\[step' "kmsg capture in step mode"
+keys n n n
+shows "\] $played lines |" "three steps: the header counts the lines played, not the record held back"
+keys s
+shows "saved $played lines to devresctl-watch-" "s saves the lines played"
+head -n "$played" "$KM" | cmp -s - "$T"/devresctl-watch-*.log
+ok $? "the saved capture ends where the replay is, the rest of the file left out"
+keys 2
+screen
+[ "$(grep -c ' ADD ' "$T/screen")" -eq 3 ]
+ok $? "the Events view shows the three events played"
+keys q
+shows '^EXIT=0' "quits cleanly"
 
 # --- a crash gives the terminal back too
 start 100 30 "" "--replay '$SEED'"
