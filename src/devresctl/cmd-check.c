@@ -25,7 +25,8 @@
 #include "shared/jsonw.h"
 #include "shared/strbuf.h"
 
-enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES, OPT_ALLOW_EMPTY, OPT_EXPLAIN, OPT_DEBUG };
+enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES, OPT_ALLOW_EMPTY, OPT_EXPLAIN, OPT_DEBUG,
+       OPT_SOURCE };
 
 extern const struct command command_check;
 
@@ -41,6 +42,8 @@ static const struct cli_option check_options[] = {
 	{ "allow-empty", OPT_ALLOW_EMPTY, no_argument, NULL, "pass on a capture that holds no devres operation (default: fail)" },
 	{ "explain", OPT_EXPLAIN, no_argument, NULL, "print each decision of the rules and its evidence on standard error" },
 	{ "debug", OPT_DEBUG, required_argument, "WHAT", "the same as --explain for WHAT=rules", "rules" },
+	{ "source", OPT_SOURCE, required_argument, "WHERE", "capture (the CAPTUREs given, the default) or devresd (what it collected until now)", "capture devresd" },
+	SOCKET_OPTION,
 	COMMON_OPTIONS,
 	{}
 };
@@ -56,6 +59,7 @@ struct check_ctl {
 	bool quiet;
 	bool allow_empty;
 	bool explain;
+	bool devresd;           /* --source=devresd */
 };
 
 static int list_rules(enum output_format format)
@@ -152,6 +156,10 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 		case OPT_LIST_RULES:
 			list = true;
 			break;
+		case OPT_SOURCE:
+			if (source_option(&command_check, optarg, &ctl->devresd) < 0)
+				status = DEVRESCTL_EX_USAGE;
+			break;
 		default:
 			if (command_common_option(&command_check, c, optarg, &ctl->engine, &ctl->quiet,
 						  &status) == COMMAND_OPTION_HELP) {
@@ -169,7 +177,7 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 		status = list_rules(ctl->format);
 		return status == DEVRESCTL_EX_OK ? -1 : status;
 	}
-	return command_check_args(&command_check, (unsigned)(argc - optind));
+	return source_check_args(&command_check, ctl->devresd, (unsigned)(argc - optind));
 }
 
 /* A finding counts for a device selection when it names a selected device
@@ -239,14 +247,15 @@ static int check_empty(const struct check_ctl *ctl, struct drc_ctx *ctx)
 	if (st.devres_events || st.drm_events)
 		return 0;
 	for (unsigned i = 0; i < ctl->view.ninputs; i++) {
-		if (looks_binary(ctl->view.inputs[i])) {
+		if (!ctl->devresd && looks_binary(ctl->view.inputs[i])) {
 			log_error("%s: binary data, not a kernel log or trace: expected the text of dmesg, "
 				  "journalctl -k, /dev/kmsg or a tracefs trace (compressed is fine)",
 				  ctl->view.inputs[i]);
 			strbuf_done(&names);
 			return -EINVAL;
 		}
-		strbuf_appendf(&names, "%s%s", i ? ", " : "", ctl->view.inputs[i]);
+		strbuf_appendf(&names, "%s%s", i ? ", " : "", ctl->devresd ? "what devresd collected" :
+							      ctl->view.inputs[i]);
 	}
 	if (!ctl->allow_empty && !ctl->quiet)
 		log_error("no devres operations in %s: boot a CONFIG_DEBUG_DEVRES kernel with devres.log=1 "
@@ -306,7 +315,11 @@ static int cmd_check(int argc, char **argv)
 	copts = (struct capture_opts){ .progress = -1, .quiet = ctl.quiet };
 	ctl.view.inputs = argv + optind;
 	ctl.view.ninputs = (unsigned)(argc - optind);
-	if (capture_load(ctx, argv + optind, ctl.view.ninputs, &copts) < 0 ||
+	if (ctl.devresd) {
+		ctl.view.inputs = capture_devresd_inputs;
+		ctl.view.ninputs = 1;
+	}
+	if ((ctl.devresd ? capture_load_devresd(ctx, &copts) : capture_load(ctx, argv + optind, ctl.view.ninputs, &copts)) < 0 ||
 	    findings_collect(ctx, sup, &l) < 0) {
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
@@ -380,7 +393,7 @@ out:
 
 const struct command command_check = {
 	.name = "check",
-	.synopsis = "[OPTIONS] CAPTURE...",
+	.synopsis = "[OPTIONS] CAPTURE... | --source=devresd",
 	.summary = "judge captures for driver CI: findings and an exit code",
 	.options = check_options,
 	.min_args = 1,

@@ -20,7 +20,7 @@
 #include "shared/escape.h"
 #include "shared/log.h"
 
-enum { OPT_PROGRESS = OPT_COMMAND };
+enum { OPT_PROGRESS = OPT_COMMAND, OPT_SOURCE };
 
 extern const struct command command_report;
 
@@ -31,6 +31,8 @@ static const struct cli_option report_options[] = {
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
 	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
 	{ "progress", OPT_PROGRESS, required_argument, "WHEN", "progress on stderr: auto, always or never", "auto always never" },
+	{ "source", OPT_SOURCE, required_argument, "WHERE", "capture (the CAPTUREs given, the default) or devresd (what it collected until now)", "capture devresd" },
+	SOCKET_OPTION,
 	COMMON_OPTIONS,
 	{}
 };
@@ -41,6 +43,7 @@ struct report_ctl {
 	struct engine_opts engine;
 	int progress;           /* -1 auto */
 	bool quiet;
+	bool devresd;           /* --source=devresd */
 };
 
 static void report_ctl_done(struct report_ctl *ctl)
@@ -84,6 +87,10 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 			else
 				status = usage_error(&command_report, "invalid --progress '%s': expected auto, always or never", optarg);
 			break;
+		case OPT_SOURCE:
+			if (source_option(&command_report, optarg, &ctl->devresd) < 0)
+				status = DEVRESCTL_EX_USAGE;
+			break;
 		default:
 			if (command_common_option(&command_report, c, optarg, &ctl->engine, &ctl->quiet,
 						  &status) == COMMAND_OPTION_HELP) {
@@ -96,7 +103,7 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 	command_getopt_done(&g);
 	if (status != DEVRESCTL_EX_OK)
 		return status;
-	return command_check_args(&command_report, (unsigned)(argc - optind));
+	return source_check_args(&command_report, ctl->devresd, (unsigned)(argc - optind));
 }
 
 static int cmd_report(int argc, char **argv)
@@ -123,7 +130,12 @@ static int cmd_report(int argc, char **argv)
 	ctl.view.ninputs = (unsigned)(argc - optind);
 	ctl.view.color = ctl.format == OUTPUT_TEXT && use_color();
 	copts = (struct capture_opts){ .progress = ctl.progress, .quiet = ctl.quiet };
-	if (capture_load(ctx, argv + optind, (unsigned)(argc - optind), &copts) < 0) {
+	if (ctl.devresd) {
+		ctl.view.inputs = capture_devresd_inputs;
+		ctl.view.ninputs = 1;
+	}
+	if (ctl.devresd ? capture_load_devresd(ctx, &copts) < 0 :
+			  capture_load(ctx, argv + optind, (unsigned)(argc - optind), &copts) < 0) {
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
@@ -157,7 +169,7 @@ out:
 
 const struct command command_report = {
 	.name = "report",
-	.synopsis = "[OPTIONS] CAPTURE...",
+	.synopsis = "[OPTIONS] CAPTURE... | --source=devresd",
 	.summary = "rebuild device resource lists from kernel log captures",
 	.options = report_options,
 	.min_args = 1,
