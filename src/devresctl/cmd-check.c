@@ -265,6 +265,14 @@ static int check_empty(const struct check_ctl *ctl, struct drc_ctx *ctx)
 	return 1;
 }
 
+static void warn_unused(void *userdata, const char *path, unsigned line, const char *rule, const char *device,
+			const char *driver, const char *function, const char *reason)
+{
+	(void)userdata;
+	log_warning("%s:%u: suppression matched no finding: %s %s %s %s (%s)", path, line, rule, device, driver,
+		    function, reason);
+}
+
 static void print_summary(const struct check_ctl *ctl, const struct finding_list *l)
 {
 	fprintf(stdout, "%u error%s, %u warning%s, %u info", l->by_severity[DRC_SEVERITY_ERROR],
@@ -340,6 +348,8 @@ static int cmd_check(int argc, char **argv)
 				continue;
 			if (ctl.allow_empty && strcmp(it.f->rule, "no-devres") == 0)
 				continue;
+			if (it.suppressed)
+				suppressions_mark_used(sup, it.f);
 			it.known = !it.suppressed && baseline_has(base, it.fingerprint);
 			it.fails = !it.suppressed && !it.known && (int)it.f->severity >= ctl.fail_on;
 			l.items[keep++] = it;
@@ -347,6 +357,8 @@ static int cmd_check(int argc, char **argv)
 		l.n = keep;
 		finding_list_tally(&l);
 	}
+	/* a stale entry would hide the next regression it happens to match */
+	suppressions_for_each_unused(sup, warn_unused, NULL);
 	ctl.view.findings = &l;
 	switch (ctl.format) {
 	case OUTPUT_TEXT: {
@@ -354,7 +366,8 @@ static int cmd_check(int argc, char **argv)
 		bool color = use_color();
 		FILE *text = text_filter_open(stdout, color);
 
-		findings_print_text(text ? text : stdout, &l, color, false);
+		/* suppressed ones too, with their reason: what the run chose not to fail on */
+		findings_print_text(text ? text : stdout, &l, color, /* show_suppressed= */ true);
 		if (text)
 			fclose(text);
 		print_summary(&ctl, &l);
