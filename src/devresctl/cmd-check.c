@@ -19,6 +19,7 @@
 #include "exit-codes.h"
 #include "filters.h"
 #include "output.h"
+#include "pager.h"
 #include "shared/escape.h"
 #include "shared/log.h"
 #include "shared/macro.h"
@@ -44,6 +45,7 @@ static const struct cli_option check_options[] = {
 	{ "debug", OPT_DEBUG, required_argument, "WHAT", "the same as --explain for WHAT=rules", "rules" },
 	{ "source", OPT_SOURCE, required_argument, "WHERE", "capture (the CAPTUREs given, the default) or devresd (what it collected until now)", "capture devresd" },
 	SOCKET_OPTION,
+	NO_PAGER_OPTION,
 	COMMON_OPTIONS,
 	{}
 };
@@ -364,7 +366,10 @@ static int cmd_check(int argc, char **argv)
 	case OUTPUT_TEXT: {
 		/* names from the capture: no control characters to the terminal */
 		bool color = use_color();
-		FILE *text = text_filter_open(stdout, color);
+		FILE *text;
+
+		pager_open();
+		text = text_filter_open(stdout, color);
 
 		/* suppressed ones too, with their reason: what the run chose not to fail on */
 		findings_print_text(text ? text : stdout, &l, color, /* show_suppressed= */ true);

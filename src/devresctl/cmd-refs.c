@@ -17,6 +17,7 @@
 #include "command.h"
 #include "exit-codes.h"
 #include "output.h"
+#include "pager.h"
 #include "shared/log.h"
 #include "sources/sysfs.h"
 
@@ -24,6 +25,7 @@ extern const struct command command_refs;
 
 static const struct cli_option refs_options[] = {
 	{ "format", 'f', required_argument, "FORMAT", "text, json, or lines: 'devresctl-refs:' lines to add to a capture", "text json lines" },
+	NO_PAGER_OPTION,
 	COMMON_OPTIONS,
 	{}
 };
@@ -154,6 +156,8 @@ static int cmd_refs(int argc, char **argv)
 	if (!p.lines) {
 		struct module_info m;
 		unsigned n = 0;
+
+		pager_open();
 
 		printf("%s  subsystem %s  driver %s\n  %s\n", dev.name, dev.subsystem[0] ? dev.subsystem : "-",
 		       dev.driver[0] ? dev.driver : "- (unbound)", dev.devpath);

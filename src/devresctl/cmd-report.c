@@ -17,6 +17,7 @@
 #include "command.h"
 #include "exit-codes.h"
 #include "output.h"
+#include "pager.h"
 #include "shared/escape.h"
 #include "shared/log.h"
 
@@ -33,6 +34,7 @@ static const struct cli_option report_options[] = {
 	{ "progress", OPT_PROGRESS, required_argument, "WHEN", "progress on stderr: auto, always or never", "auto always never" },
 	{ "source", OPT_SOURCE, required_argument, "WHERE", "capture (the CAPTUREs given, the default) or devresd (what it collected until now)", "capture devresd" },
 	SOCKET_OPTION,
+	NO_PAGER_OPTION,
 	COMMON_OPTIONS,
 	{}
 };
@@ -148,7 +150,10 @@ static int cmd_report(int argc, char **argv)
 		r = output_json(ctx, &ctl.view, stdout);
 	} else {
 		/* names from the capture: no control characters to the terminal */
-		FILE *text = text_filter_open(stdout, ctl.view.color);
+		FILE *text;
+
+		pager_open();
+		text = text_filter_open(stdout, ctl.view.color);
 
 		r = text ? output_text(ctx, &ctl.view, text) : -ENOMEM;
 		if (text && fclose(text) != 0 && r >= 0)
