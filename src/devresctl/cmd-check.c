@@ -20,6 +20,7 @@
 #include "filters.h"
 #include "output.h"
 #include "pager.h"
+#include "selector.h"
 #include "shared/escape.h"
 #include "shared/log.h"
 #include "shared/macro.h"
@@ -36,7 +37,7 @@ static const struct cli_option check_options[] = {
 	{ "fail-on", OPT_FAIL_ON, required_argument, "SEVERITY", "exit 1 on findings of this severity or worse: error, warning or info (default: error)", "error warning info" },
 	{ "suppress", OPT_SUPPRESS, required_argument, "FILE", "ignore the findings this file matches; repeatable" },
 	{ "baseline", OPT_BASELINE, required_argument, "FILE", "fail only on findings not in this earlier --format=json output" },
-	{ "device", 'd', required_argument, "PATTERN", "only devices whose name, driver or key matches; repeatable" },
+	{ "device", 'd', required_argument, "DEVICE", "only findings about these devices (as for report); repeatable" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
 	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
 	{ "list-rules", OPT_LIST_RULES, no_argument, NULL, "list the rules with their severity and exit" },
@@ -62,6 +63,8 @@ struct check_ctl {
 	bool allow_empty;
 	bool explain;
 	bool devresd;           /* --source=devresd */
+	struct device_selector *selectors;
+	unsigned nselectors;
 };
 
 static int list_rules(enum output_format format)
@@ -151,10 +154,13 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 			else
 				status = usage_error(&command_check, "invalid --debug '%s': expected rules", optarg);
 			break;
-		case 'd':
-			if (command_push_arg(&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
-				status = DEVRESCTL_EX_FAILURE;
+		case 'd': {
+			int r = device_selector_add(&ctl->selectors, &ctl->nselectors, optarg);
+
+			if (r < 0)
+				status = r == -EINVAL ? DEVRESCTL_EX_USAGE : DEVRESCTL_EX_FAILURE;
 			break;
+		}
 		case OPT_LIST_RULES:
 			list = true;
 			break;
@@ -188,7 +194,7 @@ static bool finding_selected(struct drc_ctx *ctx, const struct report_view *v, c
 {
 	struct drc_device *dev = NULL;
 
-	if (!v->npatterns || !f->device)
+	if (!v->nselectors || !f->device)
 		return true;
 	if (drc_ctx_find_device(ctx, f->device, (int)f->boot, &dev) > 0 && report_device_selected(v, dev))
 		return true;
@@ -275,15 +281,18 @@ static void warn_unused(void *userdata, const char *path, unsigned line, const c
 		    function, reason);
 }
 
-static void print_summary(const struct check_ctl *ctl, const struct finding_list *l)
+/* @unmatched: --device selectors that selected nothing, which fail the check */
+static void print_summary(const struct check_ctl *ctl, const struct finding_list *l, unsigned unmatched)
 {
 	fprintf(stdout, "%u error%s, %u warning%s, %u info", l->by_severity[DRC_SEVERITY_ERROR],
 		l->by_severity[DRC_SEVERITY_ERROR] == 1 ? "" : "s", l->by_severity[DRC_SEVERITY_WARNING],
 		l->by_severity[DRC_SEVERITY_WARNING] == 1 ? "" : "s", l->by_severity[DRC_SEVERITY_INFO]);
 	if (l->suppressed || l->known)
 		fprintf(stdout, " (%u suppressed, %u in the baseline)", l->suppressed, l->known);
-	fprintf(stdout, "; %u at or above --fail-on=%s: %s\n", l->failing,
-		drc_severity_to_string((enum drc_severity)ctl->fail_on), l->failing ? "FAIL" : "pass");
+	fprintf(stdout, "; %u at or above --fail-on=%s", l->failing, drc_severity_to_string((enum drc_severity)ctl->fail_on));
+	if (unmatched)
+		fprintf(stdout, ", %u --device matching nothing", unmatched);
+	fprintf(stdout, ": %s\n", l->failing || unmatched ? "FAIL" : "pass");
 }
 
 static int cmd_check(int argc, char **argv)
@@ -294,6 +303,7 @@ static int cmd_check(int argc, char **argv)
 	struct baseline *base = NULL;
 	struct finding_list l = { 0 };
 	struct capture_opts copts;
+	unsigned unmatched = 0;
 	int status, r = 0;
 
 	status = check_parse_args(&ctl, argc, argv);
@@ -339,6 +349,13 @@ static int cmd_check(int argc, char **argv)
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
+	ctl.view.selectors = ctl.selectors;
+	ctl.view.nselectors = ctl.nselectors;
+	unmatched = device_selectors_unmatched(ctx, ctl.selectors, ctl.nselectors,
+					       ctl.devresd ? "what devresd collected" : "the capture",
+					       /* error= */ !ctl.allow_empty);
+	if (ctl.allow_empty)
+		unmatched = 0;  /* said, and accepted */
 	/* keep the selected devices' findings, then judge them */
 	{
 		unsigned keep = 0;
@@ -375,7 +392,7 @@ static int cmd_check(int argc, char **argv)
 		findings_print_text(text ? text : stdout, &l, color, /* show_suppressed= */ true);
 		if (text)
 			fclose(text);
-		print_summary(&ctl, &l);
+		print_summary(&ctl, &l, unmatched);
 		break;
 	}
 	case OUTPUT_JSON:
@@ -396,14 +413,15 @@ static int cmd_check(int argc, char **argv)
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
-	status = l.failing ? DEVRESCTL_EX_FINDINGS : DEVRESCTL_EX_OK;
+	/* a selection that judged nothing must not pass, as an empty capture does not */
+	status = l.failing || unmatched ? DEVRESCTL_EX_FINDINGS : DEVRESCTL_EX_OK;
 	r = 0;
 out:
 	finding_list_done(&l);
 	suppressions_free(sup);
 	baseline_free(base);
 	drc_ctx_unref(ctx);
-	free(ctl.view.patterns);
+	free(ctl.selectors);
 	free(ctl.engine.kb_files);
 	free(ctl.suppress);
 	return status;

@@ -20,6 +20,7 @@
 #include "exit-codes.h"
 #include "output.h"
 #include "record.h"
+#include "selector.h"
 #include "shared/log.h"
 #include "shared/clock.h"
 #include "shared/root.h"
@@ -335,12 +336,23 @@ static int cmd_cycle(int argc, char **argv)
 		goto out;
 	status = DEVRESCTL_EX_FAILURE;
 	cy.requested = cy.n;
-	cy.device = argv[optind];
-	r = sysfs_device_find(cy.device, &dev);
-	if (r < 0) {
-		log_error("no device '%s' in /sys/bus/*/devices or /sys/class/*", cy.device);
+	/* a name, SUBSYSTEM/NAME, a sysfs path or a /dev node, as udevadm takes them */
+	if (device_select_live(argv[optind], &dev) < 0)
 		goto out;
+	if (!dev.driver[0] && sysfs_device_is_class(dev.devpath)) {
+		/* no driver binds a class device (a /dev node's): its bus device provides it */
+		struct sysfs_device parent;
+
+		if (sysfs_device_bound_parent(dev.devpath, &parent) < 0) {
+			log_error("%s is a %s class device, and no device above it is bound to a driver: nothing to unbind",
+				  dev.name, dev.subsystem);
+			goto out;
+		}
+		log_info("%s is a %s class device: cycling %s (driver %s), which provides it", dev.name,
+			 dev.subsystem, parent.name, parent.driver);
+		dev = parent;
 	}
+	cy.device = dev.name;   /* what unbind and bind take: the kernel's name */
 	if (!dev.driver[0] || !dev.subsystem[0]) {
 		log_error("%s is not bound to a driver: nothing to unbind", cy.device);
 		goto out;

@@ -18,6 +18,7 @@
 #include "exit-codes.h"
 #include "output.h"
 #include "pager.h"
+#include "selector.h"
 #include "shared/escape.h"
 #include "shared/log.h"
 
@@ -27,7 +28,7 @@ extern const struct command command_report;
 
 static const struct cli_option report_options[] = {
 	{ "format", 'f', required_argument, "FORMAT", "output format: text or json (default: text)", "text json" },
-	{ "device", 'd', required_argument, "PATTERN", "only devices whose name, driver or key matches; repeatable" },
+	{ "device", 'd', required_argument, "DEVICE", "only these devices: a name, driver or key (a glob), SUBSYSTEM/NAME, a sysfs path or a /dev node; repeatable" },
 	{ "all", 'a', no_argument, NULL, "also show released nodes and devices with nothing live" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
 	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
@@ -46,18 +47,20 @@ struct report_ctl {
 	int progress;           /* -1 auto */
 	bool quiet;
 	bool devresd;           /* --source=devresd */
+	struct device_selector *selectors;
+	unsigned nselectors;
 };
 
 static void report_ctl_done(struct report_ctl *ctl)
 {
-	free(ctl->view.patterns);
+	free(ctl->selectors);
 	free(ctl->engine.kb_files);
 }
 
 static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 {
 	struct command_getopt g;
-	int c, status = DEVRESCTL_EX_OK;
+	int c, r, status = DEVRESCTL_EX_OK;
 
 	if (command_getopt_init(report_options, &g) < 0)
 		return DEVRESCTL_EX_FAILURE;
@@ -73,8 +76,9 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 				status = usage_error(&command_report, "invalid --format '%s': expected text or json", optarg);
 			break;
 		case 'd':
-			if (command_push_arg(&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
-				status = DEVRESCTL_EX_FAILURE;
+			r = device_selector_add(&ctl->selectors, &ctl->nselectors, optarg);
+			if (r < 0)
+				status = r == -EINVAL ? DEVRESCTL_EX_USAGE : DEVRESCTL_EX_FAILURE;
 			break;
 		case 'a':
 			ctl->view.all = true;
@@ -145,6 +149,10 @@ static int cmd_report(int argc, char **argv)
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
+	ctl.view.selectors = ctl.selectors;
+	ctl.view.nselectors = ctl.nselectors;
+	device_selectors_unmatched(ctx, ctl.selectors, ctl.nselectors,
+				   ctl.devresd ? "what devresd collected" : "the capture", /* error= */ false);
 	ctl.view.findings = &findings;
 	if (ctl.format == OUTPUT_JSON) {
 		r = output_json(ctx, &ctl.view, stdout);

@@ -97,8 +97,18 @@ grep_out '^1\.\.2$' "tap: plan of two devices"
 grep_out '^not ok [12] - snd_hda_intel 0000:00:1f.3' "tap: the device with the error fails"
 grep_out '^    - rule: open-group-swept' "tap: the finding in the YAML block"
 
-run check --device 'dfx-clean*' "$K/component-bug/console.txt"
+run check "$K/nested/kmsg.txt"
+expect_rc 1 "nested: an error on dfx-port.0"
+run check --device 'dfx-*.1' "$K/nested/kmsg.txt"
 expect_rc 0 "--device keeps only the selected devices' findings"
+run check --device 'dfx-clean*' "$K/component-bug/console.txt"
+expect_rc 1 "--device matching no device of the capture fails: nothing was judged"
+[ "$(cat "$T/err")" = "devresctl check: --device 'dfx-clean*' matches no device in the capture; it has dfx-hda.0, dfx-gfx.0" ]
+ok $? "says so in one line, with the devices there are"
+grep_out "1 --device matching nothing: FAIL$" "the summary says why it fails"
+run check --allow-empty --device 'dfx-clean*' "$K/component-bug/console.txt"
+expect_rc 0 "--allow-empty accepts it"
+grep_err "matches no device in the capture" "and still says it"
 
 run check --list-rules
 expect_rc 0 "--list-rules"
