@@ -19,6 +19,7 @@
 #include "exit-codes.h"
 #include "filters.h"
 #include "output.h"
+#include "output-kcidb.h"
 #include "pager.h"
 #include "selector.h"
 #include "shared/escape.h"
@@ -28,12 +29,13 @@
 #include "shared/strbuf.h"
 
 enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES, OPT_ALLOW_EMPTY, OPT_EXPLAIN, OPT_DEBUG,
+       OPT_KCIDB_ORIGIN, OPT_KCIDB_BUILD_ID, OPT_KCIDB_CHECKOUT_ID, OPT_KCIDB_RUN_ID, OPT_KCIDB_LOG_URL,
        OPT_SOURCE };
 
 extern const struct command command_check;
 
 static const struct cli_option check_options[] = {
-	{ "format", 'f', required_argument, "FORMAT", "output format: text, json, junit or tap (default: text)", "text json junit tap" },
+	{ "format", 'f', required_argument, "FORMAT", "output format: text, json, junit, tap or kcidb (default: text)", "text json junit tap kcidb" },
 	{ "fail-on", OPT_FAIL_ON, required_argument, "SEVERITY", "exit 1 on findings of this severity or worse: error, warning or info (default: error)", "error warning info" },
 	{ "suppress", OPT_SUPPRESS, required_argument, "FILE", "ignore the findings this file matches; repeatable" },
 	{ "baseline", OPT_BASELINE, required_argument, "FILE", "fail only on findings not in this earlier --format=json output" },
@@ -44,6 +46,11 @@ static const struct cli_option check_options[] = {
 	{ "allow-empty", OPT_ALLOW_EMPTY, no_argument, NULL, "pass on a capture that holds no devres operation (default: fail)" },
 	{ "explain", OPT_EXPLAIN, no_argument, NULL, "print each decision of the rules and its evidence on standard error" },
 	{ "debug", OPT_DEBUG, required_argument, "WHAT", "the same as --explain for WHAT=rules", "rules" },
+	{ "kcidb-origin", OPT_KCIDB_ORIGIN, required_argument, "ORIGIN", "kcidb: the lab's KCIDB origin, the prefix of every id" },
+	{ "kcidb-build-id", OPT_KCIDB_BUILD_ID, required_argument, "ID", "kcidb: the KCIDB id of the kernel build the captures come from" },
+	{ "kcidb-checkout-id", OPT_KCIDB_CHECKOUT_ID, required_argument, "ID", "kcidb: also submit the build, made from this checkout" },
+	{ "kcidb-run-id", OPT_KCIDB_RUN_ID, required_argument, "ID", "kcidb: this test run's id in the lab (default: the build's)" },
+	{ "kcidb-log-url", OPT_KCIDB_LOG_URL, required_argument, "URL", "kcidb: where the lab keeps the capture" },
 	{ "source", OPT_SOURCE, required_argument, "WHERE", "capture (the CAPTUREs given, the default) or devresd (what it collected until now)", "capture devresd" },
 	SOCKET_OPTION,
 	NO_PAGER_OPTION,
@@ -53,6 +60,7 @@ static const struct cli_option check_options[] = {
 
 struct check_ctl {
 	enum output_format format;
+	struct kcidb_opts kcidb;
 	int fail_on;
 	struct report_view view;
 	struct engine_opts engine;
@@ -127,8 +135,10 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 				ctl->format = OUTPUT_JUNIT;
 			else if (strcmp(optarg, "tap") == 0)
 				ctl->format = OUTPUT_TAP;
+			else if (strcmp(optarg, "kcidb") == 0)
+				ctl->format = OUTPUT_KCIDB;
 			else
-				status = usage_error(&command_check, "invalid --format '%s': expected text, json, junit or tap", optarg);
+				status = usage_error(&command_check, "invalid --format '%s': expected text, json, junit, tap or kcidb", optarg);
 			break;
 		case OPT_FAIL_ON:
 			ctl->fail_on = drc_severity_from_string(optarg);
@@ -168,6 +178,21 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 			if (source_option(&command_check, optarg, &ctl->devresd) < 0)
 				status = DEVRESCTL_EX_USAGE;
 			break;
+		case OPT_KCIDB_ORIGIN:
+			ctl->kcidb.origin = optarg;
+			break;
+		case OPT_KCIDB_BUILD_ID:
+			ctl->kcidb.build_id = optarg;
+			break;
+		case OPT_KCIDB_CHECKOUT_ID:
+			ctl->kcidb.checkout_id = optarg;
+			break;
+		case OPT_KCIDB_RUN_ID:
+			ctl->kcidb.run_id = optarg;
+			break;
+		case OPT_KCIDB_LOG_URL:
+			ctl->kcidb.log_url = optarg;
+			break;
 		default:
 			if (command_common_option(&command_check, c, optarg, &ctl->engine, &ctl->quiet,
 						  &status) == COMMAND_OPTION_HELP) {
@@ -184,6 +209,14 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 		/* after every option: --list-rules --format=json as well as the other way round */
 		status = list_rules(ctl->format);
 		return status == DEVRESCTL_EX_OK ? -1 : status;
+	}
+	if (ctl->format == OUTPUT_KCIDB) {
+		char msg[512];
+
+		if (kcidb_opts_check(&ctl->kcidb, msg, sizeof(msg)) < 0)
+			return usage_error(&command_check, "%s", msg);
+	} else if (kcidb_opts_given(&ctl->kcidb)) {
+		return usage_error(&command_check, "the --kcidb-* options go with --format=kcidb");
 	}
 	return source_check_args(&command_check, ctl->devresd, (unsigned)(argc - optind));
 }
@@ -404,6 +437,9 @@ static int cmd_check(int argc, char **argv)
 		break;
 	case OUTPUT_TAP:
 		r = findings_print_tap(stdout, ctx, &ctl.view, &l);
+		break;
+	case OUTPUT_KCIDB:
+		r = findings_print_kcidb(stdout, ctx, &ctl.view, &l, &ctl.kcidb, ctl.fail_on);
 		break;
 	}
 	if (r >= 0 && fflush(stdout) != 0)

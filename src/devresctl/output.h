@@ -6,7 +6,7 @@
 
 #include "libdevres/libdevres.h"
 
-enum output_format { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_JUNIT, OUTPUT_TAP };
+enum output_format { OUTPUT_TEXT, OUTPUT_JSON, OUTPUT_JUNIT, OUTPUT_TAP, OUTPUT_KCIDB };
 
 /* A finding as a command sees it: suppressed, known from a baseline, failing. */
 struct finding_item {

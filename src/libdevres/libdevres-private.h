@@ -294,6 +294,8 @@ void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struc
 /* give the model the copies held for their twin: something other than a
  * devres operation is about to be said about the devices */
 int drc_model_witness_flush(struct drc_ctx *ctx);
+/* the current boot's name printed as the address @addr is @word (DRC_NAME_LINE) */
+int drc_model_learn_name(struct drc_ctx *ctx, const char *addr, size_t alen, const char *word, size_t wlen);
 /* the same, at a witness's loss marker: the next twins on each device are
  * found by time, not by order */
 int drc_model_witness_loss(struct drc_ctx *ctx);
@@ -349,6 +351,8 @@ int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, enum drc_
  * 0 = ignored, -ENOMEM */
 int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, enum drc_op word,
 		      uint64_t size, const char *name, size_t name_len);
+/* a uevent among the held lines: @bind for "bind", else any other action */
+int drc_opres_observe_uevent(struct drc_opres *r, const char *dev, bool bind);
 bool drc_opres_pending(const struct drc_opres *r);
 size_t drc_opres_held(const struct drc_opres *r);
 /* gives every undecided address its op and forgets the evidence */

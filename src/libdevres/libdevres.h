@@ -293,6 +293,14 @@ int drc_stream_feed(struct drc_stream *s, const char *buf, size_t len);
  * exactly where the live run did.
  */
 #define DRC_QUIET_LINE "devresctl-quiet"
+/*
+ * "devresctl-name ADDRESS WORD": a collector that formats the binary trace
+ * records learnt, after it had written a name as its address (the record
+ * holds a pointer before v6.13, and the kernel's text that tells it came
+ * later), that the address is WORD. A stream renames the nodes of the
+ * current boot so named, as if the name had been known.
+ */
+#define DRC_NAME_LINE "devresctl-name "
 int drc_stream_settle(struct drc_stream *s);
 
 /* ---- devices ---- */

@@ -924,6 +924,20 @@ static void witness_learn_name(struct drc_ctx *ctx, struct drc_boot *boot, const
 		}
 }
 
+int drc_model_learn_name(struct drc_ctx *ctx, const char *addr, size_t alen, const char *word, size_t wlen)
+{
+	const char *a, *w;
+
+	if (!ctx->nboots)
+		return 0;
+	a = drc_intern(ctx, addr, alen);
+	w = drc_intern(ctx, word, wlen);
+	if (!a || !w)
+		return -ENOMEM;
+	witness_learn_name(ctx, &ctx->boots[ctx->nboots - 1], a, w);
+	return 0;
+}
+
 /* @n, the node @applied made, is @id in the other witness. */
 static void node_alias(struct drc_device *dev, struct drc_node *n, const struct drc_event *other)
 {

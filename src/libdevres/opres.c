@@ -17,7 +17,12 @@
  *     first and leaves the device empty; with one, the ordinary nodes still
  *     go newest first;
  *   - the node devm_krealloc() puts in place of a REPLACEd one is never
- *     added, so an unseen node released on that device is explained.
+ *     added, so an unseen node released on that device is explained;
+ *   - a release-all is followed by the device's unbind uevent (an unbind:
+ *     device_unbind_cleanup() before KOBJ_UNBIND) or by none (a failed
+ *     probe): its bind uevent (driver_bound(), after a probe that worked)
+ *     never comes right after one, so a run that takes nodes added since
+ *     the device's last uevent and is followed by its bind is no batch.
  *
  * The stream holds its lines back while an address is undecided, collects
  * the operations meanwhile, and each assignment of the undecided addresses
@@ -40,6 +45,9 @@
 #define COST_NOT_BATCH   3      /* a REL run no release batch could make */
 #define COST_ADD_LIVE    10     /* an ADD of a node that is live: only a lost line */
 #define COST_CLOSE_NOT_ADD 1000 /* "grp>" logged by anything but ADD: never */
+/* a REL run right before the device's bind uevent, of nodes its probe added:
+ * the run's gains are taken back too (it only looked like a release-all) */
+#define COST_BIND_AFTER_BATCH 3
 /* and what it earns: a REL that goes on with a batch, newest first, is what
  * only the right reading gives again and again */
 #define GAIN_BATCH_ORDER 3
@@ -59,10 +67,20 @@ struct dev_state {
 	bool run_zero;                  /* it began with a group marker */
 	bool run_bad;                   /* no batch could have done it */
 	uint64_t run_last_seq;          /* the ADD order of the node it released last */
+	uint64_t run_min_seq;           /* the oldest node it released */
+	int64_t run_gain;               /* what its order earned */
+	uint64_t mark_seq;              /* the ADD order at the device's last uevent */
 	unsigned pending_replace;       /* REPLACEd nodes whose successor is unseen */
 };
 
+enum evidence_kind {
+	EVIDENCE_OP,
+	EVIDENCE_BIND,                  /* a uevent of the device: bind */
+	EVIDENCE_UEVENT,                /* any other */
+};
+
 struct evidence {
+	enum evidence_kind kind;
 	const char *dev;                /* interned */
 	uint64_t id, token, size;
 	uint64_t name;                  /* the name printed as an address, or 0 */
@@ -251,6 +269,10 @@ static struct dev_state *dev_get(struct hashmap *m, const char *dev, struct drc_
 			}
 		}
 	d->run_last_seq = UINT64_MAX;
+	d->run_min_seq = UINT64_MAX;
+	/* what the model holds was added before what is held back: whether a
+	 * uevent came since is not known, so none of it counts as this probe's */
+	d->mark_seq = seq;
 	if (hashmap_put(m, (uint64_t)(uintptr_t)dev, d) < 0) {
 		dev_state_free(d);
 		return NULL;
@@ -293,6 +315,8 @@ static int64_t run_end(struct dev_state *d)
 	cost = d->run_token && d->run_bad ? COST_NOT_BATCH : 0;
 	d->run_token = 0;
 	d->run_bad = false;
+	d->run_min_seq = UINT64_MAX;
+	d->run_gain = 0;
 	return cost;
 }
 
@@ -307,6 +331,8 @@ static void batch_step(struct dev_state *d, const struct evidence *e, ssize_t at
 		d->run_token = e->token;
 		d->run_zero = false;
 		d->run_last_seq = UINT64_MAX;
+		d->run_min_seq = UINT64_MAX;
+		d->run_gain = 0;
 	}
 	if (e->size == 0) {
 		if (d->run_last_seq != UINT64_MAX)
@@ -316,9 +342,12 @@ static void batch_step(struct dev_state *d, const struct evidence *e, ssize_t at
 	}
 	if (at < 0)
 		return;
+	d->run_min_seq = MIN(d->run_min_seq, d->live[at].seq);
 	if (d->live[at].seq < d->run_last_seq) {
-		if (d->run_last_seq != UINT64_MAX)
+		if (d->run_last_seq != UINT64_MAX) {
 			*cost -= GAIN_BATCH_ORDER;
+			d->run_gain += GAIN_BATCH_ORDER;
+		}
 		d->run_last_seq = d->live[at].seq;
 		return;
 	}
@@ -377,6 +406,26 @@ static int apply(struct hashmap *m, struct drc_ctx *ctx, uint64_t *seq, const st
 	return 0;
 }
 
+/* A uevent of a device among the held operations. */
+static int apply_uevent(struct hashmap *m, struct drc_ctx *ctx, uint64_t seq, const struct evidence *e,
+			int64_t *cost)
+{
+	struct dev_state *d = dev_get(m, e->dev, ctx);
+
+	if (!d)
+		return -ENOMEM;
+	if (e->kind == EVIDENCE_BIND && d->run_token && d->run_min_seq != UINT64_MAX &&
+	    d->run_min_seq > d->mark_seq) {
+		*cost += d->run_gain + COST_BIND_AFTER_BATCH;
+		d->run_token = 0;
+		d->run_bad = false;
+		d->run_min_seq = UINT64_MAX;
+		d->run_gain = 0;
+	}
+	d->mark_seq = seq;
+	return 0;
+}
+
 /* An operation whose op is known, as it is applied to the model. */
 int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, enum drc_op op, uint64_t size,
 		    const char *name)
@@ -408,11 +457,21 @@ int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_
 	if (array_grow(&r->ev, &r->cap, r->nev, sizeof(*r->ev), 256) < 0)
 		return -ENOMEM;
 	r->ev[r->nev++] = (struct evidence){
-		.dev = dev, .id = id, .token = token, .word = word, .size = size, .name = na,
+		.kind = EVIDENCE_OP, .dev = dev, .id = id, .token = token, .word = word, .size = size, .name = na,
 		.close_marker = name_len == 4 && memcmp(name, "grp>", 4) == 0,
 		.realloc = name_len == STRLEN("devm_krealloc_release") &&
 			   memcmp(name, "devm_krealloc_release", name_len) == 0,
 	};
+	return 1;
+}
+
+int drc_opres_observe_uevent(struct drc_opres *r, const char *dev, bool bind)
+{
+	if (!r->nundecided)
+		return 0;
+	if (array_grow(&r->ev, &r->cap, r->nev, sizeof(*r->ev), 256) < 0)
+		return -ENOMEM;
+	r->ev[r->nev++] = (struct evidence){ .kind = bind ? EVIDENCE_BIND : EVIDENCE_UEVENT, .dev = dev };
 	return 1;
 }
 
@@ -449,6 +508,10 @@ static int trial(struct drc_opres *r, const enum drc_op *ops, struct score *ret)
 		enum drc_op op = DRC_OP_ADD;
 		unsigned i;
 
+		if (e->kind != EVIDENCE_OP) {
+			err = apply_uevent(&sim, r->ctx, seq, e, &cost);
+			continue;
+		}
 		if (!e->token)
 			op = e->word;
 		else if (drc_opres_lookup(r, e->token, &op) == 0) {

@@ -1256,22 +1256,37 @@ static void judge_suspend_order(struct drc_device *dev, struct drc_batch *b)
 static void judge_out_of_order(struct drc_device *dev, struct drc_batch *b)
 {
 	struct drc_ctx *ctx = dev->ctx;
+	const struct rules_ctx *rc = ctx->rules;
 	struct finding_store *fs;
-	char a[300];
+	char a[300], note[300];
+	/*
+	 * The list a batch is checked against is the one the capture gave: a
+	 * loss it reported before the batch (kmsg overrun, a lost trace page)
+	 * may have taken an ADD or a REL of this device, and then the order as
+	 * read is not the kernel's. Lines the capture did not report lost keep
+	 * it a warning.
+	 */
+	bool unsure = rc->lost && rc->lost_first.line && rc->lost_first.source == b->first.source &&
+		      rc->lost_first.line < b->first.line;
 
-	fs = finding_new(ctx, R_RELEASE_ORDER, DRC_SEVERITY_WARNING, dev, NULL);
+	fs = finding_new(ctx, R_RELEASE_ORDER, unsure ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING, dev, NULL);
 	if (!fs)
 		return;
 	finding_evidence(fs, &b->first);
 	finding_evidence(fs, &b->last);
 	dev_label(dev, a, sizeof(a));
+	if (unsure)
+		snprintf(note, sizeof(note), " Uncertain after %" PRIu64 " lost operation%s (first at line %" PRIu64
+			 "): the list it was read against may lack what they did.", rc->lost, rc->lost == 1 ? "" : "s",
+			 rc->lost_first.line);
 	FINDING_TEXT(ctx, fs,
-		xstrdup_printf("%s: %u release%s out of list order in lines %" PRIu64 "-%" PRIu64, a,
-			       b->out_of_order, b->out_of_order == 1 ? "" : "s", b->first.line, b->last.line),
+		xstrdup_printf("%s: %u release%s out of list order in lines %" PRIu64 "-%" PRIu64 "%s", a,
+			       b->out_of_order, b->out_of_order == 1 ? "" : "s", b->first.line, b->last.line,
+			       unsure ? ": uncertain after lost operations" : ""),
 		xstrdup_printf("A batch releases nodes in reverse list order; %u release%s did not follow it. "
 			       "Either lines are missing from the capture (an ADD or a REL), or something "
 			       "released nodes singly (devres_release(), devm_release_action()) while the "
-			       "batch ran.", b->out_of_order, b->out_of_order == 1 ? "" : "s"),
+			       "batch ran.%s", b->out_of_order, b->out_of_order == 1 ? "" : "s", unsure ? note : ""),
 		xstrdup_printf("Check the capture for dropped lines first; otherwise look for a release "
 			       "callback that releases other devres nodes of %s.", dev->name));
 }

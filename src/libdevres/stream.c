@@ -626,6 +626,24 @@ static int emit_devres(struct drc_stream *s, const struct devres_msg *m, enum dr
 	return r < 0 ? r : 0;
 }
 
+/* DRC_NAME_LINE's "ADDRESS WORD" */
+static int name_line(struct drc_stream *s, const char *line, size_t line_len, const struct drc_origin *o)
+{
+	const char *l = line + STRLEN(DRC_NAME_LINE);
+	size_t len = line_len - STRLEN(DRC_NAME_LINE);
+	const char *sp = memchr(l, ' ', len);
+	uint64_t v;
+	unsigned digits;
+
+	if (!sp || sp == l || sp + 1 == l + len || !drc_parse_ptr(l, (size_t)(sp - l), &v, &digits) ||
+	    memchr(sp + 1, ' ', len - (size_t)(sp + 1 - l))) {
+		drc_diag_add(s->ctx, o, "\"" DRC_NAME_LINE "ADDRESS WORD\" (a name learnt by the collector)",
+			     line, line_len);
+		return 0;
+	}
+	return drc_model_learn_name(s->ctx, l, (size_t)(sp - l), sp + 1, len - (size_t)(sp + 1 - l));
+}
+
 /* Decode quoted-printable escapes (=20, =C2=A0 -> ' ', =3D) into s->tmp. */
 static bool qp_decode(struct drc_stream *s, const char *l, size_t len)
 {
@@ -1632,6 +1650,41 @@ static int defer_push(struct drc_stream *s, const char *l, size_t len, bool proc
 	return strbuf_append(&s->deferred_text, l, len);
 }
 
+/* "KERNEL[12.405107] unbind   /devices/pci0000:00/0000:00:02.0 (pci)": whose
+ * uevent, and whether it is a bind (opres.c reads them as evidence) */
+static int defer_observe_uevent(struct drc_stream *s, const char *l, size_t len)
+{
+	size_t i, a, ae, p, pe, n;
+	const char *dev;
+	int64_t ts;
+
+	if (MEM_STARTS(l, len, "KERNEL"))
+		i = 6;
+	else if (MEM_STARTS(l, len, "UDEV"))
+		i = 4;
+	else
+		return 0;
+	i = parse_bracket_ts(l, len, skip_ws(l, len, i), &ts);
+	if (!i)
+		return 0;
+	a = ae = skip_ws(l, len, i);
+	while (ae < len && islower((unsigned char)l[ae]))
+		ae++;
+	p = skip_ws(l, len, ae);
+	if (ae == a || p >= len || l[p] != '/')
+		return 0;
+	for (pe = p; pe < len && l[pe] != ' '; pe++)
+		;
+	for (n = pe; n > p && l[n - 1] != '/'; n--)
+		;
+	if (n == pe)
+		return 0;
+	dev = drc_intern(s->ctx, l + n, pe - n);
+	if (!dev)
+		return -ENOMEM;
+	return drc_opres_observe_uevent(s->ctx->opres, dev, ae - a == 4 && memcmp(l + a, "bind", 4) == 0);
+}
+
 /* What a held-back line says about the undecided ops: read on its own,
  * without the transports' state (the replay reads it properly). */
 static int defer_observe(struct drc_stream *s, const char *l, size_t len)
@@ -1640,7 +1693,7 @@ static int defer_observe(struct drc_stream *s, const char *l, size_t len)
 	struct devres_msg m;
 
 	if (!marker)
-		return 0;
+		return defer_observe_uevent(s, l, len);
 	marker += STRLEN("devres_log: ");
 	if (drc_decode_trace_msg(marker, len - (size_t)(marker - l), &m, &expected) != 1)
 		return 0;
@@ -1841,6 +1894,8 @@ static int feed_line(struct drc_stream *s, const char *line, size_t len)
 	/* a live collector's mark: the kernel was quiet, judge what is in progress */
 	if (len == STRLEN(DRC_QUIET_LINE) && memcmp(line, DRC_QUIET_LINE, len) == 0)
 		return drc_stream_settle(s);
+	if (MEM_STARTS(line, len, DRC_NAME_LINE))
+		return name_line(s, line, len, &o);
 
 	/* continuation of a multi-line record */
 	if (s->kmsg.active) {

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "libdevres/libdevres.h"
 #include "shared/clock.h"
 #include "shared/hashmap.h"
 #include "shared/macro.h"
@@ -116,6 +117,8 @@ struct trace_raw {
 	unsigned node_digits;
 	char instance[4096];            /* the instance's directory, below the root */
 	struct hashmap strings;         /* kernel pointer -> malloc'd string */
+	struct hashmap unnamed;         /* name pointers written as addresses */
+	struct strbuf names_late;       /* DRC_NAME_LINE lines to write next */
 	bool text_hashed;               /* hash-ptr turned back on: the text was broken without */
 	bool need_peek;                 /* a record's pointer was unknown (cleared by a read
 					 * whose records were all known, not by an empty one) */
@@ -153,6 +156,8 @@ void trace_raw_free(struct trace_raw *t)
 		tep_free(t->tep);
 	free(t->page);
 	hashmap_done_free(&t->strings);
+	hashmap_done(&t->unnamed);
+	strbuf_done(&t->names_late);
 	free(t->held);
 	free(t->merge);
 	strbuf_done(&t->text);
@@ -513,6 +518,10 @@ static int learn(struct trace_raw *t, uint64_t ptr, const char *s)
 		return -ENOMEM;
 	}
 	t->st.learnt++;
+	/* a name already written as its address: the reader renames those */
+	if (hashmap_remove(&t->unnamed, ptr) &&
+	    strbuf_appendf(&t->names_late, DRC_NAME_LINE "%0*" PRIx64 " %s\n", (int)t->node_digits, ptr, s) < 0)
+		return -ENOMEM;
 	if (!strcmp(s, "ADD") || !strcmp(s, "REL") || !strcmp(s, "REM") || !strcmp(s, "REPLACE"))
 		t->ops_learnt++;
 	return 0;
@@ -607,6 +616,9 @@ static int write_rec(struct trace_raw *t, const struct rec *r, trace_raw_line_fn
 			snprintf(name, sizeof(name), "%s", t->text.buf + r->name_off);
 		if (!known(t, r))
 			t->st.unresolved++;
+		if (r->name_is_ptr && !hashmap_get(&t->strings, r->name_ptr) &&
+		    hashmap_put(&t->unnamed, r->name_ptr, (void *)1) < 0)
+			return -ENOMEM;
 		n = snprintf(line, sizeof(line), "           <...>-%-7d [%03u] %" PRIu64 ".%06" PRIu64
 			     ": devres_log: %s %s %0*" PRIx64 " %s (%" PRIu64 " bytes)",
 			     r->pid, r->cpu, text_usec(r->ts) / 1000000, text_usec(r->ts) % 1000000, dev, op,
@@ -787,16 +799,31 @@ static int compact_text(struct trace_raw *t)
 	return 0;
 }
 
+/* The names learnt since the last flush that went out as addresses before. */
+static int write_names_late(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
+{
+	struct strbuf lines = t->names_late;
+	int r = 0;
+
+	t->names_late = (struct strbuf)STRBUF_INIT;
+	for (size_t at = 0, nl; at < lines.len && r >= 0; at = nl + 1) {
+		nl = (size_t)((char *)memchr(lines.buf + at, '\n', lines.len - at) - lines.buf);
+		r = fn(userdata, lines.buf + at, nl - at);
+	}
+	strbuf_done(&lines);
+	return r < 0 ? r : 0;
+}
+
 /* Writes the held records in time order, up to the first that still waits
  * (unless it waited long enough, or @all). */
 int trace_raw_flush(struct trace_raw *t, bool all, trace_raw_line_fn fn, void *userdata)
 {
 	uint64_t now = now_msec(), settled = now_usec() * 1000 - TRACE_RAW_SETTLE_MS * 1000000;
 	size_t i = 0;
-	int r = 0;
+	int r = write_names_late(t, fn, userdata);
 
-	if (!t->nheld)
-		return 0;
+	if (r < 0 || !t->nheld)
+		return r;
 	if ((r = sort_held(t)) < 0 || (r = place_uevents(t)) < 0)
 		return r;
 	for (; i < t->nheld && r >= 0; i++) {

@@ -59,8 +59,8 @@ done
 # values: bash splits "--format=" at '=' (COMP_WORDBREAKS): "--format" "=" "";
 # without '=' in COMP_WORDBREAKS the word stays whole and so does the reply
 comp check --format = ""
-[ "$(tr '\n' ' ' <"$T/comp")" = "json junit tap text " ]
-ok $? "check --format= offers json, junit, tap, text"
+[ "$(tr '\n' ' ' <"$T/comp")" = "json junit kcidb tap text " ]
+ok $? "check --format= offers json, junit, kcidb, tap, text"
 comp check --format=j
 [ "$(tr '\n' ' ' <"$T/comp")" = "--format=json --format=junit " ]
 ok $? "check --format=j as one word offers whole words"

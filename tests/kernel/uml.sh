@@ -123,6 +123,9 @@ check_scenario() { # scenario outdir
 		return
 	fi
 	ok 0 "$t: boots and runs the scenario ($BOOT_S s)"
+	cores=$(cd "$o" && ls core.* 2> /dev/null | tr '\n' ' ')
+	[ -z "$cores" ]
+	ok $? "$t: no program of the guest crashed${cores:+ (cores: $cores)}"
 
 	# the kernel against the design: the release-callback counters ...
 	exp_counts "$e" "$V" full "$n" > "$o/exp-counts"

@@ -151,7 +151,7 @@ static int many(const char *path, int count, const char **sends, int nsend, int 
 {
 	struct conn {
 		int fd, lines;
-		bool refused;
+		bool refused, done;
 	} *cs = calloc((size_t)count, sizeof(*cs));
 	struct pollfd *ps = calloc((size_t)count, sizeof(*ps));
 	int connected = 0, served = 0, refused = 0, closed = 0;
@@ -173,14 +173,14 @@ static int many(const char *path, int count, const char **sends, int nsend, int 
 		int np = 0;
 
 		for (int i = 0; i < connected; i++)
-			if (cs[i].fd >= 0)
+			if (cs[i].fd >= 0 && !cs[i].done)
 				ps[np++] = (struct pollfd){ cs[i].fd, POLLIN, 0 };
 		if (poll(ps, (nfds_t)np, 100) <= 0)
 			continue;
 		for (int i = 0, k = 0; i < connected; i++) {
 			ssize_t n;
 
-			if (cs[i].fd < 0)
+			if (cs[i].fd < 0 || cs[i].done)
 				continue;
 			if (!(ps[k++].revents & (POLLIN | POLLHUP)))
 				continue;
@@ -196,6 +196,13 @@ static int many(const char *path, int count, const char **sends, int nsend, int 
 					lines++;
 				}
 			if (n <= 0 || (want >= 0 && cs[i].lines >= want)) {
+				/* a served connection stays open to the end: what the
+				 * daemon holds for it must not go to the next one */
+				if ((want < 0 || cs[i].lines >= want) && !cs[i].refused && n > 0) {
+					served++;
+					cs[i].done = true;
+					continue;
+				}
 				if ((want < 0 || cs[i].lines >= want) && !cs[i].refused)
 					served++;
 				else if (!cs[i].refused)

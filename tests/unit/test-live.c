@@ -559,9 +559,32 @@ static void test_trace_raw_bursts(const char *captures)
 		r = trace_raw_read(t, collect, &sb);
 	if (r >= 0)
 		r = trace_raw_flush(t, true, collect, &sb);
+	/* after a pause the same name again, and the text shows it: the reader
+	 * is told what the address it was given is */
+	usleep((TRACE_RAW_BURST_MS + 50) * 1000);
+	if (r >= 0)
+		r = trace_raw_read(t, collect, &sb);
+	ts += 1000000000ull;
+	memset(page, 0, sizeof(page));
+	memcpy(page, &ts, 8);
+	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000004ull, 0x60379884ull, 32) - 16;
+	memcpy(page + 8, &commit, 8);
+	write_file(text, "   sh-77 [000] d..1.     9.001001: devres_log: d.0 ADD 00000000aaaa0004 dfx_hda_master_bind_release (32 bytes)\n", 111);
+	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
+		r = trace_raw_read(t, collect, &sb);
+	if (r >= 0)
+		r = trace_raw_flush(t, true, collect, &sb);
 	strbuf_append(&sb, "", 1);
 	ok(r >= 0 && strstr(sb.buf, "8.001001: devres_log: d.0 ADD 000000007d000003 0000000060379884 (32 bytes)"),
 	   "a new name within a flood, no pause before it: written as its address");
+	{
+		const char *nl = strstr(sb.buf, DRC_NAME_LINE "0000000060379884 dfx_hda_master_bind_release\n"),
+			   *addr = strstr(sb.buf, "ADD 000000007d000003 0000000060379884"),
+			   *later = strstr(sb.buf, "ADD 000000007d000004 dfx_hda_master_bind_release");
+
+		ok(r >= 0 && nl && addr < nl && nl < later && !strstr(nl + 1, DRC_NAME_LINE),
+		   "the name learnt later is written once, before the record that has it");
+	}
 	ok(r >= 0 && strstr(sb.buf, "7.000001: devres_log: d.0 ADD 000000007d000001 devm_kzalloc_release (8 bytes)"),
 	   "the first burst, after an empty read, resolved from the text");
 	ok(r >= 0 && strstr(sb.buf, "8.000001: devres_log: d.0 ADD 000000007d000002 dfx_hda_irq_release (16 bytes)"),

@@ -777,6 +777,53 @@ static void test_op_addresses(void)
 	is_int(stats_of(ctx).realloc_matched, 1, "op addresses: the krealloc node matched");
 	drc_ctx_unref(ctx);
 
+	/*
+	 * A stock kernel's probe: pinctrl_bind_pins() adds dev->pins and the
+	 * pinctrl handle and frees both again (ADD ADD REM REM, newest first,
+	 * leaving nothing: the shape of a release-all), then the device's
+	 * bind uevent. A release-all is never followed by the bind.
+	 */
+#define PROBE_PINS(op) \
+		TL("0000:00:02.0", A_ADD, "ff47ccce29b05600", "devm_kzalloc_release", "40") \
+		TL("0000:00:02.0", A_ADD, "ff47ccce055ccd40", "devm_pinctrl_release", "8") \
+		TL("0000:00:02.0", op, "ff47ccce055ccd40", "devm_pinctrl_release", "8") \
+		TL("0000:00:02.0", op, "ff47ccce29b05600", "devm_kzalloc_release", "40")
+	ctx = ctx_from_text("t",
+		"KERNEL[12.405107] unbind   /devices/pci0000:00/0000:00:02.0 (pci)\n"
+		PROBE_PINS(A_REM)
+		"KERNEL[15.170569] bind     /devices/pci0000:00/0000:00:02.0 (pci)\n");
+	ok(op_of(ctx, A_REM) == DRC_OP_REM, "op addresses: a run before the bind uevent is no release batch");
+	drc_ctx_unref(ctx);
+	/* near misses: the same run followed by the unbind uevent (an unbind's
+	 * release-all), or by nothing (a probe that failed), reads as REL */
+	ctx = ctx_from_text("t",
+		PROBE_PINS(A_REL)
+		"KERNEL[15.170569] unbind   /devices/pci0000:00/0000:00:02.0 (pci)\n");
+	ok(op_of(ctx, A_REL) == DRC_OP_REL, "op addresses: the same run before an unbind uevent is a release-all");
+	drc_ctx_unref(ctx);
+	ctx = ctx_from_text("t", PROBE_PINS(A_REL));
+	ok(op_of(ctx, A_REL) == DRC_OP_REL, "op addresses: the same run with no uevent is a release-all");
+	drc_ctx_unref(ctx);
+	/* the bind of another device says nothing about this one */
+	ctx = ctx_from_text("t",
+		PROBE_PINS(A_REL)
+		"KERNEL[15.170569] bind     /devices/pci0000:00/0000:00:03.0 (pci)\n");
+	ok(op_of(ctx, A_REL) == DRC_OP_REL, "op addresses: another device's bind uevent is no evidence");
+	drc_ctx_unref(ctx);
+#undef PROBE_PINS
+
+	/* a collector that learnt a name after it wrote it as its address */
+	ctx = ctx_from_text("t",
+		TL("d.0", "ADD", "ffff8881000000a0", "ffffffff82a00100", "48")
+		TL("d.0", "ADD", "ffff8881000000b0", "ffffffff82a00200", "8")
+		DRC_NAME_LINE "ffffffff82a00100 pcim_iomap_release\n"
+		TL("d.0", "ADD", "ffff8881000000c0", "ffffffff82a00100", "48")
+		DRC_NAME_LINE "ffffffff82a00300\n");
+	is_str(live_string(dev_named(ctx, "d.0")), "pcim_iomap_release:48 ffffffff82a00200:8 pcim_iomap_release:48",
+	       "a name line renames the nodes so named, and names the later ones; another address stays");
+	is_int(stats_of(ctx).undecoded, 1, "a name line without its word is counted undecoded");
+	drc_ctx_unref(ctx);
+
 	/* "grp>" is only ever logged by ADD, whatever else the counts say */
 	ctx = ctx_from_text("t",
 		TL("d.0", A_REL, "ffff888100000100", "devm_kzalloc_release", "8")

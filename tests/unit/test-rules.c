@@ -439,6 +439,35 @@ static void test_release_order(void)
 		drc_ctx_unref(named);
 	}
 	is_str(findings(ooo), "release-order/warning/o.0", "releases against the list order");
+	{
+		/* a loss the capture reported before the batch may have taken
+		 * an ADD or REL of the device: the order as read is uncertain;
+		 * one reported after it says nothing about it */
+		struct drc_ctx *before = judge(
+			D("1.000000", "d", "o.0", "ADD", "00000601", "devm_kzalloc_release", 1)
+			D("1.000001", "d", "o.0", "ADD", "00000602", "devm_kzalloc_release", 2)
+			D("1.000002", "d", "o.0", "ADD", "00000603", "devm_kzalloc_release", 3)
+			"devresctl-lost: kmsg 12 records overwritten before they were read\n"
+			D("2.000000", "d", "o.0", "REL", "00000603", "devm_kzalloc_release", 3)
+			D("2.000001", "d", "o.0", "REL", "00000601", "devm_kzalloc_release", 1)
+			D("2.000002", "d", "o.0", "REL", "00000602", "devm_kzalloc_release", 2));
+		struct drc_ctx *after = judge(
+			D("1.000000", "d", "o.0", "ADD", "00000601", "devm_kzalloc_release", 1)
+			D("1.000001", "d", "o.0", "ADD", "00000602", "devm_kzalloc_release", 2)
+			D("1.000002", "d", "o.0", "ADD", "00000603", "devm_kzalloc_release", 3)
+			D("2.000000", "d", "o.0", "REL", "00000603", "devm_kzalloc_release", 3)
+			D("2.000001", "d", "o.0", "REL", "00000601", "devm_kzalloc_release", 1)
+			D("2.000002", "d", "o.0", "REL", "00000602", "devm_kzalloc_release", 2)
+			D("3.000000", "d", "o.1", "ADD", "00000701", "devm_kzalloc_release", 1)
+			"devresctl-lost: kmsg 12 records overwritten before they were read\n");
+
+		ok(strstr(findings(before), "release-order/info/o.0") != NULL,
+		   "releases against the list order after a reported loss: info");
+		ok(strstr(findings(after), "release-order/warning/o.0") != NULL,
+		   "the same with the loss reported after the batch: a warning");
+		drc_ctx_unref(before);
+		drc_ctx_unref(after);
+	}
 	drc_ctx_unref(ctx);
 	drc_ctx_unref(good);
 	drc_ctx_unref(ooo);

@@ -25,6 +25,19 @@ mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 O=$DK_OUT
 exec > "$O/init-stdout.txt" 2> "$O/init-stderr.txt"
 export DEVRESCTL_KB="$DK_KB" TERM=xterm-256color HOME=/tmp NO_COLOR=1
+# User-Mode Linux saves its processes' vector registers with the xstate
+# regset only where the host takes that buffer back; on hosts with AMX it
+# does not (patches/uml-xstate-writable.patch), and UML falls back to the
+# FXSAVE area: x87 and XMM0-15. The upper halves of YMM/ZMM and the AVX-512
+# mask registers are then lost at every switch between the guest's
+# processes, and glibc's AVX2/EVEX string functions return garbage under
+# load (vfprintf missed the '%' of "%s %s"; a recorder died of SIGSEGV).
+# Keep glibc to SSE in the guest (AVX_Fast_Unaligned_Load too: without it
+# memcpy stays __memmove_avx_unaligned_erms_rtm).
+export GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX,-AVX2,-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX512CD,-AVX_Fast_Unaligned_Load
+# a program of the guest that crashes leaves its core here (uml.sh fails on it)
+ulimit -c unlimited
+echo "$O/core.%e.%p" > /proc/sys/kernel/core_pattern
 DC=$DK_BIN/devresctl
 T=/sys/kernel/tracing
 {
