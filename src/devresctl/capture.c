@@ -15,8 +15,16 @@
 #include "shared/log.h"
 #include "sources/source-file.h"
 
-static char devresd_name[] = "devresd";
-char *capture_devresd_inputs[1] = { devresd_name };
+/* "devresd:SOCKET": what the evidence names, and no file a writer would
+ * read again for its excerpts (a "devresd" beside the build is the daemon) */
+static char devresd_name[4200];
+static char *devresd_inputs[1] = { devresd_name };
+
+char **capture_devresd_inputs(void)
+{
+	snprintf(devresd_name, sizeof(devresd_name), "devresd:%s", devresd_socket_name());
+	return devresd_inputs;
+}
 
 int source_option(const struct command *cmd, const char *arg, bool *devresd)
 {
@@ -136,7 +144,7 @@ int capture_load_devresd(struct drc_ctx *ctx, const struct capture_opts *o)
 	struct drc_stream *s;
 	int r;
 
-	r = drc_stream_new(ctx, "devresd", &s);
+	r = drc_stream_new(ctx, capture_devresd_inputs()[0], &s);
 	if (r < 0)
 		return log_oom();
 	r = devresd_lines_open(&sock, /* follow= */ false, feed_daemon_line, s);

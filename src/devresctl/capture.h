@@ -21,12 +21,13 @@ int capture_load(struct drc_ctx *ctx, char *const *paths, unsigned n, const stru
 
 /*
  * The same with what devresd collected since it started (its "lines"
- * stream up to now), read as one capture named "devresd" that ends now.
+ * stream up to now), read as one capture that ends now, named
+ * "devresd:SOCKET" (capture_devresd_inputs()).
  * Returns 0, or a negative errno after printing why.
  */
 int capture_load_devresd(struct drc_ctx *ctx, const struct capture_opts *o);
-/* The inputs a report names for capture_load_devresd(): { "devresd" }. */
-extern char *capture_devresd_inputs[1];
+/* The inputs a report names for capture_load_devresd(): { "devresd:SOCKET" }. */
+char **capture_devresd_inputs(void);
 
 /* --source=capture|devresd of report and check: sets *@devresd; else says
  * so and returns -EINVAL. */

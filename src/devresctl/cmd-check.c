@@ -369,7 +369,7 @@ static int cmd_check(int argc, char **argv)
 	ctl.view.inputs = argv + optind;
 	ctl.view.ninputs = (unsigned)(argc - optind);
 	if (ctl.devresd) {
-		ctl.view.inputs = capture_devresd_inputs;
+		ctl.view.inputs = capture_devresd_inputs();
 		ctl.view.ninputs = 1;
 	}
 	if ((ctl.devresd ? capture_load_devresd(ctx, &copts) : capture_load(ctx, argv + optind, ctl.view.ninputs, &copts)) < 0 ||

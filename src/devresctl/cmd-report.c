@@ -137,7 +137,7 @@ static int cmd_report(int argc, char **argv)
 	ctl.view.color = ctl.format == OUTPUT_TEXT && use_color();
 	copts = (struct capture_opts){ .progress = ctl.progress, .quiet = ctl.quiet };
 	if (ctl.devresd) {
-		ctl.view.inputs = capture_devresd_inputs;
+		ctl.view.inputs = capture_devresd_inputs();
 		ctl.view.ninputs = 1;
 	}
 	if (ctl.devresd ? capture_load_devresd(ctx, &copts) < 0 :

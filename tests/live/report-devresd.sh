@@ -49,17 +49,25 @@ ok $? "the devices, their state and live lists are the daemon's"
 [ $? -eq 0 ] || diff "$T/daemon-devices" "$T/report-devices" | sed 's/^/#   /'
 [ "$(jq -c '[.findings[].rule] | sort' "$T/out")" = "$(jq -c '[.findings[].rule] | sort' "$T/report.json")" ]
 ok $? "and so are the findings"
-jq -e '.inputs == ["devresd"]' "$T/report.json" >/dev/null
-ok $? "JSON names devresd as its input"
+jq -e '.inputs == ["devresd:/run/devresd/socket"]' "$T/report.json" >/dev/null
+ok $? "JSON names devresd and its socket as its input"
 
 run --root "$R" report --source=devresd
 expect_rc 0 "report --source=devresd in text"
 grep_out "^error open-group-swept: open group on dfx-hda dfx-hda.0" "the daemon's finding, explained"
-grep_out "of devresd$" "evidence lines point into devresd's lines"
+grep_out "of devresd:/run/devresd/socket$" "evidence lines point into devresd's lines"
 
 run --root "$R" check --source=devresd --format=junit
 expect_rc 1 "check --source=devresd fails on the daemon's error"
 grep_out '<testcase classname="devresctl.dfx-hda" name="dfx-hda.0"' "JUnit for the daemon's devices"
+# a file called devresd where check runs (the daemon, beside a build) is no capture
+mkdir "$T/cwd" && printf 'not the daemon\040s lines\n%.0s' $(seq 200) >"$T/cwd/devresd"
+(cd "$T/cwd" && "$DEVRESCTL" --root "$R" check --source=devresd --format=kcidb --kcidb-origin=lab \
+	--kcidb-build-id=lab:b1 >"$T/out" 2>"$T/err")
+rc=$?
+expect_rc 1 "check --source=devresd --format=kcidb"
+jq -e '.tests | length > 0' "$T/out" >/dev/null && ! grep -q 'not the daemon' "$T/out"
+ok $? "kcidb: the tests, and no excerpt read from a file named devresd"
 
 # what came after the first look is seen by the next one
 kmsg_records 900 3 dfx-late.0 >"$R/dev/kmsg"
