@@ -20,6 +20,7 @@
 static pid_t pager_pid;
 static int saved_out = -1, saved_err = -1;
 static unsigned columns;
+static struct sigaction old_int, old_quit;
 
 static const char *pager_command(void)
 {
@@ -91,6 +92,18 @@ bool pager_open(void)
 	}
 	pager_pid = pid;
 	pager_terminal_columns = columns;
+	/*
+	 * ^C is the pager's (less quits on it with K): were this process to die
+	 * of it, the shell would take the terminal back while the pager still
+	 * reads it. Once the pager is gone, the next write ends us (SIGPIPE).
+	 */
+	{
+		struct sigaction ign = { .sa_handler = SIG_IGN };
+
+		sigemptyset(&ign.sa_mask);
+		sigaction(SIGINT, &ign, &old_int);
+		sigaction(SIGQUIT, &ign, &old_quit);
+	}
 	if (dup2(fd[1], STDOUT_FILENO) < 0 || (saved_err >= 0 && dup2(fd[1], STDERR_FILENO) < 0)) {
 		close(fd[0]);
 		close(fd[1]);
@@ -130,6 +143,8 @@ void pager_close(void)
 	kill(pager_pid, SIGCONT);
 	while (waitpid(pager_pid, NULL, 0) < 0 && errno == EINTR)
 		;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
 	pager_pid = 0;
 	columns = pager_terminal_columns = 0;
 }

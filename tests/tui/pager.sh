@@ -121,8 +121,15 @@ if command -v less >/dev/null 2>&1; then
 	keys q
 	wait_for '^EXIT=0'
 	ok $? "q quits less, and the command ends with its own status"
+	# ^C is less's (K): the command waits for it instead of dying under it
+	keys "clear" Enter
+	keys "'$DEVRESCTL' report --all '$SEED'; echo EXIT=\$?" Enter
+	sleep 1.5
+	keys C-c
+	wait_for '^EXIT=0'
+	ok $? "^C quits less; the command was not killed under it (exit 0, not 130)"
 else
-	for what in 1 2 3 4; do
+	for what in 1 2 3 4 5; do
 		n=$((n + 1))
 		echo "ok $n - # SKIP less is not installed"
 	done
