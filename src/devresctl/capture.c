@@ -5,11 +5,48 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "capture.h"
+#include "command.h"
+#include "devresd-client.h"
+#include "exit-codes.h"
 #include "shared/log.h"
 #include "sources/source-file.h"
+
+/* "devresd:SOCKET": what the evidence names, and no file a writer would
+ * read again for its excerpts (a "devresd" beside the build is the daemon) */
+static char devresd_name[4200];
+static char *devresd_inputs[1] = { devresd_name };
+
+char **capture_devresd_inputs(void)
+{
+	snprintf(devresd_name, sizeof(devresd_name), "devresd:%s", devresd_socket_name());
+	return devresd_inputs;
+}
+
+int source_option(const struct command *cmd, const char *arg, bool *devresd)
+{
+	if (strcmp(arg, "capture") == 0)
+		*devresd = false;
+	else if (strcmp(arg, "devresd") == 0)
+		*devresd = true;
+	else
+		return usage_error(cmd, "invalid --source '%s': expected capture or devresd", arg), -EINVAL;
+	return 0;
+}
+
+int source_check_args(const struct command *cmd, bool devresd, unsigned nargs)
+{
+	if (devresd && nargs)
+		return usage_error(cmd, "--source=devresd reads what devresd collected: no CAPTURE with it");
+	if (devresd)
+		return DEVRESCTL_EX_OK;
+	if (!nargs)
+		return usage_error(cmd, "too few arguments: expected CAPTURE... (- for standard input) or --source=devresd");
+	return command_check_args(cmd, nargs);
+}
 
 struct progress {
 	const char *path;
@@ -88,6 +125,59 @@ static void diagnostics(struct drc_ctx *ctx, bool quiet)
 	if (st.long_lines)
 		log_warning("%" PRIu64 " line%s longer than %u bytes skipped", st.long_lines,
 			    st.long_lines == 1 ? "" : "s", SOURCE_LINE_MAX);
+}
+
+static int feed_daemon_line(void *userdata, const char *line, size_t len, bool cut)
+{
+	struct drc_stream *s = userdata;
+
+	if (cut) {
+		drc_stream_note_long_line(s);
+		return 0;
+	}
+	return drc_stream_feed_line(s, line, len);
+}
+
+int capture_load_devresd(struct drc_ctx *ctx, const struct capture_opts *o)
+{
+	struct fd_lines sock = { .fd = -1 };
+	struct drc_stream *s;
+	int r;
+
+	r = drc_stream_new(ctx, capture_devresd_inputs()[0], &s);
+	if (r < 0)
+		return log_oom();
+	r = devresd_lines_open(&sock, /* follow= */ false, feed_daemon_line, s);
+	if (r == -ENOENT || r == -ECONNREFUSED)
+		log_error("no devresd at %s (%s): start it (systemctl start devresd), or give captures",
+			  devresd_socket_name(), strerror(-r));
+	if (r < 0)
+		goto out;
+	r = devresd_lines_drain(&sock, feed_daemon_line, s);
+	if (r == -ENOMEM)
+		log_oom();
+	else if (r == -ETIMEDOUT)
+		log_error("devresd at %s sent nothing for %u s: given up", devresd_socket_name(),
+			  DEVRESD_DRAIN_IDLE_MSEC / 1000);
+	else if (r < 0)
+		log_error_errno(r, "reading from devresd at %s", devresd_socket_name());
+	if (r < 0)
+		goto out;
+	r = drc_stream_finish(s);
+	if (r < 0) {
+		log_oom();
+		goto out;
+	}
+	r = drc_ctx_finish(ctx);
+	if (r < 0) {
+		log_oom();
+		goto out;
+	}
+	diagnostics(ctx, o->quiet);
+out:
+	fd_lines_close(&sock);
+	drc_stream_free(s);
+	return r;
 }
 
 int capture_load(struct drc_ctx *ctx, char *const *paths, unsigned n, const struct capture_opts *o)

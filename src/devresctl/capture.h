@@ -5,6 +5,8 @@
 
 #include "libdevres/libdevres.h"
 
+struct command;
+
 struct capture_opts {
 	int progress;           /* -1 auto (a terminal and a big file), 0 never, 1 always */
 	bool quiet;             /* no diagnostics on stderr */
@@ -16,3 +18,20 @@ struct capture_opts {
  * stderr. Returns 0, or a negative errno after printing why.
  */
 int capture_load(struct drc_ctx *ctx, char *const *paths, unsigned n, const struct capture_opts *o);
+
+/*
+ * The same with what devresd collected since it started (its "lines"
+ * stream up to now), read as one capture that ends now, named
+ * "devresd:SOCKET" (capture_devresd_inputs()).
+ * Returns 0, or a negative errno after printing why.
+ */
+int capture_load_devresd(struct drc_ctx *ctx, const struct capture_opts *o);
+/* The inputs a report names for capture_load_devresd(): { "devresd:SOCKET" }. */
+char **capture_devresd_inputs(void);
+
+/* --source=capture|devresd of report and check: sets *@devresd; else says
+ * so and returns -EINVAL. */
+int source_option(const struct command *cmd, const char *arg, bool *devresd);
+/* CAPTUREs: at least one without --source=devresd, none with it. Returns
+ * an exit code. */
+int source_check_args(const struct command *cmd, bool devresd, unsigned nargs);

@@ -20,6 +20,8 @@
 #include "filters.h"
 #include "output.h"
 #include "output-kcidb.h"
+#include "pager.h"
+#include "selector.h"
 #include "shared/escape.h"
 #include "shared/log.h"
 #include "shared/macro.h"
@@ -27,7 +29,8 @@
 #include "shared/strbuf.h"
 
 enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES, OPT_ALLOW_EMPTY, OPT_EXPLAIN, OPT_DEBUG,
-       OPT_KCIDB_ORIGIN, OPT_KCIDB_BUILD_ID, OPT_KCIDB_CHECKOUT_ID, OPT_KCIDB_RUN_ID, OPT_KCIDB_LOG_URL };
+       OPT_KCIDB_ORIGIN, OPT_KCIDB_BUILD_ID, OPT_KCIDB_CHECKOUT_ID, OPT_KCIDB_RUN_ID, OPT_KCIDB_LOG_URL,
+       OPT_SOURCE };
 
 extern const struct command command_check;
 
@@ -36,7 +39,7 @@ static const struct cli_option check_options[] = {
 	{ "fail-on", OPT_FAIL_ON, required_argument, "SEVERITY", "exit 1 on findings of this severity or worse: error, warning or info (default: error)", "error warning info" },
 	{ "suppress", OPT_SUPPRESS, required_argument, "FILE", "ignore the findings this file matches; repeatable" },
 	{ "baseline", OPT_BASELINE, required_argument, "FILE", "fail only on findings not in this earlier --format=json output" },
-	{ "device", 'd', required_argument, "PATTERN", "only devices whose name, driver or key matches; repeatable" },
+	{ "device", 'd', required_argument, "DEVICE", "only findings about these devices (as for report); repeatable" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
 	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
 	{ "list-rules", OPT_LIST_RULES, no_argument, NULL, "list the rules with their severity and exit" },
@@ -48,6 +51,9 @@ static const struct cli_option check_options[] = {
 	{ "kcidb-checkout-id", OPT_KCIDB_CHECKOUT_ID, required_argument, "ID", "kcidb: also submit the build, made from this checkout" },
 	{ "kcidb-run-id", OPT_KCIDB_RUN_ID, required_argument, "ID", "kcidb: this test run's id in the lab (default: the build's)" },
 	{ "kcidb-log-url", OPT_KCIDB_LOG_URL, required_argument, "URL", "kcidb: where the lab keeps the capture" },
+	{ "source", OPT_SOURCE, required_argument, "WHERE", "capture (the CAPTUREs given, the default) or devresd (what it collected until now)", "capture devresd" },
+	SOCKET_OPTION,
+	NO_PAGER_OPTION,
 	COMMON_OPTIONS,
 	{}
 };
@@ -64,6 +70,9 @@ struct check_ctl {
 	bool quiet;
 	bool allow_empty;
 	bool explain;
+	bool devresd;           /* --source=devresd */
+	struct device_selector *selectors;
+	unsigned nselectors;
 };
 
 static int list_rules(enum output_format format)
@@ -155,12 +164,19 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 			else
 				status = usage_error(&command_check, "invalid --debug '%s': expected rules", optarg);
 			break;
-		case 'd':
-			if (command_push_arg(&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
-				status = DEVRESCTL_EX_FAILURE;
+		case 'd': {
+			int r = device_selector_add(&ctl->selectors, &ctl->nselectors, optarg);
+
+			if (r < 0)
+				status = r == -EINVAL ? DEVRESCTL_EX_USAGE : DEVRESCTL_EX_FAILURE;
 			break;
+		}
 		case OPT_LIST_RULES:
 			list = true;
+			break;
+		case OPT_SOURCE:
+			if (source_option(&command_check, optarg, &ctl->devresd) < 0)
+				status = DEVRESCTL_EX_USAGE;
 			break;
 		case OPT_KCIDB_ORIGIN:
 			ctl->kcidb.origin = optarg;
@@ -202,7 +218,7 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 	} else if (kcidb_opts_given(&ctl->kcidb)) {
 		return usage_error(&command_check, "the --kcidb-* options go with --format=kcidb");
 	}
-	return command_check_args(&command_check, (unsigned)(argc - optind));
+	return source_check_args(&command_check, ctl->devresd, (unsigned)(argc - optind));
 }
 
 /* A finding counts for a device selection when it names a selected device
@@ -211,7 +227,7 @@ static bool finding_selected(struct drc_ctx *ctx, const struct report_view *v, c
 {
 	struct drc_device *dev = NULL;
 
-	if (!v->npatterns || !f->device)
+	if (!v->nselectors || !f->device)
 		return true;
 	if (drc_ctx_find_device(ctx, f->device, (int)f->boot, &dev) > 0 && report_device_selected(v, dev))
 		return true;
@@ -272,14 +288,15 @@ static int check_empty(const struct check_ctl *ctl, struct drc_ctx *ctx)
 	if (st.devres_events || st.drm_events)
 		return 0;
 	for (unsigned i = 0; i < ctl->view.ninputs; i++) {
-		if (looks_binary(ctl->view.inputs[i])) {
+		if (!ctl->devresd && looks_binary(ctl->view.inputs[i])) {
 			log_error("%s: binary data, not a kernel log or trace: expected the text of dmesg, "
 				  "journalctl -k, /dev/kmsg or a tracefs trace (compressed is fine)",
 				  ctl->view.inputs[i]);
 			strbuf_done(&names);
 			return -EINVAL;
 		}
-		strbuf_appendf(&names, "%s%s", i ? ", " : "", ctl->view.inputs[i]);
+		strbuf_appendf(&names, "%s%s", i ? ", " : "", ctl->devresd ? "what devresd collected" :
+							      ctl->view.inputs[i]);
 	}
 	if (!ctl->allow_empty && !ctl->quiet)
 		log_error("no devres operations in %s: boot a CONFIG_DEBUG_DEVRES kernel with devres.log=1 "
@@ -289,15 +306,26 @@ static int check_empty(const struct check_ctl *ctl, struct drc_ctx *ctx)
 	return 1;
 }
 
-static void print_summary(const struct check_ctl *ctl, const struct finding_list *l)
+static void warn_unused(void *userdata, const char *path, unsigned line, const char *rule, const char *device,
+			const char *driver, const char *function, const char *reason)
+{
+	(void)userdata;
+	log_warning("%s:%u: suppression matched no finding: %s %s %s %s (%s)", path, line, rule, device, driver,
+		    function, reason);
+}
+
+/* @unmatched: --device selectors that selected nothing, which fail the check */
+static void print_summary(const struct check_ctl *ctl, const struct finding_list *l, unsigned unmatched)
 {
 	fprintf(stdout, "%u error%s, %u warning%s, %u info", l->by_severity[DRC_SEVERITY_ERROR],
 		l->by_severity[DRC_SEVERITY_ERROR] == 1 ? "" : "s", l->by_severity[DRC_SEVERITY_WARNING],
 		l->by_severity[DRC_SEVERITY_WARNING] == 1 ? "" : "s", l->by_severity[DRC_SEVERITY_INFO]);
 	if (l->suppressed || l->known)
 		fprintf(stdout, " (%u suppressed, %u in the baseline)", l->suppressed, l->known);
-	fprintf(stdout, "; %u at or above --fail-on=%s: %s\n", l->failing,
-		drc_severity_to_string((enum drc_severity)ctl->fail_on), l->failing ? "FAIL" : "pass");
+	fprintf(stdout, "; %u at or above --fail-on=%s", l->failing, drc_severity_to_string((enum drc_severity)ctl->fail_on));
+	if (unmatched)
+		fprintf(stdout, ", %u --device matching nothing", unmatched);
+	fprintf(stdout, ": %s\n", l->failing || unmatched ? "FAIL" : "pass");
 }
 
 static int cmd_check(int argc, char **argv)
@@ -308,6 +336,7 @@ static int cmd_check(int argc, char **argv)
 	struct baseline *base = NULL;
 	struct finding_list l = { 0 };
 	struct capture_opts copts;
+	unsigned unmatched = 0;
 	int status, r = 0;
 
 	status = check_parse_args(&ctl, argc, argv);
@@ -339,7 +368,11 @@ static int cmd_check(int argc, char **argv)
 	copts = (struct capture_opts){ .progress = -1, .quiet = ctl.quiet };
 	ctl.view.inputs = argv + optind;
 	ctl.view.ninputs = (unsigned)(argc - optind);
-	if (capture_load(ctx, argv + optind, ctl.view.ninputs, &copts) < 0 ||
+	if (ctl.devresd) {
+		ctl.view.inputs = capture_devresd_inputs();
+		ctl.view.ninputs = 1;
+	}
+	if ((ctl.devresd ? capture_load_devresd(ctx, &copts) : capture_load(ctx, argv + optind, ctl.view.ninputs, &copts)) < 0 ||
 	    findings_collect(ctx, sup, &l) < 0) {
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
@@ -349,6 +382,13 @@ static int cmd_check(int argc, char **argv)
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
+	ctl.view.selectors = ctl.selectors;
+	ctl.view.nselectors = ctl.nselectors;
+	unmatched = device_selectors_unmatched(ctx, ctl.selectors, ctl.nselectors,
+					       ctl.devresd ? "what devresd collected" : "the capture",
+					       /* error= */ !ctl.allow_empty);
+	if (ctl.allow_empty)
+		unmatched = 0;  /* said, and accepted */
 	/* keep the selected devices' findings, then judge them */
 	{
 		unsigned keep = 0;
@@ -360,6 +400,8 @@ static int cmd_check(int argc, char **argv)
 				continue;
 			if (ctl.allow_empty && strcmp(it.f->rule, "no-devres") == 0)
 				continue;
+			if (it.suppressed)
+				suppressions_mark_used(sup, it.f);
 			it.known = !it.suppressed && baseline_has(base, it.fingerprint);
 			it.fails = !it.suppressed && !it.known && (int)it.f->severity >= ctl.fail_on;
 			l.items[keep++] = it;
@@ -367,17 +409,23 @@ static int cmd_check(int argc, char **argv)
 		l.n = keep;
 		finding_list_tally(&l);
 	}
+	/* a stale entry would hide the next regression it happens to match */
+	suppressions_for_each_unused(sup, warn_unused, NULL);
 	ctl.view.findings = &l;
 	switch (ctl.format) {
 	case OUTPUT_TEXT: {
 		/* names from the capture: no control characters to the terminal */
 		bool color = use_color();
-		FILE *text = text_filter_open(stdout, color);
+		FILE *text;
 
-		findings_print_text(text ? text : stdout, &l, color, false);
+		pager_open();
+		text = text_filter_open(stdout, color);
+
+		/* suppressed ones too, with their reason: what the run chose not to fail on */
+		findings_print_text(text ? text : stdout, &l, color, /* show_suppressed= */ true);
 		if (text)
 			fclose(text);
-		print_summary(&ctl, &l);
+		print_summary(&ctl, &l, unmatched);
 		break;
 	}
 	case OUTPUT_JSON:
@@ -401,14 +449,15 @@ static int cmd_check(int argc, char **argv)
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
-	status = l.failing ? DEVRESCTL_EX_FINDINGS : DEVRESCTL_EX_OK;
+	/* a selection that judged nothing must not pass, as an empty capture does not */
+	status = l.failing || unmatched ? DEVRESCTL_EX_FINDINGS : DEVRESCTL_EX_OK;
 	r = 0;
 out:
 	finding_list_done(&l);
 	suppressions_free(sup);
 	baseline_free(base);
 	drc_ctx_unref(ctx);
-	free(ctl.view.patterns);
+	free(ctl.selectors);
 	free(ctl.engine.kb_files);
 	free(ctl.suppress);
 	return status;
@@ -416,7 +465,7 @@ out:
 
 const struct command command_check = {
 	.name = "check",
-	.synopsis = "[OPTIONS] CAPTURE...",
+	.synopsis = "[OPTIONS] CAPTURE... | --source=devresd",
 	.summary = "judge captures for driver CI: findings and an exit code",
 	.options = check_options,
 	.min_args = 1,

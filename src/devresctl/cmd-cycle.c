@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "exit-codes.h"
 #include "output.h"
 #include "record.h"
+#include "selector.h"
 #include "shared/log.h"
 #include "shared/clock.h"
 #include "shared/root.h"
@@ -37,6 +39,7 @@ static const struct cli_option cycle_options[] = {
 	{ "force", OPT_FORCE, no_argument, NULL, "cycle even a device the machine needs (a mounted filesystem, swap, "
 	  "a network interface that is up, a console, a vsock transport)" },
 	{ "dry-run", OPT_DRY_RUN, no_argument, NULL, "say what would be unbound and whether it is safe; change nothing" },
+	{ "format", 'f', required_argument, "FORMAT", "output format: text or json (default: text)", "text json" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
 	COMMON_OPTIONS,
 	{}
@@ -49,6 +52,7 @@ struct cycler {
 	char unbind[1200], bind[1200];
 	const char *device;
 	unsigned n, done;
+	unsigned requested;     /* -n; n becomes the cycles done */
 	bool unbound;
 	double settle;
 	uint64_t next_at;
@@ -161,6 +165,17 @@ static unsigned cycle_of(const struct cycler *c, const struct drc_finding *f)
 	return i;       /* 0: before the first unbind */
 }
 
+/* The findings of @l that fall in cycle @cy (0: before the first unbind,
+ * n + 1: about the cycles together), into @part (room for l->n). */
+static void cycle_part(const struct cycler *c, const struct finding_list *l, unsigned cy, struct finding_list *part)
+{
+	part->n = 0;
+	for (unsigned i = 0; i < l->n; i++)
+		if (cycle_of(c, l->items[i].f) == cy)
+			part->items[part->n++] = l->items[i];
+	finding_list_tally(part);
+}
+
 static void print_cycles(const struct cycler *c, struct finding_list *l, int fail_on, uint64_t ops)
 {
 	struct finding_list part = { 0 };
@@ -171,10 +186,7 @@ static void print_cycles(const struct cycler *c, struct finding_list *l, int fai
 		return;
 	}
 	for (unsigned cy = 0; cy <= c->n + 1; cy++) {
-		part.n = 0;
-		for (unsigned i = 0; i < l->n; i++)
-			if (cycle_of(c, l->items[i].f) == cy)
-				part.items[part.n++] = l->items[i];
+		cycle_part(c, l, cy, &part);
 		if ((cy == 0 || cy > c->n) && !part.n)
 			continue;
 		if (cy == 0)
@@ -184,7 +196,6 @@ static void print_cycles(const struct cycler *c, struct finding_list *l, int fai
 		else
 			printf("== cycle %u (from line %" PRIu64 "): %u finding%s ==\n\n", cy, c->starts[cy - 1], part.n,
 			       part.n == 1 ? "" : "s");
-		finding_list_tally(&part);
 		findings_print_text(stdout, &part, use_color(), false);
 		if (!part.n)
 			printf("\n");
@@ -198,6 +209,61 @@ static void print_cycles(const struct cycler *c, struct finding_list *l, int fai
 	       l->by_severity[DRC_SEVERITY_ERROR] == 1 ? "" : "s", l->by_severity[DRC_SEVERITY_WARNING],
 	       l->by_severity[DRC_SEVERITY_WARNING] == 1 ? "" : "s", l->by_severity[DRC_SEVERITY_INFO], l->failing,
 	       drc_severity_to_string((enum drc_severity)fail_on), l->failing ? "FAIL" : "pass");
+}
+
+/* --format=json: one object, the findings of each cycle (devresctl(8), cycle). */
+static int print_cycles_json(const struct cycler *c, const struct sysfs_device *dev, const char *recording,
+			     struct finding_list *l, int fail_on, uint64_t ops)
+{
+	struct finding_list part = { 0 };
+	struct json_object *o = json_object_new_object(), *cycles = json_object_new_array(), *counts;
+	int r = 0;
+
+	part.items = calloc(l->n ? l->n : 1, sizeof(*part.items));
+	if (!part.items || !o || !cycles) {
+		free(part.items);
+		json_object_put(o);
+		json_object_put(cycles);
+		return log_oom();
+	}
+	json_object_object_add(o, "device", json_string_valid(dev->name));
+	json_object_object_add(o, "subsystem", json_string_valid(dev->subsystem));
+	json_object_object_add(o, "driver", json_string_valid(dev->driver));
+	json_object_object_add(o, "devpath", json_string_valid(dev->devpath));
+	json_object_object_add(o, "cycles_done", json_object_new_int((int)c->n));
+	json_object_object_add(o, "cycles_requested", json_object_new_int((int)c->requested));
+	json_object_object_add(o, "recording", recording ? json_string_valid(recording) : NULL);
+	json_object_object_add(o, "devres_events", json_object_new_int64((int64_t)ops));
+	cycle_part(c, l, 0, &part);
+	json_object_object_add(o, "before", findings_to_json(&part));
+	for (unsigned cy = 1; cy <= c->n; cy++) {
+		struct json_object *one = json_object_new_object();
+
+		cycle_part(c, l, cy, &part);
+		json_object_object_add(one, "cycle", json_object_new_int((int)cy));
+		json_object_object_add(one, "first_line", json_object_new_int64((int64_t)c->starts[cy - 1]));
+		json_object_object_add(one, "errors", json_object_new_int((int)part.by_severity[DRC_SEVERITY_ERROR]));
+		json_object_object_add(one, "warnings", json_object_new_int((int)part.by_severity[DRC_SEVERITY_WARNING]));
+		json_object_object_add(one, "info", json_object_new_int((int)part.by_severity[DRC_SEVERITY_INFO]));
+		json_object_object_add(one, "findings", findings_to_json(&part));
+		json_object_array_add(cycles, one);
+	}
+	json_object_object_add(o, "cycles", cycles);
+	cycle_part(c, l, c->n + 1, &part);
+	json_object_object_add(o, "across", findings_to_json(&part));
+	counts = json_object_new_object();
+	json_object_object_add(counts, "errors", json_object_new_int((int)l->by_severity[DRC_SEVERITY_ERROR]));
+	json_object_object_add(counts, "warnings", json_object_new_int((int)l->by_severity[DRC_SEVERITY_WARNING]));
+	json_object_object_add(counts, "info", json_object_new_int((int)l->by_severity[DRC_SEVERITY_INFO]));
+	json_object_object_add(counts, "failing", json_object_new_int((int)l->failing));
+	json_object_object_add(o, "totals", counts);
+	json_object_object_add(o, "fail_on", json_object_new_string(drc_severity_to_string((enum drc_severity)fail_on)));
+	json_object_object_add(o, "result", json_object_new_string(l->failing ? "fail" : "pass"));
+	if (printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
+		r = -errno;
+	json_object_put(o);
+	free(part.items);
+	return r;
 }
 
 static int cmd_cycle(int argc, char **argv)
@@ -214,7 +280,7 @@ static int cmd_cycle(int argc, char **argv)
 	struct vitals vs = { 0 };
 	char tmp[4096], *path;
 	int c, r, fail_on = DRC_SEVERITY_ERROR, status = DEVRESCTL_EX_OK;
-	bool force = false, quiet = false, made_tmp = false, dry = false;
+	bool force = false, quiet = false, made_tmp = false, dry = false, json = false;
 
 	if (command_getopt_init(cycle_options, &g) < 0)
 		return DEVRESCTL_EX_FAILURE;
@@ -246,6 +312,12 @@ static int cmd_cycle(int argc, char **argv)
 		case OPT_DRY_RUN:
 			dry = true;
 			break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0 || strcmp(optarg, "json") == 0)
+				json = optarg[0] == 'j';
+			else
+				status = usage_error(&command_cycle, "invalid --format '%s': expected text or json", optarg);
+			break;
 		default:
 			if (command_common_option(&command_cycle, c, optarg, &engine, &quiet,
 						  &status) == COMMAND_OPTION_HELP) {
@@ -256,17 +328,31 @@ static int cmd_cycle(int argc, char **argv)
 		}
 	}
 	command_getopt_done(&g);
+	if (status == DEVRESCTL_EX_OK && dry && json)
+		status = usage_error(&command_cycle, "--dry-run prints text: no --format=json with it");
 	if (status == DEVRESCTL_EX_OK)
 		status = command_check_args(&command_cycle, (unsigned)(argc - optind));
 	if (status != DEVRESCTL_EX_OK)
 		goto out;
 	status = DEVRESCTL_EX_FAILURE;
-	cy.device = argv[optind];
-	r = sysfs_device_find(cy.device, &dev);
-	if (r < 0) {
-		log_error("no device '%s' in /sys/bus/*/devices or /sys/class/*", cy.device);
+	cy.requested = cy.n;
+	/* a name, SUBSYSTEM/NAME, a sysfs path or a /dev node, as udevadm takes them */
+	if (device_select_live(argv[optind], &dev) < 0)
 		goto out;
+	if (!dev.driver[0] && sysfs_device_is_class(dev.devpath)) {
+		/* no driver binds a class device (a /dev node's): its bus device provides it */
+		struct sysfs_device parent;
+
+		if (sysfs_device_bound_parent(dev.devpath, &parent) < 0) {
+			log_error("%s is a %s class device, and no device above it is bound to a driver: nothing to unbind",
+				  dev.name, dev.subsystem);
+			goto out;
+		}
+		log_info("%s is a %s class device: cycling %s (driver %s), which provides it", dev.name,
+			 dev.subsystem, parent.name, parent.driver);
+		dev = parent;
 	}
+	cy.device = dev.name;   /* what unbind and bind take: the kernel's name */
 	if (!dev.driver[0] || !dev.subsystem[0]) {
 		log_error("%s is not bound to a driver: nothing to unbind", cy.device);
 		goto out;
@@ -354,7 +440,10 @@ static int cmd_cycle(int argc, char **argv)
 		struct drc_stats st;
 
 		drc_ctx_get_stats(ctx, &st);
-		print_cycles(&cy, &l, fail_on, st.devres_events);
+		if (!json)
+			print_cycles(&cy, &l, fail_on, st.devres_events);
+		else if (print_cycles_json(&cy, &dev, output, &l, fail_on, st.devres_events) < 0)
+			goto out;
 	}
 	if (output)
 		log_info("the recording is in %s", output);

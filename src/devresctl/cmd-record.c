@@ -22,6 +22,7 @@
 #include "command.h"
 #include "exit-codes.h"
 #include "record.h"
+#include "selector.h"
 #include "shared/log.h"
 #include "shared/clock.h"
 #include "sources/kernel.h"
@@ -34,7 +35,7 @@ extern const struct command command_record;
 static const struct cli_option record_options[] = {
 	{ "output", 'o', required_argument, "FILE", "write the capture to FILE ('-': standard output)" },
 	{ "duration", 't', required_argument, "SECONDS", "stop after SECONDS (default: at SIGINT or SIGTERM)" },
-	{ "device", 'd', required_argument, "PATTERN", "keep devres lines and udev events of matching devices only; repeatable" },
+	{ "device", 'd', required_argument, "DEVICE", "keep the devres lines and udev events of these devices only (as for report); repeatable" },
 	{ "since-boot", OPT_SINCE_BOOT, no_argument, NULL, "start with the oldest record of the kernel log, not with now" },
 	{ "no-kmsg", OPT_NO_KMSG, no_argument, NULL, "do not read /dev/kmsg" },
 	{ "no-trace", OPT_NO_TRACE, no_argument, NULL, "do not read the trace instance" },
@@ -276,6 +277,8 @@ static int cmd_record(int argc, char **argv)
 	struct live_opts o = { .kmsg = true, .trace = true, .udev = true, .refs_on_unbind = true, .version_line = true };
 	struct recorder rec = { 0 };
 	const char *output = NULL;
+	struct device_selector *sels = NULL;
+	unsigned nsels = 0;
 	double duration = 0;
 	int c, r, status = DEVRESCTL_EX_OK;
 
@@ -291,8 +294,9 @@ static int cmd_record(int argc, char **argv)
 				status = usage_error(&command_record, "invalid --duration '%s': expected seconds above 0", optarg);
 			break;
 		case 'd':
-			if (command_push_arg(&rec.filter.patterns, &rec.filter.npatterns, optarg) < 0)
-				status = DEVRESCTL_EX_FAILURE;
+			r = device_selector_add(&sels, &nsels, optarg);
+			if (r < 0)
+				status = r == -EINVAL ? DEVRESCTL_EX_USAGE : DEVRESCTL_EX_FAILURE;
 			break;
 		case OPT_SINCE_BOOT:
 			o.since_boot = true;
@@ -314,7 +318,7 @@ static int cmd_record(int argc, char **argv)
 			if (command_common_option(&command_record, c, optarg, NULL, NULL,
 						  &status) == COMMAND_OPTION_HELP) {
 				command_getopt_done(&g);
-				free(rec.filter.patterns);
+				free(sels);
 				return DEVRESCTL_EX_OK;
 			}
 			break;
@@ -327,6 +331,13 @@ static int cmd_record(int argc, char **argv)
 		status = usage_error(&command_record, "missing -o FILE");
 	if (status != DEVRESCTL_EX_OK)
 		goto out;
+	/* the kernel's lines name a device, not its bus: kept by the name */
+	for (unsigned i = 0; i < nsels; i++)
+		for (unsigned j = 0; j < sels[i].n; j++)
+			if (command_push_arg(&rec.filter.patterns, &rec.filter.npatterns, sels[i].t[j].name) < 0) {
+				status = DEVRESCTL_EX_FAILURE;
+				goto out;
+			}
 	rec.path = output;
 	if (strcmp(output, "-") == 0) {
 		rec.out = stdout;
@@ -362,6 +373,7 @@ static int cmd_record(int argc, char **argv)
 			 rec.kmsg_lost_unknown || rec.trace_lost_unknown ? " and some of unknown count" : "");
 out:
 	free(rec.filter.patterns);
+	free(sels);
 	return status;
 }
 

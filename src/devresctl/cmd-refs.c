@@ -17,6 +17,8 @@
 #include "command.h"
 #include "exit-codes.h"
 #include "output.h"
+#include "pager.h"
+#include "selector.h"
 #include "shared/log.h"
 #include "sources/sysfs.h"
 
@@ -24,6 +26,7 @@ extern const struct command command_refs;
 
 static const struct cli_option refs_options[] = {
 	{ "format", 'f', required_argument, "FORMAT", "text, json, or lines: 'devresctl-refs:' lines to add to a capture", "text json lines" },
+	NO_PAGER_OPTION,
 	COMMON_OPTIONS,
 	{}
 };
@@ -128,15 +131,15 @@ static int cmd_refs(int argc, char **argv)
 	status = command_check_args(&command_refs, (unsigned)(argc - optind));
 	if (status != DEVRESCTL_EX_OK)
 		return status;
-	p.device = argv[optind];
+	/* a name, SUBSYSTEM/NAME, a sysfs path or a /dev node, as udevadm takes them */
+	if (device_select_live(argv[optind], &dev) < 0)
+		return DEVRESCTL_EX_FAILURE;
+	p.device = dev.name;
 	if (p.json) {
-		struct json_object *o = refs_json(p.device, &r);
+		struct json_object *o = refs_json_device(&dev, &r);
 
-		if (!o) {
-			log_error("no device '%s' in /sys/bus/*/devices or /sys/class/*%s", p.device,
-				  r == -ENOENT ? "" : ": cannot read sysfs");
-			return DEVRESCTL_EX_FAILURE;
-		}
+		if (!o)
+			return log_oom(), DEVRESCTL_EX_FAILURE;
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 		if (r < 0) {
@@ -145,15 +148,11 @@ static int cmd_refs(int argc, char **argv)
 		}
 		return DEVRESCTL_EX_OK;
 	}
-	r = sysfs_device_find(p.device, &dev);
-	if (r < 0) {
-		log_error("no device '%s' in /sys/bus/*/devices or /sys/class/*%s", p.device,
-			  r == -ENOENT ? "" : ": cannot read sysfs");
-		return DEVRESCTL_EX_FAILURE;
-	}
 	if (!p.lines) {
 		struct module_info m;
 		unsigned n = 0;
+
+		pager_open();
 
 		printf("%s  subsystem %s  driver %s\n  %s\n", dev.name, dev.subsystem[0] ? dev.subsystem : "-",
 		       dev.driver[0] ? dev.driver : "- (unbound)", dev.devpath);

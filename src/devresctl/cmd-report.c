@@ -17,20 +17,25 @@
 #include "command.h"
 #include "exit-codes.h"
 #include "output.h"
+#include "pager.h"
+#include "selector.h"
 #include "shared/escape.h"
 #include "shared/log.h"
 
-enum { OPT_PROGRESS = OPT_COMMAND };
+enum { OPT_PROGRESS = OPT_COMMAND, OPT_SOURCE };
 
 extern const struct command command_report;
 
 static const struct cli_option report_options[] = {
 	{ "format", 'f', required_argument, "FORMAT", "output format: text or json (default: text)", "text json" },
-	{ "device", 'd', required_argument, "PATTERN", "only devices whose name, driver or key matches; repeatable" },
+	{ "device", 'd', required_argument, "DEVICE", "only these devices: a name, driver or key (a glob), SUBSYSTEM/NAME, a sysfs path or a /dev node; repeatable" },
 	{ "all", 'a', no_argument, NULL, "also show released nodes and devices with nothing live" },
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
 	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
 	{ "progress", OPT_PROGRESS, required_argument, "WHEN", "progress on stderr: auto, always or never", "auto always never" },
+	{ "source", OPT_SOURCE, required_argument, "WHERE", "capture (the CAPTUREs given, the default) or devresd (what it collected until now)", "capture devresd" },
+	SOCKET_OPTION,
+	NO_PAGER_OPTION,
 	COMMON_OPTIONS,
 	{}
 };
@@ -41,18 +46,21 @@ struct report_ctl {
 	struct engine_opts engine;
 	int progress;           /* -1 auto */
 	bool quiet;
+	bool devresd;           /* --source=devresd */
+	struct device_selector *selectors;
+	unsigned nselectors;
 };
 
 static void report_ctl_done(struct report_ctl *ctl)
 {
-	free(ctl->view.patterns);
+	free(ctl->selectors);
 	free(ctl->engine.kb_files);
 }
 
 static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 {
 	struct command_getopt g;
-	int c, status = DEVRESCTL_EX_OK;
+	int c, r, status = DEVRESCTL_EX_OK;
 
 	if (command_getopt_init(report_options, &g) < 0)
 		return DEVRESCTL_EX_FAILURE;
@@ -68,8 +76,9 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 				status = usage_error(&command_report, "invalid --format '%s': expected text or json", optarg);
 			break;
 		case 'd':
-			if (command_push_arg(&ctl->view.patterns, &ctl->view.npatterns, optarg) < 0)
-				status = DEVRESCTL_EX_FAILURE;
+			r = device_selector_add(&ctl->selectors, &ctl->nselectors, optarg);
+			if (r < 0)
+				status = r == -EINVAL ? DEVRESCTL_EX_USAGE : DEVRESCTL_EX_FAILURE;
 			break;
 		case 'a':
 			ctl->view.all = true;
@@ -84,6 +93,10 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 			else
 				status = usage_error(&command_report, "invalid --progress '%s': expected auto, always or never", optarg);
 			break;
+		case OPT_SOURCE:
+			if (source_option(&command_report, optarg, &ctl->devresd) < 0)
+				status = DEVRESCTL_EX_USAGE;
+			break;
 		default:
 			if (command_common_option(&command_report, c, optarg, &ctl->engine, &ctl->quiet,
 						  &status) == COMMAND_OPTION_HELP) {
@@ -96,7 +109,7 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 	command_getopt_done(&g);
 	if (status != DEVRESCTL_EX_OK)
 		return status;
-	return command_check_args(&command_report, (unsigned)(argc - optind));
+	return source_check_args(&command_report, ctl->devresd, (unsigned)(argc - optind));
 }
 
 static int cmd_report(int argc, char **argv)
@@ -123,7 +136,12 @@ static int cmd_report(int argc, char **argv)
 	ctl.view.ninputs = (unsigned)(argc - optind);
 	ctl.view.color = ctl.format == OUTPUT_TEXT && use_color();
 	copts = (struct capture_opts){ .progress = ctl.progress, .quiet = ctl.quiet };
-	if (capture_load(ctx, argv + optind, (unsigned)(argc - optind), &copts) < 0) {
+	if (ctl.devresd) {
+		ctl.view.inputs = capture_devresd_inputs();
+		ctl.view.ninputs = 1;
+	}
+	if (ctl.devresd ? capture_load_devresd(ctx, &copts) < 0 :
+			  capture_load(ctx, argv + optind, (unsigned)(argc - optind), &copts) < 0) {
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
@@ -131,12 +149,19 @@ static int cmd_report(int argc, char **argv)
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
+	ctl.view.selectors = ctl.selectors;
+	ctl.view.nselectors = ctl.nselectors;
+	device_selectors_unmatched(ctx, ctl.selectors, ctl.nselectors,
+				   ctl.devresd ? "what devresd collected" : "the capture", /* error= */ false);
 	ctl.view.findings = &findings;
 	if (ctl.format == OUTPUT_JSON) {
 		r = output_json(ctx, &ctl.view, stdout);
 	} else {
 		/* names from the capture: no control characters to the terminal */
-		FILE *text = text_filter_open(stdout, ctl.view.color);
+		FILE *text;
+
+		pager_open();
+		text = text_filter_open(stdout, ctl.view.color);
 
 		r = text ? output_text(ctx, &ctl.view, text) : -ENOMEM;
 		if (text && fclose(text) != 0 && r >= 0)
@@ -157,7 +182,7 @@ out:
 
 const struct command command_report = {
 	.name = "report",
-	.synopsis = "[OPTIONS] CAPTURE...",
+	.synopsis = "[OPTIONS] CAPTURE... | --source=devresd",
 	.summary = "rebuild device resource lists from kernel log captures",
 	.options = report_options,
 	.min_args = 1,

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "devresd-client.h"
 #include "exit-codes.h"
 #include "shared/log.h"
 #include "shared/clock.h"
@@ -69,7 +70,6 @@ struct watch_ctl {
 struct replay {
 	enum feed_kind kind;
 	struct fd_lines sockl;  /* devresd */
-	bool replied;
 	struct live *live;      /* the kernel, in-process */
 	bool frozen;            /* live: the screen holds still */
 	const char *const *paths;
@@ -223,53 +223,25 @@ static int feed_live_line(void *userdata, const char *line, size_t len)
 
 #define DAEMON_SLICE (1024 * 1024)  /* bytes read between two looks at the keyboard */
 
-/* A line from devresd: its reply to "lines" first, then capture lines. */
+/* A capture line from devresd (devresd_lines_open() took its reply). */
 static int daemon_line(void *userdata, const char *line, size_t len, bool cut)
 {
-	struct replay *rp = userdata;
-
-	if (rp->replied)
-		return feed_line(rp, line, len, cut);
-	if (!memmem(line, len, "\"type\":\"lines\"", STRLEN("\"type\":\"lines\""))) {
-		log_error("devresd refused: %.*s", (int)len, line);
-		return -EACCES;
-	}
-	rp->replied = true;
-	return 0;
+	return feed_line(userdata, line, len, cut);
 }
 
 /* Connects to devresd and asks for its lines; -ENOENT/-ECONNREFUSED when none runs. */
 static int daemon_open(struct replay *rp, struct drc_ctx *ctx)
 {
-	static const char req[] = "{\"cmd\":\"lines\"}\n";
-	int fd, r;
+	int r;
 
-	fd = devresd_connect();
-	if (fd < 0)
-		return fd;
-	r = fd_lines_init(&rp->sockl, fd);
+	r = drc_stream_new(ctx, "devresd", &rp->s);
 	if (r < 0)
 		return r;
-	if (write(fd, req, sizeof(req) - 1) != (ssize_t)sizeof(req) - 1)
-		return -errno;
-	fcntl(fd, F_SETFL, O_NONBLOCK);
-	r = drc_stream_new(ctx, "devresd", &rp->s);
+	r = devresd_lines_open(&rp->sockl, /* follow= */ true, daemon_line, rp);
 	if (r < 0)
 		return r;
 	rp->kind = FEED_DAEMON;
 	rp->path = "devresd";
-	/* the reply comes first: {"type":"lines"} or an error */
-	while (!rp->replied) {
-		struct pollfd p = { fd, POLLIN, 0 };
-
-		if (poll(&p, 1, 3000) <= 0)
-			return -ETIMEDOUT;
-		r = fd_lines_read_some(&rp->sockl, daemon_line, rp, DAEMON_SLICE);
-		if (r < 0)
-			return r;
-		if (rp->sockl.ended && !rp->replied)
-			return -ECONNRESET;
-	}
 	return 0;
 }
 
@@ -699,7 +671,7 @@ static int cmd_watch(int argc, char **argv)
 		r = ctl.source == FEED_KERNEL ? -ENOENT : daemon_open(&rp, ctx);
 
 		if (r < 0 && ctl.source == FEED_DAEMON) {
-			if (r != -EACCES)
+			if (r == -ENOENT || r == -ECONNREFUSED)
 				log_error_errno(r, "cannot attach to devresd at %s", devresd_socket_name());
 			goto out;
 		}

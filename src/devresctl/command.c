@@ -19,6 +19,8 @@
 const char *arg_root;
 const char *arg_socket;
 int arg_color = -1;
+bool arg_no_pager;
+unsigned pager_terminal_columns;
 
 const char *devresd_socket_name(void)
 {
@@ -42,7 +44,8 @@ bool use_color(void)
 		return arg_color;
 	if (nc && *nc)
 		return false;
-	return isatty(STDOUT_FILENO);
+	/* through a pager, the terminal is still where the colours go */
+	return isatty(STDOUT_FILENO) || pager_terminal_columns;
 }
 
 int command_getopt_init(const struct cli_option *opts, struct command_getopt *ret)
@@ -83,6 +86,8 @@ unsigned output_columns(void)
 
 	if (env && parse_ulong(env, 20, 10000, &n) == 0)
 		return (unsigned)n;
+	if (pager_terminal_columns)
+		return pager_terminal_columns;
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
 		return ws.ws_col;
 	return 80;
@@ -233,6 +238,9 @@ int command_common_option(const struct command *cmd, int opt, const char *arg, s
 		break;
 	case OPT_DEVRESD_SOCKET:
 		arg_socket = arg;
+		return 0;
+	case OPT_NO_PAGER:
+		arg_no_pager = true;
 		return 0;
 	case '?':
 		/* getopt said what was wrong, naming the command (argv[0]) */

@@ -74,12 +74,20 @@ struct engine_opts {
 };
 /* Option ids of the engine's options (--kb, --kallsyms); a command's own
  * long-only options start at OPT_COMMAND. */
-enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_DEVRESD_SOCKET, OPT_COMMAND };
+enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_DEVRESD_SOCKET, OPT_NO_PAGER, OPT_COMMAND };
 
 /* --socket, for every command that talks to devresd */
 #define SOCKET_OPTION \
 	{ "socket", OPT_DEVRESD_SOCKET, required_argument, "PATH", "devresd's socket (default: $DEVRESD_SOCKET, else /run/devresd/socket)" }
 extern const char *arg_socket;
+/* --no-pager; and while a pager runs (pager.c), the terminal's width, else 0:
+ * use_color() and output_columns() still answer for the terminal. */
+extern bool arg_no_pager;
+extern unsigned pager_terminal_columns;
+
+/* --no-pager, for the commands whose text output goes through a pager (pager.h) */
+#define NO_PAGER_OPTION \
+	{ "no-pager", OPT_NO_PAGER, no_argument, NULL, "do not pipe text on a terminal into a pager" }
 /* The socket devresd is reached at: --socket, else $DEVRESD_SOCKET, else
  * /run/devresd/socket; below --root, as devresd --root puts it. */
 const char *devresd_socket_name(void);

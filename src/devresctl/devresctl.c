@@ -14,6 +14,7 @@
 #include "command.h"
 #include "complete.h"
 #include "exit-codes.h"
+#include "pager.h"
 #include "shared/log.h"
 #include "shared/root.h"
 
@@ -105,6 +106,7 @@ int main(int argc, char **argv)
 {
 	struct command_getopt g;
 	const char *name;
+	bool werr;
 	int c, status;
 
 	if (getenv("DEVRESCTL_ROOT"))
@@ -175,7 +177,9 @@ int main(int argc, char **argv)
 			optind = 0;     /* a full getopt reset for the command's own options */
 			status = commands[i]->run(argc, argv);
 			fflush(stdout);
-			if (ferror(stdout)) {
+			werr = ferror(stdout);
+			pager_close();  /* the terminal back, for the message below */
+			if (werr) {
 				log_error("write error on standard output");
 				return DEVRESCTL_EX_FAILURE;
 			}

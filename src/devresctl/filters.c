@@ -14,11 +14,16 @@
 
 struct suppression {
 	char *rule, *device, *driver, *function, *reason;
+	const char *path;       /* in ->paths */
+	unsigned line;
+	bool used;
 };
 
 struct suppressions {
 	struct suppression *v;
 	unsigned n;
+	char **paths;           /* the files read, for the unused entries' place */
+	unsigned npaths;
 };
 
 void suppressions_free(struct suppressions *s)
@@ -32,6 +37,9 @@ void suppressions_free(struct suppressions *s)
 		free(s->v[i].function);
 		free(s->v[i].reason);
 	}
+	for (unsigned i = 0; i < s->npaths; i++)
+		free(s->paths[i]);
+	free(s->paths);
 	free(s->v);
 	free(s);
 }
@@ -57,6 +65,7 @@ int suppressions_load(const char *path, struct suppressions **ret)
 	struct suppressions *s = *ret ? *ret : calloc(1, sizeof(*s));
 	char line[1024];
 	unsigned lineno = 0;
+	char **paths, *name;
 	FILE *f;
 	int r = 0;
 
@@ -69,6 +78,18 @@ int suppressions_load(const char *path, struct suppressions **ret)
 			free(s);
 		return log_error_errno(r, "cannot open suppressions file '%s'", path);
 	}
+	paths = realloc(s->paths, (s->npaths + 1) * sizeof(*paths));
+	name = strdup(path);
+	if (!paths || !name) {
+		if (paths)
+			s->paths = paths;
+		free(name);
+		fclose(f);
+		*ret = s;
+		return log_oom();
+	}
+	s->paths = paths;
+	s->paths[s->npaths++] = name;
 	while (fgets(line, sizeof(line), f)) {
 		char *p = line, *hash, *v[4], *reason;
 		struct suppression *n;
@@ -114,6 +135,9 @@ int suppressions_load(const char *path, struct suppressions **ret)
 		n->driver = strdup(v[2]);
 		n->function = strdup(v[3]);
 		n->reason = strdup(reason);
+		n->path = name;
+		n->line = lineno;
+		n->used = false;
 		if (!n->rule || !n->device || !n->driver || !n->function || !n->reason) {
 			r = log_oom();
 			break;
@@ -129,23 +153,46 @@ static bool glob_match(const char *pattern, const char *s)
 	return fnmatch(pattern, s ? s : "", 0) == 0;
 }
 
+static bool entry_matches(const struct suppression *e, const struct drc_finding *f)
+{
+	bool fn = strcmp(e->function, "*") == 0;
+
+	if (!glob_match(e->rule, f->rule) || !glob_match(e->device, f->device) || !glob_match(e->driver, f->driver))
+		return false;
+	for (unsigned j = 0; j < f->n_nodes && !fn; j++)
+		fn = glob_match(e->function, f->nodes[j].name);
+	return fn;
+}
+
 const char *suppressions_match(const struct suppressions *s, const struct drc_finding *f)
 {
 	if (!s)
 		return NULL;
+	for (unsigned i = 0; i < s->n; i++)
+		if (entry_matches(&s->v[i], f))
+			return s->v[i].reason;
+	return NULL;
+}
+
+void suppressions_mark_used(struct suppressions *s, const struct drc_finding *f)
+{
+	if (!s)
+		return;
+	for (unsigned i = 0; i < s->n; i++)
+		if (!s->v[i].used && entry_matches(&s->v[i], f))
+			s->v[i].used = true;
+}
+
+void suppressions_for_each_unused(const struct suppressions *s, suppression_fn fn, void *userdata)
+{
+	if (!s)
+		return;
 	for (unsigned i = 0; i < s->n; i++) {
 		const struct suppression *e = &s->v[i];
-		bool fn = strcmp(e->function, "*") == 0;
 
-		if (!glob_match(e->rule, f->rule) || !glob_match(e->device, f->device) ||
-		    !glob_match(e->driver, f->driver))
-			continue;
-		for (unsigned j = 0; j < f->n_nodes && !fn; j++)
-			fn = glob_match(e->function, f->nodes[j].name);
-		if (fn)
-			return e->reason;
+		if (!e->used)
+			fn(userdata, e->path, e->line, e->rule, e->device, e->driver, e->function, e->reason);
 	}
-	return NULL;
 }
 
 struct baseline {

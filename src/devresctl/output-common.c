@@ -3,23 +3,61 @@
 #include "config.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "output.h"
 #include "shared/macro.h"
 
+/* Its bus or class: as the capture says, else from a kmsg key "+pci:NAME". */
+static bool device_subsystem(struct drc_device *dev, char *buf, size_t len)
+{
+	const char *sub = drc_device_get_subsystem(dev), *key = drc_device_get_devkey(dev), *colon;
+
+	if (sub) {
+		snprintf(buf, len, "%s", sub);
+		return true;
+	}
+	if (key && key[0] == '+' && (colon = strchr(key, ':'))) {
+		snprintf(buf, len, "%.*s", (int)(colon - key - 1), key + 1);
+		return true;
+	}
+	return false;
+}
+
+static bool target_match(const struct device_target *t, const char *name, const char *devpath, const char *sub)
+{
+	if (t->devpath[0] && devpath)
+		return strcmp(t->devpath, devpath) == 0;
+	/* a sysfs path ends in the device's name (its kobject's); NAME is a glob */
+	if (t->devpath[0] ? strcmp(t->name, name) != 0 : fnmatch(t->name, name, 0) != 0)
+		return false;
+	return !t->subsystem[0] || !sub || fnmatch(t->subsystem, sub, 0) == 0;
+}
+
+bool device_selector_match(const struct device_selector *s, struct drc_device *dev)
+{
+	const char *name = drc_device_get_name(dev), *driver = drc_device_get_driver(dev);
+	const char *key = drc_device_get_devkey(dev), *devpath = drc_device_get_devpath(dev);
+	char sub[256];
+	bool has_sub = device_subsystem(dev, sub, sizeof(sub));
+
+	if (s->plain)
+		return fnmatch(s->t[0].name, name, 0) == 0 || (driver && fnmatch(s->t[0].name, driver, 0) == 0) ||
+		       (key && fnmatch(s->t[0].name, key, 0) == 0);
+	for (unsigned i = 0; i < s->n; i++)
+		if (target_match(&s->t[i], name, devpath, has_sub ? sub : NULL))
+			return true;
+	return false;
+}
+
 bool report_device_selected(const struct report_view *v, struct drc_device *dev)
 {
-	const char *driver = drc_device_get_driver(dev), *key = drc_device_get_devkey(dev);
-
-	if (!v->npatterns)
+	if (!v->nselectors)
 		return true;
-	for (unsigned i = 0; i < v->npatterns; i++) {
-		if (fnmatch(v->patterns[i], drc_device_get_name(dev), 0) == 0 ||
-		    (driver && fnmatch(v->patterns[i], driver, 0) == 0) ||
-		    (key && fnmatch(v->patterns[i], key, 0) == 0))
+	for (unsigned i = 0; i < v->nselectors; i++)
+		if (device_selector_match(&v->selectors[i], dev))
 			return true;
-	}
 	return false;
 }
 

@@ -137,6 +137,7 @@ void report_device_write(struct jw *w, struct drc_ctx *ctx, struct drc_device *d
 	jw_kstring(w, "driver", drc_device_get_driver(dev));
 	jw_kstring(w, "prefix", drc_device_get_prefix(dev));
 	jw_kstring(w, "devkey", drc_device_get_devkey(dev));
+	jw_kstring(w, "devpath", drc_device_get_devpath(dev));
 	jw_kstring(w, "state", drc_device_state_to_string(drc_device_get_state(dev)));
 	jw_kint(w, "live_count", drc_device_count_live(dev));
 	jw_kint(w, "live_bytes", (int64_t)drc_device_live_bytes(dev));

@@ -64,17 +64,24 @@ static int add_child(void *userdata, const char *devpath)
 struct json_object *refs_json(const char *name, int *err)
 {
 	struct sysfs_device d;
+	int r = sysfs_device_find(name, &d);
+
+	if (r < 0) {
+		*err = r;
+		return NULL;
+	}
+	return refs_json_device(&d, err);
+}
+
+struct json_object *refs_json_device(const struct sysfs_device *dev, int *err)
+{
+	const struct sysfs_device d = *dev;
 	struct module_info m;
 	struct json_object *o, *refs, *links, *comps, *children;
 	unsigned denied = 0;
 	char reason[512];
 	int r;
 
-	r = sysfs_device_find(name, &d);
-	if (r < 0) {
-		*err = r;
-		return NULL;
-	}
 	o = json_object_new_object();
 	refs = json_object_new_array();
 	links = json_object_new_array();

@@ -33,10 +33,31 @@ void finding_list_tally(struct finding_list *l);
 /* A stable identity for baselines: rule, devices, drivers and node names. */
 void finding_fingerprint(const struct drc_finding *f, char buf[static 17]);
 
+/*
+ * A --device selector (devresctl(8), DEVICE SELECTORS), parsed by
+ * selector.c: a PATTERN, SUBSYSTEM/NAME, a sysfs path or a /dev node.
+ */
+struct device_target {
+	char name[256];                 /* glob on the device's name (exact for a path) */
+	char subsystem[256];            /* glob on its bus or class, "" for any */
+	char devpath[1024];             /* "/devices/..." of a path or node, "" for none */
+};
+struct device_selector {
+	const char *arg;                /* as given, for messages */
+	bool plain;                     /* a PATTERN: its driver and kmsg key match too */
+	/* the device; for a class device (a /dev node's), also the device
+	 * bound to a driver above it, which provides it and holds the devres */
+	struct device_target t[2];
+	unsigned n;
+};
+/* Whether @dev of a capture is the device @s selects. A device the capture
+ * gives no bus or sysfs path for is taken by its name alone. */
+bool device_selector_match(const struct device_selector *s, struct drc_device *dev);
+
 struct report_view {
 	bool all;                       /* history and devices with nothing live */
-	const char **patterns;          /* --device globs */
-	unsigned npatterns;
+	const struct device_selector *selectors;        /* --device */
+	unsigned nselectors;
 	char **inputs;
 	unsigned ninputs;
 	bool color;
@@ -75,6 +96,9 @@ struct json_object *report_device_json(struct drc_ctx *ctx, struct drc_device *d
  * *err = -errno when sysfs has no such device; *err < 0 with an object when
  * /proc could not be read. */
 struct json_object *refs_json(const char *name, int *err);
+struct sysfs_device;
+/* The same for a device already looked up (sources/sysfs.h). */
+struct json_object *refs_json_device(const struct sysfs_device *d, int *err);
 /* A JSON string of @s made valid UTF-8 (json-c writes bytes as they are),
  * or NULL for NULL: for every string that comes from a capture or sysfs. */
 struct json_object *json_string_valid(const char *s);

@@ -56,6 +56,7 @@ struct client {
 	char *out;
 	size_t out_len, out_off, out_cap;
 	bool events, findings, lines;
+	bool follow;                    /* "lines": then live; else the end once caught up */
 	bool catching_up;               /* "lines": still sending the journal */
 	int cu_fd;
 	uint64_t cu_gen;
@@ -190,6 +191,15 @@ static void send_error(struct server *s, struct client *c, const char *msg)
 	json_object_put(o);
 }
 
+/* The journal is sent: a "lines" client that does not follow is done, and
+ * its connection ends once the queue is out (as if it had hung up). */
+static void caught_up(struct client *c)
+{
+	c->catching_up = false;
+	if (!c->follow)
+		c->eof = true;
+}
+
 /* The next piece of the journal for a catching-up "lines" client. */
 static void catch_up(struct server *s, struct client *c)
 {
@@ -208,7 +218,7 @@ static void catch_up(struct server *s, struct client *c)
 		if (c->cu_gen >= s->j->generation) {
 			close(c->cu_fd);
 			c->cu_fd = -1;
-			c->catching_up = false;
+			caught_up(c);
 			break;
 		}
 		close(c->cu_fd);
@@ -218,7 +228,7 @@ static void catch_up(struct server *s, struct client *c)
 			static const char lost[] = "devresctl-lost: journal ? lines rotated away before they were sent\n";
 
 			client_queue(s, c, lost, sizeof(lost) - 1, false);
-			c->catching_up = false;
+			caught_up(c);
 		}
 	}
 }
@@ -374,30 +384,43 @@ static void reply_sysfs(struct server *s, struct client *c)
 	json_object_put(o);
 }
 
-static void start_lines(struct server *s, struct client *c)
+static void start_lines(struct server *s, struct client *c, bool follow)
 {
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "type", json_object_new_string("lines"));
+	json_object_object_add(o, "follow", json_object_new_boolean(follow));
 	client_send_json(s, c, o, false);
 	json_object_put(o);
 	c->lines = true;
+	c->follow = follow;
 	/* the journal from where this daemon started, then live */
 	for (c->cu_gen = s->start_gen; c->cu_gen <= s->j->generation; c->cu_gen++)
 		if ((c->cu_fd = journal_open_gen(s->j, c->cu_gen)) >= 0)
 			break;
-	if (c->cu_fd < 0)
-		return;         /* nothing journaled yet: live from now */
+	if (c->cu_fd < 0) {
+		/* nothing journaled yet: live from now, or nothing to send */
+		c->catching_up = true;
+		caught_up(c);
+		return;
+	}
 	if (c->cu_gen == s->start_gen)
 		lseek(c->cu_fd, (off_t)s->start_off, SEEK_SET);
 	c->catching_up = true;
 }
 
-static bool get_bool(struct json_object *req, const char *key)
+static bool get_bool_or(struct json_object *req, const char *key, bool dflt)
 {
 	struct json_object *v;
 
-	return json_object_object_get_ex(req, key, &v) && json_object_get_boolean(v);
+	if (!json_object_object_get_ex(req, key, &v))
+		return dflt;
+	return json_object_get_boolean(v);
+}
+
+static bool get_bool(struct json_object *req, const char *key)
+{
+	return get_bool_or(req, key, false);
 }
 
 int server_parse_request(const char *line, size_t len, struct json_object **ret, char *err, size_t errlen)
@@ -474,7 +497,7 @@ static void handle_request(struct server *s, struct client *c, const char *line,
 	} else if (strcmp(cmd, "lines") == 0) {
 		/* the raw kernel log, pointers and all: dmesg_restrict's rule */
 		if (c->peer.privileged)
-			start_lines(s, c);
+			start_lines(s, c, get_bool_or(req, "follow", true));
 		else
 			send_error(s, c, "permission denied: lines (the raw kernel log) needs root or CAP_SYSLOG");
 	} else if (strcmp(cmd, "sysfs") == 0) {
@@ -810,7 +833,7 @@ void server_broadcast_findings(struct server *s)
 void server_broadcast_line(struct server *s, const char *line, size_t len)
 {
 	for (struct client *c = s->clients; c; c = c->next) {
-		if (c->dead || !c->lines || c->catching_up)
+		if (c->dead || !c->lines || !c->follow || c->catching_up)
 			continue;
 		client_queue(s, c, line, len, true);
 		client_queue(s, c, "\n", 1, true);

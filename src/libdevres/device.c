@@ -56,6 +56,7 @@ const char *drc_device_get_driver(const struct drc_device *dev) { return dev->dr
 const char *drc_device_get_subsystem(const struct drc_device *dev) { return dev->subsystem; }
 const char *drc_device_get_prefix(const struct drc_device *dev) { return dev->prefix; }
 const char *drc_device_get_devkey(const struct drc_device *dev) { return dev->devkey; }
+const char *drc_device_get_devpath(const struct drc_device *dev) { return dev->devpath; }
 unsigned drc_device_get_boot(const struct drc_device *dev) { return dev->boot; }
 enum drc_device_state drc_device_get_state(const struct drc_device *dev) { return dev->state; }
 unsigned drc_device_count_live(const struct drc_device *dev) { return dev->live; }

@@ -104,6 +104,7 @@ struct drc_device {
 	const char *prefix;
 	bool prefix_is_bus;             /* prefix names a bus or class, not a driver */
 	const char *devkey;
+	const char *devpath;            /* the last uevent's, interned; NULL without one */
 	unsigned boot;
 	enum drc_device_state state;
 	struct drc_node *head, *tail;   /* live list */

@@ -323,6 +323,9 @@ const char *drc_device_get_subsystem(const struct drc_device *dev);
 const char *drc_device_get_prefix(const struct drc_device *dev);
 /* The kmsg DEVICE= key ("+pci:0000:00:1f.3"), or NULL. */
 const char *drc_device_get_devkey(const struct drc_device *dev);
+/* The sysfs path of its last uevent ("/devices/platform/dfx-hda.0"), or NULL
+ * when the capture has none; valid as long as the context. */
+const char *drc_device_get_devpath(const struct drc_device *dev);
 unsigned drc_device_get_boot(const struct drc_device *dev);
 enum drc_device_state drc_device_get_state(const struct drc_device *dev);
 const char *drc_device_state_to_string(enum drc_device_state state);

@@ -1664,6 +1664,8 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 	dev = device_lookup(ctx, ev->device, NULL, ev->subsystem, &ev->origin);
 	if (!dev)
 		return -ENOMEM;
+	if (ev->devpath)
+		dev->devpath = ev->devpath;     /* where sysfs has it: for --device /sys/devices/... */
 	/*
 	 * dd.c sends KOBJ_UNBIND once devres_release_all() has returned (and
 	 * device_del() KOBJ_REMOVE after it), and that releases every node it

@@ -151,6 +151,202 @@ int sysfs_device_find(const char *name, struct sysfs_device *ret)
 	return sysfs_device_read(devpath, ret);
 }
 
+/* Every device called @name: in which bus or class, and where. */
+struct named {
+	char devpath[4][1024];
+	char where[4][256];
+	unsigned n, more;
+};
+
+static void named_in(const char *top, const char *sub, const char *name, struct named *out)
+{
+	DIR *d = root_opendir(top);
+	struct dirent *e;
+	char p[4096], real[1024];
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		unsigned i;
+
+		if (is_dot(e->d_name))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s%s/%s", top, e->d_name, sub, name);
+		if (!root_exists(p) || root_realpath(p, real, sizeof(real)) < 0)
+			continue;
+		for (i = 0; i < out->n && strcmp(out->devpath[i], real) != 0; i++)
+			;
+		if (i < out->n)
+			continue;       /* the same device through another link */
+		if (out->n == ARRAY_SIZE(out->devpath)) {
+			out->more++;
+			continue;
+		}
+		snprintf(out->devpath[out->n], sizeof(out->devpath[0]), "%s", real);
+		snprintf(out->where[out->n], sizeof(out->where[0]), "%s", e->d_name);
+		out->n++;
+	}
+	closedir(d);
+}
+
+/* @p below the root is a device's own directory (it has a uevent file). */
+static int select_devpath(const char *p, const char *selector, struct sysfs_device *ret, char *why, size_t len)
+{
+	char devpath[1024], uevent[1100];
+	int r = root_realpath(p, devpath, sizeof(devpath));
+
+	if (r < 0) {
+		snprintf(why, len, "no device at %s: %s", selector, strerror(-r));
+		return r == -ENOENT ? r : -ENODEV;
+	}
+	snprintf(uevent, sizeof(uevent), "%s/uevent", devpath);
+	if (strncmp(devpath, "/sys/", 5) != 0 || !root_exists(uevent)) {
+		snprintf(why, len, "%s is no device's directory in sysfs (it has no uevent file)", selector);
+		return -ENODEV;
+	}
+	return sysfs_device_read(devpath, ret);
+}
+
+static int select_node(const char *selector, struct sysfs_device *ret, char *why, size_t len)
+{
+	char p[4096], link[128];
+	struct stat st;
+	int r;
+
+	if (root_path(p, sizeof(p), selector) < 0) {
+		snprintf(why, len, "%s: %s", selector, strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	if (stat(p, &st) < 0) {
+		r = -errno;
+		snprintf(why, len, "%s: %s", selector, strerror(-r));
+		return r;
+	}
+	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
+		snprintf(why, len, "%s is not a device node (neither a character nor a block device)", selector);
+		return -ENODEV;
+	}
+	snprintf(link, sizeof(link), "/sys/dev/%s/%u:%u", S_ISCHR(st.st_mode) ? "char" : "block",
+		 major(st.st_rdev), minor(st.st_rdev));
+	if (!root_exists(link)) {
+		snprintf(why, len, "%s (%s %u:%u) has no device in sysfs: %s does not exist", selector,
+			 S_ISCHR(st.st_mode) ? "character" : "block", major(st.st_rdev), minor(st.st_rdev), link);
+		return -ENOENT;
+	}
+	return select_devpath(link, selector, ret, why, len);
+}
+
+int sysfs_device_select(const char *selector, struct sysfs_device *ret, char *why, size_t len)
+{
+	struct named found = { .n = 0 };
+	const char *slash = strchr(selector, '/');
+	char p[4096];
+
+	why[0] = '\0';
+	if (!*selector) {
+		snprintf(why, len, "an empty device name");
+		return -EINVAL;
+	}
+	if (strncmp(selector, "/dev/", 5) == 0)
+		return select_node(selector, ret, why, len);
+	if (strncmp(selector, "/sys/", 5) == 0 || strncmp(selector, "/devices/", 9) == 0) {
+		snprintf(p, sizeof(p), "%s%s", selector[1] == 'd' ? "/sys" : "", selector);
+		return select_devpath(p, selector, ret, why, len);
+	}
+	if (selector[0] == '/') {
+		snprintf(why, len, "'%s': a path must be a device node (/dev/...) or a sysfs path (/sys/devices/...)",
+			 selector);
+		return -EINVAL;
+	}
+	if (slash) {
+		/* SUBSYSTEM/NAME: a bus, else a class */
+		char sub[256];
+		const char *name = slash + 1;
+
+		snprintf(sub, sizeof(sub), "%.*s", (int)MIN((size_t)(slash - selector), sizeof(sub) - 1), selector);
+		if (!sub[0] || is_dot(sub) || !*name || strchr(name, '/') || is_dot(name)) {
+			snprintf(why, len, "'%s': expected NAME, SUBSYSTEM/NAME, a sysfs path or a /dev node", selector);
+			return -EINVAL;
+		}
+		snprintf(p, sizeof(p), "/sys/bus/%s/devices/%s", sub, name);
+		if (root_exists(p))
+			return select_devpath(p, selector, ret, why, len);
+		snprintf(p, sizeof(p), "/sys/class/%s/%s", sub, name);
+		if (root_exists(p))
+			return select_devpath(p, selector, ret, why, len);
+		snprintf(p, sizeof(p), "/sys/bus/%s", sub);
+		if (!root_exists(p)) {
+			snprintf(p, sizeof(p), "/sys/class/%s", sub);
+			if (!root_exists(p)) {
+				snprintf(why, len, "no bus or class '%s' (in /sys/bus or /sys/class)", sub);
+				return -ENOENT;
+			}
+		}
+		snprintf(why, len, "no device '%s' on %s", name, sub);
+		return -ENOENT;
+	}
+	if (is_dot(selector)) {
+		snprintf(why, len, "'%s' is no device name", selector);
+		return -EINVAL;
+	}
+	named_in("/sys/bus", "/devices", selector, &found);
+	named_in("/sys/class", "", selector, &found);
+	if (!found.n) {
+		snprintf(why, len, "no device '%s' in /sys/bus/*/devices or /sys/class/*", selector);
+		return -ENOENT;
+	}
+	if (found.n > 1) {
+		size_t o = (size_t)snprintf(why, len, "'%s' names %u devices:", selector, found.n + found.more);
+		unsigned order[ARRAY_SIZE(found.where)];
+
+		/* by subsystem, whatever order the directories come in */
+		for (unsigned i = 0; i < found.n; i++) {
+			unsigned j = i;
+
+			for (; j > 0 && strcmp(found.where[order[j - 1]], found.where[i]) > 0; j--)
+				order[j] = order[j - 1];
+			order[j] = i;
+		}
+
+		for (unsigned i = 0; i < found.n && o < len; i++)
+			o += (size_t)snprintf(why + o, len - o, "%s %s/%s", i ? "," : "", found.where[order[i]], selector);
+		if (o < len)
+			snprintf(why + o, len - o, "%s; say which, as SUBSYSTEM/NAME", found.more ? ", ..." : "");
+		return -ENOTUNIQ;
+	}
+	return sysfs_device_read(found.devpath[0], ret);
+}
+
+bool sysfs_device_is_class(const char *devpath)
+{
+	char p[1100], target[1024];
+	ssize_t n;
+
+	snprintf(p, sizeof(p), "%s/subsystem", devpath);
+	n = root_readlink(p, target, sizeof(target) - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return strstr(target, "/class/") != NULL;
+}
+
+int sysfs_device_bound_parent(const char *devpath, struct sysfs_device *ret)
+{
+	char p[1024], uevent[1100], *slash;
+
+	snprintf(p, sizeof(p), "%s", devpath);
+	while ((slash = strrchr(p, '/')) && slash > p + strlen("/sys/devices")) {
+		*slash = '\0';
+		snprintf(uevent, sizeof(uevent), "%s/uevent", p);
+		if (!root_exists(uevent))
+			continue;
+		sysfs_device_read(p, ret);
+		if (ret->driver[0])
+			return 0;
+	}
+	return -ENOENT;
+}
+
 static int descend(const char *devpath, sysfs_path_fn fn, void *userdata, unsigned depth)
 {
 	DIR *d = root_opendir(devpath);

@@ -18,6 +18,23 @@ struct sysfs_device {
 /* A device by its name, as /sys/bus/,"*",/devices or /sys/class/,"*" list it. */
 int sysfs_device_find(const char *name, struct sysfs_device *ret);
 int sysfs_device_read(const char *devpath, struct sysfs_device *ret);
+/*
+ * The device a selector names on this system, as udevadm takes them
+ * (devresctl(8), DEVICE SELECTORS): NAME (in /sys/bus/,"*",/devices or
+ * /sys/class/,"*"), SUBSYSTEM/NAME (/sys/bus/SUBSYSTEM/devices/NAME or
+ * /sys/class/SUBSYSTEM/NAME), a sysfs path (/sys/devices/... or
+ * /devices/...) or a device node (/dev/..., through its st_rdev and
+ * /sys/dev/{char,block}/MAJOR:MINOR). Returns 0; else -errno and, in
+ * @why, the reason in words: -ENOENT nothing there, -ENOTUNIQ a NAME that
+ * several devices have (the SUBSYSTEM/NAME of each), -ENODEV a path that
+ * is no device node or no device's directory.
+ */
+int sysfs_device_select(const char *selector, struct sysfs_device *ret, char *why, size_t len);
+/* A class device (its subsystem link leads into /sys/class): one no driver
+ * ever binds; its bus device is above it. */
+bool sysfs_device_is_class(const char *devpath);
+/* The nearest device above @devpath that is bound to a driver. */
+int sysfs_device_bound_parent(const char *devpath, struct sysfs_device *ret);
 /* Every device of every bus. */
 typedef int (*sysfs_device_fn)(void *userdata, const struct sysfs_device *dev);
 int sysfs_for_each_device(sysfs_device_fn fn, void *userdata);

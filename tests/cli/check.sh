@@ -51,6 +51,27 @@ run check --suppress="$T/sup" "$SEED"
 expect_rc 0 "the error suppressed: pass"
 grep -q '1 suppressed' "$T/out"
 ok $? "the summary counts the suppressed finding"
+grep_out "^error open-group-swept: .* \\[suppressed: fixed by closing the group after bind\\]$" "text lists the suppressed finding with its reason"
+[ ! -s "$T/err" ]
+ok $? "an entry that matched says nothing"
+cat >>"$T/sup" <<'SUP'
+leak-after-unbind  dfx-*  *  *  an old leak, long fixed
+cross-device-release  0000:00:1f.3  snd_hda_intel  *  i915 releases the hda group, known
+SUP
+run check --suppress="$T/sup" "$SEED"
+expect_rc 0 "three entries, two matching: pass"
+[ "$(cat "$T/err")" = "devresctl check: $T/sup:3: suppression matched no finding: leak-after-unbind dfx-* * * (an old leak, long fixed)" ]
+ok $? "the entry that matched nothing: one warning line with its file, line and text"
+grep_out "^warning cross-device-release: .*\\[suppressed: i915 releases the hda group, known\\]$" "a second suppressed finding, its own reason"
+printf 'node-reuse  0000:00:1f.3  *  *  reused ids, known\n' >"$T/sup-reuse"
+run check --suppress="$T/sup-reuse" "$SEED"
+[ ! -s "$T/err" ]
+ok $? "node-reuse on 0000:00:1f.3 matched"
+run check --suppress="$T/sup-reuse" --device=0000:00:02.0 "$SEED"
+grep_err "sup-reuse:1: suppression matched no finding: node-reuse" "an entry whose findings the selection left out matched nothing"
+run check --suppress="$T/sup" --format=json "$SEED"
+jq -e . "$T/out" >/dev/null && grep -q 'sup:3: suppression matched no finding' "$T/err"
+ok $? "json: the warning goes to standard error, the JSON stays whole"
 printf 'open-group-swept 0000:00:1f.3 snd_hda_intel *\n' >"$T/noreason"
 run check --suppress="$T/noreason" "$SEED"
 expect_rc 3 "a suppression without a reason is refused"
@@ -76,8 +97,18 @@ grep_out '^1\.\.2$' "tap: plan of two devices"
 grep_out '^not ok [12] - snd_hda_intel 0000:00:1f.3' "tap: the device with the error fails"
 grep_out '^    - rule: open-group-swept' "tap: the finding in the YAML block"
 
-run check --device 'dfx-clean*' "$K/component-bug/console.txt"
+run check "$K/nested/kmsg.txt"
+expect_rc 1 "nested: an error on dfx-port.0"
+run check --device 'dfx-*.1' "$K/nested/kmsg.txt"
 expect_rc 0 "--device keeps only the selected devices' findings"
+run check --device 'dfx-clean*' "$K/component-bug/console.txt"
+expect_rc 1 "--device matching no device of the capture fails: nothing was judged"
+[ "$(cat "$T/err")" = "devresctl check: --device 'dfx-clean*' matches no device in the capture; it has dfx-hda.0, dfx-gfx.0" ]
+ok $? "says so in one line, with the devices there are"
+grep_out "1 --device matching nothing: FAIL$" "the summary says why it fails"
+run check --allow-empty --device 'dfx-clean*' "$K/component-bug/console.txt"
+expect_rc 0 "--allow-empty accepts it"
+grep_err "matches no device in the capture" "and still says it"
 
 run check --list-rules
 expect_rc 0 "--list-rules"

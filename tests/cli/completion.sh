@@ -80,7 +80,7 @@ ok $? "--color al completes to always"
 for c in $cmds; do
 	run "$c" --help
 	for o in $(grep -o -- '--[a-z-]*=[A-Z]*' "$T/out" | sed 's/=.*//' | sort -u); do
-		grep -- "$o=" "$T/out" | grep -q -- '=\(PATTERN\|FILE\|DIR\)' && continue
+		grep -- "$o=" "$T/out" | grep -q -- '=\(PATTERN\|DEVICE\|FILE\|DIR\)' && continue
 		comp "$c" "$o" = ""
 		for v in $(cat "$T/comp"); do
 			grep -- "$o=" "$T/out" | grep -qw -- "$v"

@@ -57,6 +57,41 @@ grep_err 'cycle 4/4: unbinding dfx-leak.0' "says what it does"
 ok $? "the recording holds the four binds"
 run check "$T/cycle.log"
 grep_out 'per-cycle-growth' "check on the kept recording finds the same"
+
+# the same cycles as JSON, against the fake kernel again
+fake_kernel &
+kpid=$!
+run --root "$R" cycle -n 4 --settle 0.3 --format=json -o "$T/cycle2.log" dfx-leak.0
+expect_rc 1 "cycle --format=json: exit status as in text"
+kill $kpid 2>/dev/null
+cp "$T/out" "$T/cycle.json"
+jq -e '.device == "dfx-leak.0" and .driver == "dfx-leak" and .cycles_done == 4 and .cycles_requested == 4 and (.cycles | length) == 4' "$T/cycle.json" >/dev/null
+ok $? "json: the device and its four cycles"
+jq -e '[.cycles[].cycle] == [1, 2, 3, 4] and ([.cycles[].first_line] | . == sort and (unique | length) == 4)' "$T/cycle.json" >/dev/null
+ok $? "json: each cycle with the line it begins at, in order"
+first2=$(jq '.cycles[1].first_line' "$T/cycle.json")
+first3=$(jq '.cycles[2].first_line' "$T/cycle.json")
+[ "$(jq -c '[.cycles[1].findings[].rule]' "$T/cycle.json")" = '["leak-after-unbind"]' ] &&
+	jq -e --argjson a "$first2" --argjson b "$first3" '.cycles[1].findings[0].evidence[0].line | . >= $a and . < $b' "$T/cycle.json" >/dev/null
+ok $? "json: cycle 2 holds the leak, its evidence inside the cycle"
+jq -e '.cycles[1].errors == 1 and .cycles[1].warnings == 0' "$T/cycle.json" >/dev/null
+ok $? "json: per-cycle counts"
+jq -e '[.across[].rule] == ["per-cycle-growth"] and .across[0].severity == "warning"' "$T/cycle.json" >/dev/null
+ok $? "json: per-cycle-growth across the cycles"
+jq -e '.totals.errors == 1 and .totals.warnings == 1 and .totals.failing == 1 and .fail_on == "error" and .result == "fail"' "$T/cycle.json" >/dev/null
+ok $? "json: totals and the verdict"
+jq -e --arg p "$T/cycle2.log" '.recording == $p and .devres_events > 0' "$T/cycle.json" >/dev/null
+ok $? "json: the recording kept and the operations counted"
+# every finding once, in one of the parts: those check finds on the recording
+jq -c '[.before[], .cycles[].findings[], .across[]] | map(.fingerprint) | sort' "$T/cycle.json" >"$T/parts"
+run check --fail-on=info --format=json "$T/cycle2.log"
+jq -c '[.findings[].fingerprint] | sort' "$T/out" >"$T/whole"
+[ -s "$T/parts" ] && cmp -s "$T/parts" "$T/whole"
+ok $? "json: the parts hold exactly the findings of check on the recording"
+run --root "$R" cycle --format=yaml dfx-leak.0
+expect_rc 2 "cycle --format=yaml"
+run --root "$R" cycle --dry-run --format=json dfx-leak.0
+expect_rc 2 "--dry-run with --format=json"
 rm "$R/sys/bus/platform/drivers/dfx-bus/unbind"
 run --root "$R" cycle -n 2 --settle 0.1 dfx-bus.0
 expect_rc 3 "a device whose driver has no unbind file"
