@@ -226,9 +226,9 @@ static uint64_t number_before(const char *msg, const char *p)
 
 	while (b > msg && b[-1] == ' ')
 		b--;
-	while (b > msg && isdigit((unsigned char)b[-1]))
+	while (b > msg && is_digit(b[-1]))
 		b--;
-	for (; b < p && isdigit((unsigned char)*b); b++)
+	for (; b < p && is_digit(*b); b++)
 		v = v * 10 + (uint64_t)(*b - '0');
 	return v;
 }
@@ -257,7 +257,7 @@ static int ktap_result(struct drc_stream *s, const struct kernel_msg *k)
 		i++;
 	if (len - i > 4 && memcmp(msg + i, "not ", 4) == 0)
 		i += 4;
-	if (!(len - i > 4 && memcmp(msg + i, "ok ", 3) == 0 && isdigit((unsigned char)msg[i + 3])))
+	if (!(len - i > 4 && memcmp(msg + i, "ok ", 3) == 0 && is_digit(msg[i + 3])))
 		return 0;
 	witness_flush(s);
 	drc_rules_marker(s->ctx, DRC_MARK_KTAP_RESULT, NULL, 0, k->ts, k->o);
@@ -271,7 +271,7 @@ static int devresctl_lost(struct drc_stream *s, const struct kernel_msg *k)
 	size_t len = k->len;
 
 	sp = memchr(msg + 16, ' ', len - 16);
-	if (sp && sp + 1 < msg + len && (isdigit((unsigned char)sp[1]) || sp[1] == '?')) {
+	if (sp && sp + 1 < msg + len && (is_digit(sp[1]) || sp[1] == '?')) {
 		witness_loss(s);
 		drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, strtoull(sp + 1, NULL, 10), k->ts, k->o);
 	} else {

@@ -15,7 +15,7 @@
 static bool has_time_of_day(const char *s, size_t len)
 {
 	for (const char *c = s; (c = memchr(c, ':', len - (size_t)(c - s))); c++)
-		if (c > s && c + 1 < s + len && isdigit((unsigned char)c[-1]) && isdigit((unsigned char)c[1]))
+		if (c > s && c + 1 < s + len && is_digit(c[-1]) && is_digit(c[1]))
 			return true;
 	return false;
 }
@@ -31,13 +31,13 @@ size_t parse_seconds(const char *s, size_t len, int64_t *usec)
 	size_t i = 0, frac = 0;
 
 	/* the digits past twelve are only counted: they would overflow */
-	for (; i < len && isdigit((unsigned char)s[i]); i++)
+	for (; i < len && is_digit(s[i]); i++)
 		if (i < 12)
 			sec = sec * 10 + (s[i] - '0');
 	if (i == 0 || i > 12)
 		return 0;
 	if (i < len && s[i] == '.')
-		for (i++; i < len && isdigit((unsigned char)s[i]); i++)
+		for (i++; i < len && is_digit(s[i]); i++)
 			if (frac < 6)
 				frac_us = frac_us * 10 + (s[i] - '0'), frac++;
 	for (; frac < 6; frac++)
@@ -58,6 +58,29 @@ size_t parse_bracket_ts(const char *l, size_t len, size_t i, int64_t *ts)
 
 	if (i >= len || l[i] != '[')
 		return 0;
+	/* most lines: "[  126.886032]", read in one pass (the bracket is the
+	 * first within 40 bytes, as below; anything else is read below) */
+	{
+		const char *p = l + i + 1, *end = l + i + MIN(len - i, (size_t)40);
+		int64_t s = 0, us = 0;
+		unsigned d = 0, f = 0;
+
+		while (p < end && *p == ' ')
+			p++;
+		for (; p < end && is_digit(*p) && d < 12; p++, d++)
+			s = s * 10 + (*p - '0');
+		if (d && p < end && *p == '.') {
+			for (p++; p < end && is_digit(*p); p++)
+				if (f < 6)
+					us = us * 10 + (*p - '0'), f++;
+			if (p < end && *p == ']') {
+				for (; f < 6; f++)
+					us *= 10;
+				*ts = s * 1000000 + us;
+				return (size_t)(p - l) + 1;
+			}
+		}
+	}
 	close = memchr(l + i, ']', MIN(len - i, (size_t)40));
 	if (!close)
 		return 0;
@@ -73,17 +96,17 @@ size_t parse_bracket_ts(const char *l, size_t len, size_t i, int64_t *ts)
 		*ts = -1;
 		return (size_t)(close - l) + 1;
 	}
-	while (j < len && isdigit((unsigned char)l[j]) && digits < 12) {
+	while (j < len && is_digit(l[j]) && digits < 12) {
 		sec = sec * 10 + (l[j++] - '0');
 		digits++;
 	}
 	if (digits && j < len && l[j] == '.') {
 		j++;
-		while (j < len && isdigit((unsigned char)l[j]) && frac < 6) {
+		while (j < len && is_digit(l[j]) && frac < 6) {
 			usec = usec * 10 + (l[j++] - '0');
 			frac++;
 		}
-		while (j < len && isdigit((unsigned char)l[j]))
+		while (j < len && is_digit(l[j]))
 			j++;
 		for (; frac < 6; frac++)
 			usec *= 10;
@@ -108,8 +131,8 @@ size_t parse_bracket_ts(const char *l, size_t len, size_t i, int64_t *ts)
 	}
 	/* kunit.py: "[12:34:56] " before what the test printed */
 	if (digits == 2 && j == i + 3 && close == l + i + 9 && l[i + 3] == ':' && l[i + 6] == ':' &&
-	    isdigit((unsigned char)l[i + 4]) && isdigit((unsigned char)l[i + 5]) &&
-	    isdigit((unsigned char)l[i + 7]) && isdigit((unsigned char)l[i + 8])) {
+	    is_digit(l[i + 4]) && is_digit(l[i + 5]) &&
+	    is_digit(l[i + 7]) && is_digit(l[i + 8])) {
 		*ts = -1;
 		return (size_t)(close - l) + 1;
 	}
@@ -138,7 +161,7 @@ size_t parse_syslog_header(const char *l, size_t len, bool *kernel)
 		i = 4;
 		if (l[i] == ' ')
 			i++;
-		while (i < len && isdigit((unsigned char)l[i]))
+		while (i < len && is_digit(l[i]))
 			i++;
 		if (i >= len || l[i] != ' ')
 			return 0;
@@ -147,9 +170,9 @@ size_t parse_syslog_header(const char *l, size_t len, bool *kernel)
 			return 0;
 		i += 8;
 		if (i < len && l[i] == '.')
-			while (++i < len && isdigit((unsigned char)l[i]))
+			while (++i < len && is_digit(l[i]))
 				;
-	} else if (len >= 22 && l[0] == '1' && l[1] == ' ' && isdigit((unsigned char)l[2]) && l[6] == '-' &&
+	} else if (len >= 22 && l[0] == '1' && l[1] == ' ' && is_digit(l[2]) && l[6] == '-' &&
 		   l[9] == '-' && l[12] == 'T') {
 		/* RFC 5424 after its "<pri>": "1 TIME HOST APP PROCID MSGID SD MSG" */
 		size_t f[5];
@@ -169,7 +192,7 @@ size_t parse_syslog_header(const char *l, size_t len, bool *kernel)
 		else if (i < len && l[i] == '-')
 			i++;
 		return i < len && l[i] == ' ' ? i + 1 : i;
-	} else if (len >= 20 && isdigit((unsigned char)l[0]) && l[4] == '-' && l[7] == '-' &&
+	} else if (len >= 20 && is_digit(l[0]) && l[4] == '-' && l[7] == '-' &&
 		   l[10] == 'T') {
 		bool comma = false;
 
@@ -226,7 +249,7 @@ bool is_property(const char *l, size_t len, size_t *eq)
 {
 	size_t i = 0;
 
-	while (i < len && (isupper((unsigned char)l[i]) || isdigit((unsigned char)l[i]) || l[i] == '_'))
+	while (i < len && (isupper((unsigned char)l[i]) || is_digit(l[i]) || l[i] == '_'))
 		i++;
 	if (i == 0 || i >= len || l[i] != '=')
 		return false;

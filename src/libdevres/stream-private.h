@@ -186,6 +186,13 @@ int trace_observe(struct drc_stream *s, const char *l, size_t len);
 int udev_observe(struct drc_stream *s, const char *l, size_t len);
 
 /* stream-parse.c */
+
+/* isdigit() without the table lookup: C's decimal digits are '0'-'9' in every locale */
+static inline bool is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
 static inline size_t skip_ws(const char *l, size_t len, size_t i)
 {
 	while (i < len && (l[i] == ' ' || l[i] == '\t'))
@@ -210,7 +217,7 @@ static inline size_t skip_indent_and_priority(const char *l, size_t len)
 	while (i < len && (l[i] == ' ' || l[i] == '\t' || is_nbsp(l, len, i)))
 		i += l[i] == ' ' || l[i] == '\t' ? 1 : 2;
 	if (i < len && l[i] == '<') {
-		for (j = i + 1; j < len && j - i <= 3 && isdigit((unsigned char)l[j]); j++)
+		for (j = i + 1; j < len && j - i <= 3 && is_digit(l[j]); j++)
 			;
 		if (j > i + 1 && j < len && l[j] == '>')
 			i = j + 1;
@@ -231,9 +238,9 @@ static inline size_t skip_caller(const char *l, size_t len, size_t i)
 	if (j >= len || (l[j] != 'T' && l[j] != 'C'))
 		return i;
 	j++;
-	if (j >= len || !isdigit((unsigned char)l[j]))
+	if (j >= len || !is_digit(l[j]))
 		return i;
-	while (j < len && isdigit((unsigned char)l[j]))
+	while (j < len && is_digit(l[j]))
 		j++;
 	if (j >= len || l[j] != ']')
 		return i;

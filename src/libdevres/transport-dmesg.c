@@ -34,7 +34,7 @@ static size_t parse_facility_level(const char *l, size_t len)
 		i++;
 	if (i == 0 || i > 8)
 		return 0;
-	while (i < len && isdigit((unsigned char)l[i]))
+	while (i < len && is_digit(l[i]))
 		i++;
 	i = skip_ws(l, len, i);
 	if (i >= len || l[i] != ':')
@@ -61,7 +61,7 @@ static const char *dmesg_detect(struct drc_stream *s, void *st, const struct lin
 
 	i = parse_facility_level(l + lead, len - lead);
 	if (i) {
-		if (lead + i < len && isdigit((unsigned char)l[lead + i])) {
+		if (lead + i < len && is_digit(l[lead + i])) {
 			/* dmesg -x --time-format=iso: the date after "kern  :err   : " */
 			bool iso = false;
 			size_t k = parse_syslog_header(l + lead + i, len - lead - i, &iso);

@@ -34,7 +34,7 @@ struct journal_state {
 static bool is_verbose_header(const char *l, size_t len)
 {
 	return len > 30 && l[len - 1] == ']' && isupper((unsigned char)l[0]) && l[3] == ' ' &&
-	       isdigit((unsigned char)l[4]) && l[8] == '-' && mem_find(l, len, " [s=", 4) &&
+	       is_digit(l[4]) && l[8] == '-' && mem_find(l, len, " [s=", 4) &&
 	       mem_find(l, len, ";i=", 3);
 }
 

@@ -172,7 +172,7 @@ static int pjson_line(struct drc_stream *s, void *st, struct line *l)
 			l->why = "the end of its object's MESSAGE as bytes";
 			return LINE_TAKEN;
 		}
-		if (isdigit((unsigned char)t[0])) {
+		if (is_digit(t[0])) {
 			char c = (char)strtoul(t, NULL, 10);
 
 			l->why = "a byte of its object's MESSAGE";

@@ -37,7 +37,7 @@ static size_t parse_kmsg_header(const char *l, size_t len, int64_t *ts)
 
 		if (field == 2)
 			usec = 0;
-		while (i < len && isdigit((unsigned char)l[i])) {
+		while (i < len && is_digit(l[i])) {
 			/* the kernel prints a u64 of microseconds since boot: more
 			 * than an int64_t holds (292,000 years) is not a record */
 			if (field == 2 && usec > (INT64_MAX - 9) / 10)

@@ -44,7 +44,7 @@ static size_t any_kernel_header(const char *l, size_t len)
 	if (!len || l[0] == '[' || !(k = mem_find(l, MIN(len, (size_t)120), " kernel: ", 9)))
 		return 0;
 	for (const char *p = l; p < k; p++)
-		if (isdigit((unsigned char)*p))
+		if (is_digit(*p))
 			return (size_t)(k - l) + 9;
 	return 0;
 }

@@ -53,7 +53,7 @@ static int trace_line(struct drc_stream *s, const struct line *ln)
 		const char *b = --e;
 		int64_t t;
 
-		while (b > l && (isdigit((unsigned char)b[-1]) || b[-1] == '.'))
+		while (b > l && (is_digit(b[-1]) || b[-1] == '.'))
 			b--;
 		if (parse_seconds(b, (size_t)(e - b), &t))
 			ts = t;
