@@ -70,13 +70,13 @@ static const char *dmesg_detect(struct drc_stream *s, void *st, const struct lin
 				i += k;
 		}
 		ds->at = lead + i;
-		return "dmesg -x: 'FACILITY:LEVEL : '";
+		return "-x's 'FACILITY:LEVEL : ' first";
 	}
 	/* a time, or a bracket that is none ("[drm:...]" without a time);
 	 * no logger's header starts with one */
 	if (lead < len && l[lead] == '[') {
 		ds->at = lead;
-		return "dmesg: '[' first, printk's time";
+		return "'[' first: printk's time";
 	}
 	return NULL;
 }

@@ -58,7 +58,7 @@ static const char *syslog_detect(struct drc_stream *s, void *st, const struct li
 
 	if (stage == STAGE_HEADER) {
 		if (MEM_STARTS(l, len, "-- Boot ") || MEM_STARTS(l, len, "-- Reboot --"))
-			return "journalctl: '-- Boot ID --', a new boot";
+			return "journalctl's '-- Boot ID --': a new boot";
 		return NULL;
 	}
 	lead = skip_indent_and_priority(l, len);
@@ -66,8 +66,8 @@ static const char *syslog_detect(struct drc_stream *s, void *st, const struct li
 	if (i) {
 		ss->at = lead + i;
 		ss->kernel = kernel;
-		return kernel ? "syslog: 'TIME HOST kernel: '"
-			      : "syslog: 'TIME HOST IDENT: ', not the kernel's: passed over";
+		return kernel ? "a logger's 'TIME HOST kernel: '"
+			      : "a logger's 'TIME HOST IDENT: ', not the kernel's: passed over";
 	}
 	i = any_kernel_header(l + lead, len - lead);
 	if (i) {
