@@ -8,11 +8,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 
 #include "capture.h"
 #include "command.h"
@@ -45,7 +43,7 @@ static const struct cli_option check_options[] = {
 	{ "list-rules", OPT_LIST_RULES, no_argument, NULL, "list the rules with their severity and exit" },
 	{ "allow-empty", OPT_ALLOW_EMPTY, no_argument, NULL, "pass on a capture that holds no devres operation (default: fail)" },
 	{ "explain", OPT_EXPLAIN, no_argument, NULL, "print each decision of the rules and its evidence on standard error" },
-	{ "debug", OPT_DEBUG, required_argument, "WHAT", "the same as --explain for WHAT=rules", "rules" },
+	{ "debug", OPT_DEBUG, required_argument, "WHAT", DEBUG_OPTION_HELP, "rules stream" },
 	{ "kcidb-origin", OPT_KCIDB_ORIGIN, required_argument, "ORIGIN", "kcidb: the lab's KCIDB origin, the prefix of every id" },
 	{ "kcidb-build-id", OPT_KCIDB_BUILD_ID, required_argument, "ID", "kcidb: the KCIDB id of the kernel build the captures come from" },
 	{ "kcidb-checkout-id", OPT_KCIDB_CHECKOUT_ID, required_argument, "ID", "kcidb: also submit the build, made from this checkout" },
@@ -69,7 +67,6 @@ struct check_ctl {
 	const char *baseline;
 	bool quiet;
 	bool allow_empty;
-	bool explain;
 	bool devresd;           /* --source=devresd */
 	struct device_selector *selectors;
 	unsigned nselectors;
@@ -156,13 +153,10 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 			ctl->allow_empty = true;
 			break;
 		case OPT_EXPLAIN:
-			ctl->explain = true;
+			ctl->engine.debug |= ENGINE_DEBUG_RULES;
 			break;
 		case OPT_DEBUG:
-			if (strcmp(optarg, "rules") == 0)
-				ctl->explain = true;
-			else
-				status = usage_error(&command_check, "invalid --debug '%s': expected rules", optarg);
+			status = engine_debug_option(&command_check, optarg, &ctl->engine.debug);
 			break;
 		case 'd': {
 			int r = device_selector_add(&ctl->selectors, &ctl->nselectors, optarg);
@@ -235,21 +229,6 @@ static bool finding_selected(struct drc_ctx *ctx, const struct report_view *v, c
 	    report_device_selected(v, dev))
 		return true;
 	return false;
-}
-
-/* The rules' decisions (LOG_DEBUG messages of the engine), one a line. */
-static void explain_line(void *userdata, int priority, const char *file, int line, const char *func,
-			 const char *format, va_list ap)
-{
-	(void)userdata;
-	(void)file;
-	(void)line;
-	(void)func;
-	if (priority < LOG_DEBUG)
-		return;
-	fputs("explain: ", stderr);
-	vfprintf(stderr, format, ap);
-	fputc('\n', stderr);
 }
 
 /* Compressed files are read through their decompressor; other bytes that no
@@ -360,10 +339,6 @@ static int cmd_check(int argc, char **argv)
 	if (engine_new(&ctl.engine, &ctx) < 0) {
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
-	}
-	if (ctl.explain) {
-		drc_ctx_set_log_fn(ctx, explain_line, NULL);
-		drc_ctx_set_log_priority(ctx, LOG_DEBUG);
 	}
 	copts = (struct capture_opts){ .progress = -1, .quiet = ctl.quiet };
 	ctl.view.inputs = argv + optind;

@@ -30,6 +30,7 @@ static const struct cli_option report_options[] = {
 	{ "format", 'f', required_argument, "FORMAT", "output format: text or json (default: text)", "text json" },
 	{ "device", 'd', required_argument, "DEVICE", "only these devices: a name, driver or key (a glob), SUBSYSTEM/NAME, a sysfs path or a /dev node; repeatable" },
 	{ "all", 'a', no_argument, NULL, "also show released nodes and devices with nothing live" },
+	DEBUG_OPTION,
 	{ "kb", OPT_KB, required_argument, "FILE", "read another knowledge-base file; repeatable" },
 	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
 	{ "progress", OPT_PROGRESS, required_argument, "WHEN", "progress on stderr: auto, always or never", "auto always never" },

@@ -3,11 +3,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -242,6 +244,15 @@ int command_common_option(const struct command *cmd, int opt, const char *arg, s
 	case OPT_NO_PAGER:
 		arg_no_pager = true;
 		return 0;
+	case OPT_ENGINE_DEBUG:
+		if (engine) {
+			int r = engine_debug_option(cmd, arg, &engine->debug);
+
+			if (r)
+				*status = r;
+			return 0;
+		}
+		break;
 	case '?':
 		/* getopt said what was wrong, naming the command (argv[0]) */
 		fprintf(stderr, "Try '%s %s --help' for more information.\n",
@@ -251,6 +262,47 @@ int command_common_option(const struct command *cmd, int opt, const char *arg, s
 	}
 	*status = usage_error(cmd, "option not handled");
 	return 0;
+}
+
+int engine_debug_option(const struct command *cmd, const char *arg, unsigned *debug)
+{
+	const char *p = arg;
+
+	do {
+		size_t n = strcspn(p, ",");
+
+		if (n == 5 && strncmp(p, "rules", 5) == 0)
+			*debug |= ENGINE_DEBUG_RULES;
+		else if (n == 6 && strncmp(p, "stream", 6) == 0)
+			*debug |= ENGINE_DEBUG_STREAM;
+		else
+			return usage_error(cmd, "invalid --debug '%s': expected rules, stream or both, comma-separated",
+					   arg);
+		p += n;
+	} while (*p++ == ',');
+	return 0;
+}
+
+/* The rules' decisions (LOG_DEBUG messages of the engine), one a line. */
+static void explain_line(void *userdata, int priority, const char *file, int line, const char *func,
+			 const char *format, va_list ap)
+{
+	(void)userdata;
+	(void)file;
+	(void)line;
+	(void)func;
+	if (priority < LOG_DEBUG)
+		return;
+	fputs("explain: ", stderr);
+	vfprintf(stderr, format, ap);
+	fputc('\n', stderr);
+}
+
+/* How a line was read: "stream: FILE:LINE: what took it and why". */
+static void stream_line(void *userdata, const struct drc_origin *o, const char *text)
+{
+	(void)userdata;
+	fprintf(stderr, "stream: %s:%" PRIu64 ": %s\n", o->source ? o->source : "-", o->line, text);
 }
 
 int engine_new(const struct engine_opts *opts, struct drc_ctx **ret)
@@ -300,6 +352,12 @@ int engine_new(const struct engine_opts *opts, struct drc_ctx **ret)
 			return r;
 		}
 	}
+	if (opts && (opts->debug & ENGINE_DEBUG_RULES)) {
+		drc_ctx_set_log_fn(ctx, explain_line, NULL);
+		drc_ctx_set_log_priority(ctx, LOG_DEBUG);
+	}
+	if (opts && (opts->debug & ENGINE_DEBUG_STREAM))
+		drc_ctx_set_stream_debug_fn(ctx, stream_line, NULL);
 	if (opts && opts->kallsyms) {
 		r = drc_ctx_load_kallsyms(ctx, opts->kallsyms);
 		if (r < 0) {

@@ -71,10 +71,21 @@ struct engine_opts {
 	unsigned nkb;
 	const char *kallsyms;   /* a copy of /proc/kallsyms, or NULL */
 	bool kallsyms_auto;     /* the live one, read unasked: no warning when it has no modules */
+	unsigned debug;         /* ENGINE_DEBUG_* bits (--debug, --explain) */
 };
-/* Option ids of the engine's options (--kb, --kallsyms); a command's own
- * long-only options start at OPT_COMMAND. */
-enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_DEVRESD_SOCKET, OPT_NO_PAGER, OPT_COMMAND };
+#define ENGINE_DEBUG_RULES (1u << 0)    /* each decision of the rules: "explain:" lines */
+#define ENGINE_DEBUG_STREAM (1u << 1)   /* how each input line was read: "stream:" lines */
+/* Option ids of the engine's options (--kb, --kallsyms, --debug); a
+ * command's own long-only options start at OPT_COMMAND. */
+enum { OPT_KB = 0x100, OPT_KALLSYMS, OPT_DEVRESD_SOCKET, OPT_NO_PAGER, OPT_ENGINE_DEBUG, OPT_COMMAND };
+/* --debug=WHAT on standard error */
+#define DEBUG_OPTION_HELP \
+	"on stderr: rules (each decision of the rules) or stream (which transport read each line and why); comma-separated"
+#define DEBUG_OPTION \
+	{ "debug", OPT_ENGINE_DEBUG, required_argument, "WHAT", DEBUG_OPTION_HELP, "rules stream" }
+/* "rules", "stream" or both, comma-separated, into *debug. 0, or the exit
+ * code of a usage error after saying so. */
+int engine_debug_option(const struct command *cmd, const char *arg, unsigned *debug);
 
 /* --socket, for every command that talks to devresd */
 #define SOCKET_OPTION \

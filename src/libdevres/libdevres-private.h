@@ -211,6 +211,8 @@ struct drc_ctx {
 	void *line_data;
 	drc_ref_fn ref_fn;
 	void *ref_data;
+	drc_stream_debug_fn stream_debug_fn;    /* --debug=stream, or NULL */
+	void *stream_debug_data;
 	bool keep_history;
 	struct strpool pool;
 	struct drc_boot *boots;

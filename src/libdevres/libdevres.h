@@ -282,6 +282,15 @@ uint64_t drc_stream_get_undecided_line(const struct drc_stream *s);
  * devres line callback, as dropping them would break the JSON. */
 uint64_t drc_stream_count_in_objects(const struct drc_stream *s);
 
+/*
+ * How each input line is read (devresctl --debug=stream): which transport
+ * took it and why, what mail had done to it, what kernel message it held.
+ * @o is the line, @text one sentence, valid during the call only. Set it
+ * before the streams read; NULL (the default) costs nothing.
+ */
+typedef void (*drc_stream_debug_fn)(void *userdata, const struct drc_origin *o, const char *text);
+void drc_ctx_set_stream_debug_fn(struct drc_ctx *ctx, drc_stream_debug_fn fn, void *userdata);
+
 /* Convenience: feed a whole buffer of lines ('\n' separated). */
 int drc_stream_feed(struct drc_stream *s, const char *buf, size_t len);
 

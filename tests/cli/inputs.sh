@@ -107,4 +107,49 @@ run report --format=json "$V"
 jq -e '.boots[0].kernel == "6.18.44-fc-v657" and .stats.undecoded == 0 and (.devices | length) == 1 and ([.devices[0].live[].name] == ["devm_memremap_release", "devm_memremap_release"]) and .devices[0].live[0].id == "ffff88811be76540"' "$T/out" >/dev/null
 ok $? "a real 6.18 trace: two binds leave two mappings, raw ids"
 
+# --debug=stream: which transport took each line and why, on stderr; the
+# report itself is the same as without it
+{
+	printf 'Mar  8 22:20:36 host kernel: [ 1.9] drv d.0: DEVRES ADD 00000000000000b1 devm_kzalloc_release (8 bytes)\n'
+	printf 'Mar  8 22:20:36 host sshd[1]: drv d.0: DEVRES ADD 00000000000000b9 devm_kzalloc_release (8 bytes)\n'
+	printf '> [ 2.0] drv d.0: DEVRES REL 00000000000000b1 devm_kzalloc_release\n'
+	printf '> (8 bytes)\n'
+	printf '6,1,2000000,-;drv d.1: DEVRES ADD 00000000000000b2 devm_kzalloc_release (8 bytes)\n'
+	printf ' SUBSYSTEM=platform\n'
+	printf '[ 3.0] drv d.1: DEVRES ADD nonsense\n'
+	printf '  task-1 [001] 4.0:   dev:devres_log: d.2 0xffffffff81234567 00000000000000b3 devm_kzalloc_release (8 bytes)\n'
+	printf 'KERNEL[5.0] unbind   /devices/platform/d.1 (platform)\n'
+	printf '\n'
+} > "$T/debug.log"
+run report --format=json "$T/debug.log"
+cp "$T/out" "$T/plain.json"
+run report --format=json --debug=stream "$T/debug.log"
+expect_rc 0 "report --debug=stream"
+cmp -s "$T/out" "$T/plain.json"
+ok $? "--debug=stream does not change the report"
+grep -q '^stream: ' "$T/out"
+[ $? -ne 0 ]
+ok $? "--debug=stream writes nothing to standard output"
+grep_err "^stream: $T/debug.log:1: syslog: a logger's 'TIME HOST kernel: '" "a syslog line is syslog's, with why"
+grep_err "^stream: $T/debug.log:1: message: devres ADD of devm_kzalloc_release on d.0" "and the message it held"
+grep_err "^stream: $T/debug.log:2: syslog: .*not the kernel's: passed over" "another program's line is said to be passed over"
+grep_err "^stream: $T/debug.log:3: mail: quoted 1 deep" "mail quoting is named"
+grep_err "^stream: $T/debug.log:3: hold: a devres line cut short" "a wrapped devres line is held"
+grep_err "^stream: $T/debug.log:4: hold: the rest of the devres line held at line 3, joined to it" "and joined to its rest"
+grep_err "^stream: $T/debug.log:5: kmsg: a record" "a /dev/kmsg record is kmsg's"
+grep_err "^stream: $T/debug.log:6: kmsg: a dictionary line of its record" "its dictionary line too"
+grep_err "^stream: $T/debug.log:7: dmesg: '\\[' first" "a console line is dmesg's"
+grep_err "^stream: $T/debug.log:7: message: not decoded: expected" "an undecodable devres line says what was expected"
+grep_err "^stream: $T/debug.log:8: trace: a trace event" "a perf/trace-cmd line is the trace's"
+grep_err "^stream: $T/debug.log:8: defer: an op printed as an address" "its op address defers it"
+grep_err "^stream: $T/debug.log:9: udev: an event as the kernel sent it" "a udevadm monitor line is udev's"
+grep_err "^stream: $T/debug.log:10: udev: an empty line: the end of its event" "and the empty line ends its event"
+run check --debug=rules,stream "$CAPTURES/kernel/uml-6.1.192/component-bug/dmesg.txt"
+expect_rc 1 "check --debug=rules,stream keeps the verdict"
+grep_err '^explain: ' "rules: the decisions"
+grep_err '^stream: .*dmesg.txt:[0-9]*: message: devres ADD' "stream: how each line was read"
+run report --debug=streams "$T/debug.log"
+expect_rc 2 "--debug with an unknown WHAT is a usage error"
+grep_err "invalid --debug 'streams': expected rules, stream or both" "and says what is expected"
+
 done_testing
