@@ -125,13 +125,16 @@ check_lossy() { # label capture reported-lost
 		   exit bad || miss > lost }' "$cap.exp-ops" "$cap.ops" > "$cap.ops.diff"
 	ok $? "$label: operations: none beyond the kernel's, the missing within the reported loss ($(tail -1 "$cap.ops.diff"))" "$cap.ops.diff"
 	# live lists: the kernel's nodes, in its order; any other live node is
-	# one added before a reported loss and marked uncertain
-	jq -r '.devices[] | .device as $d | .live[] | "\($d) \(.name) \(.size) \(.uncertain)"' "$cap.json" > "$cap.live-u"
+	# one added before a reported loss and marked uncertain. Matched from
+	# the end: the kernel's are the last probe's, the stale ones older
+	jq -r '.devices[] | .device as $d | .live[] | "\($d) \(.name) \(.size) \(.uncertain)"' "$cap.json" |
+		tac > "$cap.live-u"
+	tac "$cap.exp-live" > "$cap.exp-live-r"
 	awk 'NR == FNR { want[++n] = $0; next }
 	     { k = $1 " " $2 " " $3; if (i < n && k == want[i + 1]) { i++; next }
 	       if ($4 != "true") { print "live and not uncertain: " k; bad = 1 } }
 	     END { if (i < n) { print "missing from the live list: " want[i + 1]; bad = 1 }; exit bad }' \
-		"$cap.exp-live" "$cap.live-u" > "$cap.live.diff"
+		"$cap.exp-live-r" "$cap.live-u" > "$cap.live.diff"
 	ok $? "$label: live lists: the kernel's, in order; other live nodes marked uncertain" "$cap.live.diff"
 	# findings: the loss is stated, and every warning or error is one the
 	# design has (a lost line may hide one of those, never make one)
