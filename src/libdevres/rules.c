@@ -112,7 +112,8 @@ struct rules_batch {
 	uint64_t quiet_at_end;          /* rules_ctx.activity at its last release */
 	unsigned memory_nodes;
 	uint64_t memory_bytes;
-	int suspend_rec;                /* index of a suspend-capable action released late, or -1 */
+	int suspend_rec;                /* records before a suspend-capable action released late, or -1 */
+	struct rel_rec suspend;         /* that action (it may be past the records kept) */
 	unsigned hw_before_suspend;
 	uint64_t uevents_at_end;        /* rules_ctx.uevents at its last release */
 };
@@ -961,7 +962,7 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 {
 	struct drc_ctx *ctx = dev->ctx;
 	struct rules_batch *rb = b->rules;
-	struct rel_rec *r;
+	struct rel_rec *r, rec;
 	const struct kb_entry *kb;
 	bool marker = strcmp(ev->name, "grp<") == 0 || strcmp(ev->name, "grp>") == 0;
 
@@ -987,6 +988,15 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 			rb->groups_by_other++;
 	}
 	kb = marker ? NULL : drc_kb_lookup(ctx, ev->name);        /* ev->name is interned */
+	rec = (struct rel_rec){ .name = ev->name, .size = ev->size, .ended = ev->origin, .flags = kb ? kb->flags : 0,
+				.marker = marker, .id = ev->id, .id_digits = ev->id_digits };
+	if (n) {
+		rec.known = true;
+		rec.added = n->origin;
+		rec.ctx_dev = n->ctx_dev;
+		if (n->kind == DRC_NODE_REALLOC && n->size == UINT64_MAX)
+			rec.size = ev->size;
+	}
 	if (!marker) {
 		unsigned flags = kb ? kb->flags : 0;
 
@@ -994,10 +1004,13 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 			rb->memory_nodes++;
 			rb->memory_bytes += ev->size;
 		}
-		if ((flags & DRC_KB_SUSPEND) && rb->suspend_rec < 0 && rb->hw_before_suspend)
+		if ((flags & DRC_KB_SUSPEND) && rb->suspend_rec < 0 && rb->hw_before_suspend) {
+			/* judged with the records before it, kept or not */
 			rb->suspend_rec = (int)rb->nrecs;
-		else if ((flags & DRC_KB_HW) && rb->suspend_rec < 0)
+			rb->suspend = rec;
+		} else if ((flags & DRC_KB_HW) && rb->suspend_rec < 0) {
 			rb->hw_before_suspend++;
+		}
 	}
 	if (rb->nrecs >= BATCH_NODES_MAX)
 		return;
@@ -1011,24 +1024,12 @@ void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_
 		rb->cap = ncap;
 	}
 	r = &rb->recs[rb->nrecs++];
-	memset(r, 0, sizeof(*r));
-	r->name = ev->name;
-	r->size = ev->size;
-	r->ended = ev->origin;
-	r->flags = kb ? kb->flags : 0;
-	r->marker = marker;
-	r->id = ev->id;
-	r->id_digits = ev->id_digits;
+	*r = rec;
 	if (n && !n->prev && b->kind == DRC_BATCH_RELEASE_ALL && dev->rules && dev->rules->nforeign) {
 		dev->rules->left_batch = b;
 		dev->rules->left_at_end = foreign_leftovers(dev, NULL, NULL, NULL);
 	}
 	if (n) {
-		r->known = true;
-		r->added = n->origin;
-		r->ctx_dev = n->ctx_dev;
-		if (n->kind == DRC_NODE_REALLOC && n->size == UINT64_MAX)
-			r->size = ev->size;
 		if (!marker)
 			r->late = node_is_late(n);
 		if (!marker && n->group && n->group->state == DRC_GROUP_RELEASED && n->group->was_open)
@@ -1220,7 +1221,7 @@ static void judge_suspend_order(struct drc_device *dev, struct drc_batch *b)
 {
 	struct drc_ctx *ctx = dev->ctx;
 	struct rules_batch *rb = b->rules;
-	const struct rel_rec *s = &rb->recs[rb->suspend_rec];
+	const struct rel_rec *s = &rb->suspend;
 	struct strbuf used = STRBUF_INIT;
 	struct finding_store *fs;
 	char a[300];
@@ -1228,12 +1229,14 @@ static void judge_suspend_order(struct drc_device *dev, struct drc_batch *b)
 	fs = finding_new(ctx, R_RELEASE_ORDER, DRC_SEVERITY_WARNING, dev, NULL);
 	if (!fs)
 		return;
-	for (int i = 0; i < rb->suspend_rec; i++) {
+	for (unsigned i = 0, listed = 0; i < rb->nrecs && (int)i < rb->suspend_rec; i++) {
 		const struct rel_rec *r = &rb->recs[i];
 
 		if (r->marker || !(r->flags & DRC_KB_HW))
 			continue;
-		finding_rec(ctx, fs, dev, r, "released before the runtime-PM action");
+		/* room is left for the action itself */
+		if (++listed < FINDING_NODES_MAX)
+			finding_rec(ctx, fs, dev, r, "released before the runtime-PM action");
 		if (used.len < 300)
 			strbuf_appendf(&used, "%s%s", used.len ? ", " : "", r->name);
 	}

@@ -442,6 +442,26 @@ static void test_release_order(void)
 	drc_ctx_unref(ctx);
 	drc_ctx_unref(good);
 	drc_ctx_unref(ooo);
+	{
+		/* the PM action after more releases than a batch's records keep
+		 * (256): still judged, and named */
+		struct strbuf t = STRBUF_INIT;
+		const struct drc_finding *f;
+
+		for (unsigned i = 0; i < 300; i++)
+			strbuf_appendf(&t, "[    7.%06u] geni_spi 880000.spi: DEVRES REL %016x devm_clk_release "
+				       "(16 bytes)\n", i, 0x81443800 + i * 0x40);
+		strbuf_appendf(&t, "[    7.000300] geni_spi 880000.spi: DEVRES REL 0000000081450000 "
+			       "pm_runtime_disable_action (16 bytes)\n");
+		ctx = judge(strbuf_str(&t));
+		f = find_rule(ctx, "release-order");
+		ok(f && strstr(f->summary, "pm_runtime_disable_action released after 300 hardware resources"),
+		   "a PM action released after 300 hardware resources: judged past the records kept");
+		ok(f && f->n_nodes && strcmp(f->nodes[f->n_nodes - 1].name, "pm_runtime_disable_action") == 0,
+		   "and listed last among the finding's nodes");
+		drc_ctx_unref(ctx);
+		strbuf_done(&t);
+	}
 }
 
 static void test_unknown_and_loss(void)
