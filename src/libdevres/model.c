@@ -292,7 +292,7 @@ static void batch_close(struct drc_device *dev)
 				node_end(dev, n, DRC_NODE_RELEASED, &b->last);
 		}
 	}
-	drc_rules_batch_end(dev, b);
+	DRC_RULES_NOTIFY(dev->ctx, BATCH_END, .dev = dev, .batch = b);
 	early_release(dev);
 }
 
@@ -331,7 +331,7 @@ static struct drc_batch *batch_start(struct drc_device *dev, const struct drc_ev
 	}
 	batch_keep(dev, b);
 	dev->batch = b;
-	drc_rules_batch_start(dev, b);
+	DRC_RULES_NOTIFY(dev->ctx, BATCH_START, .dev = dev, .batch = b);
 	return b;
 }
 
@@ -394,11 +394,11 @@ void drc_device_free(struct drc_device *dev)
 			node_release_memory(n);
 		}
 	}
-	drc_rules_device_free(dev);
+	DRC_RULES_NOTIFY(dev->ctx, DEVICE_FREE, .dev = dev);
 	free(dev->early);
 	for (b = dev->batches_head; b; b = bn) {
 		bn = b->next;
-		drc_rules_batch_free(b);
+		DRC_RULES_NOTIFY(dev->ctx, BATCH_FREE, .dev = dev, .batch = b);
 		free(b);
 	}
 	hashmap_done(&dev->ids);
@@ -1143,7 +1143,7 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 	if (old && ev->id_digits) {
 		/* the address is live again: the line that freed it is missing */
 		ctx->stats.id_reuse++;
-		drc_rules_node_lost(dev, old, ev);
+		DRC_RULES_NOTIFY(ctx, NODE_LOST, .dev = dev, .node = old, .ev = ev);
 		if (old->kind == DRC_NODE_GROUP_OPEN && old->group) {
 			struct drc_group *og = old->group;
 
@@ -1213,7 +1213,7 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 	r = node_insert(dev, n, dev->tail);
 	if (r < 0)
 		return r;
-	drc_rules_added(dev, n);
+	DRC_RULES_NOTIFY(ctx, ADDED, .dev = dev, .node = n);
 	return 0;
 }
 
@@ -1280,7 +1280,7 @@ static int apply_rem(struct drc_device *dev, const struct drc_event *ev)
 	n = lookup_or_realloc(dev, ev, NULL);
 	if (!n) {
 		dev->unknown++;
-		drc_rules_unknown(dev, ev);
+		DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 		dev->ctx->stats.unknown_nodes++;
 		return 0;
 	}
@@ -1320,7 +1320,7 @@ static int apply_replace(struct drc_device *dev, const struct drc_event *ev)
 	} else {
 		/* replaced a node added before the capture: it sits before all we know */
 		dev->unknown++;
-		drc_rules_unknown(dev, ev);
+		DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 		dev->ctx->stats.unknown_nodes++;
 		n->order = 0;
 		r = node_insert(dev, n, NULL);
@@ -1387,7 +1387,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	b->last = ev->origin;
 
 	if (is_marker) {
-		drc_rules_released(dev, b, n, ev);
+		DRC_RULES_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
 		if (n && n->kind == DRC_NODE_GROUP_OPEN && n->group) {
 			struct drc_group *g = n->group;
 			struct drc_node *end = g->close ? g->close->prev : dev->tail;
@@ -1416,7 +1416,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			b->groups++;
 			b->unknown++;
 			dev->unknown++;
-			drc_rules_unknown(dev, ev);
+			DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 			ctx->stats.unknown_nodes++;
 		}
 		b->last_seq = ctx->seq;
@@ -1457,11 +1457,11 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 
 	b->last_seq = ctx->seq;
 	b->last_ts = ev->ts_usec;
-	drc_rules_released(dev, b, n, ev);
+	DRC_RULES_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
 	if (!n) {
 		b->unknown++;
 		dev->unknown++;
-		drc_rules_unknown(dev, ev);
+		DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 		ctx->stats.unknown_nodes++;
 		return 0;
 	}
@@ -1532,7 +1532,7 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	    (dev->state == DRC_DEVICE_UNBOUND || dev->state == DRC_DEVICE_PROBE_FAILED))
 		dev->state = DRC_DEVICE_BOUND;
 
-	drc_rules_pre_event(ctx, dev, ev, was_bound, id_reused);
+	DRC_RULES_NOTIFY(ctx, OP, .dev = dev, .ev = ev, .op = { was_bound, id_reused });
 	switch (ev->op) {
 	case DRC_OP_ADD:
 		r = apply_add(dev, ev);
@@ -1547,7 +1547,7 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 		r = apply_rel(dev, ev);
 		break;
 	}
-	drc_rules_post_event(ctx);
+	DRC_RULES_NOTIFY(ctx, OP_DONE, .dev = dev, .ev = ev);
 	if (r < 0)
 		return r;
 	if (ctx->event_fn)
@@ -1637,7 +1637,7 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 		ctx->uevent_fn(ctx->uevent_data, ev);
 	if (ev->subsystem && strcmp(ev->subsystem, "module") == 0) {
 		/* a module, not a device: only the rules care */
-		drc_rules_uevent(ctx, NULL, ev);
+		DRC_RULES_NOTIFY(ctx, UEVENT, .uevent = ev);
 		return 0;
 	}
 	if (!ev->device || !*ev->device)
@@ -1678,7 +1678,7 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 static void uevent_device_apply(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_uevent *ev)
 {
 	batch_close(dev);
-	drc_rules_uevent(ctx, dev, ev);
+	DRC_RULES_NOTIFY(ctx, UEVENT, .dev = dev, .uevent = ev);
 	if (strcmp(ev->action, "bind") == 0) {
 		if (ev->driver)
 			dev->driver = ev->driver;
@@ -1748,7 +1748,7 @@ void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot)
 	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
 		if (dev->boot == boot)
 			dev->wopen[0] = dev->wopen[1] = 0;
-	drc_rules_boot_end(ctx, boot);
+	DRC_RULES_NOTIFY(ctx, BOOT_END, .boot = boot);
 }
 
 void drc_boot_done(struct drc_boot *boot)
