@@ -258,6 +258,8 @@ const struct kb_entry *drc_kb_lookup(struct drc_ctx *ctx, const char *key);
  */
 int drc_rules_init(struct drc_ctx *ctx);
 void drc_rules_free(struct drc_ctx *ctx);
+/* tests: the rules' @n-th allocation from now fails, as without memory */
+void drc_rules_fail_after(struct drc_ctx *ctx, unsigned n);
 
 /* kernel messages the rules read (stream.c) */
 enum drc_marker {

@@ -5,7 +5,7 @@
  * overrun, dropped printk messages: rules-core.c counts them), a release
  * of everything left nodes behind (which the kernel cannot do), lines could
  * not be decoded or were cut, the capture ends in the middle of a release
- * batch: findings may be incomplete.
+ * batch, or the rules ran out of memory: findings may be incomplete.
  */
 #include "config.h"
 
@@ -102,6 +102,7 @@ static void boot_end(struct drc_ctx *ctx, struct loss_state *ls, unsigned boot)
 
 static void finish(struct drc_ctx *ctx)
 {
+	struct rules_ctx *rc = ctx->rules;
 	struct finding_store *fs;
 
 	if (ctx->stats.long_lines || ctx->stats.undecoded) {
@@ -120,6 +121,18 @@ static void finish(struct drc_ctx *ctx)
 				xstrdup_printf("Look at the lines listed; if the capture was mangled (wrapped by a "
 					       "mail client, truncated), get the original file."));
 		}
+	}
+	if (rc->nomem > rc->nomem_reported) {
+		uint64_t n = rc->nomem;
+
+		rc->nomem_reported = n;
+		fs = finding_new(ctx, &rule_log_loss, DRC_SEVERITY_WARNING, NULL, NULL);
+		FINDING_TEXT(ctx, fs,
+			xstrdup_printf("the rules ran out of memory %" PRIu64 " time%s: findings may be missing or "
+				       "incomplete", n, n == 1 ? "" : "s"),
+			xstrdup_printf("An allocation the rules needed failed, so what they found could not all be "
+				       "kept: some findings, their nodes or evidence may be missing."),
+			xstrdup_printf("Run again with more memory, or narrow the capture."));
 	}
 }
 

@@ -549,6 +549,6 @@ int drc_ctx_finish(struct drc_ctx *ctx)
 	if (ctx->nboots)
 		drc_model_boot_end(ctx, ctx->nboots - 1);
 	dispatch(ctx, &(struct drc_model_event){ .kind = DRC_MEV_FINISH });
-	return 0;
+	return ctx->rules->nomem ? -ENOMEM : 0;
 }
 

@@ -6,7 +6,8 @@
  * with its summary, explanation and fix. Past FINDINGS_MAX distinct ones,
  * warnings and infos go into one "further findings" finding per rule, so
  * memory stays bounded by the devices and rules. Every allocation that
- * fails is counted.
+ * fails is counted: a log-loss finding says so at the end, and
+ * drc_ctx_finish() returns -ENOMEM (rule-log-loss.c).
  */
 #include "config.h"
 
@@ -26,11 +27,22 @@
 void rules_nomem(struct drc_ctx *ctx)
 {
 	ctx->rules->nomem++;
+	ctx->stats.rules_nomem++;
+}
+
+void drc_rules_fail_after(struct drc_ctx *ctx, unsigned n)
+{
+	ctx->rules->fail_after = n;
+}
+
+static bool fail_now(struct rules_ctx *rc)
+{
+	return rc->fail_after && --rc->fail_after == 0;
 }
 
 void *rules_calloc(struct drc_ctx *ctx, size_t n, size_t size)
 {
-	void *p = calloc(n, size);
+	void *p = fail_now(ctx->rules) ? NULL : calloc(n, size);
 
 	if (!p)
 		rules_nomem(ctx);
@@ -39,7 +51,7 @@ void *rules_calloc(struct drc_ctx *ctx, size_t n, size_t size)
 
 void *rules_realloc(struct drc_ctx *ctx, void *p, size_t n, size_t size)
 {
-	void *np = size > SIZE_MAX / n ? NULL : realloc(p, n * size);
+	void *np = fail_now(ctx->rules) || size > SIZE_MAX / n ? NULL : realloc(p, n * size);
 
 	if (!np)
 		rules_nomem(ctx);

@@ -124,6 +124,8 @@ struct rules_ctx {
 	uint64_t dropped;               /* findings folded into such a one */
 	struct hashmap by_key;          /* finding key -> index + 1 */
 	uint64_t nomem;                 /* allocations that failed */
+	uint64_t nomem_reported;        /* of those, said in a finding */
+	unsigned fail_after;            /* tests: the n-th allocation from now fails (0: none) */
 	/* the stream of devres events */
 	uint32_t run;
 	bool run_break;
@@ -206,7 +208,7 @@ const char *uncertain_note(const struct rules_ctx *rc, size_t len, char *buf);
 #define explain(ctx, ...) dbg(ctx, __VA_ARGS__)
 #define explaining(ctx) ((ctx)->log_fn && (ctx)->log_priority >= LOG_DEBUG)
 
-/* an allocation failed: the findings are incomplete (counted) */
+/* an allocation failed: the findings are incomplete (counted, and said at the end) */
 void rules_nomem(struct drc_ctx *ctx);
 /* calloc()/realloc() that count their failures */
 void *rules_calloc(struct drc_ctx *ctx, size_t n, size_t size);

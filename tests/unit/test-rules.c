@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "lib/feed.h"
+#include "libdevres/libdevres-private.h"       /* drc_rules_fail_after() */
 #include "shared/strbuf.h"
 
 /* "[  ts] drv dev: DEVRES OP id name (size bytes)" */
@@ -793,6 +794,52 @@ static void test_nested_probe_context(void)
 	drc_ctx_unref(ctx);
 }
 
+/* Each allocation the rules make fails in turn: the run never crashes, and
+ * the failure is never silent: drc_ctx_finish() says -ENOMEM, the stats
+ * count it and the last finding says the findings may be incomplete. */
+static void test_allocation_failures_reported(void)
+{
+	const char *text = COMPONENT("", D("2.750001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48));
+	const char *kb = getenv("DEVRESCTL_KB");
+	unsigned runs = 0, reported = 0, lost = 0, k;
+
+	for (k = 1; k < 1000; k++) {
+		struct drc_ctx *ctx;
+		struct drc_stream *s;
+		struct drc_stats st;
+		const struct drc_finding *last;
+		int r;
+
+		if (drc_ctx_new(&ctx) < 0 || drc_stream_new(ctx, "t", &s) < 0 || (kb && drc_ctx_load_kb(ctx, kb, NULL) < 0))
+			abort();
+		drc_rules_fail_after(ctx, k);
+		if (drc_stream_feed(s, text, strlen(text)) < 0 || drc_stream_finish(s) < 0)
+			abort();
+		r = drc_ctx_finish(ctx);
+		drc_ctx_get_stats(ctx, &st);
+		drc_stream_free(s);
+		if (!st.rules_nomem) {
+			/* past the run's allocations: nothing failed */
+			is_str(findings(ctx), "cross-device-release/warning/hda.0>gfx.0 open-group-swept/error/hda.0>gfx.0",
+			       "with every allocation made, the findings of the component bug");
+			is_int(r, 0, "and drc_ctx_finish() succeeds");
+			drc_ctx_unref(ctx);
+			break;
+		}
+		runs++;
+		last = drc_ctx_get_finding_count(ctx) ?
+		       drc_ctx_get_finding(ctx, drc_ctx_get_finding_count(ctx) - 1) : NULL;
+		if (r == -ENOMEM && last && strcmp(last->rule, "log-loss") == 0 && strstr(last->summary, "out of memory"))
+			reported++;
+		if (!find_rule(ctx, "open-group-swept"))
+			lost++;
+		drc_ctx_unref(ctx);
+	}
+	ok(runs > 10 && k < 1000, "the rules' allocations failed one at a time (%u runs)", runs);
+	is_int(reported, runs, "each failure is reported: -ENOMEM and a log-loss finding");
+	ok(lost > 0, "among them, failures that cost the finding itself (%u)", lost);
+}
+
 static void test_rule_table(void)
 {
 	ok(drc_rule_count() >= 13, "at least the rules of DESIGN.md");
@@ -831,6 +878,7 @@ int main(void)
 	test_late_start_group_release();
 	test_driver_named_like_a_bus();
 	test_nested_probe_context();
+	test_allocation_failures_reported();
 	test_rule_table();
 	return tap_done();
 }
