@@ -25,6 +25,34 @@
 struct rules_batch;
 struct rules_dev;
 
+/*
+ * What rule-cross-device-release.c knows of the groups in a group's chain
+ * (itself and the groups it was opened in) that were released while still
+ * open: the (run that opened it, device whose probe did) of each, summed up
+ * so that judging a node's release does not walk the chain. A node is late
+ * unless each of those groups was opened in its run or by its probe: unless
+ * the pairs lie on the "cross" of its run and its device. The sum keeps the
+ * one run and the one device while there is one, else the crosses (at most
+ * two) that cover every pair.
+ */
+struct drc_late_sum {
+	bool any;                       /* at least one such group */
+	bool multi_run, multi_ctx;      /* their runs differ, their devices differ */
+	uint8_t ncand;                  /* with both: how many crosses cover them all */
+	uint32_t run;                   /* the one run (!multi_run) */
+	const void *ctx;                /* the one device (!multi_ctx); a mark of its own for none */
+	uint32_t cand_run[2];
+	const void *cand_ctx[2];
+};
+
+struct drc_group_late {
+	uint64_t stamp;                 /* 1 + the device's such releases when summed (0: never) */
+	struct drc_group *walk;         /* scratch while summing */
+	uint32_t depth;                 /* groups it was opened in */
+	bool has_depth;
+	struct drc_late_sum sum;
+};
+
 struct drc_group {
 	unsigned refs;                  /* marker nodes + member nodes + history */
 	enum drc_group_state state;
@@ -38,6 +66,7 @@ struct drc_group {
 	struct drc_device *ctx_dev;     /* another device whose probe opened it, or NULL */
 	struct drc_origin open_origin;
 	struct drc_origin close_origin;
+	struct drc_group_late late;
 };
 
 struct drc_node {

@@ -30,6 +30,7 @@ static void judge_added_during(struct drc_ctx *ctx, struct during_dev *dd, struc
 	struct finding_store *fs = finding_new(ctx, &rule_add_during_release,
 					       unsure ? DRC_SEVERITY_INFO : DRC_SEVERITY_ERROR, dev, NULL);
 	struct strbuf what = STRBUF_INIT;
+	struct drc_node *first = NULL;
 	char a[300], note[200] = "";
 
 	if (!fs)
@@ -41,8 +42,11 @@ static void judge_added_during(struct drc_ctx *ctx, struct during_dev *dd, struc
 		dd->to = dev->order_next;
 		dd->at = b->first;
 	}
-	for (struct drc_node *n = dev->head; n; n = n->next) {
-		if ((n->kind != DRC_NODE_RES && n->kind != DRC_NODE_REALLOC) || n->order < b->start_order)
+	/* they are at the end of the list (model.c keeps it in order) */
+	for (struct drc_node *n = dev->tail; n && n->order >= b->start_order; n = n->prev)
+		first = n;
+	for (struct drc_node *n = first; n; n = n->next) {
+		if (n->kind != DRC_NODE_RES && n->kind != DRC_NODE_REALLOC)
 			continue;
 		finding_live_node(ctx, fs, n, "added while the device's resources were being released");
 		if (what.len < 300 && strbuf_appendf(&what, "%s%s (line %" PRIu64 ")", what.len ? ", " : "",

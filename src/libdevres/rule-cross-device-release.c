@@ -34,6 +34,14 @@ struct late_group {
 
 struct cross_dev {
 	struct late_group *late;        /* or NULL */
+	/* the device's groups released while open, by depth: each entry the
+	 * last such release at that depth or above (depth and count rising) */
+	uint64_t tr_events;
+	uint32_t *st_depth;
+	uint64_t *st_at;
+	size_t nst, st_cap;
+	bool memo_off;                  /* no memory for it: walk the chains */
+	bool unsettled;                 /* a group just released is not marked so yet */
 };
 
 struct cross_batch {
@@ -44,11 +52,10 @@ struct cross_batch {
 
 /* ---- was the node added after its open group's opener returned? ---- */
 
-/*
- * A group being released: was one of the released groups still open, and
- * did this node come after the code that opened it returned?
- */
-static bool node_is_late(const struct drc_node *n)
+static const char no_ctx;               /* the device of a group no other device opened */
+
+/* The chain walked: what the sum stands for. */
+static bool node_is_late_walk(const struct drc_node *n)
 {
 	for (const struct drc_group *g = n->group; g; g = g->parent) {
 		if (g->state != DRC_GROUP_RELEASED || !g->was_open)
@@ -60,6 +67,171 @@ static bool node_is_late(const struct drc_node *n)
 		return true;
 	}
 	return false;
+}
+
+static void group_depth(struct drc_group *g)
+{
+	struct drc_group *h, *list = NULL;
+
+	for (h = g; h && !h->late.has_depth; h = h->parent) {
+		h->late.walk = list;
+		list = h;
+	}
+	while (list) {
+		struct drc_group *x = list;
+
+		list = x->late.walk;
+		x->late.walk = NULL;
+		x->late.depth = x->parent ? x->parent->late.depth + 1 : 0;
+		x->late.has_depth = true;
+	}
+}
+
+/* @g was released while open: the sums of it and of what was opened in it change. */
+static void memo_released_open(struct drc_ctx *ctx, struct cross_dev *cd, struct drc_group *g)
+{
+	uint32_t d;
+
+	cd->unsettled = true;
+	if (cd->memo_off)
+		return;
+	group_depth(g);
+	d = g->late.depth;
+	cd->tr_events++;
+	while (cd->nst && cd->st_depth[cd->nst - 1] >= d)
+		cd->nst--;
+	if (cd->nst == cd->st_cap) {
+		size_t ncap = cd->st_cap ? cd->st_cap * 2 : 16;
+		uint32_t *nd = rules_realloc(ctx, cd->st_depth, ncap, sizeof(*nd));
+		uint64_t *na;
+
+		if (nd)
+			cd->st_depth = nd;
+		na = nd ? rules_realloc(ctx, cd->st_at, ncap, sizeof(*na)) : NULL;
+		if (!na) {
+			cd->memo_off = true;
+			return;
+		}
+		cd->st_at = na;
+		cd->st_cap = ncap;
+	}
+	cd->st_depth[cd->nst] = d;
+	cd->st_at[cd->nst++] = cd->tr_events;
+}
+
+/* The last such release at @depth or above (0: none). */
+static uint64_t last_change(const struct cross_dev *cd, uint32_t depth)
+{
+	size_t lo = 0, hi = cd->nst;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cd->st_depth[mid] <= depth)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? cd->st_at[lo - 1] : 0;
+}
+
+static void sum_add(struct drc_late_sum *s, uint32_t run, const void *ctx)
+{
+	bool was_row, was_col, multi_run, multi_ctx;
+	unsigned k = 0;
+
+	if (!s->any) {
+		*s = (struct drc_late_sum){ .any = true, .run = run, .ctx = ctx };
+		return;
+	}
+	was_row = !s->multi_run;
+	was_col = !s->multi_ctx;
+	multi_run = s->multi_run || run != s->run;
+	multi_ctx = s->multi_ctx || ctx != s->ctx;
+	if (!was_row && !was_col) {
+		/* the crosses that also cover the new pair */
+		for (unsigned i = 0; i < s->ncand; i++)
+			if (s->cand_run[i] == run || s->cand_ctx[i] == ctx) {
+				s->cand_run[k] = s->cand_run[i];
+				s->cand_ctx[k++] = s->cand_ctx[i];
+			}
+		s->ncand = (uint8_t)k;
+	} else if (multi_run && multi_ctx) {
+		/* one run (or one device) so far, and a pair off it: the crosses
+		 * of that run and its device, or of its run and that device */
+		if (was_row) {
+			s->cand_run[k] = s->run;
+			s->cand_ctx[k++] = ctx;
+		}
+		if (was_col) {
+			s->cand_run[k] = run;
+			s->cand_ctx[k++] = s->ctx;
+		}
+		s->ncand = (uint8_t)k;
+	}
+	s->multi_run = multi_run;
+	s->multi_ctx = multi_ctx;
+}
+
+static bool sum_covers(const struct drc_late_sum *s, uint32_t run, const void *ctx)
+{
+	if (!s->any || (!s->multi_run && s->run == run) || (!s->multi_ctx && s->ctx == ctx))
+		return true;
+	if (!s->multi_run || !s->multi_ctx)
+		return false;
+	for (unsigned i = 0; i < s->ncand; i++)
+		if (s->cand_run[i] == run && s->cand_ctx[i] == ctx)
+			return true;
+	return false;
+}
+
+/* The sum of @g's chain, from the nearest group up it whose sum still holds. */
+static const struct drc_late_sum *late_sum(struct cross_dev *cd, struct drc_group *g)
+{
+	const struct drc_late_sum *base = NULL;
+	struct drc_group *h, *list = NULL;
+
+	group_depth(g);
+	for (h = g; h && !(h->late.stamp && last_change(cd, h->late.depth) < h->late.stamp); h = h->parent) {
+		h->late.walk = list;
+		list = h;
+	}
+	if (h)
+		base = &h->late.sum;
+	while (list) {
+		struct drc_group *x = list;
+
+		list = x->late.walk;
+		x->late.walk = NULL;
+		x->late.sum = base ? *base : (struct drc_late_sum){ 0 };
+		if (x->state == DRC_GROUP_RELEASED && x->was_open)
+			sum_add(&x->late.sum, x->open_run, x->ctx_dev ? (const void *)x->ctx_dev : &no_ctx);
+		x->late.stamp = cd->tr_events + 1;
+		base = &x->late.sum;
+	}
+	return &g->late.sum;
+}
+
+/*
+ * A group being released: was one of the released groups still open, and
+ * did this node come after the code that opened it returned? Every group
+ * in the node's chain counts. The first few are looked at one by one (most
+ * chains end there); the rest of a deep chain is summed once (late_sum()),
+ * not walked for every node.
+ */
+#define LATE_WALK 8
+
+static bool node_is_late(struct cross_dev *cd, const struct drc_node *n)
+{
+	struct drc_group *g = n->group;
+
+	if (!cd || cd->memo_off || cd->unsettled)
+		return node_is_late_walk(n);
+	for (unsigned k = 0; g && k < LATE_WALK; g = g->parent, k++)
+		if (g->state == DRC_GROUP_RELEASED && g->was_open && n->run != g->open_run &&
+		    !(g->ctx_dev && n->ctx_dev == g->ctx_dev))
+			return true;
+	return g && !sum_covers(late_sum(cd, g), n->run, n->ctx_dev);
 }
 
 /* ---- judging ---- */
@@ -333,9 +505,13 @@ static void release_all(struct drc_ctx *ctx, struct cross_dev *cd, struct drc_de
 /* A release in a batch: the groups it releases, and whether the node came late. */
 static void released(const struct rule_call *c, const struct drc_model_event *e)
 {
+	struct cross_dev *cd = c->dev_state;
 	struct cross_batch *cb = c->batch_state;
 	struct drc_node *n = e->node;
 	struct rel_rec *r = c->rc->cur_rec;
+
+	if (cd)
+		cd->unsettled = false;  /* the model marked the last one released */
 
 	if (n && n->kind == DRC_NODE_GROUP_OPEN && n->group) {
 		struct drc_group *g = n->group;
@@ -345,14 +521,17 @@ static void released(const struct rule_call *c, const struct drc_model_event *e)
 			cb->group_ctx = g->ctx_dev;
 			cb->group_open = g->open_origin;
 		}
-		if (g->was_open)
+		if (g->was_open) {
 			cb->open_groups++;
-		else
+			if (cd)
+				memo_released_open(c->ctx, cd, g);
+		} else {
 			cb->closed_groups++;
+		}
 	}
 	if (!r || !n || c->rc->cur_marker)
 		return;
-	r->late = node_is_late(n);
+	r->late = node_is_late(cd, n);
 	if (n->group && n->group->state == DRC_GROUP_RELEASED && n->group->was_open)
 		explain(c->ctx, "line %" PRIu64 ": %s on %s (added at line %" PRIu64 ", run %u) in the never-closed "
 			"group opened at line %" PRIu64 " (run %u): %s", e->ev->origin.line, e->ev->name,
@@ -432,6 +611,8 @@ static void dev_done(void *state)
 	struct cross_dev *cd = state;
 
 	free(cd->late);
+	free(cd->st_depth);
+	free(cd->st_at);
 }
 
 const struct drc_rule rule_cross_device_release = {

@@ -446,18 +446,17 @@ static inline void dispatch(struct drc_ctx *ctx, const struct drc_model_event *e
 /* A release of everything was judged: what it left on the list. */
 static void release_all_judged(struct drc_ctx *ctx, struct drc_device *dev, struct drc_batch *b)
 {
-	unsigned added = 0, survivors = 0;
+	unsigned added = 0;
 
-	for (const struct drc_node *n = dev->head; n; n = n->next) {
-		if (n->kind != DRC_NODE_RES && n->kind != DRC_NODE_REALLOC)
-			continue;
-		if (n->order < b->start_order)
-			survivors++;
-		else
-			added++;        /* only a release callback can have added it (model.c) */
-	}
+	/* The list is in order (model.c): what came since the batch started
+	 * is at its end (only a release callback can have added it), and the
+	 * rest are the nodes it left. So a release of everything costs what
+	 * was added during it, not the length of the list. */
+	for (const struct drc_node *n = dev->tail; n && n->order >= b->start_order; n = n->prev)
+		if (n->kind == DRC_NODE_RES || n->kind == DRC_NODE_REALLOC)
+			added++;
 	dispatch(ctx, &(struct drc_model_event){ .kind = DRC_MEV_RELEASE_ALL, .dev = dev, .batch = b,
-						 .rall = { added, survivors } });
+						 .rall = { added, dev->live - added } });
 	if (dev->rules) {
 		dev->rules->probed = false;
 		dev->rules->cycles++;
