@@ -60,6 +60,8 @@ struct drc_group {
 	struct drc_node *close;         /* grp> while it exists */
 	struct drc_group *parent;
 	struct drc_group *open_next;    /* device's stack of open groups (newest first) */
+	struct drc_group *open_prev;
+	bool open_listed;               /* on that stack */
 	char id_str[20];
 	uint32_t open_run;              /* the run of ADDs that opened it */
 	bool was_open;                  /* still open when it was released */
@@ -139,6 +141,7 @@ struct drc_device {
 	struct drc_node *hist_head, *hist_tail;
 	struct hashmap ids;             /* live id -> node */
 	struct drc_group *open_groups;  /* newest first */
+	unsigned orphan_closes;         /* live grp> nodes whose grp< is not in the capture */
 	/* an unbind that came while its release of everything still walked,
 	 * and the device's uevents after it */
 	struct drc_uevent *early;

@@ -88,17 +88,19 @@ static void group_unref(struct drc_group *g)
 	}
 }
 
+/* O(1): 100,000 nested groups released outermost first (#17) */
 static void open_groups_remove(struct drc_device *dev, struct drc_group *g)
 {
-	struct drc_group **pp;
-
-	for (pp = &dev->open_groups; *pp; pp = &(*pp)->open_next) {
-		if (*pp == g) {
-			*pp = g->open_next;
-			g->open_next = NULL;
-			return;
-		}
-	}
+	if (!g->open_listed)
+		return;
+	if (g->open_prev)
+		g->open_prev->open_next = g->open_next;
+	else
+		dev->open_groups = g->open_next;
+	if (g->open_next)
+		g->open_next->open_prev = g->open_prev;
+	g->open_next = g->open_prev = NULL;
+	g->open_listed = false;
 }
 
 /* ---- nodes and the live list ---- */
@@ -216,6 +218,8 @@ static void node_end(struct drc_device *dev, struct drc_node *n, enum drc_node_s
 		     const struct drc_origin *o)
 {
 	list_unlink(dev, n);
+	if (n->kind == DRC_NODE_GROUP_CLOSE && !n->group)
+		dev->orphan_closes--;
 	if (n->has_id && n->id_digits && hashmap_get(&dev->ids, n->id) == n)
 		hashmap_remove(&dev->ids, n->id);
 	if (n->has_alias)
@@ -285,11 +289,17 @@ static void batch_close(struct drc_device *dev)
 	/* a grp> whose grp< is not in the capture (a wrapped ring starts inside
 	 * a probe) went with this release: a released group's grp> is freed
 	 * without a line (DESIGN.md 2.4a) */
-	if (b->kind == DRC_BATCH_RELEASE_ALL || (b->unknown && b->groups)) {
-		for (struct drc_node *n = dev->head, *next; n; n = next) {
+	if (dev->orphan_closes && (b->kind == DRC_BATCH_RELEASE_ALL || (b->unknown && b->groups))) {
+		/* the list is in order: they are among the first, and the walk
+		 * stops at the last of them (#17) */
+		unsigned left = dev->orphan_closes;
+
+		for (struct drc_node *n = dev->head, *next; n && left && n->order < b->start_order; n = next) {
 			next = n->next;
-			if (n->kind == DRC_NODE_GROUP_CLOSE && !n->group && n->order < b->start_order)
+			if (n->kind == DRC_NODE_GROUP_CLOSE && !n->group) {
+				left--;
 				node_end(dev, n, DRC_NODE_RELEASED, &b->last);
+			}
 		}
 	}
 	DRC_RULES_NOTIFY(dev->ctx, BATCH_END, .dev = dev, .batch = b);
@@ -1192,7 +1202,10 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 		g->open_origin = ev->origin;
 		memcpy(g->id_str, n->id_str, sizeof(g->id_str));
 		g->open_next = dev->open_groups;
+		if (g->open_next)
+			g->open_next->open_prev = g;
 		dev->open_groups = g;
+		g->open_listed = true;
 		n->group = g;
 	} else if (kind == DRC_NODE_GROUP_CLOSE) {
 		/* raw pointers: grp> is node[1] of the same struct devres_group */
@@ -1213,6 +1226,8 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 	r = node_insert(dev, n, dev->tail);
 	if (r < 0)
 		return r;
+	if (kind == DRC_NODE_GROUP_CLOSE && !n->group)
+		dev->orphan_closes++;
 	DRC_RULES_NOTIFY(ctx, ADDED, .dev = dev, .node = n);
 	return 0;
 }
