@@ -25,6 +25,34 @@
 struct rules_batch;
 struct rules_dev;
 
+/*
+ * What rule-cross-device-release.c knows of the groups in a group's chain
+ * (itself and the groups it was opened in) that were released while still
+ * open: the (run that opened it, device whose probe did) of each, summed up
+ * so that judging a node's release does not walk the chain. A node is late
+ * unless each of those groups was opened in its run or by its probe: unless
+ * the pairs lie on the "cross" of its run and its device. The sum keeps the
+ * one run and the one device while there is one, else the crosses (at most
+ * two) that cover every pair.
+ */
+struct drc_late_sum {
+	bool any;                       /* at least one such group */
+	bool multi_run, multi_ctx;      /* their runs differ, their devices differ */
+	uint8_t ncand;                  /* with both: how many crosses cover them all */
+	uint32_t run;                   /* the one run (!multi_run) */
+	const void *ctx;                /* the one device (!multi_ctx); a mark of its own for none */
+	uint32_t cand_run[2];
+	const void *cand_ctx[2];
+};
+
+struct drc_group_late {
+	uint64_t stamp;                 /* 1 + the device's such releases when summed (0: never) */
+	struct drc_group *walk;         /* scratch while summing */
+	uint32_t depth;                 /* groups it was opened in */
+	bool has_depth;
+	struct drc_late_sum sum;
+};
+
 struct drc_group {
 	unsigned refs;                  /* marker nodes + member nodes + history */
 	enum drc_group_state state;
@@ -32,12 +60,15 @@ struct drc_group {
 	struct drc_node *close;         /* grp> while it exists */
 	struct drc_group *parent;
 	struct drc_group *open_next;    /* device's stack of open groups (newest first) */
+	struct drc_group *open_prev;
+	bool open_listed;               /* on that stack */
 	char id_str[20];
 	uint32_t open_run;              /* the run of ADDs that opened it */
 	bool was_open;                  /* still open when it was released */
 	struct drc_device *ctx_dev;     /* another device whose probe opened it, or NULL */
 	struct drc_origin open_origin;
 	struct drc_origin close_origin;
+	struct drc_group_late late;
 };
 
 struct drc_node {
@@ -111,6 +142,7 @@ struct drc_device {
 	struct drc_node *hist_head, *hist_tail;
 	struct hashmap ids;             /* live id -> node */
 	struct drc_group *open_groups;  /* newest first */
+	unsigned orphan_closes;         /* live grp> nodes whose grp< is not in the capture */
 	/* an unbind that came while its release of everything still walked,
 	 * and the device's uevents after it */
 	struct drc_uevent *early;
@@ -127,7 +159,7 @@ struct drc_device {
 	uint64_t batches_total;
 	struct drc_origin first_origin;
 	uint64_t probe_failed_line;     /* "probe of X failed" seen and not yet consumed */
-	struct rules_dev *rules;        /* rule state (rules.c), or NULL */
+	struct rules_dev *rules;        /* rule state (rules.c, rules.h), or NULL */
 	unsigned wopen[2];              /* its copies in each witness ring still without a twin */
 	uint8_t ahead;                  /* 1 + the witness whose copy came first in its
 					 * last twins, 0 unknown */
@@ -253,40 +285,123 @@ int drc_ctx_new_boot(struct drc_ctx *ctx, const struct drc_origin *o, const char
 /* ctx.c: knowledge base, cached per interned name (@key must be interned) */
 const struct kb_entry *drc_kb_lookup(struct drc_ctx *ctx, const char *key);
 
-/* rules.c: the model calls these as it applies events */
+/*
+ * rules.c: the rules observe the model through one function. The model (and
+ * the stream, for the kernel messages the rules read) describes what
+ * happened in a struct drc_model_event; the rules core keeps what every rule
+ * shares (runs, adding context, batches, losses) and hands the event to the
+ * rules that asked for its kind, in their order (rules.h).
+ */
 int drc_rules_init(struct drc_ctx *ctx);
 void drc_rules_free(struct drc_ctx *ctx);
-void drc_rules_device_free(struct drc_device *dev);
-/* before an event is applied: runs, adjacency, probe context */
-void drc_rules_pre_event(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_event *ev,
-			 bool was_bound, bool id_reused);
-/* after it was applied: later batch ends are not caused by it */
-void drc_rules_post_event(struct drc_ctx *ctx);
-void drc_rules_added(struct drc_device *dev, struct drc_node *n);
-/* @n: the node a REL releases (NULL when unknown), before it is freed */
-void drc_rules_released(struct drc_device *dev, struct drc_batch *b, struct drc_node *n,
-			const struct drc_event *ev);
-void drc_rules_batch_start(struct drc_device *dev, struct drc_batch *b);
-void drc_rules_batch_end(struct drc_device *dev, struct drc_batch *b);
-void drc_rules_batch_free(struct drc_batch *b);
-void drc_rules_unknown(struct drc_device *dev, const struct drc_event *ev);
-void drc_rules_node_lost(struct drc_device *dev, struct drc_node *old, const struct drc_event *ev);
-void drc_rules_uevent(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_uevent *ev);
+/* tests: the rules' @n-th allocation from now fails, as without memory */
+void drc_rules_fail_after(struct drc_ctx *ctx, unsigned n);
+
 /* kernel messages the rules read (stream.c) */
 enum drc_marker {
 	DRC_MARK_KTAP_RESULT,       /* "ok 1 test" / "not ok 1 test": a KUnit case ended */
 	DRC_MARK_LOST,              /* messages or trace events dropped */
 	DRC_MARK_RES_BEFORE_PROBE,  /* "Resources present before probing" */
 };
-void drc_rules_marker(struct drc_ctx *ctx, enum drc_marker m, const char *device,
-		      uint64_t count, int64_t ts, const struct drc_origin *o);
-/* DRM-managed resources: op is 'A'dd, 'D'el, 'R'el, 'B'egin, 'E'nd */
-void drc_rules_drm(struct drc_ctx *ctx, char op, const char *device, uint64_t id, unsigned digits,
-		   const char *name, uint64_t size, int64_t ts, const struct drc_origin *o);
-/* "devresctl-refs: DEVICE PID COMM PATH": a process held a node of DEVICE open */
-void drc_rules_refs(struct drc_ctx *ctx, const char *device, uint64_t pid, const char *comm,
-		    const char *path, const struct drc_origin *o);
-void drc_rules_boot_end(struct drc_ctx *ctx, unsigned boot);
+
+enum drc_model_event_kind {
+	DRC_MEV_OP,             /* @ev on @dev, before the model applies it; op.* */
+	DRC_MEV_OP_DONE,        /* ... and once it did */
+	DRC_MEV_ADDED,          /* @node joined @dev's list */
+	DRC_MEV_RELEASED,       /* @ev released @node (NULL when unknown) in @batch, before it is freed */
+	DRC_MEV_UNKNOWN,        /* @ev released, removed or replaced a node not on the list */
+	DRC_MEV_NODE_LOST,      /* @ev added the id of @node, still live: the line that freed it is missing */
+	DRC_MEV_BATCH_START,    /* @batch on @dev starts */
+	DRC_MEV_BATCH_END,      /* @batch is over (its device did something else): judge it */
+	DRC_MEV_BATCH_FREE,     /* @batch goes: forget it */
+	DRC_MEV_DEVICE_FREE,    /* @dev goes */
+	DRC_MEV_UEVENT,         /* uevent about @dev, or about no device the model knows (a module) */
+	DRC_MEV_MARKER,         /* a kernel message the rules read: marker-> */
+	DRC_MEV_DRM,            /* a DRM-managed resource line: drm-> */
+	DRC_MEV_REFS,           /* "devresctl-refs: DEVICE PID COMM PATH": refs-> */
+	DRC_MEV_BOOT_END,       /* boot is over: what is still live is judged */
+	/* derived by the rules core itself, never sent by the model */
+	DRC_MEV_RELEASE_ALL,    /* after DRC_MEV_BATCH_END of a release of everything: rall.* */
+	DRC_MEV_DEVICE_END,     /* for each device of a boot, before DRC_MEV_BOOT_END */
+	DRC_MEV_FINISH,         /* drc_ctx_finish(): the input is complete */
+	DRC_MEV_COUNT,
+};
+
+struct drc_marker_args {
+	enum drc_marker what;
+	const char *device;             /* or NULL */
+	uint64_t count;
+	int64_t ts;
+	const struct drc_origin *origin;
+};
+
+struct drc_drm_args {
+	char op;                        /* 'A'dd, 'D'el, 'R'el, release 'B'egin, release 'E'nd */
+	const char *device;             /* or NULL */
+	uint64_t id;
+	unsigned digits;
+	const char *name;
+	uint64_t size;
+	int64_t ts;
+	const struct drc_origin *origin;
+};
+
+struct drc_refs_args {
+	const char *device;
+	uint64_t pid;
+	const char *comm, *path;
+	const struct drc_origin *origin;
+};
+
+/* one for every operation and then some: kept small, the rarer events' arguments behind pointers */
+struct drc_model_event {
+	enum drc_model_event_kind kind;
+	struct drc_device *dev;
+	struct drc_node *node;
+	struct drc_batch *batch;
+	const struct drc_event *ev;
+	union {
+		struct {
+			bool was_bound;         /* the device was bound before it */
+			bool id_reused;         /* an ADD of an id still live */
+		} op;
+		const struct drc_uevent *uevent;
+		const struct drc_marker_args *marker;
+		const struct drc_drm_args *drm;
+		const struct drc_refs_args *refs;
+		unsigned boot;                  /* DRC_MEV_BOOT_END */
+		struct {
+			unsigned added;         /* nodes on the list added while it ran */
+			unsigned survivors;     /* nodes on the list from before it */
+		} rall;
+	};
+};
+
+void drc_rules_notify(struct drc_ctx *ctx, const struct drc_model_event *e);
+/* DRC_RULES_NOTIFY(ctx, ADDED, .dev = dev, .node = n) */
+#define DRC_RULES_NOTIFY(ctx, kind_, ...) \
+	drc_rules_notify(ctx, &(struct drc_model_event){ .kind = DRC_MEV_##kind_, __VA_ARGS__ })
+
+static inline void drc_rules_marker(struct drc_ctx *ctx, enum drc_marker m, const char *device,
+				    uint64_t count, int64_t ts, const struct drc_origin *o)
+{
+	DRC_RULES_NOTIFY(ctx, MARKER,
+			 .marker = &(struct drc_marker_args){ m, device, count, ts, o });
+}
+
+static inline void drc_rules_drm(struct drc_ctx *ctx, char op, const char *device, uint64_t id,
+				 unsigned digits, const char *name, uint64_t size, int64_t ts,
+				 const struct drc_origin *o)
+{
+	DRC_RULES_NOTIFY(ctx, DRM,
+			 .drm = &(struct drc_drm_args){ op, device, id, digits, name, size, ts, o });
+}
+
+static inline void drc_rules_refs(struct drc_ctx *ctx, const char *device, uint64_t pid, const char *comm,
+				  const char *path, const struct drc_origin *o)
+{
+	DRC_RULES_NOTIFY(ctx, REFS, .refs = &(struct drc_refs_args){ device, pid, comm, path, o });
+}
 
 /* model.c */
 void drc_model_settle(struct drc_ctx *ctx, unsigned boot);

@@ -147,6 +147,8 @@ struct drc_stats {
 	uint64_t lost_markers;      /* "messages dropped", "LOST EVENTS", kmsg overruns */
 	uint64_t lost_events;       /* what those markers count (a marker without a count: 0) */
 	uint64_t empty_records;     /* trace records of zeros, no event: skipped */
+	uint64_t rules_nomem;       /* allocations the rules could not make: findings may be
+				     * incomplete (a log-loss finding says so) */
 };
 
 /* One diagnostic about input that could not be decoded. */
@@ -487,7 +489,9 @@ int drc_severity_from_string(const char *s);
  *
  * Call once after the last stream is finished. Findings that depend on what
  * comes next (a cross-device release, a device still live at the end) are
- * only final after this. Returns 0 or -ENOMEM.
+ * only final after this. Returns 0, or -ENOMEM when the rules could not
+ * allocate what they needed at some point of the run (stats.rules_nomem
+ * counts it, and a log-loss finding says so): the findings are incomplete.
  */
 int drc_ctx_finish(struct drc_ctx *ctx);
 unsigned drc_ctx_get_finding_count(const struct drc_ctx *ctx);

@@ -88,17 +88,19 @@ static void group_unref(struct drc_group *g)
 	}
 }
 
+/* O(1): 100,000 nested groups released outermost first (#17) */
 static void open_groups_remove(struct drc_device *dev, struct drc_group *g)
 {
-	struct drc_group **pp;
-
-	for (pp = &dev->open_groups; *pp; pp = &(*pp)->open_next) {
-		if (*pp == g) {
-			*pp = g->open_next;
-			g->open_next = NULL;
-			return;
-		}
-	}
+	if (!g->open_listed)
+		return;
+	if (g->open_prev)
+		g->open_prev->open_next = g->open_next;
+	else
+		dev->open_groups = g->open_next;
+	if (g->open_next)
+		g->open_next->open_prev = g->open_prev;
+	g->open_next = g->open_prev = NULL;
+	g->open_listed = false;
 }
 
 /* ---- nodes and the live list ---- */
@@ -221,6 +223,8 @@ static void node_end(struct drc_device *dev, struct drc_node *n, enum drc_node_s
 	if (n->state != DRC_NODE_LIVE)
 		return;
 	list_unlink(dev, n);
+	if (n->kind == DRC_NODE_GROUP_CLOSE && !n->group)
+		dev->orphan_closes--;
 	if (n->has_id && n->id_digits && hashmap_get(&dev->ids, n->id) == n)
 		hashmap_remove(&dev->ids, n->id);
 	if (n->has_alias)
@@ -290,14 +294,20 @@ static void batch_close(struct drc_device *dev)
 	/* a grp> whose grp< is not in the capture (a wrapped ring starts inside
 	 * a probe) went with this release: a released group's grp> is freed
 	 * without a line (DESIGN.md 2.4a) */
-	if (b->kind == DRC_BATCH_RELEASE_ALL || (b->unknown && b->groups)) {
-		for (struct drc_node *n = dev->head, *next; n; n = next) {
+	if (dev->orphan_closes && (b->kind == DRC_BATCH_RELEASE_ALL || (b->unknown && b->groups))) {
+		/* the list is in order: they are among the first, and the walk
+		 * stops at the last of them (#17) */
+		unsigned left = dev->orphan_closes;
+
+		for (struct drc_node *n = dev->head, *next; n && left && n->order < b->start_order; n = next) {
 			next = n->next;
-			if (n->kind == DRC_NODE_GROUP_CLOSE && !n->group && n->order < b->start_order)
+			if (n->kind == DRC_NODE_GROUP_CLOSE && !n->group) {
+				left--;
 				node_end(dev, n, DRC_NODE_RELEASED, &b->last);
+			}
 		}
 	}
-	drc_rules_batch_end(dev, b);
+	DRC_RULES_NOTIFY(dev->ctx, BATCH_END, .dev = dev, .batch = b);
 	early_release(dev);
 }
 
@@ -336,7 +346,7 @@ static struct drc_batch *batch_start(struct drc_device *dev, const struct drc_ev
 	}
 	batch_keep(dev, b);
 	dev->batch = b;
-	drc_rules_batch_start(dev, b);
+	DRC_RULES_NOTIFY(dev->ctx, BATCH_START, .dev = dev, .batch = b);
 	return b;
 }
 
@@ -399,11 +409,11 @@ void drc_device_free(struct drc_device *dev)
 			node_release_memory(n);
 		}
 	}
-	drc_rules_device_free(dev);
+	DRC_RULES_NOTIFY(dev->ctx, DEVICE_FREE, .dev = dev);
 	free(dev->early);
 	for (b = dev->batches_head; b; b = bn) {
 		bn = b->next;
-		drc_rules_batch_free(b);
+		DRC_RULES_NOTIFY(dev->ctx, BATCH_FREE, .dev = dev, .batch = b);
 		free(b);
 	}
 	hashmap_done(&dev->ids);
@@ -1162,7 +1172,7 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 	if (old && ev->id_digits) {
 		/* the address is live again: the line that freed it is missing */
 		ctx->stats.id_reuse++;
-		drc_rules_node_lost(dev, old, ev);
+		DRC_RULES_NOTIFY(ctx, NODE_LOST, .dev = dev, .node = old, .ev = ev);
 		if (old->kind == DRC_NODE_GROUP_OPEN && old->group) {
 			struct drc_group *og = old->group;
 
@@ -1211,7 +1221,10 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 		g->open_origin = ev->origin;
 		memcpy(g->id_str, n->id_str, sizeof(g->id_str));
 		g->open_next = dev->open_groups;
+		if (g->open_next)
+			g->open_next->open_prev = g;
 		dev->open_groups = g;
+		g->open_listed = true;
 		n->group = g;
 	} else if (kind == DRC_NODE_GROUP_CLOSE) {
 		/* raw pointers: grp> is node[1] of the same struct devres_group */
@@ -1232,7 +1245,9 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 	r = node_insert(dev, n, dev->tail);
 	if (r < 0)
 		return r;
-	drc_rules_added(dev, n);
+	if (kind == DRC_NODE_GROUP_CLOSE && !n->group)
+		dev->orphan_closes++;
+	DRC_RULES_NOTIFY(ctx, ADDED, .dev = dev, .node = n);
 	return 0;
 }
 
@@ -1299,7 +1314,7 @@ static int apply_rem(struct drc_device *dev, const struct drc_event *ev)
 	n = lookup_or_realloc(dev, ev, NULL);
 	if (!n) {
 		dev->unknown++;
-		drc_rules_unknown(dev, ev);
+		DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 		dev->ctx->stats.unknown_nodes++;
 		return 0;
 	}
@@ -1339,7 +1354,7 @@ static int apply_replace(struct drc_device *dev, const struct drc_event *ev)
 	} else {
 		/* replaced a node added before the capture: it sits before all we know */
 		dev->unknown++;
-		drc_rules_unknown(dev, ev);
+		DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 		dev->ctx->stats.unknown_nodes++;
 		n->order = 0;
 		r = node_insert(dev, n, NULL);
@@ -1406,7 +1421,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	b->last = ev->origin;
 
 	if (is_marker) {
-		drc_rules_released(dev, b, n, ev);
+		DRC_RULES_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
 		if (n && n->kind == DRC_NODE_GROUP_OPEN && n->group) {
 			struct drc_group *g = n->group;
 			struct drc_node *end = g->close ? g->close->prev : dev->tail;
@@ -1435,7 +1450,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			b->groups++;
 			b->unknown++;
 			dev->unknown++;
-			drc_rules_unknown(dev, ev);
+			DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 			ctx->stats.unknown_nodes++;
 		}
 		b->last_seq = ctx->seq;
@@ -1476,11 +1491,11 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 
 	b->last_seq = ctx->seq;
 	b->last_ts = ev->ts_usec;
-	drc_rules_released(dev, b, n, ev);
+	DRC_RULES_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
 	if (!n) {
 		b->unknown++;
 		dev->unknown++;
-		drc_rules_unknown(dev, ev);
+		DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 		ctx->stats.unknown_nodes++;
 		return 0;
 	}
@@ -1551,7 +1566,7 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	    (dev->state == DRC_DEVICE_UNBOUND || dev->state == DRC_DEVICE_PROBE_FAILED))
 		dev->state = DRC_DEVICE_BOUND;
 
-	drc_rules_pre_event(ctx, dev, ev, was_bound, id_reused);
+	DRC_RULES_NOTIFY(ctx, OP, .dev = dev, .ev = ev, .op = { was_bound, id_reused });
 	switch (ev->op) {
 	case DRC_OP_ADD:
 		r = apply_add(dev, ev);
@@ -1566,7 +1581,7 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 		r = apply_rel(dev, ev);
 		break;
 	}
-	drc_rules_post_event(ctx);
+	DRC_RULES_NOTIFY(ctx, OP_DONE, .dev = dev, .ev = ev);
 	if (r < 0)
 		return r;
 	if (ctx->event_fn)
@@ -1656,7 +1671,7 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 		ctx->uevent_fn(ctx->uevent_data, ev);
 	if (ev->subsystem && strcmp(ev->subsystem, "module") == 0) {
 		/* a module, not a device: only the rules care */
-		drc_rules_uevent(ctx, NULL, ev);
+		DRC_RULES_NOTIFY(ctx, UEVENT, .uevent = ev);
 		return 0;
 	}
 	if (!ev->device || !*ev->device)
@@ -1699,7 +1714,7 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 static void uevent_device_apply(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_uevent *ev)
 {
 	batch_close(dev);
-	drc_rules_uevent(ctx, dev, ev);
+	DRC_RULES_NOTIFY(ctx, UEVENT, .dev = dev, .uevent = ev);
 	if (strcmp(ev->action, "bind") == 0) {
 		if (ev->driver)
 			dev->driver = ev->driver;
@@ -1769,7 +1784,7 @@ void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot)
 	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
 		if (dev->boot == boot)
 			dev->wopen[0] = dev->wopen[1] = 0;
-	drc_rules_boot_end(ctx, boot);
+	DRC_RULES_NOTIFY(ctx, BOOT_END, .boot = boot);
 }
 
 void drc_boot_done(struct drc_boot *boot)

@@ -114,12 +114,26 @@ run check --list-rules
 expect_rc 0 "--list-rules"
 for r in leak-after-unbind never-released cross-device-release open-group-swept release-order \
 	unknown-node node-reuse module-gone per-cycle-growth resources-before-probe drmm-after-unbind log-loss \
-	fd-after-unbind; do
+	fd-after-unbind add-during-release no-devres; do
 	grep -q "^$r " "$T/out"
-	ok $? "rule $r is listed"
-	grep -q "^\.B $(echo "$r" | sed 's/-/\\\\-/g') " "$top_srcdir/man/devresctl.8"
-	ok $? "rule $r is documented in devresctl(8)"
+	ok $? "rule $r of DESIGN.md is listed"
 done
+# the rule table against the man page, both ways: each rule has its entry
+# under FINDINGS, "RULE (SEVERITY...)" with the highest severity first, and
+# each entry there is a rule
+awk '/^[a-z]/ {print $1, $2}' "$T/out" >"$T/table-rules"
+while read -r r sev; do
+	grep -q "^\.B $(echo "$r" | sed 's/-/\\\\-/g') \\\\fR($sev[,)]" "$top_srcdir/man/devresctl.8"
+	ok $? "rule $r is documented in devresctl(8) as $sev"
+done <"$T/table-rules"
+sed -n '/^\.SH FINDINGS/,/^\.SH /p' "$top_srcdir/man/devresctl.8" |
+	sed -n 's/^\.B \([a-z\\-]*\) \\fR(.*/\1/p' | sed 's/\\-/-/g' >"$T/man-rules"
+[ -s "$T/man-rules" ]
+ok $? "devresctl(8) lists rules under FINDINGS"
+while read -r r; do
+	grep -q "^$r " "$T/out"
+	ok $? "devresctl(8)'s rule $r is one --list-rules lists"
+done <"$T/man-rules"
 
 # module-gone: by name prefix, and exactly with kallsyms
 printf 'ffffffffc0a01000 t other_fn\t[othermod]\nffffffff81000000 T core_fn\n' >"$T/kallsyms"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "lib/feed.h"
+#include "libdevres/libdevres-private.h"       /* drc_rules_fail_after() */
 #include "shared/strbuf.h"
 
 /* "[  ts] drv dev: DEVRES OP id name (size bytes)" */
@@ -487,6 +488,26 @@ static void test_release_order(void)
 	drc_ctx_unref(ctx);
 	drc_ctx_unref(good);
 	drc_ctx_unref(ooo);
+	{
+		/* the PM action after more releases than a batch's records keep
+		 * (256): still judged, and named */
+		struct strbuf t = STRBUF_INIT;
+		const struct drc_finding *f;
+
+		for (unsigned i = 0; i < 300; i++)
+			strbuf_appendf(&t, "[    7.%06u] geni_spi 880000.spi: DEVRES REL %016x devm_clk_release "
+				       "(16 bytes)\n", i, 0x81443800 + i * 0x40);
+		strbuf_appendf(&t, "[    7.000300] geni_spi 880000.spi: DEVRES REL 0000000081450000 "
+			       "pm_runtime_disable_action (16 bytes)\n");
+		ctx = judge(strbuf_str(&t));
+		f = find_rule(ctx, "release-order");
+		ok(f && strstr(f->summary, "pm_runtime_disable_action released after 300 hardware resources"),
+		   "a PM action released after 300 hardware resources: judged past the records kept");
+		ok(f && f->n_nodes && strcmp(f->nodes[f->n_nodes - 1].name, "pm_runtime_disable_action") == 0,
+		   "and listed last among the finding's nodes");
+		drc_ctx_unref(ctx);
+		strbuf_done(&t);
+	}
 }
 
 static void test_unknown_and_loss(void)
@@ -818,6 +839,149 @@ static void test_nested_probe_context(void)
 	drc_ctx_unref(ctx);
 }
 
+/* Each allocation the rules make fails in turn: the run never crashes, and
+ * the failure is never silent: drc_ctx_finish() says -ENOMEM, the stats
+ * count it and the last finding says the findings may be incomplete. */
+static void test_allocation_failures_reported(void)
+{
+	const char *text = COMPONENT("", D("2.750001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48));
+	const char *kb = getenv("DEVRESCTL_KB");
+	unsigned runs = 0, reported = 0, lost = 0, k;
+
+	for (k = 1; k < 1000; k++) {
+		struct drc_ctx *ctx;
+		struct drc_stream *s;
+		struct drc_stats st;
+		const struct drc_finding *last;
+		int r;
+
+		if (drc_ctx_new(&ctx) < 0 || drc_stream_new(ctx, "t", &s) < 0 || (kb && drc_ctx_load_kb(ctx, kb, NULL) < 0))
+			abort();
+		drc_rules_fail_after(ctx, k);
+		if (drc_stream_feed(s, text, strlen(text)) < 0 || drc_stream_finish(s) < 0)
+			abort();
+		r = drc_ctx_finish(ctx);
+		drc_ctx_get_stats(ctx, &st);
+		drc_stream_free(s);
+		if (!st.rules_nomem) {
+			/* past the run's allocations: nothing failed */
+			is_str(findings(ctx), "cross-device-release/warning/hda.0>gfx.0 open-group-swept/error/hda.0>gfx.0",
+			       "with every allocation made, the findings of the component bug");
+			is_int(r, 0, "and drc_ctx_finish() succeeds");
+			drc_ctx_unref(ctx);
+			break;
+		}
+		runs++;
+		last = drc_ctx_get_finding_count(ctx) ?
+		       drc_ctx_get_finding(ctx, drc_ctx_get_finding_count(ctx) - 1) : NULL;
+		if (r == -ENOMEM && last && strcmp(last->rule, "log-loss") == 0 && strstr(last->summary, "out of memory"))
+			reported++;
+		if (!find_rule(ctx, "open-group-swept"))
+			lost++;
+		drc_ctx_unref(ctx);
+	}
+	ok(runs > 10 && k < 1000, "the rules' allocations failed one at a time (%u runs)", runs);
+	is_int(reported, runs, "each failure is reported: -ENOMEM and a log-loss finding");
+	ok(lost > 0, "among them, failures that cost the finding itself (%u)", lost);
+}
+
+/* Nested groups on b.0, some opened by a.0's probes: whether a swept node
+ * came after its group's opener returned depends on every released open
+ * group around it (summed per group, not walked per node: #17). */
+static void test_nested_groups_swept(void)
+{
+	struct drc_ctx *ctx = judge(
+		/* b.0's probe; a.0's probe opens G1 on b.0 */
+		D("1.000000", "bdrv", "b.0", "ADD", "00000b00", "devm_kzalloc_release", 8)
+		D("2.000000", "adrv", "a.0", "ADD", "00000a01", "devm_kzalloc_release", 8)
+		D("2.000001", "adrv", "a.0", "ADD", "00000a02", "devm_kzalloc_release", 8)
+		D("2.000002", "adrv", "b.0", "ADD", "00000b01", "grp<", 0)
+		D("2.000003", "adrv", "b.0", "ADD", "00000b02", "devm_kzalloc_release", 16)
+		/* b.0 adds later, into G1; G2 opened and closed inside it */
+		D("3.000000", "bdrv", "b.0", "ADD", "00000b03", "pcim_iomap_release", 48)
+		D("3.000001", "bdrv", "b.0", "ADD", "00000b04", "grp<", 0)
+		D("3.000002", "bdrv", "b.0", "ADD", "00000b05", "devm_clk_release", 16)
+		D("3.000003", "bdrv", "b.0", "ADD", "00000b2c", "grp>", 0)
+		/* a.0 unbinds, and probes again: a node in G1, then G3 */
+		D("4.000000", "adrv", "a.0", "REL", "00000a02", "devm_kzalloc_release", 8)
+		D("4.000001", "adrv", "a.0", "REL", "00000a01", "devm_kzalloc_release", 8)
+		D("5.000000", "adrv", "a.0", "ADD", "00000a03", "devm_kzalloc_release", 8)
+		D("5.000001", "adrv", "b.0", "ADD", "00000b06", "devm_kzalloc_release", 32)
+		D("5.000002", "adrv", "b.0", "ADD", "00000b07", "grp<", 0)
+		D("5.000003", "adrv", "b.0", "ADD", "00000b08", "devm_kzalloc_release", 64)
+		D("5.000004", "adrv", "a.0", "ADD", "00000a04", "devm_kzalloc_release", 8)
+		/* b.0 adds later, into G3 */
+		D("6.000000", "bdrv", "b.0", "ADD", "00000b09", "devm_kzalloc_release", 128)
+		/* G3 released next to a.0's releases, G1 next to c.0's */
+		D("7.000000", "bdrv", "b.0", "REL", "00000b07", "grp<", 0)
+		D("7.000001", "bdrv", "b.0", "REL", "00000b09", "devm_kzalloc_release", 128)
+		D("7.000002", "bdrv", "b.0", "REL", "00000b08", "devm_kzalloc_release", 64)
+		D("7.000003", "adrv", "a.0", "REL", "00000a04", "devm_kzalloc_release", 8)
+		D("8.000000", "bdrv", "b.0", "REL", "00000b01", "grp<", 0)
+		D("8.000001", "bdrv", "b.0", "REL", "00000b04", "grp<", 0)
+		D("8.000002", "bdrv", "b.0", "REL", "00000b06", "devm_kzalloc_release", 32)
+		D("8.000003", "bdrv", "b.0", "REL", "00000b05", "devm_clk_release", 16)
+		D("8.000004", "bdrv", "b.0", "REL", "00000b03", "pcim_iomap_release", 48)
+		D("8.000005", "bdrv", "b.0", "REL", "00000b02", "devm_kzalloc_release", 16)
+		D("8.000006", "cdrv", "c.0", "REL", "00000c01", "devm_kzalloc_release", 8)
+		/* b.0 unbinds */
+		D("9.000000", "bdrv", "b.0", "REL", "00000b00", "devm_kzalloc_release", 8));
+	const struct drc_finding *by_a = NULL, *by_c = NULL;
+	unsigned swept = 0;
+
+	for (unsigned i = 0; i < drc_ctx_get_finding_count(ctx); i++) {
+		const struct drc_finding *f = drc_ctx_get_finding(ctx, i);
+
+		if (strcmp(f->rule, "open-group-swept") != 0)
+			continue;
+		swept++;
+		if (f->other_device && strcmp(f->other_device, "a.0") == 0)
+			by_a = f;
+		if (f->other_device && strcmp(f->other_device, "c.0") == 0)
+			by_c = f;
+	}
+	is_int(swept, 2, "two open groups swept nodes added later");
+	/* G3, opened in a.0's second probe: b.0's own later node */
+	is_str(nodes(by_a), "devm_kzalloc_release:128", "the inner group: the node b.0 added in a later run");
+	/* G1: the node in the closed G2 inside it and b.0's own node came
+	 * later; the one a.0's second probe added after a pause did not */
+	is_str(nodes(by_c), "devm_clk_release:16,pcim_iomap_release:48",
+	       "the outer group: nodes of later runs, in a closed group inside it too, not its opener's probe's");
+	drc_ctx_unref(ctx);
+
+	/* 20 nested open groups, the first 5 opened in runs of their own, the
+	 * other 15 and every node in one later run; released in one group
+	 * release next to a.0's: each node but the first came after an
+	 * opener returned, for the innermost ones 15 groups up the chain */
+	{
+		struct strbuf t = STRBUF_INIT;
+		const struct drc_finding *f;
+		double ts = 20.0;
+
+		strbuf_appendf(&t, D("0.500000", "bdrv", "b.0", "ADD", "00000b00", "devm_kzalloc_release", 8)
+			       D("0.600000", "adrv", "a.0", "ADD", "00000a01", "devm_kzalloc_release", 8));
+		for (unsigned k = 0; k < 20; k++) {
+			double at = k < 5 ? 1.0 + k : 10.0 + (k - 5) * 2e-6;
+
+			strbuf_appendf(&t, "[%12.6f] bdrv b.0: DEVRES ADD %016x grp< (0 bytes)\n", at, 0x1000 + k * 0x40);
+			strbuf_appendf(&t, "[%12.6f] bdrv b.0: DEVRES ADD %016x devm_kzalloc_release (%u bytes)\n",
+				       at + 1e-6, 0x8000 + k * 0x40, 16 + k);
+		}
+		for (unsigned k = 0; k < 20; k++, ts += 1e-6)
+			strbuf_appendf(&t, "[%12.6f] bdrv b.0: DEVRES REL %016x grp< (0 bytes)\n", ts, 0x1000 + k * 0x40);
+		for (unsigned k = 20; k-- > 0; ts += 1e-6)
+			strbuf_appendf(&t, "[%12.6f] bdrv b.0: DEVRES REL %016x devm_kzalloc_release (%u bytes)\n",
+				       ts, 0x8000 + k * 0x40, 16 + k);
+		strbuf_appendf(&t, "[%12.6f] adrv a.0: DEVRES REL 0000000000000a01 devm_kzalloc_release (8 bytes)\n", ts);
+		ctx = judge(strbuf_str(&t));
+		f = find_rule(ctx, "open-group-swept");
+		is_int(f ? f->n_nodes : 0, 19, "deep nest: 19 of the 20 nodes swept late");
+		ok(f && f->nodes[0].size == 35 && f->nodes[18].size == 17, "from the innermost to the second");
+		drc_ctx_unref(ctx);
+		strbuf_done(&t);
+	}
+}
+
 static void test_rule_table(void)
 {
 	ok(drc_rule_count() >= 13, "at least the rules of DESIGN.md");
@@ -856,6 +1020,8 @@ int main(void)
 	test_late_start_group_release();
 	test_driver_named_like_a_bus();
 	test_nested_probe_context();
+	test_nested_groups_swept();
+	test_allocation_failures_reported();
 	test_rule_table();
 	return tap_done();
 }
