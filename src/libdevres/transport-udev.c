@@ -22,13 +22,45 @@
 
 #include "stream-private.h"
 
-struct udev_state {
-	struct kv_record ev;            /* the event being read (first: see struct transport) */
-	bool seen_kernel_uevent;
-	/* detect(): the header's pieces */
+/* The pieces of "KERNEL[1.942590] add      /devices/platform/dfx-clean.0 (platform)" */
+struct udev_header {
 	bool from_udev;
 	int64_t ts;
 	size_t a, ae, p, pe;            /* action, devpath */
+};
+
+static bool udev_header_parse(const char *l, size_t len, struct udev_header *h)
+{
+	size_t i;
+
+	if (MEM_STARTS(l, len, "KERNEL"))
+		h->from_udev = false, i = 6;
+	else if (MEM_STARTS(l, len, "UDEV"))
+		h->from_udev = true, i = 4;
+	else
+		return false;
+	h->ts = -1;
+	i = skip_ws(l, len, i);
+	i = parse_bracket_ts(l, len, i, &h->ts);
+	if (!i)
+		return false;
+	h->a = skip_ws(l, len, i);
+	h->ae = h->a;
+	while (h->ae < len && islower((unsigned char)l[h->ae]))
+		h->ae++;
+	h->p = skip_ws(l, len, h->ae);
+	if (h->ae == h->a || h->p >= len || l[h->p] != '/')
+		return false;
+	h->pe = h->p;
+	while (h->pe < len && l[h->pe] != ' ')
+		h->pe++;
+	return true;
+}
+
+struct udev_state {
+	struct kv_record ev;            /* the event being read (first: see struct transport) */
+	bool seen_kernel_uevent;
+	struct udev_header h;           /* detect(): the header's pieces */
 };
 
 static int udev_flush(struct drc_stream *s, void *st)
@@ -98,36 +130,14 @@ static int udev_record(struct drc_stream *s, void *st, struct line *l)
 	return r < 0 ? r : LINE_PASS;
 }
 
-/* "KERNEL[1.942590] add      /devices/platform/dfx-clean.0 (platform)" */
 static const char *udev_detect(struct drc_stream *s, void *st, const struct line *ln, enum stage stage)
 {
 	struct udev_state *us = st;
-	const char *l = ln->text;
-	size_t len = ln->len, i;
 
-	if (MEM_STARTS(l, len, "KERNEL"))
-		us->from_udev = false, i = 6;
-	else if (MEM_STARTS(l, len, "UDEV"))
-		us->from_udev = true, i = 4;
-	else
+	if (!udev_header_parse(ln->text, ln->len, &us->h))
 		return NULL;
-	us->ts = -1;
-	i = skip_ws(l, len, i);
-	i = parse_bracket_ts(l, len, i, &us->ts);
-	if (!i)
-		return NULL;
-	us->a = skip_ws(l, len, i);
-	us->ae = us->a;
-	while (us->ae < len && islower((unsigned char)l[us->ae]))
-		us->ae++;
-	us->p = skip_ws(l, len, us->ae);
-	if (us->ae == us->a || us->p >= len || l[us->p] != '/')
-		return NULL;
-	us->pe = us->p;
-	while (us->pe < len && l[us->pe] != ' ')
-		us->pe++;
-	return us->from_udev ? "an event as udev passed it on ('UDEV  [time] ACTION DEVPATH')"
-			     : "an event as the kernel sent it ('KERNEL[time] ACTION DEVPATH')";
+	return us->h.from_udev ? "an event as udev passed it on ('UDEV  [time] ACTION DEVPATH')"
+			       : "an event as the kernel sent it ('KERNEL[time] ACTION DEVPATH')";
 }
 
 static int udev_feed(struct drc_stream *s, void *st, struct line *ln, enum stage stage)
@@ -139,12 +149,12 @@ static int udev_feed(struct drc_stream *s, void *st, struct line *ln, enum stage
 
 	*u = (struct kv_record){ .msg = u->msg };
 	u->active = true;
-	u->from_udev = us->from_udev;
-	u->ts = us->ts;
+	u->from_udev = us->h.from_udev;
+	u->ts = us->h.ts;
 	u->origin = *ln->o;
-	u->action = drc_intern(s->ctx, l + us->a, us->ae - us->a);
-	u->devpath = drc_intern(s->ctx, l + us->p, us->pe - us->p);
-	i = skip_ws(l, len, us->pe);
+	u->action = drc_intern(s->ctx, l + us->h.a, us->h.ae - us->h.a);
+	u->devpath = drc_intern(s->ctx, l + us->h.p, us->h.pe - us->h.p);
+	i = skip_ws(l, len, us->h.pe);
 	if (i < len && l[i] == '(') {
 		const char *c = memchr(l + i, ')', len - i);
 
@@ -158,35 +168,20 @@ static int udev_feed(struct drc_stream *s, void *st, struct line *ln, enum stage
  * uevent, and whether it is a bind (opres.c reads them as evidence) */
 int udev_observe(struct drc_stream *s, const char *l, size_t len)
 {
-	size_t i, a, ae, p, pe, n;
+	struct udev_header h;
 	const char *dev;
-	int64_t ts;
+	size_t n;
 
-	if (MEM_STARTS(l, len, "KERNEL"))
-		i = 6;
-	else if (MEM_STARTS(l, len, "UDEV"))
-		i = 4;
-	else
+	if (!udev_header_parse(l, len, &h))
 		return 0;
-	i = parse_bracket_ts(l, len, skip_ws(l, len, i), &ts);
-	if (!i)
-		return 0;
-	a = ae = skip_ws(l, len, i);
-	while (ae < len && islower((unsigned char)l[ae]))
-		ae++;
-	p = skip_ws(l, len, ae);
-	if (ae == a || p >= len || l[p] != '/')
-		return 0;
-	for (pe = p; pe < len && l[pe] != ' '; pe++)
+	for (n = h.pe; n > h.p && l[n - 1] != '/'; n--)
 		;
-	for (n = pe; n > p && l[n - 1] != '/'; n--)
-		;
-	if (n == pe)
+	if (n == h.pe)
 		return 0;
-	dev = drc_intern(s->ctx, l + n, pe - n);
+	dev = drc_intern(s->ctx, l + n, h.pe - n);
 	if (!dev)
 		return -ENOMEM;
-	return drc_opres_observe_uevent(s->ctx->opres, dev, ae - a == 4 && memcmp(l + a, "bind", 4) == 0);
+	return drc_opres_observe_uevent(s->ctx->opres, dev, h.ae - h.a == 4 && memcmp(l + h.a, "bind", 4) == 0);
 }
 
 static uint64_t udev_pending(const void *st)
