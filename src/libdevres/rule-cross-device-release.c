@@ -27,6 +27,7 @@ struct late_group {
 	struct drc_device *other;
 	struct drc_origin first, last;
 	uint64_t uevents_at_end;
+	bool other_follows;             /* the other device's releases came right after it */
 	uint64_t order_next;            /* the device's, then: nodes added since, a probe may have run */
 	struct rel_rec recs[FINDING_NODES_MAX];
 	unsigned nrecs;
@@ -489,6 +490,7 @@ static void release_all(struct drc_ctx *ctx, struct cross_dev *cd, struct drc_de
 	if (!other || other == dev || other->boot != dev->boot || !(lg = rules_calloc(ctx, 1, sizeof(*lg))))
 		return;
 	lg->other = other;
+	lg->other_follows = other == b->next_dev;
 	lg->order_next = dev->order_next;
 	lg->first = b->first;
 	lg->last = b->last;
@@ -541,6 +543,25 @@ static void released(const struct rule_call *c, const struct drc_model_event *e)
 			"added by the same probe after a pause");
 }
 
+/*
+ * The release came right before the other device's own releases, so inside
+ * its remove() or before its teardown began. dd.c sends KOBJ_UNBIND only
+ * after devres_release_all() returns, and uevents reach a reader in the
+ * order the kernel sent them (one socket, one sequence): had this device
+ * been unbound inside the other's teardown, or before it, its unbind would
+ * come before the other's. When it arrives, the other device having an
+ * unbind or remove since its last bind uevent (or no bind in the capture)
+ * means the other's teardown ended first: the batch was not this device's
+ * unbind. Where the order of a teardown's lines and its uevent cannot be
+ * trusted (they come from two sources), only uevents are compared here.
+ */
+static bool other_unbound_first(const struct late_group *lg)
+{
+	const struct rules_dev *od = lg->other->rules;
+
+	return lg->other_follows && od && od->unbind_seq && od->unbind_seq > od->bind_seq;
+}
+
 static void uevent(const struct rule_call *c, const struct drc_model_event *e)
 {
 	struct cross_dev *cd = c->dev_state;
@@ -551,6 +572,10 @@ static void uevent(const struct rule_call *c, const struct drc_model_event *e)
 		return;
 	if (lg->other->rules && lg->other->rules->unbind_seq > lg->uevents_at_end)
 		late_group_fire(c->ctx, cd, e->dev, "its own unbind came only after the other device's");
+	else if (other_unbound_first(lg))
+		late_group_fire(c->ctx, cd, e->dev, "its own unbind came after the unbind of the other device, "
+				"whose teardown held the release: an unbind nested in that teardown sends its "
+				"own uevent first");
 	else
 		late_group_decline(c->ctx, cd, e->dev, "its own unbind followed the release");
 }

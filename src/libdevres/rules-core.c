@@ -330,6 +330,8 @@ static void rules_core_uevent(struct drc_ctx *ctx, const struct drc_model_event 
 	if (e->dev && teardown && rules_dev_get(ctx, e->dev)) {
 		e->dev->rules->unbind = ev->origin;
 		e->dev->rules->unbind_seq = rc->uevents;
+	} else if (e->dev && strcmp(ev->action, "bind") == 0 && rules_dev_get(ctx, e->dev)) {
+		e->dev->rules->bind_seq = rc->uevents;
 	}
 }
 

@@ -106,6 +106,7 @@ struct rules_dev {
 	unsigned cycles;                /* releases of everything judged */
 	struct drc_origin unbind;       /* its last unbind/remove uevent */
 	uint64_t unbind_seq;            /* rules_ctx.uevents at it */
+	uint64_t bind_seq;              /* rules_ctx.uevents at its last bind uevent */
 };
 
 struct finding_store {

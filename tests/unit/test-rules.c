@@ -780,6 +780,48 @@ static void test_late_start_group_release(void)
 	       "its own unbind follows its release: a release of everything, no finding");
 	drc_ctx_unref(ctx);
 
+	/* gfx.0's unbind uevent read before the kernel lines of its teardown
+	 * (two sources, read in turn), hda.0's own unbind after it: the
+	 * nested unbind of hda.0 would have sent its uevent before gfx.0's */
+	ctx = judge(
+		D("1.000000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		UEV("1.500000", "bind", "gfx.0")
+		UEV("2.000000", "unbind", "gfx.0")
+		D("2.000001", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000002", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.000003", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		UEV("3.100000", "unbind", "hda.0"));
+	ok(strstr(findings(ctx), "cross-device-release/warning/hda.0>gfx.0") != NULL,
+	   "the other's unbind read before its teardown's lines, its own after: a group release");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the same lines, but gfx.0 bound again before hda.0's
+	 * unbind: which teardown the unbind belonged to is not shown */
+	ctx = judge(
+		D("1.000000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		UEV("2.000000", "unbind", "gfx.0")
+		D("2.000001", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000002", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.000003", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		UEV("3.000000", "bind", "gfx.0")
+		UEV("3.100000", "unbind", "hda.0"));
+	ok(!strstr(findings(ctx), "cross-device-release"),
+	   "the other bound again before its own unbind: no cross-device release");
+	drc_ctx_unref(ctx);
+
+	/* near miss: gfx.0 unbinds whole, then hda.0 (its batch after gfx.0's
+	 * releases, not inside them): two unbinds one after the other */
+	ctx = judge(
+		D("1.000000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		D("2.000000", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		UEV("2.000001", "unbind", "gfx.0")
+		D("2.000002", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000003", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		UEV("2.100000", "unbind", "hda.0"));
+	ok(!strstr(findings(ctx), "cross-device-release"),
+	   "two unbinds one after the other: no cross-device release");
+	drc_ctx_unref(ctx);
+
 	/* near miss: a probe in between, then a release: nothing shown */
 	ctx = judge(
 		D("2.000000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
