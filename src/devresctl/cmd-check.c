@@ -83,7 +83,7 @@ static int list_rules(enum output_format format)
 			const struct drc_rule_info *ri = drc_rule_get(i);
 
 			printf("%-24s %-8s ", ri->id, drc_severity_to_string(ri->severity));
-			print_wrapped(stdout, 34, output_columns(), ri->what);
+			text_wrap(stdout, 34, 34, ri->what, output_columns());
 		}
 		return DEVRESCTL_EX_OK;
 	}
@@ -397,7 +397,8 @@ static int cmd_check(int argc, char **argv)
 		text = text_filter_open(stdout, color);
 
 		/* suppressed ones too, with their reason: what the run chose not to fail on */
-		findings_print_text(text ? text : stdout, &l, color, /* show_suppressed= */ true);
+		findings_print_text(text ? text : stdout, &l, color, /* show_suppressed= */ true,
+				    text ? 80 : output_columns());
 		if (text)
 			fclose(text);
 		print_summary(&ctl, &l, unmatched);

@@ -196,7 +196,7 @@ static void print_cycles(const struct cycler *c, struct finding_list *l, int fai
 		else
 			printf("== cycle %u (from line %" PRIu64 "): %u finding%s ==\n\n", cy, c->starts[cy - 1], part.n,
 			       part.n == 1 ? "" : "s");
-		findings_print_text(stdout, &part, use_color(), false);
+		findings_print_text(stdout, &part, use_color(), false, output_columns());
 		if (!part.n)
 			printf("\n");
 	}

@@ -136,6 +136,7 @@ static int cmd_report(int argc, char **argv)
 	ctl.view.inputs = argv + optind;
 	ctl.view.ninputs = (unsigned)(argc - optind);
 	ctl.view.color = ctl.format == OUTPUT_TEXT && use_color();
+	ctl.view.width = output_columns();
 	copts = (struct capture_opts){ .progress = ctl.progress, .quiet = ctl.quiet };
 	if (ctl.devresd) {
 		ctl.view.inputs = capture_devresd_inputs();

@@ -14,6 +14,7 @@
 
 #include "command.h"
 #include "exit-codes.h"
+#include "output.h"
 #include "devresd/protocol.h"
 #include "shared/log.h"
 #include "shared/root.h"
@@ -95,31 +96,6 @@ unsigned output_columns(void)
 	return 80;
 }
 
-void print_wrapped(FILE *out, unsigned indent, unsigned width, const char *text)
-{
-	unsigned col = indent;
-	const char *p = text;
-
-	if (width < indent + 20)
-		width = indent + 20;    /* a narrow screen: wrap late rather than one word a line */
-	while (*p) {
-		size_t n = strcspn(p, " ");
-
-		if (col > indent && col + 1 + n > width) {
-			fprintf(out, "\n%*s", (int)indent, "");
-			col = indent;
-		} else if (col > indent) {
-			fputc(' ', out);
-			col++;
-		}
-		fwrite(p, 1, n, out);
-		col += (unsigned)n;
-		p += n;
-		p += strspn(p, " ");
-	}
-	fputc('\n', out);
-}
-
 void command_print_options(const struct cli_option *opts)
 {
 	unsigned width = output_columns();
@@ -138,7 +114,7 @@ void command_print_options(const struct cli_option *opts)
 		if (strlen(left) > 26) {
 			printf("\n%28s", "");
 		}
-		print_wrapped(stdout, 28, width, o->help);
+		text_wrap(stdout, 28, 28, o->help, width);
 	}
 }
 

@@ -44,7 +44,6 @@ void command_getopt_done(struct command_getopt *g);
 unsigned output_columns(void);
 /* @text, its words wrapped at @width, continued lines indented by @indent
  * columns (the first line starts at that column already), then a newline. */
-void print_wrapped(FILE *out, unsigned indent, unsigned width, const char *text);
 /* One aligned help line per option, as --help prints them everywhere. */
 void command_print_options(const struct cli_option *opts);
 void command_help(const struct command *cmd);

@@ -104,3 +104,36 @@ const char *node_kind_to_string(enum drc_node_kind kind)
 	}
 	return "?";
 }
+
+/*
+ * Words of @text from column @col (what the caller printed before it on the
+ * line), wrapped before @width with @indent blanks at the start of each
+ * further line. A word longer than a line stands alone on its line; a screen too
+ * narrow for 20 columns after the indent wraps late rather than a word a
+ * line.
+ */
+void text_wrap(FILE *out, unsigned col, unsigned indent, const char *text, unsigned width)
+{
+	const char *p = text + strspn(text, " ");
+	bool first = true;
+
+	if (width < indent + 20)
+		width = indent + 20;
+	while (*p) {
+		size_t n = strcspn(p, " ");
+
+		if (!first && col + 1 + n > width) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (!first) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(p, 1, n, out);
+		col += (unsigned)n;
+		first = false;
+		p += n;
+		p += strspn(p, " ");
+	}
+	fputc('\n', out);
+}

@@ -94,29 +94,6 @@ void finding_fingerprint(const struct drc_finding *f, char buf[static 17])
 
 /* ---- text ---- */
 
-/* @first replaces @indent on the first line */
-static void wrap(FILE *out, const char *first, const char *indent, const char *text, unsigned width)
-{
-	const char *p = text;
-
-	while (*p) {
-		size_t room = width - strlen(first), len = strlen(p), cut = len;
-
-		if (len > room) {
-			cut = room;
-			while (cut > 0 && p[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = strcspn(p, " ");
-		}
-		fprintf(out, "%s%.*s\n", first, (int)cut, p);
-		first = indent;
-		p += cut;
-		while (*p == ' ')
-			p++;
-	}
-}
-
 static void origin_text(FILE *out, const struct drc_origin *o)
 {
 	if (o->line)
@@ -142,7 +119,8 @@ static const char *sev_color(enum drc_severity s)
 	return s == DRC_SEVERITY_ERROR ? "\033[1;31m" : s == DRC_SEVERITY_WARNING ? "\033[1;33m" : "\033[1;36m";
 }
 
-void findings_print_text(FILE *out, const struct finding_list *l, bool color, bool show_suppressed)
+void findings_print_text(FILE *out, const struct finding_list *l, bool color, bool show_suppressed,
+			 unsigned width)
 {
 	for (unsigned i = 0; i < l->n; i++) {
 		const struct finding_item *it = &l->items[i];
@@ -164,9 +142,12 @@ void findings_print_text(FILE *out, const struct finding_list *l, bool color, bo
 				fprintf(out, " (cycles %u to %u)", f->first_cycle + 1, f->last_cycle + 1);
 			fputs(": the first is shown\n", out);
 		}
-		wrap(out, "    ", "    ", f->explanation, 100);
-		if (f->fix && *f->fix)
-			wrap(out, "    fix: ", "         ", f->fix, 100);
+		fputs("    ", out);
+		text_wrap(out, 4, 4, f->explanation, width);
+		if (f->fix && *f->fix) {
+			fputs("    fix: ", out);
+			text_wrap(out, 9, 9, f->fix, width);
+		}
 		if (f->n_evidence) {
 			/* "lines 2, 4, 6 of FILE", per file */
 			for (unsigned j = 0; j < f->n_evidence;) {

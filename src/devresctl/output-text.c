@@ -206,7 +206,7 @@ int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 
 	if (v->findings && v->findings->n) {
 		fprintf(out, "%sfindings%s\n\n", C(v, "1"), RESET(v));
-		findings_print_text(out, v->findings, v->color, true);
+		findings_print_text(out, v->findings, v->color, true, v->width ? v->width : 80);
 	}
 	drc_ctx_get_stats(ctx, &st);
 	if (quiet)

@@ -61,6 +61,7 @@ struct report_view {
 	char **inputs;
 	unsigned ninputs;
 	bool color;
+	unsigned width;                 /* of the text: output_columns() */
 	const struct finding_list *findings;    /* shown after the devices, or NULL */
 };
 
@@ -73,7 +74,10 @@ void report_walk_live(struct drc_device *dev, live_walk_fn fn, void *userdata);
 const char *node_kind_to_string(enum drc_node_kind kind);
 
 /* Findings on their own (text, json array, JUnit XML, TAP). */
-void findings_print_text(FILE *out, const struct finding_list *l, bool color, bool show_suppressed);
+/* text wraps before @width columns (output_columns() for the terminal) */
+void findings_print_text(FILE *out, const struct finding_list *l, bool color, bool show_suppressed,
+			 unsigned width);
+void text_wrap(FILE *out, unsigned col, unsigned indent, const char *text, unsigned width);
 struct json_object *findings_to_json(const struct finding_list *l);
 struct jw;
 struct strbuf;

@@ -130,7 +130,7 @@ static void write_reports(struct drc_ctx *ctx)
 	if (findings_collect(ctx, NULL, &l) < 0)
 		return;
 	v.findings = &l;
-	findings_print_text(devnull, &l, false, true);
+	findings_print_text(devnull, &l, false, true, 80);
 	j = findings_to_json(&l);
 	sink += j != NULL;
 	json_object_put(j);
