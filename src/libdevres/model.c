@@ -1537,6 +1537,7 @@ static bool batch_takes_add(const struct drc_device *dev)
 /* One operation, once: the model takes it. */
 static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct drc_event *ev)
 {
+	const struct drc_node *old;
 	bool was_bound, id_reused;
 	int r = 0;
 
@@ -1549,7 +1550,16 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	if (ev->op != DRC_OP_REL && !(ev->op == DRC_OP_ADD && batch_takes_add(dev)))
 		batch_close(dev);       /* judge a finished batch before this event's state */
 	was_bound = dev->state == DRC_DEVICE_BOUND;
-	id_reused = ev->op == DRC_OP_ADD && ev->id_digits && hashmap_get(&dev->ids, ev->id);
+	/*
+	 * An id added again while still live: the line that freed it is
+	 * missing, so lines are missing somewhere since its ADD and the rules
+	 * start a new run here. Not when the capture reported a loss since
+	 * that ADD: the loss is where the missing lines went, not between this
+	 * line and the one before (a probe whose nodes reuse the ids of the
+	 * last cycle, after a kmsg overrun took that cycle's release).
+	 */
+	old = ev->op == DRC_OP_ADD && ev->id_digits ? hashmap_get(&dev->ids, ev->id) : NULL;
+	id_reused = old && !drc_node_is_uncertain(old);
 	if (ev->op == DRC_OP_ADD)
 		device_note_prefix(dev, ev->prefix);
 	else if (ev->prefix && !dev->prefix)

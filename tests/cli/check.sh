@@ -13,6 +13,15 @@ grep_out 'pcim_iomap_release (48 bytes' "seed 003: names pcim_iomap_release (48 
 grep_out 'unmapped iomap' "seed 003: says what the driver will touch"
 grep_out '^1 error, 2 warnings, 1 info; 1 at or above --fail-on=error: FAIL' "summary line"
 
+# explanations wrap to the width: 80 when not on a terminal, COLUMNS else
+awk '/^    / && length($0) > 80 && index(substr($0, 10), " ") {print "#  " $0; n++} END {exit n > 0}' "$T/out"
+ok $? "explanations, fixes, evidence and nodes fit 80 columns when not on a terminal"
+COLUMNS=200 run check "$SEED"
+awk '/^    [A-Z]/ && length($0) > 100 {n++} END {exit n == 0}' "$T/out"
+ok $? "COLUMNS=200: explanations run past 100 columns"
+awk 'length($0) > 200 && index(substr($0, 10), " ") {n++} END {exit n > 0}' "$T/out"
+ok $? "COLUMNS=200: and no line past 200"
+
 run check "$K/clean/console.txt"
 expect_rc 0 "a clean capture of bind/unbind/rebind passes"
 grep_out '^0 errors, 0 warnings, 0 info' "clean: no finding"
@@ -432,5 +441,41 @@ run check "$K/component-fixed/dmesg.txt"
 ok $? "without --explain, nothing of it"
 run check --debug=model "$K/component-fixed/dmesg.txt"
 expect_rc 2 "--debug with another value is a usage error"
+
+# ids of the last cycle reused after a reported overrun: one run; near
+# miss, the overrun reported before that cycle: the reuse starts a run
+reuse_capture() {  # reuse_capture WHERE-THE-LOSS-IS
+	lost='devresctl-lost: kmsg 40 records overwritten before they were read'
+	[ "$1" = start ] && echo "$lost"
+	cat <<'EOF2'
+[    1.000000] gfx gfx.0: DEVRES ADD 00000b01 devm_kzalloc_release (64 bytes)
+[    1.000001] hda hda.0: DEVRES ADD 00000a01 grp< (0 bytes)
+[    1.000002] hda hda.0: DEVRES ADD 00000a02 hda_master_bind_release (32 bytes)
+[    1.000003] hda hda.0: DEVRES ADD 00000a03 devm_kzalloc_release (512 bytes)
+[    1.000004] hda hda.0: DEVRES ADD 00000a04 grp> (0 bytes)
+EOF2
+	[ "$1" = between ] && echo "$lost"
+	cat <<'EOF2'
+[    3.000000] gfx gfx.0: DEVRES ADD 00000b01 devm_kzalloc_release (64 bytes)
+[    3.000001] hda hda.0: DEVRES ADD 00000a02 grp< (0 bytes)
+[    3.000002] hda hda.0: DEVRES ADD 00000a01 hda_master_bind_release (32 bytes)
+[    3.000003] hda hda.0: DEVRES ADD 00000a03 devm_kzalloc_release (512 bytes)
+EOF2
+	echo "$lost"
+	cat <<'EOF2'
+[    5.000000] hda hda.0: DEVRES REL 00000a02 grp< (0 bytes)
+[    5.000001] hda hda.0: DEVRES REL 00000a03 devm_kzalloc_release (512 bytes)
+[    5.000002] hda hda.0: DEVRES REL 00000a01 hda_master_bind_release (32 bytes)
+[    5.000003] gfx gfx.0: DEVRES REL 00000b01 devm_kzalloc_release (64 bytes)
+EOF2
+}
+reuse_capture between >"$T/reuse.txt"
+run check --explain "$T/reuse.txt"
+! grep -q 'added after the opener returned' "$T/err" && grep -q 'same run as the opening' "$T/err"
+ok $? "ids reused after a reported loss: the rebind is one run"
+reuse_capture start >"$T/reuse.txt"
+run check --explain "$T/reuse.txt"
+grep -q 'added after the opener returned' "$T/err"
+ok $? "the loss reported before the reused ids were first added: the reuse starts a run"
 
 done_testing
