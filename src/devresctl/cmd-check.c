@@ -398,7 +398,7 @@ static int cmd_check(int argc, char **argv)
 
 		/* suppressed ones too, with their reason: what the run chose not to fail on */
 		findings_print_text(text ? text : stdout, &l, color, /* show_suppressed= */ true,
-				    text ? 80 : output_columns());
+				    output_columns());
 		if (text)
 			fclose(text);
 		print_summary(&ctl, &l, unmatched);

@@ -114,6 +114,73 @@ static void node_line(FILE *out, const char *what, const struct drc_origin *o, c
 		fprintf(out, "%s -", what);
 }
 
+/* "lines 2, 4, 6 of FILE", per file, wrapped */
+static void evidence_text(FILE *out, const struct drc_finding *f, unsigned width)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	FILE *to = m ? m : out;
+
+	for (unsigned j = 0; j < f->n_evidence;) {
+		const char *src = f->evidence[j].source;
+		unsigned k = j;
+
+		fputs(j ? ";" : "lines", to);
+		for (; k < f->n_evidence && f->evidence[k].source == src; k++)
+			fprintf(to, "%s%" PRIu64, k == j ? " " : ", ", f->evidence[k].line);
+		fprintf(to, " of %s", src ? src : "?");
+		j = k;
+	}
+	if (!m) {
+		fputc('\n', out);
+		return;
+	}
+	fputs("    ", out);
+	if (fclose(m) == 0 && buf)
+		text_wrap(out, 4, 6, buf, width);
+	else
+		fputc('\n', out);
+	free(buf);
+}
+
+/*
+ * A node of a finding: what it is, then where it was added and ended. On
+ * one line where it fits the width, else the lines and the role go under
+ * it, wrapped.
+ */
+static void finding_node_text(FILE *out, const struct drc_finding *f, const struct drc_finding_node *n,
+			      unsigned width)
+{
+	char *where = NULL;
+	size_t wlen = 0;
+	FILE *w = open_memstream(&where, &wlen);
+	int head;
+
+	head = fprintf(out, "      %-30s %6" PRId64 "  %-8s %-16s", n->name, n->size, n->class, n->id);
+	if (!w) {
+		fputc('\n', out);
+		return;
+	}
+	node_line(w, "added", &n->added, f);
+	if (n->ended.line)
+		node_line(w, "  ended", &n->ended, f);
+	if (n->role)
+		fprintf(w, "  (%s)", n->role);
+	if (fclose(w) != 0 || !where) {
+		fputc('\n', out);
+		free(where);
+		return;
+	}
+	if (head > 0 && (size_t)head + 2 + wlen <= width) {
+		fprintf(out, "  %s\n", where);
+	} else {
+		fputs("\n        ", out);
+		text_wrap(out, 8, 10, where, width);
+	}
+	free(where);
+}
+
 static const char *sev_color(enum drc_severity s)
 {
 	return s == DRC_SEVERITY_ERROR ? "\033[1;31m" : s == DRC_SEVERITY_WARNING ? "\033[1;33m" : "\033[1;36m";
@@ -148,31 +215,10 @@ void findings_print_text(FILE *out, const struct finding_list *l, bool color, bo
 			fputs("    fix: ", out);
 			text_wrap(out, 9, 9, f->fix, width);
 		}
-		if (f->n_evidence) {
-			/* "lines 2, 4, 6 of FILE", per file */
-			for (unsigned j = 0; j < f->n_evidence;) {
-				const char *src = f->evidence[j].source;
-				unsigned k = j;
-
-				fputs(j ? ";" : "    lines", out);
-				for (; k < f->n_evidence && f->evidence[k].source == src; k++)
-					fprintf(out, "%s%" PRIu64, k == j ? " " : ", ", f->evidence[k].line);
-				fprintf(out, " of %s", src ? src : "?");
-				j = k;
-			}
-			fputc('\n', out);
-		}
-		for (unsigned j = 0; j < f->n_nodes; j++) {
-			const struct drc_finding_node *n = &f->nodes[j];
-
-			fprintf(out, "      %-30s %6" PRId64 "  %-8s %-16s  ", n->name, n->size, n->class, n->id);
-			node_line(out, "added", &n->added, f);
-			if (n->ended.line)
-				node_line(out, "  ended", &n->ended, f);
-			if (n->role)
-				fprintf(out, "  (%s)", n->role);
-			fputc('\n', out);
-		}
+		if (f->n_evidence)
+			evidence_text(out, f, width);
+		for (unsigned j = 0; j < f->n_nodes; j++)
+			finding_node_text(out, f, &f->nodes[j], width);
 		fputc('\n', out);
 	}
 }

@@ -13,6 +13,7 @@ struct text_ctx {
 	const struct report_view *v;
 	FILE *out;
 	int width;              /* of the name column with its indentation, for this device */
+	const char *src;        /* the boot's capture, named in its header: its lines print as numbers */
 };
 
 #define NAME_WIDTH 34          /* two of indentation, then 32 */
@@ -42,6 +43,16 @@ static void origin_print(FILE *out, struct drc_origin o)
 		fputs("-", out);
 }
 
+/* a line of the boot's own capture as "line N" (@what "line"), or only
+ * its number (@what NULL); another file's as FILE:LINE */
+static void origin_short(const struct text_ctx *t, const char *what, struct drc_origin o)
+{
+	if (o.line && o.source && t->src && strcmp(o.source, t->src) == 0)
+		fprintf(t->out, "%s%s%" PRIu64, what ? what : "", what ? " " : "", o.line);
+	else
+		origin_print(t->out, o);
+}
+
 static void text_node(void *userdata, struct drc_node *n, unsigned depth, struct drc_node *const *stack)
 {
 	struct text_ctx *t = userdata;
@@ -61,13 +72,13 @@ static void text_node(void *userdata, struct drc_node *n, unsigned depth, struct
 		else
 			fputs("(closed)", out);
 		fputs("  opened ", out);
-		origin_print(out, drc_node_get_origin(n));
+		origin_short(t, "line", drc_node_get_origin(n));
 		fputc('\n', out);
 		return;
 	}
 	if (k == DRC_NODE_GROUP_CLOSE) {
 		fprintf(out, "end of group  closed ");
-		origin_print(out, drc_node_get_origin(n));
+		origin_short(t, "line", drc_node_get_origin(n));
 		fputc('\n', out);
 		return;
 	}
@@ -75,13 +86,13 @@ static void text_node(void *userdata, struct drc_node *n, unsigned depth, struct
 		fprintf(out, "%-*s %8s  %-12s %-16s  replaced %s (%" PRIu64 " bytes) at ", t->width - 2 - (int)depth * 2,
 			"(devm_krealloc node)", "?", "memory", "?", drc_node_get_replaced_name(n),
 			drc_node_get_replaced_size(n));
-		origin_print(out, drc_node_get_origin(n));
+		origin_short(t, "line", drc_node_get_origin(n));
 		fputc('\n', out);
 		return;
 	}
 	fprintf(out, "%-*s %8" PRId64 "  %-12s %-16s  ", t->width - 2 - (int)depth * 2, name, drc_node_get_size(n),
 		drc_ctx_classify(t->ctx, name), drc_node_get_id_string(n));
-	origin_print(out, drc_node_get_origin(n));
+	origin_short(t, "line", drc_node_get_origin(n));
 	fputc('\n', out);
 }
 
@@ -96,9 +107,9 @@ static void text_history(struct text_ctx *t, struct drc_device *dev)
 			continue;
 		fprintf(out, "    %-9s %-32s %8" PRId64 "  %-16s  ", drc_node_state_to_string(drc_node_get_state(n)),
 			name ? name : "(devm_krealloc node)", drc_node_get_size(n), drc_node_get_id_string(n));
-		origin_print(out, drc_node_get_origin(n));
+		origin_short(t, "line", drc_node_get_origin(n));
 		fputs(" -> ", out);
-		origin_print(out, drc_node_get_end_origin(n));
+		origin_short(t, NULL, drc_node_get_end_origin(n));
 		fputc('\n', out);
 	}
 }
@@ -116,7 +127,7 @@ static void text_batches(struct text_ctx *t, struct drc_device *dev)
 		shown < total ? " (the last ones shown)" : "");
 	for (struct drc_batch *b = drc_device_get_first_batch(dev); b; b = drc_batch_next(b)) {
 		fprintf(out, "    %-13s ", drc_batch_kind_to_string(drc_batch_get_kind(b)));
-		origin_print(out, drc_batch_get_first_origin(b));
+		origin_short(t, "lines", drc_batch_get_first_origin(b));
 		fprintf(out, "-%" PRIu64 ": %u node%s, %" PRIu64 " bytes", drc_batch_get_last_origin(b).line,
 			drc_batch_count_released(b), drc_batch_count_released(b) == 1 ? "" : "s",
 			drc_batch_get_bytes(b));
@@ -172,11 +183,16 @@ int output_text(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 			boot = (int)drc_device_get_boot(dev);
 			k = drc_ctx_get_boot_kernel(ctx, (unsigned)boot);
 			drc_ctx_get_boot_origin(ctx, (unsigned)boot, &o);
+			if (!o.line && v->ninputs == 1)
+				o = (struct drc_origin){ v->inputs[0], 0 };
+			t.src = o.source;
 			fprintf(out, "%s== boot %d%s%s", C(v, "1"), boot, k ? ": Linux " : "", k ? k : "");
 			if (o.line) {
 				fputs(" (", out);
 				origin_print(out, o);
 				fputc(')', out);
+			} else if (o.source) {
+				fprintf(out, " (%s)", o.source);
 			}
 			fprintf(out, " ==%s\n\n", RESET(v));
 		}

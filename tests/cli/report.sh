@@ -55,4 +55,14 @@ ok $? "--color=always colours"
 NO_COLOR=1 "$DEVRESCTL" report --color=auto "$SEED" | grep -q "$(printf '\033')"
 ok $(( ! $? )) "NO_COLOR and no terminal: no colour"
 
+# the README's sample is this build's output, up to its "..."
+cp "$SEED" "$T/seed-003.log"
+(cd "$T" && "$DEVRESCTL" report seed-003.log) >"$T/sample" 2>&1
+sed -n '/<!-- sample:begin: devresctl report seed-003.log -->/,/<!-- sample:end -->/p' "$top_srcdir/README.md" |
+	sed '1,2d;$d' | sed '$d' | sed '$d' >"$T/readme-sample"
+[ -s "$T/readme-sample" ] && head -n "$(wc -l <"$T/readme-sample")" "$T/sample" | cmp -s - "$T/readme-sample"
+ok $? "README.md's sample is what report prints (regenerate it when the output changes)"
+
+# lines of the boot's own capture print as numbers, of another file as FILE:LINE
+
 done_testing
