@@ -333,6 +333,7 @@ struct drc_marker_args {
 	uint64_t count;
 	int64_t ts;
 	const struct drc_origin *origin;
+	const char *witness;            /* DRC_MARK_LOST: what lost them ("kmsg", "trace", "udev", ...) */
 };
 
 struct drc_drm_args {
@@ -386,7 +387,15 @@ static inline void drc_rules_marker(struct drc_ctx *ctx, enum drc_marker m, cons
 				    uint64_t count, int64_t ts, const struct drc_origin *o)
 {
 	DRC_RULES_NOTIFY(ctx, MARKER,
-			 .marker = &(struct drc_marker_args){ m, device, count, ts, o });
+			 .marker = &(struct drc_marker_args){ m, device, count, ts, o, NULL });
+}
+
+/* @witness (an interned or static string) reports @count lost (0: unknown) */
+static inline void drc_rules_lost(struct drc_ctx *ctx, const char *witness, uint64_t count, int64_t ts,
+				  const struct drc_origin *o)
+{
+	DRC_RULES_NOTIFY(ctx, MARKER,
+			 .marker = &(struct drc_marker_args){ DRC_MARK_LOST, NULL, count, ts, o, witness });
 }
 
 static inline void drc_rules_drm(struct drc_ctx *ctx, char op, const char *device, uint64_t id,

@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "rules.h"
 
@@ -60,10 +62,41 @@ static void release_all(struct drc_ctx *ctx, struct loss_state *ls, struct drc_d
 	ls->survivors += survivors;
 }
 
+/*
+ * " (kmsg 62376, trace 59313)" when more than one witness lost some; and
+ * whether two of them were the kernel log and the trace, the two that print
+ * every devres operation: then an operation is missing only where both lost
+ * it, and the sum says how much each lost, not how much the capture lacks.
+ */
+static bool lost_by_text(const struct rules_ctx *rc, char *buf, size_t len)
+{
+	bool log = false, trace = false;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (rc->nlost_by < 2)
+		return false;
+	for (unsigned i = 0; i < rc->nlost_by && n < len; i++) {
+		const char *w = rc->lost_by[i].witness;
+
+		n += (size_t)snprintf(buf + n, len - n, "%s%s %" PRIu64, i ? ", " : " (", w, rc->lost_by[i].n);
+		trace |= strcmp(w, "trace") == 0;
+		log |= strcmp(w, "kmsg") == 0 || strcmp(w, "console") == 0;
+	}
+	if (n < len)
+		snprintf(buf + n, len - n, ")");
+	return log && trace;
+}
+
+#define BOTH_WITNESSES " The kernel log and the trace were both read and each lost some: an " \
+	"operation is missing only where both lost it: at most the smaller number, not the sum."
+
 static void boot_end(struct drc_ctx *ctx, struct loss_state *ls, unsigned boot)
 {
 	struct rules_ctx *rc = ctx->rules;
 	struct finding_store *fs;
+	char by[160];
+	bool both = lost_by_text(rc, by, sizeof(by));
 
 	if (rc->lost || ls->survivors) {
 		fs = finding_new(ctx, &rule_log_loss, DRC_SEVERITY_WARNING, ls->survivor_dev, NULL);
@@ -73,26 +106,28 @@ static void boot_end(struct drc_ctx *ctx, struct loss_state *ls, unsigned boot)
 			finding_evidence(ctx, fs, &ls->survivor_first);
 			FINDING_TEXT(ctx, fs,
 				!ls->survivors ?
-				xstrdup_printf("boot %u: %" PRIu64 " message%s or event%s lost (line %" PRIu64 ")",
+				xstrdup_printf("boot %u: %" PRIu64 " message%s or event%s lost%s (line %" PRIu64 ")",
 					       boot, rc->lost, rc->lost == 1 ? "" : "s", rc->lost == 1 ? "" : "s",
-					       rc->lost_first.line) :
+					       by, rc->lost_first.line) :
 				!rc->lost ?
 				xstrdup_printf("boot %u: %" PRIu64 " node%s left after a release of all resources",
 					       boot, ls->survivors, ls->survivors == 1 ? "" : "s") :
-				xstrdup_printf("boot %u: %" PRIu64 " message%s or event%s reported lost, %" PRIu64
+				xstrdup_printf("boot %u: %" PRIu64 " message%s or event%s reported lost%s, %" PRIu64
 					       " node%s left after a release of all resources", boot, rc->lost,
-					       rc->lost == 1 ? "" : "s", rc->lost == 1 ? "" : "s", ls->survivors,
+					       rc->lost == 1 ? "" : "s", rc->lost == 1 ? "" : "s", by, ls->survivors,
 					       ls->survivors == 1 ? "" : "s"),
 				!ls->survivors ?
 				xstrdup_printf("The capture itself says so (a trace header's entries-in-buffer/"
 					       "entries-written, [LOST N EVENTS], a kmsg overrun, dropped printk "
 					       "messages). Nodes whose ADD or REL fell into the gap are uncertain: "
 					       "releases of nodes never seen added are explained by it, and nodes "
-					       "still live from before it are not reported as leaks.") :
+					       "still live from before it are not reported as leaks.%s",
+					       both ? BOTH_WITNESSES : "") :
 				xstrdup_printf("A release of all of a device's resources left nodes behind, which "
 					       "the kernel cannot do%s: lines are missing. Findings about these "
-					       "devices may be incomplete or wrong.",
-					       rc->lost ? ", and the capture reports lost messages or events" : ""),
+					       "devices may be incomplete or wrong.%s",
+					       rc->lost ? ", and the capture reports lost messages or events" : "",
+					       both ? BOTH_WITNESSES : ""),
 				xstrdup_printf("Enlarge the buffers (log_buf_len=, trace_buf_size=) or read them "
 					       "faster (devresd), and capture from boot."));
 		}

@@ -335,6 +335,24 @@ static void rules_core_uevent(struct drc_ctx *ctx, const struct drc_model_event 
 	}
 }
 
+static void lost_by_note(struct rules_ctx *rc, const char *witness, uint64_t n)
+{
+	unsigned i;
+
+	if (!witness)
+		witness = "?";
+	for (i = 0; i < rc->nlost_by; i++)
+		if (strcmp(rc->lost_by[i].witness, witness) == 0)
+			break;
+	if (i == rc->nlost_by) {
+		if (i == LOST_WITNESSES_MAX)
+			i--;
+		else
+			rc->lost_by[rc->nlost_by++].witness = witness;
+	}
+	rc->lost_by[i].n += n;
+}
+
 static void rules_core_marker(struct drc_ctx *ctx, const struct drc_model_event *e)
 {
 	struct rules_ctx *rc = ctx->rules;
@@ -352,6 +370,7 @@ static void rules_core_marker(struct drc_ctx *ctx, const struct drc_model_event 
 			rc->lost_first = *o;
 		rc->lost_last = *o;
 		rc->lost += e->marker->count ? e->marker->count : 1;
+		lost_by_note(rc, e->marker->witness, e->marker->count ? e->marker->count : 1);
 		ctx->stats.lost_markers++;
 		ctx->stats.lost_events += e->marker->count;
 		if (ctx->nboots)
@@ -369,6 +388,7 @@ static void rules_core_boot_end(struct drc_ctx *ctx)
 	struct rules_ctx *rc = ctx->rules;
 
 	rc->lost = 0;
+	rc->nlost_by = 0;
 	rc->lost_first = rc->lost_last = (struct drc_origin){ 0 };
 	rc->run_break = true;
 	rc->last_dev = NULL;

@@ -117,6 +117,8 @@ struct finding_store {
 	char (*ids)[24];                /* the nodes' ids, interned only if the finding is kept */
 };
 
+#define LOST_WITNESSES_MAX 4
+
 struct rules_ctx {
 	/* the findings (rules-finding.c) */
 	struct finding_store *findings;
@@ -155,6 +157,10 @@ struct rules_ctx {
 	/* per boot */
 	uint64_t lost;
 	struct drc_origin lost_first, lost_last;
+	/* this boot's losses by what reported them, in order of the first
+	 * report; past LOST_WITNESSES_MAX the last one holds the rest */
+	struct { const char *witness; uint64_t n; } lost_by[LOST_WITNESSES_MAX];
+	unsigned nlost_by;
 	/* the release being handed to the rules (DRC_MEV_RELEASED) */
 	struct rel_rec *cur;            /* what the batch's record of it holds */
 	struct rel_rec *cur_rec;        /* that record, NULL past BATCH_NODES_MAX: then cur is cur_spare */

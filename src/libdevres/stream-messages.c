@@ -215,7 +215,7 @@ static int trace_lost(struct drc_stream *s, const struct kernel_msg *k)
 	if (!p)
 		return 0;
 	witness_loss(s);
-	drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, strtoull(p + 6, NULL, 10), k->ts, k->o);
+	drc_rules_lost(s->ctx, "trace", strtoull(p + 6, NULL, 10), k->ts, k->o);
 	return 1;
 }
 
@@ -243,7 +243,7 @@ static int console_dropped(struct drc_stream *s, const struct kernel_msg *k)
 	/* the count stands before " printk" when the word is there */
 	printk = mem_find(k->msg, (size_t)(p - k->msg), " printk", 7);
 	witness_loss(s);
-	drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, number_before(k->msg, printk ? printk : p), k->ts, k->o);
+	drc_rules_lost(s->ctx, "console", number_before(k->msg, printk ? printk : p), k->ts, k->o);
 	return 1;
 }
 
@@ -273,7 +273,8 @@ static int devresctl_lost(struct drc_stream *s, const struct kernel_msg *k)
 	sp = memchr(msg + 16, ' ', len - 16);
 	if (sp && sp + 1 < msg + len && (is_digit(sp[1]) || sp[1] == '?')) {
 		witness_loss(s);
-		drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, strtoull(sp + 1, NULL, 10), k->ts, k->o);
+		drc_rules_lost(s->ctx, drc_intern(s->ctx, msg + 16, (size_t)(sp - msg - 16)),
+			       strtoull(sp + 1, NULL, 10), k->ts, k->o);
 	} else {
 		drc_diag_add(s->ctx, k->o, "expected 'devresctl-lost: SOURCE COUNT ...'", msg, len);
 	}

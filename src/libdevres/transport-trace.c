@@ -130,7 +130,7 @@ static int trace_feed(struct drc_stream *s, void *st, struct line *ln, enum stag
 		snprintf(num, sizeof(num), "%.*s", (int)MIN(len - (size_t)(w - l), sizeof(num) - 1), w);
 		if (sscanf(num, "%llu/%llu", &in, &written) == 2 && written > in) {
 			STREAM_DEBUG(s, ln->o, "message: lost events, %llu", written - in);
-			drc_rules_marker(s->ctx, DRC_MARK_LOST, NULL, written - in, -1, ln->o);
+			drc_rules_lost(s->ctx, "trace", written - in, -1, ln->o);
 		}
 		return LINE_TAKEN;
 	}

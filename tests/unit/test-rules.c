@@ -521,6 +521,20 @@ static void test_unknown_and_loss(void)
 	is_str(findings(ctx), "unknown-node/info/u.0 log-loss/warning/-",
 	       "a release of an unseen node is information; dropped messages are log loss");
 	ok(f && strstr(f->summary, "12 messages"), "the count of dropped messages is given");
+	ok(f && !strstr(f->summary, "(console"), "one witness lost some: no breakdown");
+	drc_ctx_unref(ctx);
+
+	/* both witnesses of a recording lost some: each one's count, and the
+	 * sum is said to be more than the capture lacks */
+	ctx = judge(
+		D("1.000000", "d", "u.0", "ADD", "00000702", "devm_kzalloc_release", 2)
+		"devresctl-lost: kmsg 12 records overwritten before they were read\n"
+		"           <...>-1       [000] 2.000000: [LOST 5 EVENTS]\n"
+		"devresctl-lost: kmsg 3 records overwritten before they were read\n");
+	f = find_rule(ctx, "log-loss");
+	ok(f && strstr(f->summary, "20 messages or events lost (kmsg 15, trace 5)"),
+	   "both witnesses lost some: the count of each");
+	ok(f && strstr(f->explanation, "at most the smaller number"), "and what the sum means");
 	drc_ctx_unref(ctx);
 }
 
