@@ -207,6 +207,7 @@ struct drc_boot {
 	unsigned witnesses;             /* bit per enum drc_witness seen */
 	struct witness_ring ring[2];
 	uint64_t arrivals;
+	uint64_t widx[2];               /* devres lines seen, per witness */
 	uint64_t ids_equal, ids_differ; /* twins whose ids were equal / differed */
 	int64_t ts_offset[2];           /* a copy's time less its twin's, by the copy's witness */
 	bool have_offset[2];

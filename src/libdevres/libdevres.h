@@ -111,6 +111,8 @@ struct drc_event {
 	int64_t ts_usec;        /* kernel timestamp, or -1 */
 	unsigned boot;          /* boot index, from 0 */
 	uint64_t seq;           /* engine sequence number, from 1 */
+	uint64_t widx;          /* its place among its witness's devres lines in the boot, from 1 */
+	uint64_t twin_widx;     /* the other witness's copy's place, when known as it is applied; or 0 */
 	struct drc_origin origin;
 };
 

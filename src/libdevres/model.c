@@ -1025,6 +1025,7 @@ static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witne
 			a->devkey = printk->devkey;
 		if (a->op != DRC_OP_ADD && boot->ids != WITNESS_IDS_SAME)
 			twin_pick_id(r->dev, a, ev);
+		a->twin_widx = ev->widx;
 		ret = rec_apply(ctx, boot, wo, r);
 	} else if (ev->prefix && !r->dev->prefix) {
 		device_note_prefix(r->dev, ev->prefix);
@@ -1621,6 +1622,8 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	if (word)
 		ev->name = word;
 	boot->witnesses |= 1u << ev->witness;
+	ev->widx = ++boot->widx[ev->witness];
+	ev->twin_widx = 0;
 	witness_note_clock(boot, ev);
 	if (boot->witnesses == 3u)
 		return witness_take(ctx, boot, ev, dev);

@@ -108,6 +108,24 @@ static void pace_note(struct rules_ctx *rc, const struct drc_event *ev)
 
 /* ---- devres operations ---- */
 
+/*
+ * Two operations follow each other in the kernel's order only if one of
+ * the witnesses printed them one after the other. With both witnesses read,
+ * the model applies an operation when both copies are in, or, after a loss,
+ * the copies only one witness kept by their time; the one applied before
+ * may then be from elsewhere in the kernel's order, and a run (one probe,
+ * one release walk) must not be pieced together from it. With one witness,
+ * every operation is the line after the one before.
+ */
+static bool witness_adjacent(const struct rules_ctx *rc, const struct drc_event *ev)
+{
+	unsigned w = ev->witness & 1;
+
+	if (!ev->widx)
+		return true;    /* not from a stream (a unit's own event) */
+	return ev->widx == rc->last_widx[w] + 1 || (ev->twin_widx && ev->twin_widx == rc->last_widx[!w] + 1);
+}
+
 /* Before the operation is applied, what the rules read first: adjacency. */
 static bool rules_core_op(struct drc_ctx *ctx, const struct drc_model_event *e)
 {
@@ -133,6 +151,14 @@ static bool rules_core_op(struct drc_ctx *ctx, const struct drc_model_event *e)
 	rc->cur_adjacent = rc->last_dev && !rc->run_break && rc->last_dev->boot == dev->boot &&
 			   !(ev->ts_usec >= 0 && rc->last_ts >= 0 && ev->ts_usec - rc->last_ts > base_gap_limit(rc) &&
 			     ev->ts_usec - rc->last_ts > rules_gap_limit(rc));
+	if (rc->cur_adjacent && !witness_adjacent(rc, ev)) {
+		explain(ctx, "line %" PRIu64 ": run %u ends: the operation applied before this one is not "
+			"the line before it in either witness (two witnesses merged after a loss)",
+			ev->origin.line, rc->run);
+		rc->cur_adjacent = false;
+	}
+	rc->last_widx[ev->witness & 1] = ev->widx;
+	rc->last_widx[!(ev->witness & 1)] = ev->twin_widx;
 
 	/* releases on two devices back to back: one teardown may have caused the other */
 	rc->adj_prev = NULL;
@@ -389,6 +415,7 @@ static void rules_core_boot_end(struct drc_ctx *ctx)
 
 	rc->lost = 0;
 	rc->nlost_by = 0;
+	rc->last_widx[0] = rc->last_widx[1] = 0;
 	rc->lost_first = rc->lost_last = (struct drc_origin){ 0 };
 	rc->run_break = true;
 	rc->last_dev = NULL;

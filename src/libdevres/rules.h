@@ -133,6 +133,7 @@ struct rules_ctx {
 	uint32_t run;
 	bool run_break;
 	bool cur_adjacent;              /* the event being applied continues the last one */
+	uint64_t last_widx[2];          /* the last one's place in each witness's lines, 0 unknown */
 	bool cur_new_run;
 	struct drc_device *last_dev;
 	enum drc_op last_op;

@@ -478,4 +478,28 @@ run check --explain "$T/reuse.txt"
 grep -q 'added after the opener returned' "$T/err"
 ok $? "the loss reported before the reused ids were first added: the reuse starts a run"
 
+# both witnesses, each losing some: after a loss the model applies the copies
+# only one witness kept by their time, and clean.0's kmsg-only ADD lands
+# between gfx.1's and hda.1's trace-only ADDs; it is not the line before
+# either in any witness, so no probe context is pieced together from it
+cat >"$T/merged.txt" <<'EOF2'
+[    1.000000] dfx-clean dfx-clean.0: DEVRES ADD 00000000c0000001 devm_kzalloc_release (96 bytes)
+           <...>-1       [000]     1.000000: devres_log: dfx-clean.0 ADD 00000000c0000001 devm_kzalloc_release (96 bytes)
+[    1.000010] dfx-clean dfx-clean.0: DEVRES REL 00000000c0000001 devm_kzalloc_release (96 bytes)
+           <...>-1       [000]     1.000010: devres_log: dfx-clean.0 REL 00000000c0000001 devm_kzalloc_release (96 bytes)
+[    2.000000] dfx-clean dfx-clean.0: DEVRES ADD 00000000c0000002 devm_kzalloc_release (96 bytes)
+           <...>-1       [000]     1.999999: devres_log: dfx-gfx.1 ADD 00000000b0000001 devm_kzalloc_release (64 bytes)
+           <...>-1       [000]     2.000001: devres_log: dfx-hda.1 ADD 00000000a0000002 dfx_hda_master_bind_release (32 bytes)
+CPU:0 [LOST 2 EVENTS]
+[    3.000000] dfx-clean dfx-clean.0: DEVRES REL 00000000c0000002 devm_kzalloc_release (96 bytes)
+           <...>-1       [000]     3.000000: devres_log: dfx-clean.0 REL 00000000c0000002 devm_kzalloc_release (96 bytes)
+EOF2
+run check --explain "$T/merged.txt"
+! grep -q 'probes inside' "$T/err" && grep -q 'two witnesses merged after a loss' "$T/err"
+ok $? "two witnesses merged after a loss: no run across copies that were not next to each other"
+grep 'devres_log' "$T/merged.txt" >"$T/merged-trace.txt"
+run check --explain "$T/merged-trace.txt"
+grep -q 'dfx-hda.1 probes inside dfx-gfx.1' "$T/err"
+ok $? "the trace alone: hda.1's ADD is the line after gfx.1's, one run"
+
 done_testing
