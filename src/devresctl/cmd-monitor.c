@@ -123,6 +123,11 @@ static int monitor_kernel(struct monitor *m)
 	drc_ctx_set_event_fn(m->ctx, on_event, m);
 	drc_ctx_set_uevent_fn(m->ctx, on_uevent, m);
 	r = live_loop_run(&lp);
+	/* what the stream holds back (a record awaiting its dictionary, trace
+	 * lines whose ops are undecided) was read: shown, as a quiet mark
+	 * would, without the end-of-capture rules */
+	if (r >= 0 && drc_stream_settle(m->s) < 0)
+		r = log_oom();
 	show_findings(m);
 	return r;
 }

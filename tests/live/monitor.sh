@@ -98,6 +98,23 @@ expect_rc 2 "a bad format"
 run monitor extra
 expect_rc 2 "monitor takes no argument"
 
+# SIGINT at once after the records, before the quiet mark: what the
+# sources and the stream still hold (the last record awaits its
+# dictionary) is shown before the end
+R6="$T/root6"
+fake_root "$R6" kmsg-fifo
+monitor_root "$R6" --source=kernel --format=json
+{
+	grep -v ';Linux version' "$CB"
+	printf '3,900,9000000,-;dfx-hda dfx-hda.0: DEVRES ADD 00000000deadbeef devm_kzalloc_release (8 bytes)\n'
+	printf ' SUBSYSTEM=platform\n DEVICE=+platform:dfx-hda.0\n'
+} >"$R6/dev/kmsg"
+kill -INT "$mpid"
+wait "$mpid"
+rc=$?
+[ "$rc" -eq 0 ] && [ "$(jq -c 'select(.type == "event")' "$T/mon.out" | wc -l)" -eq $((want_events + 1)) ]
+ok $? "SIGINT right after the records: every operation shown all the same (exit $rc)"
+
 # the shared live loop's signals: started with SIGINT and SIGTERM ignored
 # (a shell's background job, nohup-like wrappers) or with SIGTERM blocked
 # (an inherited mask), SIGTERM still ends it, with everything read shown
