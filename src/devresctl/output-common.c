@@ -2,10 +2,8 @@
 /* What every report output shares: device selection and the group walk. */
 #include "config.h"
 
-#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
@@ -65,15 +63,10 @@ bool report_device_selected(const struct report_view *v, struct drc_device *dev)
 
 int case_list_push(struct case_list *cl, struct device_case c)
 {
-	if (cl->n == cl->cap) {
-		size_t ncap = cl->cap ? cl->cap * 2 : 64;
-		struct device_case *nv = realloc(cl->v, ncap * sizeof(*nv));
+	int r = array_grow(&cl->v, &cl->cap, cl->n, sizeof(*cl->v), 64);
 
-		if (!nv)
-			return -ENOMEM;
-		cl->v = nv;
-		cl->cap = ncap;
-	}
+	if (r < 0)
+		return r;
 	cl->v[cl->n++] = c;
 	return 0;
 }

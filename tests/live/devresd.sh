@@ -201,12 +201,7 @@ for how in ignored blocked; do
 	while ! grep -q 'journal kept' "$T/daemon.err" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	grep -q 'journal kept' "$T/daemon.err"
 	ok $? "signals $how at start: SIGHUP is taken"
-	kill -TERM $dpid
-	i=0
-	while kill -0 $dpid 2>/dev/null && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-	kill -KILL $dpid 2>/dev/null
-	wait $dpid
-	rc=$?
+	stop_within TERM $dpid
 	[ $rc -eq 0 ] && grep -q 'stopping: ' "$T/daemon.err" && [ ! -e "$SOCK" ]
 	ok $? "signals $how at start: SIGTERM stops it (exit $rc)"
 done

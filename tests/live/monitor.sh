@@ -116,45 +116,33 @@ rc=$?
 ok $? "SIGINT right after the records: every operation shown all the same (exit $rc)"
 
 # the shared live loop's signals: started with SIGINT and SIGTERM ignored
-# (a shell's background job, nohup-like wrappers) or with SIGTERM blocked
-# (an inherited mask), SIGTERM still ends it, with everything read shown
-R4="$T/root4"
-fake_root "$R4" kmsg-fifo
-: >"$T/mon.err"
-sh -c "trap '' INT TERM; exec \"$DEVRESCTL\" --root \"$R4\" monitor --source=kernel --format=json" >"$T/mon.out" 2>"$T/mon.err" &
-mpid=$!
-pids="$pids $mpid"
-i=0
-while ! grep -q 'monitoring ' "$T/mon.err" && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-grep -v ';Linux version' "$CB" >"$R4/dev/kmsg"
-sleep 0.8
-kill -TERM "$mpid"
-wait "$mpid"
-rc=$?
-[ "$rc" -eq 0 ] && [ "$(jq -c 'select(.type == "event")' "$T/mon.out" | wc -l)" -eq "$want_events" ]
-ok $? "SIGTERM ends a monitor started with SIGINT and SIGTERM ignored, nothing lost (exit $rc)"
-if command -v perl >/dev/null; then
-	R5="$T/root5"
-	fake_root "$R5" kmsg-fifo
+# (a shell's background job, nohup-like wrappers) or blocked (an inherited
+# mask), SIGTERM still ends it, with everything read shown
+cat >"$T/ignored" <<'EOS'
+trap '' INT TERM
+exec "$@"
+EOS
+cat >"$T/blocked" <<'EOS'
+exec perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGTERM, SIGINT)); exec @ARGV or exit 99' "$@"
+EOS
+for how in ignored blocked; do
+	if [ $how = blocked ] && ! command -v perl >/dev/null; then
+		ok 0 "# SKIP perl not installed (it blocks the signals)"
+		continue
+	fi
+	R4="$T/root-$how"
+	fake_root "$R4" kmsg-fifo
 	: >"$T/mon.err"
-	perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGTERM, SIGINT)); exec @ARGV or exit 99' \
-		"$DEVRESCTL" --root "$R5" monitor --source=kernel --format=json >"$T/mon.out" 2>"$T/mon.err" &
+	sh "$T/$how" "$DEVRESCTL" --root "$R4" monitor --source=kernel --format=json >"$T/mon.out" 2>"$T/mon.err" &
 	mpid=$!
 	pids="$pids $mpid"
 	i=0
 	while ! grep -q 'monitoring ' "$T/mon.err" && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-	grep -v ';Linux version' "$CB" >"$R5/dev/kmsg"
+	grep -v ';Linux version' "$CB" >"$R4/dev/kmsg"
 	sleep 0.8
-	kill -TERM "$mpid"
-	i=0
-	while kill -0 "$mpid" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	kill -KILL "$mpid" 2>/dev/null
-	wait "$mpid"
-	rc=$?
+	stop_within TERM "$mpid"
 	[ "$rc" -eq 0 ] && [ "$(jq -c 'select(.type == "event")' "$T/mon.out" | wc -l)" -eq "$want_events" ]
-	ok $? "SIGTERM ends a monitor started with SIGTERM and SIGINT blocked (exit $rc)"
-else
-	ok 0 "# SKIP perl not installed (it blocks the signals)"
-fi
+	ok $? "SIGTERM ends a monitor started with SIGINT and SIGTERM $how, nothing lost (exit $rc)"
+done
 
 done_testing

@@ -130,12 +130,7 @@ if command -v perl >/dev/null; then
 	sleep 0.5
 	cat "$T/before" >"$R/dev/kmsg"
 	sleep 0.3
-	kill -TERM $pid
-	i=0
-	while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	kill -KILL $pid 2>/dev/null
-	wait $pid
-	rc=$?
+	stop_within TERM $pid
 	[ $rc -eq 0 ] && [ "$(grep -c ': DEVRES ' "$T/blocked.log")" -eq 20 ]
 	ok $? "SIGTERM ends a recording started with SIGTERM blocked, everything written (exit $rc)"
 else
