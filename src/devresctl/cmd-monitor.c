@@ -15,13 +15,15 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "command.h"
 #include "exit-codes.h"
+#include "live-loop.h"
 #include "output.h"
 #include "shared/log.h"
+#include "shared/macro.h"
+#include "shared/signals.h"
 #include "sources/live.h"
 #include "sources/source-fd.h"
 
@@ -104,86 +106,30 @@ static int feed_line(void *userdata, const char *line, size_t len)
 	return 0;
 }
 
-static int signal_fd(sigset_t *old)
-{
-	sigset_t mask;
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	/* a shell starts background jobs with SIGINT ignored, and an ignored
-	 * signal never reaches the signalfd: monitor ends at SIGINT anyway */
-	signal(SIGINT, SIG_DFL);
-	sigprocmask(SIG_BLOCK, &mask, old);
-	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-}
-
-/* Takes the signal off the signalfd: left pending, it would end the process
- * when the old mask comes back. */
-static void signal_taken(int sfd)
-{
-	struct signalfd_siginfo si;
-
-	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		;
-}
-
-/* The engine in-process, on the kernel's own sources (as devresd would). */
+/* The engine in-process, on the kernel's own sources (as devresd would):
+ * the loop record has, each line fed to the engine instead of a file. */
 static int monitor_kernel(struct monitor *m)
 {
 	struct live_opts o = { .kmsg = true, .trace = true, .udev = true, .refs_on_unbind = true, .version_line = true };
-	struct live *l = NULL;
-	sigset_t old;
-	char why[1024];
-	int sfd, r;
+	struct live_loop lp = {
+		.opts = &o, .line = feed_line, .userdata = m, .out = stdout, .out_name = "standard output",
+		.nothing_to = "monitor", .not_done = "monitored", .doing = "monitoring", .doing_where = "",
+	};
+	int r;
 
 	r = drc_stream_new(m->ctx, "kernel", &m->s);
 	if (r < 0)
 		return log_oom();
 	drc_ctx_set_event_fn(m->ctx, on_event, m);
 	drc_ctx_set_uevent_fn(m->ctx, on_uevent, m);
-	sfd = signal_fd(&old);
-	r = live_open(&o, feed_line, m, &l, why, sizeof(why));
-	if (r < 0) {
-		if (r == -ENODEV)
-			log_error("nothing to monitor: %s", why[0] ? why : "no kernel source");
-		else
-			log_error_errno(r, "cannot open the kernel's sources");
-		goto out;
-	}
-	if (why[0])
-		log_warning("not monitored: %s", why);
-	log_info("monitoring %s until SIGINT or SIGTERM", live_describe(l));
-	for (;;) {
-		struct pollfd p[2] = { { live_fd(l), POLLIN, 0 }, { sfd, POLLIN, 0 } };
-
-		r = live_dispatch(l);
-		if (r < 0) {
-			log_error_errno(r, "reading the kernel's sources");
-			break;
-		}
-		fflush(stdout);
-		if (live_ended(l))
-			break;
-		if (poll(p, 2, live_timeout(l)) < 0 && errno != EINTR) {
-			r = -errno;
-			break;
-		}
-		if (p[1].revents & POLLIN) {
-			signal_taken(sfd);
-			break;
-		}
-	}
-	if (r >= 0)
-		r = live_drain(l);
+	r = live_loop_run(&lp);
+	/* what the stream holds back (a record awaiting its dictionary, trace
+	 * lines whose ops are undecided) was read: shown, as a quiet mark
+	 * would, without the end-of-capture rules */
+	if (r >= 0 && drc_stream_settle(m->s) < 0)
+		r = log_oom();
 	show_findings(m);
-out:
-	live_free(l);
-	if (sfd >= 0)
-		close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return r < 0 ? r : 0;
+	return r;
 }
 
 static int daemon_line(void *userdata, const char *line, size_t len, bool cut)
@@ -221,9 +167,10 @@ static int daemon_line(void *userdata, const char *line, size_t len, bool cut)
 static int monitor_daemon(struct monitor *m, int fd)
 {
 	static const char req[] = "{\"cmd\":\"subscribe\",\"events\":true,\"findings\":true}\n";
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP };
 	struct fd_lines sock;
-	sigset_t old;
-	int sfd, r;
+	struct sig_catch sc;
+	int r;
 
 	r = fd_lines_init(&sock, fd);
 	if (r < 0) {
@@ -236,18 +183,21 @@ static int monitor_daemon(struct monitor *m, int fd)
 		return r;
 	}
 	fcntl(fd, F_SETFL, O_NONBLOCK);         /* fd_lines_read() reads until EAGAIN */
-	sfd = signal_fd(&old);
+	r = sig_catch_start(&sc, stops, ARRAY_SIZE(stops), NULL, 0);
+	if (r < 0) {
+		log_error_errno(r, "cannot catch signals");
+		fd_lines_close(&sock);
+		return r;
+	}
 	for (;;) {
-		struct pollfd p[2] = { { fd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		struct pollfd p[2] = { { fd, POLLIN, 0 }, { sig_catch_fd(), POLLIN, 0 } };
 
 		if (poll(p, 2, -1) < 0 && errno != EINTR) {
 			r = -errno;
 			break;
 		}
-		if (p[1].revents & POLLIN) {
-			signal_taken(sfd);
+		if (sig_catch_stopping())
 			break;
-		}
 		r = fd_lines_read(&sock, daemon_line, m);
 		fflush(stdout);
 		if (r < 0 || m->error < 0) {
@@ -262,9 +212,7 @@ static int monitor_daemon(struct monitor *m, int fd)
 		}
 	}
 	fd_lines_close(&sock);
-	if (sfd >= 0)
-		close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	sig_catch_end(&sc);
 	return r < 0 ? r : m->error;
 }
 

@@ -12,8 +12,6 @@
 #include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +19,10 @@
 
 #include "command.h"
 #include "exit-codes.h"
+#include "live-loop.h"
 #include "record.h"
 #include "selector.h"
 #include "shared/log.h"
-#include "shared/clock.h"
 #include "sources/kernel.h"
 #include "sources/live.h"
 
@@ -130,145 +128,25 @@ static int write_line(void *userdata, const char *line, size_t len)
 	return 0;
 }
 
-/*
- * SIGINT, SIGTERM, SIGHUP end the recording: the handler only notes it
- * (and wakes poll() through a pipe), so a signal is taken whatever the
- * loop is doing and whatever the disposition inherited (a shell ignores
- * SIGINT for the commands it starts in the background). A second signal
- * while the first is being handled ends the process at once.
- */
-static volatile sig_atomic_t stop_signal;
-static int stop_pipe[2] = { -1, -1 };
-
-static void on_stop_signal(int sig)
-{
-	int e = errno;
-
-	if (stop_signal) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-	}
-	stop_signal = sig;
-	if (stop_pipe[1] >= 0 && write(stop_pipe[1], "", 1) < 0) {
-		/* the pipe is full: a wakeup is pending already */
-	}
-	errno = e;
-}
-
-static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
-
-static void stop_signals_catch(struct sigaction *old)
-{
-	struct sigaction sa = { .sa_handler = on_stop_signal };
-
-	stop_signal = 0;
-	if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		stop_pipe[0] = stop_pipe[1] = -1;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
-		sigaction(stop_signals[i], &sa, &old[i]);
-}
-
-static void stop_signals_restore(const struct sigaction *old)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
-		sigaction(stop_signals[i], &old[i], NULL);
-	for (int i = 0; i < 2; i++)
-		if (stop_pipe[i] >= 0) {
-			close(stop_pipe[i]);
-			stop_pipe[i] = -1;
-		}
-}
-
-int record_run(struct recorder *rec, const struct live_opts *o, double duration, record_tick_fn tick,
+int record_run(struct recorder *rec, const struct live_opts *o, double duration, live_tick_fn tick,
 	       void *userdata)
 {
-	struct live *l = NULL;
-	struct live_stats st;
-	struct sigaction old[ARRAY_SIZE(stop_signals)];
-	char why[1024];
-	uint64_t start = now_msec(), end = duration > 0 ? start + (uint64_t)(duration * 1000) : 0;
+	char where[1024];
+	struct live_loop lp = {
+		.opts = o, .line = write_line, .userdata = rec, .out = rec->out, .out_name = rec->path,
+		.duration = duration, .tick = tick, .tick_data = userdata,
+		.nothing_to = "record from", .not_done = "recorded", .doing = "recording", .doing_where = where,
+	};
 	int r;
 
-	stop_signals_catch(old);
-	r = live_open(o, write_line, rec, &l, why, sizeof(why));
-	if (r < 0) {
-		if (r == -ENODEV)
-			log_error("nothing to record from: %s", why[0] ? why : "every source was turned off");
-		else
-			log_error_errno(r, "cannot start recording");
-		goto out;
-	}
-	if (why[0])
-		log_warning("not recorded: %s", why);
-	log_info("recording %s to %s%s", live_describe(l), rec->path, end ? "" : " until SIGINT or SIGTERM");
-	for (;;) {
-		struct pollfd p[2] = { { live_fd(l), POLLIN, 0 }, { stop_pipe[0], POLLIN, 0 } };
-		uint64_t now = now_msec();
-		int timeout = end ? (int)(end > now ? end - now : 0) : -1, quiet;
-
-		r = live_dispatch(l);
-		if (r < 0) {
-			log_error_errno(r, "reading the live sources");
-			break;
-		}
-		fflush(rec->out);
-		if (ferror(rec->out)) {
-			r = log_error_errno(-EIO, "cannot write '%s'", rec->path);
-			break;
-		}
-		if (stop_signal)
-			break;
-		if (tick && (r = tick(userdata)) != 0)
-			break;
-		if ((live_ended(l) && !tick) || (end && now >= end))
-			break;
-		if (tick && (timeout < 0 || timeout > 100))
-			timeout = 100;
-		quiet = live_timeout(l);
-		if (quiet >= 0 && (timeout < 0 || quiet < timeout))
-			timeout = quiet;
-		if (poll(p, 2, timeout) < 0 && errno != EINTR) {
-			r = -errno;
-			break;
-		}
-		if (stop_signal)
-			break;
-	}
-	/* what the trace source still holds back belongs to the recording */
-	if (r >= 0)
-		r = live_drain(l);
-	fflush(rec->out);
-	live_get_stats(l, &st);
-	rec->kmsg_lost = st.kmsg_lost;
-	rec->kmsg_lost_unknown = st.kmsg_lost_unknown;
-	rec->trace_lost = st.trace_lost;
-	rec->trace_lost_unknown = st.trace_lost_unknown;
-	rec->udev_overflows = st.udev_overflows;
-	if (st.kmsg_lost || st.kmsg_lost_unknown)
-		log_warning("%" PRIu64 " kernel log records were overwritten before they were read%s", st.kmsg_lost,
-			    st.kmsg_lost_unknown ? ", and more of a count the kernel did not give" : "");
-	if (st.trace_lost || st.trace_lost_unknown)
-		log_warning("%" PRIu64 " trace events were overwritten before they were read%s", st.trace_lost,
-			    st.trace_lost_unknown ? ", and more of a count the kernel did not give" : "");
-	if (st.trace_bad_pages)
-		log_warning("%" PRIu64 " trace page%s could not be read (marked lost)", st.trace_bad_pages,
-			    st.trace_bad_pages == 1 ? "" : "s");
-	if (st.udev_unread)
-		log_warning("%" PRIu64 " udev events were not read before the end", st.udev_unread);
-	if (st.refs_skipped)
-		log_info("references not read at %" PRIu64 " unbind%s (one read per %d ms)", st.refs_skipped,
-			 st.refs_skipped == 1 ? "" : "s", LIVE_REFS_MIN_MS);
-	if (st.trace_non_events)
-		log_info("%" PRIu64 " trace record%s without an op skipped (not logged by devres.c)",
-			 st.trace_non_events, st.trace_non_events == 1 ? "" : "s");
-	if (st.udev_overflows)
-		log_warning("udev events were dropped %" PRIu64 " time%s (the socket overflowed)", st.udev_overflows,
-			    st.udev_overflows == 1 ? "" : "s");
-out:
-	live_free(l);
-	stop_signals_restore(old);
-	return r < 0 ? r : 0;
+	snprintf(where, sizeof(where), " to %s", rec->path);
+	r = live_loop_run(&lp);
+	rec->kmsg_lost = lp.stats.kmsg_lost;
+	rec->kmsg_lost_unknown = lp.stats.kmsg_lost_unknown;
+	rec->trace_lost = lp.stats.trace_lost;
+	rec->trace_lost_unknown = lp.stats.trace_lost_unknown;
+	rec->udev_overflows = lp.stats.udev_overflows;
+	return r;
 }
 
 static int cmd_record(int argc, char **argv)

@@ -61,6 +61,37 @@ bool report_device_selected(const struct report_view *v, struct drc_device *dev)
 	return false;
 }
 
+int case_list_push(struct case_list *cl, struct device_case c)
+{
+	int r = array_grow(&cl->v, &cl->cap, cl->n, sizeof(*cl->v), 64);
+
+	if (r < 0)
+		return r;
+	cl->v[cl->n++] = c;
+	return 0;
+}
+
+int case_list_selected(struct drc_ctx *ctx, const struct report_view *v, struct case_list *cl)
+{
+	struct drc_device_iter *it;
+	struct drc_device *dev;
+	int r;
+
+	r = drc_device_iter_new(ctx, &it);
+	if (r < 0)
+		return r;
+	while ((r = drc_device_iter_next(it, &dev)) > 0) {
+		if (!report_device_selected(v, dev))
+			continue;
+		r = case_list_push(cl, (struct device_case){ drc_device_get_name(dev), drc_device_get_driver(dev),
+							     drc_device_get_boot(dev), /* model= */ true });
+		if (r < 0)
+			break;
+	}
+	drc_device_iter_free(it);
+	return r < 0 ? r : 0;
+}
+
 #define WALK_DEPTH_MAX 64
 
 /*

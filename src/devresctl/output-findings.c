@@ -391,57 +391,17 @@ int findings_write_json(struct jw *w, struct strbuf *sb, FILE *out, const struct
 
 /* ---- one test per device: JUnit and TAP ---- */
 
-struct device_case {
-	const char *name;       /* "0000:00:1f.3", or "capture" for findings about no device */
-	const char *driver;
-	unsigned boot;
-};
-
-struct case_list {
-	struct device_case *v;
-	unsigned n, cap;
-};
-
-static int case_push(struct case_list *cl, struct device_case c)
-{
-	if (cl->n == cl->cap) {
-		unsigned ncap = cl->cap ? cl->cap * 2 : 16;
-		struct device_case *nv = realloc(cl->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		cl->v = nv;
-		cl->cap = ncap;
-	}
-	cl->v[cl->n++] = c;
-	return 0;
-}
-
 /* The test cases of a CI report: every selected device, then one named
  * "capture" when some finding is about no device (log loss of the capture). */
 static int device_cases(struct drc_ctx *ctx, const struct report_view *v, const struct finding_list *l,
 			struct device_case **ret, unsigned *n)
 {
 	struct case_list cl = { 0 };
-	struct drc_device_iter *it;
-	struct drc_device *dev;
-	int r;
+	int r = case_list_selected(ctx, v, &cl);
 
-	r = drc_device_iter_new(ctx, &it);
-	if (r < 0)
-		return r;
-	while ((r = drc_device_iter_next(it, &dev)) > 0) {
-		if (!report_device_selected(v, dev))
-			continue;
-		r = case_push(&cl, (struct device_case){ drc_device_get_name(dev), drc_device_get_driver(dev),
-							  drc_device_get_boot(dev) });
-		if (r < 0)
-			break;
-	}
-	drc_device_iter_free(it);
 	for (unsigned i = 0; r == 0 && i < l->n; i++) {
 		if (!l->items[i].f->device) {
-			r = case_push(&cl, (struct device_case){ "capture", NULL, l->items[i].f->boot });
+			r = case_list_push(&cl, (struct device_case){ "capture", NULL, l->items[i].f->boot, false });
 			break;
 		}
 	}
@@ -450,14 +410,14 @@ static int device_cases(struct drc_ctx *ctx, const struct report_view *v, const 
 		return r;
 	}
 	*ret = cl.v;
-	*n = cl.n;
+	*n = (unsigned)cl.n;
 	return 0;
 }
 
 static bool finding_on(const struct drc_finding *f, const struct device_case *c)
 {
 	if (!f->device)
-		return strcmp(c->name, "capture") == 0 && !c->driver;
+		return !c->model && strcmp(c->name, "capture") == 0;
 	return f->boot == c->boot && strcmp(f->device, c->name) == 0;
 }
 

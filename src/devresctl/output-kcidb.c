@@ -257,17 +257,9 @@ static const char *wanted_text(const struct wanted_line *w, size_t n, const stru
 
 /* ---- the tests ---- */
 
-/* A device the submission has tests for. */
-struct kcase {
-	const char *name;
-	const char *driver;     /* NULL when unbound or unknown */
-	unsigned boot;
-	bool model;             /* a device of the model, not only of a finding */
-};
-
 static int kcase_cmp(const void *a, const void *b)
 {
-	const struct kcase *x = a, *y = b;
+	const struct device_case *x = a, *y = b;
 
 	if (x->boot != y->boot)
 		return x->boot < y->boot ? -1 : 1;
@@ -284,7 +276,7 @@ static int item_device_cmp(const void *a, const void *b)
 		if (f->device || g->device)
 			return f->device ? 1 : -1;
 	} else {
-		struct kcase cf = { f->device, NULL, f->boot, false }, cg = { g->device, NULL, g->boot, false };
+		struct device_case cf = { f->device, NULL, f->boot, false }, cg = { g->device, NULL, g->boot, false };
 		int c = kcase_cmp(&cf, &cg);
 
 		if (c)
@@ -296,64 +288,37 @@ static int item_device_cmp(const void *a, const void *b)
 /* the model's entry of a device before a finding's */
 static int kcase_sort_cmp(const void *a, const void *b)
 {
-	const struct kcase *x = a, *y = b;
+	const struct device_case *x = a, *y = b;
 	int c = kcase_cmp(a, b);
 
 	return c ? c : (int)y->model - (int)x->model;
 }
 
-static int kcase_push(struct kcase **c, size_t *n, size_t *cap, struct kcase k)
-{
-	if (*n == *cap) {
-		size_t ncap = *cap ? 2 * *cap : 64;
-		struct kcase *nc = realloc(*c, ncap * sizeof(*nc));
-
-		if (!nc)
-			return -ENOMEM;
-		*c = nc;
-		*cap = ncap;
-	}
-	(*c)[(*n)++] = k;
-	return 0;
-}
-
 /* Every selected device, and every device a finding is about (one the
  * model does not list, such as a device that only held files open). */
 static int kcases_collect(struct drc_ctx *ctx, const struct report_view *v, const struct finding_list *l,
-			  struct kcase **ret, size_t *nret)
+			  struct device_case **ret, size_t *nret)
 {
-	struct drc_device_iter *it;
-	struct drc_device *dev;
-	struct kcase *c = NULL;
-	size_t n = 0, cap = 0, m = 0;
-	int r;
+	struct case_list cl = { 0 };
+	struct device_case *c;
+	size_t m = 0;
+	int r = case_list_selected(ctx, v, &cl);
 
-	r = drc_device_iter_new(ctx, &it);
-	if (r < 0)
-		return r;
-	while ((r = drc_device_iter_next(it, &dev)) > 0) {
-		if (!report_device_selected(v, dev))
-			continue;
-		r = kcase_push(&c, &n, &cap, (struct kcase){ drc_device_get_name(dev), drc_device_get_driver(dev),
-							     drc_device_get_boot(dev), true });
-		if (r < 0)
-			break;
-	}
-	drc_device_iter_free(it);
 	for (unsigned i = 0; r == 0 && i < l->n; i++) {
 		const struct drc_finding *f = l->items[i].f;
 
 		if (f->device)
-			r = kcase_push(&c, &n, &cap, (struct kcase){ f->device, f->driver, f->boot, false });
+			r = case_list_push(&cl, (struct device_case){ f->device, f->driver, f->boot, false });
 	}
 	if (r < 0) {
-		free(c);
+		free(cl.v);
 		return r;
 	}
 	/* sorted, one each: the model's driver, a finding's for a device the model lacks */
-	if (n)
-		qsort(c, n, sizeof(*c), kcase_sort_cmp);
-	for (size_t i = 0; i < n; i++)
+	c = cl.v;
+	if (cl.n)
+		qsort(c, cl.n, sizeof(*c), kcase_sort_cmp);
+	for (size_t i = 0; i < cl.n; i++)
 		if (!m || kcase_cmp(&c[m - 1], &c[i]) != 0)
 			c[m++] = c[i];
 	*ret = c;
@@ -395,6 +360,24 @@ static void k_append_component(struct kcidb *k, const char *s)
 	}
 }
 
+/* "devres[.RULE][.DEVICE]": the device's name exact in an id (which takes
+ * any character but NUL), a path component in a path */
+static void k_append_test(struct kcidb *k, const char *rule, const struct device_case *c, bool path)
+{
+	k_append(k, "devres");
+	if (rule) {
+		k_append(k, ".");
+		k_append(k, rule);
+	}
+	if (!c)
+		return;
+	k_append(k, ".");
+	if (path)
+		k_append_component(k, c->name);
+	else
+		k_append(k, c->name);
+}
+
 static void k_full_id(struct kcidb *k, struct strbuf *sb, const char *id)
 {
 	if (!origin_prefix_len(id) && !k->error)
@@ -416,7 +399,7 @@ static int k_flush(struct kcidb *k)
 }
 
 /* The properties every test has: id, origin, build_id, path, status. */
-static void k_test_begin(struct kcidb *k, const char *rule, const struct kcase *c, bool fail)
+static void k_test_begin(struct kcidb *k, const char *rule, const struct device_case *c, bool fail)
 {
 	struct jw *w = &k->w;
 
@@ -428,28 +411,12 @@ static void k_test_begin(struct kcidb *k, const char *rule, const struct kcase *
 	k_append(k, ":");
 	if (c && k->boots && !k->error)
 		k->error = strbuf_appendf(&k->tmp, "boot%u:", c->boot);
-	k_append(k, "devres");
-	if (rule) {
-		k_append(k, ".");
-		k_append(k, rule);
-	}
-	if (c) {
-		k_append(k, ".");
-		k_append(k, c->name);   /* exact: an id takes any character but NUL */
-	}
+	k_append_test(k, rule, c, /* path= */ false);
 	jw_kstring(w, "id", strbuf_str(&k->tmp));
 	jw_kstring(w, "origin", k->o->origin);
 	jw_kstring(w, "build_id", strbuf_str(&k->build_id));
 	strbuf_clear(&k->tmp);
-	k_append(k, "devres");
-	if (rule) {
-		k_append(k, ".");
-		k_append(k, rule);
-	}
-	if (c) {
-		k_append(k, ".");
-		k_append_component(k, c->name);
-	}
+	k_append_test(k, rule, c, /* path= */ true);
 	jw_kstring(w, "path", strbuf_str(&k->tmp));
 	jw_kstring(w, "status", fail ? "FAIL" : "PASS");
 	if (k->o->log_url)
@@ -495,7 +462,7 @@ static void k_excerpt(struct kcidb *k, struct finding_item *const *items, size_t
 
 /* One test: a rule on a device (@c), or on the capture as a whole (@c NULL),
  * with the findings @items about it, maybe none. */
-static int k_test(struct kcidb *k, const char *rule, const struct kcase *c, struct finding_item *const *items,
+static int k_test(struct kcidb *k, const char *rule, const struct device_case *c, struct finding_item *const *items,
 		  size_t n, unsigned boot)
 {
 	struct finding_list sub = { 0 };
@@ -602,7 +569,7 @@ int findings_print_kcidb(FILE *out, struct drc_ctx *ctx, const struct report_vie
 {
 	struct kcidb k = { .sb = STRBUF_INIT, .tmp = STRBUF_INIT, .build_id = STRBUF_INIT, .out = out, .o = o };
 	struct finding_item **byd = NULL, **sel = NULL;
-	struct kcase *cases = NULL;
+	struct device_case *cases = NULL;
 	size_t ncases = 0, i = 0;
 	int r;
 
@@ -652,7 +619,7 @@ int findings_print_kcidb(FILE *out, struct drc_ctx *ctx, const struct report_vie
 		size_t from, to;
 
 		while (i < l->n) {
-			struct kcase fc = { byd[i]->f->device, NULL, byd[i]->f->boot, false };
+			struct device_case fc = { byd[i]->f->device, NULL, byd[i]->f->boot, false };
 
 			if (kcase_cmp(&fc, &cases[c]) >= 0)
 				break;
@@ -660,7 +627,7 @@ int findings_print_kcidb(FILE *out, struct drc_ctx *ctx, const struct report_vie
 		}
 		from = i;
 		while (i < l->n) {
-			struct kcase fc = { byd[i]->f->device, NULL, byd[i]->f->boot, false };
+			struct device_case fc = { byd[i]->f->device, NULL, byd[i]->f->boot, false };
 
 			if (kcase_cmp(&fc, &cases[c]) != 0)
 				break;

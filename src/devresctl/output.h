@@ -66,6 +66,23 @@ struct report_view {
 };
 
 bool report_device_selected(const struct report_view *v, struct drc_device *dev);
+
+/* A device a CI report (JUnit, TAP, KCIDB) has test cases for. */
+struct device_case {
+	const char *name;               /* "0000:00:1f.3"; "capture" for findings about no device */
+	const char *driver;             /* NULL when unbound or unknown */
+	unsigned boot;
+	bool model;                     /* a device of the model, not only of a finding */
+};
+struct case_list {
+	struct device_case *v;
+	size_t n, cap;
+};
+/* One more case. 0 or -ENOMEM (the list as it was). */
+int case_list_push(struct case_list *cl, struct device_case c);
+/* Every device of the model that @v selects, in the model's order.
+ * 0 or -errno; the list is the caller's to free (cl->v). */
+int case_list_selected(struct drc_ctx *ctx, const struct report_view *v, struct case_list *cl);
 /* Walk a device's live list with the group nesting of each node; the
  * callback gets the node and its depth (0 = outside every group). */
 typedef void (*live_walk_fn)(void *userdata, struct drc_node *node, unsigned depth,

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "live-loop.h"
 #include "sources/live.h"
 
 /* Which lines a recording keeps (--device). */
@@ -24,11 +25,10 @@ struct recorder {
 	uint64_t kmsg_lost, kmsg_lost_unknown, trace_lost, trace_lost_unknown, udev_overflows;
 };
 
-/* Called about ten times a second while recording; non-zero stops it. */
-typedef int (*record_tick_fn)(void *userdata);
 /* Records until @duration (0: none), SIGINT/SIGTERM/SIGHUP, the end of
- * every source, or @tick asks. Returns 0 or -errno (said on stderr). */
-int record_run(struct recorder *rec, const struct live_opts *o, double duration, record_tick_fn tick,
+ * every source, or @tick asks (live-loop.h). Returns 0 or -errno (said on
+ * stderr). */
+int record_run(struct recorder *rec, const struct live_opts *o, double duration, live_tick_fn tick,
 	       void *userdata);
 /* The longest --duration or --settle, in seconds. */
 #define DURATION_MAX 1e7

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -29,6 +28,7 @@
 #include "server.h"
 #include "shared/log.h"
 #include "shared/root.h"
+#include "shared/signals.h"
 #include "sources/live.h"
 
 enum {
@@ -344,9 +344,10 @@ int main(int argc, char **argv)
 	struct daemon d = { 0 };
 	struct live *live = NULL;
 	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
-	sigset_t mask;
+	static const int stop_sigs[] = { SIGTERM, SIGINT }, hup[] = { SIGHUP };
+	struct sig_catch sc = { 0 };
 	char why[1024], jdir[4096], kallsyms[4096];
-	int epfd = -1, sfd = -1, tfd = -1, ready = -1, status, r;
+	int epfd = -1, sfd = -1, tfd = -1, ready = -1, status, r, sig;
 	bool stop = false;
 	uint64_t udev_overflows = 0;
 
@@ -363,14 +364,12 @@ int main(int argc, char **argv)
 		log_error("cannot detach");
 		return DEVRESCTL_EX_FAILURE;
 	}
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a handler and its pipe, as devresctl record: also when started with
+	 * these signals ignored or blocked (shared/signals.h) */
+	r = sig_catch_start(&sc, stop_sigs, ARRAY_SIZE(stop_sigs), hup, ARRAY_SIZE(hup));
+	sfd = r < 0 ? -1 : sig_catch_fd();
 	epfd = epoll_create1(EPOLL_CLOEXEC);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (epfd < 0 || sfd < 0 || tfd < 0 || timerfd_settime(tfd, 0, &its, NULL) < 0) {
 		log_error_errno(-errno, "cannot set up the event loop");
@@ -451,7 +450,7 @@ int main(int argc, char **argv)
 
 		if (n < 0) {
 			if (errno == EINTR)
-				continue;
+				continue;       /* the signal's pipe is readable: the next wait says */
 			r = -errno;
 			break;
 		}
@@ -488,10 +487,8 @@ int main(int argc, char **argv)
 				journal_sync(&d.journal, false);
 				server_flush(d.server);
 			} else if (tag == &sfd) {
-				struct signalfd_siginfo si;
-
-				while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo == SIGHUP) {
+				while ((sig = sig_catch_take(&sc)) != 0) {
+					if (sig == SIGHUP) {
 						r = journal_reopen(&d.journal);
 						if (r < 0)
 							log_error_errno(r, "cannot reopen the journal");
@@ -556,8 +553,7 @@ out:
 	free(ctl.engine.kb_files);
 	if (epfd >= 0)
 		close(epfd);
-	if (sfd >= 0)
-		close(sfd);
+	sig_catch_end(&sc);
 	if (tfd >= 0)
 		close(tfd);
 	return status;

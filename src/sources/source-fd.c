@@ -39,10 +39,15 @@ int fd_lines_open(struct fd_lines *l, const char *path)
 		return -errno;
 	}
 	if (S_ISFIFO(st.st_mode)) {
+		/* the second reader before the first is closed: a writer that
+		 * the first open let through may have written already, and a
+		 * FIFO left without reader throws away what it holds */
+		int rw = root_open(path, O_RDWR | O_NONBLOCK);
+
 		close(fd);
-		fd = root_open(path, O_RDWR | O_NONBLOCK);
-		if (fd < 0)
-			return fd;
+		if (rw < 0)
+			return rw;
+		fd = rw;
 	}
 	r = fd_lines_init(l, fd);
 	if (r == 0)

@@ -152,4 +152,19 @@ run report --debug=streams "$T/debug.log"
 expect_rc 2 "--debug with an unknown WHAT is a usage error"
 grep_err "invalid --debug 'streams': expected rules, stream or both" "and says what is expected"
 
+# journalctl -o export cut by a short write, the next entry written onto
+# the cut one (JOURNAL_EXPORT_FORMATS.md: entries end with an empty line):
+# the cut entry is reported with its file and line, the others are read
+A='devm_kzalloc_release (8 bytes)'
+printf '%s\n' '__CURSOR=s=1;i=1' '__REALTIME_TIMESTAMP=1' '_TRANSPORT=kernel' \
+	'MESSAGE=dfx-clean dfx-clean.0: DEVRES ADD 00000000000000aa devm_kzal__CURSOR=s=1;i=2' \
+	'__REALTIME_TIMESTAMP=2' '_TRANSPORT=kernel' "MESSAGE=dfx-clean dfx-clean.0: DEVRES ADD 00000000000000bb $A" '' \
+	'__CURSOR=s=1;i=3' '__REALTIME_TIMESTAMP=3' '_TRANSPORT=kernel' \
+	"MESSAGE=dfx-clean dfx-clean.0: DEVRES ADD 00000000000000cc $A" '' >"$T/cut.export"
+run report -f json "$T/cut.export"
+[ "$(events)" = 2 ] && [ "$(jq -r '.stats.undecoded' "$T/out")" = 1 ]
+ok $? "journal export, an entry cut and glued to the next: the others read, it counted"
+grep_err "$T/cut.export:4: .*expected the end of a journal export entry (an empty line) before the next entry's __CURSOR=" \
+	"and reported with file, line and what was expected"
+
 done_testing

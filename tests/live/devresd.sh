@@ -176,6 +176,36 @@ ok $? "SIGTERM: exit status 0"
 [ ! -e "$SOCK" ]
 ok $? "SIGTERM: the socket is removed"
 
+# started with SIGINT, SIGTERM and SIGHUP ignored (a shell's background job,
+# nohup), then with them blocked (an inherited mask): SIGHUP still reopens
+# the journal and SIGTERM still stops the daemon, with its closing count
+cat >"$T/ignored" <<'EOS'
+trap '' INT TERM HUP
+exec "$@"
+EOS
+cat >"$T/blocked" <<'EOS'
+exec perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGINT, SIGTERM, SIGHUP)); exec @ARGV or exit 99' "$@"
+EOS
+wrapper=${DEVRESD_WRAPPER:-}
+for how in ignored blocked; do
+	if [ $how = blocked ] && ! command -v perl >/dev/null; then
+		for _ in 1 2; do ok 0 "# SKIP perl not installed (it blocks the signals)"; done
+		continue
+	fi
+	: >"$T/daemon.err"
+	DEVRESD_WRAPPER="sh $T/$how $wrapper"
+	start_daemon --no-trace
+	DEVRESD_WRAPPER=$wrapper
+	kill -HUP $dpid
+	i=0
+	while ! grep -q 'journal kept' "$T/daemon.err" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	grep -q 'journal kept' "$T/daemon.err"
+	ok $? "signals $how at start: SIGHUP is taken"
+	stop_within TERM $dpid
+	[ $rc -eq 0 ] && grep -q 'stopping: ' "$T/daemon.err" && [ ! -e "$SOCK" ]
+	ok $? "signals $how at start: SIGTERM stops it (exit $rc)"
+done
+
 # rotation by size
 rm -rf "$J"
 start_daemon --no-trace --journal-size 1 --journal-files 2

@@ -73,3 +73,15 @@ fake_process() {
 	: >>"$r/proc/$pid/maps"
 	ln -sfn "$path" "$r/proc/$pid/fd/$fd"
 }
+
+# stop_within SIGNAL PID: sends the signal, waits 5 s at most for the
+# process to end (then SIGKILL: a test that fails, not one that hangs);
+# its exit status in $rc
+stop_within() {
+	kill -"$1" "$2"
+	_i=0
+	while kill -0 "$2" 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+	kill -KILL "$2" 2>/dev/null
+	wait "$2"
+	rc=$?
+}

@@ -98,4 +98,51 @@ expect_rc 2 "a bad format"
 run monitor extra
 expect_rc 2 "monitor takes no argument"
 
+# SIGINT at once after the records, before the quiet mark: what the
+# sources and the stream still hold (the last record awaits its
+# dictionary) is shown before the end
+R6="$T/root6"
+fake_root "$R6" kmsg-fifo
+monitor_root "$R6" --source=kernel --format=json
+{
+	grep -v ';Linux version' "$CB"
+	printf '3,900,9000000,-;dfx-hda dfx-hda.0: DEVRES ADD 00000000deadbeef devm_kzalloc_release (8 bytes)\n'
+	printf ' SUBSYSTEM=platform\n DEVICE=+platform:dfx-hda.0\n'
+} >"$R6/dev/kmsg"
+kill -INT "$mpid"
+wait "$mpid"
+rc=$?
+[ "$rc" -eq 0 ] && [ "$(jq -c 'select(.type == "event")' "$T/mon.out" | wc -l)" -eq $((want_events + 1)) ]
+ok $? "SIGINT right after the records: every operation shown all the same (exit $rc)"
+
+# the shared live loop's signals: started with SIGINT and SIGTERM ignored
+# (a shell's background job, nohup-like wrappers) or blocked (an inherited
+# mask), SIGTERM still ends it, with everything read shown
+cat >"$T/ignored" <<'EOS'
+trap '' INT TERM
+exec "$@"
+EOS
+cat >"$T/blocked" <<'EOS'
+exec perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGTERM, SIGINT)); exec @ARGV or exit 99' "$@"
+EOS
+for how in ignored blocked; do
+	if [ $how = blocked ] && ! command -v perl >/dev/null; then
+		ok 0 "# SKIP perl not installed (it blocks the signals)"
+		continue
+	fi
+	R4="$T/root-$how"
+	fake_root "$R4" kmsg-fifo
+	: >"$T/mon.err"
+	sh "$T/$how" "$DEVRESCTL" --root "$R4" monitor --source=kernel --format=json >"$T/mon.out" 2>"$T/mon.err" &
+	mpid=$!
+	pids="$pids $mpid"
+	i=0
+	while ! grep -q 'monitoring ' "$T/mon.err" && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+	grep -v ';Linux version' "$CB" >"$R4/dev/kmsg"
+	sleep 0.8
+	stop_within TERM "$mpid"
+	[ "$rc" -eq 0 ] && [ "$(jq -c 'select(.type == "event")' "$T/mon.out" | wc -l)" -eq "$want_events" ]
+	ok $? "SIGTERM ends a monitor started with SIGINT and SIGTERM $how, nothing lost (exit $rc)"
+done
+
 done_testing

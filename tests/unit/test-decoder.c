@@ -645,6 +645,92 @@ static void test_op_address_forms(void)
 	drc_ctx_unref(ctx);
 }
 
+/* Feeds @len bytes (NULs included) as the file @name. */
+static struct drc_ctx *ctx_from_bytes(const char *name, const char *text, size_t len)
+{
+	struct drc_ctx *ctx;
+	struct drc_stream *s;
+
+	if (drc_ctx_new(&ctx) < 0 || drc_stream_new(ctx, name, &s) < 0)
+		abort();
+	if (drc_stream_feed(s, text, len) < 0 || drc_stream_finish(s) < 0)
+		abort();
+	drc_stream_free(s);
+	return ctx;
+}
+
+#define EXPORT_ADD(id) "MESSAGE=dfx-clean dfx-clean.0: DEVRES ADD 00000000000000" id " devm_kzalloc_release (8 bytes)\n"
+
+/*
+ * journalctl -o export under faults (systemd's JOURNAL_EXPORT_FORMATS.md):
+ * a short write cut an entry and the next was written onto it; an entry
+ * without its empty line; binary fields (name, 64-bit LE size, bytes,
+ * newline), with newlines in the size and in the bytes; a line that is no
+ * field (journalctl's "is truncated" warning on the same stream). A line
+ * the reader cannot read is reported with file, line and what was
+ * expected, and never read into the next entry.
+ */
+static void test_journal_export_faults(void)
+{
+	static const char glued[] =
+		"__CURSOR=s=1;i=1\n__REALTIME_TIMESTAMP=1\n_TRANSPORT=kernel\n_KERNEL_SUBSYSTEM=platform\n"
+		"MESSAGE=dfx-clean dfx-clean.0: DEVRES ADD 00000000000000aa devm_kzal__CURSOR=s=1;i=2\n"  /* line 5 */
+		"__REALTIME_TIMESTAMP=2\n_TRANSPORT=kernel\n" EXPORT_ADD("bb") "\n"
+		"__CURSOR=s=1;i=3\n__REALTIME_TIMESTAMP=3\n_TRANSPORT=kernel\n" EXPORT_ADD("cc")
+		"__CURSOR=s=1;i=4\n__REALTIME_TIMESTAMP=4\n_TRANSPORT=kernel\n_KERNEL_SUBSYSTEM=platform\n"
+		EXPORT_ADD("dd") "\n";
+	static const char binary[] =
+		"__CURSOR=s=1;i=1\n__REALTIME_TIMESTAMP=1\n_TRANSPORT=kernel\n_KERNEL_SUBSYSTEM=platform\n"
+		"SYSLOG_RAW\n\n\0\0\0\0\0\0\0ab\ncd\1efgh\n"  /* size 10: a newline in the size and in the bytes */
+		"MESSAGE\n\x51\0\0\0\0\0\0\0dfx-clean dfx-clean.0: DEVRES ADD 00000000000000ee devm_kzalloc_release (8 bytes)\n"
+		"_KERNEL_DEVICE=+platform:dfx-clean.0\n\n"
+		"__CURSOR=s=1;i=2\n__REALTIME_TIMESTAMP=2\n_TRANSPORT=kernel\n" EXPORT_ADD("ff")
+		"Journal file /var/log/journal/0/system.journal is truncated, ignoring file.\n\n";
+	static const char bad_size[] =
+		"__CURSOR=s=1;i=1\n__REALTIME_TIMESTAMP=1\n_TRANSPORT=kernel\n"
+		"MESSAGE\n\x05\0\0\0\0\0\0\0dfx-clean dfx-clean.0: DEVRES ADD 00000000000000aa devm_kzalloc_release (8 bytes)\n\n"
+		"__CURSOR=s=1;i=2\n__REALTIME_TIMESTAMP=2\n_TRANSPORT=kernel\n" EXPORT_ADD("bb") "\n";
+	struct drc_ctx *ctx;
+	struct drc_device *d;
+	struct drc_stats st;
+	struct drc_diag dg = { 0 };
+	struct drc_node *n;
+
+	ctx = ctx_from_bytes("glued.export", glued, sizeof(glued) - 1);
+	st = stats_of(ctx);
+	d = dev_named(ctx, "dfx-clean.0");
+	is_int(st.devres_events, 3, "export, glued: the entries around the cut one are read");
+	is_int(st.undecoded, 1, "export, glued: the cut entry is counted");
+	ok(drc_ctx_get_diag(ctx, 0, &dg) == 0 && dg.origin.line == 5 && strcmp(dg.origin.source, "glued.export") == 0 &&
+	   strstr(dg.expected, "cut short"), "export, glued: reported at its file and line, with what was expected");
+	n = d ? drc_device_get_first_node(d) : NULL;
+	is_int(n ? drc_node_get_origin(n).line : 0, 5, "export, glued: the next entry starts on the glued line");
+	n = n ? drc_node_next(n) : NULL;
+	is_int(n ? drc_node_get_origin(n).line : 0, 10, "export, no empty line: the entry is read on its own");
+	n = n ? drc_node_next(n) : NULL;
+	is_int(n ? drc_node_get_origin(n).line : 0, 14, "export, no empty line: so is the next");
+	drc_ctx_unref(ctx);
+
+	ctx = ctx_from_bytes("binary.export", binary, sizeof(binary) - 1);
+	st = stats_of(ctx);
+	d = dev_named(ctx, "dfx-clean.0");
+	is_int(st.devres_events, 2, "export, binary: a binary MESSAGE is read");
+	is_str(d ? drc_device_get_subsystem(d) : NULL, "platform", "export, binary: with its entry's other fields");
+	n = d ? drc_device_get_first_node(d) : NULL;
+	is_int(n ? drc_node_get_origin(n).line : 0, 1, "export, binary: from its entry, not as a line of text");
+	is_int(st.undecoded, 1, "export: a line in an entry that is no field is counted");
+	ok(drc_ctx_get_diag(ctx, 0, &dg) == 0 && dg.origin.line == 17 && strstr(dg.expected, "KEY=value"),
+	   "export: and reported at its line");
+	drc_ctx_unref(ctx);
+
+	ctx = ctx_from_bytes("size.export", bad_size, sizeof(bad_size) - 1);
+	st = stats_of(ctx);
+	is_int(st.devres_events, 1, "export, a binary size that is wrong: the next entry is read");
+	ok(drc_ctx_get_diag(ctx, 0, &dg) == 0 && dg.origin.line == 4 && strstr(dg.expected, "binary field"),
+	   "export, a binary size that is wrong: reported at the field's name");
+	drc_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	test_transports();
@@ -658,5 +744,6 @@ int main(void)
 	test_refs();
 	test_lost_line();
 	test_kallsyms_parse();
+	test_journal_export_faults();
 	return tap_done();
 }
