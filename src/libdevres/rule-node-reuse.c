@@ -15,7 +15,7 @@
 struct reuse_dev {
 	uint64_t reused;
 	struct drc_origin first;
-	char name[64];
+	const char *name;               /* interned: lives with the context */
 	char id[20];
 };
 
@@ -33,7 +33,7 @@ static void device_end(struct drc_ctx *ctx, struct drc_device *dev, const struct
 	FINDING_TEXT(ctx, fs,
 		xstrdup_printf("%s: %" PRIu64 " id%s added again while still live (first %s %s, "
 			       "added at line %" PRIu64 ")", a, ud->reused, ud->reused == 1 ? "" : "s",
-			       ud->id, ud->name, ud->first.line),
+			       ud->id, ud->name ? ud->name : "?", ud->first.line),
 		xstrdup_printf("A node's address can only come back after it was freed, so the "
 			       "line that freed it (REL or REM) is missing: an excerpt, or lost "
 			       "messages. The model dropped the old node and kept the new one."),
@@ -55,7 +55,7 @@ static void handle(const struct rule_call *c, const struct drc_model_event *e)
 	}
 	if (!ud->reused++) {
 		ud->first = old->origin;
-		snprintf(ud->name, sizeof(ud->name), "%s", old->name ? old->name : "?");
+		ud->name = old->name;
 		snprintf(ud->id, sizeof(ud->id), "%s", old->id_str);
 	}
 }

@@ -17,7 +17,7 @@ struct unknown_dev {
 	uint64_t same_id;               /* of those, ids equal to the one before */
 	uint64_t last_id;
 	struct drc_origin first;
-	char names[3][64];
+	const char *name;               /* the first one's (interned: lives with the context) */
 };
 
 static void device_end(struct drc_ctx *ctx, struct drc_device *dev, const struct unknown_dev *ud)
@@ -40,7 +40,7 @@ static void device_end(struct drc_ctx *ctx, struct drc_device *dev, const struct
 		xstrdup_printf("%s: %" PRIu64 " release%s or removal%s of nodes whose ADD is not in "
 			       "the capture (first at line %" PRIu64 ": %s)", a, ud->unknown,
 			       ud->unknown == 1 ? "" : "s", ud->unknown == 1 ? "" : "s",
-			       ud->first.line, ud->names[0]),
+			       ud->first.line, ud->name ? ud->name : "?"),
 		xstrdup_printf("The capture starts after these nodes were added (a late start, a "
 			       "wrapped ring buffer, devres.log switched on at run time, or an "
 			       "excerpt). This is a gap in the capture, not an error.%s%s",
@@ -64,13 +64,13 @@ static void handle(const struct rule_call *c, const struct drc_model_event *e)
 			device_end(c->ctx, e->dev, ud);
 		return;
 	}
-	if (ud->unknown < ARRAY_SIZE(ud->names))
-		snprintf(ud->names[ud->unknown], sizeof(ud->names[0]), "%s", ev->name);
 	if (ud->unknown && ev->id == ud->last_id && ev->id_digits)
 		ud->same_id++;
 	ud->last_id = ev->id;
-	if (!ud->unknown++)
+	if (!ud->unknown++) {
 		ud->first = ev->origin;
+		ud->name = ev->name;
+	}
 }
 
 const struct drc_rule rule_unknown_node = {
