@@ -692,7 +692,12 @@ static int place_uevents(struct trace_raw *t)
 		if (!t->held[i].foreign || (t->held[i].uevent != UEVENT_UNBIND && t->held[i].uevent != UEVENT_BIND))
 			continue;
 		want = t->held[i].uevent == UEVENT_UNBIND ? "REL" : "ADD";
-		while (i + n < t->nheld && t->held[i + n].foreign && t->held[i + n].ts == t->held[i].ts)
+		/* the uevent's own lines: its properties up to the blank line
+		 * (they share its time); a kmsg record read right after it may
+		 * share the time too (the clock is read once per few lines),
+		 * and must not move with it ahead of the records before it */
+		while (i + n < t->nheld && t->held[i + n].foreign && t->held[i + n].ts == t->held[i].ts &&
+		       t->text.buf[t->held[i + n - 1].dev_off] != '\0')
 			n++;
 		/* the device's previous uevent */
 		for (size_t j = i; j-- > 0;)

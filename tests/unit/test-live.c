@@ -279,6 +279,33 @@ static void test_trace_raw_real(const char *captures)
 				printf("%s", placed);
 			free(placed);
 		}
+		{
+			/* kmsg records read before and after the late uevent, the
+			 * one after at the same read time: the uevent's block (to
+			 * its blank line) goes back; the kmsg records keep their
+			 * order */
+			static const uint64_t at[] = { 10180507990000ull, 10180508000000ull, 10180508000000ull,
+						       10180508000000ull, 10180508000000ull };
+			static const char *const held[] = {
+				"3,101,10180507990,-;kmsg record one",
+				"KERNEL[10180.508000] unbind   /devices/platform/ACPI0013:00 (platform)",
+				"ACTION=unbind",
+				"",
+				"3,102,10180508000,-;kmsg record two", NULL,
+			};
+			const char *one, *two;
+
+			placed = read_raw_lines(&st, at, held);
+			u = placed ? strstr(placed, "KERNEL[") : NULL;
+			rel = placed ? strstr(placed, "10180.507870: devres_log") : NULL;
+			one = placed ? strstr(placed, "kmsg record one") : NULL;
+			two = placed ? strstr(placed, "kmsg record two") : NULL;
+			ok(u && rel && one && two && rel < u && u < one && one < two && st.placed == 1,
+			   "a late uevent goes back alone: a kmsg record read with it keeps its order");
+			if (!(u && rel && one && two && rel < u && u < one && one < two) && placed)
+				printf("%s", placed);
+			free(placed);
+		}
 		placed = read_raw_with(&st, 10180508000000ull,
 				       "KERNEL[10180.508000] unbind   /devices/platform/OTHER:00 (platform)");
 		ok(placed && st.placed == 0 && strstr(placed, "10180.507992: devres_log") < strstr(placed, "KERNEL["),
