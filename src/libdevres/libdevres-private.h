@@ -21,6 +21,11 @@
  * nothing may be that far behind */
 #define DRC_WITNESS_RING 4096
 #define DRC_WITNESS_RING_MAX (1u << 18)
+/* ... while only one witness was seen and none other declared (a plain log,
+ * or the first of two files of one run read one after the other): the
+ * records of a 1 MiB printk ring, 5 MiB of copies at most, so that a long
+ * log is not held a quarter million lines deep for a twin that never comes */
+#define DRC_WITNESS_RING_ALONE (1u << 15)
 
 struct rules_batch;
 struct rules_dev;
@@ -233,6 +238,7 @@ struct rules_ctx;
 struct drc_ctx {
 	unsigned refs;
 	size_t witness_window;          /* DRC_WITNESS_RING_MAX (a test sets less) */
+	unsigned witnesses_declared;    /* bit per enum drc_witness a collector said it reads */
 	drc_log_fn log_fn;
 	void *log_data;
 	int log_priority;

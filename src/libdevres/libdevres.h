@@ -315,6 +315,14 @@ int drc_stream_feed(struct drc_stream *s, const char *buf, size_t len);
  * current boot so named, as if the name had been known.
  */
 #define DRC_NAME_LINE "devresctl-name "
+/*
+ * "devresctl-witnesses: kmsg trace": a collector's first lines say which of
+ * the two witnesses of every devres operation it reads (the kernel log,
+ * the dev:devres_log trace event). Until a second witness shows up, a
+ * stream keeps only a few thousand copies for the twins it may bring,
+ * unless both were declared: then as many as a reader can be behind.
+ */
+#define DRC_WITNESSES_LINE "devresctl-witnesses: "
 int drc_stream_settle(struct drc_stream *s);
 
 /* ---- devices ---- */

@@ -1051,6 +1051,15 @@ static void ring_grow(struct witness_ring *ring, size_t cap)
 	ring->cap = cap;
 }
 
+/* How many copies a ring keeps: as many as a reader can be behind once two
+ * witnesses were seen or a collector declared both, else fewer. */
+static size_t witness_limit(const struct drc_ctx *ctx, const struct drc_boot *boot)
+{
+	if ((boot->witnesses & 3u) == 3u || (ctx->witnesses_declared & 3u) == 3u)
+		return ctx->witness_window;
+	return MIN(ctx->witness_window, (size_t)DRC_WITNESS_RING_ALONE);
+}
+
 /* Keep @ev in its witness's ring, applied or @held for its twin. */
 static int witness_push(struct drc_ctx *ctx, struct drc_boot *boot, const struct drc_event *ev,
 			struct drc_device *dev, bool held)
@@ -1065,8 +1074,8 @@ static int witness_push(struct drc_ctx *ctx, struct drc_boot *boot, const struct
 		if (!ring->recs)        /* without the ring, twins are only not found */
 			return model_apply_one(ctx, dev, (struct drc_event *)ev);
 	}
-	if (ring->len == ring->cap && ring->cap < ctx->witness_window)
-		ring_grow(ring, MIN(ring->cap * 2, ctx->witness_window));
+	if (ring->len == ring->cap && ring->cap < witness_limit(ctx, boot))
+		ring_grow(ring, MIN(ring->cap * 2, witness_limit(ctx, boot)));
 	if (ring->len == ring->cap) {
 		/* the oldest copy has waited as long as the ring allows: a
 		 * reader this far behind lost it */

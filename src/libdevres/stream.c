@@ -174,6 +174,26 @@ static int name_line(struct drc_stream *s, const char *line, size_t line_len, co
 	return drc_model_learn_name(s->ctx, l, (size_t)(sp - l), sp + 1, len - (size_t)(sp + 1 - l));
 }
 
+/* DRC_WITNESSES_LINE's words: "kmsg", "trace" (others are left for later versions) */
+static int witnesses_line(struct drc_stream *s, const char *line, size_t line_len)
+{
+	const char *p = line + STRLEN(DRC_WITNESSES_LINE), *end = line + line_len;
+
+	while (p < end) {
+		const char *w = p;
+
+		while (p < end && *p != ' ')
+			p++;
+		if (p - w == 4 && memcmp(w, "kmsg", 4) == 0)
+			s->ctx->witnesses_declared |= 1u << DRC_WITNESS_PRINTK;
+		else if (p - w == 5 && memcmp(w, "trace", 5) == 0)
+			s->ctx->witnesses_declared |= 1u << DRC_WITNESS_TRACE;
+		while (p < end && *p == ' ')
+			p++;
+	}
+	return 0;
+}
+
 /* ---- hold: a devres line cut by a mail wrap ---- */
 
 static int offer(struct drc_stream *s, struct line *l);
@@ -450,6 +470,10 @@ static int feed_line(struct drc_stream *s, const char *line, size_t len)
 	if (MEM_STARTS(line, len, DRC_NAME_LINE)) {
 		STREAM_DEBUG(s, &o, "name: the word of a name printed as an address");
 		return name_line(s, line, len, &o);
+	}
+	if (MEM_STARTS(line, len, DRC_WITNESSES_LINE)) {
+		STREAM_DEBUG(s, &o, "witnesses: the collector says what it reads");
+		return witnesses_line(s, line, len);
 	}
 
 	/* a line of a multi-line record, or a record's first line */

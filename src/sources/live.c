@@ -561,6 +561,12 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 		r = -ENODEV;
 		goto fail;
 	}
+	/* which witnesses of the devres operations this recording holds */
+	if ((l->kmsg.fd >= 0 || l->raw || l->trace.fd >= 0) &&
+	    (r = emitf(l, "%s%s%s%s", DRC_WITNESSES_LINE, l->kmsg.fd >= 0 ? "kmsg" : "",
+		       l->kmsg.fd >= 0 && (l->raw || l->trace.fd >= 0) ? " " : "",
+		       l->raw || l->trace.fd >= 0 ? "trace" : "")) < 0)
+		goto fail;
 	*ret = l;
 	return 0;
 fail:

@@ -599,15 +599,18 @@ static void test_binding_from_pattern(void)
 
 /* a copy waits for its twin among the last copies of the other witness
  * (ctx->witness_window): how far one reader may be behind the other */
-static void witness_window(unsigned n, unsigned want_events, unsigned want_dups, const char *what)
+static void witness_window_declared(unsigned n, bool declared, unsigned want_events, unsigned want_dups,
+				    const char *what)
 {
-	size_t cap = (size_t)n * 2 * 96 + 1;
+	size_t cap = (size_t)n * 2 * 96 + 64;
 	char *text = malloc(cap), line[128];
 	size_t len = 0;
 	struct drc_ctx *ctx;
 
 	if (!text)
 		abort();
+	if (declared)
+		len = (size_t)sprintf(text, "%s", DRC_WITNESSES_LINE "kmsg trace\n");
 	/* all of kmsg first, then all of the trace: each op its own size */
 	for (unsigned w = 0; w < 2; w++)
 		for (unsigned i = 1; i <= n; i++) {
@@ -627,8 +630,20 @@ static void witness_window(unsigned n, unsigned want_events, unsigned want_dups,
 	free(text);
 }
 
+static void witness_window(unsigned n, unsigned want_events, unsigned want_dups, const char *what)
+{
+	witness_window_declared(n, false, want_events, want_dups, what);
+}
+
 static void test_witness_window(void)
 {
+	/* one witness alone keeps DRC_WITNESS_RING_ALONE copies (32768): the
+	 * first 7232 of 40000 have left before the other witness starts */
+	witness_window(40000, 47232, 32768, "one witness alone: its ring stops at 32768 copies");
+	/* a collector that declared both: as far as a reader can be behind */
+	witness_window_declared(40000, true, 40000, 40000,
+				"both witnesses declared: 40000 behind, every copy finds its twin");
+
 	/* the ring grows past its first 4096 (DRC_WITNESS_RING): a printk
 	 * ring of 8 MiB holds far more, and a reader so far behind lost nothing */
 	witness_window(4097, 4097, 4097, "window: 4097 behind, the ring grows, every copy finds its twin");
