@@ -66,13 +66,14 @@ static void judge_out_of_order(struct drc_ctx *ctx, struct drc_device *dev, stru
 	char a[300], note[300];
 	/*
 	 * The list a batch is checked against is the one the capture gave: a
-	 * loss it reported before the batch (kmsg overrun, a lost trace page)
-	 * may have taken an ADD or a REL of this device, and then the order as
-	 * read is not the kernel's. Lines the capture did not report lost keep
-	 * it a warning.
+	 * loss it reported before the batch or inside it (kmsg overrun, a lost
+	 * trace page) may have taken an ADD or a REL of this device, or joined
+	 * the start of one release to the end of a later one, and then the
+	 * order as read is not the kernel's. Lines the capture did not report
+	 * lost keep it a warning.
 	 */
 	bool unsure = rc->lost && rc->lost_first.line && rc->lost_first.source == b->first.source &&
-		      rc->lost_first.line < b->first.line;
+		      rc->lost_first.line < b->last.line;
 
 	fs = finding_new(ctx, &rule_release_order, unsure ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING, dev, NULL);
 	if (!fs)

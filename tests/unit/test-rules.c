@@ -462,6 +462,18 @@ static void test_release_order(void)
 			D("3.000000", "d", "o.1", "ADD", "00000701", "devm_kzalloc_release", 1)
 			"devresctl-lost: kmsg 12 records overwritten before they were read\n");
 
+		struct drc_ctx *inside = judge(
+			D("1.000000", "d", "o.0", "ADD", "00000601", "devm_kzalloc_release", 1)
+			D("1.000001", "d", "o.0", "ADD", "00000602", "devm_kzalloc_release", 2)
+			D("1.000002", "d", "o.0", "ADD", "00000603", "devm_kzalloc_release", 3)
+			D("2.000000", "d", "o.0", "REL", "00000602", "devm_kzalloc_release", 2)
+			"devresctl-lost: kmsg 12 records overwritten before they were read\n"
+			D("2.000001", "d", "o.0", "REL", "00000603", "devm_kzalloc_release", 3)
+			D("2.000002", "d", "o.0", "REL", "00000601", "devm_kzalloc_release", 1));
+
+		ok(strstr(findings(inside), "release-order/info/o.0") != NULL,
+		   "a loss reported inside the batch: info");
+		drc_ctx_unref(inside);
 		ok(strstr(findings(before), "release-order/info/o.0") != NULL,
 		   "releases against the list order after a reported loss: info");
 		ok(strstr(findings(after), "release-order/warning/o.0") != NULL,
