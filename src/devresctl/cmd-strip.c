@@ -193,6 +193,7 @@ static int cmd_strip(int argc, char **argv)
 		goto out;
 	}
 	drc_ctx_set_devres_line_fn(ctx, on_devres_line, &st);
+	drc_ctx_set_decode_only(ctx);
 	r = source_file_for_each_line(f, strip_line, &st, NULL, NULL);
 	if (r >= 0)
 		r = drc_stream_finish(st.s);

@@ -71,6 +71,11 @@ void drc_ctx_set_devres_line_fn(struct drc_ctx *ctx, drc_line_fn fn, void *userd
 	ctx->line_data = userdata;
 }
 
+void drc_ctx_set_decode_only(struct drc_ctx *ctx)
+{
+	ctx->decode_only = true;
+}
+
 void drc_ctx_set_ref_fn(struct drc_ctx *ctx, drc_ref_fn fn, void *userdata)
 {
 	ctx->ref_fn = fn;

@@ -248,6 +248,7 @@ struct drc_ctx {
 	void *uevent_data;
 	drc_line_fn line_fn;
 	void *line_data;
+	bool decode_only;               /* drc_ctx_set_decode_only() */
 	drc_ref_fn ref_fn;
 	void *ref_data;
 	drc_stream_debug_fn stream_debug_fn;    /* --debug=stream, or NULL */

@@ -189,6 +189,10 @@ typedef void (*drc_uevent_fn)(void *userdata, const struct drc_uevent *ev);
  * @o is the first line, @last_line the last (kmsg dictionaries, wrapped lines). */
 typedef void (*drc_line_fn)(void *userdata, const struct drc_origin *o, uint64_t last_line);
 void drc_ctx_set_devres_line_fn(struct drc_ctx *ctx, drc_line_fn fn, void *userdata);
+/* Decode only: lines are read and told apart (the devres line callback, the
+ * counts), but no list is kept, so memory does not grow with the capture
+ * (strip). Before the first line. */
+void drc_ctx_set_decode_only(struct drc_ctx *ctx);
 void drc_ctx_set_uevent_fn(struct drc_ctx *ctx, drc_uevent_fn fn, void *userdata);
 
 /* A process that held a device's node open, as recorded next to the log

@@ -1674,6 +1674,8 @@ int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev)
 	struct drc_device *dev = NULL;
 	int r;
 
+	if (ctx->decode_only)
+		return 0;
 	if (boot && ev->device)
 		dev = hashmap_get(&boot->by_name, (uint64_t)(uintptr_t)ev->device);
 	/* udev is a stream of its own; the record puts a uevent after the

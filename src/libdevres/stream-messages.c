@@ -97,6 +97,10 @@ int stream_emit_devres(struct drc_stream *s, const struct devres_msg *m, enum dr
 		s->in_objects++;
 	else if (ctx->line_fn)
 		ctx->line_fn(ctx->line_data, o, MAX(o->line, s->cur_last));
+	if (ctx->decode_only) {
+		ctx->stats.devres_events++;
+		return 0;
+	}
 	if (m->op_token) {
 		r = drc_opres_track(ctx->opres, ev.device, ev.id, ev.op, ev.size, ev.name);
 		if (r < 0)
