@@ -116,7 +116,7 @@ if command -v less >/dev/null 2>&1; then
 	keys "'$DEVRESCTL' report --all '$SEED'; echo EXIT=\$?" Enter
 	sleep 1.5
 	screen
-	! grep -q '^EXIT=' "$T/screen" && grep -q '^== boot 0 ==' "$T/screen"
+	! grep -q '^EXIT=' "$T/screen" && grep -q '^== boot 0 (' "$T/screen"
 	ok $? "less on a long text: the first screen, and the command waits"
 	keys q
 	wait_for '^EXIT=0'
