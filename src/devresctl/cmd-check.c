@@ -381,13 +381,20 @@ static int cmd_check(int argc, char **argv)
 		unmatched = 0;  /* said, and accepted */
 	/* keep the selected devices' findings, then judge them */
 	{
-		unsigned keep = 0;
+		unsigned keep = 0, outside = 0;
 
 		for (unsigned i = 0; i < l.n; i++) {
 			struct finding_item it = l.items[i];
 
-			if (!finding_selected(ctx, &ctl.view, it.f) || !capture_window_keeps(&ctl.window, it.f))
+			if (!finding_selected(ctx, &ctl.view, it.f))
 				continue;
+			/* outside --since/--until: a suppression matching it is not stale */
+			if (!capture_window_keeps(&ctl.window, it.f)) {
+				if (it.suppressed)
+					suppressions_mark_used(sup, it.f);
+				outside++;
+				continue;
+			}
 			if (ctl.allow_empty && strcmp(it.f->rule, "no-devres") == 0)
 				continue;
 			if (it.suppressed)
@@ -398,6 +405,7 @@ static int cmd_check(int argc, char **argv)
 		}
 		l.n = keep;
 		finding_list_tally(&l);
+		capture_window_say_dropped(outside);
 	}
 	/* a stale entry would hide the next regression it happens to match */
 	suppressions_for_each_unused(sup, warn_unused, NULL);

@@ -916,8 +916,16 @@ void findings_keep_window(struct finding_list *l, const struct capture_window *w
 	for (unsigned i = 0; i < l->n; i++)
 		if (capture_window_keeps(w, l->items[i].f))
 			l->items[keep++] = l->items[i];
+	capture_window_say_dropped(l->n - keep);
 	l->n = keep;
 	finding_list_tally(l);
+}
+
+void capture_window_say_dropped(unsigned n)
+{
+	/* the summary counts the window's findings: say what it leaves out */
+	if (n)
+		log_info("%u finding%s of the boot outside --since/--until not reported", n, n == 1 ? "" : "s");
 }
 
 int selection_check_source(const struct command *cmd, const struct selection *s, bool devresd)

@@ -114,6 +114,8 @@ void capture_window_done(struct capture_window *w);
 struct finding_list;
 /* Drops the findings outside the window and counts the list again. */
 void findings_keep_window(struct finding_list *l, const struct capture_window *w);
+/* "N findings of the boot outside --since/--until not reported", for N > 0. */
+void capture_window_say_dropped(unsigned n);
 /* --boot, --since or --until with --source=devresd: the exit code of a
  * usage error (what devresd collected is read whole), else 0. */
 int selection_check_source(const struct command *cmd, const struct selection *s, bool devresd);
