@@ -22,7 +22,7 @@
 #include "shared/escape.h"
 #include "shared/log.h"
 
-enum { OPT_PROGRESS = OPT_COMMAND, OPT_SOURCE, OPT_BOOT, OPT_SINCE, OPT_UNTIL };
+enum { OPT_PROGRESS = OPT_COMMAND, OPT_SOURCE, OPT_BOOT, OPT_SINCE, OPT_UNTIL, OPT_LIST_BOOTS };
 
 extern const struct command command_report;
 
@@ -36,6 +36,7 @@ static const struct cli_option report_options[] = {
 	{ "progress", OPT_PROGRESS, required_argument, "WHEN", "progress on stderr: auto, always or never", "auto always never" },
 	{ "source", OPT_SOURCE, required_argument, "WHERE", "capture (the CAPTUREs given, the default) or devresd (what it collected until now)", "capture devresd" },
 	SELECTION_OPTIONS(OPT_BOOT, OPT_SINCE, OPT_UNTIL),
+	{ "list-boots", OPT_LIST_BOOTS, no_argument, NULL, "list the boots of each capture (numbers for --boot) and exit" },
 	SOCKET_OPTION,
 	NO_PAGER_OPTION,
 	COMMON_OPTIONS,
@@ -53,6 +54,7 @@ struct report_ctl {
 	unsigned nselectors;
 	struct selection sel;   /* --boot, --since, --until */
 	struct capture_window window;
+	bool list_boots;
 };
 
 static void report_ctl_done(struct report_ctl *ctl)
@@ -111,6 +113,9 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 		case OPT_UNTIL:
 			status = selection_time_option(&command_report, "until", optarg, &ctl->sel.until);
 			break;
+		case OPT_LIST_BOOTS:
+			ctl->list_boots = true;
+			break;
 		default:
 			if (command_common_option(&command_report, c, optarg, &ctl->engine, &ctl->quiet,
 						  &status) == COMMAND_OPTION_HELP) {
@@ -126,6 +131,8 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 	status = selection_check_source(&command_report, &ctl->sel, ctl->devresd);
 	if (status != DEVRESCTL_EX_OK)
 		return status;
+	if (ctl->list_boots && (ctl->devresd || selection_active(&ctl->sel)))
+		return usage_error(&command_report, "--list-boots lists the CAPTUREs' boots: not with --source, --boot, --since or --until");
 	return source_check_args(&command_report, ctl->devresd, (unsigned)(argc - optind));
 }
 
@@ -144,6 +151,11 @@ static int cmd_report(int argc, char **argv)
 	}
 	if (status != DEVRESCTL_EX_OK)
 		goto out;
+	if (ctl.list_boots) {
+		status = capture_list_boots(argv + optind, (unsigned)(argc - optind), ctl.format == OUTPUT_JSON) < 0 ?
+			 DEVRESCTL_EX_FAILURE : DEVRESCTL_EX_OK;
+		goto out;
+	}
 	if (engine_new(&ctl.engine, &ctx) < 0) {
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;

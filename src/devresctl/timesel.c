@@ -12,11 +12,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "command.h"
 #include "exit-codes.h"
@@ -411,6 +414,27 @@ static bool trace_time(const char *l, size_t len, int64_t *mono)
 	return false;
 }
 
+/* printk's "Linux version 6.1.192 (...)" starting the message, as the
+ * engine's boot banner reads it: its release in *rel */
+static bool boot_banner(const char *l, size_t len, const char **rel, unsigned *rlen)
+{
+	const char *p = find(l, len, "Linux version "), *e;
+	size_t off;
+
+	if (!p)
+		return false;
+	off = (size_t)(p - l);
+	if (off && !(l[off - 1] == ';' || l[off - 1] == '=' ||
+		     (off >= 2 && l[off - 1] == ' ' && (l[off - 2] == ']' || l[off - 2] == ':'))))
+		return false;
+	p += 14;
+	for (e = p; e < l + len && *e != ' '; e++)
+		;
+	*rel = p;
+	*rlen = (unsigned)(e - p);
+	return true;
+}
+
 static void journal_json(const char *l, size_t len, struct line_time *t)
 {
 	const char *p, *end = l + len;
@@ -487,7 +511,7 @@ static void line_time_read_year(const char *l, size_t len, int year, struct line
 		journal_json(l, len, t);
 		return;
 	}
-	t->boot = find(l, len, "Linux version ") != NULL;
+	t->boot = boot_banner(l, len, &t->kernel, &t->kernel_len);
 	/* udevadm monitor: "KERNEL[1.942590] add ..." */
 	if (len > 7 && (memcmp(l, "KERNEL[", 7) == 0 || memcmp(l, "UDEV", 4) == 0)) {
 		const char *b = memchr(l, '[', len < 10 ? len : 10);
@@ -548,6 +572,7 @@ struct seg {
 	bool named;                     /* a boot line or id named it */
 	bool devres;
 	bool has_mono, has_wall;
+	struct capture_boot info;
 };
 
 struct scanner {
@@ -580,6 +605,7 @@ static int seg_new(struct scanner *sc, uint64_t first)
 		sc->segs[sc->nsegs - 1].lines.last = first - 1;
 	sc->segs[sc->nsegs++] = (struct seg){
 		.lines = { first, UINT64_MAX }, .window = { 1, 0 },
+		.info = { .mono_first = -1, .mono_last = -1, .wall_first = -1, .wall_last = -1 },
 	};
 	sc->cur = INT64_MIN;
 	return 0;
@@ -654,11 +680,26 @@ static int scan_line(void *userdata, const char *line, size_t len, bool cut)
 		if (t.boot_id) {
 			memcpy(sc->boot_id, t.boot_id, t.boot_id_len);
 			sc->boot_id[t.boot_id_len] = '\0';
+			snprintf(g->info.boot_id, sizeof(g->info.boot_id), "%s", sc->boot_id);
 		}
+	}
+	if (t.kernel && !g->info.kernel[0] && t.kernel_len < sizeof(g->info.kernel)) {
+		memcpy(g->info.kernel, t.kernel, t.kernel_len);
+		g->info.kernel[t.kernel_len] = '\0';
 	}
 	g->devres |= t.devres;
 	g->has_mono |= t.mono >= 0;
 	g->has_wall |= t.wall >= 0;
+	if (t.mono >= 0) {
+		if (g->info.mono_first < 0)
+			g->info.mono_first = t.mono;
+		g->info.mono_last = t.mono;
+	}
+	if (t.wall >= 0) {
+		if (g->info.wall_first < 0)
+			g->info.wall_first = t.wall;
+		g->info.wall_last = t.wall;
+	}
 	if (!selection_active(sc->sel) || (!sc->sel->since.set && !sc->sel->until.set))
 		return 0;
 	/* the window: a line is judged by the time of the record or line it
@@ -797,6 +838,15 @@ int capture_scan(const char *path, const struct selection *sel, struct capture_s
 		goto out;
 	}
 	ret->boot = sc.sel->have_boot ? sc.segs[ret->chosen].lines : (struct line_range){ 1, sc.lines };
+	ret->boots = calloc(sc.nsegs, sizeof(*ret->boots));
+	if (!ret->boots) {
+		r = log_oom();
+		goto out;
+	}
+	for (unsigned i = 0; i < sc.nsegs; i++) {
+		ret->boots[i] = sc.segs[i].info;
+		ret->boots[i].lines = sc.segs[i].lines;
+	}
 	for (unsigned i = 0; i < sc.nsegs; i++) {
 		const struct seg *g = &sc.segs[i];
 
@@ -850,6 +900,7 @@ void capture_scan_done(struct capture_scan *s)
 		free(s->copy);
 	}
 	free(s->window);
+	free(s->boots);
 	*s = (struct capture_scan){ .path = s->path };
 }
 
@@ -933,4 +984,99 @@ int selection_check_source(const struct command *cmd, const struct selection *s,
 	if (devresd && selection_active(s))
 		return usage_error(cmd, "--boot, --since and --until choose from CAPTUREs: not with --source=devresd");
 	return selection_check(cmd, s);
+}
+
+/* ---- --list-boots ---- */
+
+static void print_seconds(char *buf, size_t len, int64_t usec)
+{
+	if (usec < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%" PRId64 ".%06" PRId64, usec / USEC_PER_SEC, usec % USEC_PER_SEC);
+}
+
+static void print_wall(char *buf, size_t len, int64_t usec)
+{
+	time_t t = (time_t)(usec / USEC_PER_SEC);
+	struct tm tm;
+
+	if (usec < 0 || !localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, len, "-");
+}
+
+static struct json_object *json_usec(int64_t usec)
+{
+	return usec < 0 ? NULL : json_object_new_double((double)usec / USEC_PER_SEC);
+}
+
+static struct json_object *boot_json(const struct capture_scan *sc, unsigned i)
+{
+	const struct capture_boot *b = &sc->boots[i];
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "capture", json_string_valid(sc->path));
+	json_object_object_add(o, "boot", json_object_new_int64((int64_t)i + 1));
+	json_object_object_add(o, "index", json_object_new_int64((int64_t)i + 1 - sc->nboots));
+	json_object_object_add(o, "first_line", json_object_new_int64((int64_t)b->lines.first));
+	json_object_object_add(o, "last_line", json_object_new_int64((int64_t)b->lines.last));
+	json_object_object_add(o, "first_seconds", json_usec(b->mono_first));
+	json_object_object_add(o, "last_seconds", json_usec(b->mono_last));
+	json_object_object_add(o, "first_time", json_usec(b->wall_first));
+	json_object_object_add(o, "last_time", json_usec(b->wall_last));
+	json_object_object_add(o, "kernel", b->kernel[0] ? json_string_valid(b->kernel) : NULL);
+	json_object_object_add(o, "boot_id", b->boot_id[0] ? json_string_valid(b->boot_id) : NULL);
+	return o;
+}
+
+/* journalctl --list-boots: the offset from the last, the number from the
+ * first, then where the boot is and what it says of itself */
+static void boot_text(const struct capture_scan *sc, unsigned i)
+{
+	const struct capture_boot *b = &sc->boots[i];
+	char lines[48], first[32], last[32];
+	bool wall = b->mono_first < 0;
+
+	snprintf(lines, sizeof(lines), "%" PRIu64 "-%" PRIu64, b->lines.first, b->lines.last);
+	if (wall) {
+		print_wall(first, sizeof(first), b->wall_first);
+		print_wall(last, sizeof(last), b->wall_last);
+	} else {
+		print_seconds(first, sizeof(first), b->mono_first);
+		print_seconds(last, sizeof(last), b->mono_last);
+	}
+	printf("%4d %4u  %-15s %-19s %-19s %s%s%s\n", (int)i + 1 - (int)sc->nboots, i + 1, lines, first, last,
+	       b->kernel[0] ? b->kernel : "-", b->boot_id[0] ? " " : "", b->boot_id);
+}
+
+int capture_list_boots(char *const *paths, unsigned n, bool json)
+{
+	struct json_object *arr = json ? json_object_new_array() : NULL;
+	int r = 0;
+
+	if (json && !arr)
+		return log_oom();
+	for (unsigned i = 0; i < n && r >= 0; i++) {
+		struct capture_scan sc;
+
+		r = capture_scan(paths[i], NULL, &sc);
+		if (r < 0)
+			break;
+		if (!json)
+			printf("%s%s:\n IDX BOOT  %-15s %-19s %-19s %s\n", i ? "\n" : "", sc.path, "LINES", "FIRST",
+			       "LAST", "KERNEL");
+		for (unsigned b = 0; b < sc.nboots; b++) {
+			if (json)
+				json_object_array_add(arr, boot_json(&sc, b));
+			else
+				boot_text(&sc, b);
+		}
+		capture_scan_done(&sc);
+	}
+	if (json && r >= 0)
+		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(arr);
+	if (r >= 0 && (fflush(stdout) != 0 || ferror(stdout)))
+		r = log_error_errno(-EIO, "cannot write the boots");
+	return r;
 }

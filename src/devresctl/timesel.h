@@ -61,6 +61,8 @@ struct line_time {
 	const char *boot_id;    /* a journal's _BOOT_ID on this line, or NULL */
 	unsigned boot_id_len;
 	bool record;            /* a journal record's first line: its times come later */
+	const char *kernel;     /* the release of a "Linux version" banner, or NULL */
+	unsigned kernel_len;
 	bool devres;            /* a devres message (printk's "DEVRES ") */
 };
 void line_time_read(const char *line, size_t len, struct line_time *ret);
@@ -70,12 +72,22 @@ struct line_range {
 	uint64_t first, last;
 };
 
+/* One boot of a capture, as --list-boots shows it. */
+struct capture_boot {
+	struct line_range lines;
+	int64_t mono_first, mono_last;  /* seconds since boot of its first and last lines (usec), or -1 */
+	int64_t wall_first, wall_last;  /* their time of day (usec since the epoch), or -1 */
+	char kernel[64];        /* "6.1.192" from its banner, or "" */
+	char boot_id[64];       /* the journal's, or "" */
+};
+
 /* What the first reading of a capture found, and what of it is chosen. */
 struct capture_scan {
 	const char *path;
 	char *copy;             /* standard input kept in this file for the second reading */
 	uint64_t lines;
 	unsigned nboots;
+	struct capture_boot *boots;     /* nboots of them */
 	struct line_range boot; /* the lines of the chosen boot (all with no --boot) */
 	unsigned chosen;        /* its index, from 0 */
 	bool has_mono, has_wall;        /* in the chosen boot(s): seconds since boot, a time of day */
@@ -119,3 +131,6 @@ void capture_window_say_dropped(unsigned n);
 /* --boot, --since or --until with --source=devresd: the exit code of a
  * usage error (what devresd collected is read whole), else 0. */
 int selection_check_source(const struct command *cmd, const struct selection *s, bool devresd);
+/* --list-boots: the boots of each capture, as text or a JSON array, on
+ * standard output. Returns 0, or a negative errno after saying why. */
+int capture_list_boots(char *const *paths, unsigned n, bool json);

@@ -42,6 +42,18 @@ expect_rc 0 "--boot=-0 of a capture with one boot"
 run check --boot=two "$T/two-boots.txt"
 expect_rc 2 "--boot=two is a usage error"
 grep_err "invalid --boot 'two'" "the bad value is named"
+# --list-boots: the numbers --boot takes
+run report --list-boots "$T/two-boots.txt" "$K/clean/udevadm-monitor.txt"
+expect_rc 0 "report --list-boots"
+grep_out "^  -1    1  1-$(wc -l <"$BUG") .* 0.000000 .* 3.710000 .* 6.1.192$" "the first boot: -1, 1, its lines, times and kernel"
+grep_out "^   0    2  $(($(wc -l <"$BUG") + 1))-$(wc -l <"$T/two-boots.txt") .* 3.380000 .* 6.1.192$" "the last boot: 0, 2"
+grep_out "^   0    1  1-60 .* 1.942590 .* 3.147572 .* -$" "a udev monitor file: one boot, no kernel named"
+run report --list-boots --format=json "$T/two-boots.txt"
+jq -e '[.[] | [.boot, .index, .first_line, .kernel]] == [[1, -1, 1, "6.1.192"], [2, 0, 87, "6.1.192"]]' "$T/out" >/dev/null
+ok $? "--list-boots --format=json"
+run report --list-boots --boot=1 "$T/two-boots.txt"
+expect_rc 2 "--list-boots with --boot"
+
 # standard input is kept for the second reading
 "$DEVRESCTL" check --boot=1 - <"$T/two-boots.txt" >"$T/out" 2>"$T/err"
 rc=$?
@@ -63,6 +75,9 @@ to_export() {  # to_export BOOT_ID REALTIME_BASE_USEC < dmesg
 }
 to_export 0123456789abcdef0123456789abcdef 1795000000000000 <"$BUG" >"$T/j.export"
 to_export fedcba9876543210fedcba9876543210 1795100000000000 <"$CLEAN" >>"$T/j.export"
+run report --list-boots --format=json "$T/j.export"
+jq -e '[.[] | .boot_id] == ["0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"] and .[1].first_line == .[0].last_line + 1 and .[1].first_time == 1795100000' "$T/out" >/dev/null
+ok $? "journal export: a boot per _BOOT_ID, from its record's first line, with the time of day"
 run check --boot=1 "$T/j.export"
 expect_rc 1 "journal export, --boot=1: the first _BOOT_ID's bug"
 run check --boot=0 "$T/j.export"
