@@ -187,7 +187,8 @@ static size_t read_seconds(const char *l, size_t len, int64_t *usec)
 
 	for (; i < len && isdigit((unsigned char)l[i]) && i < 12; i++)
 		sec = sec * 10 + (l[i] - '0');
-	if (!i)
+	/* none, or more seconds than 12 digits (the engine's limit too) */
+	if (!i || (i < len && isdigit((unsigned char)l[i])))
 		return 0;
 	if (i < len && l[i] == '.')
 		for (i++; i < len && isdigit((unsigned char)l[i]); i++)
@@ -199,14 +200,18 @@ static size_t read_seconds(const char *l, size_t len, int64_t *usec)
 	return i;
 }
 
-/* a decimal number of usec after "KEY=" or "\"KEY\":\"" */
+/* a decimal number of usec after "KEY=" or "\"KEY\":\"": -1 for none, or
+ * one too long for 64 bits (18 digits are 31 years) */
 static int64_t read_usec(const char *p, const char *end)
 {
 	int64_t v = 0;
 	size_t n = 0;
 
-	for (; p < end && isdigit((unsigned char)*p) && n < 19; p++, n++)
+	for (; p < end && isdigit((unsigned char)*p); p++, n++) {
+		if (n == 18)
+			return -1;
 		v = v * 10 + (*p - '0');
+	}
 	return n ? v : -1;
 }
 
@@ -335,9 +340,10 @@ static int64_t read_wall(const char *l, size_t len, int year_hint, bool *no_year
 	if (!n)
 		return -1;
 	i += 1 + n;
-	if (i + 5 <= len && l[i] == ' ' && isdigit((unsigned char)l[i + 1]) &&
-	    isdigit((unsigned char)l[i + 4])) {
-		tm.tm_year = atoi(l + i + 1) - 1900;
+	if (i + 5 <= len && l[i] == ' ' && isdigit((unsigned char)l[i + 1]) && isdigit((unsigned char)l[i + 2]) &&
+	    isdigit((unsigned char)l[i + 3]) && isdigit((unsigned char)l[i + 4])) {
+		tm.tm_year = (l[i + 1] - '0') * 1000 + (l[i + 2] - '0') * 100 + (l[i + 3] - '0') * 10 +
+			     (l[i + 4] - '0') - 1900;
 	} else {
 		tm.tm_year = year_hint - 1900;
 		*no_year = true;
@@ -814,6 +820,10 @@ int capture_scan(const char *path, const struct selection *sel, struct capture_s
 	sc.copy = NULL;
 	if (r == -ENOMEM) {
 		log_oom();
+		goto out;
+	}
+	if (r == -EBADMSG) {
+		log_error("cannot read capture '%s': the compressed data is cut short or corrupt", path);
 		goto out;
 	}
 	if (r < 0) {

@@ -203,6 +203,15 @@ expect_rc 3 "--until on a capture without timestamps"
 grep_err "\-\-until '3': '$T/no-time.txt' has no seconds since boot on its lines, no clock to select by" \
 	"the error names the file and says it has no clock"
 
+# hostile input on the first reading: said as the engine's reading says it
+run check --boot=0 "$top_srcdir/tests/cli/hostile-inputs/truncated-half.xz"
+expect_rc 3 "--boot on a compressed capture cut in half"
+grep_err "cannot read capture '.*truncated-half.xz': the compressed data is cut short or corrupt" "says it is cut short"
+printf '6,1,99999999999999999999999,-;x: DEVRES ADD 00000000000000a1 devm_kzalloc_release (16 bytes)\n__MONOTONIC_TIMESTAMP=99999999999999999999\nKERNEL[99999999999999999999.1] add      /devices/x (platform)\n' >"$T/huge.txt"
+run check --since=1 "$T/huge.txt"
+expect_rc 3 "times too long for 64 bits are no times"
+grep_err "has no seconds since boot on its lines" "and the capture is said to have no clock"
+
 # strip: only the window's lines, without the devres ones
 run strip --since=2.75 --until=2.99 "$BUG"
 expect_rc 0 "strip with a window"
