@@ -258,6 +258,32 @@ run check --format=json "$K/clean/dmesg.txt" "$K/clean/trace.txt" "$K/clean/udev
 jq -e '.stats.devres_events == 43 and .stats.uevents == 8 and (.findings | length) == 0' "$T/out" >/dev/null
 ok $? "three witnesses of one run: 43 operations once, 8 uevents, nothing found"
 
+# a soak recording (kmsg with hashed ids, the trace with raw pointers, udev:
+# 36246 operations, each printed by both) split into its three witnesses,
+# given as three files in either order: each operation once, every uevent,
+# the findings of one witness alone (the witness pairing fed by the merge,
+# at the scale of a soak)
+if command -v zstd >/dev/null; then
+	zstd -q -d -c "$K/soak/live-both.rec.zst" | awk -v d="$T" '
+		/^Linux version / || /^[0-9]+,[0-9]+,[0-9]+,/ { m = "kmsg" }
+		/devres_log: / { m = "trace" }
+		/^KERNEL\[/ { m = "udev" }
+		/^devresctl-/ { next }
+		m { print > (d "/soak-" m ".txt") }'
+	run check --format=json "$T/soak-kmsg.txt"
+	jq -c '[.findings[] | [.rule, .device, .occurrences]] | sort' "$T/out" >"$T/want"
+	for order in "kmsg trace udev" "udev trace kmsg"; do
+		set -- $(for w in $order; do echo "$T/soak-$w.txt"; done)
+		run check --format=json "$@"
+		jq -e '.stats.devres_events == 36246 and .stats.uevents == 4418' "$T/out" >/dev/null &&
+			[ "$(jq -c '[.findings[] | [.rule, .device, .occurrences]] | sort' "$T/out")" = "$(cat "$T/want")" ] &&
+			[ ! -s "$T/err" ]
+		ok $? "soak split in three ($order): 36246 operations once, 4418 uevents, kmsg's findings"
+	done
+else
+	echo "# zstd is not installed: the soak recording is not split"
+fi
+
 # cannot be merged: one warning, read one after the other
 run check "$T/no-time.txt" "$K/component-bug/udevadm-monitor.txt"
 grep_err "'$T/no-time.txt' has no timestamps of the kernel's clock: the 2 captures are read one after the other, not merged by time" \
