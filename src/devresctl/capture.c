@@ -194,6 +194,7 @@ struct reader {
 	bool cut;
 	bool head;              /* line is read and not fed yet */
 	bool done;
+	bool said;              /* its read error was said */
 	int64_t mono;           /* the head's time */
 };
 
@@ -217,6 +218,14 @@ static int reader_next(struct reader *rd)
 		return 0;
 	for (;;) {
 		r = source_file_next_line(rd->f, &rd->line, &rd->len, &rd->cut);
+		if (r < 0) {
+			if (r == -EBADMSG)
+				log_error("cannot read capture '%s': the compressed data is cut short or corrupt",
+					  rd->scan->path);
+			else if (r != -ENOMEM)
+				log_error_errno(r, "cannot read capture '%s'", rd->scan->path);
+			rd->said = r != -ENOMEM;
+		}
 		if (r <= 0 || ++rd->lineno > rd->scan->boot.last) {
 			rd->done = true;
 			return r < 0 ? r : 0;
@@ -352,14 +361,16 @@ static int load_selected(struct drc_ctx *ctx, char *const *paths, unsigned n, co
 	}
 	for (unsigned i = 0; merge && i < n && r >= 0; i++)
 		r = drc_stream_finish(rd[i].s);
-	if (r == -ENOMEM)
-		log_oom();
-	else if (r == -EBADMSG)
-		log_error("cannot read the captures: the compressed data is cut short or corrupt");
-	else if (r < 0)
-		log_error_errno(r, "cannot read the captures");
-	if (r < 0)
+	/* a read error was said by its reader; the engine fails only for memory */
+	if (r < 0) {
+		bool said = false;
+
+		for (unsigned i = 0; i < n; i++)
+			said |= rd[i].said;
+		if (!said)
+			log_oom();
 		goto out;
+	}
 	r = drc_ctx_finish(ctx);
 	if (r < 0) {
 		r = log_oom();
