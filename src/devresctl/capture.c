@@ -14,6 +14,7 @@
 #include "exit-codes.h"
 #include "shared/log.h"
 #include "sources/source-file.h"
+#include "timesel.h"
 
 /* "devresd:SOCKET": what the evidence names, and no file a writer would
  * read again for its excerpts (a "devresd" beside the build is the daemon) */
@@ -180,10 +181,222 @@ out:
 	return r;
 }
 
+/* ---- several captures, or part of one (timesel.h) ---- */
+
+/* One capture on its second reading: its next line and the time it has. */
+struct reader {
+	const struct capture_scan *scan;
+	struct source_file *f;
+	struct drc_stream *s;
+	uint64_t lineno;
+	const char *line;       /* valid until the next reading of this file */
+	size_t len;
+	bool cut;
+	bool head;              /* line is read and not fed yet */
+	bool done;
+	bool said;              /* its read error was said */
+	int64_t mono;           /* the head's time */
+};
+
+static int reader_feed(struct reader *rd)
+{
+	rd->head = false;
+	if (rd->cut) {
+		drc_stream_note_long_line(rd->s);
+		return 0;
+	}
+	return drc_stream_feed_line(rd->s, rd->line, rd->len);
+}
+
+/* The next line of the chosen boot into rd->line; the lines before it are
+ * skipped, those after it end the reading. 1, 0 at the end, or -errno. */
+static int reader_next(struct reader *rd)
+{
+	int r;
+
+	if (rd->done)
+		return 0;
+	for (;;) {
+		r = source_file_next_line(rd->f, &rd->line, &rd->len, &rd->cut);
+		if (r < 0) {
+			if (r == -EBADMSG)
+				log_error("cannot read capture '%s': the compressed data is cut short or corrupt",
+					  rd->scan->path);
+			else if (r != -ENOMEM)
+				log_error_errno(r, "cannot read capture '%s'", rd->scan->path);
+			rd->said = r != -ENOMEM;
+		}
+		if (r <= 0 || ++rd->lineno > rd->scan->boot.last) {
+			rd->done = true;
+			return r < 0 ? r : 0;
+		}
+		if (capture_scan_chosen(rd->scan, rd->lineno))
+			break;
+		drc_stream_skip_lines(rd->s, 1);
+	}
+	rd->head = true;
+	return 1;
+}
+
+/* Feed the lines that carry no time of their own (udev properties, kmsg
+ * dictionaries, a file's header) with what came before them; stop at the
+ * next line with a time, which waits in rd->line. 0 or -errno. */
+static int reader_advance(struct reader *rd)
+{
+	struct line_time t;
+	int r;
+
+	for (;;) {
+		r = reader_next(rd);
+		if (r <= 0)
+			return r;
+		line_time_read(rd->line, rd->cut ? 0 : rd->len, &t);
+		if (t.mono >= 0) {
+			rd->mono = t.mono;
+			return 0;
+		}
+		r = reader_feed(rd);
+		if (r < 0)
+			return r;
+	}
+}
+
+/*
+ * The reader whose line comes first: the earliest time; at the same time
+ * the kernel's own stamp before a monitor's (udevadm stamps an event when
+ * it receives it, after the kernel sent it; printk and the trace stamp
+ * when it happens), then the order the captures were given in.
+ */
+static struct reader *reader_first(struct reader *rd, unsigned n)
+{
+	struct reader *best = NULL;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (!rd[i].head)
+			continue;
+		if (!best || rd[i].mono < best->mono ||
+		    (rd[i].mono == best->mono && !rd[i].scan->monitor && best->scan->monitor))
+			best = &rd[i];
+	}
+	return best;
+}
+
+/* Why the captures cannot be merged by time, or NULL: they can. */
+static const char *merge_refused(const struct capture_scan *sc, unsigned n, const struct selection *sel,
+				 const char **who)
+{
+	for (unsigned i = 0; i < n; i++) {
+		*who = sc[i].path;
+		if (sc[i].journal)
+			return "is a journal export, whose records are not merged";
+		if (!sc[i].has_mono)
+			return "has no timestamps of the kernel's clock";
+		if (sc[i].nboots > 1 && !(sel && sel->have_boot))
+			return "holds several boots (give --boot to merge one of each)";
+	}
+	return NULL;
+}
+
+static int load_selected(struct drc_ctx *ctx, char *const *paths, unsigned n, const struct capture_opts *o)
+{
+	struct capture_window w = { .n = n, .active = o->sel && (o->sel->since.set || o->sel->until.set) };
+	struct reader *rd, *last = NULL;
+	const char *why = NULL, *who = NULL;
+	bool merge;
+	int r = 0;
+
+	w.scans = calloc(n, sizeof(*w.scans));
+	rd = calloc(n, sizeof(*rd));
+	if (!w.scans || !rd) {
+		free(rd);
+		free(w.scans);
+		return log_oom();
+	}
+	for (unsigned i = 0; i < n && r >= 0; i++)
+		r = capture_scan(paths[i], o->sel, &w.scans[i]);
+	if (r < 0)
+		goto out;
+	merge = n > 1 && !(why = merge_refused(w.scans, n, o->sel, &who));
+	if (n > 1 && !merge)
+		log_warning("'%s' %s: the %u captures are read one after the other, not merged by time", who, why, n);
+	for (unsigned i = 0; i < n; i++) {
+		rd[i].scan = &w.scans[i];
+		r = source_file_open(capture_scan_path(&w.scans[i]), &rd[i].f);
+		if (r < 0) {
+			log_error_errno(r, "cannot open capture '%s'", paths[i]);
+			goto out;
+		}
+		r = drc_stream_new(ctx, paths[i], &rd[i].s);
+		if (r < 0) {
+			r = log_oom();
+			goto out;
+		}
+	}
+	for (unsigned i = 0; i < n && r >= 0; i++) {
+		/* one after the other: every line of one, then the next */
+		if (!merge) {
+			while (r >= 0 && (r = reader_next(&rd[i])) > 0)
+				r = reader_feed(&rd[i]);
+			if (r >= 0)
+				r = drc_stream_finish(rd[i].s);
+			continue;
+		}
+		/* merged: each reader's lines before its first time, then its first time waits */
+		r = reader_advance(&rd[i]);
+	}
+	while (merge && r >= 0) {
+		struct reader *first = reader_first(rd, n);
+
+		if (!first)
+			break;
+		/* the last capture's record is whole (its next line has a time
+		 * of its own): to the model before this capture's line */
+		if (last && last != first)
+			r = drc_stream_end_records(last->s);
+		last = first;
+		if (r >= 0)
+			r = reader_feed(first);
+		if (r >= 0)
+			r = reader_advance(first);
+	}
+	for (unsigned i = 0; merge && i < n && r >= 0; i++)
+		r = drc_stream_finish(rd[i].s);
+	/* a read error was said by its reader; the engine fails only for memory */
+	if (r < 0) {
+		bool said = false;
+
+		for (unsigned i = 0; i < n; i++)
+			said |= rd[i].said;
+		if (!said)
+			log_oom();
+		goto out;
+	}
+	r = drc_ctx_finish(ctx);
+	if (r < 0) {
+		r = log_oom();
+		goto out;
+	}
+	diagnostics(ctx, o->quiet);
+out:
+	for (unsigned i = 0; i < n; i++) {
+		drc_stream_free(rd[i].s);
+		source_file_close(rd[i].f);
+	}
+	free(rd);
+	if (r >= 0 && o->window) {
+		*o->window = w;
+	} else {
+		capture_window_done(&w);
+	}
+	return r;
+}
+
 int capture_load(struct drc_ctx *ctx, char *const *paths, unsigned n, const struct capture_opts *o)
 {
 	int r;
 
+	if (n > 1 || selection_active(o->sel))
+		return load_selected(ctx, paths, n, o);
 	for (unsigned i = 0; i < n; i++) {
 		r = load_one(ctx, o, paths[i]);
 		if (r < 0)

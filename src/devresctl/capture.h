@@ -4,18 +4,24 @@
 #include <stdbool.h>
 
 #include "libdevres/libdevres.h"
+#include "timesel.h"
 
 struct command;
 
 struct capture_opts {
 	int progress;           /* -1 auto (a terminal and a big file), 0 never, 1 always */
 	bool quiet;             /* no diagnostics on stderr */
+	const struct selection *sel;    /* --boot, --since, --until, or NULL */
+	struct capture_window *window;  /* filled with the lines chosen, or NULL */
 };
 
 /*
- * Feeds every capture into the engine, one after the other, then finishes
- * it (end-of-capture rules) and reports what could not be decoded on
- * stderr. Returns 0, or a negative errno after printing why.
+ * Feeds every capture into the engine, then finishes it (end-of-capture
+ * rules) and reports what could not be decoded on stderr. Several captures
+ * of one boot with the kernel's clock are merged by time; others are read
+ * one after the other, with a warning saying why (timesel.h). With a
+ * selection, only the chosen boot of each is fed. Returns 0, or a negative
+ * errno after printing why.
  */
 int capture_load(struct drc_ctx *ctx, char *const *paths, unsigned n, const struct capture_opts *o);
 

@@ -28,7 +28,7 @@
 
 enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES, OPT_ALLOW_EMPTY, OPT_EXPLAIN, OPT_DEBUG,
        OPT_KCIDB_ORIGIN, OPT_KCIDB_BUILD_ID, OPT_KCIDB_CHECKOUT_ID, OPT_KCIDB_RUN_ID, OPT_KCIDB_LOG_URL,
-       OPT_SOURCE };
+       OPT_SOURCE, OPT_BOOT, OPT_SINCE, OPT_UNTIL };
 
 extern const struct command command_check;
 
@@ -50,6 +50,7 @@ static const struct cli_option check_options[] = {
 	{ "kcidb-run-id", OPT_KCIDB_RUN_ID, required_argument, "ID", "kcidb: this test run's id in the lab (default: the build's)" },
 	{ "kcidb-log-url", OPT_KCIDB_LOG_URL, required_argument, "URL", "kcidb: where the lab keeps the capture" },
 	{ "source", OPT_SOURCE, required_argument, "WHERE", "capture (the CAPTUREs given, the default) or devresd (what it collected until now)", "capture devresd" },
+	SELECTION_OPTIONS(OPT_BOOT, OPT_SINCE, OPT_UNTIL),
 	SOCKET_OPTION,
 	NO_PAGER_OPTION,
 	COMMON_OPTIONS,
@@ -70,6 +71,8 @@ struct check_ctl {
 	bool devresd;           /* --source=devresd */
 	struct device_selector *selectors;
 	unsigned nselectors;
+	struct selection sel;   /* --boot, --since, --until */
+	struct capture_window window;
 };
 
 static int list_rules(enum output_format format)
@@ -172,6 +175,15 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 			if (source_option(&command_check, optarg, &ctl->devresd) < 0)
 				status = DEVRESCTL_EX_USAGE;
 			break;
+		case OPT_BOOT:
+			status = selection_boot_option(&command_check, optarg, &ctl->sel);
+			break;
+		case OPT_SINCE:
+			status = selection_time_option(&command_check, "since", optarg, &ctl->sel.since);
+			break;
+		case OPT_UNTIL:
+			status = selection_time_option(&command_check, "until", optarg, &ctl->sel.until);
+			break;
 		case OPT_KCIDB_ORIGIN:
 			ctl->kcidb.origin = optarg;
 			break;
@@ -212,6 +224,9 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 	} else if (kcidb_opts_given(&ctl->kcidb)) {
 		return usage_error(&command_check, "the --kcidb-* options go with --format=kcidb");
 	}
+	status = selection_check_source(&command_check, &ctl->sel, ctl->devresd);
+	if (status != DEVRESCTL_EX_OK)
+		return status;
 	return source_check_args(&command_check, ctl->devresd, (unsigned)(argc - optind));
 }
 
@@ -340,7 +355,7 @@ static int cmd_check(int argc, char **argv)
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
-	copts = (struct capture_opts){ .progress = -1, .quiet = ctl.quiet };
+	copts = (struct capture_opts){ .progress = -1, .quiet = ctl.quiet, .sel = &ctl.sel, .window = &ctl.window };
 	ctl.view.inputs = argv + optind;
 	ctl.view.ninputs = (unsigned)(argc - optind);
 	if (ctl.devresd) {
@@ -366,13 +381,20 @@ static int cmd_check(int argc, char **argv)
 		unmatched = 0;  /* said, and accepted */
 	/* keep the selected devices' findings, then judge them */
 	{
-		unsigned keep = 0;
+		unsigned keep = 0, outside = 0;
 
 		for (unsigned i = 0; i < l.n; i++) {
 			struct finding_item it = l.items[i];
 
 			if (!finding_selected(ctx, &ctl.view, it.f))
 				continue;
+			/* outside --since/--until: a suppression matching it is not stale */
+			if (!capture_window_keeps(&ctl.window, it.f)) {
+				if (it.suppressed)
+					suppressions_mark_used(sup, it.f);
+				outside++;
+				continue;
+			}
 			if (ctl.allow_empty && strcmp(it.f->rule, "no-devres") == 0)
 				continue;
 			if (it.suppressed)
@@ -383,6 +405,7 @@ static int cmd_check(int argc, char **argv)
 		}
 		l.n = keep;
 		finding_list_tally(&l);
+		capture_window_say_dropped(outside);
 	}
 	/* a stale entry would hide the next regression it happens to match */
 	suppressions_for_each_unused(sup, warn_unused, NULL);
@@ -436,6 +459,7 @@ out:
 	free(ctl.selectors);
 	free(ctl.engine.kb_files);
 	free(ctl.suppress);
+	capture_window_done(&ctl.window);
 	return status;
 }
 

@@ -22,7 +22,7 @@
 #include "shared/escape.h"
 #include "shared/log.h"
 
-enum { OPT_PROGRESS = OPT_COMMAND, OPT_SOURCE };
+enum { OPT_PROGRESS = OPT_COMMAND, OPT_SOURCE, OPT_BOOT, OPT_SINCE, OPT_UNTIL, OPT_LIST_BOOTS };
 
 extern const struct command command_report;
 
@@ -35,6 +35,8 @@ static const struct cli_option report_options[] = {
 	{ "kallsyms", OPT_KALLSYMS, required_argument, "FILE", "a copy of /proc/kallsyms: which module each release function is in" },
 	{ "progress", OPT_PROGRESS, required_argument, "WHEN", "progress on stderr: auto, always or never", "auto always never" },
 	{ "source", OPT_SOURCE, required_argument, "WHERE", "capture (the CAPTUREs given, the default) or devresd (what it collected until now)", "capture devresd" },
+	SELECTION_OPTIONS(OPT_BOOT, OPT_SINCE, OPT_UNTIL),
+	{ "list-boots", OPT_LIST_BOOTS, no_argument, NULL, "list the boots of each capture (numbers for --boot) and exit" },
 	SOCKET_OPTION,
 	NO_PAGER_OPTION,
 	COMMON_OPTIONS,
@@ -50,10 +52,14 @@ struct report_ctl {
 	bool devresd;           /* --source=devresd */
 	struct device_selector *selectors;
 	unsigned nselectors;
+	struct selection sel;   /* --boot, --since, --until */
+	struct capture_window window;
+	bool list_boots;
 };
 
 static void report_ctl_done(struct report_ctl *ctl)
 {
+	capture_window_done(&ctl->window);
 	free(ctl->selectors);
 	free(ctl->engine.kb_files);
 }
@@ -98,6 +104,18 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 			if (source_option(&command_report, optarg, &ctl->devresd) < 0)
 				status = DEVRESCTL_EX_USAGE;
 			break;
+		case OPT_BOOT:
+			status = selection_boot_option(&command_report, optarg, &ctl->sel);
+			break;
+		case OPT_SINCE:
+			status = selection_time_option(&command_report, "since", optarg, &ctl->sel.since);
+			break;
+		case OPT_UNTIL:
+			status = selection_time_option(&command_report, "until", optarg, &ctl->sel.until);
+			break;
+		case OPT_LIST_BOOTS:
+			ctl->list_boots = true;
+			break;
 		default:
 			if (command_common_option(&command_report, c, optarg, &ctl->engine, &ctl->quiet,
 						  &status) == COMMAND_OPTION_HELP) {
@@ -110,6 +128,11 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 	command_getopt_done(&g);
 	if (status != DEVRESCTL_EX_OK)
 		return status;
+	status = selection_check_source(&command_report, &ctl->sel, ctl->devresd);
+	if (status != DEVRESCTL_EX_OK)
+		return status;
+	if (ctl->list_boots && (ctl->devresd || selection_active(&ctl->sel)))
+		return usage_error(&command_report, "--list-boots lists the CAPTUREs' boots: not with --source, --boot, --since or --until");
 	return source_check_args(&command_report, ctl->devresd, (unsigned)(argc - optind));
 }
 
@@ -128,6 +151,11 @@ static int cmd_report(int argc, char **argv)
 	}
 	if (status != DEVRESCTL_EX_OK)
 		goto out;
+	if (ctl.list_boots) {
+		status = capture_list_boots(argv + optind, (unsigned)(argc - optind), ctl.format == OUTPUT_JSON) < 0 ?
+			 DEVRESCTL_EX_FAILURE : DEVRESCTL_EX_OK;
+		goto out;
+	}
 	if (engine_new(&ctl.engine, &ctx) < 0) {
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
@@ -137,7 +165,8 @@ static int cmd_report(int argc, char **argv)
 	ctl.view.ninputs = (unsigned)(argc - optind);
 	ctl.view.color = ctl.format == OUTPUT_TEXT && use_color();
 	ctl.view.width = output_columns();
-	copts = (struct capture_opts){ .progress = ctl.progress, .quiet = ctl.quiet };
+	copts = (struct capture_opts){ .progress = ctl.progress, .quiet = ctl.quiet, .sel = &ctl.sel,
+					.window = &ctl.window };
 	if (ctl.devresd) {
 		ctl.view.inputs = capture_devresd_inputs();
 		ctl.view.ninputs = 1;
@@ -151,6 +180,7 @@ static int cmd_report(int argc, char **argv)
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
+	findings_keep_window(&findings, &ctl.window);
 	ctl.view.selectors = ctl.selectors;
 	ctl.view.nselectors = ctl.nselectors;
 	device_selectors_unmatched(ctx, ctl.selectors, ctl.nselectors,

@@ -21,10 +21,14 @@
 #include "exit-codes.h"
 #include "shared/log.h"
 #include "sources/source-file.h"
+#include "timesel.h"
 
 extern const struct command command_strip;
 
+enum { OPT_BOOT = OPT_COMMAND, OPT_SINCE, OPT_UNTIL };
+
 static const struct cli_option strip_options[] = {
+	SELECTION_OPTIONS(OPT_BOOT, OPT_SINCE, OPT_UNTIL),
 	COMMON_OPTIONS,
 	{}
 };
@@ -33,6 +37,7 @@ struct pending {
 	uint64_t line;
 	char *text;
 	size_t len;
+	bool hidden;            /* outside --since/--until: read, not printed */
 };
 
 struct range {
@@ -47,6 +52,8 @@ struct strip {
 	struct range *drop;
 	size_t ndrop, dcap;
 	uint64_t lineno, dropped, cut;
+	const struct capture_scan *scan;        /* with --boot, --since, --until */
+	uint64_t outside;
 };
 
 static void on_devres_line(void *userdata, const struct drc_origin *o, uint64_t last)
@@ -87,7 +94,9 @@ static int flush(struct strip *st, uint64_t upto)
 	while (st->qlen && st->q[st->qhead].line < upto) {
 		struct pending *p = &st->q[st->qhead];
 
-		if (dropped(st, p->line)) {
+		if (p->hidden) {
+			st->outside++;
+		} else if (dropped(st, p->line)) {
 			st->dropped++;
 		} else if (fwrite(p->text, 1, p->len, st->out) != p->len || fputc('\n', st->out) == EOF) {
 			return -errno;
@@ -123,6 +132,7 @@ static int queue(struct strip *st, const char *line, size_t len)
 	p = &st->q[(st->qhead + st->qlen) % st->qcap];
 	p->line = st->lineno;
 	p->len = len;
+	p->hidden = st->scan && !capture_scan_in_window(st->scan, st->lineno);
 	p->text = malloc(len ? len : 1);
 	if (!p->text)
 		return -ENOMEM;
@@ -137,6 +147,12 @@ static int strip_line(void *userdata, const char *line, size_t len, bool cut)
 	int r;
 
 	st->lineno++;
+	/* the other boots are not read: a boot of its own to the engine */
+	if (st->scan && !capture_scan_chosen(st->scan, st->lineno)) {
+		st->outside++;
+		drc_stream_skip_lines(st->s, 1);
+		return 0;
+	}
 	r = queue(st, line, len);
 	if (r < 0)
 		return r;
@@ -158,6 +174,8 @@ static int cmd_strip(int argc, char **argv)
 	struct strip st = { .out = stdout };
 	struct source_file *f = NULL;
 	struct drc_ctx *ctx = NULL;
+	struct selection sel = { 0 };
+	struct capture_scan scan = { 0 };
 	const char *path;
 	int c, status = DEVRESCTL_EX_OK, r;
 
@@ -166,6 +184,15 @@ static int cmd_strip(int argc, char **argv)
 	while (status == DEVRESCTL_EX_OK &&
 	       (c = getopt_long(argc, argv, g.shortopts + 1, g.longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_BOOT:
+			status = selection_boot_option(&command_strip, optarg, &sel);
+			break;
+		case OPT_SINCE:
+			status = selection_time_option(&command_strip, "since", optarg, &sel.since);
+			break;
+		case OPT_UNTIL:
+			status = selection_time_option(&command_strip, "until", optarg, &sel.until);
+			break;
 		default:
 			if (command_common_option(&command_strip, c, optarg, NULL, NULL,
 						  &status) == COMMAND_OPTION_HELP) {
@@ -179,11 +206,18 @@ static int cmd_strip(int argc, char **argv)
 	if (status != DEVRESCTL_EX_OK)
 		return status;
 	status = command_check_args(&command_strip, (unsigned)(argc - optind));
+	if (status == DEVRESCTL_EX_OK)
+		status = selection_check(&command_strip, &sel);
 	if (status != DEVRESCTL_EX_OK)
 		return status;
 	path = optind < argc ? argv[optind] : "-";
 
-	r = source_file_open(path, &f);
+	if (selection_active(&sel)) {
+		if (capture_scan(path, &sel, &scan) < 0)
+			return DEVRESCTL_EX_FAILURE;
+		st.scan = &scan;
+	}
+	r = source_file_open(st.scan ? capture_scan_path(&scan) : path, &f);
 	if (r < 0) {
 		log_error_errno(r, "cannot open capture '%s'", path);
 		return DEVRESCTL_EX_FAILURE;
@@ -206,8 +240,12 @@ static int cmd_strip(int argc, char **argv)
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}
-	log_info("%s: %" PRIu64 " devres line%s removed, %" PRIu64 " kept", path, st.dropped,
-		 st.dropped == 1 ? "" : "s", st.lineno - st.dropped);
+	if (st.scan)
+		log_info("%s: %" PRIu64 " devres line%s removed, %" PRIu64 " kept, %" PRIu64 " outside --boot/--since/--until",
+			 path, st.dropped, st.dropped == 1 ? "" : "s", st.lineno - st.dropped - st.outside, st.outside);
+	else
+		log_info("%s: %" PRIu64 " devres line%s removed, %" PRIu64 " kept", path, st.dropped,
+			 st.dropped == 1 ? "" : "s", st.lineno - st.dropped);
 	if (drc_stream_count_in_objects(st.s))
 		log_warning("%s: %" PRIu64 " devres message%s inside JSON records kept: strip removes lines of "
 			    "text logs (dmesg, console, syslog, kmsg, trace)", path, drc_stream_count_in_objects(st.s),
@@ -223,6 +261,7 @@ out:
 	drc_stream_free(st.s);
 	drc_ctx_unref(ctx);
 	source_file_close(f);
+	capture_scan_done(&scan);
 	return status;
 }
 

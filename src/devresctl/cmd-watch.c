@@ -30,14 +30,16 @@
 #include "devresd/protocol.h"
 #include "sources/source-fd.h"
 #include "sources/source-file.h"
+#include "timesel.h"
 #include "watch.h"
 
-enum { OPT_SPEED = OPT_COMMAND, OPT_STEP, OPT_FRAME_STATS, OPT_SOURCE };
+enum { OPT_SPEED = OPT_COMMAND, OPT_STEP, OPT_FRAME_STATS, OPT_SOURCE, OPT_BOOT };
 
 extern const struct command command_watch;
 
 static const struct cli_option watch_options[] = {
 	{ "replay", 'r', required_argument, "FILE", "play a capture through the engine instead of the live system; repeatable" },
+	BOOT_OPTION(OPT_BOOT),
 	{ "source", OPT_SOURCE, required_argument, "WHERE", "live data from: auto (devresd if it runs, else the kernel), devresd or kernel", "auto devresd kernel" },
 	SOCKET_OPTION,
 	{ "speed", OPT_SPEED, required_argument, "X", "replay at X times the pace of the kernel timestamps" },
@@ -64,6 +66,7 @@ struct watch_ctl {
 	const char *frame_stats;
 	struct engine_opts engine;
 	bool quiet;
+	struct selection sel;   /* --boot */
 };
 
 /* Where lines come from: captures, devresd's "lines" stream, or the kernel. */
@@ -77,6 +80,9 @@ struct replay {
 	const char *path;       /* the one playing */
 	struct source_file **files;
 	struct source_file *f;
+	struct capture_scan *scans;     /* with --boot: the boot of each to play */
+	uint64_t file_line;             /* lines of the current capture read */
+	uint64_t skipped;               /* of them, not played (another boot) */
 	struct drc_stream *s;
 	FILE *spool;            /* every line fed, for 's' */
 	uint64_t lines;
@@ -152,6 +158,9 @@ static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)
 		case OPT_FRAME_STATS:
 			ctl->frame_stats = optarg;
 			break;
+		case OPT_BOOT:
+			status = selection_boot_option(&command_watch, optarg, &ctl->sel);
+			break;
 		default:
 			if (command_common_option(&command_watch, c, optarg, &ctl->engine, &ctl->quiet,
 						  &status) == COMMAND_OPTION_HELP) {
@@ -166,6 +175,8 @@ static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)
 		return status;
 	if ((ctl->speed > 0 || ctl->step) && !ctl->replay)
 		return usage_error(&command_watch, "--speed and --step need --replay");
+	if (ctl->sel.have_boot && !ctl->replay)
+		return usage_error(&command_watch, "--boot needs --replay");
 	if (ctl->replay && ctl->source >= 0)
 		return usage_error(&command_watch, "--source and --replay cannot be combined");
 	if (ctl->speed > 0 && ctl->step)
@@ -192,6 +203,15 @@ static int replay_open(struct replay *rp, struct drc_ctx *ctx, const struct watc
 		r = source_file_open(rp->paths[i], &rp->files[i]);
 		if (r < 0)
 			return log_error_errno(r, "cannot open capture '%s'", rp->paths[i]);
+	}
+	/* --boot: which lines of each, found before the screen starts */
+	if (ctl->sel.have_boot) {
+		rp->scans = calloc(rp->n, sizeof(*rp->scans));
+		if (!rp->scans)
+			return log_oom();
+		for (unsigned i = 0; i < rp->n; i++)
+			if (capture_scan(rp->paths[i], &ctl->sel, &rp->scans[i]) < 0)
+				return -EINVAL;
 	}
 	rp->spool = tmpfile();
 	if (!rp->spool)
@@ -288,6 +308,9 @@ static void replay_close(struct replay *rp)
 	for (unsigned i = 0; rp->files && i < rp->n; i++)
 		source_file_close(rp->files[i]);
 	free(rp->files);
+	for (unsigned i = 0; rp->scans && i < rp->n; i++)
+		capture_scan_done(&rp->scans[i]);
+	free(rp->scans);
 	if (rp->spool)
 		fclose(rp->spool);
 }
@@ -303,6 +326,7 @@ static void replay_end(struct replay *rp, struct drc_ctx *ctx)
 		rp->path = rp->paths[rp->cur];
 		rp->f = rp->files[rp->cur];
 		rp->stream_base = rp->lines;
+		rp->file_line = rp->skipped = 0;
 		if (drc_stream_new(ctx, rp->path, &rp->s) == 0)
 			return;
 		rp->error = -ENOMEM;
@@ -326,6 +350,15 @@ static void replay_feed(struct replay *rp, struct watch_state *w, struct drc_ctx
 
 	for (unsigned i = 1;; i++) {
 		r = source_file_next_line(rp->f, &line, &len, &cut);
+		/* --boot: the lines of the other boots are not played */
+		if (r > 0 && rp->scans && !capture_scan_chosen(&rp->scans[rp->cur], ++rp->file_line)) {
+			if (rp->file_line < rp->scans[rp->cur].boot.first) {
+				drc_stream_skip_lines(rp->s, 1);
+				rp->skipped++;
+				continue;
+			}
+			r = 0;
+		}
 		if (r <= 0) {
 			if (r < 0)
 				rp->error = r;
@@ -390,7 +423,7 @@ static uint64_t replay_played(const struct replay *rp)
 {
 	if (!rp->s || rp->done)
 		return rp->lines;
-	return MIN(rp->lines, rp->stream_base + drc_stream_get_undecided_line(rp->s) - 1);
+	return MIN(rp->lines, rp->stream_base + drc_stream_get_undecided_line(rp->s) - 1 - rp->skipped);
 }
 
 static void replay_save(struct replay *rp, struct watch_status *st)

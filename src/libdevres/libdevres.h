@@ -277,6 +277,13 @@ int drc_stream_new(struct drc_ctx *ctx, const char *name, struct drc_stream **re
 int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len);
 /* Count a line that the reader had to cut (longer than it keeps). */
 void drc_stream_note_long_line(struct drc_stream *s);
+/* Lines of the input the reader chose not to feed (devresctl --boot): the
+ * next line fed is @n lines further, so origins keep naming input lines. */
+void drc_stream_skip_lines(struct drc_stream *s, uint64_t n);
+/* The records open in @s (a kmsg record, a udev event) are complete: give
+ * them to the model now, before another stream's lines (devresctl reading
+ * captures merged by time). Returns 0 or -ENOMEM. */
+int drc_stream_end_records(struct drc_stream *s);
 /* Flush what is held back; call at the end of the input. */
 int drc_stream_finish(struct drc_stream *s);
 struct drc_stream *drc_stream_free(struct drc_stream *s);

@@ -135,6 +135,23 @@ void drc_stream_note_long_line(struct drc_stream *s)
 	s->ctx->stats.long_lines++;
 }
 
+void drc_stream_skip_lines(struct drc_stream *s, uint64_t n)
+{
+	s->lineno += n;
+}
+
+int drc_stream_end_records(struct drc_stream *s)
+{
+	s->cur_last = s->lineno;
+	for (size_t i = 0; i < NTRANSPORTS; i++) {
+		int r = transports[i]->flush ? transports[i]->flush(s, s->state[i]) : 0;
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* ---- --debug=stream ---- */
 
 void drc_ctx_set_stream_debug_fn(struct drc_ctx *ctx, drc_stream_debug_fn fn, void *userdata)

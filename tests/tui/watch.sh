@@ -152,17 +152,20 @@ ok $? "the Events view shows the three events played"
 keys q
 shows '^EXIT=0' "quits cleanly"
 
-# --- a crash gives the terminal back too
-start 100 30 "" "--replay '$SEED'"
+# --- a crash gives the terminal back too (the signals go to this test's
+# own copy: another screen test may replay the same capture meanwhile)
+cp "$SEED" "$T/crash.log"
+start 100 30 "" "--replay '$T/crash.log'"
 shows '\[done\]' "replay for the crash"
-pkill -SEGV -f "watch --replay $SEED"
+pkill -SEGV -f "watch --replay $T/crash.log"
 shows '^EXIT=1[0-9][0-9]' "SIGSEGV: the program dies of it"
 lacks '?Help' "SIGSEGV: the terminal is given back"
 
 # --- signals and colour
-start 100 30 "" "--replay '$K/ops/dmesg.txt'"
+cp "$K/ops/dmesg.txt" "$T/term.log"
+start 100 30 "" "--replay '$T/term.log'"
 shows '\[done\]' "ops capture replayed"
-pkill -TERM -f "watch --replay $K/ops/dmesg.txt"
+pkill -TERM -f "watch --replay $T/term.log"
 shows '^EXIT=0' "SIGTERM: a clean exit"
 lacks '?Help' "SIGTERM: the terminal is given back"
 screen -e
