@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -219,9 +220,31 @@ static int fail(struct journal *j, int r)
 	return r;
 }
 
+/*
+ * After a full filesystem, writing resumes only once there is room for a
+ * good many lines again: a short line can still fit in what is left of the
+ * last block, and the journal would go on and off with every line, each
+ * time a gap marker and a message.
+ */
+#define JOURNAL_RESUME_ROOM (64 * 1024)
+
+static bool room_again(const struct journal *j)
+{
+	struct statvfs st;
+
+	if (j->err != -ENOSPC && j->err != -EDQUOT)
+		return true;
+	if (j->fd < 0 || fstatvfs(j->fd, &st) < 0)
+		return true;    /* cannot tell: try */
+	return (uint64_t)st.f_bavail * st.f_frsize >= JOURNAL_RESUME_ROOM;
+}
+
 int journal_append(struct journal *j, const char *line, size_t len)
 {
 	int r;
+
+	if (j->unwritten && !room_again(j))
+		return fail(j, j->err);
 
 	if (j->fd < 0 && (r = open_current(j)) < 0)
 		return fail(j, r);

@@ -12,7 +12,7 @@ glued() {
 	grep -Eq '^[0-9]+,[0-9]+,[0-9]+,[-c];.*[0-9]+,[0-9]+,[0-9]+,[-c];' "$1"
 }
 whole() {  # whole FILE: every line a whole record or one of the daemon's own
-	! grep -Ev "$RECORD"'|^devresctl-(quiet|lost: .*)$|^Linux version ' "$1" | grep -q .
+	! grep -Ev "$RECORD"'|^devresctl-(quiet|lost: .*|witnesses: .*)$|^Linux version ' "$1" | grep -q .
 }
 kmsg_in() {  # kmsg_in FILE: how many kernel records
 	grep -Ec "$RECORD" "$1"
