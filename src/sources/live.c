@@ -796,6 +796,37 @@ bool live_ended(const struct live *l)
 	       (!l->raw || trace_raw_ended(l->raw)) && !l->udev;
 }
 
+/*
+ * At the end, the kernel log is read to its end: a reader behind the kernel
+ * (a flood, a loaded machine) would otherwise stop thousands of records
+ * short with nothing said, as they were neither read nor overwritten. The
+ * kernel may still be logging: after LIVE_DRAIN_MS what is left is said.
+ */
+#define LIVE_DRAIN_MS 1000
+
+static int drain_kmsg(struct live *l)
+{
+	uint64_t until = now_msec() + LIVE_DRAIN_MS;
+
+	for (;;) {
+		size_t budget = LIVE_READ_MAX;
+		int r = fd_lines_read_budget(&l->kmsg, kmsg_line, l, &budget);
+
+		if (r == -EPIPE) {
+			l->kmsg_t.overrun = true;
+		} else if (r < 0) {
+			return r;
+		} else if (budget || l->kmsg.ended) {
+			return 0;       /* its end */
+		}
+		if (now_msec() >= until) {
+			l->st.kmsg_lost_unknown++;
+			return emitf(l, "devresctl-lost: kmsg ? records not read before the end (the kernel was "
+				     "still logging)");
+		}
+	}
+}
+
 int live_drain(struct live *l)
 {
 	int r = 0;
@@ -826,9 +857,9 @@ int live_drain(struct live *l)
 			r = emitf(l, "devresctl-lost: udev %" PRIu64 " events not read before the end", l->st.udev_unread);
 		}
 	}
-	/* what the kernel log holds now, as far as one dispatch reads */
-	if (l->kmsg.fd >= 0 && !l->kmsg.ended)
-		r = read_kmsg(l);
+	/* what the kernel log holds now, to its end */
+	if (r >= 0 && l->kmsg.fd >= 0 && !l->kmsg.ended)
+		r = drain_kmsg(l);
 	if (r >= 0 && l->trace.fd >= 0 && !l->trace.ended)
 		r = read_trace_text(l);
 	if (r >= 0 && l->raw)

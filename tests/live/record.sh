@@ -120,4 +120,46 @@ else
 	echo "# built without libtracefs: binary records not tested"
 fi
 
+# SIGINT while the reader is behind the kernel log: what the log holds is
+# read to its end before the count, not one read's worth (a FIFO, its pipe
+# made 1 MiB, filled while the recorder was stopped, its writer still open)
+if command -v python3 >/dev/null 2>&1; then
+	R3="$T/behind"
+	fake_root "$R3" kmsg-fifo
+	"$DEVRESCTL" --root "$R3" record -o "$T/behind.log" --no-trace 2>"$T/behind.err" &
+	pid=$!
+	for _ in $(seq 100); do [ -s "$T/behind.log" ] && break; sleep 0.05; done
+	kill -STOP $pid
+	python3 - "$R3/dev/kmsg" "$T/behind.wrote" <<'EOF2' &
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY)
+try:
+    fcntl.fcntl(fd, 1031, 1 << 20)      # F_SETPIPE_SZ
+except OSError:
+    pass
+size = fcntl.fcntl(fd, 1032)            # F_GETPIPE_SZ
+n, out = 0, b""
+while len(out) < size - 200:
+    n += 1
+    out += b"3,%d,%d,-;drv d.0: DEVRES ADD %016x devm_kzalloc_release (8 bytes)\n" % (n, n, n)
+os.write(fd, out)
+open(sys.argv[2], "w").write("%d %d\n" % (n, size))
+time.sleep(3)
+EOF2
+	writer=$!
+	for _ in $(seq 100); do [ -s "$T/behind.wrote" ] && break; sleep 0.05; done
+	kill -INT $pid
+	kill -CONT $pid
+	wait $pid
+	rc=$?
+	read -r wrote pipe_size <"$T/behind.wrote"
+	got=$(grep -c 'DEVRES ADD' "$T/behind.log")
+	[ $rc -eq 0 ] && [ "$got" -eq "$wrote" ]
+	ok $? "SIGINT while behind: the kernel log is read to its end ($got of $wrote records, a $pipe_size-byte pipe)"
+	kill $writer 2>/dev/null
+	wait $writer 2>/dev/null
+else
+	ok 0 "# SKIP python3 not installed: the reader-behind test needs it"
+fi
+
 done_testing
