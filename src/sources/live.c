@@ -802,7 +802,7 @@ bool live_ended(const struct live *l)
  * short with nothing said, as they were neither read nor overwritten. The
  * kernel may still be logging: after LIVE_DRAIN_MS what is left is said.
  */
-#define LIVE_DRAIN_MS 1000
+#define LIVE_DRAIN_MS 5000
 
 static int drain_kmsg(struct live *l)
 {

@@ -73,14 +73,16 @@ step "end $DK_SCEN $(date +%s.%N)"
 note "end $DK_SCEN"
 sleep 1
 
-# SIGINT must flush what was read and print the count; SIGTERM 5 s later
+# SIGINT must flush what was read and print the count; SIGTERM 15 s later
+# (a recorder behind the kernel log reads it to its end, for up to 5 s, and
+# the trace's pages: slow in a loaded User-Mode Linux)
 for r in $RECS; do kill -INT "${r%%:*}" 2>/dev/null; done
 for r in $RECS; do
 	p=${r%%:*}
 	i=0
-	while kill -0 "$p" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	while kill -0 "$p" 2>/dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
 	if kill -0 "$p" 2>/dev/null; then
-		step "record ${r#*:} still running 5 s after SIGINT: SIGTERM"
+		step "record ${r#*:} still running 15 s after SIGINT: SIGTERM"
 		kill -TERM "$p"
 	fi
 	wait "$p"
