@@ -14,6 +14,7 @@
 #include "exit-codes.h"
 #include "shared/log.h"
 #include "sources/source-file.h"
+#include "sources/trace-dat.h"
 #include "timesel.h"
 
 /* "devresd:SOCKET": what the evidence names, and no file a writer would
@@ -65,6 +66,30 @@ static void progress_cb(void *userdata, uint64_t pos, uint64_t size)
 	p->shown = true;
 }
 
+int capture_open_named(const char *path, const char *name, struct source_file **ret)
+{
+	int r = source_file_open(path, ret);
+
+	if (r == TRACE_DAT_ENOLIB)
+		log_error("%s: trace.dat needs libtracecmd (built without it); convert it with `trace-cmd report %s`",
+			  name, name);
+	else if (r == TRACE_DAT_EBAD)
+		log_error("%s: trace.dat cannot be read: cut short or corrupt (libtracecmd cannot read its headers or where its CPUs' data lie)", name);
+	else if (r == TRACE_DAT_ENOEVENT)
+		log_error("%s: trace.dat without the dev:devres_log event: record it with `trace-cmd record -e "
+			  "dev:devres_log`", name);
+	else if (r == -EBADMSG)
+		log_error("cannot open capture '%s': the compressed data is cut short or corrupt", name);
+	else if (r < 0)
+		log_error_errno(r, "cannot open capture '%s'", name);
+	return r;
+}
+
+int capture_open(const char *path, struct source_file **ret)
+{
+	return capture_open_named(path, path, ret);
+}
+
 static int load_one(struct drc_ctx *ctx, const struct capture_opts *o, const char *path)
 {
 	struct source_file *f;
@@ -73,9 +98,9 @@ static int load_one(struct drc_ctx *ctx, const struct capture_opts *o, const cha
 	bool show;
 	int r;
 
-	r = source_file_open(path, &f);
+	r = capture_open(path, &f);
 	if (r < 0)
-		return log_error_errno(r, "cannot open capture '%s'", path);
+		return r;
 	r = drc_stream_new(ctx, path, &s);
 	if (r < 0) {
 		source_file_close(f);
@@ -321,11 +346,9 @@ static int load_selected(struct drc_ctx *ctx, char *const *paths, unsigned n, co
 		log_warning("'%s' %s: the %u captures are read one after the other, not merged by time", who, why, n);
 	for (unsigned i = 0; i < n; i++) {
 		rd[i].scan = &w.scans[i];
-		r = source_file_open(capture_scan_path(&w.scans[i]), &rd[i].f);
-		if (r < 0) {
-			log_error_errno(r, "cannot open capture '%s'", paths[i]);
+		r = capture_open_named(capture_scan_path(&w.scans[i]), paths[i], &rd[i].f);
+		if (r < 0)
 			goto out;
-		}
 		r = drc_stream_new(ctx, paths[i], &rd[i].s);
 		if (r < 0) {
 			r = log_oom();

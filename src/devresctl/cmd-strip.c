@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "command.h"
 #include "exit-codes.h"
 #include "shared/log.h"
@@ -217,11 +218,8 @@ static int cmd_strip(int argc, char **argv)
 			return DEVRESCTL_EX_FAILURE;
 		st.scan = &scan;
 	}
-	r = source_file_open(st.scan ? capture_scan_path(&scan) : path, &f);
-	if (r < 0) {
-		log_error_errno(r, "cannot open capture '%s'", path);
+	if (capture_open_named(st.scan ? capture_scan_path(&scan) : path, path, &f) < 0)
 		return DEVRESCTL_EX_FAILURE;
-	}
 	if (engine_new(&eo, &ctx) < 0 || drc_stream_new(ctx, path, &st.s) < 0) {
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
