@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "shared/macro.h"
 #include "trace-dat.h"
 
 #ifndef HAVE_LIBTRACECMD
@@ -85,6 +86,9 @@ struct dat_cpu {
 	struct tep_record *next;        /* its next record, NULL at its end */
 	bool have_overrun;
 	uint64_t overrun, accounted;    /* events overwritten; of them, written as lost */
+	bool scanned;                   /* its pages to come were looked at */
+	uint64_t known_after;           /* what the pages to come count */
+	uint64_t unknown_after;         /* pages to come that store no count */
 };
 
 struct trace_dat {
@@ -332,6 +336,59 @@ static int end_lines(struct trace_dat *t)
 	return 0;
 }
 
+/*
+ * A page said events were missed without their count (one that had no
+ * room for it): the counter's rest, less what the CPU's later pages count,
+ * is shared among it and the later pages that count nothing. At the first
+ * such page the CPU's later records are looked at once, and its reading
+ * goes on where it was.
+ */
+static void scan_missed(struct trace_dat *t, int cpu)
+{
+	struct dat_cpu *c = &t->cpus[cpu];
+	struct tep_record *r;
+	unsigned long long resume;
+
+	c->scanned = true;
+	if (!c->next)
+		return;
+	resume = c->next->offset;
+	for (r = c->next; r; r = tracecmd_read_data(t->handle, cpu)) {
+		if (r->missed_events > 0)
+			c->known_after += (uint64_t)r->missed_events;
+		else if (r->missed_events < 0)
+			c->unknown_after++;
+		if (r != c->next)
+			tracecmd_free_record(r);
+	}
+	tracecmd_free_record(c->next);
+	c->next = tracecmd_read_at(t->handle, resume, NULL);
+}
+
+/* The count to write for a page's missed events (-1: nobody says). */
+static int64_t missed_count(struct trace_dat *t, int cpu, long long missed)
+{
+	struct dat_cpu *c = &t->cpus[cpu];
+	uint64_t rest, n;
+
+	if (!c->have_overrun)
+		return missed > 0 ? missed : -1;
+	if (missed > 0) {
+		c->known_after -= MIN((uint64_t)missed, c->known_after);
+		return devres_event_missed(true, c->overrun, &c->accounted, missed);
+	}
+	if (!c->scanned)
+		scan_missed(t, cpu);
+	rest = c->overrun > c->accounted + c->known_after ? c->overrun - c->accounted - c->known_after : 0;
+	n = rest / (c->unknown_after + 1);
+	if (!c->unknown_after)
+		n = rest;
+	else
+		c->unknown_after--;
+	c->accounted += n;
+	return n ? (int64_t)n : -1;
+}
+
 /* The lines of the oldest record of all CPUs (a loss before it first). */
 static int next_record(struct trace_dat *t)
 {
@@ -349,12 +406,11 @@ static int next_record(struct trace_dat *t)
 		rec = c->next;
 		c->next = tracecmd_read_data(t->handle, best);
 		t->nlines = t->at = 0;
-		/* the page's count, else the counter's (the page stores none when
-		 * it has no room); a place where events are missing is written
-		 * even when the counter has no overwrite left for it */
+		/* the page's count, else the counter's share; a place where
+		 * events are missing is written even when the counter has no
+		 * overwrite left for it */
 		if (rec->missed_events) {
-			int64_t count = devres_event_missed(c->have_overrun, c->overrun, &c->accounted,
-							    rec->missed_events);
+			int64_t count = missed_count(t, best, rec->missed_events);
 
 			lost_line(t, (unsigned)best, count > 0 ? count : -1);
 		}
