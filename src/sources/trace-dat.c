@@ -27,11 +27,6 @@ int trace_dat_next_line(struct trace_dat *t, const char **line, size_t *len)
 	(void)t, (void)line, (void)len;
 	return 0;
 }
-void trace_dat_get_stats(const struct trace_dat *t, struct trace_dat_stats *ret)
-{
-	(void)t;
-	*ret = (struct trace_dat_stats){ 0 };
-}
 
 #else
 
@@ -82,8 +77,16 @@ __attribute__((used, visibility("default"))) const char *__lsan_default_options(
 	return "print_suppressions=0";
 }
 
+/* a CPU's "overrun:" in the cpustats */
+struct cpustat {
+	unsigned cpu;
+	uint64_t overrun;
+};
+
+/* one CPU's data in the file (its index, not always its number) */
 struct dat_cpu {
 	struct tep_record *next;        /* its next record, NULL at its end */
+	unsigned nr;                    /* the CPU's number, as its records say */
 	bool have_overrun;
 	uint64_t overrun, accounted;    /* events overwritten; of them, written as lost */
 	bool scanned;                   /* its pages to come were looked at */
@@ -103,7 +106,8 @@ struct trace_dat {
 	char line[2][1024];             /* a loss, then the record after it */
 	size_t len[2];
 	unsigned nlines, at;
-	struct trace_dat_stats st;
+	struct cpustat *stats;          /* the cpustats' counters, by CPU number */
+	size_t nstats;
 };
 
 void trace_dat_close(struct trace_dat *t)
@@ -114,29 +118,48 @@ void trace_dat_close(struct trace_dat *t)
 		if (t->cpus[i].next)
 			tracecmd_free_record(t->cpus[i].next);
 	free(t->cpus);
+	free(t->stats);
 	trace_seq_destroy(&t->seq);
 	if (t->handle)
 		tracecmd_close(t->handle);
 	free(t);
 }
 
-/* Each CPU's "overrun:" of the cpustats: the events the writer overwrote
- * while trace-cmd recorded (it resets the buffer first). */
-static void read_cpustats(struct trace_dat *t)
+/* Each CPU's "overrun:" of the cpustats ("CPU: 0\nentries: 23\noverrun:
+ * 203\n..."): the events the writer overwrote while trace-cmd recorded (it
+ * resets the buffer first). */
+static int read_cpustats(struct trace_dat *t)
 {
 	const char *s = tracecmd_get_cpustats(t->handle);
+	size_t cap = 0;
 	long cpu = -1;
 
 	for (; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : "") {
 		unsigned long long v;
 
 		if (sscanf(s, "CPU: %llu", &v) == 1) {
-			cpu = v < (unsigned long long)t->ncpus ? (long)v : -1;
+			cpu = v < CPUS_MAX ? (long)v : -1;
 		} else if (cpu >= 0 && sscanf(s, "overrun: %llu", &v) == 1) {
-			t->cpus[cpu].overrun = v;
-			t->cpus[cpu].have_overrun = true;
+			if (array_grow(&t->stats, &cap, t->nstats, sizeof(*t->stats), 8) < 0)
+				return -ENOMEM;
+			t->stats[t->nstats++] = (struct cpustat){ (unsigned)cpu, v };
+			cpu = -1;
 		}
 	}
+	return 0;
+}
+
+/* The CPU of index @i: its number, from its first record, and its counter. */
+static void cpu_number(struct trace_dat *t, int i)
+{
+	struct dat_cpu *c = &t->cpus[i];
+
+	c->nr = c->next ? (unsigned)c->next->cpu : (unsigned)i;
+	for (size_t k = 0; k < t->nstats; k++)
+		if (t->stats[k].cpu == c->nr) {
+			c->overrun = t->stats[k].overrun;
+			c->have_overrun = true;
+		}
 }
 
 static uint64_t file_u64(const unsigned char *b, bool big)
@@ -238,9 +261,13 @@ int trace_dat_open(int fd, struct trace_dat **ret)
 		r = -ENOMEM;
 		goto fail;
 	}
-	read_cpustats(t);
-	for (int i = 0; i < t->ncpus; i++)
+	r = read_cpustats(t);
+	if (r < 0)
+		goto fail;
+	for (int i = 0; i < t->ncpus; i++) {
 		t->cpus[i].next = tracecmd_read_data(t->handle, i);
+		cpu_number(t, i);
+	}
 	*ret = t;
 	return 0;
 fail:
@@ -254,7 +281,7 @@ fail:
  * address ("%llx", as trace-cmd report shows it).
  */
 static void pointer_text(struct trace_dat *t, struct tep_record *rec, struct tep_format_field *f, uint64_t ptr,
-			 char *buf, size_t size, bool *resolved)
+			 char *buf, size_t size)
 {
 	char hex[24];
 	const char *s;
@@ -264,13 +291,9 @@ static void pointer_text(struct trace_dat *t, struct tep_record *rec, struct tep
 	trace_seq_terminate(&t->seq);
 	s = t->seq.buffer;
 	snprintf(hex, sizeof(hex), "%" PRIx64, ptr);
-	if (!s || !*s || strchr(s, ' ') || strcmp(s, hex) == 0 || (strncmp(s, "0x", 2) == 0 && strcmp(s + 2, hex) == 0)) {
-		snprintf(buf, size, "%s", hex);
-		*resolved = false;
-		return;
-	}
+	if (!s || !*s || strchr(s, ' ') || strcmp(s, hex) == 0 || (strncmp(s, "0x", 2) == 0 && strcmp(s + 2, hex) == 0))
+		s = hex;
 	snprintf(buf, size, "%s", s);
-	*resolved = true;
 }
 
 /* The record as its line; 0 when it is not one devres.c logged. */
@@ -278,27 +301,16 @@ static int record_line(struct trace_dat *t, struct tep_record *rec, char *line, 
 {
 	struct devres_record d;
 	char dev[256], op[40], name[256];
-	bool op_ok = true, name_ok = true;
 
-	switch (devres_event_decode(t->tep, &t->ev, rec, &d)) {
-	case DEVRES_RECORD:
-		break;
-	case DEVRES_OTHER:
-		t->st.others++;
+	/* another event's, or one devres.c never logged: no line */
+	if (devres_event_decode(t->tep, &t->ev, rec, &d) != DEVRES_RECORD)
 		return 0;
-	default:
-		t->st.records++;
-		return 0;
-	}
-	t->st.records++;
 	snprintf(dev, sizeof(dev), "%.*s", (int)d.dlen, d.dev);
-	pointer_text(t, rec, t->ev.f_op, d.op, op, sizeof(op), &op_ok);
+	pointer_text(t, rec, t->ev.f_op, d.op, op, sizeof(op));
 	if (d.name_is_ptr)
-		pointer_text(t, rec, t->ev.f_name, d.name_ptr, name, sizeof(name), &name_ok);
+		pointer_text(t, rec, t->ev.f_name, d.name_ptr, name, sizeof(name));
 	else
 		snprintf(name, sizeof(name), "%.*s", (int)d.nlen, d.name);
-	if (!op_ok || !name_ok)
-		t->st.unresolved++;
 	return devres_event_line(line, size, &t->ev, d.pid, (unsigned)rec->cpu, rec->ts, dev, op, d.node, name, d.size);
 }
 
@@ -307,10 +319,6 @@ static void lost_line(struct trace_dat *t, unsigned cpu, int64_t count)
 {
 	int n = devres_event_lost_line(t->line[t->nlines], sizeof(t->line[0]), cpu, count);
 
-	if (count > 0)
-		t->st.lost += (uint64_t)count;
-	else
-		t->st.lost_unknown++;
 	if (n >= 0)
 		t->len[t->nlines++] = (size_t)n;
 }
@@ -326,7 +334,7 @@ static int end_lines(struct trace_dat *t)
 
 		if (c->have_overrun && c->overrun > c->accounted) {
 			t->nlines = t->at = 0;
-			lost_line(t, (unsigned)t->at_cpu, (int64_t)(c->overrun - c->accounted));
+			lost_line(t, c->nr, (int64_t)(c->overrun - c->accounted));
 			c->accounted = c->overrun;
 			t->at_cpu++;
 			return 1;
@@ -412,7 +420,7 @@ static int next_record(struct trace_dat *t)
 		if (rec->missed_events) {
 			int64_t count = missed_count(t, best, rec->missed_events);
 
-			lost_line(t, (unsigned)best, count > 0 ? count : -1);
+			lost_line(t, c->nr, count > 0 ? count : -1);
 		}
 		n = record_line(t, rec, t->line[t->nlines], sizeof(t->line[0]));
 		tracecmd_free_record(rec);
@@ -435,11 +443,6 @@ int trace_dat_next_line(struct trace_dat *t, const char **line, size_t *len)
 	*len = t->len[t->at];
 	t->at++;
 	return 1;
-}
-
-void trace_dat_get_stats(const struct trace_dat *t, struct trace_dat_stats *ret)
-{
-	*ret = t->st;
 }
 
 #endif

@@ -31,14 +31,6 @@
 
 struct trace_dat;
 
-struct trace_dat_stats {
-	uint64_t records;       /* dev:devres_log records */
-	uint64_t others;        /* records of other events, not written */
-	uint64_t lost;          /* events the pages say were missed (counted ones) */
-	uint64_t lost_unknown;  /* missed without a count */
-	uint64_t unresolved;    /* records written with an address for op or name */
-};
-
 static inline bool trace_dat_magic(const void *buf, size_t len)
 {
 	return len >= TRACE_DAT_MAGIC_LEN && __builtin_memcmp(buf, TRACE_DAT_MAGIC, TRACE_DAT_MAGIC_LEN) == 0;
@@ -51,4 +43,3 @@ void trace_dat_close(struct trace_dat *t);
 /* The next line in *line, *len (valid until the next call): 1, 0 at the
  * end, or -errno. */
 int trace_dat_next_line(struct trace_dat *t, const char **line, size_t *len);
-void trace_dat_get_stats(const struct trace_dat *t, struct trace_dat_stats *ret);
