@@ -162,4 +162,10 @@ run report "$T/cut7.dat.gz"
 [ "$rc" -eq 3 ] && clean_end && grep -q "cut7.dat.gz: trace.dat cannot be read" "$T/err"
 ok $? "a compressed trace.dat cut short: named, no crash (exit $rc)" "$T/err"
 
+# another event recorded: said, with the command that records this one
+run report "$K12/other-event/trace.dat"
+[ "$rc" -eq 3 ] && clean_end &&
+	grep -q "other-event/trace.dat: trace.dat without the dev:devres_log event: record it with \`trace-cmd record -e dev:devres_log\`" "$T/err"
+ok $? "a trace.dat of another event: named, said how to record this one (exit $rc)" "$T/err"
+
 tap_end

@@ -9,7 +9,7 @@
 #     DK_OUT=/var/tmp/out DK_SCEN=component_bug KSYMS=none [TC_V=6] \
 #     [SOAK_CYCLES=100 TC_B=8 TC_S=1000000] < /dev/null
 # (DK_SCEN=soak with TC_B=8 TC_S=1000000: an 8 KB buffer read once a
-# second, so that events are lost). KSYMS=none hides /proc/kallsyms from
+# second, so that events are lost; TC_EVENT=...: another event instead). KSYMS=none hides /proc/kallsyms from
 # trace-cmd, which would store its 650 KB (no devres record needs it).
 # Writes into DK_OUT: trace.dat, its trace-report.txt and trace-stat.txt
 # (`trace-cmd report`, `trace-cmd report --stat`), tc-args.txt, env.txt.
@@ -36,7 +36,7 @@ TC_ARGS=
 [ -n "${TC_S:-}" ] && TC_ARGS="$TC_ARGS -s $TC_S"
 [ -n "${TC_V:-}" ] && TC_ARGS="$TC_ARGS --file-version $TC_V"
 # shellcheck disable=SC2086
-trace-cmd record -e dev:devres_log $TC_ARGS -o "$O/trace.dat" > "$O/tc-record.out" 2> "$O/tc-record.err" &
+trace-cmd record -e "${TC_EVENT:-dev:devres_log}" $TC_ARGS -o "$O/trace.dat" > "$O/tc-record.out" 2> "$O/tc-record.err" &
 tc=$!
 sleep 3
 note "begin $DK_SCEN"
