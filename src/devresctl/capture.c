@@ -75,6 +75,8 @@ int capture_open_named(const char *path, const char *name, struct source_file **
 			  name, name);
 	else if (r == TRACE_DAT_EBAD)
 		log_error("%s: trace.dat cannot be read: cut short or corrupt (libtracecmd cannot read its headers or where its CPUs' data lie)", name);
+	else if (r == TRACE_DAT_EDIED)
+		log_error("%s: trace.dat cannot be read: corrupt (libtracecmd failed on it)", name);
 	else if (r == TRACE_DAT_ENOEVENT)
 		log_error("%s: trace.dat without the dev:devres_log event: record it with `trace-cmd record -e "
 			  "dev:devres_log`", name);
@@ -88,6 +90,19 @@ int capture_open_named(const char *path, const char *name, struct source_file **
 int capture_open(const char *path, struct source_file **ret)
 {
 	return capture_open_named(path, path, ret);
+}
+
+int capture_read_error(const char *path, int r)
+{
+	if (r == -ENOMEM)
+		return log_oom();
+	if (r == -EBADMSG)
+		log_error("cannot read capture '%s': the compressed data is cut short or corrupt", path);
+	else if (r == TRACE_DAT_EDIED)
+		log_error("cannot read capture '%s': the trace.dat is corrupt (libtracecmd failed on it)", path);
+	else
+		log_error_errno(r, "cannot read capture '%s'", path);
+	return r;
 }
 
 static int load_one(struct drc_ctx *ctx, const struct capture_opts *o, const char *path)
@@ -112,12 +127,8 @@ static int load_one(struct drc_ctx *ctx, const struct capture_opts *o, const cha
 	r = source_file_feed(f, s, show ? progress_cb : NULL, &p);
 	if (p.shown)
 		fprintf(stderr, "\r\033[K");
-	if (r == -ENOMEM) {
-		log_oom();
-	} else if (r == -EBADMSG) {
-		log_error("cannot read capture '%s': the compressed data is cut short or corrupt", path);
-	} else if (r < 0) {
-		log_error_errno(r, "cannot read capture '%s'", path);
+	if (r < 0) {
+		capture_read_error(path, r);
 	} else {
 		r = drc_stream_finish(s);
 		if (r < 0)
@@ -244,11 +255,8 @@ static int reader_next(struct reader *rd)
 	for (;;) {
 		r = source_file_next_line(rd->f, &rd->line, &rd->len, &rd->cut);
 		if (r < 0) {
-			if (r == -EBADMSG)
-				log_error("cannot read capture '%s': the compressed data is cut short or corrupt",
-					  rd->scan->path);
-			else if (r != -ENOMEM)
-				log_error_errno(r, "cannot read capture '%s'", rd->scan->path);
+			if (r != -ENOMEM)
+				capture_read_error(rd->scan->path, r);
 			rd->said = r != -ENOMEM;
 		}
 		if (r <= 0 || ++rd->lineno > rd->scan->boot.last) {

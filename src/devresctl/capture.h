@@ -24,6 +24,8 @@ struct capture_opts {
  */
 int capture_open(const char *path, struct source_file **ret);
 int capture_open_named(const char *path, const char *name, struct source_file **ret);
+/* A capture's read failed with @r: says why, naming it; returns @r. */
+int capture_read_error(const char *path, int r);
 
 /*
  * Feeds every capture into the engine, then finishes it (end-of-capture

@@ -22,6 +22,7 @@
 #include "exit-codes.h"
 #include "shared/log.h"
 #include "sources/source-file.h"
+#include "sources/trace-dat.h"
 #include "timesel.h"
 
 extern const struct command command_strip;
@@ -234,7 +235,10 @@ static int cmd_strip(int argc, char **argv)
 	if (r >= 0 && fflush(stdout) != 0)
 		r = -errno;
 	if (r < 0) {
-		log_error_errno(r, "cannot strip '%s'", path);
+		if (r == TRACE_DAT_EDIED)
+			capture_read_error(path, r);
+		else
+			log_error_errno(r, "cannot strip '%s'", path);
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}

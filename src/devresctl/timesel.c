@@ -819,16 +819,8 @@ int capture_scan(const char *path, const struct selection *sel, struct capture_s
 	if (sc.copy && fclose(sc.copy) != 0 && r >= 0)
 		r = -errno;
 	sc.copy = NULL;
-	if (r == -ENOMEM) {
-		log_oom();
-		goto out;
-	}
-	if (r == -EBADMSG) {
-		log_error("cannot read capture '%s': the compressed data is cut short or corrupt", path);
-		goto out;
-	}
 	if (r < 0) {
-		log_error_errno(r, "cannot read capture '%s'", path);
+		capture_read_error(path, r);
 		goto out;
 	}
 	if (!sc.nsegs && (r = seg_new(&sc, 1)) < 0) {

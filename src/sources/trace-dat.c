@@ -3,11 +3,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "shared/macro.h"
@@ -47,36 +49,6 @@ const char *tracecmd_get_cpustats(struct tracecmd_input *handle);
 
 #define CPUS_MAX 8192
 
-/*
- * tracecmd_close() of libtracecmd 3.1 crashes on a handle whose
- * tracecmd_init_data() failed (the CPUs' lists were never set up, as when
- * a CPU's data lies past the end of the file), and tracecmd_open_fd()
- * calls it then: such a handle is kept here, reachable, never closed (the
- * command ends on the error).
- */
-static struct tracecmd_input *unclosable[8];
-
-/*
- * libtracecmd 3.1 leaks the clock's name that tracecmd_parse_trace_clock()
- * reads with sscanf("%ms") from a version 6 file, once per file: not this
- * program's leak, kept out of LeakSanitizer's report (a build with
- * --enable-sanitizers fails on any leak). Its fast unwinder stops in libc,
- * so the suppression names sscanf's allocation; this program's own sscanf
- * calls allocate nothing (no %m).
- */
-const char *__lsan_default_suppressions(void);
-__attribute__((used, visibility("default"))) const char *__lsan_default_suppressions(void)
-{
-	return "leak:tracecmd_parse_trace_clock\nleak:__isoc99_vsscanf\n";
-}
-
-/* ... and says nothing of it on stderr, which the tests read */
-const char *__lsan_default_options(void);
-__attribute__((used, visibility("default"))) const char *__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-
 /* a CPU's "overrun:" in the cpustats */
 struct cpustat {
 	unsigned cpu;
@@ -94,7 +66,8 @@ struct dat_cpu {
 	uint64_t unknown_after;         /* pages to come that store no count */
 };
 
-struct trace_dat {
+/* The reader, in the child (it is never freed: the child exits). */
+struct dat {
 	struct tracecmd_input *handle;
 	struct tep_handle *tep;
 	struct devres_event ev;
@@ -110,25 +83,10 @@ struct trace_dat {
 	size_t nstats;
 };
 
-void trace_dat_close(struct trace_dat *t)
-{
-	if (!t)
-		return;
-	for (int i = 0; t->cpus && i < t->ncpus; i++)
-		if (t->cpus[i].next)
-			tracecmd_free_record(t->cpus[i].next);
-	free(t->cpus);
-	free(t->stats);
-	trace_seq_destroy(&t->seq);
-	if (t->handle)
-		tracecmd_close(t->handle);
-	free(t);
-}
-
 /* Each CPU's "overrun:" of the cpustats ("CPU: 0\nentries: 23\noverrun:
  * 203\n..."): the events the writer overwrote while trace-cmd recorded (it
  * resets the buffer first). */
-static int read_cpustats(struct trace_dat *t)
+static int read_cpustats(struct dat *t)
 {
 	const char *s = tracecmd_get_cpustats(t->handle);
 	size_t cap = 0;
@@ -150,7 +108,7 @@ static int read_cpustats(struct trace_dat *t)
 }
 
 /* The CPU of index @i: its number, from its first record, and its counter. */
-static void cpu_number(struct trace_dat *t, int i)
+static void cpu_number(struct dat *t, int i)
 {
 	struct dat_cpu *c = &t->cpus[i];
 
@@ -162,117 +120,49 @@ static void cpu_number(struct trace_dat *t, int i)
 		}
 }
 
-static uint64_t file_u64(const unsigned char *b, bool big)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)b[big ? 7 - i : i] << (8 * i);
-	return v;
-}
-
 /*
- * Version 6: right after the headers, each CPU's data as offset and size
- * (u64 each, the file's byte order); all of it must lie inside the file.
- * libtracecmd checks that too, but prints its complaint on standard output
- * (where a report goes) and then crashes in tracecmd_close().
+ * Its headers, then its CPUs' data: 0 or TRACE_DAT_EBAD. The steps of
+ * tracecmd_open_fd(), which would call tracecmd_close() when
+ * tracecmd_init_data() fails (a CPU's data past the end of the file), and
+ * that crashes: the child exits instead.
  */
-static bool v6_cpu_data_fits(struct trace_dat *t, int fd)
+static int open_handle(struct dat *t, int fd)
 {
-	bool big = tep_is_file_bigendian(t->tep);
-	int cpus = tracecmd_cpus(t->handle);
-	off_t pos = lseek(fd, 0, SEEK_CUR);
-	struct stat st;
-
-	if (pos < 0 || fstat(fd, &st) < 0 || cpus < 0 || cpus > CPUS_MAX)
-		return false;
-	for (int i = 0; i < cpus; i++) {
-		unsigned char b[16];
-		uint64_t off, size, end = (uint64_t)st.st_size;
-
-		if (pread(fd, b, sizeof(b), pos + 16 * (off_t)i) != (ssize_t)sizeof(b))
-			return false;
-		off = file_u64(b, big), size = file_u64(b + 8, big);
-		if (size && (off > end || size > end - off))
-			return false;
-	}
-	return true;
-}
-
-/* Its headers, then its CPUs' data: 0 or TRACE_DAT_E* (the fd is the handle's). */
-static int open_handle(struct trace_dat *t, int fd)
-{
-	char version[16] = "";
-
-	if (pread(fd, version, sizeof(version) - 1, TRACE_DAT_MAGIC_LEN) < 1) {
-		close(fd);
-		return TRACE_DAT_EBAD;
-	}
 	t->handle = tracecmd_alloc_fd(fd, TRACECMD_FL_LOAD_NO_PLUGINS);
-	if (!t->handle) {
-		close(fd);
-		return TRACE_DAT_EBAD;
-	}
-	if (tracecmd_read_headers(t->handle, 0) < 0)
+	if (!t->handle || tracecmd_read_headers(t->handle, 0) < 0)
 		return TRACE_DAT_EBAD;
 	t->tep = tracecmd_get_tep(t->handle);
-	if (!t->tep)
+	if (!t->tep || tracecmd_init_data(t->handle) < 0)
 		return TRACE_DAT_EBAD;
-	if (strcmp(version, "6") == 0 && !v6_cpu_data_fits(t, fd))
-		return TRACE_DAT_EBAD;
-	if (tracecmd_init_data(t->handle) < 0) {
-		for (size_t i = 0; i < sizeof(unclosable) / sizeof(unclosable[0]); i++)
-			if (!unclosable[i]) {
-				unclosable[i] = t->handle;
-				break;
-			}
-		t->handle = NULL;
-		return TRACE_DAT_EBAD;
-	}
 	return 0;
 }
 
-int trace_dat_open(int fd, struct trace_dat **ret)
+static int dat_open(struct dat *t, int fd)
 {
-	struct trace_dat *t = calloc(1, sizeof(*t));
 	int r;
 
-	if (!t) {
-		close(fd);
-		return -ENOMEM;
-	}
 	trace_seq_init(&t->seq);
-	/* its warnings are not the user's: the error below says what failed */
+	/* its warnings are not the user's: the error the parent gives says what failed */
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	r = open_handle(t, fd);
 	if (r < 0)
-		goto fail;
-	if (devres_event_bind(t->tep, &t->ev) < 0) {
-		r = TRACE_DAT_ENOEVENT;
-		goto fail;
-	}
+		return r;
+	if (devres_event_bind(t->tep, &t->ev) < 0)
+		return TRACE_DAT_ENOEVENT;
 	t->ncpus = tracecmd_cpus(t->handle);
-	if (t->ncpus < 0 || t->ncpus > CPUS_MAX) {
-		r = TRACE_DAT_EBAD;
-		goto fail;
-	}
+	if (t->ncpus < 0 || t->ncpus > CPUS_MAX)
+		return TRACE_DAT_EBAD;
 	t->cpus = calloc((size_t)t->ncpus + 1, sizeof(*t->cpus));
-	if (!t->cpus) {
-		r = -ENOMEM;
-		goto fail;
-	}
+	if (!t->cpus)
+		return -ENOMEM;
 	r = read_cpustats(t);
 	if (r < 0)
-		goto fail;
+		return r;
 	for (int i = 0; i < t->ncpus; i++) {
 		t->cpus[i].next = tracecmd_read_data(t->handle, i);
 		cpu_number(t, i);
 	}
-	*ret = t;
 	return 0;
-fail:
-	trace_dat_close(t);
-	return r;
 }
 
 /*
@@ -280,7 +170,7 @@ fail:
  * string when the file's printk formats have its address, else the
  * address ("%llx", as trace-cmd report shows it).
  */
-static void pointer_text(struct trace_dat *t, struct tep_record *rec, struct tep_format_field *f, uint64_t ptr,
+static void pointer_text(struct dat *t, struct tep_record *rec, struct tep_format_field *f, uint64_t ptr,
 			 char *buf, size_t size)
 {
 	char hex[24];
@@ -297,7 +187,7 @@ static void pointer_text(struct trace_dat *t, struct tep_record *rec, struct tep
 }
 
 /* The record as its line; 0 when it is not one devres.c logged. */
-static int record_line(struct trace_dat *t, struct tep_record *rec, char *line, size_t size)
+static int record_line(struct dat *t, struct tep_record *rec, char *line, size_t size)
 {
 	struct devres_record d;
 	char dev[256], op[40], name[256];
@@ -315,7 +205,7 @@ static int record_line(struct trace_dat *t, struct tep_record *rec, char *line, 
 }
 
 /* A loss on @cpu of @count events (-1: unknown) as the next line. */
-static void lost_line(struct trace_dat *t, unsigned cpu, int64_t count)
+static void lost_line(struct dat *t, unsigned cpu, int64_t count)
 {
 	int n = devres_event_lost_line(t->line[t->nlines], sizeof(t->line[0]), cpu, count);
 
@@ -327,7 +217,7 @@ static void lost_line(struct trace_dat *t, unsigned cpu, int64_t count)
  * At the end: what the counters say was overwritten and no page told (the
  * writer lapped the reader before it stopped), one line per CPU.
  */
-static int end_lines(struct trace_dat *t)
+static int end_lines(struct dat *t)
 {
 	for (; !t->ended && t->at_cpu < t->ncpus; t->at_cpu++) {
 		struct dat_cpu *c = &t->cpus[t->at_cpu];
@@ -351,7 +241,7 @@ static int end_lines(struct trace_dat *t)
  * such page the CPU's later records are looked at once, and its reading
  * goes on where it was.
  */
-static void scan_missed(struct trace_dat *t, int cpu)
+static void scan_missed(struct dat *t, int cpu)
 {
 	struct dat_cpu *c = &t->cpus[cpu];
 	struct tep_record *r;
@@ -374,7 +264,7 @@ static void scan_missed(struct trace_dat *t, int cpu)
 }
 
 /* The count to write for a page's missed events (-1: nobody says). */
-static int64_t missed_count(struct trace_dat *t, int cpu, long long missed)
+static int64_t missed_count(struct dat *t, int cpu, long long missed)
 {
 	struct dat_cpu *c = &t->cpus[cpu];
 	uint64_t rest, n;
@@ -398,7 +288,7 @@ static int64_t missed_count(struct trace_dat *t, int cpu, long long missed)
 }
 
 /* The lines of the oldest record of all CPUs (a loss before it first). */
-static int next_record(struct trace_dat *t)
+static int next_record(struct dat *t)
 {
 	for (;;) {
 		struct tep_record *rec;
@@ -433,7 +323,7 @@ static int next_record(struct trace_dat *t)
 	}
 }
 
-int trace_dat_next_line(struct trace_dat *t, const char **line, size_t *len)
+static int dat_next_line(struct dat *t, const char **line, size_t *len)
 {
 	int r;
 
@@ -443,6 +333,171 @@ int trace_dat_next_line(struct trace_dat *t, const char **line, size_t *len)
 	*len = t->len[t->at];
 	t->at++;
 	return 1;
+}
+
+/* ---- the child that reads, the parent that takes its lines ---- */
+
+/*
+ * libtracecmd and libtraceevent trust the file: a corrupt page or section
+ * can make them read past a buffer or the mapped file (SIGBUS), crash in
+ * tracecmd_close() after a failed tracecmd_init_data(), print on standard
+ * output ("File possibly truncated") or leak. So they run in a child of
+ * their own, whose standard output is /dev/null and which exits without
+ * freeing: it writes its status (an int, 0 or TRACE_DAT_E*), then the
+ * lines; the parent reads them from a pipe, and a child that did not end
+ * well is TRACE_DAT_EDIED.
+ */
+struct trace_dat {
+	pid_t pid;
+	int fd;                         /* the pipe's end that reads */
+	bool eof;
+	size_t have, at;
+	char buf[64 * 1024];
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	for (const char *p = buf; len;) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n, len -= (size_t)n;
+	}
+	return 0;
+}
+
+static _Noreturn void child(int fd, int out)
+{
+	struct dat *t = calloc(1, sizeof(*t));
+	char buf[64 * 1024];
+	size_t have = 0;
+	const char *line;
+	size_t len;
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC), r;
+
+	/* libtracecmd prints "File possibly truncated..." with printf() */
+	if (null < 0 || dup2(null, STDOUT_FILENO) < 0)
+		_exit(1);
+	r = t ? dat_open(t, fd) : -ENOMEM;
+	if (write_all(out, &r, sizeof(r)) < 0 || r < 0)
+		_exit(0);
+	while ((r = dat_next_line(t, &line, &len)) > 0) {
+		if (have + len + 1 > sizeof(buf)) {
+			if (write_all(out, buf, have) < 0)
+				_exit(1);
+			have = 0;
+		}
+		memcpy(buf + have, line, len);
+		have += len;
+		buf[have++] = '\n';
+	}
+	if (write_all(out, buf, have) < 0)
+		_exit(1);
+	_exit(r < 0 ? 1 : 0);
+}
+
+/* The child ended: 0 when it read the whole file, else TRACE_DAT_EDIED. */
+static int reap(struct trace_dat *t)
+{
+	int status;
+	pid_t p;
+
+	if (t->pid <= 0)
+		return 0;
+	do
+		p = waitpid(t->pid, &status, 0);
+	while (p < 0 && errno == EINTR);
+	t->pid = 0;
+	return p > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : TRACE_DAT_EDIED;
+}
+
+static ssize_t read_some(struct trace_dat *t, void *buf, size_t size)
+{
+	ssize_t n;
+
+	do
+		n = read(t->fd, buf, size);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+void trace_dat_close(struct trace_dat *t)
+{
+	if (!t)
+		return;
+	if (t->fd >= 0)
+		close(t->fd);
+	if (t->pid > 0) {
+		kill(t->pid, SIGKILL);
+		reap(t);
+	}
+	free(t);
+}
+
+int trace_dat_open(int fd, struct trace_dat **ret)
+{
+	struct trace_dat *t = calloc(1, sizeof(*t));
+	int p[2], status = 0;
+	size_t got = 0;
+	ssize_t n;
+
+	if (!t || pipe2(p, O_CLOEXEC) < 0) {
+		close(fd);
+		free(t);
+		return -ENOMEM;
+	}
+	t->pid = fork();
+	if (t->pid == 0) {
+		close(p[0]);
+		child(fd, p[1]);
+	}
+	close(fd);
+	close(p[1]);
+	t->fd = p[0];
+	if (t->pid < 0) {
+		t->pid = 0;
+		trace_dat_close(t);
+		return -errno;
+	}
+	while (got < sizeof(status) && (n = read_some(t, (char *)&status + got, sizeof(status) - got)) > 0)
+		got += (size_t)n;
+	if (got < sizeof(status))
+		status = TRACE_DAT_EDIED;
+	if (status < 0) {
+		trace_dat_close(t);
+		return status;
+	}
+	*ret = t;
+	return 0;
+}
+
+int trace_dat_next_line(struct trace_dat *t, const char **line, size_t *len)
+{
+	for (;;) {
+		char *b = t->buf + t->at, *nl = memchr(b, '\n', t->have - t->at);
+		ssize_t n;
+
+		if (nl) {
+			*line = b, *len = (size_t)(nl - b);
+			t->at += *len + 1;
+			return 1;
+		}
+		if (t->eof)
+			return t->have > t->at ? TRACE_DAT_EDIED : reap(t);
+		memmove(t->buf, b, t->have - t->at);
+		t->have -= t->at, t->at = 0;
+		if (t->have == sizeof(t->buf))
+			return TRACE_DAT_EDIED;         /* no line is this long */
+		n = read_some(t, t->buf + t->have, sizeof(t->buf) - t->have);
+		if (n < 0)
+			return (int)n;
+		if (n == 0)
+			t->eof = true;
+		t->have += (size_t)n;
+	}
 }
 
 #endif

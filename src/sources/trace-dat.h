@@ -15,7 +15,8 @@
  * "CPU:N [LOST M EVENTS]". The op, and the name before v6.13, are pointers
  * to the kernel's strings: libtraceevent resolves those the file's printk
  * formats hold; the others stay the address (as in `trace-cmd report`),
- * for the engine to resolve (opres.c).
+ * for the engine to resolve (opres.c). libtracecmd runs in a child
+ * process, which a corrupt file can crash: the lines come through a pipe.
  */
 
 /* "\x17\x08\x44tracing", then the version as text */
@@ -28,6 +29,8 @@
 #define TRACE_DAT_EBAD (-EPROTO)
 /* no dev:devres_log among the events it recorded */
 #define TRACE_DAT_ENOEVENT (-ENOMSG)
+/* libtracecmd died reading it, or could not go on: corrupt */
+#define TRACE_DAT_EDIED (-EUCLEAN)
 
 struct trace_dat;
 
