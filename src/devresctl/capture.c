@@ -14,6 +14,7 @@
 #include "exit-codes.h"
 #include "shared/log.h"
 #include "sources/source-file.h"
+#include "sources/trace-dat.h"
 #include "timesel.h"
 
 /* "devresd:SOCKET": what the evidence names, and no file a writer would
@@ -65,6 +66,45 @@ static void progress_cb(void *userdata, uint64_t pos, uint64_t size)
 	p->shown = true;
 }
 
+int capture_open_named(const char *path, const char *name, struct source_file **ret)
+{
+	int r = source_file_open(path, ret);
+
+	if (r == TRACE_DAT_ENOLIB)
+		log_error("%s: trace.dat needs libtracecmd (built without it); convert it with `trace-cmd report %s`",
+			  name, name);
+	else if (r == TRACE_DAT_EBAD)
+		log_error("%s: trace.dat cannot be read: cut short or corrupt (libtracecmd cannot read its headers or where its CPUs' data lie)", name);
+	else if (r == TRACE_DAT_EDIED)
+		log_error("%s: trace.dat cannot be read: corrupt (libtracecmd failed on it)", name);
+	else if (r == TRACE_DAT_ENOEVENT)
+		log_error("%s: trace.dat without the dev:devres_log event: record it with `trace-cmd record -e "
+			  "dev:devres_log`", name);
+	else if (r == -EBADMSG)
+		log_error("cannot open capture '%s': the compressed data is cut short or corrupt", name);
+	else if (r < 0)
+		log_error_errno(r, "cannot open capture '%s'", name);
+	return r;
+}
+
+int capture_open(const char *path, struct source_file **ret)
+{
+	return capture_open_named(path, path, ret);
+}
+
+int capture_read_error(const char *path, int r)
+{
+	if (r == -ENOMEM)
+		return log_oom();
+	if (r == -EBADMSG)
+		log_error("cannot read capture '%s': the compressed data is cut short or corrupt", path);
+	else if (r == TRACE_DAT_EDIED)
+		log_error("cannot read capture '%s': the trace.dat is corrupt (libtracecmd failed on it)", path);
+	else
+		log_error_errno(r, "cannot read capture '%s'", path);
+	return r;
+}
+
 static int load_one(struct drc_ctx *ctx, const struct capture_opts *o, const char *path)
 {
 	struct source_file *f;
@@ -73,9 +113,9 @@ static int load_one(struct drc_ctx *ctx, const struct capture_opts *o, const cha
 	bool show;
 	int r;
 
-	r = source_file_open(path, &f);
+	r = capture_open(path, &f);
 	if (r < 0)
-		return log_error_errno(r, "cannot open capture '%s'", path);
+		return r;
 	r = drc_stream_new(ctx, path, &s);
 	if (r < 0) {
 		source_file_close(f);
@@ -87,12 +127,8 @@ static int load_one(struct drc_ctx *ctx, const struct capture_opts *o, const cha
 	r = source_file_feed(f, s, show ? progress_cb : NULL, &p);
 	if (p.shown)
 		fprintf(stderr, "\r\033[K");
-	if (r == -ENOMEM) {
-		log_oom();
-	} else if (r == -EBADMSG) {
-		log_error("cannot read capture '%s': the compressed data is cut short or corrupt", path);
-	} else if (r < 0) {
-		log_error_errno(r, "cannot read capture '%s'", path);
+	if (r < 0) {
+		capture_read_error(path, r);
 	} else {
 		r = drc_stream_finish(s);
 		if (r < 0)
@@ -219,11 +255,8 @@ static int reader_next(struct reader *rd)
 	for (;;) {
 		r = source_file_next_line(rd->f, &rd->line, &rd->len, &rd->cut);
 		if (r < 0) {
-			if (r == -EBADMSG)
-				log_error("cannot read capture '%s': the compressed data is cut short or corrupt",
-					  rd->scan->path);
-			else if (r != -ENOMEM)
-				log_error_errno(r, "cannot read capture '%s'", rd->scan->path);
+			if (r != -ENOMEM)
+				capture_read_error(rd->scan->path, r);
 			rd->said = r != -ENOMEM;
 		}
 		if (r <= 0 || ++rd->lineno > rd->scan->boot.last) {
@@ -321,11 +354,9 @@ static int load_selected(struct drc_ctx *ctx, char *const *paths, unsigned n, co
 		log_warning("'%s' %s: the %u captures are read one after the other, not merged by time", who, why, n);
 	for (unsigned i = 0; i < n; i++) {
 		rd[i].scan = &w.scans[i];
-		r = source_file_open(capture_scan_path(&w.scans[i]), &rd[i].f);
-		if (r < 0) {
-			log_error_errno(r, "cannot open capture '%s'", paths[i]);
+		r = capture_open_named(capture_scan_path(&w.scans[i]), paths[i], &rd[i].f);
+		if (r < 0)
 			goto out;
-		}
 		r = drc_stream_new(ctx, paths[i], &rd[i].s);
 		if (r < 0) {
 			r = log_oom();

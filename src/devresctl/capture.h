@@ -7,6 +7,7 @@
 #include "timesel.h"
 
 struct command;
+struct source_file;
 
 struct capture_opts {
 	int progress;           /* -1 auto (a terminal and a big file), 0 never, 1 always */
@@ -14,6 +15,17 @@ struct capture_opts {
 	const struct selection *sel;    /* --boot, --since, --until, or NULL */
 	struct capture_window *window;  /* filled with the lines chosen, or NULL */
 };
+
+/*
+ * Opens a capture (source_file_open()); on failure says why, naming it (a
+ * trace.dat in a build without libtracecmd: how to convert it), and
+ * returns the negative errno. capture_open_named() opens @path and names
+ * @name (a copy of standard input read again).
+ */
+int capture_open(const char *path, struct source_file **ret);
+int capture_open_named(const char *path, const char *name, struct source_file **ret);
+/* A capture's read failed with @r: says why, naming it; returns @r. */
+int capture_read_error(const char *path, int r);
 
 /*
  * Feeds every capture into the engine, then finishes it (end-of-capture

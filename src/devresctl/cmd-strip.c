@@ -17,10 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "command.h"
 #include "exit-codes.h"
 #include "shared/log.h"
 #include "sources/source-file.h"
+#include "sources/trace-dat.h"
 #include "timesel.h"
 
 extern const struct command command_strip;
@@ -217,11 +219,8 @@ static int cmd_strip(int argc, char **argv)
 			return DEVRESCTL_EX_FAILURE;
 		st.scan = &scan;
 	}
-	r = source_file_open(st.scan ? capture_scan_path(&scan) : path, &f);
-	if (r < 0) {
-		log_error_errno(r, "cannot open capture '%s'", path);
+	if (capture_open_named(st.scan ? capture_scan_path(&scan) : path, path, &f) < 0)
 		return DEVRESCTL_EX_FAILURE;
-	}
 	if (engine_new(&eo, &ctx) < 0 || drc_stream_new(ctx, path, &st.s) < 0) {
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
@@ -236,7 +235,10 @@ static int cmd_strip(int argc, char **argv)
 	if (r >= 0 && fflush(stdout) != 0)
 		r = -errno;
 	if (r < 0) {
-		log_error_errno(r, "cannot strip '%s'", path);
+		if (r == TRACE_DAT_EDIED)
+			capture_read_error(path, r);
+		else
+			log_error_errno(r, "cannot strip '%s'", path);
 		status = DEVRESCTL_EX_FAILURE;
 		goto out;
 	}

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "command.h"
 #include "devresd-client.h"
 #include "exit-codes.h"
@@ -200,9 +201,9 @@ static int replay_open(struct replay *rp, struct drc_ctx *ctx, const struct watc
 		return log_oom();
 	/* every capture is opened now, so that a missing one is said before the screen starts */
 	for (unsigned i = 0; i < rp->n; i++) {
-		r = source_file_open(rp->paths[i], &rp->files[i]);
+		r = capture_open(rp->paths[i], &rp->files[i]);
 		if (r < 0)
-			return log_error_errno(r, "cannot open capture '%s'", rp->paths[i]);
+			return r;
 	}
 	/* --boot: which lines of each, found before the screen starts */
 	if (ctl->sel.have_boot) {

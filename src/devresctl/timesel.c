@@ -21,6 +21,7 @@
 
 #include <json-c/json.h>
 
+#include "capture.h"
 #include "command.h"
 #include "exit-codes.h"
 #include "output.h"
@@ -809,25 +810,17 @@ int capture_scan(const char *path, const struct selection *sel, struct capture_s
 		if (localtime_r(&s, &tm))
 			sc.year = tm.tm_year + 1900;
 	}
-	r = source_file_open(path, &f);
+	r = capture_open(path, &f);
 	if (r < 0)
-		return log_error_errno(r, "cannot open capture '%s'", path);
+		return r;
 	if (strcmp(path, "-") == 0 && (r = open_copy(&sc, ret)) < 0)
 		goto out;
 	r = source_file_for_each_line(f, scan_line, &sc, NULL, NULL);
 	if (sc.copy && fclose(sc.copy) != 0 && r >= 0)
 		r = -errno;
 	sc.copy = NULL;
-	if (r == -ENOMEM) {
-		log_oom();
-		goto out;
-	}
-	if (r == -EBADMSG) {
-		log_error("cannot read capture '%s': the compressed data is cut short or corrupt", path);
-		goto out;
-	}
 	if (r < 0) {
-		log_error_errno(r, "cannot read capture '%s'", path);
+		capture_read_error(path, r);
 		goto out;
 	}
 	if (!sc.nsegs && (r = seg_new(&sc, 1)) < 0) {

@@ -11,6 +11,7 @@
  *   drv X: Resources present before probing         really_probe()'s dev_crit()
  *   [drm:drmm_...] drmres ... / drmres release      DRM-managed resources (decoder-drm.c)
  *   CPU:1 [LOST 342 EVENTS]                         the trace lost events
+ *   CPU:1 [342 EVENTS DROPPED]                      the same, as trace-cmd report says it
  *   ** 12 printk messages dropped **                the console lost messages
  *   ok 3 name / not ok 3 name                       a KUnit case ended
  *   devresctl-lost: SOURCE N WHY                    a live source lost records
@@ -211,15 +212,28 @@ static int drmres(struct drc_stream *s, const struct kernel_msg *k)
 	return 1;
 }
 
-/* trace: "CPU:1 [LOST 342 EVENTS]" */
+/*
+ * trace: "CPU:1 [LOST 342 EVENTS]" (tracefs, trace_pipe), "CPU:1 [342
+ * EVENTS DROPPED]" or "CPU:1 [EVENTS DROPPED]" (trace-cmd report: a page
+ * of the ring buffer said events were missed before it, with or without
+ * their count)
+ */
 static int trace_lost(struct drc_stream *s, const struct kernel_msg *k)
 {
-	const char *p = mem_find(k->msg, k->len, "[LOST ", 6);
+	const char *p = mem_find(k->msg, k->len, "[LOST ", 6), *d;
+	uint64_t count;
 
-	if (!p)
-		return 0;
+	if (p) {
+		count = strtoull(p + 6, NULL, 10);
+	} else {
+		d = k->len > 8 && memcmp(k->msg, "CPU:", 4) == 0 ? mem_find(k->msg, k->len, "EVENTS DROPPED]", 15) : NULL;
+		p = d ? memchr(k->msg, '[', (size_t)(d - k->msg)) : NULL;
+		if (!p)
+			return 0;
+		count = p + 1 < d ? strtoull(p + 1, NULL, 10) : 0;
+	}
 	witness_loss(s);
-	drc_rules_lost(s->ctx, "trace", strtoull(p + 6, NULL, 10), k->ts, k->o);
+	drc_rules_lost(s->ctx, "trace", count, k->ts, k->o);
 	return 1;
 }
 

@@ -387,7 +387,7 @@ static int defer_replay(struct drc_stream *s)
 	struct deferred *d = s->deferred;
 	struct strbuf text = s->deferred_text;
 	size_t n = s->ndeferred;
-	uint64_t lineno = s->lineno;
+	uint64_t lineno = s->lineno, cur_last = s->cur_last;
 	int r;
 
 	if (!n)
@@ -402,6 +402,9 @@ static int defer_replay(struct drc_stream *s)
 	s->replaying = true;
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		s->lineno = d[i].lineno;
+		/* a line read again ends where it ended, not where the reading
+		 * is now (strip would drop every line up to here) */
+		s->cur_last = d[i].lineno;
 		if (d[i].processed)
 			r = stream_offer(s, text.buf + d[i].off, d[i].len, d[i].depth, &d[i].origin,
 					 /* may_hold= */ false);
@@ -410,6 +413,7 @@ static int defer_replay(struct drc_stream *s)
 	}
 	s->replaying = false;
 	s->lineno = lineno;
+	s->cur_last = cur_last;
 	free(d);
 	strbuf_done(&text);
 	return r < 0 ? r : 0;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -15,6 +16,7 @@
 
 #include "shared/macro.h"
 #include "source-file.h"
+#include "trace-dat.h"
 
 #define CHUNK (256 * 1024)
 
@@ -34,6 +36,11 @@ struct source_file {
 	lzma_stream x;
 	ZSTD_DStream *zs;
 	bool stream_end;
+	/* decompressed bytes read to look for a trace.dat's magic, given out first */
+	unsigned char pre[TRACE_DAT_MAGIC_LEN];
+	size_t pre_len, pre_off;
+	int pre_err;                    /* -errno met while filling after them */
+	struct trace_dat *tdat;         /* a trace-cmd record file: its lines */
 	enum text_encoding enc;
 	bool cr_lines;                  /* lines end in CR alone (an old Mac, a terminal log) */
 	unsigned char *wide;            /* UTF-16 bytes read, not converted yet */
@@ -57,6 +64,9 @@ static ssize_t read_raw(struct source_file *f, void *buf, size_t size)
 	f->pos += (uint64_t)n;
 	return n;
 }
+
+static ssize_t source_read(struct source_file *f, char *buf, size_t size);
+static int trace_dat_check(struct source_file *f);
 
 int source_file_open(const char *path, struct source_file **ret)
 {
@@ -92,7 +102,7 @@ int source_file_open(const char *path, struct source_file **ret)
 		return -ENOMEM;
 	}
 	/* fill the first chunk to look at the magic */
-	while (f->in_len < 6) {
+	while (f->in_len < TRACE_DAT_MAGIC_LEN) {
 		n = read_raw(f, f->in + f->in_len, CHUNK - f->in_len);
 		if (n < 0) {
 			source_file_close(f);
@@ -126,6 +136,11 @@ int source_file_open(const char *path, struct source_file **ret)
 		}
 		ZSTD_initDStream(f->zs);
 	}
+	r = trace_dat_check(f);
+	if (r < 0) {
+		source_file_close(f);
+		return r;
+	}
 	*ret = f;
 	return 0;
 }
@@ -140,6 +155,7 @@ void source_file_close(struct source_file *f)
 		lzma_end(&f->x);
 	else if (f->comp == COMP_ZSTD)
 		ZSTD_freeDStream(f->zs);
+	trace_dat_close(f->tdat);
 	if (f->own_fd)
 		close(f->fd);
 	free(f->in);
@@ -221,6 +237,23 @@ static ssize_t source_read(struct source_file *f, char *buf, size_t size)
 {
 	ssize_t n;
 
+	if (f->pre_off < f->pre_len) {
+		size_t c = MIN(size, f->pre_len - f->pre_off);
+
+		memcpy(buf, f->pre + f->pre_off, c);
+		f->pre_off += c;
+		/* and what follows: the first read is the text's first chunk,
+		 * which tells how its lines end (text_read()) */
+		n = c < size && !f->pre_err ? source_read(f, buf + c, size - c) : 0;
+		if (n < 0)
+			f->pre_err = (int)n;    /* said at the next read */
+		return (ssize_t)c + (n > 0 ? n : 0);
+	}
+	if (f->pre_err) {
+		n = f->pre_err;
+		f->pre_err = 0;
+		return n;
+	}
 	/* plain text: once the bytes read to detect the format are used up,
 	 * read straight into the caller's buffer instead of copying */
 	if (f->comp == COMP_NONE && f->in_off >= f->in_len) {
@@ -291,6 +324,80 @@ static ssize_t source_read(struct source_file *f, char *buf, size_t size)
 				return (ssize_t)zo.pos;
 		}
 	}
+}
+
+/* The rest of the decompressed file into @fd; 0 or -errno. */
+static int spool(struct source_file *f, int fd, const void *head, size_t hlen)
+{
+	char *buf = malloc(CHUNK);
+	ssize_t n = (ssize_t)hlen;
+	int r = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (const char *p = head; n > 0 && r == 0; n = source_read(f, buf, CHUNK), p = buf) {
+		while (n > 0) {
+			ssize_t w = write(fd, p, (size_t)n);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				r = -errno;
+				break;
+			}
+			p += w, n -= w;
+		}
+	}
+	free(buf);
+	return r < 0 ? r : n < 0 ? (int)n : 0;
+}
+
+/*
+ * A trace-cmd record file (trace.dat) is read by libtracecmd, which seeks:
+ * a plain file as it is, standard input or a decompressed one from a copy
+ * in memory. Anything else stays text, the bytes looked at given out first.
+ */
+static int trace_dat_check(struct source_file *f)
+{
+	const unsigned char *head = f->in;
+	size_t hlen = f->in_len;
+	int fd, r;
+
+	if (f->comp != COMP_NONE) {
+		while (f->pre_len < sizeof(f->pre)) {
+			ssize_t n = source_read(f, (char *)f->pre + f->pre_len, sizeof(f->pre) - f->pre_len);
+
+			if (n < 0) {
+				f->pre_err = (int)n;    /* a read of the capture says it */
+				break;
+			}
+			if (n == 0)
+				break;
+			f->pre_len += (size_t)n;
+		}
+		head = f->pre, hlen = f->pre_len;
+	}
+	if (!trace_dat_magic(head, hlen))
+		return 0;
+	if (f->comp == COMP_NONE && lseek(f->fd, 0, SEEK_SET) == 0) {
+		fd = fcntl(f->fd, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return -errno;
+	} else {
+		fd = memfd_create("trace.dat", MFD_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (f->comp != COMP_NONE)
+			f->pre_off = f->pre_len;        /* spooled from head */
+		else
+			f->in_off = f->in_len;
+		r = spool(f, fd, head, hlen);
+		if (r < 0 || lseek(fd, 0, SEEK_SET) != 0) {
+			close(fd);
+			return r < 0 ? r : -errno;
+		}
+	}
+	return trace_dat_open(fd, &f->tdat);
 }
 
 /*
@@ -421,6 +528,10 @@ static ssize_t text_read(struct source_file *f, char *buf, size_t size)
 
 int source_file_next_line(struct source_file *f, const char **line, size_t *len, bool *cut)
 {
+	if (f->tdat) {
+		*cut = false;
+		return trace_dat_next_line(f->tdat, line, len);
+	}
 	if (!f->lbuf) {
 		f->lbuf = malloc(CHUNK + SOURCE_LINE_MAX);
 		if (!f->lbuf)

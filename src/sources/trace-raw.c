@@ -19,6 +19,7 @@
 #include "shared/macro.h"
 #include "shared/root.h"
 #include "shared/strbuf.h"
+#include "trace-event.h"
 #include "trace-raw.h"
 
 #ifndef HAVE_TRACEFS
@@ -107,14 +108,12 @@ enum { UEVENT_NONE, UEVENT_OTHER, UEVENT_UNBIND, UEVENT_BIND };
 
 struct trace_raw {
 	struct tep_handle *tep;
-	struct tep_event *event;
-	struct tep_format_field *f_devname, *f_op, *f_node, *f_name, *f_size;
+	struct devres_event ev;
 	struct kbuffer *kbuf;
 	struct cpu *cpus;
 	unsigned ncpus;
 	void *page;
 	size_t page_size;
-	unsigned node_digits;
 	char instance[4096];            /* the instance's directory, below the root */
 	struct hashmap strings;         /* kernel pointer -> malloc'd string */
 	struct hashmap unnamed;         /* name pointers written as addresses */
@@ -281,21 +280,9 @@ int trace_raw_open(const char *tracefs, const char *instance, struct trace_raw *
 	r = load_format(t, tracefs);
 	if (r < 0)
 		goto fail;
-	t->event = tep_find_event_by_name(t->tep, "dev", "devres_log");
-	if (!t->event) {
-		r = -EOPNOTSUPP;
+	r = devres_event_bind(t->tep, &t->ev);
+	if (r < 0)
 		goto fail;
-	}
-	t->f_devname = tep_find_field(t->event, "devname");
-	t->f_op = tep_find_field(t->event, "op");
-	t->f_node = tep_find_field(t->event, "node");
-	t->f_name = tep_find_field(t->event, "name");
-	t->f_size = tep_find_field(t->event, "size");
-	if (!t->f_devname || !t->f_op || !t->f_node || !t->f_name || !t->f_size) {
-		r = -EOPNOTSUPP;
-		goto fail;
-	}
-	t->node_digits = t->f_node->size == 4 ? 8 : 16;
 	t->kbuf = tep_kbuffer(t->tep);
 	if (!t->kbuf) {
 		r = -ENOMEM;
@@ -364,12 +351,6 @@ void trace_raw_get_stats(const struct trace_raw *t, struct trace_raw_stats *ret)
 }
 
 /* ---- strings from the instance's own text ---- */
-
-/* the text rounds nanoseconds to the nearest microsecond (ns2usecs()) */
-static uint64_t text_usec(uint64_t ns)
-{
-	return (ns + 500) / 1000;
-}
 
 /*
  * The lines of one CPU's text to read at most, a read's worth of pages
@@ -520,7 +501,7 @@ static int learn(struct trace_raw *t, uint64_t ptr, const char *s)
 	t->st.learnt++;
 	/* a name already written as its address: the reader renames those */
 	if (hashmap_remove(&t->unnamed, ptr) &&
-	    strbuf_appendf(&t->names_late, DRC_NAME_LINE "%0*" PRIx64 " %s\n", (int)t->node_digits, ptr, s) < 0)
+	    strbuf_appendf(&t->names_late, DRC_NAME_LINE "%0*" PRIx64 " %s\n", (int)t->ev.node_digits, ptr, s) < 0)
 		return -ENOMEM;
 	if (!strcmp(s, "ADD") || !strcmp(s, "REL") || !strcmp(s, "REM") || !strcmp(s, "REPLACE"))
 		t->ops_learnt++;
@@ -538,7 +519,7 @@ static int learn(struct trace_raw *t, uint64_t ptr, const char *s)
  */
 static int learn_from_peek(struct trace_raw *t, struct cpu *c, const struct rec *r, const char *dev, size_t dlen)
 {
-	uint64_t usec = text_usec(r->ts), dh = hash_bytes(dev, dlen);
+	uint64_t usec = devres_event_usec(r->ts), dh = hash_bytes(dev, dlen);
 	size_t end = c->peek_at + PEEK_RESYNC < c->npeek ? c->peek_at + PEEK_RESYNC : c->npeek;
 	int e;
 
@@ -594,7 +575,7 @@ static void put_string_or_address(char *buf, size_t len, const struct trace_raw 
 	if (s)
 		snprintf(buf, len, "%s", s);
 	else
-		snprintf(buf, len, "%0*" PRIx64, (int)t->node_digits, ptr);
+		devres_event_address(buf, len, t->ev.node_digits, ptr);
 }
 
 static int write_rec(struct trace_raw *t, const struct rec *r, trace_raw_line_fn fn, void *userdata)
@@ -606,8 +587,7 @@ static int write_rec(struct trace_raw *t, const struct rec *r, trace_raw_line_fn
 	if (r->foreign)
 		return fn(userdata, dev, r->name_off - r->dev_off - 1);
 	if (r->lost)
-		n = r->lost > 0 ? snprintf(line, sizeof(line), "CPU:%u [LOST %" PRId64 " EVENTS]", r->cpu, r->lost)
-				: snprintf(line, sizeof(line), "CPU:%u [LOST EVENTS]", r->cpu);
+		n = devres_event_lost_line(line, sizeof(line), r->cpu, r->lost);
 	else {
 		put_string_or_address(op, sizeof(op), t, r->op);
 		if (r->name_is_ptr)
@@ -619,14 +599,12 @@ static int write_rec(struct trace_raw *t, const struct rec *r, trace_raw_line_fn
 		if (r->name_is_ptr && !hashmap_get(&t->strings, r->name_ptr) &&
 		    hashmap_put(&t->unnamed, r->name_ptr, (void *)1) < 0)
 			return -ENOMEM;
-		n = snprintf(line, sizeof(line), "           <...>-%-7d [%03u] %" PRIu64 ".%06" PRIu64
-			     ": devres_log: %s %s %0*" PRIx64 " %s (%" PRIu64 " bytes)",
-			     r->pid, r->cpu, text_usec(r->ts) / 1000000, text_usec(r->ts) % 1000000, dev, op,
-			     (int)t->node_digits, r->node, name, r->size);
+		n = devres_event_line(line, sizeof(line), &t->ev, r->pid, r->cpu, r->ts, dev, op, r->node, name,
+				      r->size);
 	}
 	if (n < 0)
-		return -EIO;
-	return fn(userdata, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		return n;
+	return fn(userdata, line, (size_t)n);
 }
 
 static int cmp_rec(const void *a, const void *b)
@@ -965,15 +943,11 @@ static bool cpu_overrun(const struct trace_raw *t, const struct cpu *c, uint64_t
  */
 static int64_t missed_count(struct trace_raw *t, struct cpu *c, int missed)
 {
-	uint64_t over, avail, n;
+	uint64_t over = 0;
+	bool have = c->have_overrun && cpu_overrun(t, c, &over);
 
-	if (!c->have_overrun || !cpu_overrun(t, c, &over))
-		return missed > 0 ? missed : -1;
-	avail = over > c->accounted ? over - c->accounted : 0;
-	n = missed > 0 && (uint64_t)missed < avail ? (uint64_t)missed : avail;
-	c->accounted += n;
 	/* 0: the counter says every overwrite is written already */
-	return (int64_t)n;
+	return devres_event_missed(have, over, &c->accounted, missed);
 }
 
 static int hold_lost(struct trace_raw *t, struct cpu *c, int64_t count, uint64_t ts, uint64_t now)
@@ -1025,49 +999,34 @@ static int read_page(struct trace_raw *t, struct cpu *c, uint64_t now)
 	}
 	for (data = kbuffer_read_event(t->kbuf, &ts); data && budget; data = kbuffer_next_event(t->kbuf, &ts), budget--) {
 		struct tep_record rec = { .ts = ts, .data = data, .size = kbuffer_event_size(t->kbuf), .cpu = (int)c->nr };
-		unsigned long long v;
-		const char *dev, *name = "";
-		int dlen = 0, nlen = 0, at = kbuffer_curr_offset(t->kbuf);
+		struct devres_record d;
+		int at = kbuffer_curr_offset(t->kbuf);
 		struct rec out = { .ts = ts, .cpu = c->nr, .held_since = now };
+		enum devres_decode k;
 
 		/* no step back: whatever the page says, the walk ends */
 		if (at <= off)
 			break;
 		off = at;
-		if (rec.size < 8 || tep_data_type(t->tep, &rec) != t->event->id)
+		k = devres_event_decode(t->tep, &t->ev, &rec, &d);
+		if (k == DEVRES_OTHER)
 			continue;
 		t->st.records++;
-		out.pid = tep_data_pid(t->tep, &rec);
-		dev = tep_get_field_raw(NULL, t->event, "devname", &rec, &dlen, 0);
-		if (!dev)
+		if (k == DEVRES_NO_DEVNAME)
 			continue;
-		if (tep_read_number_field(t->f_op, data, &v) == 0)
-			out.op = v;
-		if (tep_read_number_field(t->f_node, data, &v) == 0)
-			out.node = v;
-		if (tep_read_number_field(t->f_size, data, &v) == 0)
-			out.size = v;
-		if (t->f_name->flags & TEP_FIELD_IS_DYNAMIC) {
-			name = tep_get_field_raw(NULL, t->event, "name", &rec, &nlen, 0);
-			if (!name)
-				name = "", nlen = 0;
-		} else if (tep_read_number_field(t->f_name, data, &v) == 0) {
-			out.name_is_ptr = true;
-			out.name_ptr = v;
-		}
-		/* devres.c passes "ADD", "REL", "REM" or "REPLACE" as op in every
-		 * kernel: a record without one was never logged by it (a zeroed
-		 * or reused slot); it is counted, not written */
-		if (!out.op) {
+		/* a record devres.c never logged is counted, not written */
+		if (k == DEVRES_NO_OP) {
 			t->st.non_events++;
 			continue;
 		}
-		dlen = (int)strnlen(dev, dlen > 0 ? (size_t)dlen : 0);
-		if ((r = learn_from_peek(t, c, &out, dev, (size_t)dlen)) < 0)
+		out.pid = d.pid;
+		out.op = d.op, out.node = d.node, out.size = d.size;
+		out.name_is_ptr = d.name_is_ptr, out.name_ptr = d.name_ptr;
+		if ((r = learn_from_peek(t, c, &out, d.dev, d.dlen)) < 0)
 			return r;
 		if (!known(t, &out))
 			t->saw_unknown = true;
-		r = hold(t, &out, dev, (size_t)dlen, name, strnlen(name, nlen > 0 ? (size_t)nlen : 0));
+		r = hold(t, &out, d.dev, d.dlen, d.name, d.nlen);
 		if (r < 0)
 			return r;
 	}

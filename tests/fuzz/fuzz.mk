@@ -10,7 +10,7 @@ flags = -std=gnu11 -include $(builddir)/config.h -I$(builddir) -I$(srcdir)/src -
 
 lib_src := $(wildcard $(srcdir)/src/shared/*.c $(srcdir)/src/libdevres/*.c) \
 	$(addprefix $(srcdir)/src/devresctl/,output-findings.c output-common.c output-text.c output-json.c output-refs.c output-events.c filters.c) \
-	$(addprefix $(srcdir)/src/sources/,source-file.c kernel.c sysfs.c source-fd.c source-udev.c live.c trace-raw.c) \
+	$(addprefix $(srcdir)/src/sources/,source-file.c kernel.c sysfs.c source-fd.c source-udev.c live.c trace-raw.c trace-event.c trace-dat.c) \
 	$(addprefix $(srcdir)/src/devresd/,server.c journal.c peer.c)
 lib_obj := $(patsubst $(srcdir)/%.c,$(out)/%.o,$(lib_src))
 targets := capture opres trace-raw request filters

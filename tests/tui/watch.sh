@@ -195,4 +195,14 @@ screen -e
 grep -q "$(printf '\033')\[[0-9;]*3[0-7]m" "$T/screen"
 ok $? "without NO_COLOR: colours"
 
+# a trace.dat of trace-cmd record (6.12, the fixture's component_bug)
+if grep -q '^#define HAVE_LIBTRACECMD 1' "$top_builddir/config.h"; then
+	start 120 40 "" "--replay '$CAPTURES/kernel/uml-6.12.118/trace-cmd/component-bug/trace.dat'"
+	shows '\[done\] 20 lines | 2 devices, 0 live (0) | findings 1E 1W' "trace.dat: replayed to its end, its findings counted"
+	shows '^dfx-hda.0  *-  *unbound  *0  *0  *!2' "trace.dat: the device row"
+else
+	echo "ok $((n = n + 1)) # SKIP trace.dat replay: built without libtracecmd"
+	echo "ok $((n = n + 1)) # SKIP trace.dat replay: built without libtracecmd"
+fi
+
 done_testing
