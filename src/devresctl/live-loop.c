@@ -30,6 +30,9 @@ static void say_losses(const struct live_stats *st)
 	if (st->trace_bad_pages)
 		log_warning("%" PRIu64 " trace page%s could not be read (marked lost)", st->trace_bad_pages,
 			    st->trace_bad_pages == 1 ? "" : "s");
+	if (st->kmsg_unread)
+		log_warning("the kernel log was still being written at the end: what came after was not read "
+			    "(marked in the recording)");
 	if (st->udev_unread)
 		log_warning("%" PRIu64 " udev events were not read before the end", st->udev_unread);
 	if (st->refs_skipped)

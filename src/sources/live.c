@@ -820,7 +820,7 @@ static int drain_kmsg(struct live *l)
 			return 0;       /* its end */
 		}
 		if (now_msec() >= until) {
-			l->st.kmsg_lost_unknown++;
+			l->st.kmsg_unread = true;
 			return emitf(l, "devresctl-lost: kmsg ? records not read before the end (the kernel was "
 				     "still logging)");
 		}

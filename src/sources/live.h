@@ -76,6 +76,7 @@ struct live_stats {
 	uint64_t lines;
 	uint64_t kmsg_lost;         /* records overwritten before they were read */
 	uint64_t kmsg_lost_unknown; /* overruns whose count is not known */
+	bool kmsg_unread;           /* the drain stopped before the kernel log's end */
 	uint64_t udev_overflows;    /* ENOBUFS */
 	uint64_t udev_unread;       /* events the kernel sent that were not read at the end */
 	uint64_t refs;              /* devresctl-refs lines written */
