@@ -98,6 +98,7 @@ struct drc_node {
 	uint8_t id_digits;
 	bool has_id;
 	bool unbound_add;               /* its ADD line printed a bus or class, not a driver */
+	bool ctx_lost;                  /* added in the run right after a reported loss: who added it is not known */
 	bool has_alias;                 /* the other witness printed it as alias_id */
 	char id_str[20];
 	uint64_t alias_id;

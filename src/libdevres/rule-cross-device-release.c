@@ -387,21 +387,31 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 {
 	struct late_group *lg = cd->late;
 	struct drc_device *other = lg->other;
+	const struct rules_ctx *rc = ctx->rules;
 	struct finding_store *fs;
 	struct strbuf what = STRBUF_INIT;
 	unsigned resources = 0, late = 0;
 	const char *late_class = NULL;
-	char a[300], o[300];
+	char a[300], o[300], note[300] = "";
+	/* a loss the capture reported before the release may be where its
+	 * grp< went, and the lines that told who added what: not a late start
+	 * then, and what it shows is uncertain */
+	bool unsure = rc->lost && rc->lost_first.line && rc->lost_first.source == lg->first.source &&
+		      rc->lost_first.line < lg->last.line;
 
 	cd->late = NULL;
+	if (unsure)
+		uncertain_note(rc, sizeof(note), note);
 	for (unsigned i = 0; i < lg->nrecs; i++) {
 		struct rel_rec *r = &lg->recs[i];
 
 		if (r->marker)
 			continue;
 		resources++;
-		/* seen added by the device's own code: after the unseen grp< */
-		r->late = r->known && r->ctx_dev != other;
+		/* seen added by the device's own code: after the unseen grp< (not
+		 * when the lines before its ADD were lost: another device's
+		 * probe may have added it) */
+		r->late = r->known && r->ctx_dev != other && !r->ctx_lost;
 		if (r->late) {
 			late++;
 			if (!late_class)
@@ -412,7 +422,8 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 		lg->first.line, lg->last.line, dev->name, other->name, why);
 	dev_label(dev, a, sizeof(a));
 	dev_label(other, o, sizeof(o));
-	fs = finding_new(ctx, &rule_cross_device_release, DRC_SEVERITY_WARNING, dev, other);
+	fs = finding_new(ctx, &rule_cross_device_release, unsure ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING, dev,
+			 other);
 	if (fs) {
 		finding_evidence(ctx, fs, &lg->first);
 		finding_evidence(ctx, fs, &lg->last);
@@ -421,6 +432,7 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 
 			finding_rec(ctx, fs, dev, r, r->marker ? "group bookkeeping, opened before the capture" :
 				    r->late ? "added by the device itself" :
+				    r->ctx_lost ? "added right after lost lines: by whom is not known" :
 				    r->known ? "group member" : "ADD not in the capture");
 		}
 		FINDING_TEXT(ctx, fs,
@@ -430,15 +442,16 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 				       "the release at lines %" PRIu64 "-%" PRIu64 " reads like a release of everything "
 				       "of %s; but it ran next to %s's own releases and %s stayed bound: %s. It was "
 				       "a devres_release_group() by %s's unbind or remove, of a group that lives on "
-				       "%s. The device that stays bound may still use what was released.",
+				       "%s. The device that stays bound may still use what was released.%s",
 				       lg->first.line, lg->last.line, dev->name, other->name, dev->name, why,
-				       other->name, dev->name),
+				       other->name, dev->name, note),
 			xstrdup_printf("Close a group opened on another device's behalf as soon as the bind is "
 				       "done (devres_close_group()), so that its release takes only what the bind "
 				       "set up. Capture from boot to see who opened it."));
 	}
 	if (late) {
-		fs = finding_new(ctx, &rule_open_group_swept, DRC_SEVERITY_ERROR, dev, other);
+		fs = finding_new(ctx, &rule_open_group_swept, unsure ? DRC_SEVERITY_INFO : DRC_SEVERITY_ERROR, dev,
+				 other);
 		if (fs) {
 			finding_evidence(ctx, fs, &lg->first);
 			late_nodes(ctx, fs, dev, lg->recs, lg->nrecs, true,
@@ -448,9 +461,9 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 					       "%s's unbind", a, late, late == 1 ? "" : "s", o),
 				xstrdup_printf("A group on %s opened before the capture started was still open when "
 					       "%s itself added %s, so they joined it; its release during %s's unbind "
-					       "(line %" PRIu64 ") swept them while %s stays bound: %s.", a, dev->name,
+					       "(line %" PRIu64 ") swept them while %s stays bound: %s.%s", a, dev->name,
 					       what.buf ? what.buf : "", o, lg->first.line, a,
-					       consequence(late_class ? late_class : "other")),
+					       consequence(late_class ? late_class : "other"), note),
 				xstrdup_printf("Close the group once the code that opened it is done "
 					       "(devres_close_group()), so later devm_*() calls on %s stay outside it.",
 					       a));

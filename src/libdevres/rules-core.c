@@ -269,6 +269,9 @@ static void rules_core_added(struct drc_ctx *ctx, const struct drc_model_event *
 
 	n->run = rc->run;
 	n->ctx_dev = rc->next_ctx;
+	/* the lines before it in its run may be the lost ones (another
+	 * device's probe that added it): its adding context is not known */
+	n->ctx_lost = !n->ctx_dev && rc->lost_run && n->run == rc->lost_run;
 	if (n->kind == DRC_NODE_GROUP_OPEN && n->group) {
 		n->group->open_run = rc->run;
 		n->group->ctx_dev = rc->next_ctx;
@@ -315,6 +318,7 @@ static bool rules_core_released(struct drc_ctx *ctx, const struct drc_model_even
 		r->known = true;
 		r->added = n->origin;
 		r->ctx_dev = n->ctx_dev;
+		r->ctx_lost = n->ctx_lost;
 		if (n->kind == DRC_NODE_REALLOC && n->size == UINT64_MAX)
 			r->size = ev->size;
 	}
@@ -395,6 +399,7 @@ static void rules_core_marker(struct drc_ctx *ctx, const struct drc_model_event 
 		if (!rc->lost)
 			rc->lost_first = *o;
 		rc->lost_last = *o;
+		rc->lost_run = rc->run + 1;     /* the marker breaks the run: the next one */
 		rc->lost += e->marker->count ? e->marker->count : 1;
 		lost_by_note(rc, e->marker->witness, e->marker->count ? e->marker->count : 1);
 		ctx->stats.lost_markers++;
@@ -416,6 +421,7 @@ static void rules_core_boot_end(struct drc_ctx *ctx)
 	rc->lost = 0;
 	rc->nlost_by = 0;
 	rc->last_widx[0] = rc->last_widx[1] = 0;
+	rc->lost_run = 0;
 	rc->lost_first = rc->lost_last = (struct drc_origin){ 0 };
 	rc->run_break = true;
 	rc->last_dev = NULL;

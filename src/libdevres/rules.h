@@ -72,6 +72,7 @@ struct rel_rec {
 	struct drc_device *ctx_dev;
 	unsigned flags;                 /* DRC_KB_* */
 	bool known;                     /* its ADD is in the capture */
+	bool ctx_lost;                  /* its adding context went with a reported loss */
 	bool late;                      /* added after the open group's opener returned
 					 * (rule-cross-device-release.c) */
 	bool marker;
@@ -158,6 +159,7 @@ struct rules_ctx {
 	/* per boot */
 	uint64_t lost;
 	struct drc_origin lost_first, lost_last;
+	uint32_t lost_run;              /* the run that starts right after the last loss, or 0 */
 	/* this boot's losses by what reported them, in order of the first
 	 * report; past LOST_WITNESSES_MAX the last one holds the rest */
 	struct { const char *witness; uint64_t n; } lost_by[LOST_WITNESSES_MAX];

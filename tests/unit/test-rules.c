@@ -782,6 +782,24 @@ static void test_late_start_group_release(void)
 	is_str(nodes(f), "pcim_iomap_release:48", "the node hda.0 added itself is swept");
 	drc_ctx_unref(ctx);
 
+	/* the same after a reported loss: the grp< may have gone with it, and
+	 * who added the nodes: uncertain, information only */
+	ctx = judge(
+		"devresctl-lost: kmsg 40 records overwritten before they were read\n"
+		D("1.000000", "hda", "hda.0", "ADD", "00000a05", "devm_kzalloc_release", 8)
+		D("1.000001", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
+		D("2.000000", "hda", "hda.0", "REL", "00000a03", "grp<", 0)
+		D("2.000001", "hda", "hda.0", "REL", "00000a06", "pcim_iomap_release", 48)
+		D("2.000002", "hda", "hda.0", "REL", "00000a04", "hda_master_bind_release", 32)
+		D("2.000003", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32)
+		D("2.000004", "gfx", "gfx.0", "REL", "00000b01", "devm_kzalloc_release", 64)
+		D("3.000000", "hda", "hda.0", "REL", "00000a02", "hda_irq_release", 16)
+		D("3.000001", "hda", "hda.0", "REL", "00000a01", "devm_kzalloc_release", 128));
+	ok(strstr(findings(ctx), "cross-device-release/info/hda.0>gfx.0") &&
+	   !strstr(findings(ctx), "open-group-swept/error"),
+	   "a late-start group release after a reported loss: information, uncertain");
+	drc_ctx_unref(ctx);
+
 	/* with uevents: hda.0's own unbind only after gfx.0's */
 	ctx = judge(
 		D("1.000000", "hda", "hda.0", "ADD", "00000a06", "pcim_iomap_release", 48)
