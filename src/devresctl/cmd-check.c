@@ -29,6 +29,7 @@
 enum { OPT_FAIL_ON = OPT_COMMAND, OPT_SUPPRESS, OPT_BASELINE, OPT_LIST_RULES, OPT_ALLOW_EMPTY, OPT_EXPLAIN, OPT_DEBUG,
        OPT_KCIDB_ORIGIN, OPT_KCIDB_BUILD_ID, OPT_KCIDB_CHECKOUT_ID, OPT_KCIDB_RUN_ID, OPT_KCIDB_LOG_URL,
        OPT_SOURCE, OPT_BOOT, OPT_SINCE, OPT_UNTIL };
+_Static_assert(OPT_SINCE == OPT_BOOT + 1 && OPT_UNTIL == OPT_BOOT + 2, "selection_option() takes them by place");
 
 extern const struct command command_check;
 
@@ -176,13 +177,9 @@ static int check_parse_args(struct check_ctl *ctl, int argc, char **argv)
 				status = DEVRESCTL_EX_USAGE;
 			break;
 		case OPT_BOOT:
-			status = selection_boot_option(&command_check, optarg, &ctl->sel);
-			break;
 		case OPT_SINCE:
-			status = selection_time_option(&command_check, "since", optarg, &ctl->sel.since);
-			break;
-		case OPT_UNTIL:
-			status = selection_time_option(&command_check, "until", optarg, &ctl->sel.until);
+		case OPT_UNTIL:         /* in the order of SELECTION_OPTIONS() */
+			status = selection_option(&command_check, c - OPT_BOOT, optarg, &ctl->sel);
 			break;
 		case OPT_KCIDB_ORIGIN:
 			ctl->kcidb.origin = optarg;

@@ -23,6 +23,7 @@
 #include "shared/log.h"
 
 enum { OPT_PROGRESS = OPT_COMMAND, OPT_SOURCE, OPT_BOOT, OPT_SINCE, OPT_UNTIL, OPT_LIST_BOOTS };
+_Static_assert(OPT_SINCE == OPT_BOOT + 1 && OPT_UNTIL == OPT_BOOT + 2, "selection_option() takes them by place");
 
 extern const struct command command_report;
 
@@ -105,13 +106,9 @@ static int report_parse_args(struct report_ctl *ctl, int argc, char **argv)
 				status = DEVRESCTL_EX_USAGE;
 			break;
 		case OPT_BOOT:
-			status = selection_boot_option(&command_report, optarg, &ctl->sel);
-			break;
 		case OPT_SINCE:
-			status = selection_time_option(&command_report, "since", optarg, &ctl->sel.since);
-			break;
-		case OPT_UNTIL:
-			status = selection_time_option(&command_report, "until", optarg, &ctl->sel.until);
+		case OPT_UNTIL:         /* in the order of SELECTION_OPTIONS() */
+			status = selection_option(&command_report, c - OPT_BOOT, optarg, &ctl->sel);
 			break;
 		case OPT_LIST_BOOTS:
 			ctl->list_boots = true;

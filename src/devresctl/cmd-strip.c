@@ -28,6 +28,7 @@
 extern const struct command command_strip;
 
 enum { OPT_BOOT = OPT_COMMAND, OPT_SINCE, OPT_UNTIL };
+_Static_assert(OPT_SINCE == OPT_BOOT + 1 && OPT_UNTIL == OPT_BOOT + 2, "selection_option() takes them by place");
 
 static const struct cli_option strip_options[] = {
 	SELECTION_OPTIONS(OPT_BOOT, OPT_SINCE, OPT_UNTIL),
@@ -187,13 +188,9 @@ static int cmd_strip(int argc, char **argv)
 	       (c = getopt_long(argc, argv, g.shortopts + 1, g.longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BOOT:
-			status = selection_boot_option(&command_strip, optarg, &sel);
-			break;
 		case OPT_SINCE:
-			status = selection_time_option(&command_strip, "since", optarg, &sel.since);
-			break;
-		case OPT_UNTIL:
-			status = selection_time_option(&command_strip, "until", optarg, &sel.until);
+		case OPT_UNTIL:         /* in the order of SELECTION_OPTIONS() */
+			status = selection_option(&command_strip, c - OPT_BOOT, optarg, &sel);
 			break;
 		default:
 			if (command_common_option(&command_strip, c, optarg, NULL, NULL,

@@ -163,6 +163,14 @@ int selection_time_option(const struct command *cmd, const char *opt, const char
 			   "(2026-11-22 10:29:26, 10:29, today, yesterday, now, @EPOCH)", opt, arg);
 }
 
+int selection_option(const struct command *cmd, int which, const char *arg, struct selection *s)
+{
+	if (which == 0)
+		return selection_boot_option(cmd, arg, s);
+	return which == 1 ? selection_time_option(cmd, "since", arg, &s->since) :
+			    selection_time_option(cmd, "until", arg, &s->until);
+}
+
 int selection_check(const struct command *cmd, const struct selection *s)
 {
 	if (s->since.set && s->until.set && s->since.wall != s->until.wall)

@@ -40,6 +40,9 @@ static inline bool selection_active(const struct selection *s)
 int selection_boot_option(const struct command *cmd, const char *arg, struct selection *s);
 int selection_time_option(const struct command *cmd, const char *opt, const char *arg,
 			  struct time_point *t);
+/* One of SELECTION_OPTIONS() by its place in them (0 --boot, 1 --since,
+ * 2 --until): 0, or the exit code of a usage error. */
+int selection_option(const struct command *cmd, int which, const char *arg, struct selection *s);
 /* --since after --until: the exit code of a usage error, else 0. */
 int selection_check(const struct command *cmd, const struct selection *s);
 
