@@ -13,14 +13,7 @@
 # stdout/stderr and exit status, kmsg.txt (dmesg of the scenario), trace.txt
 # (the global trace instance), counts.txt (how often each release callback
 # of the fixture ran), steps.txt, and what the scenario adds (devresd, tmux).
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /run
-mount -t tmpfs tmpfs /tmp
-mount -t debugfs debugfs /sys/kernel/debug
-mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+. "$DK_DIR/guest/mounts.sh"
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 O=$DK_OUT
 exec > "$O/init-stdout.txt" 2> "$O/init-stderr.txt"

@@ -13,14 +13,7 @@
 # trace-cmd, which would store its 650 KB (no devres record needs it).
 # Writes into DK_OUT: trace.dat, its trace-report.txt and trace-stat.txt
 # (`trace-cmd report`, `trace-cmd report --stat`), tc-args.txt, env.txt.
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /run
-mount -t tmpfs tmpfs /tmp
-mount -t debugfs debugfs /sys/kernel/debug
-mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+. "$DK_DIR/guest/mounts.sh"
 O=$DK_OUT
 exec > "$O/init-stdout.txt" 2> "$O/init-stderr.txt"
 export HOME=/tmp
