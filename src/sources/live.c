@@ -808,7 +808,7 @@ static int drain_kmsg(struct live *l)
 {
 	uint64_t until = now_msec() + LIVE_DRAIN_MS;
 
-	for (;;) {
+	for (unsigned i = 0;; i++) {
 		size_t budget = LIVE_READ_MAX;
 		int r = fd_lines_read_budget(&l->kmsg, kmsg_line, l, &budget);
 
@@ -819,6 +819,9 @@ static int drain_kmsg(struct live *l)
 		} else if (budget || l->kmsg.ended) {
 			return 0;       /* its end */
 		}
+		/* not a byte read by a whole dispatch: nothing is coming either */
+		if (budget == LIVE_READ_MAX && i > 0)
+			return 0;
 		if (now_msec() >= until) {
 			l->st.kmsg_unread = true;
 			return emitf(l, "devresctl-lost: kmsg ? records not read before the end (the kernel was "
