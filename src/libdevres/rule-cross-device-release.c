@@ -396,8 +396,7 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 	/* a loss the capture reported before the release may be where its
 	 * grp< went, and the lines that told who added what: not a late start
 	 * then, and what it shows is uncertain */
-	bool unsure = rc->lost && rc->lost_first.line && rc->lost_first.source == lg->first.source &&
-		      rc->lost_first.line < lg->last.line;
+	bool unsure = loss_before(rc, &lg->last, false);
 
 	cd->late = NULL;
 	if (unsure)

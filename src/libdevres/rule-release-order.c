@@ -72,8 +72,7 @@ static void judge_out_of_order(struct drc_ctx *ctx, struct drc_device *dev, stru
 	 * order as read is not the kernel's. Lines the capture did not report
 	 * lost keep it a warning.
 	 */
-	bool unsure = rc->lost && rc->lost_first.line && rc->lost_first.source == b->first.source &&
-		      rc->lost_first.line < b->last.line;
+	bool unsure = loss_before(rc, &b->last, false);
 
 	fs = finding_new(ctx, &rule_release_order, unsure ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING, dev, NULL);
 	if (!fs)

@@ -26,8 +26,7 @@ static void device_end(struct drc_ctx *ctx, struct drc_device *dev, const struct
 	struct finding_store *fs;
 	char a[300], lost_note[200] = "";
 
-	if (rc->lost && rc->lost_first.line && rc->lost_first.line <= ud->first.line &&
-	    rc->lost_first.source == ud->first.source)
+	if (loss_before(rc, &ud->first, true))
 		snprintf(lost_note, sizeof(lost_note), " The capture itself reports %" PRIu64 " operation%s "
 			 "lost before it was read (line %" PRIu64 "), which explains them.", rc->lost,
 			 rc->lost == 1 ? "" : "s", rc->lost_first.line);

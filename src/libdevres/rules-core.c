@@ -442,7 +442,13 @@ bool fate_uncertain(const struct rules_ctx *rc, const struct drc_node *n, const 
 {
 	return rc->lost && rc->lost_last.line && n->origin.source == rc->lost_last.source &&
 	       n->origin.line < rc->lost_last.line &&
-	       (!until || until->source != rc->lost_first.source || rc->lost_first.line < until->line);
+	       (!until || until->source != rc->lost_first.source || loss_before(rc, until, false));
+}
+
+bool loss_before(const struct rules_ctx *rc, const struct drc_origin *at, bool inclusive)
+{
+	return rc->lost && rc->lost_first.line && rc->lost_first.source == at->source &&
+	       (inclusive ? rc->lost_first.line <= at->line : rc->lost_first.line < at->line);
 }
 
 const char *uncertain_note(const struct rules_ctx *rc, size_t len, char *buf)

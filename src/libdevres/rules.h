@@ -211,6 +211,9 @@ const struct drc_batch *release_all_in_progress(const struct drc_device *dev);
  * (@until: the line of the judgement, NULL for the end of the capture) */
 bool fate_uncertain(const struct rules_ctx *rc, const struct drc_node *n, const struct drc_origin *until);
 const char *uncertain_note(const struct rules_ctx *rc, size_t len, char *buf);
+/* the capture reported a loss in @at's source before line @at (or at it,
+ * with @inclusive): what was read up to there may lack what it took */
+bool loss_before(const struct rules_ctx *rc, const struct drc_origin *at, bool inclusive);
 
 /* ---- rules-finding.c ---- */
 
