@@ -608,19 +608,33 @@ int live_fd(const struct live *l)
  */
 #define LIVE_READ_MAX (256 * 1024)
 
-static int read_kmsg(struct live *l)
+/*
+ * One dispatch's read of the kernel log. *more: it stopped with records
+ * still waiting (its budget spent, or overrun after overrun under a flood),
+ * not at the log's end.
+ */
+static int read_kmsg(struct live *l, bool *more)
 {
 	/* one budget for the call, however many overruns: under a flood EPIPE
 	 * comes back every few records */
 	size_t budget = LIVE_READ_MAX;
 
-	for (unsigned i = 0; i < 64 && budget; i++) {
+	*more = false;
+	for (unsigned i = 0, idle = 0; i < 64 && budget; i++) {
+		size_t before = budget;
 		int r = fd_lines_read_budget(&l->kmsg, kmsg_line, l, &budget);
 
-		if (r != -EPIPE)
+		if (r != -EPIPE) {
+			*more = r >= 0 && !budget && !l->kmsg.ended;
 			return r;
+		}
 		l->kmsg_t.overrun = true;   /* the ring overwrote records we had not read */
+		/* overrun again without a byte read between (seen in a User-Mode
+		 * Linux 6.12 soak): nothing is coming */
+		if (budget == before && ++idle > 1)
+			return 0;
 	}
+	*more = !l->kmsg.ended;
 	return 0;
 }
 
@@ -716,11 +730,11 @@ int live_dispatch(struct live *l)
 {
 	l->clock_ns = 0;        /* read afresh for this dispatch */
 	struct epoll_event evs[8];
-	bool trace_read = false;
+	bool trace_read = false, more;
 	int n, r = 0;
 
 	/* plain files (tests) are not pollable: read them whole */
-	if (l->kmsg.fd >= 0 && !l->kmsg.polled && !l->kmsg.ended && (r = read_kmsg(l)) < 0)
+	if (l->kmsg.fd >= 0 && !l->kmsg.polled && !l->kmsg.ended && (r = read_kmsg(l, &more)) < 0)
 		return r;
 	if (l->raw && !l->raw_polled && (r = trace_raw_read(l->raw, raw_line, l)) < 0)
 		return r;
@@ -732,7 +746,7 @@ int live_dispatch(struct live *l)
 	for (int i = 0; i < n && r >= 0; i++) {
 		switch (evs[i].data.u32) {
 		case SRC_KMSG:
-			r = read_kmsg(l);
+			r = read_kmsg(l, &more);
 			break;
 		case SRC_TRACE:
 			if (trace_read)
@@ -807,27 +821,20 @@ bool live_ended(const struct live *l)
 static int drain_kmsg(struct live *l)
 {
 	uint64_t until = now_msec() + LIVE_DRAIN_MS;
+	bool more = true;
 
-	for (unsigned i = 0;; i++) {
-		size_t budget = LIVE_READ_MAX;
-		int r = fd_lines_read_budget(&l->kmsg, kmsg_line, l, &budget);
+	while (more) {
+		int r = read_kmsg(l, &more);
 
-		if (r == -EPIPE) {
-			l->kmsg_t.overrun = true;
-		} else if (r < 0) {
+		if (r < 0)
 			return r;
-		} else if (budget || l->kmsg.ended) {
-			return 0;       /* its end */
-		}
-		/* not a byte read by a whole dispatch: nothing is coming either */
-		if (budget == LIVE_READ_MAX && i > 0)
-			return 0;
-		if (now_msec() >= until) {
+		if (more && now_msec() >= until) {
 			l->st.kmsg_unread = true;
 			return emitf(l, "devresctl-lost: kmsg ? records not read before the end (the kernel was "
 				     "still logging)");
 		}
 	}
+	return 0;
 }
 
 int live_drain(struct live *l)
