@@ -1155,17 +1155,103 @@ static void realloc_reveal(struct drc_device *dev, struct drc_node *n, const str
  * with 8 digits, and so does a 64-bit one whose memory is below 4 GiB (User-
  * Mode Linux): two hashes 0x14 or 0x28 apart by chance are one in 2^32, taken
  * for a grp> whose name is printed as an address (@low) */
+static bool close_offset_ok(uint64_t id, unsigned digits, bool low, uint64_t open_id)
+{
+	if (digits == 16)
+		return ((id >> 32) != 0 || low) && open_id + GROUP_CLOSE_OFFSET_64 == id;
+	return digits == 8 && (open_id + GROUP_CLOSE_OFFSET_32 == id || open_id + GROUP_CLOSE_OFFSET_64 == id);
+}
+
 static struct drc_group *group_of_close(const struct drc_device *dev, const struct drc_event *ev, bool low)
 {
-	uint64_t off;
-
-	if (!((ev->id_digits == 16 && ((ev->id >> 32) != 0 || low)) || ev->id_digits == 8))
-		return NULL;
-	off = ev->id_digits == 16 ? GROUP_CLOSE_OFFSET_64 : GROUP_CLOSE_OFFSET_32;
 	for (struct drc_group *c = dev->open_groups; c; c = c->open_next)
-		if (c->open && c->open->id + off == ev->id)
+		if (c->open && close_offset_ok(ev->id, ev->id_digits, low, c->open->id))
 			return c;
 	return NULL;
+}
+
+/*
+ * Before 6.13 the dev:devres_log record holds the name as a pointer, and a
+ * trace read without the kernel's own formatting (trace.dat, `trace-cmd
+ * report`, a raw pipe) prints it as an address: "grp<" and "grp>" are then
+ * two addresses like any other name. Both markers have size 0; a closed
+ * group's pair lies sizeof(struct devres_node) apart in one struct
+ * devres_group (opres.c learns both names from it). A group never closed
+ * has no grp>: what tells its grp< is that remove_nodes() moves the markers
+ * of the groups it sweeps behind the regular nodes, so that release_nodes()
+ * releases them first, out of list order.
+ */
+static bool maybe_marker(const struct drc_node *n)
+{
+	return n && n->kind == DRC_NODE_RES && n->size == 0 && n->name && name_is_address(n->name);
+}
+
+/* A live node added as a resource was the grp< of a group still open: it
+ * becomes one, with what was added after it while its parent was innermost. */
+static int group_adopt(struct drc_device *dev, struct drc_node *p, const char *word)
+{
+	struct drc_group *g = group_new(), *parent = p->group, *c, *prev = NULL;
+
+	if (!g)
+		return -ENOMEM;
+	g->refs = 1;
+	g->state = DRC_GROUP_OPEN;
+	g->open = p;
+	g->parent = parent;             /* p's reference, taken over */
+	g->open_origin = p->origin;
+	g->open_run = p->run;
+	g->ctx_dev = p->ctx_dev;
+	memcpy(g->id_str, p->id_str, sizeof(g->id_str));
+	p->group = g;
+	p->kind = DRC_NODE_GROUP_OPEN;
+	p->name = word;
+	dev->live--;                    /* a marker is not a resource (size 0) */
+	for (struct drc_node *m = p->next; m; m = m->next) {
+		if (m->kind == DRC_NODE_GROUP_OPEN && m->group && m->group->parent == parent) {
+			m->group->parent = group_ref(g);
+			group_unref(parent);
+		} else if (node_is_res(m) && m->group == parent) {
+			m->group = group_ref(g);
+			group_unref(parent);
+		}
+	}
+	/* the stack of open groups, newest first: below those opened after it */
+	for (c = dev->open_groups; c && c->open && c->open->order > p->order; c = c->open_next)
+		prev = c;
+	g->open_prev = prev;
+	g->open_next = c;
+	if (c)
+		c->open_prev = g;
+	if (prev)
+		prev->open_next = g;
+	else
+		dev->open_groups = g;
+	g->open_listed = true;
+	return 0;
+}
+
+static void witness_learn_name(struct drc_ctx *ctx, struct drc_boot *boot, const char *addr, const char *word);
+
+/* @p, a live node, is a grp<: it and every live node of its name become
+ * groups, on every device of the boot. */
+static int learn_group_open(struct drc_device *dev, struct drc_node *p)
+{
+	struct drc_ctx *ctx = dev->ctx;
+	struct drc_boot *boot = &ctx->boots[dev->boot];
+	const char *addr = p->name, *open = drc_interns(ctx, "grp<");
+	int r;
+
+	if (!open)
+		return -ENOMEM;
+	for (struct drc_device *d = ctx->devices_head; d; d = d->all_next) {
+		if (d->boot != dev->boot)
+			continue;
+		for (struct drc_node *m = d->head; m; m = m->next)
+			if (m->name == addr && m->kind == DRC_NODE_RES && (r = group_adopt(d, m, open)) < 0)
+				return r;
+	}
+	witness_learn_name(ctx, boot, addr, open);
+	return 0;
 }
 
 static int apply_add(struct drc_device *dev, const struct drc_event *ev)
@@ -1382,12 +1468,46 @@ static bool batch_walk_pending(const struct drc_batch *b)
 	return next && next->order < b->start_order;
 }
 
+static bool batch_takes_add(const struct drc_device *dev);
+
+/*
+ * A release of a size-0 node named by an address, live, where no walk
+ * would be: not the list's last resource, no batch's walk running (which
+ * releases in list order), with resources after it still live. Only group
+ * markers are released so (remove_nodes() puts them behind the regular
+ * nodes): a grp< not known as one.
+ */
+static bool rel_is_unnamed_open(struct drc_device *dev, const struct drc_node *n)
+{
+	const struct drc_node *after;
+
+	/* inside a walk the list is off the device: no group release can run */
+	if (!maybe_marker(n) || n == res_at_or_before(dev->tail) || batch_takes_add(dev))
+		return false;
+	for (after = n->next; after && !node_is_res(after); after = after->next)
+		;
+	return after != NULL;
+}
+
 static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 {
 	struct drc_ctx *ctx = dev->ctx;
 	bool is_marker = strcmp(ev->name, "grp<") == 0 || strcmp(ev->name, "grp>") == 0;
 	struct drc_batch *b = dev->batch;
 	struct drc_node *n, *expected = NULL, *exp_tail = NULL, *exp_range = NULL;
+	struct drc_event named;
+
+	if (!is_marker && ev->id_digits && ev->size == 0 && name_is_address(ev->name) &&
+	    rel_is_unnamed_open(dev, n = hashmap_get(&dev->ids, ev->id)) && n->name == ev->name) {
+		int r = learn_group_open(dev, n);
+
+		if (r < 0)
+			return r;
+		named = *ev;
+		named.name = n->name;
+		ev = &named;
+		is_marker = true;
+	}
 
 	/* an address is found at once; a node without one by its place, below */
 	n = !ev->id_digits ? (is_marker ? lookup_unaddressed(dev, ev, NULL) : NULL) :

@@ -757,6 +757,79 @@ static void test_close_by_place(void)
 	       "grp> by place: a name as an address at grp< + 0x28 closes the group");
 	/* near miss: 8 bytes further, it is some node of its own */
 	is_int(close_by_place("000000007fc0c3b0"), DRC_NODE_RES, "grp> by place: at grp< + 0x30, a node of its own");
+	/* 8 digits: a 32-bit kernel (+0x14) or a 64-bit one below 4 GiB (+0x28) */
+	is_int(close_by_place("7fc0c3a8"), DRC_NODE_GROUP_CLOSE, "grp> by place: 8 digits at grp< + 0x28 (64-bit, low memory)");
+	is_int(close_by_place("7fc0c394"), DRC_NODE_GROUP_CLOSE, "grp> by place: 8 digits at grp< + 0x14 (32-bit)");
+	is_int(close_by_place("7fc0c3b0"), DRC_NODE_RES, "grp> by place: 8 digits at grp< + 0x30, a node of its own");
+}
+
+
+/* a group never closed, its name an address (trace before 6.13): its
+ * release tells it, as remove_nodes() releases swept markers first */
+#define G_OPEN "0000000060374436"
+static struct drc_ctx *open_by_release(const char *first_rel, const char *size)
+{
+	char text[2048];
+
+	snprintf(text, sizeof(text),
+		 T("1.000001", "ADD", "000000007fc0c100", "0000000060374454", 16)
+		 T("1.000002", "ADD", "000000007fc0c200", G_OPEN, 0)     /* devres_open_group(), never closed */
+		 T("1.000003", "ADD", "000000007fc0c300", "0000000060374454", 32)
+		 T("1.000004", "ADD", "000000007fc0c400", "0000000060374454", 64)
+		 "  x-1 [000] d.... 2.000001: devres_log: d.0 REL %s %s (%s bytes)\n"
+		 T("2.000002", "REL", "000000007fc0c400", "0000000060374454", 64)
+		 T("2.000003", "REL", "000000007fc0c300", "0000000060374454", 32),
+		 first_rel, G_OPEN, size);
+	return ctx_from_text("t", text);
+}
+
+static void test_open_by_release(void)
+{
+	struct drc_ctx *ctx = open_by_release("000000007fc0c200", "0");
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_batch *b = d ? drc_device_get_first_batch(d) : NULL;
+
+	is_int(b ? (long long)drc_batch_get_kind(b) : -1, DRC_BATCH_RELEASE_GROUP,
+	       "open group by its release: a size-0 address released before the tail is a grp<");
+	is_int(b ? (long long)drc_batch_count_out_of_order(b) : -1, 0, "open group by its release: in kernel order");
+	is_str(live_string(d), "0000000060374454:16", "open group by its release: the node before it stays");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the same size-0 node at the tail when released is no proof */
+	ctx = ctx_from_text("t",
+		T("1.000001", "ADD", "000000007fc0c100", "0000000060374454", 16)
+		T("1.000002", "ADD", "000000007fc0c200", G_OPEN, 0)
+		T("2.000001", "REL", "000000007fc0c200", G_OPEN, 0)
+		T("2.000002", "REL", "000000007fc0c100", "0000000060374454", 16));
+	d = dev_named(ctx, "d.0");
+	b = d ? drc_device_get_first_batch(d) : NULL;
+	is_int(b ? (long long)drc_batch_get_kind(b) : -1, DRC_BATCH_RELEASE_ALL,
+	       "open group by its release: at the tail, a release of everything in list order");
+	ok(d && drc_device_get_first_node(d) == NULL, "open group by its release: nothing live after it");
+	drc_ctx_unref(ctx);
+
+	/* near miss: a node with bytes released first is out of order, no group */
+	ctx = open_by_release("000000007fc0c200", "8");
+	d = dev_named(ctx, "d.0");
+	b = last_batch(d);
+	ok(b && drc_batch_count_out_of_order(b) >= 1, "open group by its release: a node of 8 bytes stays out of order");
+	drc_ctx_unref(ctx);
+
+	/* near miss: a size-0 node released inside a running walk is no marker */
+	ctx = ctx_from_text("t",
+		T("1.000001", "ADD", "000000007fc0c100", "0000000060374454", 16)
+		T("1.000002", "ADD", "000000007fc0c200", G_OPEN, 0)
+		T("1.000003", "ADD", "000000007fc0c300", "0000000060374454", 32)
+		T("1.000004", "ADD", "000000007fc0c400", "0000000060374454", 64)
+		T("2.000001", "REL", "000000007fc0c400", "0000000060374454", 64)
+		T("2.000002", "REL", "000000007fc0c200", G_OPEN, 0)
+		T("2.000003", "REL", "000000007fc0c300", "0000000060374454", 32)
+		T("2.000004", "REL", "000000007fc0c100", "0000000060374454", 16));
+	d = dev_named(ctx, "d.0");
+	b = d ? drc_device_get_first_batch(d) : NULL;
+	ok(d && drc_device_count_batches(d) == 1 && b && drc_batch_get_kind(b) != DRC_BATCH_RELEASE_GROUP,
+	   "open group by its release: inside a release of everything, one batch, no group release");
+	drc_ctx_unref(ctx);
 }
 
 
@@ -956,6 +1029,7 @@ int main(void)
 	test_witness_after_loss();
 	test_witness_clock_step();
 	test_close_by_place();
+	test_open_by_release();
 	test_op_addresses();
 	return tap_done();
 }
