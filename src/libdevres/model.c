@@ -917,6 +917,146 @@ int drc_model_witness_loss(struct drc_ctx *ctx)
 	return r;
 }
 
+/* The open group whose grp> a raw pointer @ev's id is: node[1] of its
+ * struct devres_group. A 32-bit kernel prints raw and hashed pointers alike
+ * with 8 digits, and so does a 64-bit one whose memory is below 4 GiB (User-
+ * Mode Linux): two hashes 0x14 or 0x28 apart by chance are one in 2^32, taken
+ * for a grp> whose name is printed as an address (@low) */
+static bool close_offset_ok(uint64_t id, unsigned digits, bool low, uint64_t open_id)
+{
+	if (digits == 16)
+		return ((id >> 32) != 0 || low) && open_id + GROUP_CLOSE_OFFSET_64 == id;
+	return digits == 8 && (open_id + GROUP_CLOSE_OFFSET_32 == id || open_id + GROUP_CLOSE_OFFSET_64 == id);
+}
+
+static struct drc_group *group_of_close(const struct drc_device *dev, const struct drc_event *ev, bool low)
+{
+	for (struct drc_group *c = dev->open_groups; c; c = c->open_next)
+		if (c->open && close_offset_ok(ev->id, ev->id_digits, low, c->open->id))
+			return c;
+	return NULL;
+}
+
+/*
+ * Before 6.13 the dev:devres_log record holds the name as a pointer, and a
+ * trace read without the kernel's own formatting (trace.dat, `trace-cmd
+ * report`, a raw pipe) prints it as an address: "grp<" and "grp>" are then
+ * two addresses like any other name. Both markers have size 0; a closed
+ * group's pair lies sizeof(struct devres_node) apart in one struct
+ * devres_group (opres.c learns both names from it). A group never closed
+ * has no grp>: what tells its grp< is that remove_nodes() moves the markers
+ * of the groups it sweeps behind the regular nodes, so that release_nodes()
+ * releases them first, out of list order.
+ */
+static bool maybe_marker(const struct drc_node *n)
+{
+	return n && n->kind == DRC_NODE_RES && n->size == 0 && n->name && name_is_address(n->name);
+}
+
+/* A live node added as a resource, @close, was the grp> of the open group
+ * @g: what was added after it is its parent's again. */
+static void group_close_late(struct drc_device *dev, struct drc_group *g, struct drc_node *close)
+{
+	open_groups_remove(dev, g);
+	g->state = DRC_GROUP_CLOSED;
+	g->close = close;
+	g->close_origin = close->origin;
+	group_unref(close->group);
+	close->group = group_ref(g);
+	close->kind = DRC_NODE_GROUP_CLOSE;
+	dev->live--;                    /* a marker is not a resource (size 0) */
+	for (struct drc_node *m = close->next; m; m = m->next) {
+		if (m->kind == DRC_NODE_GROUP_OPEN && m->group && m->group->parent == g) {
+			m->group->parent = group_ref(g->parent);
+			group_unref(g);
+		} else if (node_is_res(m) && m->group == g) {
+			m->group = group_ref(g->parent);
+			group_unref(g);
+		}
+	}
+}
+
+/* A live node added as a resource was the grp< of a group still open: it
+ * becomes one, with what was added after it while its parent was innermost. */
+static int group_adopt(struct drc_device *dev, struct drc_node *p, const char *word)
+{
+	struct drc_group *g = group_new(), *parent = p->group, *c, *prev = NULL;
+
+	if (!g)
+		return -ENOMEM;
+	g->refs = 1;
+	g->state = DRC_GROUP_OPEN;
+	g->open = p;
+	g->parent = parent;             /* p's reference, taken over */
+	g->open_origin = p->origin;
+	g->open_run = p->run;
+	g->ctx_dev = p->ctx_dev;
+	memcpy(g->id_str, p->id_str, sizeof(g->id_str));
+	p->group = g;
+	p->kind = DRC_NODE_GROUP_OPEN;
+	p->name = word;
+	dev->live--;                    /* a marker is not a resource (size 0) */
+	for (struct drc_node *m = p->next; m; m = m->next) {
+		if (m->kind == DRC_NODE_RES && m->size == 0 && close_offset_ok(m->id, m->id_digits, true, p->id)) {
+			group_close_late(dev, g, m);    /* its grp>, by place */
+			break;
+		}
+		if (m->kind == DRC_NODE_GROUP_OPEN && m->group && m->group->parent == parent) {
+			m->group->parent = group_ref(g);
+			group_unref(parent);
+		} else if (node_is_res(m) && m->group == parent) {
+			m->group = group_ref(g);
+			group_unref(parent);
+		}
+	}
+	if (g->state != DRC_GROUP_OPEN)
+		return 0;
+	/* the stack of open groups, newest first: below those opened after it */
+	for (c = dev->open_groups; c && c->open && c->open->order > p->order; c = c->open_next)
+		prev = c;
+	g->open_prev = prev;
+	g->open_next = c;
+	if (c)
+		c->open_prev = g;
+	if (prev)
+		prev->open_next = g;
+	else
+		dev->open_groups = g;
+	g->open_listed = true;
+	return 0;
+}
+
+/*
+ * A name learnt after its nodes went in as resources (a live collector that
+ * wrote a record before it had the string): grp< nodes become open groups,
+ * and grp> nodes close the open group they lie at node[1] of. Without
+ * memory a node stays a resource, as a name stays unlearnt above.
+ */
+static void markers_learnt(struct drc_ctx *ctx, unsigned bootidx, const char *word)
+{
+	bool open = strcmp(word, "grp<") == 0;
+
+	if (!open && strcmp(word, "grp>") != 0)
+		return;
+	for (struct drc_device *d = ctx->devices_head; d; d = d->all_next) {
+		if (d->boot != bootidx)
+			continue;
+		for (struct drc_node *n = d->head; n; n = n->next) {
+			if (n->name != word || n->kind != DRC_NODE_RES || n->size != 0)
+				continue;
+			if (open) {
+				(void)group_adopt(d, n, word);
+				continue;
+			}
+			for (struct drc_group *g = d->open_groups; g; g = g->open_next)
+				if (g->open && close_offset_ok(n->id, n->id_digits, true, g->open->id)) {
+					group_close_late(d, g, n);
+					break;
+				}
+		}
+	}
+}
+
 /* A name the trace printed as an address is @word: rename the live nodes. */
 static void witness_learn_name(struct drc_ctx *ctx, struct drc_boot *boot, const char *addr, const char *word)
 {
@@ -937,6 +1077,7 @@ static void witness_learn_name(struct drc_ctx *ctx, struct drc_boot *boot, const
 			if (x->ev.name == addr)
 				x->ev.name = word;
 		}
+	markers_learnt(ctx, bootidx, word);
 }
 
 int drc_model_learn_name(struct drc_ctx *ctx, const char *addr, size_t alen, const char *word, size_t wlen)
@@ -1150,108 +1291,17 @@ static void realloc_reveal(struct drc_device *dev, struct drc_node *n, const str
 	hashmap_put(&dev->ids, n->id, n);
 }
 
-/* The open group whose grp> a raw pointer @ev's id is: node[1] of its
- * struct devres_group. A 32-bit kernel prints raw and hashed pointers alike
- * with 8 digits, and so does a 64-bit one whose memory is below 4 GiB (User-
- * Mode Linux): two hashes 0x14 or 0x28 apart by chance are one in 2^32, taken
- * for a grp> whose name is printed as an address (@low) */
-static bool close_offset_ok(uint64_t id, unsigned digits, bool low, uint64_t open_id)
-{
-	if (digits == 16)
-		return ((id >> 32) != 0 || low) && open_id + GROUP_CLOSE_OFFSET_64 == id;
-	return digits == 8 && (open_id + GROUP_CLOSE_OFFSET_32 == id || open_id + GROUP_CLOSE_OFFSET_64 == id);
-}
-
-static struct drc_group *group_of_close(const struct drc_device *dev, const struct drc_event *ev, bool low)
-{
-	for (struct drc_group *c = dev->open_groups; c; c = c->open_next)
-		if (c->open && close_offset_ok(ev->id, ev->id_digits, low, c->open->id))
-			return c;
-	return NULL;
-}
-
-/*
- * Before 6.13 the dev:devres_log record holds the name as a pointer, and a
- * trace read without the kernel's own formatting (trace.dat, `trace-cmd
- * report`, a raw pipe) prints it as an address: "grp<" and "grp>" are then
- * two addresses like any other name. Both markers have size 0; a closed
- * group's pair lies sizeof(struct devres_node) apart in one struct
- * devres_group (opres.c learns both names from it). A group never closed
- * has no grp>: what tells its grp< is that remove_nodes() moves the markers
- * of the groups it sweeps behind the regular nodes, so that release_nodes()
- * releases them first, out of list order.
- */
-static bool maybe_marker(const struct drc_node *n)
-{
-	return n && n->kind == DRC_NODE_RES && n->size == 0 && n->name && name_is_address(n->name);
-}
-
-/* A live node added as a resource was the grp< of a group still open: it
- * becomes one, with what was added after it while its parent was innermost. */
-static int group_adopt(struct drc_device *dev, struct drc_node *p, const char *word)
-{
-	struct drc_group *g = group_new(), *parent = p->group, *c, *prev = NULL;
-
-	if (!g)
-		return -ENOMEM;
-	g->refs = 1;
-	g->state = DRC_GROUP_OPEN;
-	g->open = p;
-	g->parent = parent;             /* p's reference, taken over */
-	g->open_origin = p->origin;
-	g->open_run = p->run;
-	g->ctx_dev = p->ctx_dev;
-	memcpy(g->id_str, p->id_str, sizeof(g->id_str));
-	p->group = g;
-	p->kind = DRC_NODE_GROUP_OPEN;
-	p->name = word;
-	dev->live--;                    /* a marker is not a resource (size 0) */
-	for (struct drc_node *m = p->next; m; m = m->next) {
-		if (m->kind == DRC_NODE_GROUP_OPEN && m->group && m->group->parent == parent) {
-			m->group->parent = group_ref(g);
-			group_unref(parent);
-		} else if (node_is_res(m) && m->group == parent) {
-			m->group = group_ref(g);
-			group_unref(parent);
-		}
-	}
-	/* the stack of open groups, newest first: below those opened after it */
-	for (c = dev->open_groups; c && c->open && c->open->order > p->order; c = c->open_next)
-		prev = c;
-	g->open_prev = prev;
-	g->open_next = c;
-	if (c)
-		c->open_prev = g;
-	if (prev)
-		prev->open_next = g;
-	else
-		dev->open_groups = g;
-	g->open_listed = true;
-	return 0;
-}
-
-static void witness_learn_name(struct drc_ctx *ctx, struct drc_boot *boot, const char *addr, const char *word);
-
 /* @p, a live node, is a grp<: it and every live node of its name become
- * groups, on every device of the boot. */
+ * groups, on every device of the boot (markers_learnt()). */
 static int learn_group_open(struct drc_device *dev, struct drc_node *p)
 {
 	struct drc_ctx *ctx = dev->ctx;
-	struct drc_boot *boot = &ctx->boots[dev->boot];
-	const char *addr = p->name, *open = drc_interns(ctx, "grp<");
-	int r;
+	const char *open = drc_interns(ctx, "grp<");
 
 	if (!open)
 		return -ENOMEM;
-	for (struct drc_device *d = ctx->devices_head; d; d = d->all_next) {
-		if (d->boot != dev->boot)
-			continue;
-		for (struct drc_node *m = d->head; m; m = m->next)
-			if (m->name == addr && m->kind == DRC_NODE_RES && (r = group_adopt(d, m, open)) < 0)
-				return r;
-	}
-	witness_learn_name(ctx, boot, addr, open);
-	return 0;
+	witness_learn_name(ctx, &ctx->boots[dev->boot], p->name, open);
+	return p->kind == DRC_NODE_GROUP_OPEN ? 0 : -ENOMEM;
 }
 
 static int apply_add(struct drc_device *dev, const struct drc_event *ev)

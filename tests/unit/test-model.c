@@ -833,6 +833,34 @@ static void test_open_by_release(void)
 }
 
 
+/* a live collector wrote the markers as addresses before it had their
+ * strings, then the names: the nodes become the group they were */
+static void test_markers_named_late(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("t",
+		T("1.000001", "ADD", "000000007fc0c380", "0000000060374436", 0)
+		T("1.000002", "ADD", "000000007fc0c400", "0000000060374454", 8)
+		T("1.000003", "ADD", "000000007fc0c3a8", "000000006037443b", 0)
+		T("1.000004", "ADD", "000000007fc0c500", "0000000060374454", 16)
+		DRC_QUIET_LINE "\n"    /* applied as they are: no twin came */
+		DRC_NAME_LINE "0000000060374436 grp<\n"
+		DRC_NAME_LINE "000000006037443b grp>\n");
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_node *n = d ? drc_device_get_first_node(d) : NULL, *in = n ? drc_node_next(n) : NULL;
+	struct drc_node *close = in ? drc_node_next(in) : NULL, *after = close ? drc_node_next(close) : NULL;
+
+	ok(n && drc_node_get_kind(n) == DRC_NODE_GROUP_OPEN && close && drc_node_get_kind(close) == DRC_NODE_GROUP_CLOSE,
+	   "markers named late: grp< opens, grp> at node[1] closes");
+	ok(in && drc_node_get_group(in) && drc_node_get_group(in) == drc_node_get_group(n) &&
+	   drc_group_get_state(drc_node_get_group(n)) == DRC_GROUP_CLOSED,
+	   "markers named late: the node between is in the closed group");
+	ok(after && drc_node_get_group(after) == NULL, "markers named late: the node after the grp> is in none");
+	is_str(live_string(d), "grp<:0 0000000060374454:8 grp>:0 0000000060374454:16",
+	       "markers named late: the list with its markers");
+	drc_ctx_unref(ctx);
+}
+
+
 /* libtraceevent's form of a trace line: the op is the address of its string */
 #define TL(dev, op, node, name, size) \
 	"  sh-1 [000] 1.0: devres_log: " dev " " op " 0x" node " " name " (" size " bytes)\n"
@@ -1030,6 +1058,7 @@ int main(void)
 	test_witness_clock_step();
 	test_close_by_place();
 	test_open_by_release();
+	test_markers_named_late();
 	test_op_addresses();
 	return tap_done();
 }
