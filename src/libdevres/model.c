@@ -931,9 +931,18 @@ static bool close_offset_ok(uint64_t id, unsigned digits, bool low, uint64_t ope
 
 static struct drc_group *group_of_close(const struct drc_device *dev, const struct drc_event *ev, bool low)
 {
-	for (struct drc_group *c = dev->open_groups; c; c = c->open_next)
-		if (c->open && close_offset_ok(ev->id, ev->id_digits, low, c->open->id))
-			return c;
+	/* the live grp< at the offset, through the id map (100,000 nested
+	 * groups: a walk of the open ones per grp> is quadratic, #17) */
+	const uint64_t offs[2] = { GROUP_CLOSE_OFFSET_64, GROUP_CLOSE_OFFSET_32 };
+
+	for (unsigned i = 0; i < 2; i++) {
+		const struct drc_node *o = ev->id >= offs[i] ? hashmap_get(&dev->ids, ev->id - offs[i]) : NULL;
+
+		if (o && o->id == ev->id - offs[i] && o->kind == DRC_NODE_GROUP_OPEN && o->group &&
+		    o->group->open == o && o->group->open_listed &&
+		    close_offset_ok(ev->id, ev->id_digits, low, o->id))
+			return o->group;
+	}
 	return NULL;
 }
 

@@ -5,6 +5,8 @@
  *   hostile-gen findings N     N devices, each an id added twice: one finding each
  *   hostile-gen nest N         N nested grp< (each with a resource) on one device
  *   hostile-gen nest-rel N     the same, closed, then released by one devres_release_all()
+ *   hostile-gen nest-close N   N nested groups with raw pointers, closed outermost first
+ *                              (devres_close_group() by id: each grp> at its grp< + 0x28)
  *   hostile-gen line BYTES     one line of BYTES bytes, then one devres line
  */
 #include <stdio.h>
@@ -26,7 +28,7 @@ int main(int argc, char **argv)
 	char dev[32];
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: hostile-gen devices|findings|nest|nest-rel|line N\n");
+		fprintf(stderr, "usage: hostile-gen devices|findings|nest|nest-rel|nest-close|line N\n");
 		return 2;
 	}
 	n = strtoull(argv[2], NULL, 10);
@@ -60,6 +62,13 @@ int main(int argc, char **argv)
 				line("dev0", "REL", 0x90000000 + i * 0x40, "devm_kzalloc_release", 8);
 			}
 		}
+	} else if (!strcmp(argv[1], "nest-close")) {
+		for (unsigned long long i = 0; i < n; i++) {
+			line("dev0", "ADD", 0xffff888100000000ULL + i * 0x80, "grp<", 0);
+			line("dev0", "ADD", 0xffff888200000000ULL + i * 0x40, "devm_kzalloc_release", 8);
+		}
+		for (unsigned long long i = 0; i < n; i++)
+			line("dev0", "ADD", 0xffff888100000000ULL + i * 0x80 + 0x28, "grp>", 0);
 	} else if (!strcmp(argv[1], "line")) {
 		static char buf[1 << 16];
 

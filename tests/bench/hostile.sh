@@ -110,6 +110,10 @@ for c in $CASES; do
 		measure nest 0 512 "$DEVRESCTL" report "$W/nest.log"
 		"$W/gen" nest $((N / 10)) >"$W/nest-open.log"
 		measure nest-open 0 512 "$DEVRESCTL" report "$W/nest-open.log"
+		# closed outermost first, each grp> found by place: linear since
+		# group_of_close() looks its grp< up (40000: 17 s before)
+		"$W/gen" nest-close "${HOSTILE_NEST:-100000}" >"$W/nest-close.log"
+		measure nest-close 0 512 "$DEVRESCTL" report "$W/nest-close.log"
 		rm -f "$W"/nest*.log ;;
 	findings)
 		"$W/gen" findings "$N" >"$W/findings.log"
