@@ -259,6 +259,7 @@ int output_json(struct drc_ctx *ctx, const struct report_view *v, FILE *out)
 	STAT(realloc_matched);
 	STAT(drm_events);
 	STAT(lost_markers);
+	STAT(kmsg_seq_breaks);
 	STAT(lost_events);
 	STAT(empty_records);
 #undef STAT

@@ -147,6 +147,7 @@ struct drc_stats {
 	uint64_t realloc_matched;   /* devm_krealloc nodes identified at release */
 	uint64_t drm_events;        /* DRM-managed (drmres) lines decoded */
 	uint64_t lost_markers;      /* "messages dropped", "LOST EVENTS", kmsg overruns */
+	uint64_t kmsg_seq_breaks;   /* a recording's kmsg records numbered out of turn, unsaid */
 	uint64_t lost_events;       /* what those markers count (a marker without a count: 0) */
 	uint64_t empty_records;     /* trace records of zeros, no event: skipped */
 	uint64_t rules_nomem;       /* allocations the rules could not make: findings may be

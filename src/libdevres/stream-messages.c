@@ -290,6 +290,11 @@ static int devresctl_lost(struct drc_stream *s, const struct kernel_msg *k)
 
 	sp = memchr(msg + 16, ' ', len - 16);
 	if (sp && sp + 1 < msg + len && (is_digit(sp[1]) || sp[1] == '?')) {
+		/* the gap it leaves in the kernel log's numbers is said (by the
+		 * kernel log's reader, or the daemon's journal for its lines) */
+		if (!(sp - msg - 16 == 4 && memcmp(msg + 16, "udev", 4) == 0) &&
+		    !(sp - msg - 16 == 5 && memcmp(msg + 16, "trace", 5) == 0))
+			s->kmsg_loss_said = true;
 		witness_loss(s);
 		drc_rules_lost(s->ctx, drc_intern(s->ctx, msg + 16, (size_t)(sp - msg - 16)),
 			       strtoull(sp + 1, NULL, 10), k->ts, k->o);

@@ -290,6 +290,7 @@ struct drc_stream {
 	unsigned glued;                 /* messages read apart from the line's first */
 	struct interned last_device, last_prefix;
 	bool in_object;                 /* reading a multi-line JSON object's message */
+	bool kmsg_loss_said;            /* a devresctl-lost line of kmsg since its last record */
 	uint64_t in_objects;            /* devres messages read so */
 	/* defer: held back while an op address is undecided (opres.c): the
 	 * first line as the stages had it, then every line as it came */

@@ -11,10 +11,20 @@
  * follow, each indented by one space, give the device a unique identity
  * (DESIGN.md 2.3). The record waits for them and ends at the first line
  * that is not one.
+ *
+ * In a recording (it declares its witnesses, DRC_WITNESSES_LINE) every
+ * record the kernel logged is there, in order: the kernel numbers them
+ * one by one (printk_ringbuffer seq), so a gap that no devresctl-lost
+ * line accounts for is a loss nobody reported, and a number that goes
+ * back is a recording out of order. Both are losses for the rules (the
+ * count, or unknown), so that what follows is judged as uncertain. An
+ * excerpt or `grep DEVRES` of /dev/kmsg skips numbers by design: only a
+ * recording is held to them.
  */
 #include "config.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "stream-private.h"
@@ -23,15 +33,21 @@ struct kmsg_state {
 	struct kv_record rec;           /* awaiting its dictionary (first: see struct transport) */
 	size_t at;                      /* detect(): where the message starts */
 	int64_t ts;
+	uint64_t seq;                   /* detect(): the record's number */
+	bool seq_ok;                    /* it fits in 64 bits */
+	uint64_t last_seq;              /* of the record before */
+	bool have_last;
 };
 
 /* "prio,seq,usec,flags[,...];" of /dev/kmsg */
-static size_t parse_kmsg_header(const char *l, size_t len, int64_t *ts)
+static size_t parse_kmsg_header(const char *l, size_t len, int64_t *ts, uint64_t *seq, bool *seq_ok)
 {
 	size_t i = 0;
 	int64_t usec = 0;
 	const char *semi;
 
+	*seq = 0;
+	*seq_ok = true;
 	for (int field = 0; field < 3; field++) {
 		size_t start = i;
 
@@ -44,6 +60,10 @@ static size_t parse_kmsg_header(const char *l, size_t len, int64_t *ts)
 				return 0;
 			if (field == 2)
 				usec = usec * 10 + (l[i] - '0');
+			if (field == 1 && *seq > (UINT64_MAX - 9) / 10)
+				*seq_ok = false;
+			else if (field == 1)
+				*seq = *seq * 10 + (uint64_t)(l[i] - '0');
 			i++;
 		}
 		if (i == start || i >= len || l[i] != ',')
@@ -76,8 +96,36 @@ static const char *kmsg_detect(struct drc_stream *s, void *st, const struct line
 {
 	struct kmsg_state *k = st;
 
-	k->at = parse_kmsg_header(l->text, l->len, &k->ts);
+	k->at = parse_kmsg_header(l->text, l->len, &k->ts, &k->seq, &k->seq_ok);
 	return k->at ? "a record 'PRIO,SEQ,USEC,FLAGS;', its dictionary may follow" : NULL;
+}
+
+/* A recording's record numbers: what the collector did not say it lost. */
+static void check_seq(struct drc_stream *s, struct kmsg_state *ks, const struct line *l)
+{
+	bool said = s->kmsg_loss_said;
+
+	s->kmsg_loss_said = false;
+	if (!(s->ctx->witnesses_declared & (1u << DRC_WITNESS_PRINTK)) || !ks->seq_ok) {
+		ks->have_last = false;
+		return;
+	}
+	if (ks->have_last && !said && ks->seq != ks->last_seq + 1) {
+		/* a new boot starts again from 0 with its banner, no loss */
+		bool banner = l->len - ks->at >= 14 && memcmp(l->text + ks->at, "Linux version ", 14) == 0;
+
+		if (!banner) {
+			STREAM_DEBUG(s, l->o, "kmsg: record %" PRIu64 " after %" PRIu64 ": %s", ks->seq, ks->last_seq,
+				     ks->seq > ks->last_seq ? "records missing without a loss said" :
+				     "out of order");
+			s->ctx->stats.kmsg_seq_breaks++;
+			(void)drc_model_witness_loss(s->ctx);
+			drc_rules_lost(s->ctx, "kmsg", ks->seq > ks->last_seq ? ks->seq - ks->last_seq - 1 : 0,
+				       ks->ts, l->o);
+		}
+	}
+	ks->last_seq = ks->seq;
+	ks->have_last = true;
 }
 
 static int kmsg_feed(struct drc_stream *s, void *st, struct line *l, enum stage stage)
@@ -86,6 +134,7 @@ static int kmsg_feed(struct drc_stream *s, void *st, struct line *l, enum stage 
 	struct kv_record *k = &ks->rec;
 	int r;
 
+	check_seq(s, ks, l);
 	record_start(k, l->o);
 	k->kernel_transport = true;
 	k->ts = ks->ts;

@@ -502,4 +502,34 @@ run check --explain "$T/merged-trace.txt"
 grep -q 'dfx-hda.1 probes inside dfx-gfx.1' "$T/err"
 ok $? "the trace alone: hda.1's ADD is the line after gfx.1's, one run"
 
+# ---- a recording's kmsg record numbers (printk's seq, one by one) ----
+W="$K/probe-fail/live-kmsg-witnesses.rec"
+seq_view() { # capture: "breaks lost log-loss?"
+	"$DEVRESCTL" report --format=json "$1" > "$T/seq.json" 2> "$T/seq.err"
+	printf '%s %s %s\n' "$(jq .stats.kmsg_seq_breaks "$T/seq.json")" "$(jq .stats.lost_events "$T/seq.json")" \
+		"$(jq '[.findings[] | select(.rule == "log-loss")] | length' "$T/seq.json")"
+}
+[ "$(seq_view "$W")" = "0 0 0" ]
+ok $? "a whole recording: every record numbered in turn, nothing lost"
+# one record out (seq 67, a DEVRES ADD), as a collector that lost it unsaid
+awk '/^3,67,/ { skip = 1; next } skip && /^ / { next } { skip = 0; print }' "$W" > "$T/seq-gap.rec"
+[ "$(seq_view "$T/seq-gap.rec")" = "1 1 1" ]
+ok $? "a record missing without a devresctl-lost line: one break, 1 lost, log-loss" "$T/seq.json"
+# near miss: the same gap with the collector's own line counts once
+awk '/^3,67,/ { print "devresctl-lost: kmsg 1 records overwritten before they were read"; skip = 1; next }
+     skip && /^ / { next } { skip = 0; print }' "$W" > "$T/seq-said.rec"
+[ "$(seq_view "$T/seq-said.rec")" = "0 1 1" ]
+ok $? "the gap said by devresctl-lost: no break, 1 lost once"
+# near miss: an excerpt (no witnesses declared) skips numbers by design
+grep -v '^devresctl-witnesses:' "$T/seq-gap.rec" > "$T/seq-excerpt.rec"
+[ "$(seq_view "$T/seq-excerpt.rec")" = "0 0 0" ]
+ok $? "an excerpt of /dev/kmsg (no witnesses line): gaps are no loss"
+# a step back: the recording is out of order (records 67 and 68 swapped)
+awk '/^[0-9]+,[0-9]+,/ { split($0, f, ","); cur = f[2] } !/^ / && !/^[0-9]+,[0-9]+,/ { cur = "" }
+     cur == 67 { a = a $0 "\n"; next } cur == 68 { b = b $0 "\n"; next }
+     a != "" && b != "" { printf "%s%s", b, a; a = b = "" } { print }' "$W" > "$T/seq-back.rec"
+back=$(seq_view "$T/seq-back.rec")
+echo "$back" | awk '{ exit !($1 >= 1 && $3 == 1) }'
+ok $? "records out of order: breaks counted ($back), log-loss" "$T/seq.json"
+
 done_testing
