@@ -34,13 +34,13 @@
 #include "timesel.h"
 #include "watch.h"
 
-enum { OPT_SPEED = OPT_COMMAND, OPT_STEP, OPT_FRAME_STATS, OPT_SOURCE, OPT_BOOT };
+enum { OPT_SPEED = OPT_COMMAND, OPT_STEP, OPT_FRAME_STATS, OPT_SOURCE, OPT_BOOT, OPT_SINCE, OPT_UNTIL };
 
 extern const struct command command_watch;
 
 static const struct cli_option watch_options[] = {
 	{ "replay", 'r', required_argument, "FILE", "play a capture through the engine instead of the live system; repeatable" },
-	BOOT_OPTION(OPT_BOOT),
+	SELECTION_OPTIONS(OPT_BOOT, OPT_SINCE, OPT_UNTIL),
 	{ "source", OPT_SOURCE, required_argument, "WHERE", "live data from: auto (devresd if it runs, else the kernel), devresd or kernel", "auto devresd kernel" },
 	SOCKET_OPTION,
 	{ "speed", OPT_SPEED, required_argument, "X", "replay at X times the pace of the kernel timestamps" },
@@ -67,7 +67,7 @@ struct watch_ctl {
 	const char *frame_stats;
 	struct engine_opts engine;
 	bool quiet;
-	struct selection sel;   /* --boot */
+	struct selection sel;   /* --boot, --since, --until */
 };
 
 /* Where lines come from: captures, devresd's "lines" stream, or the kernel. */
@@ -81,7 +81,8 @@ struct replay {
 	const char *path;       /* the one playing */
 	struct source_file **files;
 	struct source_file *f;
-	struct capture_scan *scans;     /* with --boot: the boot of each to play */
+	struct capture_scan *scans;     /* with --boot, --since, --until: what of each to play */
+	struct capture_window window;   /* --since/--until: the findings shown (scans lent) */
 	uint64_t file_line;             /* lines of the current capture read */
 	uint64_t skipped;               /* of them, not played (another boot) */
 	struct drc_stream *s;
@@ -90,6 +91,7 @@ struct replay {
 	uint64_t stream_base;   /* lines fed before the current stream's first */
 	double speed;
 	bool step, paused, done;
+	bool pre_window;        /* --since: the lines before it are still to read */
 	unsigned step_budget;   /* events still to play in step mode */
 	int64_t last_ts;
 	uint64_t next_at;       /* monotonic time of the next line (speed) */
@@ -160,7 +162,9 @@ static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)
 			ctl->frame_stats = optarg;
 			break;
 		case OPT_BOOT:
-			status = selection_boot_option(&command_watch, optarg, &ctl->sel);
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			status = selection_option(&command_watch, c - OPT_BOOT, optarg, &ctl->sel);
 			break;
 		default:
 			if (command_common_option(&command_watch, c, optarg, &ctl->engine, &ctl->quiet,
@@ -176,8 +180,10 @@ static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)
 		return status;
 	if ((ctl->speed > 0 || ctl->step) && !ctl->replay)
 		return usage_error(&command_watch, "--speed and --step need --replay");
-	if (ctl->sel.have_boot && !ctl->replay)
-		return usage_error(&command_watch, "--boot needs --replay");
+	if (selection_active(&ctl->sel) && !ctl->replay)
+		return usage_error(&command_watch, "--boot, --since and --until need --replay");
+	if ((status = selection_check(&command_watch, &ctl->sel)) != DEVRESCTL_EX_OK)
+		return status;
 	if (ctl->replay && ctl->source >= 0)
 		return usage_error(&command_watch, "--source and --replay cannot be combined");
 	if (ctl->speed > 0 && ctl->step)
@@ -189,6 +195,12 @@ static int watch_parse_args(struct watch_ctl *ctl, int argc, char **argv)
 }
 
 /* ---- replay ---- */
+
+/* --since/--until: a finding is shown when a line of its evidence is inside */
+static bool window_keeps(const struct drc_finding *f, void *data)
+{
+	return capture_window_keeps(data, f);
+}
 
 static int replay_open(struct replay *rp, struct drc_ctx *ctx, const struct watch_ctl *ctl)
 {
@@ -205,14 +217,16 @@ static int replay_open(struct replay *rp, struct drc_ctx *ctx, const struct watc
 		if (r < 0)
 			return r;
 	}
-	/* --boot: which lines of each, found before the screen starts */
-	if (ctl->sel.have_boot) {
+	/* --boot, --since, --until: which lines of each, found before the screen starts */
+	if (selection_active(&ctl->sel)) {
 		rp->scans = calloc(rp->n, sizeof(*rp->scans));
 		if (!rp->scans)
 			return log_oom();
 		for (unsigned i = 0; i < rp->n; i++)
 			if (capture_scan(rp->paths[i], &ctl->sel, &rp->scans[i]) < 0)
 				return -EINVAL;
+		rp->window = (struct capture_window){ rp->scans, rp->n, ctl->sel.since.set || ctl->sel.until.set };
+		rp->pre_window = ctl->sel.since.set;
 	}
 	rp->spool = tmpfile();
 	if (!rp->spool)
@@ -328,6 +342,7 @@ static void replay_end(struct replay *rp, struct drc_ctx *ctx)
 		rp->f = rp->files[rp->cur];
 		rp->stream_base = rp->lines;
 		rp->file_line = rp->skipped = 0;
+		rp->pre_window = rp->window.active && rp->scans[rp->cur].window;
 		if (drc_stream_new(ctx, rp->path, &rp->s) == 0)
 			return;
 		rp->error = -ENOMEM;
@@ -350,6 +365,19 @@ static void replay_feed(struct replay *rp, struct watch_state *w, struct drc_ctx
 	int r;
 
 	for (unsigned i = 1;; i++) {
+		bool unplayed = false;
+
+		/* the window begins: from here the lines are played as asked */
+		if (rp->pre_window) {
+			const struct capture_scan *sc = &rp->scans[rp->cur];
+
+			if (!sc->nwindow || rp->file_line + 1 >= sc->window[0].first) {
+				rp->pre_window = false;
+				if (rp->step && !rp->step_budget)
+					return;
+			}
+		}
+
 		r = source_file_next_line(rp->f, &line, &len, &cut);
 		/* --boot: the lines of the other boots are not played */
 		if (r > 0 && rp->scans && !capture_scan_chosen(&rp->scans[rp->cur], ++rp->file_line)) {
@@ -359,6 +387,17 @@ static void replay_feed(struct replay *rp, struct watch_state *w, struct drc_ctx
 				continue;
 			}
 			r = 0;
+		}
+		/* --since: the boot's lines before it are read at once (the lists
+		 * they build are the state the window starts from); --until: the
+		 * capture ends after it */
+		if (r > 0 && rp->window.active && !capture_scan_in_window(&rp->scans[rp->cur], rp->file_line)) {
+			const struct capture_scan *sc = &rp->scans[rp->cur];
+
+			if (!sc->nwindow || rp->file_line > sc->window[sc->nwindow - 1].last)
+				r = 0;
+			else
+				unplayed = true;
 		}
 		if (r <= 0) {
 			if (r < 0)
@@ -373,7 +412,9 @@ static void replay_feed(struct replay *rp, struct watch_state *w, struct drc_ctx
 			replay_end(rp, ctx);
 			return;
 		}
-		if (w->ev_total != seen && rp->step) {
+		if (unplayed) {
+			seen = w->ev_total;     /* not paced, not a step */
+		} else if (w->ev_total != seen && rp->step) {
 			if (--rp->step_budget == 0)
 				return;
 			seen = w->ev_total;
@@ -527,7 +568,7 @@ static int replay_timeout(const struct replay *rp)
 		return live_timeout(rp->live);
 	if (rp->kind == FEED_DAEMON)
 		return -1;
-	if (rp->done || rp->paused || (rp->step && !rp->step_budget))
+	if (rp->done || rp->paused || (rp->step && !rp->step_budget && !rp->pre_window))
 		return -1;
 	if (rp->speed <= 0 || rp->step)
 		return 0;
@@ -601,7 +642,8 @@ static int watch_loop(const struct watch_ctl *ctl, struct drc_ctx *ctx, struct w
 			daemon_read(rp, ctx);
 		else if (rp->kind == FEED_KERNEL && live_dispatch(rp->live) < 0)
 			rp->error = -EIO;
-		else if (rp->kind == FEED_FILES && !rp->done && !rp->paused && (!rp->step || rp->step_budget) &&
+		else if (rp->kind == FEED_FILES && !rp->done && !rp->paused &&
+			 (!rp->step || rp->step_budget || rp->pre_window) &&
 			 now_usec() >= rp->next_at)
 			replay_feed(rp, w, ctx, LOAD_SLICE_USEC);
 		watch_ui_freeze(ui, rp->frozen);
@@ -694,6 +736,10 @@ static int cmd_watch(int argc, char **argv)
 	if (ctl.replay) {
 		if (replay_open(&rp, ctx, &ctl) < 0)
 			goto out;
+		if (rp.window.active) {
+			w.keep = window_keeps;
+			w.keep_data = &rp.window;
+		}
 	} else {
 		int r;
 

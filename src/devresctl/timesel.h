@@ -51,8 +51,8 @@ int selection_check(const struct command *cmd, const struct selection *s);
 	{ "boot", boot_key, required_argument, "N", "read only boot N of each capture: 1 the first, 0 the last, -1 the one before" }
 #define SELECTION_OPTIONS(boot_key, since_key, until_key) \
 	BOOT_OPTION(boot_key), \
-	{ "since", since_key, required_argument, "TIME", "report from TIME on: seconds since boot (12.5) or a date and time" }, \
-	{ "until", until_key, required_argument, "TIME", "report up to TIME: seconds since boot or a date and time" }
+	{ "since", since_key, required_argument, "TIME", "only from TIME on: seconds since boot (12.5) or a date and time" }, \
+	{ "until", until_key, required_argument, "TIME", "only up to TIME: seconds since boot or a date and time" }
 
 /* What a line of a capture says about time and boots. */
 struct line_time {

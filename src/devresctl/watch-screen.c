@@ -471,7 +471,7 @@ static void draw_events(struct watch_ui *ui, int y, int height)
 static void draw_findings(struct watch_ui *ui, int y, int height)
 {
 	struct watch_state *w = ui->w;
-	int n = (int)w->findings_seen;
+	int n = (int)w->findings_shown;
 	int list_h = MAX(3, MIN(height / 3, n + 1));
 	char buf[512], rule[32], dev[32];
 

@@ -235,12 +235,12 @@ static int finding_order_insert(struct watch_state *w, unsigned n, unsigned i)
 
 const struct drc_finding *watch_finding_get(const struct watch_state *w, unsigned i)
 {
-	return i < w->findings_seen ? drc_ctx_get_finding(w->ctx, w->forder[i]) : NULL;
+	return i < w->findings_shown ? drc_ctx_get_finding(w->ctx, w->forder[i]) : NULL;
 }
 
 int watch_finding_index(const struct watch_state *w, uint64_t seq)
 {
-	for (unsigned i = 0; i < w->findings_seen; i++)
+	for (unsigned i = 0; i < w->findings_shown; i++)
 		if (drc_ctx_get_finding(w->ctx, w->forder[i])->seq == seq)
 			return (int)i;
 	return -1;
@@ -255,8 +255,11 @@ int watch_state_sync_findings(struct watch_state *w)
 		uint64_t k = key_of(f->device);
 		uintptr_t c = (uintptr_t)hashmap_get(&w->badges, k);
 
-		if (finding_order_insert(w, w->findings_seen, w->findings_seen) < 0)
+		if (w->keep && !w->keep(f, w->keep_data))
+			continue;
+		if (finding_order_insert(w, w->findings_shown, w->findings_seen) < 0)
 			return -ENOMEM;
+		w->findings_shown++;
 		if (hashmap_put(&w->badges, k, (void *)(c + 1)) < 0)
 			return -ENOMEM;
 		if (f->severity == DRC_SEVERITY_ERROR)

@@ -96,7 +96,11 @@ struct watch_state {
 	unsigned ref_head, ref_n;
 	struct hashmap devpaths;        /* hash(device) -> char * (from udev) */
 	struct hashmap badges;          /* hash(device) -> findings count */
-	unsigned findings_seen;
+	unsigned findings_seen;         /* of the engine's, looked at */
+	unsigned findings_shown;        /* of them, those kept (forder's length) */
+	/* which findings are shown (--since/--until), NULL: all */
+	bool (*keep)(const struct drc_finding *f, void *data);
+	void *keep_data;
 	unsigned errors, warnings, infos;
 	unsigned *forder;               /* finding indices, the worst first */
 	unsigned forder_cap;

@@ -113,6 +113,27 @@ keys q
 shows '^EXIT=0' "q quits with status 0"
 lacks '?Help' "the terminal is given back"
 
+# --- --since/--until: the part of the boot played, the findings with
+# evidence inside (seed 003: lines 1-4 at 126.9 s, the unbind at 137.6 s)
+run watch --since 130
+expect_rc 2 "--since without --replay"
+grep_err 'need --replay' "says it needs --replay"
+run watch --replay "$SEED" --since 140 --until 130
+expect_rc 2 "--since after --until"
+start 120 40 "" "--replay '$SEED' --until 130"
+shows '\[done\] 4 lines' "--until 130: the capture ends before the unbind"
+shows 'findings 0E 1W 0I' "--until: only what the lines up to it show (node-reuse)"
+shows '^0000:00:1f.3  *snd_hda_intel  *bound  *2  *72' "--until: both nodes still live"
+start 120 40 "" "--step --replay '$SEED' --since 130"
+shows '\[step' "--since with --step: waits for n at the window"
+shows ' 4 lines' "the lines before --since are read at once, not stepped"
+shows '^0000:00:1f.3  *snd_hda_intel  *bound  *2  *72' "the lists as the kernel had them at --since"
+keys n n n n
+shows '\[done\]' "three events played, then the end"
+shows 'findings 1E 1W 1I' "--since: the findings with evidence inside, node-reuse (lines 3-4) not shown"
+keys 3
+shows '^error  *open-group-swept  *0000:00:1f.3' "the open group swept is found in the window"
+
 # --- step mode: the open group as a tree, the events one by one
 start 120 40 "" "--step --replay '$K/component-bug/dmesg.txt'"
 shows '\[step' "--step waits for n"
