@@ -151,14 +151,24 @@ void watch_ui_freeze(struct watch_ui *ui, bool frozen)
 
 /* ---- drawing helpers ---- */
 
-/* A line cut to the screen shows it ends in "...". */
-static void put_line(int y, int x, attr_t attr, const char *text)
+/*
+ * A line cut to the screen shows it ends in "...". What a capture holds is
+ * drawn one byte a column: a control character or a byte outside ASCII
+ * (serial line noise in a device name, invalid UTF-8) is drawn as '?',
+ * which ncurses would otherwise expand to ^G or M-x and push the columns
+ * out of line.
+ */
+static void put_line(int y, int x, attr_t attr, const char *raw)
 {
+	char text[1024];
 	int room = COLS - x;
-	size_t n = strlen(text);
+	size_t n;
 
 	if (y < 0 || y >= LINES || room <= 0)
 		return;
+	for (n = 0; raw[n] && n < sizeof(text) - 1; n++)
+		text[n] = raw[n] >= 0x20 && raw[n] < 0x7f ? raw[n] : '?';
+	text[n] = '\0';
 	while (n && text[n - 1] == ' ')
 		n--;
 	attrset(attr);

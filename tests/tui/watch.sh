@@ -134,6 +134,12 @@ shows 'findings 1E 1W 1I' "--since: the findings with evidence inside, node-reus
 keys 3
 shows '^error  *open-group-swept  *0000:00:1f.3' "the open group swept is found in the window"
 
+# --- serial noise in a name (BEL, 0xFF): one column a byte, drawn as '?'
+printf '[    1.000000] drv d\007\377x.0: DEVRES ADD 00000000000000a1 devm_kzalloc_release (8 bytes)\n' > "$T/noise.log"
+start 80 24 "" "--replay '$T/noise.log'"
+shows '^d??x.0  *drv  *bound  *1  *8' "a name with a control byte and invalid UTF-8: drawn as '?', the columns in line"
+fits 80 24 "and the frame stays 80x24"
+
 # --- step mode: the open group as a tree, the events one by one
 start 120 40 "" "--step --replay '$K/component-bug/dmesg.txt'"
 shows '\[step' "--step waits for n"
