@@ -722,7 +722,7 @@ static void jump_to_finding(struct watch_ui *ui)
 	f = watch_finding_get(w, (unsigned)ui->fsel);
 	if (!f)
 		return;
-	if (drc_ctx_find_device(w->ctx, f->device, (int)f->boot, &dev) <= 0 || !dev)
+	if (!f->device || drc_ctx_find_device(w->ctx, f->device, (int)f->boot, &dev) <= 0 || !dev)
 		return;
 	watch_mark_finding(w, f);
 	w->filter[0] = '\0';

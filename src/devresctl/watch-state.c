@@ -15,8 +15,10 @@
 #include "sources/sysfs.h"
 #include "watch.h"
 
+/* (a finding of the whole capture, no-devres or log-loss, has no device) */
 static uint64_t key_of(const char *s)
 {
+	s = s ? s : "";
 	return hash_bytes(s, strlen(s));
 }
 
@@ -282,6 +284,8 @@ void watch_mark_finding(struct watch_state *w, const struct drc_finding *f)
 {
 	w->mark_device = f->device;
 	w->nmarks = 0;
+	if (!f->device)
+		return;
 	for (unsigned i = 0; i < f->n_nodes && w->nmarks < WATCH_MARKS_MAX; i++)
 		if (strcmp(f->nodes[i].device, f->device) == 0 && strcmp(f->nodes[i].id, "?") != 0)
 			snprintf(w->marks[w->nmarks++], sizeof(w->marks[0]), "%s", f->nodes[i].id);

@@ -140,6 +140,17 @@ start 80 24 "" "--replay '$T/noise.log'"
 shows '^d??x.0  *drv  *bound  *1  *8' "a name with a control byte and invalid UTF-8: drawn as '?', the columns in line"
 fits 80 24 "and the frame stays 80x24"
 
+# --- a finding of the whole capture has no device (no-devres): listed,
+# Enter on it stays, q quits cleanly (it crashed: strlen(NULL))
+: > "$T/empty.log"
+start 80 24 "" "--replay '$T/empty.log'"
+shows 'findings 1E 0W 0I' "an empty capture: the no-devres error"
+keys 3
+shows '^error  *no-devres  ' "listed with no device"
+keys Enter
+keys q
+shows '^EXIT=0' "Enter on it and q: exit 0, no crash"
+
 # --- step mode: the open group as a tree, the events one by one
 start 120 40 "" "--step --replay '$K/component-bug/dmesg.txt'"
 shows '\[step' "--step waits for n"
