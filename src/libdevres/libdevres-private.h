@@ -100,6 +100,7 @@ struct drc_node {
 	bool unbound_add;               /* its ADD line printed a bus or class, not a driver */
 	bool ctx_lost;                  /* added in the run right after a reported loss: who added it is not known */
 	bool has_alias;                 /* the other witness printed it as alias_id */
+	uint8_t id_witness;             /* the witness whose id it has (enum drc_witness), without an alias */
 	char id_str[20];
 	uint64_t alias_id;
 };

@@ -134,6 +134,7 @@ static struct drc_node *node_new(struct drc_device *dev, const struct drc_event 
 	n->state = DRC_NODE_LIVE;
 	n->ts = ev->ts_usec;
 	n->origin = ev->origin;
+	n->id_witness = (uint8_t)ev->witness;
 	if (kind != DRC_NODE_REALLOC) {
 		n->name = ev->name;
 		n->size = ev->size;
@@ -1530,6 +1531,41 @@ static bool batch_walk_pending(const struct drc_batch *b)
 static bool batch_takes_add(const struct drc_device *dev);
 
 /*
+ * Two witnesses whose ids differ, each losing part: a node whose ADD only
+ * one of them printed (no alias) is released by a line of the other, with
+ * an id never seen. Where the kernel's walk is (@cand), a node of that name
+ * and size that the releasing witness never printed is that node: it takes
+ * the id as its alias.
+ */
+static struct drc_node *twin_lost_match(struct drc_device *dev, const struct drc_event *ev, struct drc_node *cand)
+{
+	const struct drc_boot *boot = &dev->ctx->boots[dev->boot];
+
+	if (!cand || !ev->id_digits || boot->witnesses != 3u || boot->ids != WITNESS_IDS_DIFFERENT ||
+	    cand->has_alias || cand->id_witness == ev->witness || cand->name != ev->name || cand->size != ev->size)
+		return NULL;
+	node_alias(dev, cand, ev);
+	return cand->has_alias ? cand : NULL;
+}
+
+/* The same for a group marker, which is released out of the walk: the one
+ * live grp< of the device the releasing witness never printed, if only one. */
+static struct drc_node *twin_lost_marker(struct drc_device *dev, const struct drc_event *ev)
+{
+	struct drc_node *cand = NULL;
+
+	for (struct drc_node *m = dev->head; m; m = m->next) {
+		if (m->kind != DRC_NODE_GROUP_OPEN || m->name != ev->name || m->has_alias ||
+		    m->id_witness == ev->witness)
+			continue;
+		if (cand)
+			return NULL;    /* two: nothing tells them apart */
+		cand = m;
+	}
+	return twin_lost_match(dev, ev, cand);
+}
+
+/*
  * A release of a size-0 node named by an address, live, where no walk
  * would be: not the list's last resource, no batch's walk running (which
  * releases in list order), with resources after it still live. Only group
@@ -1610,6 +1646,8 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	b->last = ev->origin;
 
 	if (is_marker) {
+		if (!n && ev->id_digits)
+			n = twin_lost_marker(dev, ev);
 		DRC_RULES_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
 		if (n && n->kind == DRC_NODE_GROUP_OPEN && n->group) {
 			struct drc_group *g = n->group;
@@ -1660,6 +1698,8 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			(b->groups && exp_range ? exp_range : exp_tail);
 
 		n = lookup_or_realloc(dev, ev, pick);
+		if (!n && pick && node_is_res(pick))
+			n = twin_lost_match(dev, ev, pick);
 	}
 
 	if (!b->nodes_started) {

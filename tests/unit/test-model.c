@@ -378,6 +378,52 @@ static void test_witness_ids_differ(void)
 	}
 }
 
+/* each witness lost what the other saw: an ADD only in the trace, its REL
+ * only in the kernel log (ids differ): the REL where the walk is, of the
+ * node's name and size, is that node's */
+static void test_witness_lost_twins(void)
+{
+	const char *text[] = {
+		T("1.00", "ADD", "0000000060370a00", "kz", 8)
+		K("1.00", "ADD", "0000000011111111", "kz", 8)
+		"devresctl-lost: kmsg 1 records overwritten before they were read\n"
+		T("1.01", "ADD", "0000000060370b00", "act", 16)
+		T("1.02", "ADD", "0000000060370c00", "res", 24)
+		K("1.02", "ADD", "0000000033333333", "res", 24)
+		T("2.00", "REL", "0000000060370c00", "res", 24)
+		K("2.00", "REL", "0000000033333333", "res", 24)
+		"CPU:0 [LOST 2 EVENTS]\n"
+		K("2.00", "REL", "0000000022222222", "act", 16)
+		K("2.00", "REL", "0000000011111111", "kz", 8),
+		NULL,
+	};
+	struct drc_ctx *ctx = ctx_from_texts(text, NULL);
+	struct drc_device *d = dev_named(ctx, "d.0");
+
+	is_str(live_string(d), "", "lost twins: all released");
+	is_int(stats_of(ctx).unknown_nodes, 0, "lost twins: the kmsg-only REL found the trace-only ADD's node");
+	drc_ctx_unref(ctx);
+
+	/* near miss: another name at the walk's place is another node */
+	{
+		const char *t2[] = {
+			T("1.00", "ADD", "0000000060370a00", "kz", 8)
+			K("1.00", "ADD", "0000000011111111", "kz", 8)
+			"devresctl-lost: kmsg 1 records overwritten before they were read\n"
+			T("1.01", "ADD", "0000000060370b00", "act", 16)
+			"CPU:0 [LOST 2 EVENTS]\n"
+			K("2.00", "REL", "0000000022222222", "other", 16)
+			K("2.00", "REL", "0000000011111111", "kz", 8),
+			NULL,
+		};
+
+		ctx = ctx_from_texts(t2, NULL);
+		is_int(stats_of(ctx).unknown_nodes, 1, "lost twins: a REL of another name stays unknown");
+		is_str(live_string(dev_named(ctx, "d.0")), "act:16", "lost twins: and the node stays");
+		drc_ctx_unref(ctx);
+	}
+}
+
 static void test_witness_identical_nodes(void)
 {
 	struct order o;
@@ -1048,6 +1094,7 @@ int main(void)
 	test_witnesses();
 	test_witness_ids_differ();
 	test_witness_identical_nodes();
+	test_witness_lost_twins();
 	test_witness_loss();
 	test_witness_files();
 	test_witness_names();
