@@ -65,6 +65,20 @@ step "begin $DK_SCEN $(date +%s.%N)"
 step "end $DK_SCEN $(date +%s.%N)"
 note "end $DK_SCEN"
 sleep 1
+# the recorders read what the scenario logged before they are stopped: in a
+# User-Mode Linux guest a kmsg reader (a syscall per record, slow under
+# ptrace) can be thousands of records behind a soak, more than its 5 s
+# drain after SIGINT reads (record.sh tests that drain). Wait until no
+# recording has grown for 2 s, at most 60 s.
+recs_size() { stat -c %s "$O"/rec-*.rec 2>/dev/null | tr '\n' ' '; }
+last=$(recs_size) still=0 waited=0
+while [ $still -lt 2 ] && [ $waited -lt 60 ]; do
+	sleep 1
+	now=$(recs_size)
+	if [ "$now" = "$last" ]; then still=$((still + 1)); else still=0; fi
+	last=$now waited=$((waited + 1))
+done
+step "recorders idle after ${waited} s"
 
 # SIGINT must flush what was read and print the count; SIGTERM 15 s later
 # (a recorder behind the kernel log reads it to its end, for up to 5 s, and
