@@ -1548,13 +1548,25 @@ static struct drc_node *twin_lost_match(struct drc_device *dev, const struct drc
 	return cand->has_alias ? cand : NULL;
 }
 
+/* how far back from the list's end a lost twin's grp< is looked for: the
+ * walk is per release of an unknown marker (100,000 nested groups released
+ * at once made it quadratic) */
+#define TWIN_MARKER_SCAN 4096
+
 /* The same for a group marker, which is released out of the walk: the one
- * live grp< of the device the releasing witness never printed, if only one. */
+ * live grp< of the device the releasing witness never printed, if only one
+ * among the last TWIN_MARKER_SCAN nodes. */
 static struct drc_node *twin_lost_marker(struct drc_device *dev, const struct drc_event *ev)
 {
+	const struct drc_boot *boot = &dev->ctx->boots[dev->boot];
 	struct drc_node *cand = NULL;
+	unsigned seen = 0;
 
-	for (struct drc_node *m = dev->head; m; m = m->next) {
+	if (boot->witnesses != 3u || boot->ids != WITNESS_IDS_DIFFERENT || strcmp(ev->name, "grp<") != 0)
+		return NULL;
+	for (struct drc_node *m = dev->tail; m; m = m->prev) {
+		if (++seen > TWIN_MARKER_SCAN)
+			return NULL;
 		if (m->kind != DRC_NODE_GROUP_OPEN || m->name != ev->name || m->has_alias ||
 		    m->id_witness == ev->witness)
 			continue;
