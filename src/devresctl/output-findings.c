@@ -114,7 +114,7 @@ static void node_line(FILE *out, const char *what, const struct drc_origin *o, c
 		fprintf(out, "%s -", what);
 }
 
-/* "lines 2, 4, 6 of FILE", per file, wrapped */
+/* "lines 2, 4, 6 of FILE" ("line 5 of FILE" for one), per file, wrapped */
 static void evidence_text(FILE *out, const struct drc_finding *f, unsigned width)
 {
 	char *buf = NULL;
@@ -126,7 +126,7 @@ static void evidence_text(FILE *out, const struct drc_finding *f, unsigned width
 		const char *src = f->evidence[j].source;
 		unsigned k = j;
 
-		fputs(j ? ";" : "lines", to);
+		fputs(j ? ";" : f->n_evidence == 1 ? "line" : "lines", to);
 		for (; k < f->n_evidence && f->evidence[k].source == src; k++)
 			fprintf(to, "%s%" PRIu64, k == j ? " " : ", ", f->evidence[k].line);
 		fprintf(to, " of %s", src ? src : "?");

@@ -12,6 +12,8 @@ grep_out '^error open-group-swept: open group on snd_hda_intel 0000:00:1f.3 swep
 grep_out 'pcim_iomap_release (48 bytes' "seed 003: names pcim_iomap_release (48 bytes)"
 grep_out 'unmapped iomap' "seed 003: says what the driver will touch"
 grep_out '^1 error, 2 warnings, 1 info; 1 at or above --fail-on=error: FAIL' "summary line"
+grep_out '^    line 5 of' "one line of evidence: 'line 5', not 'lines 5'"
+grep_out '^    lines 2, 4, 6, 7 of' "several: 'lines'"
 
 # explanations wrap to the width: 80 when not on a terminal, COLUMNS else
 awk '/^    / && length($0) > 80 && index(substr($0, 10), " ") {print "#  " $0; n++} END {exit n > 0}' "$T/out"
