@@ -930,18 +930,17 @@ static bool close_offset_ok(uint64_t id, unsigned digits, bool low, uint64_t ope
 	return digits == 8 && (open_id + GROUP_CLOSE_OFFSET_32 == id || open_id + GROUP_CLOSE_OFFSET_64 == id);
 }
 
-static struct drc_group *group_of_close(const struct drc_device *dev, const struct drc_event *ev, bool low)
+static struct drc_group *group_of_close(const struct drc_device *dev, uint64_t id, unsigned digits, bool low)
 {
 	/* the live grp< at the offset, through the id map (100,000 nested
 	 * groups: a walk of the open ones per grp> is quadratic, #17) */
 	const uint64_t offs[2] = { GROUP_CLOSE_OFFSET_64, GROUP_CLOSE_OFFSET_32 };
 
 	for (unsigned i = 0; i < 2; i++) {
-		const struct drc_node *o = ev->id >= offs[i] ? hashmap_get(&dev->ids, ev->id - offs[i]) : NULL;
+		const struct drc_node *o = id >= offs[i] ? hashmap_get(&dev->ids, id - offs[i]) : NULL;
 
-		if (o && o->id == ev->id - offs[i] && o->kind == DRC_NODE_GROUP_OPEN && o->group &&
-		    o->group->open == o && o->group->open_listed &&
-		    close_offset_ok(ev->id, ev->id_digits, low, o->id))
+		if (o && o->id == id - offs[i] && o->kind == DRC_NODE_GROUP_OPEN && o->group &&
+		    o->group->open == o && o->group->open_listed && close_offset_ok(id, digits, low, o->id))
 			return o->group;
 	}
 	return NULL;
@@ -963,6 +962,21 @@ static bool maybe_marker(const struct drc_node *n)
 	return n && n->kind == DRC_NODE_RES && n->size == 0 && n->name && name_is_address(n->name);
 }
 
+/* What was added after @from (up to @end, not included) while @old was the
+ * innermost open group goes to @new: resources, and groups opened in it. */
+static void regroup_after(struct drc_node *from, struct drc_node *end, struct drc_group *old, struct drc_group *new)
+{
+	for (struct drc_node *m = from->next; m && m != end; m = m->next) {
+		if (m->kind == DRC_NODE_GROUP_OPEN && m->group && m->group->parent == old) {
+			m->group->parent = group_ref(new);
+			group_unref(old);
+		} else if (node_is_res(m) && m->group == old) {
+			m->group = group_ref(new);
+			group_unref(old);
+		}
+	}
+}
+
 /* A live node added as a resource, @close, was the grp> of the open group
  * @g: what was added after it is its parent's again. */
 static void group_close_late(struct drc_device *dev, struct drc_group *g, struct drc_node *close)
@@ -975,15 +989,7 @@ static void group_close_late(struct drc_device *dev, struct drc_group *g, struct
 	close->group = group_ref(g);
 	close->kind = DRC_NODE_GROUP_CLOSE;
 	dev->live--;                    /* a marker is not a resource (size 0) */
-	for (struct drc_node *m = close->next; m; m = m->next) {
-		if (m->kind == DRC_NODE_GROUP_OPEN && m->group && m->group->parent == g) {
-			m->group->parent = group_ref(g->parent);
-			group_unref(g);
-		} else if (node_is_res(m) && m->group == g) {
-			m->group = group_ref(g->parent);
-			group_unref(g);
-		}
-	}
+	regroup_after(close, NULL, g, g->parent);
 }
 
 /* A live node added as a resource was the grp< of a group still open: it
@@ -991,6 +997,7 @@ static void group_close_late(struct drc_device *dev, struct drc_group *g, struct
 static int group_adopt(struct drc_device *dev, struct drc_node *p, const char *word)
 {
 	struct drc_group *g = group_new(), *parent = p->group, *c, *prev = NULL;
+	struct drc_node *close;
 
 	if (!g)
 		return -ENOMEM;
@@ -1006,21 +1013,16 @@ static int group_adopt(struct drc_device *dev, struct drc_node *p, const char *w
 	p->kind = DRC_NODE_GROUP_OPEN;
 	p->name = word;
 	dev->live--;                    /* a marker is not a resource (size 0) */
-	for (struct drc_node *m = p->next; m; m = m->next) {
-		if (m->kind == DRC_NODE_RES && m->size == 0 && close_offset_ok(m->id, m->id_digits, true, p->id)) {
-			group_close_late(dev, g, m);    /* its grp>, by place */
+	/* its grp>, by place, if it was closed */
+	for (close = p->next; close; close = close->next)
+		if (close->kind == DRC_NODE_RES && close->size == 0 &&
+		    close_offset_ok(close->id, close->id_digits, true, p->id))
 			break;
-		}
-		if (m->kind == DRC_NODE_GROUP_OPEN && m->group && m->group->parent == parent) {
-			m->group->parent = group_ref(g);
-			group_unref(parent);
-		} else if (node_is_res(m) && m->group == parent) {
-			m->group = group_ref(g);
-			group_unref(parent);
-		}
-	}
-	if (g->state != DRC_GROUP_OPEN)
+	regroup_after(p, close, parent, g);
+	if (close) {
+		group_close_late(dev, g, close);
 		return 0;
+	}
 	/* the stack of open groups, newest first: below those opened after it */
 	for (c = dev->open_groups; c && c->open && c->open->order > p->order; c = c->open_next)
 		prev = c;
@@ -1052,17 +1054,14 @@ static void markers_learnt(struct drc_ctx *ctx, unsigned bootidx, const char *wo
 		if (d->boot != bootidx)
 			continue;
 		for (struct drc_node *n = d->head; n; n = n->next) {
+			struct drc_group *g;
+
 			if (n->name != word || n->kind != DRC_NODE_RES || n->size != 0)
 				continue;
-			if (open) {
+			if (open)
 				(void)group_adopt(d, n, word);
-				continue;
-			}
-			for (struct drc_group *g = d->open_groups; g; g = g->open_next)
-				if (g->open && close_offset_ok(n->id, n->id_digits, true, g->open->id)) {
-					group_close_late(d, g, n);
-					break;
-				}
+			else if ((g = group_of_close(d, n->id, n->id_digits, true)))
+				group_close_late(d, g, n);
 		}
 	}
 }
@@ -1344,7 +1343,7 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 		kind = DRC_NODE_GROUP_OPEN;
 	else if (strcmp(ev->name, "grp>") == 0)
 		kind = DRC_NODE_GROUP_CLOSE;
-	else if (ev->size == 0 && name_is_address(ev->name) && (close_of = group_of_close(dev, ev, true))) {
+	else if (ev->size == 0 && name_is_address(ev->name) && (close_of = group_of_close(dev, ev->id, ev->id_digits, true))) {
 		/* a trace before 6.13 prints the name as its address, and
 		 * nothing else lives at an open group's node[1]: its grp> */
 		struct drc_boot *boot = &ctx->boots[dev->boot];
@@ -1384,7 +1383,7 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 		n->group = g;
 	} else if (kind == DRC_NODE_GROUP_CLOSE) {
 		/* raw pointers: grp> is node[1] of the same struct devres_group */
-		g = close_of ? close_of : group_of_close(dev, ev, false);
+		g = close_of ? close_of : group_of_close(dev, ev->id, ev->id_digits, false);
 		if (!g)
 			g = dev->open_groups;   /* devres_close_group(dev, NULL): latest open */
 		if (g) {
