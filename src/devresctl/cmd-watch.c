@@ -91,7 +91,7 @@ struct replay {
 	uint64_t stream_base;   /* lines fed before the current stream's first */
 	double speed;
 	bool step, paused, done;
-	bool pre_window;        /* --since: the lines before it are still to read */
+	bool pre_window;        /* --since/--until: the lines before the window are still to read */
 	unsigned step_budget;   /* events still to play in step mode */
 	int64_t last_ts;
 	uint64_t next_at;       /* monotonic time of the next line (speed) */
@@ -226,7 +226,7 @@ static int replay_open(struct replay *rp, struct drc_ctx *ctx, const struct watc
 			if (capture_scan(rp->paths[i], &ctl->sel, &rp->scans[i]) < 0)
 				return -EINVAL;
 		rp->window = (struct capture_window){ rp->scans, rp->n, ctl->sel.since.set || ctl->sel.until.set };
-		rp->pre_window = ctl->sel.since.set;
+		rp->pre_window = rp->window.active;
 	}
 	rp->spool = tmpfile();
 	if (!rp->spool)
@@ -342,7 +342,7 @@ static void replay_end(struct replay *rp, struct drc_ctx *ctx)
 		rp->f = rp->files[rp->cur];
 		rp->stream_base = rp->lines;
 		rp->file_line = rp->skipped = 0;
-		rp->pre_window = rp->window.active && rp->scans[rp->cur].window;
+		rp->pre_window = rp->window.active;
 		if (drc_stream_new(ctx, rp->path, &rp->s) == 0)
 			return;
 		rp->error = -ENOMEM;

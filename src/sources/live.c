@@ -631,7 +631,8 @@ static int read_kmsg(struct live *l, bool *more)
 		l->kmsg_t.overrun = true;   /* the ring overwrote records we had not read */
 		/* overrun again without a byte read between (seen in a User-Mode
 		 * Linux 6.12 soak): nothing is coming */
-		if (budget == before && ++idle > 1)
+		idle = budget == before ? idle + 1 : 0;
+		if (idle > 1)
 			return 0;
 	}
 	*more = !l->kmsg.ended;
