@@ -2,8 +2,10 @@
 /*
  * node-reuse: an id added again while still live. A node's address can
  * only come back after it was freed, so the line that freed it is missing;
- * with a gap the capture shows (releases of unknown nodes, a counted loss)
- * that gap is the missing line, and the finding is information.
+ * with a gap the capture shows (releases of unknown nodes on any device, a
+ * counted loss) that gap is the missing line, and the finding is
+ * information: an excerpt or a wrapped ring that starts late is missing
+ * lines of every device, not only of the one whose releases show it.
  */
 #include "config.h"
 
@@ -24,8 +26,9 @@ static void device_end(struct drc_ctx *ctx, struct drc_device *dev, const struct
 	struct finding_store *fs;
 	char a[300];
 
-	fs = finding_new(ctx, &rule_node_reuse, dev->unknown || ctx->rules->lost ? DRC_SEVERITY_INFO :
-			 DRC_SEVERITY_WARNING, dev, NULL);
+	bool gap = dev->unknown || ctx->stats.unknown_nodes || ctx->rules->lost;
+
+	fs = finding_new(ctx, &rule_node_reuse, gap ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING, dev, NULL);
 	if (!fs)
 		return;
 	finding_evidence(ctx, fs, &ud->first);

@@ -69,7 +69,7 @@ tmux_init
 # --- seed 003: the device list, a finding, the help, filter, resize, quit
 start 120 40 "" "--replay '$SEED'"
 shows '\[done\]' "seed 003: the replay ends"
-shows 'findings 1E 2W 1I' "header: 1 error, 2 warnings, 1 info"
+shows 'findings 1E 1W 2I' "header: 1 error, 1 warning, 2 info"
 shows '^0000:00:1f.3  *snd_hda_intel  *bound  *1  *24  *!3' "device row: driver, state, 1 live node, 24 bytes, 3 findings"
 shows '^0000:00:02.0  *i915  *bound  *0  *0  *!1' "device row of the device that unbound"
 keys 3
