@@ -126,6 +126,11 @@ struct drc_batch {
 	uint64_t last_seq;              /* engine sequence of its last release */
 	uint64_t first_seq;
 	uint64_t start_order;           /* the device's order_next when it started */
+	/* the device's order_next at its last REL: a node added at or above
+	 * start_order and below this was followed by a release of the same
+	 * walk, so a release callback added it; above it, nothing proves that
+	 * the walk was still running (its last RELs may be lost) */
+	uint64_t proven_order;
 	struct drc_device *prev_dev;    /* device of the release right before it, if adjacent */
 	struct drc_device *next_dev;    /* device of the release right after it, if adjacent */
 	struct rules_batch *rules;      /* what the rules keep about it while it runs */

@@ -340,7 +340,7 @@ static struct drc_batch *batch_start(struct drc_device *dev, const struct drc_ev
 	b->first = b->last = ev->origin;
 	b->ts = ev->ts_usec;
 	b->first_seq = ev->seq;
-	b->start_order = dev->order_next;
+	b->start_order = b->proven_order = dev->order_next;
 	if (dev->probe_failed_line) {
 		b->probe_failure = true;
 		dev->probe_failed_line = 0;
@@ -1644,6 +1644,10 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 				(ev->ts_usec >= 0 && b->last_ts >= 0 && ev->ts_usec - b->last_ts > 500000))))
 			b = NULL;
 	}
+	/* the walk took the list off the device when it started: a node added
+	 * since is not in it, and its release is another, later walk */
+	if (b && !is_marker && n && n->order >= b->start_order)
+		b = NULL;
 	if (!b) {
 		batch_close(dev);
 		b = batch_start(dev, ev);
@@ -1731,6 +1735,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 
 	b->last_seq = ctx->seq;
 	b->last_ts = ev->ts_usec;
+	b->proven_order = dev->order_next;
 	DRC_RULES_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
 	if (!n) {
 		b->unknown++;

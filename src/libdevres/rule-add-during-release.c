@@ -39,13 +39,13 @@ static void judge_added_during(struct drc_ctx *ctx, struct during_dev *dd, struc
 	finding_evidence(ctx, fs, &b->last);
 	if (dd) {
 		dd->from = b->start_order;
-		dd->to = dev->order_next;
+		dd->to = b->proven_order;
 		dd->at = b->first;
 	}
 	/* they are at the end of the list (model.c keeps it in order) */
 	for (struct drc_node *n = dev->tail; n && n->order >= b->start_order; n = n->prev)
 		first = n;
-	for (struct drc_node *n = first; n; n = n->next) {
+	for (struct drc_node *n = first; n && n->order < b->proven_order; n = n->next) {
 		if (n->kind != DRC_NODE_RES && n->kind != DRC_NODE_REALLOC)
 			continue;
 		finding_live_node(ctx, fs, n, "added while the device's resources were being released");
@@ -113,7 +113,8 @@ static void check_before_probe(struct drc_ctx *ctx, struct drc_device *dev, cons
 		}
 		/* added while a release of everything ran (judged, or still open) */
 		cb = (dd && n->order >= dd->from && n->order < dd->to) ||
-		     (dev->batch && dev->batch->kind == DRC_BATCH_RELEASE_ALL && n->order >= dev->batch->start_order);
+		     (dev->batch && dev->batch->kind == DRC_BATCH_RELEASE_ALL && n->order >= dev->batch->start_order &&
+		      n->order < dev->batch->proven_order);
 		during += cb;
 		finding_live_node(ctx, fs, n, cb ? "added by a release callback during the last unbind" :
 				  n->unbound_add ? "added while no driver was bound" : "on the list before the probe");

@@ -513,11 +513,13 @@ static void release_all_judged(struct drc_ctx *ctx, struct drc_device *dev, stru
 	unsigned added = 0;
 
 	/* The list is in order (model.c): what came since the batch started
-	 * is at its end (only a release callback can have added it), and the
-	 * rest are the nodes it left. So a release of everything costs what
-	 * was added during it, not the length of the list. */
+	 * is at its end, and the rest are the nodes it left. Only a release
+	 * callback can have added a node before the walk's last REL
+	 * (proven_order); one after it may as well be the next probe's, after
+	 * lost RELs. So a release of everything costs what was added during
+	 * it, not the length of the list. */
 	for (const struct drc_node *n = dev->tail; n && n->order >= b->start_order; n = n->prev)
-		if (n->kind == DRC_NODE_RES || n->kind == DRC_NODE_REALLOC)
+		if ((n->kind == DRC_NODE_RES || n->kind == DRC_NODE_REALLOC) && n->order < b->proven_order)
 			added++;
 	dispatch(ctx, &(struct drc_model_event){ .kind = DRC_MEV_RELEASE_ALL, .dev = dev, .batch = b,
 						 .rall = { added, dev->live - added } });

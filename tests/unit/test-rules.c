@@ -604,6 +604,37 @@ static void test_add_during_release(void)
 	is_str(findings(ctx), "add-during-release/info/r.0 log-loss/warning/-",
 	       "after a counted loss, add-during-release is information");
 	drc_ctx_unref(ctx);
+
+	/* a loss took the walk's last REL: the next probe's ADDs come while
+	 * the model still waits for it, and no REL of the walk follows them */
+	ctx = judge(
+		D("1.000000", "drv", "r.0", "ADD", "00000a01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000a02", "drv_stop", 8)
+		D("2.000000", "drv", "r.0", "REL", "00000a02", "drv_stop", 8)
+		"[    2.000001] ** 1 printk messages dropped **\n"
+		D("3.000000", "drv", "r.0", "ADD", "00000a04", "devm_kzalloc_release", 64)
+		D("3.000001", "drv", "r.0", "ADD", "00000a05", "drv_stop", 8)
+		D("4.000000", "drv", "r.0", "REL", "00000a05", "drv_stop", 8)
+		D("4.000001", "drv", "r.0", "REL", "00000a04", "devm_kzalloc_release", 64));
+	ok(!find_rule(ctx, "add-during-release"),
+	   "ADDs that no REL of the walk follows are not a release callback's (%s)", findings(ctx));
+	ok(find_rule(ctx, "log-loss") != NULL, "the loss is stated");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the same loss, but a REL of the walk follows one ADD */
+	ctx = judge(
+		D("1.000000", "drv", "r.0", "ADD", "00000a01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000a02", "drv_stop", 8)
+		D("1.000002", "drv", "r.0", "ADD", "00000a03", "devm_kzalloc_release", 32)
+		D("2.000000", "drv", "r.0", "REL", "00000a03", "devm_kzalloc_release", 32)
+		D("2.000001", "drv", "r.0", "ADD", "00000a06", "devm_kzalloc_release", 24)
+		D("2.000002", "drv", "r.0", "REL", "00000a02", "drv_stop", 8)
+		"[    2.000003] ** 1 printk messages dropped **\n"
+		D("3.000000", "drv", "r.0", "ADD", "00000a04", "devm_kzalloc_release", 16));
+	f = find_rule(ctx, "add-during-release");
+	ok(f != NULL, "an ADD a REL of the walk follows is still a release callback's (%s)", findings(ctx));
+	is_str(f ? nodes(f) : "", "devm_kzalloc_release:24", "only that node: not the one after the last REL");
+	drc_ctx_unref(ctx);
 }
 
 static void test_capture_ends_in_release(void)
