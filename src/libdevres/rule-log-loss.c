@@ -2,10 +2,11 @@
 /*
  * log-loss: the capture itself reports lost messages or events (a trace
  * header's entries-in-buffer/entries-written, [LOST N EVENTS], a kmsg
- * overrun, dropped printk messages: rules-core.c counts them), a release
- * of everything left nodes behind (which the kernel cannot do), lines could
- * not be decoded or were cut, the capture ends in the middle of a release
- * batch, or the rules ran out of memory: findings may be incomplete.
+ * overrun, dropped printk messages, journald's missed kernel messages:
+ * rules-core.c counts them), a release of everything left nodes behind
+ * (which the kernel cannot do), lines could not be decoded or were cut,
+ * the capture ends in the middle of a release batch, or the rules ran out
+ * of memory: findings may be incomplete.
  */
 #include "config.h"
 
@@ -119,7 +120,7 @@ static void boot_end(struct drc_ctx *ctx, struct loss_state *ls, unsigned boot)
 				!ls->survivors ?
 				xstrdup_printf("The capture itself says so (a trace header's entries-in-buffer/"
 					       "entries-written, [LOST N EVENTS], a kmsg overrun, dropped printk "
-					       "messages). Nodes whose ADD or REL fell into the gap are uncertain: "
+					       "messages, journald's \"Missed N kernel messages\"). Nodes whose ADD or REL fell into the gap are uncertain: "
 					       "releases of nodes never seen added are explained by it, and nodes "
 					       "still live from before it are not reported as leaks.%s",
 					       both ? BOTH_WITNESSES : "") :

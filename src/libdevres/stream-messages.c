@@ -15,6 +15,7 @@
  *   ** 12 printk messages dropped **                the console lost messages
  *   ok 3 name / not ok 3 name                       a KUnit case ended
  *   devresctl-lost: SOURCE N WHY                    a live source lost records
+ *   Missed N kernel messages                        journald's own entry: it lost records
  *   devresctl-refs: DEVICE PID COMM PATH            references recorded at unbind
  *   devresctl-kallsyms: MODULE FUNCTION...          a module's functions, live
  */
@@ -262,6 +263,33 @@ static int console_dropped(struct drc_stream *s, const struct kernel_msg *k)
 	printk = mem_find(k->msg, (size_t)(p - k->msg), " printk", 7);
 	witness_loss(s);
 	drc_rules_lost(s->ctx, "console", number_before(k->msg, printk ? printk : p), k->ts, k->o);
+	return 1;
+}
+
+/*
+ * systemd-journald's own entry when the kernel's record numbers jump over
+ * records it could not read in time (journald-kmsg.c, dev_kmsg_record():
+ * "Missed %"PRIu64" kernel messages", MESSAGE_ID=SD_MESSAGE_JOURNAL_MISSED).
+ * It is journald's, not the kernel's (_TRANSPORT=driver, ident
+ * systemd-journald; `journalctl -k` leaves it out), and it stands right
+ * before the first record read after the gap. 1 when it was one.
+ */
+int journald_missed(struct drc_stream *s, const char *msg, size_t len, int64_t ts, const struct drc_origin *o)
+{
+	uint64_t n = 0;
+	size_t i = 7;
+
+	while (len && (msg[len - 1] == ' ' || msg[len - 1] == '\r'))
+		len--;
+	if (!MEM_STARTS(msg, len, "Missed "))
+		return 0;
+	/* at most 19 digits: a count no 64-bit number overflows with */
+	for (; i < len && i < 7 + 19 && is_digit(msg[i]); i++)
+		n = n * 10 + (uint64_t)(msg[i] - '0');
+	if (i == 7 || len - i != 16 || memcmp(msg + i, " kernel messages", 16) != 0)
+		return 0;
+	witness_loss(s);
+	drc_rules_lost(s->ctx, "journald", n, ts, o);
 	return 1;
 }
 
@@ -613,6 +641,10 @@ int record_flush(struct drc_stream *s, struct kv_record *k)
 	if (!k->active)
 		return 0;
 	k->active = false;
+	if (k->journald && k->msg.buf) {
+		r = journald_missed(s, k->msg.buf, k->msg.len, k->ts, &k->origin);
+		return r < 0 ? r : 0;
+	}
 	if (!k->kernel_transport)
 		return 0;
 	if (k->boot_id[0]) {
@@ -652,6 +684,7 @@ void record_field(struct drc_stream *s, struct kv_record *k, const char *key, si
 		snprintf(k->boot_id, sizeof(k->boot_id), "%.*s", (int)MIN(vl, (size_t)39), v);
 	} else if (KEY("_TRANSPORT")) {
 		k->kernel_transport = vl == 6 && memcmp(v, "kernel", 6) == 0;
+		k->journald = vl == 6 && memcmp(v, "driver", 6) == 0;
 	} else if (KEY("msg")) {
 		/* dmesg --json: only the kernel's log has this key */
 		strbuf_clear(&k->msg);

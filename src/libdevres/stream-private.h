@@ -142,6 +142,7 @@ struct kv_record {
 	int64_t ts;
 	bool from_udev;
 	bool kernel_transport;
+	bool journald;                  /* journald's own entry (_TRANSPORT=driver) */
 	bool verbose;                   /* journalctl -o verbose: fields indented */
 	char boot_id[40];
 	struct drc_origin origin;
@@ -154,6 +155,8 @@ void record_field(struct drc_stream *s, struct kv_record *k, const char *key, si
 int record_flush(struct drc_stream *s, struct kv_record *k);
 int stream_new_boot(struct drc_stream *s, const struct drc_origin *o, const char *release,
 		    size_t rlen, const char *boot_id);
+/* journald's "Missed N kernel messages": a loss of N at @o; 1 when it was one */
+int journald_missed(struct drc_stream *s, const char *msg, size_t len, int64_t ts, const struct drc_origin *o);
 /* The table of the other messages, as the stream asks it. */
 void messages_init(struct drc_stream *s);
 /* printk's text from @i on: the kernel's "[time] [caller] " if there, then the message. */

@@ -13,7 +13,8 @@
  *   -- Boot 0123456789abcdef... --              journalctl: a new boot
  *   -- Reboot --
  *
- * Lines of other identifiers than "kernel" are passed over. What follows
+ * Lines of other identifiers than "kernel" are passed over, but for
+ * systemd-journald's "Missed N kernel messages" (a loss). What follows
  * the header is printk's text (kernel_text(), stream-messages.c); journalctl
  * -o short-monotonic ("[  1.9] host kernel: msg") starts with the kernel's
  * time and is read there.
@@ -28,6 +29,7 @@
 struct syslog_state {
 	size_t at;                      /* detect(): where the message starts */
 	bool kernel;                    /* its identifier is the kernel's */
+	bool journald;                  /* or systemd-journald's */
 };
 
 /*
@@ -66,13 +68,17 @@ static const char *syslog_detect(struct drc_stream *s, void *st, const struct li
 	if (i) {
 		ss->at = lead + i;
 		ss->kernel = kernel;
-		return kernel ? "a logger's 'TIME HOST kernel: '"
-			      : "a logger's 'TIME HOST IDENT: ', not the kernel's: passed over";
+		/* its "Missed N kernel messages" says the kernel's log lost records */
+		ss->journald = !kernel && mem_find(l + lead, i, " systemd-journald", 17);
+		return kernel ? "a logger's 'TIME HOST kernel: '" :
+		       ss->journald ? "a logger's 'TIME HOST systemd-journald: ': read for its losses"
+				    : "a logger's 'TIME HOST IDENT: ', not the kernel's: passed over";
 	}
 	i = any_kernel_header(l + lead, len - lead);
 	if (i) {
 		ss->at = lead + i;
 		ss->kernel = true;
+		ss->journald = false;
 		return "a logger's header: a time, a host, ' kernel: '";
 	}
 	return NULL;
@@ -89,6 +95,10 @@ static int syslog_feed(struct drc_stream *s, void *st, struct line *l, enum stag
 		if (MEM_STARTS(l->text, l->len, "-- Boot "))
 			snprintf(id, sizeof(id), "%.*s", (int)MIN(l->len - 8, (size_t)32), l->text + 8);
 		r = stream_new_boot(s, l->o, NULL, 0, id[0] ? id : "reboot");
+		return r < 0 ? r : LINE_TAKEN;
+	}
+	if (ss->journald) {
+		r = journald_missed(s, l->text + ss->at, l->len - ss->at, -1, l->o);
 		return r < 0 ? r : LINE_TAKEN;
 	}
 	if (!ss->kernel)
