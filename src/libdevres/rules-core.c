@@ -510,7 +510,7 @@ static inline void dispatch(struct drc_ctx *ctx, const struct drc_model_event *e
 /* A release of everything was judged: what it left on the list. */
 static void release_all_judged(struct drc_ctx *ctx, struct drc_device *dev, struct drc_batch *b)
 {
-	unsigned added = 0;
+	unsigned added = 0, since = 0;
 
 	/* The list is in order (model.c): what came since the batch started
 	 * is at its end, and the rest are the nodes it left. Only a release
@@ -519,10 +519,13 @@ static void release_all_judged(struct drc_ctx *ctx, struct drc_device *dev, stru
 	 * lost RELs. So a release of everything costs what was added during
 	 * it, not the length of the list. */
 	for (const struct drc_node *n = dev->tail; n && n->order >= b->start_order; n = n->prev)
-		if ((n->kind == DRC_NODE_RES || n->kind == DRC_NODE_REALLOC) && n->order < b->proven_order)
-			added++;
+		if (n->kind == DRC_NODE_RES || n->kind == DRC_NODE_REALLOC) {
+			since++;
+			added += n->order < b->proven_order;
+		}
+	/* what is left from before it; not what came after its last REL */
 	dispatch(ctx, &(struct drc_model_event){ .kind = DRC_MEV_RELEASE_ALL, .dev = dev, .batch = b,
-						 .rall = { added, dev->live - added } });
+						 .rall = { added, dev->live - since } });
 	if (dev->rules) {
 		dev->rules->probed = false;
 		dev->rules->cycles++;
