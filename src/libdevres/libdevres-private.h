@@ -101,6 +101,7 @@ struct drc_node {
 	bool ctx_lost;                  /* added in the run right after a reported loss: who added it is not known */
 	bool has_alias;                 /* the other witness printed it as alias_id */
 	uint8_t id_witness;             /* the witness whose id it has (enum drc_witness), without an alias */
+	uint64_t widx[2];               /* its ADD's place among each witness's devres lines (0: not known) */
 	char id_str[20];
 	uint64_t alias_id;
 };
@@ -135,6 +136,7 @@ struct drc_batch {
 	struct drc_device *next_dev;    /* device of the release right after it, if adjacent */
 	struct rules_batch *rules;      /* what the rules keep about it while it runs */
 	int64_t last_ts;
+	uint64_t last_widx[2];          /* its last release's place in each witness (0: not known) */
 	char group_id[20];
 };
 
@@ -441,6 +443,12 @@ int drc_model_learn_name(struct drc_ctx *ctx, const char *addr, size_t alen, con
 /* the same, at a witness's loss marker: the next twins on each device are
  * found by time, not by order */
 int drc_model_witness_loss(struct drc_ctx *ctx);
+/* Where @n's ADD stands to @b's last release in the kernel's order, as the
+ * witnesses printed them: AFTER when one printed the ADD after it (the
+ * model, merging two witnesses after losses, applied them out of order),
+ * UNKNOWN when no witness printed both, else BEFORE (or not from a stream). */
+enum drc_order { DRC_ORDER_BEFORE, DRC_ORDER_AFTER, DRC_ORDER_UNKNOWN };
+enum drc_order drc_node_order(const struct drc_node *n, const struct drc_batch *b);
 void drc_device_free(struct drc_device *dev);
 void drc_boot_done(struct drc_boot *boot);
 

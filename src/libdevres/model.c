@@ -135,6 +135,8 @@ static struct drc_node *node_new(struct drc_device *dev, const struct drc_event 
 	n->ts = ev->ts_usec;
 	n->origin = ev->origin;
 	n->id_witness = (uint8_t)ev->witness;
+	n->widx[ev->witness & 1] = ev->widx;
+	n->widx[!(ev->witness & 1)] = ev->twin_widx;
 	if (kind != DRC_NODE_REALLOC) {
 		n->name = ev->name;
 		n->size = ev->size;
@@ -349,6 +351,26 @@ static struct drc_batch *batch_start(struct drc_device *dev, const struct drc_ev
 	dev->batch = b;
 	DRC_RULES_NOTIFY(dev->ctx, BATCH_START, .dev = dev, .batch = b);
 	return b;
+}
+
+/* Each witness prints the kernel's operations in the order they were made
+ * (one buffer, or per-CPU buffers merged by time): where one holds both
+ * copies, its order is the kernel's. */
+enum drc_order drc_node_order(const struct drc_node *n, const struct drc_batch *b)
+{
+	bool known = false;
+
+	for (unsigned w = 0; w < 2; w++) {
+		if (!n->widx[w] || !b->last_widx[w])
+			continue;
+		if (n->widx[w] > b->last_widx[w])
+			return DRC_ORDER_AFTER;
+		known = true;
+	}
+	/* no witness printed both: with each copy's twin lost, nothing orders them */
+	if (!known && (n->widx[0] || n->widx[1]) && (b->last_widx[0] || b->last_widx[1]))
+		return DRC_ORDER_UNKNOWN;
+	return DRC_ORDER_BEFORE;
 }
 
 /* The resource the kernel would release next when walking back from @from. */
@@ -1180,8 +1202,13 @@ static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witne
 	} else if (ev->prefix && !r->dev->prefix) {
 		device_note_prefix(r->dev, ev->prefix);
 	}
-	if (a->op == DRC_OP_ADD)
-		node_alias(r->dev, node_of_add(r->dev, a), &other);
+	if (a->op == DRC_OP_ADD) {
+		struct drc_node *n = node_of_add(r->dev, a);
+
+		node_alias(r->dev, n, &other);
+		if (n && ev->widx)
+			n->widx[ev->witness & 1] = ev->widx;    /* a twin that came after it was applied */
+	}
 	ring_compact(&boot->ring[wo]);
 	return ret;
 }
@@ -1659,6 +1686,11 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 				     hashmap_get(&dev->ids, ev->id);
 	}
 	b->last = ev->origin;
+	/* the latest known (a copy without a twin leaves the other as it was) */
+	if (ev->widx)
+		b->last_widx[ev->witness & 1] = ev->widx;
+	if (ev->twin_widx)
+		b->last_widx[!(ev->witness & 1)] = ev->twin_widx;
 
 	if (is_marker) {
 		if (!n && ev->id_digits)

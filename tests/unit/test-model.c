@@ -337,6 +337,38 @@ static struct drc_ctx *ctx_from_texts(const char *const *texts, struct order *o)
 	return ctx;
 }
 
+/* where a node's ADD stands to a release, as the witnesses printed them */
+static void test_node_order(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("t",
+		"[ 1.0] drv d.0: DEVRES ADD 00000000000000a1 kz (1 bytes)\n"
+		"  x-1 [000] d.... 1.0: devres_log: d.0 ADD 00000000000000a1 kz (1 bytes)\n"
+		"  x-1 [000] d.... 1.1: devres_log: d.0 ADD 00000000000000a2 kz (2 bytes)\n");
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_node *a1 = d ? d->head : NULL, *a2 = a1 ? a1->next : NULL;
+	struct drc_node n = { 0 };
+	struct drc_batch b = { 0 };
+
+	ok(a1 && a1->widx[DRC_WITNESS_PRINTK] == 1 && a1->widx[DRC_WITNESS_TRACE] == 1,
+	   "a node printed by both witnesses has its place in each");
+	ok(a2 && a2->widx[DRC_WITNESS_PRINTK] == 0 && a2->widx[DRC_WITNESS_TRACE] == 2,
+	   "a node only the trace printed: its place there only");
+	drc_ctx_unref(ctx);
+
+	b.last_widx[DRC_WITNESS_PRINTK] = 10;
+	n.widx[DRC_WITNESS_PRINTK] = 11;
+	is_int(drc_node_order(&n, &b), DRC_ORDER_AFTER, "the same witness printed the ADD after the release");
+	n.widx[DRC_WITNESS_PRINTK] = 9;
+	is_int(drc_node_order(&n, &b), DRC_ORDER_BEFORE, "near miss: printed before it");
+	n.widx[DRC_WITNESS_PRINTK] = 0;
+	n.widx[DRC_WITNESS_TRACE] = 40;
+	is_int(drc_node_order(&n, &b), DRC_ORDER_UNKNOWN, "no witness printed both: their order is not known");
+	b.last_widx[DRC_WITNESS_TRACE] = 41;
+	is_int(drc_node_order(&n, &b), DRC_ORDER_BEFORE, "the trace printed both, the ADD first");
+	n = (struct drc_node){ 0 };
+	is_int(drc_node_order(&n, &b), DRC_ORDER_BEFORE, "a node not from a stream: as applied");
+}
+
 static void test_witness_ids_differ(void)
 {
 	struct order o;
@@ -1104,6 +1136,7 @@ int main(void)
 	test_witness_after_loss();
 	test_witness_clock_step();
 	test_close_by_place();
+	test_node_order();
 	test_open_by_release();
 	test_markers_named_late();
 	test_op_addresses();
