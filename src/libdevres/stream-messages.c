@@ -584,6 +584,19 @@ static size_t after_kernel_time(const char *l, size_t len, size_t i, int64_t *ts
 	return at;
 }
 
+/* journalctl -o short-monotonic's "systemd-journald[PID]: Missed N kernel
+ * messages" at @i (after the host, if any): true when it was that loss */
+static bool journald_line(struct drc_stream *s, const struct line *ln, size_t i, int64_t ts)
+{
+	const char *l = ln->text, *c;
+	size_t len = ln->len;
+
+	if (len - i < 18 || memcmp(l + i, "systemd-journald", 16) != 0 ||
+	    !(c = memchr(l + i + 16, ':', len - i - 16)) || (size_t)(c - l) + 2 > len || c[1] != ' ')
+		return false;
+	return journald_missed(s, c + 2, len - (size_t)(c + 2 - l), ts, ln->o) == 1;
+}
+
 int kernel_text(struct drc_stream *s, struct line *ln, size_t i)
 {
 	const char *l = ln->text;
@@ -609,6 +622,8 @@ int kernel_text(struct drc_stream *s, struct line *ln, size_t i)
 				i = e + 8;
 			else if (len - i > 8 && memcmp(l + i, "kernel: ", 8) == 0)
 				i += 8;
+			else if (journald_line(s, ln, h < len && l[h] == ' ' ? e : i, ts))
+				return LINE_TAKEN;
 		}
 	}
 	if (devres && ts < 0)

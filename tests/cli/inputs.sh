@@ -169,7 +169,8 @@ grep_err "$T/cut.export:4: .*expected the end of a journal export entry (an empt
 
 # systemd-journald's own entry when it could not read kernel records in
 # time (journald-kmsg.c: "Missed N kernel messages", _TRANSPORT=driver): a
-# loss of N where it stands, in journalctl's short, export and JSON output
+# loss of N where it stands, in journalctl's short, short-monotonic, export
+# and JSON output
 D='dfx-clean dfx-clean.0: DEVRES'
 printf '%s\n' "Dec 03 05:00:01 rig kernel: $D ADD 00000000000000aa $A" \
 	'Dec 03 05:00:01 rig systemd-journald[245]: Missed 17 kernel messages' \
@@ -181,7 +182,10 @@ printf '%s\n' '__CURSOR=s=1;i=1' '_TRANSPORT=kernel' "MESSAGE=$D ADD 00000000000
 printf '%s\n' "{\"_TRANSPORT\":\"kernel\",\"MESSAGE\":\"$D ADD 00000000000000aa $A\"}" \
 	'{"_TRANSPORT":"driver","SYSLOG_IDENTIFIER":"systemd-journald","MESSAGE":"Missed 17 kernel messages"}' \
 	"{\"_TRANSPORT\":\"kernel\",\"MESSAGE\":\"$D REL 00000000000000aa $A\"}" >"$T/missed.json"
-for f in short export json; do
+printf '%s\n' "[    1.000000] rig kernel: $D ADD 00000000000000aa $A" \
+	'[    1.100000] rig systemd-journald[245]: Missed 17 kernel messages' \
+	"[    2.000000] rig kernel: $D REL 00000000000000aa $A" >"$T/missed.monotonic"
+for f in short monotonic export json; do
 	run report -f json "$T/missed.$f"
 	[ "$rc" -eq 0 ] && [ "$(events)" = 2 ] && [ "$(jq '.stats.lost_events' "$T/out")" = 17 ] &&
 		[ "$(jq '[.findings[] | select(.rule == "log-loss")] | length' "$T/out")" = 1 ]
@@ -192,7 +196,8 @@ done
 sed 's/systemd-journald\[245\]/myapp[7]/' "$T/missed.short" >"$T/near1.short"
 sed 's/Missed 17 kernel messages/Missed 17 kernel messages today/' "$T/missed.short" >"$T/near2.short"
 sed 's/_TRANSPORT=driver/_TRANSPORT=stdout/' "$T/missed.export" >"$T/near3.export"
-for f in near1.short near2.short near3.export; do
+sed 's/systemd-journald\[245\]/myapp[7]/' "$T/missed.monotonic" >"$T/near4.monotonic"
+for f in near1.short near2.short near3.export near4.monotonic; do
 	run report -f json "$T/$f"
 	[ "$rc" -eq 0 ] && [ "$(events)" = 2 ] && [ "$(jq '.stats.lost_events' "$T/out")" = 0 ]
 	ok $? "near miss $f: no loss" "$T/out"
