@@ -192,6 +192,7 @@ struct witness_ring {
 	struct witness_rec *recs;       /* cap entries */
 	size_t head, len, cap;
 	size_t held;                    /* entries not yet applied */
+	size_t applied_below;           /* every entry before this index is applied */
 };
 
 /* a uevent or a "probe of X failed" (ev.device, ev.origin only, ev.action

@@ -8,6 +8,9 @@
  *   hostile-gen nest-close N   N nested groups with raw pointers, closed outermost first
  *                              (devres_close_group() by id: each grp> at its grp< + 0x28)
  *   hostile-gen line BYTES     one line of BYTES bytes, then one devres line
+ *   hostile-gen trace-addr N   N trace events as before 6.13 (the name the address of its
+ *                              string): each copy is held for a twin that may name it;
+ *                              a devresctl-quiet line after each 30,000
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +31,7 @@ int main(int argc, char **argv)
 	char dev[32];
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: hostile-gen devices|findings|nest|nest-rel|nest-close|line N\n");
+		fprintf(stderr, "usage: hostile-gen devices|findings|nest|nest-rel|nest-close|trace-addr|line N\n");
 		return 2;
 	}
 	n = strtoull(argv[2], NULL, 10);
@@ -69,6 +72,20 @@ int main(int argc, char **argv)
 		}
 		for (unsigned long long i = 0; i < n; i++)
 			line("dev0", "ADD", 0xffff888100000000ULL + i * 0x80 + 0x28, "grp>", 0);
+	} else if (!strcmp(argv[1], "trace-addr")) {
+		/* cycles of 4 ADDs and their RELs on 100 devices, the names as
+		 * the addresses of their strings; a live recorder's quiet mark
+		 * (the held copies applied) after each 30,000 */
+		for (unsigned long long i = 0; i < n; i++, t++) {
+			unsigned long long k = i % 8, c = i / 8;
+
+			if (i && i % 30000 == 0)
+				printf("devresctl-quiet\n");
+			printf("  kworker/0:1-42 [000] d..1. %llu.%06llu: devres_log: d%llu.0 %s %016llx "
+			       "ffffffff8%07llx (%u bytes)\n", t / 1000000, t % 1000000, c % 100,
+			       k < 4 ? "ADD" : "REL", 0xffff888100000000ULL + (c % 100) * 0x1000 + (k < 4 ? k : 7 - k) * 0x40,
+			       0x1000000ULL + (k < 4 ? k : 7 - k) * 0x10, 8u << (k < 4 ? k : 7 - k));
+		}
 	} else if (!strcmp(argv[1], "line")) {
 		static char buf[1 << 16];
 
