@@ -116,6 +116,8 @@ struct drc_batch {
 	uint64_t bytes;
 	bool nodes_started;
 	bool probe_failure;
+	bool group_or_all;              /* a release of everything or a group release, not known which */
+	bool took_adds;                 /* a walk of nodes never seen took ADDs right after it */
 	/* where the next release is expected: the live node at or before which
 	 * to look (NULL = the list's tail); range_end from released groups */
 	struct drc_node *cursor;
@@ -125,6 +127,8 @@ struct drc_batch {
 	uint64_t range_end_order;       /* list order of the last released group's grp> */
 	uint64_t group_start_order;     /* list order of the first released group */
 	uint64_t last_seq;              /* engine sequence of its last release */
+	uint64_t took_seq;              /* ... of the last operation it took: a release, or an
+					 * ADD a release callback made while it ran */
 	uint64_t first_seq;
 	uint64_t start_order;           /* the device's order_next when it started */
 	/* the device's order_next at its last REL: a node added at or above

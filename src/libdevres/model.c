@@ -373,6 +373,13 @@ enum drc_order drc_node_order(const struct drc_node *n, const struct drc_batch *
 	return DRC_ORDER_BEFORE;
 }
 
+/* A release of everything whose releases so far were all of nodes never
+ * seen: where its walk is on the list is not known. */
+static bool walk_unseen(const struct drc_batch *b)
+{
+	return b && b->kind == DRC_BATCH_RELEASE_ALL && b->nodes_started && !b->have_cursor && b->unknown;
+}
+
 /* The resource the kernel would release next when walking back from @from. */
 static struct drc_node *res_at_or_before(struct drc_node *from)
 {
@@ -1660,7 +1667,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	if (b && is_marker && b->nodes_started)
 		b = NULL;       /* group markers come first in a batch: a new batch */
 	if (b && b->kind == DRC_BATCH_RELEASE_ALL && b->nodes_started && b->start_order < dev->order_next &&
-	    !batch_walk_pending(b))
+	    !batch_walk_pending(b) && !(walk_unseen(b) && !n && b->took_seq + 1 == ctx->seq))
 		b = NULL;       /* the walk is over; what a callback added is released later */
 	/* one devres_release_all() is one call: a release of a node never seen,
 	 * after other operations and half a second, is another batch (the same
@@ -1739,7 +1746,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 			ctx->stats.unknown_nodes++;
 		}
-		b->last_seq = ctx->seq;
+		b->last_seq = b->took_seq = ctx->seq;
 		b->last_ts = ev->ts_usec;
 		return 0;
 	}
@@ -1769,6 +1776,16 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			batch_resolve_kind(dev, b, DRC_BATCH_RELEASE_ALL);
 		else if (!b->groups && !n)
 			batch_resolve_kind(dev, b, DRC_BATCH_RELEASE_ALL);  /* all unseen: unwind */
+		else if (!n && b->groups == b->unknown && !exp_tail) {
+			/* an excerpt that starts at the release: groups and nodes
+			 * never seen, nothing known live. A group release and a
+			 * release of everything look the same: read as the latter
+			 * for the rules (a later REM or release shows it was the
+			 * former: the late-start group release), the binding
+			 * state left as it was */
+			b->kind = DRC_BATCH_RELEASE_ALL;
+			b->group_or_all = true;
+		}
 		else if (n)
 			b->out_of_order++;
 	} else if (n && n != expected) {
@@ -1777,7 +1794,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	if (b->kind == DRC_BATCH_RELEASE_GROUP && n && n->order < b->group_start_order)
 		batch_resolve_kind(dev, b, DRC_BATCH_RELEASE_ALL);
 
-	b->last_seq = ctx->seq;
+	b->last_seq = b->took_seq = ctx->seq;
 	b->last_ts = ev->ts_usec;
 	b->proven_order = dev->order_next;
 	DRC_RULES_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
@@ -1814,6 +1831,13 @@ static bool batch_takes_add(const struct drc_device *dev)
 	const struct drc_batch *b = dev->batch;
 	const struct drc_node *next;
 
+	/* a walk of nodes never seen (the capture starts inside it): where it
+	 * is cannot be told, but an ADD right after what it took, with nothing
+	 * else between, came from the release callback that just ran; the
+	 * next REL shows it (one of the walk's own: add-during-release; the
+	 * new node itself: a new batch, apply_rel()) */
+	if (walk_unseen(b))
+		return dev->ctx->seq == b->took_seq + 1;
 	if (!b || b->kind == DRC_BATCH_UNKNOWN || !b->nodes_started || !b->have_cursor)
 		return false;
 	next = res_at_or_before(b->cursor);
@@ -1836,7 +1860,11 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	dev->events++;
 	if (strcmp(ev->device, "(null)") == 0)
 		ctx->stats.unnamed_devices++;
-	if (ev->op != DRC_OP_REL && !(ev->op == DRC_OP_ADD && batch_takes_add(dev)))
+	if (ev->op == DRC_OP_ADD && batch_takes_add(dev)) {
+		dev->batch->took_seq = ev->seq;
+		dev->batch->took_adds |= walk_unseen(dev->batch);
+	}
+	else if (ev->op != DRC_OP_REL)
 		batch_close(dev);       /* judge a finished batch before this event's state */
 	was_bound = dev->state == DRC_DEVICE_BOUND;
 	/*
@@ -1849,7 +1877,13 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	 */
 	old = ev->op == DRC_OP_ADD && ev->id_digits ? hashmap_get(&dev->ids, ev->id) : NULL;
 	id_reused = old && !drc_node_is_uncertain(old);
-	if (ev->op == DRC_OP_ADD)
+	/*
+	 * The prefix printk put before an ADD, REM or REPLACE is what the
+	 * device had then (dev_driver_string()): a driver's name while one is
+	 * bound. Not that of a REL: devres_release_all() runs before dd.c sets
+	 * dev->driver to NULL, so an unbind's RELs still print the driver.
+	 */
+	if (ev->op != DRC_OP_REL)
 		device_note_prefix(dev, ev->prefix);
 	else if (ev->prefix && !dev->prefix)
 		device_note_prefix(dev, ev->prefix);

@@ -202,9 +202,13 @@ static void rules_core_op_runs(struct drc_ctx *ctx, const struct drc_model_event
 		 * prefix (the trace), the first ADD after a release of everything
 		 * (or the device's first line). After other releases only, such as
 		 * a group released by another device, it is not known to be a probe. */
-		if (!e->op.was_bound && rd->probe_run != rc->run && !dev->batch &&
-		    (driver_prefix || (!ev->prefix && !dev->prefix && !rd->probed &&
-				       (rd->cycles || dev->events == 1)))) {
+		/* an ADD a walk of nodes never seen took (model.c) may as well be
+		 * the next probe's: one if no REL of the walk follows */
+		bool tentative = dev->batch && dev->batch->took_adds;
+
+		if (!e->op.was_bound && rd->probe_run != rc->run && (!dev->batch || tentative) &&
+		    (driver_prefix || (!ev->prefix && !dev->prefix && (!rd->probed || tentative) &&
+				       (rd->cycles || dev->events == 1 || tentative)))) {
 			struct drc_device *up = !new_run && rc->last_dev && rc->last_dev != dev &&
 						rc->last_op != DRC_OP_REL ? rc->last_dev : NULL;
 
@@ -526,7 +530,8 @@ static void release_all_judged(struct drc_ctx *ctx, struct drc_device *dev, stru
 	/* what is left from before it; not what came after its last REL */
 	dispatch(ctx, &(struct drc_model_event){ .kind = DRC_MEV_RELEASE_ALL, .dev = dev, .batch = b,
 						 .rall = { added, dev->live - since } });
-	if (dev->rules) {
+	/* one that may have been a group release ends no binding */
+	if (dev->rules && !b->group_or_all) {
 		dev->rules->probed = false;
 		dev->rules->cycles++;
 	}

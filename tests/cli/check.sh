@@ -417,11 +417,30 @@ ok $? "nested: four actions on the parent, released only with it (counts.txt)"
 # no rule above info fires on a clean capture of any format
 for f in "$K"/clean/*.txt "$K"/ops/*.txt "$K"/probe-fail/*.txt "$K"/component-fixed/*.txt \
 	"$K"/soak-wrapped-ring/dmesg.txt "$CAPTURES"/kernel/fc-6.18.44/*.txt "$CAPTURES"/kernel/fc-6.18.44/*.log \
-	"$CAPTURES"/wild/04b-*.log "$CAPTURES"/wild/06-*.log; do
+	"$CAPTURES"/wild/04b-*.log "$CAPTURES"/wild/06-*.log "$CAPTURES"/wild/11b-*.log; do
 	case "$f" in *udevadm-monitor.txt|*uevents.txt) continue;; esac
 	run check --fail-on=warning "$f"
 	expect_rc 0 "clean: ${f#"$CAPTURES"/}"
 done
+# Excerpts that start inside a release (public reports; each thread's own
+# diagnosis is the verdict). A release callback (pcim_intx_restore calling
+# pci_intx()) adds a node while the walk goes on: add-during-release, and the
+# reload's "Resources present before probing" (mail-quoted, each line wrapped)
+run check --format=json "$CAPTURES/wild/10-ccp-pcim-intx-restore-mail-wrapped.log"
+expect_rc 1 "ccp: the check fails"
+jq -e '[.findings[] | select(.severity != "info") | [.rule, .severity, .device]] | sort ==
+	[["add-during-release", "error", "0000:23:00.1"], ["add-during-release", "error", "0000:a2:00.1"],
+	 ["resources-before-probe", "error", "0000:23:00.1"], ["resources-before-probe", "error", "0000:a2:00.1"]]' \
+	"$T/out" >/dev/null
+ok $? "ccp: add-during-release and resources-before-probe on both functions, nothing else" "$T/out"
+# snd_hdac_acomp_exit() releases the group still open on the SOF device with
+# its later allocations; the device stays bound (a REM follows)
+run check --format=json "$CAPTURES/wild/11-sof-acomp-exit-open-group.log"
+jq -e '[.findings[] | select(.severity != "info") | [.rule, .severity, .device, .other_device]] ==
+	[["cross-device-release", "warning", "0000:00:1f.3", "0000:00:02.0"]]' "$T/out" >/dev/null &&
+	jq -e '[.devices[] | select(.device == "0000:00:1f.3") | .state] == ["bound"]' "$T/out" >/dev/null
+ok $? "sof: its nodes released in a group release while it stays bound: cross-device-release, bound" "$T/out"
+
 # a capture of uevents alone holds no devres operation
 run check "$K/clean/udevadm-monitor.txt"
 expect_rc 1 "uevents alone: no devres operations, not a pass"

@@ -641,6 +641,90 @@ static void test_add_during_release(void)
 	drc_ctx_unref(ctx);
 }
 
+/* The capture starts inside the walk: no node of it was seen added. */
+static void test_late_start_release(void)
+{
+	/* a release callback (pcim_intx_restore calling pci_intx()) adds a
+	 * node, and the walk goes on with nodes before it */
+	struct drc_ctx *ctx = judge(
+		D("1.000000", "drv", "r.0", "REL", "00000b01", "devm_kzalloc_release", 64)
+		D("1.000010", "drv", "r.0", "REL", "00000b02", "pcim_intx_restore", 4)
+		D("1.000020", "drv", "r.0", "ADD", "00000b03", "pcim_intx_restore", 4)
+		D("1.000030", "drv", "r.0", "REL", "00000b04", "pcim_msi_release", 16)
+		D("1.000040", "drv", "r.0", "REL", "00000b05", "pcim_release", 0));
+	const struct drc_finding *f = find_rule(ctx, "add-during-release");
+
+	ok(f && f->severity == DRC_SEVERITY_ERROR, "an ADD inside a walk of nodes never seen: add-during-release (%s)",
+	   findings(ctx));
+	is_str(f ? nodes(f) : "", "pcim_intx_restore:4", "the node the callback added");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the new node is what is released next (a probe that
+	 * failed right after the unbind, or its own unwind) */
+	ctx = judge(
+		D("1.000000", "drv", "r.0", "REL", "00000b01", "devm_kzalloc_release", 64)
+		D("1.000010", "drv", "r.0", "REL", "00000b02", "pcim_intx_restore", 4)
+		D("1.000020", "drv", "r.0", "ADD", "00000b03", "devm_kzalloc_release", 32)
+		D("1.000030", "drv", "r.0", "REL", "00000b03", "devm_kzalloc_release", 32));
+	ok(!find_rule(ctx, "add-during-release"), "near miss: the new node released next (%s)", findings(ctx));
+	drc_ctx_unref(ctx);
+
+	/* near miss: another device's operation between: a probe after the walk */
+	ctx = judge(
+		D("1.000000", "drv", "r.0", "REL", "00000b01", "devm_kzalloc_release", 64)
+		D("1.000010", "drv", "r.0", "REL", "00000b02", "pcim_intx_restore", 4)
+		D("1.000015", "oth", "o.0", "ADD", "00000c01", "devm_kzalloc_release", 8)
+		D("1.000020", "drv", "r.0", "ADD", "00000b03", "devm_kzalloc_release", 32));
+	ok(!find_rule(ctx, "add-during-release"), "near miss: not right after the walk (%s)", findings(ctx));
+	drc_ctx_unref(ctx);
+
+	/* near miss: the walk ends and the driver binds again at once, its
+	 * probe opening and closing a group on another device (the fixed
+	 * component.c): that group's release at the next unbind is intended */
+	ctx = judge(
+		D("0.500000", "hda", "h.0", "ADD", "00000e00", "hda_irq_release", 8)
+		D("1.000000", "drv", "g.0", "REL", "00000b01", "devm_kzalloc_release", 64)
+		D("1.000010", "drv", "g.0", "REL", "00000b02", "drv_mmio_release", 32)
+		D("1.000020", "drv", "g.0", "ADD", "00000b03", "devm_kzalloc_release", 64)
+		D("1.000030", "drv", "g.0", "ADD", "00000b04", "drv_mmio_release", 32)
+		D("1.000040", "hda", "h.0", "ADD", "00000e01", "grp<", 0)
+		D("1.000050", "hda", "h.0", "ADD", "00000e02", "hda_bind_release", 32)
+		D("1.000060", "hda", "h.0", "ADD", "00000e03", "grp>", 0)
+		D("2.000000", "hda", "h.0", "REL", "00000e01", "grp<", 0)
+		D("2.000010", "hda", "h.0", "REL", "00000e02", "hda_bind_release", 32)
+		D("2.000020", "drv", "g.0", "REL", "00000b04", "drv_mmio_release", 32)
+		D("2.000030", "drv", "g.0", "REL", "00000b03", "devm_kzalloc_release", 64)
+		D("3.000000", "hda", "h.0", "ADD", "00000e04", "devm_kzalloc_release", 8));
+	f = find_rule(ctx, "cross-device-release");
+	ok(f && f->severity == DRC_SEVERITY_INFO && !find_rule(ctx, "add-during-release"),
+	   "near miss: a probe right after a walk of nodes never seen keeps its context (%s)", findings(ctx));
+	drc_ctx_unref(ctx);
+
+	/* the component bug seen from its release only: B's group and nodes
+	 * next to A's group release, then B removes a node of its own (it
+	 * stayed bound) */
+	ctx = judge(
+		D("3007.592029", "i915", "g.0", "REL", "0000d001", "grp<", 0)
+		D("3007.592038", "sof", "s.0", "REL", "0000d002", "grp<", 0)
+		D("3007.592044", "sof", "s.0", "REL", "0000d003", "devm_kzalloc_release", 1816)
+		D("3007.592050", "sof", "s.0", "REL", "0000d004", "devm_kzalloc_release", 320)
+		D("3007.592160", "sof", "s.0", "REM", "0000d005", "hdac_acomp_release", 64));
+	f = find_rule(ctx, "cross-device-release");
+	ok(f && f->severity == DRC_SEVERITY_WARNING && !strcmp(f->device, "s.0") && f->other_device &&
+	   !strcmp(f->other_device, "g.0"), "a late-start group release, then a REM: cross-device-release (%s)",
+	   findings(ctx));
+	drc_ctx_unref(ctx);
+
+	/* near miss: nothing after it shows that B stayed bound */
+	ctx = judge(
+		D("3007.592029", "i915", "g.0", "REL", "0000d001", "grp<", 0)
+		D("3007.592038", "sof", "s.0", "REL", "0000d002", "grp<", 0)
+		D("3007.592044", "sof", "s.0", "REL", "0000d003", "devm_kzalloc_release", 1816)
+		D("3007.592050", "sof", "s.0", "REL", "0000d004", "devm_kzalloc_release", 320));
+	ok(!find_rule(ctx, "cross-device-release"), "near miss: the capture ends after it (%s)", findings(ctx));
+	drc_ctx_unref(ctx);
+}
+
 static void test_capture_ends_in_release(void)
 {
 	struct drc_ctx *ctx = judge(
@@ -1143,6 +1227,7 @@ int main(void)
 	test_release_order();
 	test_unknown_and_loss();
 	test_add_during_release();
+	test_late_start_release();
 	test_capture_ends_in_release();
 	test_repeats_folded();
 	test_errors_never_dropped();
