@@ -1932,6 +1932,7 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	struct drc_boot *boot = drc_ctx_boot(ctx);
 	struct drc_device *dev;
 	const char *word;
+	bool twin_may_come;
 	int r;
 
 	if (!boot)
@@ -1950,9 +1951,14 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	if (boot->witnesses == 3u)
 		return witness_take(ctx, boot, ev, dev);
 	/* one witness so far: a name printed as an address waits for a twin
-	 * that may give it as a word, and what comes after waits behind it */
+	 * that may give it as a word, and what comes after waits behind it;
+	 * not when the capture said which witnesses it holds and the other
+	 * is not among them (a recording of the trace alone): no twin comes,
+	 * and held copies are no part of the lists the op addresses are
+	 * decided on (opres.c) */
+	twin_may_come = !ctx->witnesses_declared || (ctx->witnesses_declared & (1u << !ev->witness));
 	r = witness_push(ctx, boot, ev, dev,
-			 name_is_address(ev->name) || boot->ring[0].held || boot->ring[1].held);
+			 (twin_may_come && name_is_address(ev->name)) || boot->ring[0].held || boot->ring[1].held);
 	return r < 0 ? r : uevents_release(ctx, boot, false);
 }
 

@@ -173,6 +173,19 @@ xz -dc "$S/trace-report.txt.xz" > "$T/lost12.txt"
 grep -v devres_log "$T/lost12.txt" > "$T/kept.exp"
 compare "strip of trace-cmd report text: the lines after a deferral are no devres lines" "$T/kept.exp" "$T/stripped"
 
+# ---- a recording of the trace alone, on 6.1 ----
+# The recorder knew the ADD op's string but printed REL as its address, and
+# one name as an address: that copy waited for a twin the recording says
+# will never come (devresctl-witnesses: trace), and the lists the op
+# address was decided on lacked every ADD after it, so REL read as ADD
+R="$CAPTURES/kernel/uml-6.1.192/devresd/record-trace.rec"
+view "$R" rec-trace
+printf '%s\n' 'dfx-clean.0 ADD 9' 'dfx-gfx.0 ADD 2' 'dfx-gfx.0 REL 2' 'dfx-hda.0 ADD 8' 'dfx-hda.0 REL 8' > "$T/rec-trace.ops.exp"
+compare "trace-only recording, REL printed as an address: the operations the kernel made" \
+	"$T/rec-trace.ops.exp" "$T/rec-trace.ops"
+printf '%s\n' 'cross-device-release dfx-hda.0' 'open-group-swept dfx-hda.0' > "$T/rec-trace.findings.exp"
+compare "and the component bug's findings" "$T/rec-trace.findings.exp" "$T/rec-trace.findings"
+
 # ---- cut short or corrupt: an error naming the file, no crash ----
 size=$(wc -c < "$T/v6.dat")
 for cut in 12 200 $((size / 2)) $((size - 100)); do
