@@ -27,7 +27,8 @@
  * The stream holds its lines back while an address is undecided, collects
  * the operations meanwhile, and each assignment of the undecided addresses
  * to the ops still free is played over them from the device lists as they
- * stand; the one that leaves the least unexplained wins (ties: REL before
+ * stand (with the copies the model holds for a twin: held_copies()); the
+ * one that leaves the least unexplained wins (ties: REL before
  * REM before REPLACE). Then the lines are read again with the ops known.
  */
 #include "config.h"
@@ -242,6 +243,59 @@ size_t drc_opres_held(const struct drc_opres *r)
 
 /* ---- the device lists ---- */
 
+/*
+ * Copies the model holds for a twin (a name printed as an address, and
+ * what came after it) were read before the lines held back here: they are
+ * part of the lists, in the order they came. A REL or REM takes its node
+ * off; a REPLACE leaves the list as it is.
+ */
+static ssize_t live_find(const struct dev_state *d, uint64_t id);
+
+static int held_copies(struct dev_state *d, struct drc_ctx *ctx, const struct drc_device *md, uint64_t *seq)
+{
+	struct drc_boot *boot = &ctx->boots[ctx->nboots - 1];
+	size_t i[2];
+
+	for (unsigned w = 0; w < 2; w++)
+		i[w] = boot->ring[w].held ? boot->ring[w].applied_below : boot->ring[w].len;
+	for (;;) {
+		const struct witness_rec *x[2] = { NULL, NULL }, *r;
+		ssize_t k;
+
+		for (unsigned w = 0; w < 2; w++) {
+			struct witness_ring *ring = &boot->ring[w];
+
+			while (i[w] < ring->len) {
+				const struct witness_rec *y = &ring->recs[(ring->head + i[w]) % ring->cap];
+
+				if (!y->applied && y->dev == md) {
+					x[w] = y;
+					break;
+				}
+				i[w]++;
+			}
+		}
+		if (!x[0] && !x[1])
+			return 0;
+		r = !x[1] || (x[0] && x[0]->arrival < x[1]->arrival) ? x[0] : x[1];
+		i[r == x[0] ? 0 : 1]++;
+		if (!r->ev.id_digits || r->ev.op == DRC_OP_REPLACE)
+			continue;
+		k = live_find(d, r->ev.id);
+		if (k >= 0) {
+			memmove(d->live + k, d->live + k + 1, (d->n - (size_t)k - 1) * sizeof(*d->live));
+			d->n--;
+			hashmap_remove(&d->ids, r->ev.id);
+		}
+		if (r->ev.op != DRC_OP_ADD)
+			continue;
+		if (array_grow(&d->live, &d->cap, d->n, sizeof(*d->live), 8) < 0 ||
+		    hashmap_put(&d->ids, r->ev.id, d) < 0)
+			return -ENOMEM;
+		d->live[d->n++] = (struct live_node){ .id = r->ev.id, .seq = ++*seq, .zero = r->ev.size == 0 };
+	}
+}
+
 /* A trial works on copies of the device lists as the model has them now. */
 static struct dev_state *dev_get(struct hashmap *m, const char *dev, struct drc_ctx *ctx)
 {
@@ -268,6 +322,10 @@ static struct dev_state *dev_get(struct hashmap *m, const char *dev, struct drc_
 				return NULL;
 			}
 		}
+	if (md && held_copies(d, ctx, md, &seq) < 0) {
+		dev_state_free(d);
+		return NULL;
+	}
 	d->run_last_seq = UINT64_MAX;
 	d->run_min_seq = UINT64_MAX;
 	/* what the model holds was added before what is held back: whether a

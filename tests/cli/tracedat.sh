@@ -185,6 +185,13 @@ compare "trace-only recording, REL printed as an address: the operations the ker
 	"$T/rec-trace.ops.exp" "$T/rec-trace.ops"
 printf '%s\n' 'cross-device-release dfx-hda.0' 'open-group-swept dfx-hda.0' > "$T/rec-trace.findings.exp"
 compare "and the component bug's findings" "$T/rec-trace.findings.exp" "$T/rec-trace.findings"
+# the same lines without the witnesses line (an excerpt): the copy waits for
+# a twin, and the op address is decided on the lists with the held copies
+grep -v '^devresctl-witnesses:' "$R" > "$T/rec-trace-excerpt.rec"
+view "$T/rec-trace-excerpt.rec" rec-trace-ex
+compare "the same, no witnesses declared: the held copies count in the lists" \
+	"$T/rec-trace.ops.exp" "$T/rec-trace-ex.ops"
+compare "and the same findings" "$T/rec-trace.findings.exp" "$T/rec-trace-ex.findings"
 
 # ---- cut short or corrupt: an error naming the file, no crash ----
 size=$(wc -c < "$T/v6.dat")
