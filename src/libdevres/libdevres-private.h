@@ -451,9 +451,15 @@ int drc_model_witness_loss(struct drc_ctx *ctx);
 /* Where @n's ADD stands to @b's last release in the kernel's order, as the
  * witnesses printed them: AFTER when one printed the ADD after it (the
  * model, merging two witnesses after losses, applied them out of order),
- * UNKNOWN when no witness printed both, else BEFORE (or not from a stream). */
+ * UNKNOWN when no witness printed both, else BEFORE (or not from a stream,
+ * or no @b). */
 enum drc_order { DRC_ORDER_BEFORE, DRC_ORDER_AFTER, DRC_ORDER_UNKNOWN };
 enum drc_order drc_node_order(const struct drc_node *n, const struct drc_batch *b);
+/* The copies the model holds for a twin on @dev, in the order its drain
+ * would take them (time, then arrival): @fn for each, until it returns
+ * non-zero (an error is returned, a stop is 0). */
+int drc_model_held_each(struct drc_ctx *ctx, const struct drc_device *dev,
+			int (*fn)(void *data, const struct drc_event *ev), void *data);
 void drc_device_free(struct drc_device *dev);
 void drc_boot_done(struct drc_boot *boot);
 

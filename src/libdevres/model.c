@@ -360,6 +360,8 @@ enum drc_order drc_node_order(const struct drc_node *n, const struct drc_batch *
 {
 	bool known = false;
 
+	if (!b)
+		return DRC_ORDER_BEFORE;
 	for (unsigned w = 0; w < 2; w++) {
 		if (!n->widx[w] || !b->last_widx[w])
 			continue;
@@ -934,6 +936,33 @@ static int witness_drain(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_
 	ring_compact(&boot->ring[0]);
 	ring_compact(&boot->ring[1]);
 	return r;
+}
+
+int drc_model_held_each(struct drc_ctx *ctx, const struct drc_device *dev,
+			int (*fn)(void *data, const struct drc_event *ev), void *data)
+{
+	struct drc_boot *boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
+	size_t i[2];
+
+	if (!boot || (!boot->ring[0].held && !boot->ring[1].held))
+		return 0;
+	i[0] = ring_first_held(&boot->ring[0]);
+	i[1] = ring_first_held(&boot->ring[1]);
+	for (;;) {
+		struct witness_rec *c[2];
+		unsigned w;
+		int r;
+
+		for (w = 0; w < 2; w++)
+			c[w] = drain_next(&boot->ring[w], &i[w], UINT64_MAX, dev, NULL, false);
+		if (!c[0] && !c[1])
+			return 0;
+		w = !c[0] || (c[1] && rec_before(c[1], c[0]));
+		i[w]++;
+		r = fn(data, &c[w]->ev);
+		if (r)
+			return r < 0 ? r : 0;
+	}
 }
 
 int drc_model_witness_flush(struct drc_ctx *ctx)
@@ -1953,9 +1982,7 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	/* one witness so far: a name printed as an address waits for a twin
 	 * that may give it as a word, and what comes after waits behind it;
 	 * not when the capture said which witnesses it holds and the other
-	 * is not among them (a recording of the trace alone): no twin comes,
-	 * and held copies are no part of the lists the op addresses are
-	 * decided on (opres.c) */
+	 * is not among them (a recording of the trace alone): no twin comes */
 	twin_may_come = !ctx->witnesses_declared || (ctx->witnesses_declared & (1u << !ev->witness));
 	r = witness_push(ctx, boot, ev, dev,
 			 (twin_may_come && name_is_address(ev->name)) || boot->ring[0].held || boot->ring[1].held);

@@ -27,7 +27,7 @@
  * The stream holds its lines back while an address is undecided, collects
  * the operations meanwhile, and each assignment of the undecided addresses
  * to the ops still free is played over them from the device lists as they
- * stand (with the copies the model holds for a twin: held_copies()); the
+ * stand (with the copies the model holds for a twin: held_copy()); the
  * one that leaves the least unexplained wins (ties: REL before
  * REM before REPLACE). Then the lines are read again with the ops known.
  */
@@ -243,57 +243,39 @@ size_t drc_opres_held(const struct drc_opres *r)
 
 /* ---- the device lists ---- */
 
+static ssize_t live_find(const struct dev_state *d, uint64_t id);
+static void live_take(struct dev_state *d, size_t at);
+
+struct held_seed {
+	struct dev_state *d;
+	uint64_t *seq;
+};
+
 /*
  * Copies the model holds for a twin (a name printed as an address, and
  * what came after it) were read before the lines held back here: they are
- * part of the lists, in the order they came. A REL or REM takes its node
- * off; a REPLACE leaves the list as it is.
+ * part of the lists, in the order the model will apply them. A REL or REM
+ * takes its node off; a REPLACE leaves the list as it is.
  */
-static ssize_t live_find(const struct dev_state *d, uint64_t id);
-
-static int held_copies(struct dev_state *d, struct drc_ctx *ctx, const struct drc_device *md, uint64_t *seq)
+static int held_copy(void *data, const struct drc_event *ev)
 {
-	struct drc_boot *boot = &ctx->boots[ctx->nboots - 1];
-	size_t i[2];
+	struct held_seed *h = data;
+	struct dev_state *d = h->d;
+	ssize_t k;
 
-	for (unsigned w = 0; w < 2; w++)
-		i[w] = boot->ring[w].held ? boot->ring[w].applied_below : boot->ring[w].len;
-	for (;;) {
-		const struct witness_rec *x[2] = { NULL, NULL }, *r;
-		ssize_t k;
-
-		for (unsigned w = 0; w < 2; w++) {
-			struct witness_ring *ring = &boot->ring[w];
-
-			while (i[w] < ring->len) {
-				const struct witness_rec *y = &ring->recs[(ring->head + i[w]) % ring->cap];
-
-				if (!y->applied && y->dev == md) {
-					x[w] = y;
-					break;
-				}
-				i[w]++;
-			}
-		}
-		if (!x[0] && !x[1])
-			return 0;
-		r = !x[1] || (x[0] && x[0]->arrival < x[1]->arrival) ? x[0] : x[1];
-		i[r == x[0] ? 0 : 1]++;
-		if (!r->ev.id_digits || r->ev.op == DRC_OP_REPLACE)
-			continue;
-		k = live_find(d, r->ev.id);
-		if (k >= 0) {
-			memmove(d->live + k, d->live + k + 1, (d->n - (size_t)k - 1) * sizeof(*d->live));
-			d->n--;
-			hashmap_remove(&d->ids, r->ev.id);
-		}
-		if (r->ev.op != DRC_OP_ADD)
-			continue;
-		if (array_grow(&d->live, &d->cap, d->n, sizeof(*d->live), 8) < 0 ||
-		    hashmap_put(&d->ids, r->ev.id, d) < 0)
-			return -ENOMEM;
-		d->live[d->n++] = (struct live_node){ .id = r->ev.id, .seq = ++*seq, .zero = r->ev.size == 0 };
+	if (!ev->id_digits || ev->op == DRC_OP_REPLACE)
+		return 0;
+	k = live_find(d, ev->id);
+	if (k >= 0) {
+		live_take(d, (size_t)k);
+		hashmap_remove(&d->ids, ev->id);
 	}
+	if (ev->op != DRC_OP_ADD)
+		return 0;
+	if (array_grow(&d->live, &d->cap, d->n, sizeof(*d->live), 8) < 0 || hashmap_put(&d->ids, ev->id, d) < 0)
+		return -ENOMEM;
+	d->live[d->n++] = (struct live_node){ .id = ev->id, .seq = ++*h->seq, .zero = ev->size == 0 };
+	return 0;
 }
 
 /* A trial works on copies of the device lists as the model has them now. */
@@ -322,7 +304,7 @@ static struct dev_state *dev_get(struct hashmap *m, const char *dev, struct drc_
 				return NULL;
 			}
 		}
-	if (md && held_copies(d, ctx, md, &seq) < 0) {
+	if (md && drc_model_held_each(ctx, md, held_copy, &(struct held_seed){ d, &seq }) < 0) {
 		dev_state_free(d);
 		return NULL;
 	}
@@ -346,6 +328,13 @@ static ssize_t live_find(const struct dev_state *d, uint64_t id)
 		if (d->live[i].id == id)
 			return (ssize_t)i;
 	return -1;
+}
+
+/* The node at @at leaves the list (its id stays in d->ids until the caller says). */
+static void live_take(struct dev_state *d, size_t at)
+{
+	memmove(d->live + at, d->live + at + 1, (d->n - at - 1) * sizeof(*d->live));
+	d->n--;
 }
 
 static bool live_ordinary(const struct dev_state *d, size_t from)
@@ -438,8 +427,7 @@ static int apply(struct hashmap *m, struct drc_ctx *ctx, uint64_t *seq, const st
 			/* a "grp>" is never logged going away: its address comes back */
 			if (!d->live[at].zero)
 				*cost += COST_ADD_LIVE;
-			memmove(d->live + at, d->live + at + 1, (d->n - (size_t)at - 1) * sizeof(*d->live));
-			d->n--;
+			live_take(d, (size_t)at);
 		}
 		if (array_grow(&d->live, &d->cap, d->n, sizeof(*d->live), 8) < 0 ||
 		    hashmap_put(&d->ids, e->id, d) < 0)
@@ -458,8 +446,7 @@ static int apply(struct hashmap *m, struct drc_ctx *ctx, uint64_t *seq, const st
 			*cost += COST_UNSEEN;
 		return 0;
 	}
-	memmove(d->live + at, d->live + at + 1, (d->n - (size_t)at - 1) * sizeof(*d->live));
-	d->n--;
+	live_take(d, (size_t)at);
 	hashmap_remove(&d->ids, e->id);
 	return 0;
 }
