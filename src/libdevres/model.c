@@ -1862,9 +1862,10 @@ static bool batch_takes_add(const struct drc_device *dev)
 
 	/* a walk of nodes never seen (the capture starts inside it): where it
 	 * is cannot be told, but an ADD right after what it took, with nothing
-	 * else between, came from the release callback that just ran; the
-	 * next REL shows it (one of the walk's own: add-during-release; the
-	 * new node itself: a new batch, apply_rel()) */
+	 * else between, may have come from the release callback that just
+	 * ran; the next operation tells (a REL of the walk's own:
+	 * add-during-release; the new node's REL: a new batch, apply_rel();
+	 * more ADDs: the next probe, rules-core.c) */
 	if (walk_unseen(b))
 		return dev->ctx->seq == b->took_seq + 1;
 	if (!b || b->kind == DRC_BATCH_UNKNOWN || !b->nodes_started || !b->have_cursor)
@@ -1892,9 +1893,9 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	if (ev->op == DRC_OP_ADD && batch_takes_add(dev)) {
 		dev->batch->took_seq = ev->seq;
 		dev->batch->took_adds |= walk_unseen(dev->batch);
-	}
-	else if (ev->op != DRC_OP_REL)
+	} else if (ev->op != DRC_OP_REL) {
 		batch_close(dev);       /* judge a finished batch before this event's state */
+	}
 	was_bound = dev->state == DRC_DEVICE_BOUND;
 	/*
 	 * An id added again while still live: the line that freed it is
@@ -1912,9 +1913,7 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	 * bound. Not that of a REL: devres_release_all() runs before dd.c sets
 	 * dev->driver to NULL, so an unbind's RELs still print the driver.
 	 */
-	if (ev->op != DRC_OP_REL)
-		device_note_prefix(dev, ev->prefix);
-	else if (ev->prefix && !dev->prefix)
+	if (ev->op != DRC_OP_REL || !dev->prefix)
 		device_note_prefix(dev, ev->prefix);
 	/*
 	 * No prefix (the trace): the pattern tells the binding. dd.c unbinds

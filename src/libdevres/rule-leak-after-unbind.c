@@ -34,7 +34,6 @@ struct leak_dev {
 	unsigned left_at_end;
 	bool leak_reported;
 	unsigned left;                  /* still live at its last release of everything judged */
-	unsigned unordered;             /* of the last count, those no witness orders with the release */
 };
 
 struct growth_dev {
@@ -43,30 +42,24 @@ struct growth_dev {
 };
 
 /*
- * A node a witness printed after the batch's last release was added after
- * the unbind, by a later probe: the model applied it before the batch only
- * because the two witnesses, merged after losses, were far apart. It is
- * no leftover of this unbind (one of its probe is printed before its
- * release in every witness), and it stays on the list for the next. When
- * no witness printed both (each copy's twin lost), their order is not
- * known: uncertain.
+ * Its foreign nodes still live, forgetting the others; with @fs, listed in
+ * it; with @b, the release of everything they are judged at. A node a
+ * witness printed after the batch's last release was added after the
+ * unbind, by a later probe: the model applied it before the batch only
+ * because the two witnesses, merged after losses, were far apart. It is no
+ * leftover of this unbind (one of its probe is printed before its release
+ * in every witness), and it stays on the list for the next. When no
+ * witness printed both (each copy's twin lost), their order is not known:
+ * uncertain, and counted in @unordered too.
  */
-static enum drc_order order_to(const struct drc_node *n, const struct drc_batch *b)
-{
-	return b ? drc_node_order(n, b) : DRC_ORDER_BEFORE;
-}
-
-/* Its foreign nodes still live, forgetting the others; with @fs, listed in
- * it; with @b, the release of everything they are judged at. */
 static unsigned foreign_leftovers(struct drc_ctx *ctx, struct leak_dev *ld, struct drc_device *dev,
-				  struct finding_store *fs, unsigned *uncertain, const struct drc_origin *until,
-				  const struct drc_batch *b)
+				  struct finding_store *fs, unsigned *uncertain, unsigned *unordered,
+				  const struct drc_origin *until, const struct drc_batch *b)
 {
 	unsigned left = 0;
 	size_t keep = 0;
 	enum drc_order order;
 
-	ld->unordered = 0;
 	for (size_t i = 0; i < ld->nforeign; i++) {
 		struct foreign *f = &ld->foreign[i];
 		struct drc_node *n = f->has_id ? hashmap_get(&f->dev->ids, f->id) : NULL;
@@ -74,9 +67,9 @@ static unsigned foreign_leftovers(struct drc_ctx *ctx, struct leak_dev *ld, stru
 		if (!n || n->order != f->order || f->dev->boot != dev->boot)
 			continue;
 		ld->foreign[keep++] = *f;
-		order = order_to(n, b);
 		if (n->kind == DRC_NODE_GROUP_CLOSE)
 			continue;
+		order = drc_node_order(n, b);
 		if (order == DRC_ORDER_AFTER) {
 			if (uncertain)
 				explain(ctx, "line %" PRIu64 ": %s on %s was printed after the release at line %" PRIu64
@@ -87,8 +80,8 @@ static unsigned foreign_leftovers(struct drc_ctx *ctx, struct leak_dev *ld, stru
 		left++;
 		if (uncertain && (fate_uncertain(ctx->rules, n, until) || order == DRC_ORDER_UNKNOWN))
 			++*uncertain;
-		if (order == DRC_ORDER_UNKNOWN)
-			ld->unordered++;
+		if (unordered && order == DRC_ORDER_UNKNOWN)
+			++*unordered;
 		if (fs)
 			finding_live_node(ctx, fs, n, order == DRC_ORDER_UNKNOWN ?
 					  "added by this driver's probe or the next: no witness printed both its "
@@ -112,7 +105,7 @@ static void added(const struct rule_call *c, const struct drc_model_event *e)
 		return;
 	if (cl->nforeign == FOREIGN_MAX) {
 		/* forget what is gone; if all is still live, the oldest half */
-		foreign_leftovers(c->ctx, cl, cx, NULL, NULL, NULL, NULL);
+		foreign_leftovers(c->ctx, cl, cx, NULL, NULL, NULL, NULL, NULL);
 		if (cl->nforeign == FOREIGN_MAX) {
 			memmove(cl->foreign, cl->foreign + FOREIGN_MAX / 2, (FOREIGN_MAX / 2) * sizeof(*cl->foreign));
 			cl->nforeign = FOREIGN_MAX / 2;
@@ -140,10 +133,10 @@ static void release_all(const struct rule_call *c, const struct drc_model_event 
 	struct drc_device *dev = e->dev;
 	struct drc_batch *b = e->batch;
 	struct rules_dev *rd = dev->rules;
-	unsigned left, uncertain = 0;
+	unsigned left, uncertain = 0, unordered = 0;
 	char unsure_buf[200];
 
-	left = foreign_leftovers(ctx, ld, dev, NULL, &uncertain, &b->last, b);
+	left = foreign_leftovers(ctx, ld, dev, NULL, &uncertain, &unordered, &b->last, b);
 	if (ld->nforeign || left)
 		explain(ctx, "line %" PRIu64 ": %s released everything; %u of the nodes its probes put on other "
 			"devices are still live%s", b->first.line, dev->name, left,
@@ -156,7 +149,7 @@ static void release_all(const struct rule_call *c, const struct drc_model_event 
 		char a[300];
 
 		if (fs) {
-			foreign_leftovers(ctx, ld, dev, fs, NULL, &b->last, b);
+			foreign_leftovers(ctx, ld, dev, fs, NULL, NULL, &b->last, b);
 			finding_evidence(ctx, fs, &b->first);
 			finding_evidence(ctx, fs, &rd->unbind);
 			for (size_t i = 0; i < ld->nforeign && !where; i++)
@@ -178,7 +171,7 @@ static void release_all(const struct rule_call *c, const struct drc_model_event 
 					       "unbound or removed; every bind of %s adds more.%s",
 					       dev->name, where ? where->name : "another device", dev->name, dev->name,
 					       b->first.line, where ? where->name : "that device", dev->name,
-					       !unsure ? "" : ld->unordered ?
+					       !unsure ? "" : unordered ?
 					       " Uncertain: no witness printed both the ADD of these nodes and this "
 					       "release, each copy's twin lost, so which came first is not known "
 					       "(a later probe's nodes, applied early, look the same)." :
@@ -242,7 +235,7 @@ static void handle(const struct rule_call *c, const struct drc_model_event *e)
 		if (ld && c->rc->cur_rec && n && !n->prev && e->batch->kind == DRC_BATCH_RELEASE_ALL &&
 		    ld->nforeign) {
 			ld->left_batch = e->batch;
-			ld->left_at_end = foreign_leftovers(c->ctx, ld, e->dev, NULL, NULL, NULL, e->batch);
+			ld->left_at_end = foreign_leftovers(c->ctx, ld, e->dev, NULL, NULL, NULL, NULL, e->batch);
 		}
 		break;
 	case DRC_MEV_RELEASE_ALL:
