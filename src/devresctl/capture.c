@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -422,12 +424,31 @@ out:
 	return r;
 }
 
+/*
+ * The model on a second thread while this one reads and decodes (the
+ * engine keeps to one where something watches the model): with two CPUs to
+ * run on, unless DEVRESCTL_THREADS=1. On one CPU the hand-over would only
+ * cost.
+ */
+static unsigned model_threads(void)
+{
+	const char *env = getenv("DEVRESCTL_THREADS");
+	cpu_set_t set;
+
+	if (env && *env)
+		return strcmp(env, "1") == 0 ? 1 : 2;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 1;
+	return CPU_COUNT(&set) >= 2 ? 2 : 1;
+}
+
 int capture_load(struct drc_ctx *ctx, char *const *paths, unsigned n, const struct capture_opts *o)
 {
 	int r;
 
 	if (n > 1 || selection_active(o->sel))
 		return load_selected(ctx, paths, n, o);
+	drc_ctx_set_threads(ctx, model_threads());
 	for (unsigned i = 0; i < n; i++) {
 		r = load_one(ctx, o, paths[i]);
 		if (r < 0)

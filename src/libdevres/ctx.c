@@ -40,6 +40,7 @@ struct drc_ctx *drc_ctx_unref(struct drc_ctx *ctx)
 
 	if (!ctx || --ctx->refs > 0)
 		return NULL;
+	(void)drc_pipe_stop(ctx);
 	for (dev = ctx->devices_head; dev; dev = next) {
 		next = dev->all_next;
 		drc_device_free(dev);
@@ -61,12 +62,14 @@ struct drc_ctx *drc_ctx_unref(struct drc_ctx *ctx)
 
 void drc_ctx_set_log_fn(struct drc_ctx *ctx, drc_log_fn fn, void *userdata)
 {
+	(void)drc_pipe_stop(ctx);    /* someone watches the model from here on */
 	ctx->log_fn = fn;
 	ctx->log_data = userdata;
 }
 
 void drc_ctx_set_devres_line_fn(struct drc_ctx *ctx, drc_line_fn fn, void *userdata)
 {
+	(void)drc_pipe_stop(ctx);    /* someone watches the model from here on */
 	ctx->line_fn = fn;
 	ctx->line_data = userdata;
 }
@@ -78,12 +81,14 @@ void drc_ctx_set_decode_only(struct drc_ctx *ctx)
 
 void drc_ctx_set_ref_fn(struct drc_ctx *ctx, drc_ref_fn fn, void *userdata)
 {
+	(void)drc_pipe_stop(ctx);    /* someone watches the model from here on */
 	ctx->ref_fn = fn;
 	ctx->ref_data = userdata;
 }
 
 void drc_ctx_set_log_priority(struct drc_ctx *ctx, int priority)
 {
+	(void)drc_pipe_stop(ctx);    /* debug lines stay in the order of the input */
 	ctx->log_priority = priority;
 }
 
@@ -106,24 +111,21 @@ void drc_ctx_set_keep_history(struct drc_ctx *ctx, bool keep)
 
 void drc_ctx_set_event_fn(struct drc_ctx *ctx, drc_event_fn fn, void *userdata)
 {
+	(void)drc_pipe_stop(ctx);    /* someone watches the model from here on */
 	ctx->event_fn = fn;
 	ctx->event_data = userdata;
 }
 
 void drc_ctx_set_uevent_fn(struct drc_ctx *ctx, drc_uevent_fn fn, void *userdata)
 {
+	(void)drc_pipe_stop(ctx);    /* someone watches the model from here on */
 	ctx->uevent_fn = fn;
 	ctx->uevent_data = userdata;
 }
 
-const char *drc_intern(struct drc_ctx *ctx, const char *s, size_t len)
-{
-	return strpool_intern(&ctx->pool, s, len);
-}
-
 const char *drc_interns(struct drc_ctx *ctx, const char *s)
 {
-	return s ? strpool_intern(&ctx->pool, s, strlen(s)) : NULL;
+	return s ? drc_intern(ctx, s, strlen(s)) : NULL;
 }
 
 void drc_diag_add(struct drc_ctx *ctx, const struct drc_origin *o, const char *expected,
@@ -172,6 +174,7 @@ int drc_ctx_new_boot(struct drc_ctx *ctx, const struct drc_origin *o, const char
 {
 	struct drc_boot *b;
 
+	PIPE_SYNC(ctx);
 	if (ctx->nboots)
 		drc_model_boot_end(ctx, ctx->nboots - 1);
 	if (ctx->opres)
@@ -196,6 +199,7 @@ int drc_ctx_new_boot(struct drc_ctx *ctx, const struct drc_origin *o, const char
 
 struct drc_boot *drc_ctx_boot(struct drc_ctx *ctx)
 {
+	PIPE_SYNC(ctx);
 	if (!ctx->nboots) {
 		struct drc_origin o = { NULL, 0 };
 
@@ -381,6 +385,7 @@ int drc_ctx_load_kallsyms(struct drc_ctx *ctx, const char *path)
 
 int drc_ctx_add_function(struct drc_ctx *ctx, const char *function, const char *module)
 {
+	PIPE_SYNC(ctx);
 	if (!function || !module || hashmap_put(&ctx->kallsyms, (uint64_t)(uintptr_t)function, (void *)module) < 0)
 		return -ENOMEM;
 	return 0;

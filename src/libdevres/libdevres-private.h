@@ -284,10 +284,23 @@ struct drc_ctx {
 	struct rules_ctx *rules;
 	struct drc_opres *opres;        /* ops printed as addresses, or NULL */
 	bool finished;
-	bool settling;                  /* drc_model_settle() is closing the batches */
+	bool settling;
+	unsigned threads;               /* drc_ctx_set_threads(): 2 runs the model on its own */
+	struct drc_pipe *pipe;          /* the model's thread (pipe.c), or NULL */                  /* drc_model_settle() is closing the batches */
 };
 
-/* ctx.c */
+/* pipe.c: the model on a thread of its own. drc_pipe_apply() gives it an
+ * operation (applied here without a pipeline); every other entry point of
+ * the model, rules, resolver and boots calls drc_pipe_sync() first, which
+ * returns once the thread applied all it was given (at once on that thread
+ * itself or without a pipeline), with the first error it met */
+int drc_pipe_apply(struct drc_ctx *ctx, struct drc_event *ev);
+int drc_pipe_sync(struct drc_ctx *ctx);
+/* drc_pipe_sync(), then the thread ends (drc_ctx_finish(), drc_ctx_unref()) */
+int drc_pipe_stop(struct drc_ctx *ctx);
+#define PIPE_SYNC(ctx) ((void)drc_pipe_sync(ctx))
+
+/* ctx.c (drc_intern() in pipe.c: the pool is shared with the thread) */
 const char *drc_intern(struct drc_ctx *ctx, const char *s, size_t len);
 const char *drc_interns(struct drc_ctx *ctx, const char *s);
 /* @function lives in @module (from kallsyms, or a devresctl-kallsyms line);

@@ -194,6 +194,15 @@ void drc_ctx_set_devres_line_fn(struct drc_ctx *ctx, drc_line_fn fn, void *userd
  * counts), but no list is kept, so memory does not grow with the capture
  * (strip). Before the first line. */
 void drc_ctx_set_decode_only(struct drc_ctx *ctx);
+/*
+ * drc_ctx_set_threads - 2: the model and its rules run on a thread of their
+ * own while the caller's thread reads and decodes the lines (1, the default:
+ * all on the caller's thread). The results are the same. Taken only while
+ * nothing watches the model as it runs: no event, uevent, ref or devres-line
+ * callback, no debug log, not decode-only; setting one of those goes back to
+ * one thread.
+ */
+void drc_ctx_set_threads(struct drc_ctx *ctx, unsigned n);
 void drc_ctx_set_uevent_fn(struct drc_ctx *ctx, drc_uevent_fn fn, void *userdata);
 
 /* A process that held a device's node open, as recorded next to the log

@@ -941,9 +941,11 @@ static int witness_drain(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_
 int drc_model_held_each(struct drc_ctx *ctx, const struct drc_device *dev,
 			int (*fn)(void *data, const struct drc_event *ev), void *data)
 {
-	struct drc_boot *boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
+	struct drc_boot *boot;
 	size_t i[2];
 
+	PIPE_SYNC(ctx);
+	boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
 	if (!boot || (!boot->ring[0].held && !boot->ring[1].held))
 		return 0;
 	i[0] = ring_first_held(&boot->ring[0]);
@@ -967,9 +969,11 @@ int drc_model_held_each(struct drc_ctx *ctx, const struct drc_device *dev,
 
 int drc_model_witness_flush(struct drc_ctx *ctx)
 {
-	struct drc_boot *boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
+	struct drc_boot *boot;
 	int r = 0;
 
+	PIPE_SYNC(ctx);
+	boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
 	if (!boot)
 		return 0;
 	if (boot->ring[0].held || boot->ring[1].held)
@@ -1164,6 +1168,7 @@ int drc_model_learn_name(struct drc_ctx *ctx, const char *addr, size_t alen, con
 {
 	const char *a, *w;
 
+	PIPE_SYNC(ctx);
 	if (!ctx->nboots)
 		return 0;
 	a = drc_intern(ctx, addr, alen);
@@ -2015,10 +2020,12 @@ static int uevent_wait(struct drc_ctx *ctx, const struct drc_uevent *ev, unsigne
 
 int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev)
 {
-	struct drc_boot *boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
+	struct drc_boot *boot;
 	struct drc_device *dev = NULL;
 	int r;
 
+	PIPE_SYNC(ctx);
+	boot = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
 	if (ctx->decode_only)
 		return 0;
 	if (boot && ev->device)
@@ -2103,6 +2110,7 @@ void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struc
 {
 	struct drc_uevent u = { .device = drc_interns(ctx, device), .origin = *o };
 
+	PIPE_SYNC(ctx);
 	/* it stands in the kmsg stream with the probe's operations */
 	if (u.device && uevent_wait(ctx, &u, 1u << DRC_WITNESS_PRINTK) == 0)
 		model_probe_failed_apply(ctx, u.device, o);
@@ -2127,6 +2135,7 @@ static void model_probe_failed_apply(struct drc_ctx *ctx, const char *device, co
 /* The input went quiet: the release batches in progress are over. */
 void drc_model_settle(struct drc_ctx *ctx, unsigned boot)
 {
+	PIPE_SYNC(ctx);
 	drc_model_witness_flush(ctx);
 	ctx->settling = true;
 	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
@@ -2139,8 +2148,10 @@ void drc_model_settle(struct drc_ctx *ctx, unsigned boot)
  * still in progress and let the rules judge what is left. */
 void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot)
 {
-	struct drc_boot *b = &ctx->boots[boot];
+	struct drc_boot *b;
 
+	PIPE_SYNC(ctx);
+	b = &ctx->boots[boot];
 	drc_model_settle(ctx, boot);
 	/* the copies still without a twin never get one */
 	for (unsigned w = 0; w < 2; w++) {

@@ -114,6 +114,12 @@ struct zero_node {
 
 int drc_opres_new(struct drc_ctx *ctx, struct drc_opres **ret)
 {
+	/* the resolver reads the model's lists while the lines come: the
+	 * model stays on this thread from here on (pipe.c) */
+	int r = drc_pipe_stop(ctx);
+
+	if (r < 0)
+		return r;
 	*ret = calloc(1, sizeof(**ret));
 	if (!*ret)
 		return -ENOMEM;

@@ -552,6 +552,8 @@ void drc_rules_notify(struct drc_ctx *ctx, const struct drc_model_event *e)
 {
 	struct rules_ctx *rc = ctx->rules;
 
+	PIPE_SYNC(ctx);     /* the stream's markers; nothing on the model's thread */
+
 	switch (e->kind) {
 	case DRC_MEV_OP:
 		if (!rules_core_op(ctx, e))
@@ -616,6 +618,10 @@ void drc_rules_notify(struct drc_ctx *ctx, const struct drc_model_event *e)
 /* public */
 int drc_ctx_finish(struct drc_ctx *ctx)
 {
+	int r = drc_pipe_stop(ctx);
+
+	if (r < 0)
+		return r;
 	if (ctx->finished)
 		return 0;
 	ctx->finished = true;

@@ -39,8 +39,11 @@ int stream_new_boot(struct drc_stream *s, const struct drc_origin *o, const char
 		    size_t rlen, const char *boot_id)
 {
 	struct drc_ctx *ctx = s->ctx;
-	struct drc_boot *cur = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
+	struct drc_boot *cur;
 	const char *kernel = rlen ? drc_intern(ctx, release, rlen) : NULL;
+
+	PIPE_SYNC(ctx);
+	cur = ctx->nboots ? &ctx->boots[ctx->nboots - 1] : NULL;
 
 	/* the first boot line of a capture names the boot that is already open */
 	if (cur && !(cur->witnesses & (1u << DRC_WITNESS_PRINTK)) && !cur->kernel && !cur->boot_id[0]) {
@@ -108,7 +111,7 @@ int stream_emit_devres(struct drc_stream *s, const struct devres_msg *m, enum dr
 		if (r < 0)
 			return r;
 	}
-	r = drc_model_apply(ctx, &ev);
+	r = drc_pipe_apply(ctx, &ev);
 	return r < 0 ? r : 0;
 }
 
@@ -363,6 +366,7 @@ static int kallsyms_line(struct drc_stream *s, const char *p, size_t len)
 	}
 	if (!count)
 		return -EINVAL;
+	PIPE_SYNC(s->ctx);
 	s->ctx->have_kallsyms = true;
 	return 0;
 }
@@ -386,6 +390,7 @@ static int devresctl_refs(struct drc_stream *s, const struct kernel_msg *k)
 	if (sscanf(buf, "%255s %llu %63s %511s", dev, &pid, comm, path) == 4) {
 		const char *device = drc_interns(s->ctx, dev);
 
+		PIPE_SYNC(s->ctx);
 		if (s->ctx->ref_fn && device) {
 			struct drc_ref ref = { device, pid, comm, path,
 					       s->ctx->nboots ? s->ctx->nboots - 1 : 0, *k->o };

@@ -113,6 +113,7 @@ struct drc_stream *drc_stream_free(struct drc_stream *s)
 {
 	if (!s)
 		return NULL;
+	PIPE_SYNC(s->ctx);
 	for (size_t i = 0; s->state && i < NTRANSPORTS; i++) {
 		if (s->state[i] && transports[i]->done)
 			transports[i]->done(s->state[i]);
@@ -156,6 +157,7 @@ int drc_stream_end_records(struct drc_stream *s)
 
 void drc_ctx_set_stream_debug_fn(struct drc_ctx *ctx, drc_stream_debug_fn fn, void *userdata)
 {
+	(void)drc_pipe_stop(ctx);    /* the debug lines stay in the order of the input */
 	ctx->stream_debug_fn = fn;
 	ctx->stream_debug_data = userdata;
 }
@@ -196,6 +198,7 @@ static int witnesses_line(struct drc_stream *s, const char *line, size_t line_le
 {
 	const char *p = line + STRLEN(DRC_WITNESSES_LINE), *end = line + line_len;
 
+	PIPE_SYNC(s->ctx);      /* the model reads it */
 	while (p < end) {
 		const char *w = p;
 
@@ -628,6 +631,10 @@ int drc_stream_finish(struct drc_stream *s)
 		if (r < 0)
 			return r;
 	}
+	/* the model has every operation read (and says if it met an error) */
+	r = drc_pipe_sync(s->ctx);
+	if (r < 0)
+		return r;
 	/* the input ended: no twin comes for what is held */
 	return drc_model_witness_flush(s->ctx);
 }
