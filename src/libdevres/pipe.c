@@ -106,6 +106,15 @@ static bool pipe_allowed(const struct drc_ctx *ctx)
 	       !(ctx->log_fn && ctx->log_priority >= LOG_DEBUG);
 }
 
+static void pipe_free(struct drc_pipe *p)
+{
+	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->work);
+	pthread_mutex_destroy(&p->pool_lock);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
 static int pipe_start(struct drc_ctx *ctx)
 {
 	struct drc_pipe *p = calloc(1, sizeof(*p));
@@ -121,11 +130,7 @@ static int pipe_start(struct drc_ctx *ctx)
 	if (pthread_create(&p->thread, NULL, worker, ctx) != 0) {
 		/* no second thread: the operations are applied here */
 		ctx->pipe = NULL;
-		pthread_cond_destroy(&p->done);
-		pthread_cond_destroy(&p->work);
-		pthread_mutex_destroy(&p->pool_lock);
-		pthread_mutex_destroy(&p->lock);
-		free(p);
+		pipe_free(p);
 		ctx->threads = 1;
 	}
 	return 0;
@@ -198,11 +203,7 @@ int drc_pipe_stop(struct drc_ctx *ctx)
 	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->thread, NULL);
 	ctx->pipe = NULL;
-	pthread_cond_destroy(&p->done);
-	pthread_cond_destroy(&p->work);
-	pthread_mutex_destroy(&p->pool_lock);
-	pthread_mutex_destroy(&p->lock);
-	free(p);
+	pipe_free(p);
 	return r;
 }
 
