@@ -284,9 +284,9 @@ struct drc_ctx {
 	struct rules_ctx *rules;
 	struct drc_opres *opres;        /* ops printed as addresses, or NULL */
 	bool finished;
-	bool settling;
+	bool settling;                  /* drc_model_settle() is closing the batches */
 	unsigned threads;               /* drc_ctx_set_threads(): 2 runs the model on its own */
-	struct drc_pipe *pipe;          /* the model's thread (pipe.c), or NULL */                  /* drc_model_settle() is closing the batches */
+	struct drc_pipe *pipe;          /* the model's thread (pipe.c), or NULL */
 };
 
 /* pipe.c: the model on a thread of its own. drc_pipe_apply() gives it an

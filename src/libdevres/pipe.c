@@ -19,8 +19,9 @@
  *
  * The pipeline is off whenever something would watch the model while it
  * runs: event, uevent, ref or line callbacks (watch, monitor, devresd),
- * --debug output (its lines must stay in the order of the input), or a
- * decode-only context (strip).
+ * --debug output (its lines must stay in the order of the input), a
+ * decode-only context (strip), and ops printed as addresses (the resolver
+ * reads the model's lists as the lines come: drc_opres_new() stops it).
  */
 #include "config.h"
 
@@ -101,8 +102,8 @@ void drc_ctx_set_threads(struct drc_ctx *ctx, unsigned n)
  * nothing watches the model while it works. */
 static bool pipe_allowed(const struct drc_ctx *ctx)
 {
-	return ctx->threads > 1 && !ctx->finished && !ctx->decode_only && !ctx->opres && !ctx->event_fn && !ctx->uevent_fn &&
-	       !ctx->ref_fn && !ctx->line_fn && !ctx->stream_debug_fn &&
+	return ctx->threads > 1 && !ctx->finished && !ctx->decode_only && !ctx->opres &&
+	       !ctx->event_fn && !ctx->uevent_fn && !ctx->ref_fn && !ctx->line_fn && !ctx->stream_debug_fn &&
 	       !(ctx->log_fn && ctx->log_priority >= LOG_DEBUG);
 }
 
