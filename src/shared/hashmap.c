@@ -49,35 +49,30 @@ void *hashmap_get(const struct hashmap *m, uint64_t key)
 
 	if (!m->count)
 		return NULL;
-	for (i = slot_of(m, key); m->vals[i]; i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == key)
-			return m->vals[i];
+	for (i = slot_of(m, key); m->slots[i].val; i = (i + 1) & (m->cap - 1))
+		if (m->slots[i].key == key)
+			return m->slots[i].val;
 	return NULL;
 }
 
 static int hashmap_grow(struct hashmap *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 16, i;
-	struct hashmap n = { calloc(ncap, sizeof(uint64_t)), calloc(ncap, sizeof(void *)), ncap, 0 };
+	struct hashmap n = { calloc(ncap, sizeof(struct hashmap_slot)), ncap, 0 };
 
-	if (!n.keys || !n.vals) {
-		free(n.keys);
-		free(n.vals);
+	if (!n.slots)
 		return -ENOMEM;
-	}
 	for (i = 0; i < m->cap; i++) {
 		size_t j;
 
-		if (!m->vals[i])
+		if (!m->slots[i].val)
 			continue;
-		for (j = slot_of(&n, m->keys[i]); n.vals[j]; j = (j + 1) & (ncap - 1))
+		for (j = slot_of(&n, m->slots[i].key); n.slots[j].val; j = (j + 1) & (ncap - 1))
 			;
-		n.keys[j] = m->keys[i];
-		n.vals[j] = m->vals[i];
+		n.slots[j] = m->slots[i];
 		n.count++;
 	}
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
 	*m = n;
 	return 0;
 }
@@ -92,14 +87,13 @@ int hashmap_put(struct hashmap *m, uint64_t key, void *val)
 		if (r < 0)
 			return r;
 	}
-	for (i = slot_of(m, key); m->vals[i]; i = (i + 1) & (m->cap - 1)) {
-		if (m->keys[i] == key) {
-			m->vals[i] = val;
+	for (i = slot_of(m, key); m->slots[i].val; i = (i + 1) & (m->cap - 1)) {
+		if (m->slots[i].key == key) {
+			m->slots[i].val = val;
 			return 0;
 		}
 	}
-	m->keys[i] = key;
-	m->vals[i] = val;
+	m->slots[i] = (struct hashmap_slot){ key, val };
 	m->count++;
 	return 0;
 }
@@ -111,33 +105,30 @@ void *hashmap_remove(struct hashmap *m, uint64_t key)
 
 	if (!m->count)
 		return NULL;
-	for (i = slot_of(m, key); m->vals[i]; i = (i + 1) & mask)
-		if (m->keys[i] == key)
+	for (i = slot_of(m, key); m->slots[i].val; i = (i + 1) & mask)
+		if (m->slots[i].key == key)
 			break;
-	if (!m->vals[i])
+	if (!m->slots[i].val)
 		return NULL;
-	v = m->vals[i];
+	v = m->slots[i].val;
 	/* backward-shift deletion */
-	for (j = (i + 1) & mask; m->vals[j]; j = (j + 1) & mask) {
-		size_t home = slot_of(m, m->keys[j]);
+	for (j = (i + 1) & mask; m->slots[j].val; j = (j + 1) & mask) {
+		size_t home = slot_of(m, m->slots[j].key);
 
 		if (((j - home) & mask) >= ((j - i) & mask)) {
-			m->keys[i] = m->keys[j];
-			m->vals[i] = m->vals[j];
+			m->slots[i] = m->slots[j];
 			i = j;
 		}
 	}
-	m->vals[i] = NULL;
+	m->slots[i].val = NULL;
 	m->count--;
 	return v;
 }
 
 void hashmap_done(struct hashmap *m)
 {
-	free(m->keys);
-	free(m->vals);
-	m->keys = NULL;
-	m->vals = NULL;
+	free(m->slots);
+	m->slots = NULL;
 	m->cap = m->count = 0;
 }
 
@@ -154,11 +145,11 @@ void hashmap_done_free(struct hashmap *m)
 bool hashmap_next(const struct hashmap *m, size_t *pos, uint64_t *key, void **val)
 {
 	for (; *pos < m->cap; (*pos)++) {
-		if (m->vals[*pos]) {
+		if (m->slots[*pos].val) {
 			if (key)
-				*key = m->keys[*pos];
+				*key = m->slots[*pos].key;
 			if (val)
-				*val = m->vals[*pos];
+				*val = m->slots[*pos].val;
 			(*pos)++;
 			return true;
 		}

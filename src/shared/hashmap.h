@@ -9,14 +9,19 @@
  * An open-addressing map from a 64-bit key to a pointer, with backward-shift
  * deletion (no tombstones), so memory follows the number of live entries.
  */
+struct hashmap_slot {
+	uint64_t key;
+	void *val;      /* NULL: empty */
+};
+
+/* key and value side by side: a probe touches one cache line, not two */
 struct hashmap {
-	uint64_t *keys;
-	void **vals;
+	struct hashmap_slot *slots;
 	size_t cap;     /* power of two, or 0 */
 	size_t count;
 };
 
-#define HASHMAP_INIT { NULL, NULL, 0, 0 }
+#define HASHMAP_INIT { NULL, 0, 0 }
 
 uint64_t hash64(uint64_t x);
 uint64_t hash_bytes(const void *p, size_t len);
