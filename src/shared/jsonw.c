@@ -13,7 +13,7 @@ void jw_init(struct jw *w, struct strbuf *out, bool pretty, unsigned indent)
 	*w = (struct jw){ .out = out, .pretty = pretty, .indent = indent, .first = true };
 }
 
-static void put(struct jw *w, const char *s, size_t len)
+static inline __attribute__((always_inline)) void put(struct jw *w, const char *s, size_t len)
 {
 	struct strbuf *sb = w->out;
 
@@ -28,15 +28,14 @@ static void put(struct jw *w, const char *s, size_t len)
 
 static void newline(struct jw *w)
 {
-	static const char spaces[] = "                                                                ";
-	unsigned n = w->indent + 2 * w->depth;
+	/* the line break and the indent in one piece, as far as it goes */
+	static const char nl[] = "\n                                                                ";
+	unsigned n = w->indent + 2 * w->depth, k = MIN(n, (unsigned)sizeof(nl) - 2);
 
-	put(w, "\n", 1);
-	while (n) {
-		unsigned k = n < sizeof(spaces) - 1 ? n : (unsigned)sizeof(spaces) - 1;
-
-		put(w, spaces, k);
-		n -= k;
+	put(w, nl, k + 1);
+	for (n -= k; n; n -= k) {
+		k = MIN(n, (unsigned)sizeof(nl) - 2);
+		put(w, nl + 1, k);
 	}
 }
 
@@ -78,11 +77,25 @@ void jw_object_end(struct jw *w) { close_container(w, '}'); }
 void jw_array_begin(struct jw *w) { open_container(w, '['); }
 void jw_array_end(struct jw *w) { close_container(w, ']'); }
 
+/* the bytes a JSON string holds as they are: printable ASCII but " and \ */
+static bool plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 static void quoted(struct jw *w, const char *s)
 {
 	const char *run = s;
 
 	put(w, "\"", 1);
+	/* most strings are plain ASCII: one scan, one copy */
+	while (plain_byte((unsigned char)*s))
+		s++;
+	if (!*s) {
+		put(w, run, (size_t)(s - run));
+		put(w, "\"", 1);
+		return;
+	}
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		char esc[8];
