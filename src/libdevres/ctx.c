@@ -19,7 +19,11 @@ int drc_ctx_new(struct drc_ctx **ret)
 	ctx->refs = 1;
 	ctx->witness_window = DRC_WITNESS_RING_MAX;
 	ctx->log_priority = LOG_ERR;
-	if (drc_rules_init(ctx) < 0) {
+	ctx->s_grp_open = drc_interns(ctx, "grp<");
+	ctx->s_grp_close = drc_interns(ctx, "grp>");
+	ctx->s_null = drc_interns(ctx, "(null)");
+	if (!ctx->s_grp_open || !ctx->s_grp_close || !ctx->s_null || drc_rules_init(ctx) < 0) {
+		strpool_done(&ctx->pool);
 		free(ctx);
 		return -ENOMEM;
 	}
@@ -45,6 +49,7 @@ struct drc_ctx *drc_ctx_unref(struct drc_ctx *ctx)
 		next = dev->all_next;
 		drc_device_free(dev);
 	}
+	drc_model_node_cache_free(ctx);
 	for (unsigned i = 0; i < ctx->nboots; i++)
 		drc_boot_done(&ctx->boots[i]);
 	free(ctx->boots);

@@ -223,6 +223,11 @@ struct drc_boot {
 	struct drc_origin lost_last;    /* the boot's last loss marker (drc_node_is_uncertain()) */
 	struct hashmap by_name;         /* interned name pointer -> device (latest of that name) */
 	struct hashmap by_key;          /* interned devkey pointer -> device */
+	struct {                        /* device_lookup()'s last arguments and answer: most
+					 * lines are on the previous line's device */
+		const char *name, *devkey, *subsystem;
+		struct drc_device *dev;
+	} last;
 	unsigned witnesses;             /* bit per enum drc_witness seen */
 	struct witness_ring ring[2];
 	uint64_t arrivals;
@@ -268,6 +273,12 @@ struct drc_ctx {
 	drc_stream_debug_fn stream_debug_fn;    /* --debug=stream, or NULL */
 	void *stream_debug_data;
 	bool keep_history;
+	/* the pool's copies of the words the model compares on every
+	 * operation: every name and device it is given is interned, so a
+	 * pointer compare tells them */
+	const char *s_grp_open, *s_grp_close, *s_null;
+	struct drc_node *node_cache;    /* freed nodes for the next ADDs (model.c), linked by next */
+	size_t node_cached;
 	struct strpool pool;
 	struct drc_boot *boots;
 	unsigned nboots, boots_cap;
@@ -298,7 +309,8 @@ int drc_pipe_apply(struct drc_ctx *ctx, struct drc_event *ev);
 int drc_pipe_sync(struct drc_ctx *ctx);
 /* drc_pipe_sync(), then the thread ends (drc_ctx_finish(), drc_ctx_unref()) */
 int drc_pipe_stop(struct drc_ctx *ctx);
-#define PIPE_SYNC(ctx) ((void)drc_pipe_sync(ctx))
+/* inline: without a pipeline an entry point pays one load, not a call */
+#define PIPE_SYNC(ctx) ((void)((ctx)->pipe && drc_pipe_sync(ctx)))
 
 /* ctx.c (drc_intern() in pipe.c: the pool is shared with the thread) */
 const char *drc_intern(struct drc_ctx *ctx, const char *s, size_t len);
@@ -414,9 +426,14 @@ struct drc_model_event {
 };
 
 void drc_rules_notify(struct drc_ctx *ctx, const struct drc_model_event *e);
+/* the same from the model itself, which runs on the pipeline's thread or
+ * after a sync: no sync needed, and none paid per operation */
+void drc_rules_notify_model(struct drc_ctx *ctx, const struct drc_model_event *e);
 /* DRC_RULES_NOTIFY(ctx, ADDED, .dev = dev, .node = n) */
 #define DRC_RULES_NOTIFY(ctx, kind_, ...) \
 	drc_rules_notify(ctx, &(struct drc_model_event){ .kind = DRC_MEV_##kind_, __VA_ARGS__ })
+#define DRC_MODEL_NOTIFY(ctx, kind_, ...) \
+	drc_rules_notify_model(ctx, &(struct drc_model_event){ .kind = DRC_MEV_##kind_, __VA_ARGS__ })
 
 static inline void drc_rules_marker(struct drc_ctx *ctx, enum drc_marker m, const char *device,
 				    uint64_t count, int64_t ts, const struct drc_origin *o)
@@ -474,6 +491,7 @@ enum drc_order drc_node_order(const struct drc_node *n, const struct drc_batch *
 int drc_model_held_each(struct drc_ctx *ctx, const struct drc_device *dev,
 			int (*fn)(void *data, const struct drc_event *ev), void *data);
 void drc_device_free(struct drc_device *dev);
+void drc_model_node_cache_free(struct drc_ctx *ctx);
 void drc_boot_done(struct drc_boot *boot);
 
 /* decoder-devres.c: the message part of one devres line */

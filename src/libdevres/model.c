@@ -122,10 +122,63 @@ static void node_set_id(struct drc_node *n, uint64_t id, unsigned digits)
 		n->id_str[i] = "0123456789abcdef"[id & 0xf];
 }
 
+/*
+ * Freed nodes are kept for the next ADDs: a release batch frees a device's
+ * nodes and its next probe adds as many again, and malloc's bins handle such
+ * bursts at several times the cost. At most NODE_CACHE_MAX are kept (a
+ * device's list rarely holds more; memory stays that of the largest live
+ * state). Not under AddressSanitizer, which must see each node freed.
+ */
+#define NODE_CACHE_MAX 4096
+#if defined(__SANITIZE_ADDRESS__)
+#define NODE_CACHE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NODE_CACHE 0
+#endif
+#endif
+#ifndef NODE_CACHE
+#define NODE_CACHE 1
+#endif
+
+static struct drc_node *node_alloc(struct drc_ctx *ctx)
+{
+	struct drc_node *n = ctx->node_cache;
+
+	if (!NODE_CACHE || !n)
+		return calloc(1, sizeof(*n));
+	ctx->node_cache = n->next;
+	ctx->node_cached--;
+	memset(n, 0, sizeof(*n));
+	return n;
+}
+
+static void node_free(struct drc_ctx *ctx, struct drc_node *n)
+{
+	if (!NODE_CACHE || ctx->node_cached >= NODE_CACHE_MAX) {
+		free(n);
+		return;
+	}
+	n->next = ctx->node_cache;
+	ctx->node_cache = n;
+	ctx->node_cached++;
+}
+
+void drc_model_node_cache_free(struct drc_ctx *ctx)
+{
+	while (ctx->node_cache) {
+		struct drc_node *n = ctx->node_cache;
+
+		ctx->node_cache = n->next;
+		free(n);
+	}
+	ctx->node_cached = 0;
+}
+
 static struct drc_node *node_new(struct drc_device *dev, const struct drc_event *ev,
 				 enum drc_node_kind kind)
 {
-	struct drc_node *n = calloc(1, sizeof(*n));
+	struct drc_node *n = node_alloc(dev->ctx);
 
 	if (!n)
 		return NULL;
@@ -205,7 +258,7 @@ static void node_release_memory(struct drc_node *n)
 			g->close = NULL;
 		group_unref(g);
 	}
-	free(n);
+	node_free(n->dev->ctx, n);
 }
 
 /* forget the other witness's id of @n */
@@ -310,7 +363,7 @@ static void batch_close(struct drc_device *dev)
 			}
 		}
 	}
-	DRC_RULES_NOTIFY(dev->ctx, BATCH_END, .dev = dev, .batch = b);
+	DRC_MODEL_NOTIFY(dev->ctx, BATCH_END, .dev = dev, .batch = b);
 	early_release(dev);
 }
 
@@ -349,7 +402,7 @@ static struct drc_batch *batch_start(struct drc_device *dev, const struct drc_ev
 	}
 	batch_keep(dev, b);
 	dev->batch = b;
-	DRC_RULES_NOTIFY(dev->ctx, BATCH_START, .dev = dev, .batch = b);
+	DRC_MODEL_NOTIFY(dev->ctx, BATCH_START, .dev = dev, .batch = b);
 	return b;
 }
 
@@ -413,6 +466,7 @@ static struct drc_device *device_new(struct drc_ctx *ctx, struct drc_boot *boot,
 	dev->boot = bootidx;
 	dev->first_origin = *o;
 	dev->order_next = 1;
+	boot->last.dev = NULL;
 	if (hashmap_put(&boot->by_name, (uint64_t)(uintptr_t)name, dev) < 0) {
 		free(dev);
 		return NULL;
@@ -441,16 +495,20 @@ void drc_device_free(struct drc_device *dev)
 			node_release_memory(n);
 		}
 	}
-	DRC_RULES_NOTIFY(dev->ctx, DEVICE_FREE, .dev = dev);
+	DRC_MODEL_NOTIFY(dev->ctx, DEVICE_FREE, .dev = dev);
 	free(dev->early);
 	for (b = dev->batches_head; b; b = bn) {
 		bn = b->next;
-		DRC_RULES_NOTIFY(dev->ctx, BATCH_FREE, .dev = dev, .batch = b);
+		DRC_MODEL_NOTIFY(dev->ctx, BATCH_FREE, .dev = dev, .batch = b);
 		free(b);
 	}
 	hashmap_done(&dev->ids);
 	free(dev);
 }
+
+static struct drc_device *device_lookup_slow(struct drc_ctx *ctx, struct drc_boot *boot, const char *name,
+					     const char *devkey, const char *subsystem,
+					     const struct drc_origin *o);
 
 static struct drc_device *device_lookup(struct drc_ctx *ctx, const char *name, const char *devkey,
 					const char *subsystem, const struct drc_origin *o)
@@ -460,6 +518,25 @@ static struct drc_device *device_lookup(struct drc_ctx *ctx, const char *name, c
 
 	if (!boot)
 		return NULL;
+	/* the same arguments give the same device until a device is added:
+	 * what the slow path sets on the device makes it find it again */
+	if (boot->last.dev && boot->last.name == name && boot->last.devkey == devkey &&
+	    boot->last.subsystem == subsystem)
+		return boot->last.dev;
+	dev = device_lookup_slow(ctx, boot, name, devkey, subsystem, o);
+	boot->last.name = name;
+	boot->last.devkey = devkey;
+	boot->last.subsystem = subsystem;
+	boot->last.dev = dev;
+	return dev;
+}
+
+static struct drc_device *device_lookup_slow(struct drc_ctx *ctx, struct drc_boot *boot, const char *name,
+					     const char *devkey, const char *subsystem,
+					     const struct drc_origin *o)
+{
+	struct drc_device *dev;
+
 	if (devkey) {
 		dev = hashmap_get(&boot->by_key, (uint64_t)(uintptr_t)devkey);
 		if (dev)
@@ -1407,7 +1484,7 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 	if (old && ev->id_digits) {
 		/* the address is live again: the line that freed it is missing */
 		ctx->stats.id_reuse++;
-		DRC_RULES_NOTIFY(ctx, NODE_LOST, .dev = dev, .node = old, .ev = ev);
+		DRC_MODEL_NOTIFY(ctx, NODE_LOST, .dev = dev, .node = old, .ev = ev);
 		if (old->kind == DRC_NODE_GROUP_OPEN && old->group) {
 			struct drc_group *og = old->group;
 
@@ -1419,9 +1496,9 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 		node_end(dev, old, DRC_NODE_LOST, &ev->origin);
 	}
 
-	if (strcmp(ev->name, "grp<") == 0)
+	if (ev->name == ctx->s_grp_open)
 		kind = DRC_NODE_GROUP_OPEN;
-	else if (strcmp(ev->name, "grp>") == 0)
+	else if (ev->name == ctx->s_grp_close)
 		kind = DRC_NODE_GROUP_CLOSE;
 	else if (ev->size == 0 && name_is_address(ev->name) && (close_of = group_of_close(dev, ev->id, ev->id_digits, true))) {
 		/* a trace before 6.13 prints the name as its address, and
@@ -1446,7 +1523,7 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 	if (kind == DRC_NODE_GROUP_OPEN) {
 		g = group_new();
 		if (!g) {
-			free(n);
+			node_free(ctx, n);
 			return -ENOMEM;
 		}
 		g->refs = 1;
@@ -1482,7 +1559,7 @@ static int apply_add(struct drc_device *dev, const struct drc_event *ev)
 		return r;
 	if (kind == DRC_NODE_GROUP_CLOSE && !n->group)
 		dev->orphan_closes++;
-	DRC_RULES_NOTIFY(ctx, ADDED, .dev = dev, .node = n);
+	DRC_MODEL_NOTIFY(ctx, ADDED, .dev = dev, .node = n);
 	return 0;
 }
 
@@ -1516,7 +1593,7 @@ static struct drc_node *lookup_or_realloc(struct drc_device *dev, const struct d
 	n = hashmap_get(&dev->ids, ev->id);
 	if (n)
 		return n;
-	if (!dev->realloc_live || strcmp(ev->name, "grp<") == 0 || strcmp(ev->name, "grp>") == 0)
+	if (!dev->realloc_live || ev->name == dev->ctx->s_grp_open || ev->name == dev->ctx->s_grp_close)
 		return NULL;
 	if (expected) {
 		if (expected->kind == DRC_NODE_REALLOC && !expected->name) {
@@ -1549,7 +1626,7 @@ static int apply_rem(struct drc_device *dev, const struct drc_event *ev)
 	n = lookup_or_realloc(dev, ev, NULL);
 	if (!n) {
 		dev->unknown++;
-		DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
+		DRC_MODEL_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 		dev->ctx->stats.unknown_nodes++;
 		return 0;
 	}
@@ -1589,7 +1666,7 @@ static int apply_replace(struct drc_device *dev, const struct drc_event *ev)
 	} else {
 		/* replaced a node added before the capture: it sits before all we know */
 		dev->unknown++;
-		DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
+		DRC_MODEL_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 		dev->ctx->stats.unknown_nodes++;
 		n->order = 0;
 		r = node_insert(dev, n, NULL);
@@ -1641,7 +1718,7 @@ static struct drc_node *twin_lost_marker(struct drc_device *dev, const struct dr
 	struct drc_node *cand = NULL;
 	unsigned seen = 0;
 
-	if (boot->witnesses != 3u || boot->ids != WITNESS_IDS_DIFFERENT || strcmp(ev->name, "grp<") != 0)
+	if (boot->witnesses != 3u || boot->ids != WITNESS_IDS_DIFFERENT || ev->name != dev->ctx->s_grp_open)
 		return NULL;
 	for (struct drc_node *m = dev->tail; m; m = m->prev) {
 		if (++seen > TWIN_MARKER_SCAN)
@@ -1678,7 +1755,7 @@ static bool rel_is_unnamed_open(struct drc_device *dev, const struct drc_node *n
 static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 {
 	struct drc_ctx *ctx = dev->ctx;
-	bool is_marker = strcmp(ev->name, "grp<") == 0 || strcmp(ev->name, "grp>") == 0;
+	bool is_marker = ev->name == ctx->s_grp_open || ev->name == ctx->s_grp_close;
 	struct drc_batch *b = dev->batch;
 	struct drc_node *n, *expected = NULL, *exp_tail = NULL, *exp_range = NULL;
 	struct drc_event named;
@@ -1748,7 +1825,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	if (is_marker) {
 		if (!n && ev->id_digits)
 			n = twin_lost_marker(dev, ev);
-		DRC_RULES_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
+		DRC_MODEL_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
 		if (n && n->kind == DRC_NODE_GROUP_OPEN && n->group) {
 			struct drc_group *g = n->group;
 			struct drc_node *end = g->close ? g->close->prev : dev->tail;
@@ -1777,7 +1854,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			b->groups++;
 			b->unknown++;
 			dev->unknown++;
-			DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
+			DRC_MODEL_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 			ctx->stats.unknown_nodes++;
 		}
 		b->last_seq = b->took_seq = ctx->seq;
@@ -1831,11 +1908,11 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	b->last_seq = b->took_seq = ctx->seq;
 	b->last_ts = ev->ts_usec;
 	b->proven_order = dev->order_next;
-	DRC_RULES_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
+	DRC_MODEL_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
 	if (!n) {
 		b->unknown++;
 		dev->unknown++;
-		DRC_RULES_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
+		DRC_MODEL_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 		ctx->stats.unknown_nodes++;
 		return 0;
 	}
@@ -1893,7 +1970,7 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	ev->boot = ctx->nboots - 1;
 	ctx->stats.devres_events++;
 	dev->events++;
-	if (strcmp(ev->device, "(null)") == 0)
+	if (ev->device == ctx->s_null)
 		ctx->stats.unnamed_devices++;
 	if (ev->op == DRC_OP_ADD && batch_takes_add(dev)) {
 		dev->batch->took_seq = ev->seq;
@@ -1932,7 +2009,7 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	    (dev->state == DRC_DEVICE_UNBOUND || dev->state == DRC_DEVICE_PROBE_FAILED))
 		dev->state = DRC_DEVICE_BOUND;
 
-	DRC_RULES_NOTIFY(ctx, OP, .dev = dev, .ev = ev, .op = { was_bound, id_reused });
+	DRC_MODEL_NOTIFY(ctx, OP, .dev = dev, .ev = ev, .op = { was_bound, id_reused });
 	switch (ev->op) {
 	case DRC_OP_ADD:
 		r = apply_add(dev, ev);
@@ -1947,7 +2024,7 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 		r = apply_rel(dev, ev);
 		break;
 	}
-	DRC_RULES_NOTIFY(ctx, OP_DONE, .dev = dev, .ev = ev);
+	DRC_MODEL_NOTIFY(ctx, OP_DONE, .dev = dev, .ev = ev);
 	if (r < 0)
 		return r;
 	if (ctx->event_fn)
@@ -1974,7 +2051,7 @@ int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev)
 	if (!dev)
 		return -ENOMEM;
 	/* a name printed as an address that a twin already gave as a word */
-	word = hashmap_get(&boot->names, (uint64_t)(uintptr_t)ev->name);
+	word = boot->names.count ? hashmap_get(&boot->names, (uint64_t)(uintptr_t)ev->name) : NULL;
 	if (word)
 		ev->name = word;
 	boot->witnesses |= 1u << ev->witness;
@@ -2047,7 +2124,7 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 		ctx->uevent_fn(ctx->uevent_data, ev);
 	if (ev->subsystem && strcmp(ev->subsystem, "module") == 0) {
 		/* a module, not a device: only the rules care */
-		DRC_RULES_NOTIFY(ctx, UEVENT, .uevent = ev);
+		DRC_MODEL_NOTIFY(ctx, UEVENT, .uevent = ev);
 		return 0;
 	}
 	if (!ev->device || !*ev->device)
@@ -2090,7 +2167,7 @@ static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev)
 static void uevent_device_apply(struct drc_ctx *ctx, struct drc_device *dev, const struct drc_uevent *ev)
 {
 	batch_close(dev);
-	DRC_RULES_NOTIFY(ctx, UEVENT, .dev = dev, .uevent = ev);
+	DRC_MODEL_NOTIFY(ctx, UEVENT, .dev = dev, .uevent = ev);
 	if (strcmp(ev->action, "bind") == 0) {
 		if (ev->driver)
 			dev->driver = ev->driver;
@@ -2164,7 +2241,7 @@ void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot)
 	for (struct drc_device *dev = ctx->devices_head; dev; dev = dev->all_next)
 		if (dev->boot == boot)
 			dev->wopen[0] = dev->wopen[1] = 0;
-	DRC_RULES_NOTIFY(ctx, BOOT_END, .boot = boot);
+	DRC_MODEL_NOTIFY(ctx, BOOT_END, .boot = boot);
 }
 
 void drc_boot_done(struct drc_boot *boot)

@@ -135,7 +135,7 @@ static bool rules_core_op(struct drc_ctx *ctx, const struct drc_model_event *e)
 
 	if (!rules_dev_get(ctx, dev))
 		return false;
-	if (ev->ts_usec > 0) {
+	if (ev->ts_usec > 0 && rc->tick != 1) {        /* 1 stays 1 */
 		/* the clock's resolution: the greatest common divisor of the
 		 * timestamps (10000 on a HZ=100 jiffies clock, 1 with microseconds) */
 		int64_t a = ev->ts_usec, b = rc->tick;
@@ -550,9 +550,13 @@ static void boot_end(struct drc_ctx *ctx, const struct drc_model_event *e)
 
 void drc_rules_notify(struct drc_ctx *ctx, const struct drc_model_event *e)
 {
-	struct rules_ctx *rc = ctx->rules;
+	PIPE_SYNC(ctx);     /* the stream's markers */
+	drc_rules_notify_model(ctx, e);
+}
 
-	PIPE_SYNC(ctx);     /* the stream's markers; nothing on the model's thread */
+void drc_rules_notify_model(struct drc_ctx *ctx, const struct drc_model_event *e)
+{
+	struct rules_ctx *rc = ctx->rules;
 
 	switch (e->kind) {
 	case DRC_MEV_OP:
