@@ -626,13 +626,16 @@ static void device_note_prefix(struct drc_device *dev, const char *prefix)
 
 static struct witness_rec *ring_at(struct witness_ring *ring, size_t i)
 {
-	return &ring->recs[(ring->head + i) % ring->cap];
+	/* head < cap and i < len <= cap: no division (one per copy kept) */
+	size_t at = ring->head + i;
+
+	return &ring->recs[at >= ring->cap ? at - ring->cap : at];
 }
 
 /* The oldest entry leaves the ring. */
 static void ring_pop(struct witness_ring *ring)
 {
-	ring->head = (ring->head + 1) % ring->cap;
+	ring->head = ring->head + 1 == ring->cap ? 0 : ring->head + 1;
 	ring->len--;
 	if (ring->applied_below)
 		ring->applied_below--;
@@ -1386,14 +1389,23 @@ static int witness_push(struct drc_ctx *ctx, struct drc_boot *boot, const struct
 		ring_grow(ring, MIN(ring->cap * 2, witness_limit(ctx, boot)));
 	if (ring->len == ring->cap) {
 		/* the oldest copy has waited as long as the ring allows: a
-		 * reader this far behind lost it */
+		 * reader this far behind lost it. It was written a ring ago:
+		 * the next ones to go, and their devices, are fetched ahead */
+		if (ring->len > 16) {
+			__builtin_prefetch(ring_at(ring, 16));
+			__builtin_prefetch(&ring_at(ring, 8)->dev->wopen[ev->witness]);
+		}
 		r = ring_at(ring, 0);
 		rec_twinned(r, ev->witness);
 		ret = rec_apply(ctx, boot, ev->witness, r);
 		ring_pop(ring);
 	}
 	r = ring_at(ring, ring->len++);
-	*r = (struct witness_rec){ .ev = *ev, .dev = dev, .arrival = ++boot->arrivals, .applied = !held };
+	r->ev = *ev;                    /* field by field: no zeroing of the whole copy first */
+	r->dev = dev;
+	r->arrival = ++boot->arrivals;
+	r->applied = !held;
+	r->twinned = false;
 	dev->wopen[ev->witness]++;
 	if (held) {
 		ring->held++;
