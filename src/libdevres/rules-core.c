@@ -40,14 +40,27 @@ struct rules_dev *rules_dev_get(struct drc_ctx *ctx, struct drc_device *dev)
  * and "DEVRES %3s %p %s (%zu bytes)" (drivers/base/devres.c), after the
  * "[%5lu.%06lu] " time.
  */
-static unsigned printed_len(const struct drc_event *ev)
+/* strlen() of an interned string (the same pointer, the same string),
+ * remembered: three per operation */
+static unsigned interned_len(struct rules_ctx *rc, const char *s)
+{
+	unsigned i = (unsigned)(((uintptr_t)s >> 3) % ARRAY_SIZE(rc->len_memo));
+
+	if (rc->len_memo[i].s != s) {
+		rc->len_memo[i].s = s;
+		rc->len_memo[i].len = (unsigned)strlen(s);
+	}
+	return rc->len_memo[i].len;
+}
+
+static unsigned printed_len(struct rules_ctx *rc, const struct drc_event *ev)
 {
 	unsigned size_digits = 1;
 
 	for (uint64_t v = ev->size; v >= 10 && ev->size != UINT64_MAX; v /= 10)
 		size_digits++;
-	return 15 + (ev->prefix ? (unsigned)strlen(ev->prefix) + 1 : 0) + (unsigned)strlen(ev->device) + 10 +
-	       (ev->id_digits ? ev->id_digits : 16) + 1 + (unsigned)strlen(ev->name) + 2 + size_digits + 8;
+	return 15 + (ev->prefix ? interned_len(rc, ev->prefix) + 1 : 0) + interned_len(rc, ev->device) + 10 +
+	       (ev->id_digits ? ev->id_digits : 16) + 1 + interned_len(rc, ev->name) + 2 + size_digits + 8;
 }
 
 /* The median of the pace kept: robust to the real pauses among them. */
@@ -103,7 +116,7 @@ static void pace_note(struct rules_ctx *rc, const struct drc_event *ev)
 		if (rc->npace < PACE_KEPT)
 			rc->npace++;
 	}
-	rc->last_len = printed_len(ev);
+	rc->last_len = printed_len(rc, ev);
 }
 
 /* ---- devres operations ---- */

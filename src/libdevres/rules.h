@@ -152,6 +152,10 @@ struct rules_ctx {
 	uint32_t pace[PACE_KEPT];
 	unsigned npace, pace_next;
 	unsigned last_len;
+	struct {                        /* printed_len(): the lengths of interned strings seen last */
+		const char *s;
+		unsigned len;
+	} len_memo[32];
 	uint64_t activity;              /* events other than releases (and unbind uevents) */
 	uint64_t ktap_epoch;
 	struct drc_origin ktap_last;

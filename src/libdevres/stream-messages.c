@@ -69,6 +69,18 @@ static const char *intern_again(struct drc_stream *s, struct interned *last, con
 	return last->str;
 }
 
+/* A release function's name: a few dozen per capture, one per line; a
+ * hit costs a compare, not a hash, a lock (with a pipeline) and a probe. */
+static const char *intern_name(struct drc_stream *s, const char *p, size_t len)
+{
+	struct interned *slot;
+
+	if (!len)
+		return drc_intern(s->ctx, p, len);
+	slot = &s->names[(len * 31 + (unsigned char)p[0] + 7u * (unsigned char)p[len - 1]) % ARRAY_SIZE(s->names)];
+	return intern_again(s, slot, p, len);
+}
+
 int stream_emit_devres(struct drc_stream *s, const struct devres_msg *m, enum drc_witness w,
 		       int64_t ts, const char *subsystem, const char *devkey,
 		       const struct drc_origin *o)
@@ -92,7 +104,7 @@ int stream_emit_devres(struct drc_stream *s, const struct devres_msg *m, enum dr
 	if (m->op_token && (alias = drc_opres_alias(ctx->opres, m->name, m->name_len)))
 		ev.name = drc_interns(ctx, alias);
 	else
-		ev.name = drc_intern(ctx, m->name, m->name_len);
+		ev.name = intern_name(s, m->name, m->name_len);
 	if (m->prefix)
 		ev.prefix = intern_again(s, &s->last_prefix, m->prefix, m->prefix_len);
 	if (!ev.device || !ev.name || (m->prefix && !ev.prefix))

@@ -292,6 +292,7 @@ struct drc_stream {
 	unsigned colon_depth;
 	unsigned glued;                 /* messages read apart from the line's first */
 	struct interned last_device, last_prefix;
+	struct interned names[16];      /* release functions seen last, by length and ends */
 	bool in_object;                 /* reading a multi-line JSON object's message */
 	bool kmsg_loss_said;            /* a devresctl-lost line of kmsg since its last record */
 	uint64_t in_objects;            /* devres messages read so */
