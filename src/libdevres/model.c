@@ -1117,23 +1117,65 @@ static bool maybe_marker(const struct drc_node *n)
 	return n && n->kind == DRC_NODE_RES && n->size == 0 && n->name && name_is_address(n->name);
 }
 
-/* What was added after @from (up to @end, not included) while @old was the
- * innermost open group goes to @new: resources, and groups opened in it. */
-static void regroup_after(struct drc_node *from, struct drc_node *end, struct drc_group *old, struct drc_group *new)
+/*
+ * A name learnt after its nodes went in as resources (a live collector that
+ * wrote a record before it had the string): grp< nodes become open groups,
+ * and grp> nodes close the open group they lie at node[1] of.
+ *
+ * One walk of each device's list does it, moving each node once, so that
+ * 100,000 nested groups learnt late cost a walk, not a walk per group
+ * (#17). Every node after the walk's place still has the group it was
+ * added in (the "root": a group known then, or none):
+ *   - a grp< that becomes group G, in root R, means that what follows it in
+ *     R is G's up to G's grp> (R's "tip" is G, then G's parent again);
+ *     what is nested in G moves R's tip on to it;
+ *   - a grp> that closes G means that what follows it in G is G's
+ *     parent's: G stands for its parent from there on, for good, so the
+ *     chains are shortened as they are followed.
+ * Without memory for the walk's maps a node stays where it is, as a name
+ * stays unlearnt above.
+ */
+struct regroup {
+	struct hashmap tip;             /* root (0: none) -> the group that stands for it here */
+	struct hashmap ends;            /* a grp> to come -> the adopted group it closes */
+	struct hashmap roots;           /* an adopted group -> its root */
+};
+
+/* the value that stands for "no group" in a map, which holds no NULL */
+static struct drc_group regroup_none;
+
+static uint64_t regroup_key(const struct drc_group *g)
 {
-	for (struct drc_node *m = from->next; m && m != end; m = m->next) {
-		if (m->kind == DRC_NODE_GROUP_OPEN && m->group && m->group->parent == old) {
-			m->group->parent = group_ref(new);
-			group_unref(old);
-		} else if (node_is_res(m) && m->group == old) {
-			m->group = group_ref(new);
-			group_unref(old);
-		}
-	}
+	return (uint64_t)(uintptr_t)g;
 }
 
-/* A live node added as a resource, @close, was the grp> of the open group
- * @g: what was added after it is its parent's again. */
+static struct drc_group *regroup_val(struct drc_group *v)
+{
+	return v == &regroup_none ? NULL : v;
+}
+
+static int regroup_set(struct hashmap *m, const struct drc_group *g, struct drc_group *by)
+{
+	return hashmap_put(m, regroup_key(g), by ? by : &regroup_none);
+}
+
+/* where what was added in @root goes (the close walk: a chain, shortened) */
+static struct drc_group *regroup_resolve(struct regroup *rg, struct drc_group *root, bool chain)
+{
+	struct drc_group *r = hashmap_get(&rg->tip, regroup_key(root)), *g, *end;
+
+	if (!r)
+		return root;
+	if (!chain)
+		return regroup_val(r);
+	for (end = regroup_val(r); (r = hashmap_get(&rg->tip, regroup_key(end)));)
+		end = regroup_val(r);
+	for (g = root; g != end && (r = hashmap_get(&rg->tip, regroup_key(g))); g = regroup_val(r))
+		(void)regroup_set(&rg->tip, g, end);
+	return end;
+}
+
+/* @close, a live node added as a resource, was the grp> of the open group @g */
 static void group_close_late(struct drc_device *dev, struct drc_group *g, struct drc_node *close)
 {
 	open_groups_remove(dev, g);
@@ -1144,18 +1186,46 @@ static void group_close_late(struct drc_device *dev, struct drc_group *g, struct
 	close->group = group_ref(g);
 	close->kind = DRC_NODE_GROUP_CLOSE;
 	dev->live--;                    /* a marker is not a resource (size 0) */
-	regroup_after(close, NULL, g, g->parent);
+}
+
+/* its grp>, by place: the first live resource of size 0 after @p at the
+ * offset devres_close_group() leaves, found through the id map */
+static struct drc_node *late_close_of(const struct drc_device *dev, const struct drc_node *p)
+{
+	const uint64_t offs[2] = { GROUP_CLOSE_OFFSET_64, GROUP_CLOSE_OFFSET_32 };
+	struct drc_node *best = NULL;
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct drc_node *c = hashmap_get(&dev->ids, p->id + offs[i]);
+
+		if (c && c->id == p->id + offs[i] && c->kind == DRC_NODE_RES && c->size == 0 &&
+		    c->state == DRC_NODE_LIVE && c->order > p->order &&
+		    close_offset_ok(c->id, c->id_digits, true, p->id) && (!best || c->order < best->order))
+			best = c;
+	}
+	return best;
 }
 
 /* A live node added as a resource was the grp< of a group still open: it
- * becomes one, with what was added after it while its parent was innermost. */
-static int group_adopt(struct drc_device *dev, struct drc_node *p, const char *word)
+ * becomes one; what follows it is moved by the walk (@rg). */
+static int group_adopt(struct drc_device *dev, struct regroup *rg, struct drc_node *p, struct drc_group *root,
+		       const char *word)
 {
 	struct drc_group *g = group_new(), *parent = p->group, *c, *prev = NULL;
 	struct drc_node *close;
 
 	if (!g)
 		return -ENOMEM;
+	close = late_close_of(dev, p);
+	if (regroup_set(&rg->roots, g, root) < 0 ||
+	    (close && hashmap_put(&rg->ends, (uint64_t)(uintptr_t)close, g) < 0) ||
+	    regroup_set(&rg->tip, root, g) < 0) {
+		hashmap_remove(&rg->roots, regroup_key(g));
+		if (close)
+			hashmap_remove(&rg->ends, (uint64_t)(uintptr_t)close);
+		free(g);
+		return -ENOMEM;
+	}
 	g->refs = 1;
 	g->state = DRC_GROUP_OPEN;
 	g->open = p;
@@ -1168,16 +1238,8 @@ static int group_adopt(struct drc_device *dev, struct drc_node *p, const char *w
 	p->kind = DRC_NODE_GROUP_OPEN;
 	p->name = word;
 	dev->live--;                    /* a marker is not a resource (size 0) */
-	/* its grp>, by place, if it was closed */
-	for (close = p->next; close; close = close->next)
-		if (close->kind == DRC_NODE_RES && close->size == 0 &&
-		    close_offset_ok(close->id, close->id_digits, true, p->id))
-			break;
-	regroup_after(p, close, parent, g);
-	if (close) {
-		group_close_late(dev, g, close);
-		return 0;
-	}
+	if (close)
+		return 0;               /* closed when the walk reaches its grp> */
 	/* the stack of open groups, newest first: below those opened after it */
 	for (c = dev->open_groups; c && c->open && c->open->order > p->order; c = c->open_next)
 		prev = c;
@@ -1193,32 +1255,57 @@ static int group_adopt(struct drc_device *dev, struct drc_node *p, const char *w
 	return 0;
 }
 
-/*
- * A name learnt after its nodes went in as resources (a live collector that
- * wrote a record before it had the string): grp< nodes become open groups,
- * and grp> nodes close the open group they lie at node[1] of. Without
- * memory a node stays a resource, as a name stays unlearnt above.
- */
-static void markers_learnt(struct drc_ctx *ctx, unsigned bootidx, const char *word)
+static void markers_learnt_dev(struct drc_device *d, const char *word, bool open)
 {
-	bool open = strcmp(word, "grp<") == 0;
+	struct regroup rg = { HASHMAP_INIT, HASHMAP_INIT, HASHMAP_INIT };
 
-	if (!open && strcmp(word, "grp>") != 0)
-		return;
-	for (struct drc_device *d = ctx->devices_head; d; d = d->all_next) {
-		if (d->boot != bootidx)
+	for (struct drc_node *n = d->head; n; n = n->next) {
+		struct drc_group *g = hashmap_get(&rg.ends, (uint64_t)(uintptr_t)n), *root = n->group, *r;
+
+		if (g) {                /* an adopted group's grp>: its root's tip is its parent again */
+			root = regroup_val(hashmap_get(&rg.roots, regroup_key(g)));
+			if (g->parent == root)
+				hashmap_remove(&rg.tip, regroup_key(root));
+			else
+				(void)regroup_set(&rg.tip, root, g->parent);
+			group_close_late(d, g, n);
 			continue;
-		for (struct drc_node *n = d->head; n; n = n->next) {
-			struct drc_group *g;
-
-			if (n->name != word || n->kind != DRC_NODE_RES || n->size != 0)
-				continue;
-			if (open)
-				(void)group_adopt(d, n, word);
-			else if ((g = group_of_close(d, n->id, n->id_digits, true)))
-				group_close_late(d, g, n);
+		}
+		/* what was added in a group that now has another standing for it */
+		if (n->kind == DRC_NODE_GROUP_OPEN && n->group) {
+			if ((r = regroup_resolve(&rg, n->group->parent, !open)) != n->group->parent) {
+				group_unref(n->group->parent);
+				n->group->parent = group_ref(r);
+			}
+		} else if (node_is_res(n) && (r = regroup_resolve(&rg, n->group, !open)) != n->group) {
+			group_unref(n->group);
+			n->group = group_ref(r);
+		}
+		if (n->name != word || n->kind != DRC_NODE_RES || n->size != 0)
+			continue;
+		if (open) {
+			(void)group_adopt(d, &rg, n, root, word);
+		} else if ((g = group_of_close(d, n->id, n->id_digits, true))) {
+			group_close_late(d, g, n);
+			/* what was added after it to g is g's parent's (without
+			 * memory for that, it stays g's) */
+			(void)regroup_set(&rg.tip, g, g->parent);
 		}
 	}
+	hashmap_done(&rg.tip);
+	hashmap_done(&rg.ends);
+	hashmap_done(&rg.roots);
+}
+
+static void markers_learnt(struct drc_ctx *ctx, unsigned bootidx, const char *word)
+{
+	bool open = word == ctx->s_grp_open;
+
+	if (!open && word != ctx->s_grp_close)
+		return;
+	for (struct drc_device *d = ctx->devices_head; d; d = d->all_next)
+		if (d->boot == bootidx)
+			markers_learnt_dev(d, word, open);
 }
 
 /* A name the trace printed as an address is @word: rename the live nodes. */

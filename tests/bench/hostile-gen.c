@@ -8,6 +8,9 @@
  *   hostile-gen nest-close N   N nested groups with raw pointers, closed outermost first
  *                              (devres_close_group() by id: each grp> at its grp< + 0x28)
  *   hostile-gen line BYTES     one line of BYTES bytes, then one devres line
+ *   hostile-gen nest-late N    N nested open groups in a trace whose grp< is an address,
+ *                              its name learnt at the end (a live recorder that wrote the
+ *                              records before it had the string)
  *   hostile-gen trace-addr N   N trace events as before 6.13 (the name the address of its
  *                              string): each copy is held for a twin that may name it;
  *                              a devresctl-quiet line after each 30,000
@@ -31,7 +34,7 @@ int main(int argc, char **argv)
 	char dev[32];
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: hostile-gen devices|findings|nest|nest-rel|nest-close|trace-addr|line N\n");
+		fprintf(stderr, "usage: hostile-gen devices|findings|nest|nest-rel|nest-close|nest-late|trace-addr|line N\n");
 		return 2;
 	}
 	n = strtoull(argv[2], NULL, 10);
@@ -72,6 +75,18 @@ int main(int argc, char **argv)
 		}
 		for (unsigned long long i = 0; i < n; i++)
 			line("dev0", "ADD", 0xffff888100000000ULL + i * 0x80 + 0x28, "grp>", 0);
+	} else if (!strcmp(argv[1], "nest-late")) {
+		printf("devresctl-witnesses: trace\n");
+		for (unsigned long long i = 0; i < n; i++, t++) {
+			printf("  kworker/0:1-42 [000] d..1. %llu.%06llu: devres_log: dev0 ffffffff81000000 %016llx "
+			       "ffffffff81000100 (0 bytes)\n", t / 1000000, t % 1000000, 0xffff888100000000ULL + i * 0x80);
+			t++;
+			printf("  kworker/0:1-42 [000] d..1. %llu.%06llu: devres_log: dev0 ffffffff81000000 %016llx "
+			       "ffffffff81000300 (8 bytes)\n", t / 1000000, t % 1000000, 0xffff888200000000ULL + i * 0x40);
+		}
+		printf("devresctl-name ffffffff81000000 ADD\n");
+		printf("devresctl-name ffffffff81000100 grp<\n");
+		printf("devresctl-name ffffffff81000300 devm_kzalloc_release\n");
 	} else if (!strcmp(argv[1], "trace-addr")) {
 		/* cycles of 4 ADDs and their RELs on 100 devices, the names as
 		 * the addresses of their strings; a live recorder's quiet mark

@@ -939,6 +939,52 @@ static void test_markers_named_late(void)
 }
 
 
+/* the same, nested: the inner group closed, the outer one open; the names
+ * learnt in either order give the same groups (one walk, #17) */
+static void test_markers_named_late_nested(void)
+{
+	static const char *const orders[2][2] = {
+		{ DRC_NAME_LINE "0000000060374436 grp<\n", DRC_NAME_LINE "000000006037443b grp>\n" },
+		{ DRC_NAME_LINE "000000006037443b grp>\n", DRC_NAME_LINE "0000000060374436 grp<\n" },
+	};
+
+	for (unsigned o = 0; o < 2; o++) {
+		char text[2048];
+		struct drc_ctx *ctx;
+		struct drc_device *d;
+		struct drc_node *n[7] = { NULL };
+		struct drc_group *outer, *inner;
+
+		snprintf(text, sizeof(text), "%s%s%s%s",
+			 T("1.000001", "ADD", "000000007fc0c380", "0000000060374436", 0)
+			 T("1.000002", "ADD", "000000007fc0c500", "0000000060374454", 8)
+			 T("1.000003", "ADD", "000000007fc0c600", "0000000060374436", 0)
+			 T("1.000004", "ADD", "000000007fc0c700", "0000000060374454", 16)
+			 T("1.000005", "ADD", "000000007fc0c628", "000000006037443b", 0)
+			 T("1.000006", "ADD", "000000007fc0c800", "0000000060374454", 32)
+			 T("1.000007", "ADD", "000000007fc0c900", "0000000060374454", 64),
+			 DRC_QUIET_LINE "\n", orders[o][0], orders[o][1]);
+		ctx = ctx_from_text("t", text);
+		d = dev_named(ctx, "d.0");
+		n[0] = d ? drc_device_get_first_node(d) : NULL;
+		for (unsigned i = 1; i < 7 && n[i - 1]; i++)
+			n[i] = drc_node_next(n[i - 1]);
+		outer = n[0] ? drc_node_get_group(n[0]) : NULL;
+		inner = n[2] ? drc_node_get_group(n[2]) : NULL;
+		ok(n[6] && drc_node_get_kind(n[0]) == DRC_NODE_GROUP_OPEN && drc_node_get_kind(n[2]) == DRC_NODE_GROUP_OPEN &&
+		   drc_node_get_kind(n[4]) == DRC_NODE_GROUP_CLOSE && outer && inner && outer != inner,
+		   "markers named late, nested (order %u): two groups, the inner one closed", o);
+		ok(inner && drc_group_get_parent(inner) == outer && drc_group_get_state(inner) == DRC_GROUP_CLOSED &&
+		   outer && drc_group_get_state(outer) == DRC_GROUP_OPEN && !drc_group_get_parent(outer),
+		   "markers named late, nested (order %u): the inner group opened in the outer one", o);
+		ok(n[6] && drc_node_get_group(n[1]) == outer && drc_node_get_group(n[3]) == inner &&
+		   drc_node_get_group(n[4]) == inner && drc_node_get_group(n[5]) == outer &&
+		   drc_node_get_group(n[6]) == outer,
+		   "markers named late, nested (order %u): each node in the group it was added in", o);
+		drc_ctx_unref(ctx);
+	}
+}
+
 /* libtraceevent's form of a trace line: the op is the address of its string */
 #define TL(dev, op, node, name, size) \
 	"  sh-1 [000] 1.0: devres_log: " dev " " op " 0x" node " " name " (" size " bytes)\n"
@@ -1139,6 +1185,7 @@ int main(void)
 	test_node_order();
 	test_open_by_release();
 	test_markers_named_late();
+	test_markers_named_late_nested();
 	test_op_addresses();
 	return tap_done();
 }
