@@ -113,6 +113,7 @@ struct drc_batch {
 	struct drc_origin first, last;
 	int64_t ts;
 	unsigned released, groups, unknown, out_of_order;
+	unsigned unseen_res;            /* of unknown: releases of nodes (not markers) never seen added */
 	uint64_t bytes;
 	bool nodes_started;
 	bool probe_failure;

@@ -1904,6 +1904,21 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	 * since is not in it, and its release is another, later walk */
 	if (b && !is_marker && n && n->order >= b->start_order)
 		b = NULL;
+	/*
+	 * A walk releases newest first, and what a capture saw added is newer
+	 * than what it did not (added before it started): a node seen added,
+	 * released after the walk released nodes never seen, is another,
+	 * later walk: a group release (the late start of a component unbind)
+	 * leaves the device's newer nodes, and its own unbind releases them
+	 * later. Not a devm_krealloc() node (it keeps its old place), not
+	 * when a loss was reported since the node's ADD (an ADD lost after it
+	 * makes a newer node unseen), and not after a release of everything,
+	 * which cannot leave the node: what was misread there is not known,
+	 * and the release stays in the batch, out of order.
+	 */
+	if (b && !is_marker && n && b->unseen_res && b->kind != DRC_BATCH_RELEASE_ALL &&
+	    n->kind == DRC_NODE_RES && !drc_node_is_uncertain(n))
+		b = NULL;
 	if (!b) {
 		batch_close(dev);
 		b = batch_start(dev, ev);
@@ -2010,6 +2025,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	DRC_MODEL_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
 	if (!n) {
 		b->unknown++;
+		b->unseen_res++;
 		dev->unknown++;
 		DRC_MODEL_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 		ctx->stats.unknown_nodes++;

@@ -342,6 +342,25 @@ expect_rc 0 "late-started kmsg alone: nothing proves a group release"
 grep_err 'cross-device-release declined for dfx-hda.0 next to dfx-gfx.0: nothing after it shows whether it stayed bound' \
 	"--explain says why it declined"
 
+# late start of the fixed component driver: the capture begins after the
+# component bind closed its group on dfx-hda.1, so the group release in
+# dfx-gfx.1's unbind shows only nodes never seen, and dfx-hda.1's own unbind
+# later releases the nodes seen added first (a walk goes newest first):
+# two walks, nothing out of order, nothing to warn about
+for f in dmesg console kmsg trace; do
+	# from the first devres line after the group's grp>
+	awk '/DEVRES ADD .* grp> |devres_log: dfx-hda.1 ADD .* grp> / { on = 1; next } on' "$K/component-fixed/$f.txt" >"$T/late.txt"
+	[ -s "$T/late.txt" ]
+	ok $? "component-fixed/$f cut after the bind's grp>: lines left"
+	run check --fail-on=warning "$T/late.txt"
+	expect_rc 0 "component-fixed/$f, a late start: no warning (two walks on dfx-hda.1, not one out of order)"
+done
+# near miss: the bug's capture cut after its group was opened: the nodes
+# dfx-hda.0 added itself go with the group release, and it still fails
+awk '/dfx-hda dfx-hda.0: DEVRES ADD .* grp< / { getline; on = 1; next } on' "$K/component-bug/dmesg.txt" >"$T/late.txt"
+run check "$T/late.txt" "$K/component-bug/udevadm-monitor.txt"
+expect_rc 1 "component-bug/dmesg cut after the grp<, with uevents: still fails"
+
 # slow consoles: the real captures re-timed the way 115200 baud spaces them;
 # the verdict is the one of the original capture
 for s in component-bug component-fixed clean ops probe-fail reentrant nested partial-log soak-wrapped-ring; do

@@ -891,6 +891,69 @@ static void test_uncertain_after_loss(void)
 	"KERNEL[" t "] " action " /devices/platform/" dev " (platform)\n" \
 	"ACTION=" action "\nDEVPATH=/devices/platform/" dev "\nSUBSYSTEM=platform\nSEQNUM=1\n\n"
 
+/* The fixed component driver seen from after its bind: the group release
+ * on hda.0 in gfx.0's unbind shows only nodes never seen; hda.0's own
+ * unbind releases first what the capture saw it add (a walk goes newest
+ * first, and what was seen is newer than what was not), then the rest. */
+#define LATE_FIXED(loss) \
+	D("2.350000", "hda", "hda.0", "ADD", "00000a07", "devm_kzalloc_release", 256) \
+	D("2.350001", "hda", "hda.0", "ADD", "00000a08", "hda_codec_release", 64) \
+	loss \
+	D("2.590000", "hda", "hda.0", "REL", "00000a03", "grp<", 0) \
+	D("2.590001", "hda", "hda.0", "REL", "00000a05", "devm_kzalloc_release", 512) \
+	D("2.590002", "hda", "hda.0", "REL", "00000a04", "hda_master_bind_release", 32) \
+	D("2.590003", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32) \
+	D("2.590004", "gfx", "gfx.0", "REL", "00000b01", "devm_kzalloc_release", 64) \
+	D("2.830000", "hda", "hda.0", "REL", "00000a08", "hda_codec_release", 64) \
+	D("2.830001", "hda", "hda.0", "REL", "00000a07", "devm_kzalloc_release", 256) \
+	D("2.830002", "hda", "hda.0", "REL", "00000a02", "hda_irq_release", 16) \
+	D("2.830003", "hda", "hda.0", "REL", "00000a01", "devm_kzalloc_release", 128)
+
+static struct drc_device *hda_of(struct drc_ctx *ctx)
+{
+	struct drc_device *d = NULL;
+
+	return drc_ctx_find_device(ctx, "hda.0", -1, &d) < 0 ? NULL : d;
+}
+
+static void test_late_start_fixed_component(void)
+{
+	struct drc_ctx *ctx = judge(LATE_FIXED(""));
+	struct drc_device *d = hda_of(ctx);
+	struct drc_batch *b = d ? drc_device_get_first_batch(d) : NULL;
+
+	ok(d && drc_device_count_batches(d) == 2 && b && drc_batch_count_released(b) == 0 &&
+	   drc_batch_count_out_of_order(b) == 0,
+	   "late start, fixed component: a node seen added and released after nodes never seen is a new walk");
+	is_str(findings(ctx), "unknown-node/info/hda.0 unknown-node/info/gfx.0",
+	       "late start, fixed component: nothing out of order, nothing to warn about");
+	drc_ctx_unref(ctx);
+
+	/* a loss before everything is a late start like any other */
+	ctx = judge("devresctl-lost: kmsg 3 records overwritten before they were read\n" LATE_FIXED(""));
+	d = hda_of(ctx);
+	ok(d && drc_device_count_batches(d) == 2, "a loss before the capture's lines: still two walks");
+	drc_ctx_unref(ctx);
+
+	/* near miss: a loss after the nodes' ADDs may have taken newer ADDs,
+	 * so a node not seen added can be newer: one walk, as before */
+	ctx = judge(LATE_FIXED("devresctl-lost: kmsg 3 records overwritten before they were read\n"));
+	d = hda_of(ctx);
+	ok(d && drc_device_count_batches(d) == 1, "a loss after the ADDs: the releases stay one walk (%s)",
+	   findings(ctx));
+	drc_ctx_unref(ctx);
+
+	/* near miss: the node seen added released first, as a walk does it */
+	ctx = judge(
+		D("2.350000", "hda", "hda.0", "ADD", "00000a07", "devm_kzalloc_release", 256)
+		D("2.830000", "hda", "hda.0", "REL", "00000a07", "devm_kzalloc_release", 256)
+		D("2.830001", "hda", "hda.0", "REL", "00000a02", "hda_irq_release", 16)
+		D("2.830002", "hda", "hda.0", "REL", "00000a01", "devm_kzalloc_release", 128));
+	d = hda_of(ctx);
+	ok(d && drc_device_count_batches(d) == 1, "seen, then never seen: one walk");
+	drc_ctx_unref(ctx);
+}
+
 static void test_late_start_group_release(void)
 {
 	/* the capture starts after hda.0's group was opened: its release in
@@ -1235,6 +1298,7 @@ int main(void)
 	test_no_devres();
 	test_uncertain_after_loss();
 	test_late_start_group_release();
+	test_late_start_fixed_component();
 	test_driver_named_like_a_bus();
 	test_nested_probe_context();
 	test_nested_groups_swept();
