@@ -114,6 +114,8 @@ struct drc_batch {
 	int64_t ts;
 	unsigned released, groups, unknown, out_of_order;
 	unsigned unseen_res;            /* of unknown: releases of nodes (not markers) never seen added */
+	uint64_t walk_floor;            /* the list order of the oldest node it released (0: one never
+					 * seen, older than all seen; UINT64_MAX: none yet) */
 	uint64_t bytes;
 	bool nodes_started;
 	bool probe_failure;

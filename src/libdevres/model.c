@@ -396,6 +396,7 @@ static struct drc_batch *batch_start(struct drc_device *dev, const struct drc_ev
 	b->ts = ev->ts_usec;
 	b->first_seq = ev->seq;
 	b->start_order = b->proven_order = dev->order_next;
+	b->walk_floor = UINT64_MAX;
 	if (dev->probe_failed_line) {
 		b->probe_failure = true;
 		dev->probe_failed_line = 0;
@@ -1851,12 +1852,33 @@ static bool rel_is_unnamed_open(struct drc_device *dev, const struct drc_node *n
 	return after != NULL;
 }
 
+/*
+ * A group release whose grp< the capture does not hold, on a device whose
+ * list holds a grp> without its grp< (the capture started inside a bind,
+ * after the group was opened): that grp> is where the group ended, and its
+ * release walks back from the node before it. With several such grp>, the
+ * newest (the widest group), or NULL.
+ */
+static struct drc_node *orphan_group_close(const struct drc_device *dev, const struct drc_batch *b)
+{
+	struct drc_node *close = NULL;
+	unsigned left = dev->orphan_closes;
+
+	/* the list is in order: they are among the first (batch_close()) */
+	for (struct drc_node *n = dev->head; n && left && n->order < b->start_order; n = n->next)
+		if (n->kind == DRC_NODE_GROUP_CLOSE && !n->group) {
+			left--;
+			close = n;
+		}
+	return close;
+}
+
 static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 {
 	struct drc_ctx *ctx = dev->ctx;
 	bool is_marker = ev->name == ctx->s_grp_open || ev->name == ctx->s_grp_close;
 	struct drc_batch *b = dev->batch;
-	struct drc_node *n, *expected = NULL, *exp_tail = NULL, *exp_range = NULL;
+	struct drc_node *n, *expected = NULL, *exp_tail = NULL, *exp_range = NULL, *close;
 	struct drc_event named;
 
 	if (!is_marker && ev->id_digits && ev->size == 0 && name_is_address(ev->name) &&
@@ -1905,19 +1927,23 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	if (b && !is_marker && n && n->order >= b->start_order)
 		b = NULL;
 	/*
-	 * A walk releases newest first, and what a capture saw added is newer
-	 * than what it did not (added before it started): a node seen added,
-	 * released after the walk released nodes never seen, is another,
-	 * later walk: a group release (the late start of a component unbind)
-	 * leaves the device's newer nodes, and its own unbind releases them
-	 * later. Not a devm_krealloc() node (it keeps its old place), not
-	 * when a loss was reported since the node's ADD (an ADD lost after it
-	 * makes a newer node unseen), and not after a release of everything,
-	 * which cannot leave the node: what was misread there is not known,
-	 * and the release stays in the batch, out of order.
+	 * A group release walks its nodes newest first, and what a capture
+	 * saw added is newer than what it did not (added before it started):
+	 * a node newer than one the walk already released (seen or not) is
+	 * another, later walk. A group release leaves the device's newer
+	 * nodes, and its own unbind releases them later (the late start of a
+	 * component unbind, the group's grp< not in the capture). Not a
+	 * devm_krealloc() node (it keeps its old place), not when a loss was
+	 * reported since the node's ADD (an ADD lost after it makes a newer
+	 * node unseen) or, with two witnesses, at all (their copies are then
+	 * merged by time, and the list order is the merge's), and not after a
+	 * release of everything, which cannot leave the node: what was misread
+	 * there is not known, and the release stays in the batch, out of order.
 	 */
-	if (b && !is_marker && n && b->unseen_res && b->kind != DRC_BATCH_RELEASE_ALL &&
-	    n->kind == DRC_NODE_RES && !drc_node_is_uncertain(n))
+	if (b && !is_marker && n && b->groups && b->kind != DRC_BATCH_RELEASE_ALL &&
+	    b->walk_floor != UINT64_MAX && n->order > b->walk_floor && n->kind == DRC_NODE_RES &&
+	    !drc_node_is_uncertain(n) &&
+	    !(ctx->boots[dev->boot].witnesses == 3u && ctx->boots[dev->boot].lost_last.line))
 		b = NULL;
 	if (!b) {
 		batch_close(dev);
@@ -1982,6 +2008,12 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	} else {
 		exp_tail = res_at_or_before(dev->tail);
 		exp_range = b->range_to_tail ? exp_tail : res_at_or_before(b->range_end);
+		if (!exp_range && b->groups && b->groups == b->unknown && dev->orphan_closes &&
+		    (close = orphan_group_close(dev, b)) && (exp_range = res_at_or_before(close->prev))) {
+			/* the group's range, as far as its grp> tells */
+			b->range_end = exp_range;
+			b->range_end_order = close->order;
+		}
 	}
 
 	if (!n) {
@@ -2026,6 +2058,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	if (!n) {
 		b->unknown++;
 		b->unseen_res++;
+		b->walk_floor = 0;
 		dev->unknown++;
 		DRC_MODEL_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);
 		ctx->stats.unknown_nodes++;
@@ -2033,6 +2066,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	}
 	b->released++;
 	b->bytes += ev->size;
+	b->walk_floor = MIN(b->walk_floor, n->order);
 	b->cursor = n->prev;
 	b->have_cursor = true;
 	n->batch = b;

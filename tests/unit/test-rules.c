@@ -954,6 +954,48 @@ static void test_late_start_fixed_component(void)
 	drc_ctx_unref(ctx);
 }
 
+/* The capture starts inside the bind, after its grp<: the grp> without its
+ * grp< tells where the group ends, and its release walks back from the node
+ * before it; hda.0's own unbind releases the newer nodes later. */
+#define ORPHAN_CLOSE(first_rel) \
+	D("2.110000", "hda", "hda.0", "ADD", "00000a04", "hda_master_bind_release", 32) \
+	D("2.110001", "hda", "hda.0", "ADD", "00000a05", "devm_kzalloc_release", 512) \
+	D("2.110002", "hda", "hda.0", "ADD", "00000a06", "grp>", 0) \
+	D("2.350000", "hda", "hda.0", "ADD", "00000a07", "devm_kzalloc_release", 256) \
+	D("2.350001", "hda", "hda.0", "ADD", "00000a08", "hda_codec_release", 64) \
+	D("2.590000", "hda", "hda.0", "REL", "00000a03", "grp<", 0) \
+	first_rel \
+	D("2.590002", "hda", "hda.0", "REL", "00000a04", "hda_master_bind_release", 32) \
+	D("2.590003", "gfx", "gfx.0", "REL", "00000b02", "gfx_mmio_release", 32) \
+	D("2.590004", "gfx", "gfx.0", "REL", "00000b01", "devm_kzalloc_release", 64) \
+	D("2.830000", "hda", "hda.0", "REL", "00000a08", "hda_codec_release", 64) \
+	D("2.830001", "hda", "hda.0", "REL", "00000a07", "devm_kzalloc_release", 256) \
+	D("2.830002", "hda", "hda.0", "REL", "00000a02", "hda_irq_release", 16)
+
+static void test_late_start_orphan_close(void)
+{
+	struct drc_ctx *ctx = judge(ORPHAN_CLOSE(D("2.590001", "hda", "hda.0", "REL", "00000a05",
+						 "devm_kzalloc_release", 512)));
+	struct drc_device *d = hda_of(ctx);
+	struct drc_batch *b = d ? drc_device_get_first_batch(d) : NULL;
+
+	ok(b && drc_batch_get_kind(b) == DRC_BATCH_RELEASE_GROUP && drc_batch_count_released(b) == 2 &&
+	   drc_batch_count_out_of_order(b) == 0 && drc_device_count_batches(d) == 2,
+	   "a grp> without its grp<: the group release starts at the node before it, in order");
+	is_str(findings(ctx), "unknown-node/info/hda.0 unknown-node/info/gfx.0",
+	       "a grp> without its grp<: nothing to warn about");
+	drc_ctx_unref(ctx);
+
+	/* near miss: the walk starts elsewhere (not the node before the grp>):
+	 * no group range is known, the batch is read as before */
+	ctx = judge(ORPHAN_CLOSE(""));
+	d = hda_of(ctx);
+	b = d ? drc_device_get_first_batch(d) : NULL;
+	ok(b && drc_batch_get_kind(b) != DRC_BATCH_RELEASE_GROUP,
+	   "near miss: a walk that does not start before the grp> is no group release by its place");
+	drc_ctx_unref(ctx);
+}
+
 static void test_late_start_group_release(void)
 {
 	/* the capture starts after hda.0's group was opened: its release in
@@ -1299,6 +1341,7 @@ int main(void)
 	test_uncertain_after_loss();
 	test_late_start_group_release();
 	test_late_start_fixed_component();
+	test_late_start_orphan_close();
 	test_driver_named_like_a_bus();
 	test_nested_probe_context();
 	test_nested_groups_swept();
