@@ -10,6 +10,7 @@
 #
 #   make bench                       # 256 MiB and 1024 MiB
 #   BENCH_SIZES="64 128" make bench
+#   BENCH_RUNS=5 make bench          # best of 5 (a noisy machine)
 set -eu
 DEVRESCTL=${1:-./devresctl}
 SIZES=${BENCH_SIZES:-"256 1024"}
@@ -21,9 +22,10 @@ cc -O2 -o "$W/gen" "$HERE/gen-capture.c"
 cc -O2 -o "$W/floor" "$HERE/floor.c"
 # Output goes to a file, never /dev/null: GNU grep notices /dev/null and
 # stops at the first match, which made it look ten times faster than it is.
-measure() {  # measure OUT CMD: wall seconds (best of 3) and peak RSS in KiB
+RUNS=${BENCH_RUNS:-3}
+measure() {  # measure OUT CMD: wall seconds (best of BENCH_RUNS, 3) and peak RSS in KiB
 	best=
-	for _ in 1 2 3; do
+	for _ in $(seq "$RUNS"); do
 		s=$(date +%s.%N)
 		/usr/bin/time -f "%M" -o "$1.t" sh -c "$2" >"$1.out"
 		e=$(date +%s.%N)
