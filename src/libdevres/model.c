@@ -1878,7 +1878,8 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	struct drc_ctx *ctx = dev->ctx;
 	bool is_marker = ev->name == ctx->s_grp_open || ev->name == ctx->s_grp_close;
 	struct drc_batch *b = dev->batch;
-	struct drc_node *n, *expected = NULL, *exp_tail = NULL, *exp_range = NULL, *close;
+	struct drc_node *n, *expected = NULL, *exp_tail = NULL, *exp_range = NULL, *exp_orphan = NULL;
+	struct drc_node *close = NULL;
 	struct drc_event named;
 
 	if (!is_marker && ev->id_digits && ev->size == 0 && name_is_address(ev->name) &&
@@ -2009,11 +2010,8 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 		exp_tail = res_at_or_before(dev->tail);
 		exp_range = b->range_to_tail ? exp_tail : res_at_or_before(b->range_end);
 		if (!exp_range && b->groups && b->groups == b->unknown && dev->orphan_closes &&
-		    (close = orphan_group_close(dev, b)) && (exp_range = res_at_or_before(close->prev))) {
-			/* the group's range, as far as its grp> tells */
-			b->range_end = exp_range;
-			b->range_end_order = close->order;
-		}
+		    (close = orphan_group_close(dev, b)))
+			exp_orphan = res_at_or_before(close->prev);
 	}
 
 	if (!n) {
@@ -2031,7 +2029,12 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			b->kind = DRC_BATCH_RELEASE_GROUP;
 		else if (n && n == exp_tail)
 			batch_resolve_kind(dev, b, DRC_BATCH_RELEASE_ALL);
-		else if (!b->groups && !n)
+		else if (n && n == exp_orphan) {
+			/* the group's range, as far as its grp> tells */
+			b->kind = DRC_BATCH_RELEASE_GROUP;
+			b->range_end = exp_orphan;
+			b->range_end_order = close->order;
+		} else if (!b->groups && !n)
 			batch_resolve_kind(dev, b, DRC_BATCH_RELEASE_ALL);  /* all unseen: unwind */
 		else if (!n && b->groups == b->unknown && !exp_tail) {
 			/* an excerpt that starts at the release: groups and nodes
