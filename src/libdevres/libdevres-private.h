@@ -71,6 +71,7 @@ struct drc_group {
 	uint32_t open_run;              /* the run of ADDs that opened it */
 	bool was_open;                  /* still open when it was released */
 	struct drc_device *ctx_dev;     /* another device whose probe opened it, or NULL */
+	struct drc_device *outer_dev;   /* opened in its device's own probe, nested in this one's */
 	struct drc_origin open_origin;
 	struct drc_origin close_origin;
 	struct drc_group_late late;
@@ -120,6 +121,8 @@ struct drc_batch {
 	bool nodes_started;
 	bool probe_failure;
 	bool group_or_all;              /* a release of everything or a group release, not known which */
+	bool whole_group;               /* a group release that took all the capture knew of the list,
+					 * read as a release of everything (batch_close()) */
 	bool took_adds;                 /* a walk of nodes never seen took ADDs right after it */
 	/* where the next release is expected: the live node at or before which
 	 * to look (NULL = the list's tail); range_end from released groups */

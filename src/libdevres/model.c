@@ -345,8 +345,10 @@ static void batch_close(struct drc_device *dev)
 	dev->batch = NULL;
 	/* a group that starts the list, released whole: devres_release_all()
 	 * logs exactly the same lines, and an unbind is far more common */
-	if (b->kind == DRC_BATCH_RELEASE_GROUP && !b->probe_failure && b->range_to_tail && !dev->head)
+	if (b->kind == DRC_BATCH_RELEASE_GROUP && !b->probe_failure && b->range_to_tail && !dev->head) {
 		batch_resolve_kind(dev, b, DRC_BATCH_RELEASE_ALL);
+		b->whole_group = true;  /* unless the device releases again (rule-cross-device-release.c) */
+	}
 	/* a grp> whose grp< is not in the capture (a wrapped ring starts inside
 	 * a probe) went with this release: a released group's grp> is freed
 	 * without a line (DESIGN.md 2.4a) */

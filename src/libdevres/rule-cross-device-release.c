@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,12 @@
 /* A release of everything that may have been a group release. */
 struct late_group {
 	struct drc_device *other;
+	/* the group was in the capture (a release of the whole list as the
+	 * capture knew it, read as B's release of everything): its records
+	 * say which nodes came late, and whether it was closed */
+	bool seen;
+	bool intended;                  /* closed, and opened in the other device's probe */
+	struct drc_origin group_open;   /* where, when seen */
 	struct drc_origin first, last;
 	uint64_t uevents_at_end;
 	bool other_follows;             /* the other device's releases came right after it */
@@ -48,6 +55,7 @@ struct cross_dev {
 struct cross_batch {
 	unsigned open_groups, closed_groups;
 	struct drc_device *group_ctx;   /* the device whose probe opened the first group */
+	struct drc_device *group_outer; /* the probe the first group's device probed inside */
 	struct drc_origin group_open;
 };
 
@@ -268,6 +276,7 @@ static void judge_batch(struct drc_ctx *ctx, struct drc_device *dev, struct drc_
 	char a[300], o[300];
 	unsigned late = 0, resources = 0;
 	const char *late_class = NULL;
+	const struct drc_device *prober;
 	bool intended, uncertain;
 
 	if (!other || other == dev || !(cb->open_groups + cb->closed_groups)) {
@@ -297,13 +306,17 @@ static void judge_batch(struct drc_ctx *ctx, struct drc_device *dev, struct drc_
 	}
 	dev_label(dev, a, sizeof(a));
 	dev_label(other, o, sizeof(o));
-	intended = !cb->open_groups && cb->group_ctx == other;
+	/* closed, and opened in the other device's probe, or in a probe of
+	 * this device nested in it */
+	intended = !cb->open_groups && (cb->group_ctx == other || (!cb->group_ctx && cb->group_outer == other));
 	/* the group's grp< fell into a gap the capture itself reports: who
 	 * opened it, and whether it was closed, is not known */
 	uncertain = !intended && !cb->group_open.line && rc->lost;
+	prober = cb->group_ctx ? cb->group_ctx : intended ? cb->group_outer : NULL;
 	explain(ctx, "lines %" PRIu64 "-%" PRIu64 ": cross-device-release on %s inside %s's teardown: group opened "
-		"at line %" PRIu64 " by %s, %s; %s", b->first.line, b->last.line, dev->name, other->name,
-		cb->group_open.line, cb->group_ctx ? cb->group_ctx->name : "an unknown context",
+		"at line %" PRIu64 " by %s%s, %s; %s", b->first.line, b->last.line, dev->name, other->name,
+		cb->group_open.line, cb->group_ctx ? cb->group_ctx->name : intended ? dev->name : "an unknown context",
+		!cb->group_ctx && intended ? " probing inside the other's probe" : "",
 		cb->open_groups ? "never closed" : "closed",
 		intended ? "all set up by that probe: info" :
 		uncertain ? "its opening fell into a counted loss: info (uncertain)" : "warning");
@@ -332,8 +345,8 @@ static void judge_batch(struct drc_ctx *ctx, struct drc_device *dev, struct drc_
 				       "-%" PRIu64 "), so %s's unbind or remove released a group that lives on %s. "
 				       "The group was opened at line %" PRIu64 "%s%s and %s. %s",
 				       dev->name, o, b->first.line, b->last.line, other->name, dev->name,
-				       cb->group_open.line, cb->group_ctx ? ", during the probe of " : "",
-				       cb->group_ctx ? cb->group_ctx->name : "",
+				       cb->group_open.line, prober ? ", during the probe of " : "",
+				       prober ? prober->name : "",
 				       cb->open_groups ? "was never closed" : "had been closed",
 				       intended ? "Everything in it was set up by that probe: this is the usual "
 						  "teardown of a component or aggregate bind." :
@@ -392,7 +405,7 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 	struct strbuf what = STRBUF_INIT;
 	unsigned resources = 0, late = 0;
 	const char *late_class = NULL;
-	char a[300], o[300], note[300] = "";
+	char a[300], o[300], note[300] = "", opened[64] = "before the capture started";
 	/* a loss the capture reported before the release may be where its
 	 * grp< went, and the lines that told who added what: not a late start
 	 * then, and what it shows is uncertain */
@@ -409,8 +422,9 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 		resources++;
 		/* seen added by the device's own code: after the unseen grp< (not
 		 * when the lines before its ADD were lost: another device's
-		 * probe may have added it) */
-		r->late = r->known && r->ctx_dev != other && !r->ctx_lost;
+		 * probe may have added it); a group in the capture told it */
+		if (!lg->seen)
+			r->late = r->known && r->ctx_dev != other && !r->ctx_lost;
 		if (r->late) {
 			late++;
 			if (!late_class)
@@ -421,15 +435,16 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 		lg->first.line, lg->last.line, dev->name, other->name, why);
 	dev_label(dev, a, sizeof(a));
 	dev_label(other, o, sizeof(o));
-	fs = finding_new(ctx, &rule_cross_device_release, unsure ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING, dev,
-			 other);
+	fs = finding_new(ctx, &rule_cross_device_release,
+			 unsure || lg->intended ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING, dev, other);
 	if (fs) {
 		finding_evidence(ctx, fs, &lg->first);
 		finding_evidence(ctx, fs, &lg->last);
 		for (unsigned i = 0; i < lg->nrecs; i++) {
 			const struct rel_rec *r = &lg->recs[i];
 
-			finding_rec(ctx, fs, dev, r, r->marker ? "group bookkeeping, opened before the capture" :
+			finding_rec(ctx, fs, dev, r, r->marker ? (lg->seen ? "group bookkeeping" :
+								   "group bookkeeping, opened before the capture") :
 				    r->late ? "added by the device itself" :
 				    r->ctx_lost ? "added right after lost lines: by whom is not known" :
 				    r->known ? "group member" : "ADD not in the capture");
@@ -437,17 +452,27 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 		FINDING_TEXT(ctx, fs,
 			xstrdup_printf("%s: %u node%s released inside %s's teardown while it stays bound", a,
 				       resources, resources == 1 ? "" : "s", o),
-			xstrdup_printf("The capture starts after the group was opened (its grp< is not in it), so "
-				       "the release at lines %" PRIu64 "-%" PRIu64 " reads like a release of everything "
-				       "of %s; but it ran next to %s's own releases and %s stayed bound: %s. It was "
-				       "a devres_release_group() by %s's unbind or remove, of a group that lives on "
-				       "%s. The device that stays bound may still use what was released.%s",
+			xstrdup_printf("%s, so the release at lines %" PRIu64 "-%" PRIu64 " reads like a release "
+				       "of everything of %s; but it ran next to %s's own releases and %s stayed "
+				       "bound: %s. It was a devres_release_group() by %s's unbind or remove, of a "
+				       "group that lives on %s. %s%s",
+				       lg->seen ? "The capture starts after the device's own probe (the group and "
+						  "what followed it are all it shows of the device's list)" :
+						  "The capture starts after the group was opened (its grp< is not in it)",
 				       lg->first.line, lg->last.line, dev->name, other->name, dev->name, why,
-				       other->name, dev->name, note),
+				       other->name, dev->name,
+				       lg->intended ? "The group had been closed and was opened in that device's "
+						      "probe: the usual teardown of a component or aggregate bind." :
+						      "The device that stays bound may still use what was released.",
+				       note),
+			lg->intended ?
+			xstrdup_printf("Nothing to fix if %s keeps no pointer into what the group held.", dev->name) :
 			xstrdup_printf("Close a group opened on another device's behalf as soon as the bind is "
 				       "done (devres_close_group()), so that its release takes only what the bind "
 				       "set up. Capture from boot to see who opened it."));
 	}
+	if (lg->seen)
+		snprintf(opened, sizeof(opened), "at line %" PRIu64, lg->group_open.line);
 	if (late) {
 		fs = finding_new(ctx, &rule_open_group_swept, unsure ? DRC_SEVERITY_INFO : DRC_SEVERITY_ERROR, dev,
 				 other);
@@ -458,10 +483,10 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 			FINDING_TEXT(ctx, fs,
 				xstrdup_printf("open group on %s swept %u node%s added after it was opened, during "
 					       "%s's unbind", a, late, late == 1 ? "" : "s", o),
-				xstrdup_printf("A group on %s opened before the capture started was still open when "
+				xstrdup_printf("A group on %s opened %s was still open when "
 					       "%s itself added %s, so they joined it; its release during %s's unbind "
-					       "(line %" PRIu64 ") swept them while %s stays bound: %s.%s", a, dev->name,
-					       what.buf ? what.buf : "", o, lg->first.line, a,
+					       "(line %" PRIu64 ") swept them while %s stays bound: %s.%s", a, opened,
+					       dev->name, what.buf ? what.buf : "", o, lg->first.line, a,
 					       consequence(late_class ? late_class : "other"), note),
 				xstrdup_printf("Close the group once the code that opened it is done "
 					       "(devres_close_group()), so later devm_*() calls on %s stay outside it.",
@@ -497,11 +522,19 @@ static void release_all(struct drc_ctx *ctx, struct cross_dev *cd, struct drc_de
 
 	if (cd->late)
 		late_group_decline(ctx, cd, dev, "a later release of everything was judged first");
-	if (!cb || b->probe_failure || !b->groups || !b->unknown || cb->open_groups + cb->closed_groups)
+	if (!cb || b->probe_failure || !b->groups)
+		return;
+	/* its group not in the capture, or the group and all the capture knew
+	 * of the list after it */
+	if (!(b->unknown && !(cb->open_groups + cb->closed_groups)) && !b->whole_group)
 		return;
 	if (!other || other == dev || other->boot != dev->boot || !(lg = rules_calloc(ctx, 1, sizeof(*lg))))
 		return;
 	lg->other = other;
+	lg->seen = cb->open_groups + cb->closed_groups > 0;
+	lg->group_open = cb->group_open;
+	lg->intended = lg->seen && !cb->open_groups &&
+		       (cb->group_ctx == other || (!cb->group_ctx && cb->group_outer == other));
 	lg->other_follows = other == b->next_dev;
 	lg->order_next = dev->order_next;
 	lg->first = b->first;
@@ -533,6 +566,7 @@ static void released(const struct rule_call *c, const struct drc_model_event *e)
 		g->was_open = g->state == DRC_GROUP_OPEN;
 		if (cb->open_groups + cb->closed_groups == 0) {
 			cb->group_ctx = g->ctx_dev;
+			cb->group_outer = g->outer_dev;
 			cb->group_open = g->open_origin;
 		}
 		if (g->was_open) {

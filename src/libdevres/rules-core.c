@@ -194,7 +194,9 @@ static void rules_core_op_runs(struct drc_ctx *ctx, const struct drc_model_event
 	struct rules_dev *rd = dev->rules;
 	bool adjacent = rc->cur_adjacent, new_run;
 	char la[300], lo[300];
+	bool bound_first = rc->bind_first == dev;
 
+	rc->bind_first = NULL;
 	if (ev->op == DRC_OP_REL)
 		new_run = rc->last_op != DRC_OP_REL || !adjacent;
 	else
@@ -219,7 +221,7 @@ static void rules_core_op_runs(struct drc_ctx *ctx, const struct drc_model_event
 		 * the next probe's: one if no REL of the walk follows */
 		bool tentative = dev->batch && dev->batch->took_adds;
 
-		if (!e->op.was_bound && rd->probe_run != rc->run && (!dev->batch || tentative) &&
+		if ((!e->op.was_bound || bound_first) && rd->probe_run != rc->run && (!dev->batch || tentative) &&
 		    (driver_prefix || (!ev->prefix && !dev->prefix && (!rd->probed || tentative) &&
 				       (rd->cycles || dev->events == 1 || tentative)))) {
 			struct drc_device *up = !new_run && rc->last_dev && rc->last_dev != dev &&
@@ -290,8 +292,14 @@ static void rules_core_added(struct drc_ctx *ctx, const struct drc_model_event *
 	 * device's probe that added it): its adding context is not known */
 	n->ctx_lost = !n->ctx_dev && rc->lost_run && n->run == rc->lost_run;
 	if (n->kind == DRC_NODE_GROUP_OPEN && n->group) {
+		const struct rules_dev *rd = e->dev->rules;
+
 		n->group->open_run = rc->run;
 		n->group->ctx_dev = rc->next_ctx;
+		/* its device probing inside another's probe: opened while
+		 * that one probed (a component bound on a device the capture
+		 * shows first there reads the same) */
+		n->group->outer_dev = !n->group->ctx_dev && rd && rd->probe_run == rc->run ? rd->probe_outer : NULL;
 	}
 }
 
@@ -379,6 +387,7 @@ static void rules_core_uevent(struct drc_ctx *ctx, const struct drc_model_event 
 		e->dev->rules->unbind_seq = rc->uevents;
 	} else if (e->dev && strcmp(ev->action, "bind") == 0 && rules_dev_get(ctx, e->dev)) {
 		e->dev->rules->bind_seq = rc->uevents;
+		rc->bind_first = e->dev->live ? NULL : e->dev;
 	}
 }
 

@@ -160,6 +160,10 @@ struct rules_ctx {
 	uint64_t ktap_epoch;
 	struct drc_origin ktap_last;
 	uint64_t uevents;               /* uevents seen */
+	/* a bind uevent read while its device's list was empty: dd.c sends it
+	 * after the probe, so when the next devres line is that device's, the
+	 * probe's lines came in after their uevent (two sources read in turn) */
+	const struct drc_device *bind_first;
 	/* per boot */
 	uint64_t lost;
 	struct drc_origin lost_first, lost_last;

@@ -359,6 +359,18 @@ for f in dmesg console kmsg trace; do
 	awk '/DEVRES ADD .* grp< |devres_log: dfx-hda.1 ADD .* grp< / { on = 1; next } on' "$K/component-fixed/$f.txt" >"$T/late.txt"
 	run check --fail-on=warning "$T/late.txt"
 	expect_rc 0 "component-fixed/$f cut after the bind's grp<: no warning (the walk starts before its grp>)"
+	# from dfx-gfx.1's probe: dfx-hda.1 is first seen opening the group in
+	# that run, a probe nested in it as far as the lines tell, so the
+	# closed group was opened while dfx-gfx.1 probed
+	awk '/dfx-gfx.1: DEVRES ADD |devres_log: dfx-gfx.1 ADD / { on = 1 } on' "$K/component-fixed/$f.txt" >"$T/late.txt"
+	run check --fail-on=warning "$T/late.txt"
+	expect_rc 0 "component-fixed/$f cut at dfx-gfx.1's probe: no warning (the group opened while it probed)"
+	# near miss: the bug's capture cut at dfx-gfx.0's probe: the group was
+	# never closed and swept what dfx-hda.0 added later
+	awk '/dfx-gfx.0: DEVRES ADD |devres_log: dfx-gfx.0 ADD / { on = 1 } on' "$K/component-bug/$f.txt" >"$T/late.txt"
+	run check "$T/late.txt"
+	expect_rc 1 "component-bug/$f cut at dfx-gfx.0's probe: still fails"
+	grep_out '^error open-group-swept: open group on .*dfx-hda.0 swept' "component-bug/$f cut at dfx-gfx.0's probe: open-group-swept"
 done
 # near miss: the bug's capture cut after its group was opened: the nodes
 # dfx-hda.0 added itself go with the group release, and it still fails

@@ -996,6 +996,42 @@ static void test_late_start_orphan_close(void)
 	drc_ctx_unref(ctx);
 }
 
+/* A live recording reads uevents and kmsg in turn: gfx.0's bind uevent
+ * (sent after its probe) can come in before the probe's lines. The first
+ * devres line after it being gfx.0's, with its list empty at the uevent,
+ * the probe is still read, and the group it opens on hda.0 is its. */
+#define BIND_FIRST(between) \
+	D("1.000000", "hda", "hda.0", "ADD", "00000a01", "devm_kzalloc_release", 128) \
+	UEV("2.000000", "bind", "gfx.0") \
+	between \
+	D("2.100000", "gfx", "gfx.0", "ADD", "00000b01", "devm_kzalloc_release", 64) \
+	D("2.100001", "hda", "hda.0", "ADD", "00000a02", "grp<", 0) \
+	D("2.100002", "hda", "hda.0", "ADD", "00000a03", "hda_master_bind_release", 32) \
+	D("2.100003", "hda", "hda.0", "ADD", "00000a04", "grp>", 0) \
+	D("3.000000", "hda", "hda.0", "REL", "00000a02", "grp<", 0) \
+	D("3.000001", "hda", "hda.0", "REL", "00000a03", "hda_master_bind_release", 32) \
+	D("3.000002", "gfx", "gfx.0", "REL", "00000b01", "devm_kzalloc_release", 64) \
+	UEV("3.100000", "unbind", "gfx.0") \
+	D("4.000000", "hda", "hda.0", "ADD", "00000a05", "devm_kzalloc_release", 8)
+
+static void test_bind_uevent_first(void)
+{
+	struct drc_ctx *ctx = judge(BIND_FIRST(""));
+	const struct drc_finding *f = find_rule(ctx, "cross-device-release");
+
+	ok(f && f->severity == DRC_SEVERITY_INFO,
+	   "a bind uevent read before its probe's lines: the bind group is the probe's (%s)", findings(ctx));
+	drc_ctx_unref(ctx);
+
+	/* near miss: another device's line first: the uevent says nothing
+	 * about what follows, gfx.0 is bound and not probing */
+	ctx = judge(BIND_FIRST(D("2.050000", "drv", "c.0", "ADD", "00000c01", "devm_kzalloc_release", 8)));
+	f = find_rule(ctx, "cross-device-release");
+	ok(f && f->severity == DRC_SEVERITY_WARNING,
+	   "near miss: another line between the bind uevent and the probe's (%s)", findings(ctx));
+	drc_ctx_unref(ctx);
+}
+
 static void test_late_start_group_release(void)
 {
 	/* the capture starts after hda.0's group was opened: its release in
@@ -1342,6 +1378,7 @@ int main(void)
 	test_late_start_group_release();
 	test_late_start_fixed_component();
 	test_late_start_orphan_close();
+	test_bind_uevent_first();
 	test_driver_named_like_a_bus();
 	test_nested_probe_context();
 	test_nested_groups_swept();
