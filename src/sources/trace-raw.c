@@ -905,9 +905,10 @@ static bool page_walkable(const struct trace_raw *t, size_t n)
 	return true;
 }
 
-/* "overrun: N" of per_cpu/cpuN/stats: events the writer overwrote so far. */
-static bool cpu_overrun(const struct trace_raw *t, const struct cpu *c, uint64_t *ret)
+/* "KEY: N" of per_cpu/cpuN/stats */
+static bool cpu_stat(const struct trace_raw *t, const struct cpu *c, const char *key, uint64_t *ret)
 {
+	size_t klen = strlen(key);
 	char rel[4200], line[256];
 	bool found = false;
 	FILE *f;
@@ -923,15 +924,26 @@ static bool cpu_overrun(const struct trace_raw *t, const struct cpu *c, uint64_t
 		return false;
 	}
 	while (!found && fgets(line, sizeof(line), f)) {
+		char *end;
 		unsigned long long v;
 
-		if (sscanf(line, "overrun: %llu", &v) == 1) {
+		if (strncmp(line, key, klen) != 0 || line[klen] != ':')
+			continue;
+		errno = 0;
+		v = strtoull(line + klen + 1, &end, 10);
+		if (end != line + klen + 1 && !errno) {
 			*ret = v;
 			found = true;
 		}
 	}
 	fclose(f);
 	return found;
+}
+
+/* "overrun: N": events the writer overwrote so far */
+static bool cpu_overrun(const struct trace_raw *t, const struct cpu *c, uint64_t *ret)
+{
+	return cpu_stat(t, c, "overrun", ret);
 }
 
 /*
@@ -1080,9 +1092,42 @@ int trace_raw_skip(struct trace_raw *t)
  * the loop, nor a burst keep the caller from its signals. */
 #define TRACE_RAW_PAGES 64
 
+/*
+ * Reading a CPU's pages consumes them, and with them the text of their
+ * records: a string the text did not show by then is never learnt (a
+ * probe's burst written between the peek and the read, before v6.13 where
+ * every name is a pointer). So just before the pages are read, a CPU whose
+ * buffer holds more entries than its text showed (per_cpu/cpuN/stats) is
+ * peeked again, a few times at most while the burst goes on.
+ */
+#define REPEEK_MAX 3
+
+static int repeek_cpu(struct trace_raw *t, struct cpu *c)
+{
+	char path[4200];
+	uint64_t entries;
+
+	for (unsigned n = 0; n < REPEEK_MAX && c->npeek < PEEK_LINES_MAX; n++) {
+		int k;
+
+		if (!cpu_stat(t, c, "entries", &entries) || entries <= c->npeek)
+			return 0;
+		snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/trace", t->instance, c->nr);
+		c->npeek = c->peek_at = 0;
+		k = peek_file(t, path, (int)c->nr);
+		if (k == -ENOENT)
+			return 0;
+		if (k < 0)
+			return k;
+		t->st.repeeks++;
+	}
+	return 0;
+}
+
 int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
 {
 	uint64_t now = now_msec(), records = t->st.records;
+	bool peeked = false;
 	int r;
 
 	/* the text before the pages it shows are consumed: when a string was
@@ -1095,6 +1140,7 @@ int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
 		if ((r = peek_text(t)) < 0)
 			return r;
 		t->peeked_ms = now;
+		peeked = true;
 	}
 	t->saw_unknown = false;
 	for (unsigned i = 0; i < t->ncpus; i++) {
@@ -1102,6 +1148,8 @@ int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
 
 		if (c->ended)
 			continue;
+		if (peeked && (r = repeek_cpu(t, c)) < 0)
+			return r;
 		for (unsigned pages = 0; pages < TRACE_RAW_PAGES; pages++) {
 			r = read_page(t, c, now);
 			if (r < 0)

@@ -44,6 +44,7 @@ struct trace_raw_stats {
 	uint64_t records;       /* dev:devres_log records read */
 	uint64_t lost;          /* events the ring buffer dropped (counted ones) */
 	uint64_t peeks;         /* reads of the "trace" text to learn strings */
+	uint64_t repeeks;       /* of a CPU again, its buffer holding more than its text showed */
 	uint64_t learnt;        /* pointers whose string was learnt */
 	uint64_t unresolved;    /* records written with an address for op or name */
 	uint64_t lost_unknown;  /* losses whose count nobody gave ("[LOST EVENTS]") */

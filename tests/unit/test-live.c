@@ -628,6 +628,53 @@ out:
 }
 
 /*
+ * Reading a CPU's pages consumes their text: a CPU whose stats count more
+ * entries than its text showed is peeked again just before (a burst goes
+ * on), at most REPEEK_MAX times; one whose text showed them all is not.
+ */
+static void test_trace_raw_repeek(const char *captures)
+{
+	static unsigned char page[4096];
+	static const char line[] = "   sh-77 [000] d..1.     7.000001: devres_log: d.0 ADD 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n";
+	static const char *const stats[2] = { "entries: 1\noverrun: 0\n", "entries: 4\noverrun: 0\n" };
+	static const unsigned want[2] = { 0, 3 };
+	uint64_t ts = 7000000000ull, commit;
+	char fx[600], b[1024];
+
+	snprintf(fx, sizeof(fx), "%s/kernel/fc-6.18.44/raw", captures);
+	for (unsigned i = 0; i < 2; i++) {
+		char root[] = "/tmp/drc-raw-XXXXXX";
+		struct trace_raw_stats st;
+		char *lines;
+
+		if (!ok(mkdtemp(root) != NULL, "a fake tracefs, its stats counting %s", i ? "more" : "what its text shows"))
+			return;
+		root_set(root);
+		fake_tracefs(root, fx, format_pre613, 1);
+		memset(page, 0, sizeof(page));
+		memcpy(page, &ts, 8);
+		commit = put_event(page, 16, 1000, "d.0", 0x60375a95ull, 0x7d000001ull, 0x60378a54ull, 8) - 16;
+		memcpy(page + 8, &commit, 8);
+		snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu0/trace_pipe_raw", root);
+		write_file(b, (const char *)page, sizeof(page));
+		snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu0/trace", root);
+		write_file(b, line, strlen(line));
+		snprintf(b, sizeof(b), "%s" INSTANCE "/per_cpu/cpu0/stats", root);
+		write_file(b, stats[i], strlen(stats[i]));
+		lines = read_raw(&st);
+		ok(lines && strstr(lines, "devres_log: d.0 ADD 000000007d000001 devm_kzalloc_release (8 bytes)"),
+		   "the record resolved from its CPU's text (%s)", i ? "stats count more" : "all shown");
+		is_int(st.repeeks, want[i], i ? "its text read again, at most 3 times, before the pages" :
+					  "all shown: the text is not read again");
+		free(lines);
+		root_set(NULL);
+		snprintf(b, sizeof(b), "rm -rf '%s'", root);
+		if (system(b) != 0)
+			printf("# could not remove %s\n", root);
+	}
+}
+
+/*
  * A 6.1 kernel (the rig's UML 6.1.192): "op" and "name" are pointers, and
  * its text with hash-ptr off stops after "devres_log: " (trace_event_format()
  * and trace_check_vprintf() share iter->fmt). With hash-ptr on the text is
@@ -789,6 +836,7 @@ int main(void)
 	test_trace_raw_pre613(captures);
 	test_trace_raw_61(captures);
 	test_trace_raw_bursts(captures);
+	test_trace_raw_repeek(captures);
 #else
 	(void)captures;
 	printf("# built without libtracefs: binary trace records not tested\n");
