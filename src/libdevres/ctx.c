@@ -12,10 +12,13 @@
 
 int drc_ctx_new(struct drc_ctx **ret)
 {
-	struct drc_ctx *ctx = calloc(1, sizeof(*ctx));
+	/* aligned as its reader_lines are: on a cache line of their own */
+	size_t size = (sizeof(struct drc_ctx) + _Alignof(struct drc_ctx) - 1) & ~(_Alignof(struct drc_ctx) - 1);
+	struct drc_ctx *ctx = aligned_alloc(_Alignof(struct drc_ctx), size);
 
 	if (!ctx)
 		return -ENOMEM;
+	memset(ctx, 0, sizeof(*ctx));
 	ctx->refs = 1;
 	ctx->witness_window = DRC_WITNESS_RING_MAX;
 	ctx->log_priority = LOG_ERR;
@@ -158,6 +161,7 @@ void drc_diag_add(struct drc_ctx *ctx, const struct drc_origin *o, const char *e
 void drc_ctx_get_stats(const struct drc_ctx *ctx, struct drc_stats *ret)
 {
 	*ret = ctx->stats;
+	ret->lines = ctx->reader_lines.n;
 	ret->boots = ctx->nboots;
 }
 

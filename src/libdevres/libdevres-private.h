@@ -289,7 +289,14 @@ struct drc_ctx {
 	struct drc_boot *boots;
 	unsigned nboots, boots_cap;
 	struct drc_device *devices_head, *devices_tail;
-	struct drc_stats stats;
+	struct drc_stats stats;         /* .lines is reader_lines' (drc_ctx_get_stats()) */
+	/* the lines read, counted by the stream's thread on a cache line of
+	 * its own: beside the model's counters, each line's increment pulled
+	 * the line from the model's core (pipe.c) */
+	struct {
+		_Alignas(64) uint64_t n;
+		char pad[64 - sizeof(uint64_t)];
+	} reader_lines;
 	struct drc_diag diags[DRC_DIAG_MAX];
 	unsigned ndiags;
 	uint64_t seq;

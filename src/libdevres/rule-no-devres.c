@@ -21,7 +21,7 @@ static void handle(const struct rule_call *c, const struct drc_model_event *e)
 	fs = finding_new(ctx, &rule_no_devres, DRC_SEVERITY_ERROR, NULL, NULL);
 	FINDING_TEXT(ctx, fs,
 		xstrdup_printf("no devres operations in the capture (%" PRIu64 " line%s read): nothing "
-			       "was judged", ctx->stats.lines, ctx->stats.lines == 1 ? "" : "s"),
+			       "was judged", ctx->reader_lines.n, ctx->reader_lines.n == 1 ? "" : "s"),
 		xstrdup_printf("The capture holds no DEVRES line and no dev:devres_log trace event. The "
 			       "kernel prints DEVRES lines only with CONFIG_DEBUG_DEVRES=y and devres.log=1 "
 			       "(kernel command line, or /sys/module/devres/parameters/log at run time); the "

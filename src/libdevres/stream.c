@@ -132,7 +132,7 @@ struct drc_stream *drc_stream_free(struct drc_stream *s)
 void drc_stream_note_long_line(struct drc_stream *s)
 {
 	s->lineno++;
-	s->ctx->stats.lines++;
+	s->ctx->reader_lines.n++;
 	s->ctx->stats.long_lines++;
 }
 
@@ -462,7 +462,7 @@ int drc_stream_feed_line(struct drc_stream *s, const char *line, size_t len)
 	int r;
 
 	s->lineno++;
-	s->ctx->stats.lines++;
+	s->ctx->reader_lines.n++;
 	r = mail_page_line(s, &line, &len);
 	if (r < 0)
 		return r;
