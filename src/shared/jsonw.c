@@ -88,14 +88,9 @@ static void quoted(struct jw *w, const char *s)
 	const char *run = s;
 
 	put(w, "\"", 1);
-	/* most strings are plain ASCII: one scan, one copy */
+	/* most strings are plain ASCII: one scan, then one copy below */
 	while (plain_byte((unsigned char)*s))
 		s++;
-	if (!*s) {
-		put(w, run, (size_t)(s - run));
-		put(w, "\"", 1);
-		return;
-	}
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		char esc[8];
@@ -107,7 +102,7 @@ static void quoted(struct jw *w, const char *s)
 			s += n - 1;
 			continue;
 		}
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+		if (plain_byte(c))
 			continue;
 		put(w, run, (size_t)(s - run));
 		run = s + 1;
