@@ -440,6 +440,16 @@ static int peek_file(struct trace_raw *t, const char *path, int only_cpu)
 	return (int)broken;
 }
 
+/* A CPU's own text file into its peek lines, which start again */
+static int peek_cpu(struct trace_raw *t, struct cpu *c)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/trace", t->instance, c->nr);
+	c->npeek = c->peek_at = 0;
+	return peek_file(t, path, (int)c->nr);
+}
+
 /*
  * The text of each CPU, read (it does not consume) just before its pages:
  * its oldest lines are the records read next, in the same order. Each CPU's
@@ -454,8 +464,7 @@ static int peek_text(struct trace_raw *t)
 	for (unsigned i = 0; i < t->ncpus; i++)
 		t->cpus[i].npeek = t->cpus[i].peek_at = 0;
 	for (unsigned i = 0; i < t->ncpus; i++) {
-		snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/trace", t->instance, t->cpus[i].nr);
-		k = peek_file(t, path, (int)t->cpus[i].nr);
+		k = peek_cpu(t, &t->cpus[i]);
 		if (k == -ENOENT)
 			break;
 		if (k < 0)
@@ -1104,7 +1113,6 @@ int trace_raw_skip(struct trace_raw *t)
 
 static int repeek_cpu(struct trace_raw *t, struct cpu *c)
 {
-	char path[4200];
 	uint64_t entries;
 
 	for (unsigned n = 0; n < REPEEK_MAX && c->npeek < PEEK_LINES_MAX; n++) {
@@ -1112,9 +1120,7 @@ static int repeek_cpu(struct trace_raw *t, struct cpu *c)
 
 		if (!cpu_stat(t, c, "entries", &entries) || entries <= c->npeek)
 			return 0;
-		snprintf(path, sizeof(path), "%s/per_cpu/cpu%u/trace", t->instance, c->nr);
-		c->npeek = c->peek_at = 0;
-		k = peek_file(t, path, (int)c->nr);
+		k = peek_cpu(t, c);
 		if (k == -ENOENT)
 			return 0;
 		if (k < 0)
