@@ -266,6 +266,13 @@ static void late_nodes(struct drc_ctx *ctx, struct finding_store *fs, struct drc
 	}
 }
 
+/* The batch's group was closed, and opened in @other's probe or in a probe
+ * of its own device nested in it: the usual teardown of a component bind. */
+static bool bind_intended(const struct cross_batch *cb, const struct drc_device *other)
+{
+	return !cb->open_groups && (cb->group_ctx == other || (!cb->group_ctx && cb->group_outer == other));
+}
+
 static void judge_batch(struct drc_ctx *ctx, struct drc_device *dev, struct drc_batch *b,
 			const struct cross_batch *cb)
 {
@@ -306,9 +313,7 @@ static void judge_batch(struct drc_ctx *ctx, struct drc_device *dev, struct drc_
 	}
 	dev_label(dev, a, sizeof(a));
 	dev_label(other, o, sizeof(o));
-	/* closed, and opened in the other device's probe, or in a probe of
-	 * this device nested in it */
-	intended = !cb->open_groups && (cb->group_ctx == other || (!cb->group_ctx && cb->group_outer == other));
+	intended = bind_intended(cb, other);
 	/* the group's grp< fell into a gap the capture itself reports: who
 	 * opened it, and whether it was closed, is not known */
 	uncertain = !intended && !cb->group_open.line && rc->lost;
@@ -533,8 +538,7 @@ static void release_all(struct drc_ctx *ctx, struct cross_dev *cd, struct drc_de
 	lg->other = other;
 	lg->seen = cb->open_groups + cb->closed_groups > 0;
 	lg->group_open = cb->group_open;
-	lg->intended = lg->seen && !cb->open_groups &&
-		       (cb->group_ctx == other || (!cb->group_ctx && cb->group_outer == other));
+	lg->intended = lg->seen && bind_intended(cb, other);
 	lg->other_follows = other == b->next_dev;
 	lg->order_next = dev->order_next;
 	lg->first = b->first;
