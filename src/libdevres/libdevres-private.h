@@ -114,7 +114,6 @@ struct drc_batch {
 	struct drc_origin first, last;
 	int64_t ts;
 	unsigned released, groups, unknown, out_of_order;
-	unsigned unseen_res;            /* of unknown: releases of nodes (not markers) never seen added */
 	uint64_t walk_floor;            /* the list order of the oldest node it released (0: one never
 					 * seen, older than all seen; UINT64_MAX: none yet) */
 	uint64_t bytes;
@@ -475,6 +474,12 @@ static inline void drc_rules_refs(struct drc_ctx *ctx, const char *device, uint6
 				  const char *path, const struct drc_origin *o)
 {
 	DRC_RULES_NOTIFY(ctx, REFS, .refs = &(struct drc_refs_args){ device, pid, comm, path, o });
+}
+
+/* @name (interned, as every name of an event is) is "grp<" or "grp>" */
+static inline bool drc_name_is_marker(const struct drc_ctx *ctx, const char *name)
+{
+	return name == ctx->s_grp_open || name == ctx->s_grp_close;
 }
 
 /* model.c */

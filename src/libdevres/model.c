@@ -511,31 +511,6 @@ void drc_device_free(struct drc_device *dev)
 
 static struct drc_device *device_lookup_slow(struct drc_ctx *ctx, struct drc_boot *boot, const char *name,
 					     const char *devkey, const char *subsystem,
-					     const struct drc_origin *o);
-
-static struct drc_device *device_lookup(struct drc_ctx *ctx, const char *name, const char *devkey,
-					const char *subsystem, const struct drc_origin *o)
-{
-	struct drc_boot *boot = drc_ctx_boot(ctx);
-	struct drc_device *dev;
-
-	if (!boot)
-		return NULL;
-	/* the same arguments give the same device until a device is added:
-	 * what the slow path sets on the device makes it find it again */
-	if (boot->last.dev && boot->last.name == name && boot->last.devkey == devkey &&
-	    boot->last.subsystem == subsystem)
-		return boot->last.dev;
-	dev = device_lookup_slow(ctx, boot, name, devkey, subsystem, o);
-	boot->last.name = name;
-	boot->last.devkey = devkey;
-	boot->last.subsystem = subsystem;
-	boot->last.dev = dev;
-	return dev;
-}
-
-static struct drc_device *device_lookup_slow(struct drc_ctx *ctx, struct drc_boot *boot, const char *name,
-					     const char *devkey, const char *subsystem,
 					     const struct drc_origin *o)
 {
 	struct drc_device *dev;
@@ -562,6 +537,27 @@ static struct drc_device *device_lookup_slow(struct drc_ctx *ctx, struct drc_boo
 	}
 	if (subsystem && !dev->subsystem)
 		dev->subsystem = subsystem;
+	return dev;
+}
+
+static struct drc_device *device_lookup(struct drc_ctx *ctx, const char *name, const char *devkey,
+					const char *subsystem, const struct drc_origin *o)
+{
+	struct drc_boot *boot = drc_ctx_boot(ctx);
+	struct drc_device *dev;
+
+	if (!boot)
+		return NULL;
+	/* the same arguments give the same device until a device is added:
+	 * what the slow path sets on the device makes it find it again */
+	if (boot->last.dev && boot->last.name == name && boot->last.devkey == devkey &&
+	    boot->last.subsystem == subsystem)
+		return boot->last.dev;
+	dev = device_lookup_slow(ctx, boot, name, devkey, subsystem, o);
+	boot->last.name = name;
+	boot->last.devkey = devkey;
+	boot->last.subsystem = subsystem;
+	boot->last.dev = dev;
 	return dev;
 }
 
@@ -1695,7 +1691,7 @@ static struct drc_node *lookup_or_realloc(struct drc_device *dev, const struct d
 	n = hashmap_get(&dev->ids, ev->id);
 	if (n)
 		return n;
-	if (!dev->realloc_live || ev->name == dev->ctx->s_grp_open || ev->name == dev->ctx->s_grp_close)
+	if (!dev->realloc_live || drc_name_is_marker(dev->ctx, ev->name))
 		return NULL;
 	if (expected) {
 		if (expected->kind == DRC_NODE_REALLOC && !expected->name) {
@@ -1878,7 +1874,7 @@ static struct drc_node *orphan_group_close(const struct drc_device *dev, const s
 static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 {
 	struct drc_ctx *ctx = dev->ctx;
-	bool is_marker = ev->name == ctx->s_grp_open || ev->name == ctx->s_grp_close;
+	bool is_marker = drc_name_is_marker(ctx, ev->name);
 	struct drc_batch *b = dev->batch;
 	struct drc_node *n, *expected = NULL, *exp_tail = NULL, *exp_range = NULL, *exp_orphan = NULL;
 	struct drc_node *close = NULL;
@@ -2062,7 +2058,6 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	DRC_MODEL_NOTIFY(ctx, RELEASED, .dev = dev, .batch = b, .node = n, .ev = ev);
 	if (!n) {
 		b->unknown++;
-		b->unseen_res++;
 		b->walk_floor = 0;
 		dev->unknown++;
 		DRC_MODEL_NOTIFY(dev->ctx, UNKNOWN, .dev = dev, .ev = ev);

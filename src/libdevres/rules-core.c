@@ -312,7 +312,7 @@ static bool rules_core_released(struct drc_ctx *ctx, const struct drc_model_even
 	struct rules_batch *rb = e->batch->rules;
 	const struct kb_entry *kb;
 	struct rel_rec *r;
-	bool marker = strcmp(ev->name, "grp<") == 0 || strcmp(ev->name, "grp>") == 0;
+	bool marker = drc_name_is_marker(ctx, ev->name);
 
 	rc->last_batch = e->batch;
 	if (!rb)
