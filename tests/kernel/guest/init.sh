@@ -56,6 +56,20 @@ for w in both kmsg trace; do
 	"$DC" record $a -o "$O/rec-$w.rec" > "$O/rec-$w.out" 2> "$O/rec-$w.err" &
 	RECS="$RECS $!:$w"
 done
+# they read from now: the scenario waits until each has opened its sources
+# (its witnesses line is written then), at most 30 s; a fixed 2 s was once
+# too short for a UML guest, and a recording missed the first probe
+i=0
+while [ $i -lt 300 ]; do
+	n=0
+	for w in both kmsg trace; do
+		grep -q '^devresctl-witnesses:' "$O/rec-$w.rec" 2>/dev/null && n=$((n + 1))
+	done
+	[ $n -eq 3 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+step "recorders ready after $i x 0.1 s ($n of 3)"
 . "$DK_DIR/guest/scenarios.sh"
 type "pre_$DK_SCEN" >/dev/null 2>&1 && "pre_$DK_SCEN"
 sleep 2
