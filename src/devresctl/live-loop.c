@@ -41,6 +41,9 @@ static void say_losses(const struct live_stats *st)
 	if (st->trace_non_events)
 		log_info("%" PRIu64 " trace record%s without an op skipped (not logged by devres.c)",
 			 st->trace_non_events, st->trace_non_events == 1 ? "" : "s");
+	if (st->uevents_unplaced)
+		log_info("%" PRIu64 " uevent%s written before the kernel log was read to them (it was behind)",
+			 st->uevents_unplaced, st->uevents_unplaced == 1 ? "" : "s");
 	if (st->udev_overflows)
 		log_warning("udev events were dropped %" PRIu64 " time%s (the socket overflowed)", st->udev_overflows,
 			    st->udev_overflows == 1 ? "" : "s");

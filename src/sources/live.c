@@ -25,6 +25,7 @@
 #include "source-udev.h"
 #include "sysfs.h"
 #include "trace-raw.h"
+#include "uevent-order.h"
 
 enum { SRC_KMSG = 1, SRC_TRACE, SRC_UDEV };
 
@@ -41,6 +42,7 @@ struct live {
 	uint64_t block_ns;              /* the time of the record or event being written */
 	bool in_udev_block;             /* between a udev event's first line and its blank one */
 	struct source_udev *udev;
+	struct uevent_order *order;     /* kmsg and uevents without the trace's clock: uevent-order.h */
 	bool refs_on_unbind;
 	bool udev_rules;                /* udevd's events: their numbers are udevd's */
 	uint64_t refs_read_ms;          /* when the references were last read at an unbind */
@@ -83,6 +85,11 @@ static int emit_now(struct live *l, const char *line, size_t len)
 	return l->fn(l->userdata, line, len);
 }
 
+static int order_out(void *userdata, const char *line, size_t len)
+{
+	return emit_now(userdata, line, len);
+}
+
 /*
  * A line of kmsg or udev (or one about them). With the trace's binary
  * records on the monotonic clock, it waits among them and goes out in time
@@ -106,7 +113,17 @@ static int emit(struct live *l, const char *line, size_t len)
 			l->in_udev_block = false;
 		return trace_raw_hold_line(l->raw, l->block_ns, line, len);
 	}
+	if (l->order)
+		return uevent_order_other(l->order, line, len, live_clock(l) / 1000000);
 	return emit_now(l, line, len);
+}
+
+/* A line of /dev/kmsg, or one about what was read of it. */
+static int emit_kmsg(struct live *l, const char *line, size_t len)
+{
+	if (l->order)
+		return uevent_order_kmsg(l->order, line, len);
+	return emit(l, line, len);
 }
 
 static int emitf(struct live *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -170,15 +187,22 @@ static int kmsg_line(void *userdata, const char *line, size_t len, bool cut)
 	int r = cut ? 0 : kmsg_track(&l->kmsg_t, line, len, &lost);
 
 	if (r == 1) {
+		char msg[128];
+		int n;
+
 		l->st.kmsg_lost += lost;
-		r = emitf(l, "devresctl-lost: kmsg %" PRIu64 " records overwritten before they were read", lost);
+		n = snprintf(msg, sizeof(msg), "devresctl-lost: kmsg %" PRIu64 " records overwritten before they were read",
+			     lost);
+		r = emit_kmsg(l, msg, (size_t)n);
 	} else if (r == 2) {
+		static const char msg[] = "devresctl-lost: kmsg ? records overwritten before they were read";
+
 		l->st.kmsg_lost_unknown++;
-		r = emitf(l, "devresctl-lost: kmsg ? records overwritten before they were read");
+		r = emit_kmsg(l, msg, sizeof(msg) - 1);
 	}
 	if (r < 0)
 		return r;
-	return emit(l, line, len);
+	return emit_kmsg(l, line, len);
 }
 
 static int trace_line(void *userdata, const char *line, size_t len, bool cut)
@@ -561,6 +585,10 @@ int live_open(const struct live_opts *o, live_line_fn fn, void *userdata, struct
 		r = -ENODEV;
 		goto fail;
 	}
+	/* uevents against kmsg records, where the trace's clock does not order them */
+	if (l->udev && l->kmsg.fd >= 0 && !(l->raw && l->trace_mono) &&
+	    (r = uevent_order_new(order_out, l, &l->order)) < 0)
+		goto fail;
 	/* which witnesses of the devres operations this recording holds */
 	if ((l->kmsg.fd >= 0 || l->raw || l->trace.fd >= 0) &&
 	    (r = emitf(l, "%s%s%s%s", DRC_WITNESSES_LINE, l->kmsg.fd >= 0 ? "kmsg" : "",
@@ -590,6 +618,7 @@ void live_free(struct live *l)
 		close(l->instance_lock);
 	kernel_trace_instance_use(NULL);
 	source_udev_close(l->udev);
+	uevent_order_free(l->order);
 	strbuf_done(&l->modules);
 	strbuf_done(&l->written);
 	free(l);
@@ -613,7 +642,7 @@ int live_fd(const struct live *l)
  * still waiting (its budget spent, or overrun after overrun under a flood),
  * not at the log's end.
  */
-static int read_kmsg(struct live *l, bool *more)
+static int read_kmsg_some(struct live *l, bool *more)
 {
 	/* one budget for the call, however many overruns: under a flood EPIPE
 	 * comes back every few records */
@@ -639,6 +668,16 @@ static int read_kmsg(struct live *l, bool *more)
 	return 0;
 }
 
+/* ...and the uevents held for it placed among what it read */
+static int read_kmsg(struct live *l, bool *more)
+{
+	int r = read_kmsg_some(l, more);
+
+	if (r >= 0 && l->order)
+		r = uevent_order_read_done(l->order, !*more, now_msec());
+	return r;
+}
+
 static int read_trace_text(struct live *l)
 {
 	return fd_lines_read_some(&l->trace, trace_line, l, LIVE_READ_MAX);
@@ -659,6 +698,9 @@ int live_timeout(const struct live *l)
 	int q = live_quiet_timeout(l), t;
 	uint64_t now;
 
+	/* uevents held for the kernel log: read it again soon */
+	if (l->order && uevent_order_holding(l->order) && (q < 0 || q > LIVE_ORDER_POLL_MS))
+		q = LIVE_ORDER_POLL_MS;
 	if (!l->raw && (l->trace.fd < 0 || !l->trace.polled || l->trace.ended))
 		return q;
 	/* records waiting to settle: back soon */
@@ -792,13 +834,18 @@ int live_dispatch(struct live *l)
 			if (trace_raw_cpu_ended(l->raw, i))
 				epoll_ctl(l->epfd, EPOLL_CTL_DEL, trace_raw_cpu_fd(l->raw, i), NULL);
 
+	/* uevents read: the kernel log holds every record logged before them,
+	 * though poll() may not say so yet (uevent-order.h) */
+	if (r >= 0 && l->order && uevent_order_holding(l->order))
+		r = l->kmsg.ended ? uevent_order_flush(l->order) : read_kmsg(l, &more);
 	/* held lines go out through trace reads: one per dispatch (those held
 	 * after it wait for the next, within the records' settling time) */
 	if (r >= 0 && l->raw && l->trace_mono && trace_raw_holding(l->raw) && !trace_read) {
 		r = trace_raw_read(l->raw, raw_line, l);
 		l->trace_polled_ms = now_msec();
 	}
-	if (r >= 0 && !n && live_quiet_timeout(l) == 0 && !(l->raw && trace_raw_holding(l->raw))) {
+	if (r >= 0 && !n && live_quiet_timeout(l) == 0 && !(l->raw && trace_raw_holding(l->raw)) &&
+	    !(l->order && uevent_order_holding(l->order))) {
 		r = l->fn(l->userdata, DRC_QUIET_LINE, strlen(DRC_QUIET_LINE));
 		l->last_line_ms = 0;
 	}
@@ -873,6 +920,8 @@ int live_drain(struct live *l)
 		r = drain_kmsg(l);
 	if (r >= 0 && l->trace.fd >= 0 && !l->trace.ended)
 		r = read_trace_text(l);
+	if (r >= 0 && l->order)
+		r = uevent_order_flush(l->order);
 	if (r >= 0 && l->raw)
 		r = trace_raw_finish(l->raw, raw_line, l);
 	return r;
@@ -896,5 +945,13 @@ void live_get_stats(const struct live *l, struct live_stats *ret)
 		ret->trace_bad_pages = t.bad_pages;
 		ret->trace_non_events = t.non_events;
 		ret->trace_unresolved = t.unresolved;
+	}
+	if (l->order) {
+		struct uevent_order_stats o;
+
+		uevent_order_get_stats(l->order, &o);
+		ret->uevents_held = o.held;
+		ret->uevents_moved = o.moved;
+		ret->uevents_unplaced = o.unplaced;
 	}
 }

@@ -47,6 +47,9 @@ int live_dispatch(struct live *l);
  */
 #define LIVE_QUIET_MS 200
 #define LIVE_TRACE_POLL_MS 250
+/* With uevents held for the kernel log (uevent-order.h), it is read again
+ * after this, however poll() is woken. */
+#define LIVE_ORDER_POLL_MS 10
 /* The references of an unbound device are read at most once per this. */
 #define LIVE_REFS_MIN_MS 100
 int live_timeout(const struct live *l);
@@ -84,5 +87,7 @@ struct live_stats {
 	/* the trace's binary records (trace-raw.h) */
 	uint64_t trace_records, trace_lost, trace_lost_unknown, trace_bad_pages, trace_non_events;
 	uint64_t trace_unresolved;  /* written with an address for op or name */
+	/* uevents against the kernel log (uevent-order.h) */
+	uint64_t uevents_held, uevents_moved, uevents_unplaced;
 };
 void live_get_stats(const struct live *l, struct live_stats *ret);

@@ -17,6 +17,7 @@
 #include "shared/strbuf.h"
 #include "sources/live.h"
 #include "sources/trace-raw.h"
+#include "sources/uevent-order.h"
 
 static int track(struct kmsg_tracker *t, const char *line, uint64_t *lost)
 {
@@ -40,6 +41,156 @@ static void test_kmsg_overrun(void)
 	is_int(track(&t, "3,7,2000,-;first read", &lost), 2, "an overrun before any record: lost, count unknown");
 	is_int(track(&t, "3,8,2000,c;continued", &lost), 0, "flags other than '-' parse too");
 	is_int(track(&t, "garbage,x", &lost), 0, "not a record");
+}
+
+
+/* ---- uevents among the kernel log's records ---- */
+
+static char order_got[4096];
+
+/* each line in short: "REL a" for a record of node a, "unbind dfx.1" for a
+ * uevent header, else the line */
+static int order_collect(void *userdata, const char *line, size_t len)
+{
+	char l[512], sh[600];
+	const char *m;
+
+	(void)userdata;
+	snprintf(l, sizeof(l), "%.*s", (int)len, line);
+	if ((m = strstr(l, ": DEVRES ")))
+		snprintf(sh, sizeof(sh), "%.*s", (int)(strcspn(m + 9, " ") + 1 + strcspn(m + 9 + strcspn(m + 9, " ") + 1, " ")), m + 9);
+	else if (strncmp(l, "KERNEL[", 7) == 0 && (m = strchr(l, ']')))
+		snprintf(sh, sizeof(sh), "%.*s", (int)strcspn(m + 2, " "), m + 2), strncat(sh, " ", sizeof(sh) - strlen(sh) - 1),
+			strncat(sh, strrchr(l, '/') + 1, strcspn(strrchr(l, '/') + 1, " "));
+	else
+		snprintf(sh, sizeof(sh), "%s", l);
+	if (order_got[0])
+		strncat(order_got, ", ", sizeof(order_got) - strlen(order_got) - 1);
+	strncat(order_got, sh, sizeof(order_got) - strlen(order_got) - 1);
+	return 0;
+}
+
+static void krec(struct uevent_order *o, const char *dev, const char *op, const char *id)
+{
+	char l[256];
+	int n = snprintf(l, sizeof(l), "6,1,1000,-;devres_fixture %s: DEVRES %s %s devm_kzalloc_release (48 bytes)", dev, op,
+			 id);
+
+	uevent_order_kmsg(o, l, (size_t)n);
+}
+
+static void uev(struct uevent_order *o, const char *action, const char *dev, uint64_t now)
+{
+	char l[256];
+	int n = snprintf(l, sizeof(l), "KERNEL[12.345678] %-8s /devices/platform/%s (platform)", action, dev);
+
+	uevent_order_other(o, l, (size_t)n, now);
+	n = snprintf(l, sizeof(l), "ACTION=%s", action);
+	uevent_order_other(o, l, (size_t)n, now);
+	uevent_order_other(o, "", 0, now);
+}
+
+static void test_uevent_order(void)
+{
+	struct uevent_order *o;
+	struct uevent_order_stats st;
+
+	ok(uevent_order_new(order_collect, NULL, &o) == 0, "uevent order: made");
+	/* nothing held: lines go straight out */
+	order_got[0] = '\0';
+	krec(o, "dfx.1", "ADD", "a");
+	uevent_order_other(o, "devresctl-refs: x", 17, 0);
+	is_str(order_got, "ADD a, devresctl-refs: x", "nothing held: lines go out as they come");
+
+	/* an unbind received before its release run was read */
+	order_got[0] = '\0';
+	uev(o, "unbind", "dfx.1", 0);
+	uevent_order_other(o, "devresctl-refs: dfx.1 held by 12", 32, 0);
+	is_str(order_got, "", "the unbind waits for the kernel log");
+	krec(o, "dfx.1", "REL", "b");
+	uevent_order_kmsg(o, " DEVICE=+platform:dfx.1", 23);
+	krec(o, "dfx.1", "REL", "a");
+	krec(o, "dfx.10", "ADD", "z");
+	krec(o, "dfx.1", "ADD", "c");
+	krec(o, "dfx.1", "ADD", "d");
+	uevent_order_read_done(o, true, 1);
+	is_str(order_got, "REL b,  DEVICE=+platform:dfx.1, REL a, ADD z, unbind dfx.1, ACTION=unbind, , "
+		  "devresctl-refs: dfx.1 held by 12, ADD c, ADD d",
+		  "after its release run (dictionary kept), before the next probe; another device's name is not its");
+	ok(!uevent_order_holding(o), "nothing held after the log's end was read");
+
+	/* a release callback's ADD inside the run is not the next probe */
+	order_got[0] = '\0';
+	uev(o, "unbind", "dfx.1", 0);
+	krec(o, "dfx.1", "REL", "d");
+	krec(o, "dfx.1", "ADD", "r");
+	krec(o, "dfx.1", "REL", "c");
+	krec(o, "dfx.1", "ADD", "e");
+	uevent_order_read_done(o, true, 1);
+	is_str(order_got, "REL d, ADD r, REL c, unbind dfx.1, ACTION=unbind, , ADD e",
+	       "an ADD whose node the run does not release is inside it");
+	/* near miss: a probe that fails releases what it added */
+	order_got[0] = '\0';
+	uev(o, "unbind", "dfx.1", 0);
+	krec(o, "dfx.1", "REL", "e");
+	krec(o, "dfx.1", "ADD", "f");
+	krec(o, "dfx.1", "REL", "f");
+	uevent_order_read_done(o, true, 1);
+	is_str(order_got, "REL e, unbind dfx.1, ACTION=unbind, , ADD f, REL f",
+	       "an ADD released by the next REL begins a probe (one that failed)");
+
+	/* not placed and the log not read to its end: held on */
+	order_got[0] = '\0';
+	uev(o, "unbind", "dfx.2", 0);
+	uev(o, "bind", "dfx.3", 0);
+	krec(o, "dfx.2", "REL", "g");
+	krec(o, "dfx.3", "ADD", "h");
+	uevent_order_read_done(o, false, 1);
+	is_str(order_got, "REL g, ADD h", "records read go out; uevents not placed wait");
+	ok(uevent_order_holding(o), "and are still held");
+	order_got[0] = '\0';
+	krec(o, "dfx.2", "ADD", "i");
+	krec(o, "dfx.3", "REL", "h");
+	uevent_order_read_done(o, false, 2);
+	is_str(order_got, "unbind dfx.2, ACTION=unbind, , ADD i, bind dfx.3, ACTION=bind, , REL h",
+	       "placed by a later read: before the next probe, a bind before the next REL");
+	/* the uevents keep their order: a later one is never put before an earlier */
+	order_got[0] = '\0';
+	uev(o, "unbind", "dfx.4", 0);
+	uev(o, "unbind", "dfx.5", 0);
+	krec(o, "dfx.5", "ADD", "j");
+	krec(o, "dfx.4", "ADD", "k");
+	uevent_order_read_done(o, true, 1);
+	is_str(order_got, "unbind dfx.4, ACTION=unbind, , unbind dfx.5, ACTION=unbind, , ADD j, ADD k",
+	       "uevents in the order the kernel sent them: the later one's probe comes after both");
+	/* an add before the device's first record; a change where it came */
+	order_got[0] = '\0';
+	uev(o, "add", "dfx.6", 0);
+	uev(o, "change", "dfx.6", 0);
+	krec(o, "dfx.7", "ADD", "l");
+	krec(o, "dfx.6", "ADD", "m");
+	uevent_order_read_done(o, true, 1);
+	is_str(order_got, "ADD l, add dfx.6, ACTION=add, , change dfx.6, ACTION=change, , ADD m",
+	       "an add before the device's first record");
+	/* held too long without the log's end: let go, counted */
+	order_got[0] = '\0';
+	uev(o, "unbind", "dfx.8", 0);
+	krec(o, "dfx.9", "ADD", "n");
+	uevent_order_read_done(o, false, UEVENT_ORDER_HOLD_MS - 1);
+	is_str(order_got, "ADD n", "held below UEVENT_ORDER_HOLD_MS");
+	krec(o, "dfx.9", "ADD", "p");
+	uevent_order_read_done(o, false, UEVENT_ORDER_HOLD_MS);
+	is_str(order_got, "ADD n, ADD p, unbind dfx.8, ACTION=unbind, ", "let go at UEVENT_ORDER_HOLD_MS");
+	uevent_order_get_stats(o, &st);
+	is_int(st.unplaced, 1, "the one let go is counted");
+	is_int(st.held, 10, "every uevent was held");
+	/* the end: everything out */
+	order_got[0] = '\0';
+	uev(o, "unbind", "dfx.8", 0);
+	krec(o, "dfx.8", "REL", "q");
+	uevent_order_flush(o);
+	is_str(order_got, "REL q, unbind dfx.8, ACTION=unbind, ", "flushed at the end, after the records");
+	uevent_order_free(o);
 }
 
 
@@ -831,6 +982,7 @@ int main(void)
 	const char *captures = getenv("CAPTURES") ? getenv("CAPTURES") : "tests/captures";
 
 	test_kmsg_overrun();
+	test_uevent_order();
 #ifdef HAVE_TRACEFS
 	test_trace_raw_real(captures);
 	test_trace_raw_pre613(captures);
