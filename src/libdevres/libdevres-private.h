@@ -72,6 +72,7 @@ struct drc_group {
 	bool was_open;                  /* still open when it was released */
 	struct drc_device *ctx_dev;     /* another device whose probe opened it, or NULL */
 	struct drc_device *outer_dev;   /* opened in its device's own probe, nested in this one's */
+	bool ctx_unknown;               /* no ctx_dev, but the capture lacks the lines that would tell */
 	struct drc_origin open_origin;
 	struct drc_origin close_origin;
 	struct drc_group_late late;

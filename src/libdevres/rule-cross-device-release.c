@@ -31,6 +31,7 @@ struct late_group {
 	 * say which nodes came late, and whether it was closed */
 	bool seen;
 	bool intended;                  /* closed, and opened in the other device's probe */
+	bool ctx_unknown;               /* seen, but who opened it is not in the capture */
 	struct drc_origin group_open;   /* where, when seen */
 	struct drc_origin first, last;
 	uint64_t uevents_at_end;
@@ -56,6 +57,7 @@ struct cross_batch {
 	unsigned open_groups, closed_groups;
 	struct drc_device *group_ctx;   /* the device whose probe opened the first group */
 	struct drc_device *group_outer; /* the probe the first group's device probed inside */
+	bool group_ctx_unknown;         /* who opened the first group is not in the capture */
 	struct drc_origin group_open;
 };
 
@@ -317,6 +319,9 @@ static void judge_batch(struct drc_ctx *ctx, struct drc_device *dev, struct drc_
 	/* the group's grp< fell into a gap the capture itself reports: who
 	 * opened it, and whether it was closed, is not known */
 	uncertain = !intended && !cb->group_open.line && rc->lost;
+	/* ...or the lines before its grp< in its run are not in the capture
+	 * (it starts there, or they were lost): it may have been the other's */
+	uncertain = uncertain || (!intended && cb->group_ctx_unknown);
 	prober = cb->group_ctx ? cb->group_ctx : intended ? cb->group_outer : NULL;
 	explain(ctx, "lines %" PRIu64 "-%" PRIu64 ": cross-device-release on %s inside %s's teardown: group opened "
 		"at line %" PRIu64 " by %s%s, %s; %s", b->first.line, b->last.line, dev->name, other->name,
@@ -324,7 +329,8 @@ static void judge_batch(struct drc_ctx *ctx, struct drc_device *dev, struct drc_
 		!cb->group_ctx && intended ? " probing inside the other's probe" : "",
 		cb->open_groups ? "never closed" : "closed",
 		intended ? "all set up by that probe: info" :
-		uncertain ? "its opening fell into a counted loss: info (uncertain)" : "warning");
+		!uncertain ? "warning" : cb->group_ctx_unknown ? "the lines before it in its run are not in the capture: "
+		"info (uncertain)" : "its opening fell into a counted loss: info (uncertain)");
 
 	fs = finding_new(ctx, &rule_cross_device_release,
 			 intended || uncertain ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING, dev, other);
@@ -355,6 +361,10 @@ static void judge_batch(struct drc_ctx *ctx, struct drc_device *dev, struct drc_
 				       cb->open_groups ? "was never closed" : "had been closed",
 				       intended ? "Everything in it was set up by that probe: this is the usual "
 						  "teardown of a component or aggregate bind." :
+				       uncertain && cb->group_ctx_unknown ?
+				       "Uncertain: the capture does not have the lines before the group's opening in "
+				       "its run (it starts there, or they were lost), so whose probe opened it, this "
+				       "device's or the other's, is not known." :
 				       uncertain ? "Uncertain: the group was opened before the operations the "
 						   "capture reports lost, so who opened it is not known." :
 				       "The device that stays bound may still use what was released."),
@@ -441,7 +451,7 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 	dev_label(dev, a, sizeof(a));
 	dev_label(other, o, sizeof(o));
 	fs = finding_new(ctx, &rule_cross_device_release,
-			 unsure || lg->intended ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING, dev, other);
+			 unsure || lg->intended || lg->ctx_unknown ? DRC_SEVERITY_INFO : DRC_SEVERITY_WARNING, dev, other);
 	if (fs) {
 		finding_evidence(ctx, fs, &lg->first);
 		finding_evidence(ctx, fs, &lg->last);
@@ -468,6 +478,8 @@ static void late_group_fire(struct drc_ctx *ctx, struct cross_dev *cd, struct dr
 				       other->name, dev->name,
 				       lg->intended ? "The group had been closed and was opened in that device's "
 						      "probe: the usual teardown of a component or aggregate bind." :
+				       lg->ctx_unknown ? "Uncertain: the capture starts in the run that opened the "
+							 "group, so whose probe opened it is not known." :
 						      "The device that stays bound may still use what was released.",
 				       note),
 			lg->intended ?
@@ -539,6 +551,7 @@ static void release_all(struct drc_ctx *ctx, struct cross_dev *cd, struct drc_de
 	lg->seen = cb->open_groups + cb->closed_groups > 0;
 	lg->group_open = cb->group_open;
 	lg->intended = lg->seen && bind_intended(cb, other);
+	lg->ctx_unknown = lg->seen && !lg->intended && cb->group_ctx_unknown;
 	lg->other_follows = other == b->next_dev;
 	lg->order_next = dev->order_next;
 	lg->first = b->first;
@@ -571,6 +584,7 @@ static void released(const struct rule_call *c, const struct drc_model_event *e)
 		if (cb->open_groups + cb->closed_groups == 0) {
 			cb->group_ctx = g->ctx_dev;
 			cb->group_outer = g->outer_dev;
+			cb->group_ctx_unknown = g->ctx_unknown;
 			cb->group_open = g->open_origin;
 		}
 		if (g->was_open) {

@@ -203,6 +203,8 @@ static void rules_core_op_runs(struct drc_ctx *ctx, const struct drc_model_event
 		new_run = rc->last_op == DRC_OP_REL || !adjacent || e->op.id_reused;
 	if (new_run || !rc->last_dev)
 		rc->run++;
+	if (!rc->first_run)
+		rc->first_run = rc->run;
 	if (explaining(ctx) && rc->last_dev && !adjacent && !rc->run_break && rc->last_dev->boot == dev->boot)
 		explain(ctx, "line %" PRIu64 ": run %u starts: %" PRId64 " us since the last devres line, more than "
 			"the %" PRId64 " us a run allows (clock tick %" PRId64 " us, console pace %u us/KiB)",
@@ -300,6 +302,11 @@ static void rules_core_added(struct drc_ctx *ctx, const struct drc_model_event *
 		 * that one probed (a component bound on a device the capture
 		 * shows first there reads the same) */
 		n->group->outer_dev = !n->group->ctx_dev && rd && rd->probe_run == rc->run ? rd->probe_outer : NULL;
+		/* opened in the capture's first run of the boot, or right after a
+		 * loss: the lines before it in that run, which would say whose
+		 * probe opened it, are not in the capture */
+		n->group->ctx_unknown = !n->group->ctx_dev && !n->group->outer_dev &&
+					(n->ctx_lost || n->run == rc->first_run);
 	}
 }
 
@@ -448,6 +455,7 @@ static void rules_core_boot_end(struct drc_ctx *ctx)
 	rc->nlost_by = 0;
 	rc->last_widx[0] = rc->last_widx[1] = 0;
 	rc->lost_run = 0;
+	rc->first_run = 0;
 	rc->lost_first = rc->lost_last = (struct drc_origin){ 0 };
 	rc->run_break = true;
 	rc->last_dev = NULL;

@@ -168,6 +168,7 @@ struct rules_ctx {
 	uint64_t lost;
 	struct drc_origin lost_first, lost_last;
 	uint32_t lost_run;              /* the run that starts right after the last loss, or 0 */
+	uint32_t first_run;             /* the boot's first run in the capture, or 0 */
 	/* this boot's losses by what reported them, in order of the first
 	 * report; past LOST_WITNESSES_MAX the last one holds the rest */
 	struct { const char *witness; uint64_t n; } lost_by[LOST_WITNESSES_MAX];

@@ -66,7 +66,7 @@ for size in "80 24" "120 40"; do
 
 	# --- no bus known: no BUS column; the sort column's mark
 	start $W $H "" "--replay '$SEED'"
-	shows '^ \[done\] 7 lines | 2 devices, 1 live (24) | findings 1E 1W 2I' "${W}x$H: seed 003 replayed"
+	shows '^ \[done\] 7 lines | 2 devices, 1 live (24) | findings 1E 0W 3I' "${W}x$H: seed 003 replayed"
 	lacks '^BUS' "${W}x$H: dmesg says no bus: no BUS column"
 	shows '^DEVICE^ ' "${W}x$H: sorted by name, marked"
 	shows '^0000:00:02\.0  *i915' "${W}x$H: by name, i915's device first"

@@ -69,7 +69,7 @@ tmux_init
 # --- seed 003: the device list, a finding, the help, filter, resize, quit
 start 120 40 "" "--replay '$SEED'"
 shows '\[done\]' "seed 003: the replay ends"
-shows 'findings 1E 1W 2I' "header: 1 error, 1 warning, 2 info"
+shows 'findings 1E 0W 3I' "header: 1 error, 0 warnings, 3 info"
 shows '^0000:00:1f.3  *snd_hda_intel  *bound  *1  *24  *!3' "device row: driver, state, 1 live node, 24 bytes, 3 findings"
 shows '^0000:00:02.0  *i915  *bound  *0  *0  *!1' "device row of the device that unbound"
 keys 3
@@ -130,7 +130,7 @@ shows ' 4 lines' "the lines before --since are read at once, not stepped"
 shows '^0000:00:1f.3  *snd_hda_intel  *bound  *2  *72' "the lists as the kernel had them at --since"
 keys n n n n
 shows '\[done\]' "three events played, then the end"
-shows 'findings 1E 1W 1I' "--since: the findings with evidence inside, node-reuse (lines 3-4) not shown"
+shows 'findings 1E 0W 2I' "--since: the findings with evidence inside, node-reuse (lines 3-4) not shown"
 keys 3
 shows '^error  *open-group-swept  *0000:00:1f.3' "the open group swept is found in the window"
 
