@@ -489,6 +489,16 @@ void drc_model_boot_end(struct drc_ctx *ctx, unsigned boot);
 int drc_model_apply(struct drc_ctx *ctx, struct drc_event *ev);
 int drc_model_uevent(struct drc_ctx *ctx, struct drc_uevent *ev);
 void drc_model_probe_failed(struct drc_ctx *ctx, const char *device, const struct drc_origin *o);
+/*
+ * One devres_release_all() or devres_release_group() is one call: its walk
+ * logs each REL right before that node's release callback runs, so between
+ * two lines of one walk (and a callback's own devm ADDs) is one callback's
+ * run. One that sleeps (firmware, a flush, a hardware timeout) may take a
+ * few hundred milliseconds; more than this between a walk's lines, with
+ * other operations between, is read as another call.
+ */
+#define DRC_ONE_CALL_USEC 500000
+void drc_model_probe_attempt(struct drc_ctx *ctx, const char *device, const struct drc_origin *o);
 /* give the model the copies held for their twin: something other than a
  * devres operation is about to be said about the devices */
 int drc_model_witness_flush(struct drc_ctx *ctx);

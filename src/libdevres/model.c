@@ -822,6 +822,9 @@ static struct witness_rec *witness_find(struct drc_boot *boot, struct witness_ri
 static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct drc_event *ev);
 static int model_uevent_apply(struct drc_ctx *ctx, struct drc_uevent *ev);
 static void model_probe_failed_apply(struct drc_ctx *ctx, const char *device, const struct drc_origin *o);
+static void model_probe_attempt_apply(struct drc_ctx *ctx, const char *device);
+/* the action of a waiting "uevent" that is a probe's start (drc_model_probe_attempt()) */
+static const char probe_attempt[] = "(probe)";
 static int witness_drain(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_device *dev,
 			 uint64_t limit[2], bool close);
 
@@ -846,6 +849,10 @@ static int uevent_pop(struct drc_ctx *ctx, struct drc_boot *boot)
 	boot->uq_head++;
 	if (!--boot->uq_len)
 		boot->uq_head = 0;
+	if (u->ev.action == probe_attempt) {
+		model_probe_attempt_apply(ctx, u->ev.device);
+		return 0;
+	}
 	if (u->ev.action)
 		return model_uevent_apply(ctx, &u->ev);
 	model_probe_failed_apply(ctx, u->ev.device, &u->ev.origin);
@@ -1904,7 +1911,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 	 * after other operations and half a second, is another batch (the same
 	 * limit as for a group release below) */
 	if (b && !is_marker && !n && b->nodes_started && b->kind == DRC_BATCH_RELEASE_ALL &&
-	    b->last_seq + 1 != ctx->seq && ev->ts_usec >= 0 && b->last_ts >= 0 && ev->ts_usec - b->last_ts > 500000)
+	    b->last_seq + 1 != ctx->seq && ev->ts_usec >= 0 && b->last_ts >= 0 && ev->ts_usec - b->last_ts > DRC_ONE_CALL_USEC)
 		b = NULL;
 	if (b && !is_marker && b->nodes_started && b->kind == DRC_BATCH_RELEASE_GROUP) {
 		/* a group release is done once it walks past its first group; the
@@ -1918,7 +1925,7 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 
 		if (beyond || ((!cand || cand->order < b->group_start_order) &&
 			       (b->last_seq + 1 != ctx->seq ||
-				(ev->ts_usec >= 0 && b->last_ts >= 0 && ev->ts_usec - b->last_ts > 500000))))
+				(ev->ts_usec >= 0 && b->last_ts >= 0 && ev->ts_usec - b->last_ts > DRC_ONE_CALL_USEC))))
 			b = NULL;
 	}
 	/* the walk took the list off the device when it started: a node added
@@ -2356,6 +2363,29 @@ static void model_probe_failed_apply(struct drc_ctx *ctx, const char *device, co
 	dev->probe_failed_line = o->line ? o->line : 1;
 	if (dev->state == DRC_DEVICE_BOUND)
 		dev->state = DRC_DEVICE_PROBE_FAILED;
+}
+
+/*
+ * really_probe() (drivers/base/dd.c) found the device's list not empty and
+ * said "Resources present before probing": a probe began, so a release of
+ * the device's resources in progress is over (what it left stays listed).
+ */
+void drc_model_probe_attempt(struct drc_ctx *ctx, const char *device, const struct drc_origin *o)
+{
+	struct drc_uevent u = { .device = device, .action = probe_attempt, .origin = *o };
+
+	PIPE_SYNC(ctx);
+	if (device && !ctx->decode_only && uevent_wait(ctx, &u, 1u << DRC_WITNESS_PRINTK) == 0)
+		model_probe_attempt_apply(ctx, device);
+}
+
+static void model_probe_attempt_apply(struct drc_ctx *ctx, const char *device)
+{
+	struct drc_boot *boot = drc_ctx_boot(ctx);
+	struct drc_device *dev = boot ? hashmap_get(&boot->by_name, (uint64_t)(uintptr_t)device) : NULL;
+
+	if (dev)
+		batch_close(dev);
 }
 
 /* The input went quiet: the release batches in progress are over. */

@@ -206,11 +206,14 @@ static const char *device_before(struct drc_stream *s, const char *msg, const ch
 static int resources_present(struct drc_stream *s, const struct kernel_msg *k)
 {
 	const char *p = mem_find(k->msg, k->len, ": Resources present before probing", 34);
+	const char *dev;
 
 	if (!p)
 		return 0;
 	witness_flush(s);
-	drc_rules_marker(s->ctx, DRC_MARK_RES_BEFORE_PROBE, device_before(s, k->msg, p), 0, k->ts, k->o);
+	dev = device_before(s, k->msg, p);
+	drc_model_probe_attempt(s->ctx, dev, k->o);
+	drc_rules_marker(s->ctx, DRC_MARK_RES_BEFORE_PROBE, dev, 0, k->ts, k->o);
 	return 1;
 }
 
