@@ -44,8 +44,14 @@ static void judge_cut_during(struct drc_ctx *ctx, struct drc_device *dev, struct
 static void release_all(struct drc_ctx *ctx, struct loss_state *ls, struct drc_device *dev, struct drc_batch *b,
 			unsigned survivors)
 {
-	/* the last thing the capture holds: it was cut while the batch ran */
-	bool cut = ctx->settling && b->last_seq == ctx->seq;
+	/* the last thing the capture holds, or ADDs a release callback may
+	 * have made while it ran (model.c takes them into the batch), within
+	 * one call's time: it was cut while the batch ran */
+	const struct rules_ctx *rc = ctx->rules;
+	bool cut = ctx->settling &&
+		   (b->last_seq == ctx->seq ||
+		    (b->took_seq == ctx->seq && b->last_ts >= 0 && rc->cur_ts >= 0 &&
+		     rc->cur_ts - b->last_ts <= DRC_ONE_CALL_USEC));
 
 	if (!survivors)
 		return;

@@ -435,6 +435,28 @@ head -n "$((cut + 3))" "$K/reentrant/dmesg.txt" >"$T/cut.txt"
 run check --format=json "$T/cut.txt"
 jq -e '[.findings[] | select(.rule == "log-loss")] | length == 0' "$T/out" >/dev/null
 ok $? "cut after the whole batch: no log-loss"
+# cut right after the ADDs a release callback made during dfx-reent.0's
+# unbind: the batch was still running (no log-loss warning); one line more,
+# the walk's next REL, and they are add-during-release
+adds=$(grep -n 'dfx-reent.0: DEVRES ADD' "$K/reentrant/dmesg.txt" | sed -n 6p | cut -d: -f1)
+head -n "$adds" "$K/reentrant/dmesg.txt" >"$T/cut.txt"
+run check --format=json "$T/cut.txt"
+jq -e '[.findings[] | select(.severity != "info")] == [] and
+	any(.findings[]; .rule == "log-loss" and (.summary | test("the capture ends during a release")))' "$T/out" >/dev/null
+ok $? "a capture that ends on a release callback's ADDs: the release was running (info)"
+head -n "$((adds + 1))" "$K/reentrant/dmesg.txt" >"$T/cut.txt"
+run check --format=json "$T/cut.txt"
+jq -e 'any(.findings[]; .rule == "add-during-release" and .severity == "error")' "$T/out" >/dev/null
+ok $? "near miss: with the walk's next REL, add-during-release"
+# a capture that starts after dfx-reent.0's first ADD: the probe refused with
+# "Resources present before probing" ends the release batch, and the
+# rebind's releases 1.2 s later are not read as part of it (release-order)
+first=$(grep -n 'dfx-reent.0: DEVRES ADD' "$K/reentrant/dmesg.txt" | sed -n 2p | cut -d: -f1)
+tail -n "+$first" "$K/reentrant/dmesg.txt" >"$T/cut.txt"
+run check --format=json "$T/cut.txt"
+jq -e '[.findings[] | select(.rule == "release-order")] == [] and
+	any(.findings[]; .rule == "resources-before-probe")' "$T/out" >/dev/null
+ok $? "a late start in the reentrant capture: no release-order across the refused probe"
 
 # nested probe: dfx-bus.N registers dfx-port.N, which probes inside its
 # parent's probe; dfx-port.0's probe puts an action on dfx-bus.0 each time,

@@ -625,6 +625,30 @@ static void test_add_during_release(void)
 	   f ? f->summary : "none");
 	drc_ctx_unref(ctx);
 
+	/* the capture ends on an ADD within one call's time of the walk's last
+	 * REL (a release callback's): the release was still running, info;
+	 * the same ADD a second later (above) is the next probe's */
+	ctx = judge(
+		D("1.000000", "drv", "r.0", "ADD", "00000a01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000a02", "drv_stop", 8)
+		D("2.000000", "drv", "r.0", "REL", "00000a02", "drv_stop", 8)
+		D("2.000100", "drv", "r.0", "ADD", "00000a07", "devm_kzalloc_release", 24));
+	f = find_rule(ctx, "log-loss");
+	ok(f && f->severity == DRC_SEVERITY_INFO && strstr(f->summary, "the capture ends during a release"),
+	   "a capture that ends on an ADD right after the walk's REL: it ends during the release (%s)",
+	   f ? f->summary : "none");
+	drc_ctx_unref(ctx);
+	ctx = judge(
+		D("1.000000", "drv", "r.0", "ADD", "00000a01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000a02", "drv_stop", 8)
+		D("2.000000", "drv", "r.0", "REL", "00000a02", "drv_stop", 8)
+		D("2.500001", "drv", "r.0", "ADD", "00000a07", "devm_kzalloc_release", 24));
+	f = find_rule(ctx, "log-loss");
+	ok(f && f->severity == DRC_SEVERITY_WARNING,
+	   "near miss: the ADD just past DRC_ONE_CALL_USEC after it: a node left, a warning (%s)",
+	   f ? f->summary : "none");
+	drc_ctx_unref(ctx);
+
 	/* near miss: the same loss, but a REL of the walk follows one ADD */
 	ctx = judge(
 		D("1.000000", "drv", "r.0", "ADD", "00000a01", "devm_kzalloc_release", 64)
