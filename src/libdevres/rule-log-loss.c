@@ -44,14 +44,18 @@ static void judge_cut_during(struct drc_ctx *ctx, struct drc_device *dev, struct
 static void release_all(struct drc_ctx *ctx, struct loss_state *ls, struct drc_device *dev, struct drc_batch *b,
 			unsigned survivors)
 {
-	/* the last thing the capture holds, or ADDs a release callback may
+	/* the last thing the capture holds; or ADDs a release callback may
 	 * have made while it ran (model.c takes them into the batch), within
-	 * one call's time: it was cut while the batch ran */
+	 * one call's time; or only other devices' releases came after it (a
+	 * callback that tears down a child, as a bus driver's does, and the
+	 * walk goes on after it): it was cut while the batch ran */
 	const struct rules_ctx *rc = ctx->rules;
 	bool cut = ctx->settling &&
 		   (b->last_seq == ctx->seq ||
 		    (b->took_seq == ctx->seq && b->last_ts >= 0 && rc->cur_ts >= 0 &&
-		     rc->cur_ts - b->last_ts <= DRC_ONE_CALL_USEC));
+		     rc->cur_ts - b->last_ts <= DRC_ONE_CALL_USEC) ||
+		    (b->rules && b->rules->quiet_at_end == rc->activity && rc->cur_op == DRC_OP_REL &&
+		     b->last_seq == b->took_seq));
 
 	if (!survivors)
 		return;

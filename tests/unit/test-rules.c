@@ -51,12 +51,21 @@ static const char *findings(struct drc_ctx *ctx)
 	return buf;
 }
 
+/* the first finding of @rule (of severity @sev, unless it is -1) */
+static const struct drc_finding *find_rule_sev(struct drc_ctx *ctx, const char *rule, int sev)
+{
+	for (unsigned i = 0; i < drc_ctx_get_finding_count(ctx); i++) {
+		const struct drc_finding *f = drc_ctx_get_finding(ctx, i);
+
+		if (strcmp(f->rule, rule) == 0 && (sev < 0 || (int)f->severity == sev))
+			return f;
+	}
+	return NULL;
+}
+
 static const struct drc_finding *find_rule(struct drc_ctx *ctx, const char *rule)
 {
-	for (unsigned i = 0; i < drc_ctx_get_finding_count(ctx); i++)
-		if (strcmp(drc_ctx_get_finding(ctx, i)->rule, rule) == 0)
-			return drc_ctx_get_finding(ctx, i);
-	return NULL;
+	return find_rule_sev(ctx, rule, -1);
 }
 
 /* "name:size,name:size" of a finding's nodes */
@@ -647,6 +656,30 @@ static void test_add_during_release(void)
 	ok(f && f->severity == DRC_SEVERITY_WARNING,
 	   "near miss: the ADD just past DRC_ONE_CALL_USEC after it: a node left, a warning (%s)",
 	   f ? f->summary : "none");
+	drc_ctx_unref(ctx);
+
+	/* the capture ends while a release callback tears down another device
+	 * (a bus driver's child): both walks were still running */
+	ctx = judge(
+		D("1.000000", "drv", "p.0", "ADD", "00000b01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "p.0", "ADD", "00000b02", "drv_child_release", 8)
+		D("1.000002", "drv", "c.0", "ADD", "00000c01", "devm_kzalloc_release", 16)
+		D("1.000003", "drv", "c.0", "ADD", "00000c02", "devm_kzalloc_release", 24)
+		D("2.000000", "drv", "p.0", "REL", "00000b02", "drv_child_release", 8)
+		D("2.000001", "drv", "c.0", "REL", "00000c02", "devm_kzalloc_release", 24));
+	ok(!find_rule_sev(ctx, "log-loss", DRC_SEVERITY_WARNING) && find_rule(ctx, "log-loss"),
+	   "a capture that ends inside a nested teardown: both releases running, info (%s)", findings(ctx));
+	drc_ctx_unref(ctx);
+	/* near miss: something else came after the other device's releases */
+	ctx = judge(
+		D("1.000000", "drv", "p.0", "ADD", "00000b01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "p.0", "ADD", "00000b02", "drv_child_release", 8)
+		D("1.000002", "drv", "c.0", "ADD", "00000c01", "devm_kzalloc_release", 16)
+		D("2.000000", "drv", "p.0", "REL", "00000b02", "drv_child_release", 8)
+		D("2.000001", "drv", "c.0", "REL", "00000c01", "devm_kzalloc_release", 16)
+		D("3.000000", "drv", "q.0", "ADD", "00000d01", "devm_kzalloc_release", 16));
+	ok(find_rule_sev(ctx, "log-loss", DRC_SEVERITY_WARNING) != NULL,
+	   "near miss: an ADD after them: the node left is a loss (%s)", findings(ctx));
 	drc_ctx_unref(ctx);
 
 	/* near miss: the same loss, but a REL of the walk follows one ADD */
