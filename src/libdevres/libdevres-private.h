@@ -177,6 +177,7 @@ struct drc_device {
 	uint64_t events;
 	uint64_t unknown;
 	uint64_t order_next;
+	uint64_t add_seq;               /* engine sequence of its last ADD */
 	struct drc_batch *batch;        /* the batch in progress, or NULL */
 	struct drc_batch *batches_head, *batches_tail;
 	unsigned batches_kept;

@@ -433,6 +433,8 @@ enum drc_order drc_node_order(const struct drc_node *n, const struct drc_batch *
 
 /* A release of everything whose releases so far were all of nodes never
  * seen: where its walk is on the list is not known. */
+static void walk_took_run_before(struct drc_device *dev, struct drc_batch *b, const struct drc_event *ev);
+
 static bool walk_unseen(const struct drc_batch *b)
 {
 	return b && b->kind == DRC_BATCH_RELEASE_ALL && b->nodes_started && !b->have_cursor && b->unknown;
@@ -1904,9 +1906,14 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			     hashmap_get(&dev->ids, ev->id);
 	if (b && is_marker && b->nodes_started)
 		b = NULL;       /* group markers come first in a batch: a new batch */
+	/* the walk is over, and what a callback added is released later; but
+	 * not a REL of a node never seen that follows at once: past the
+	 * oldest node the capture saw, the walk goes on with older ones (a
+	 * late start), and a new walk could release only what this one left */
 	if (b && b->kind == DRC_BATCH_RELEASE_ALL && b->nodes_started && b->start_order < dev->order_next &&
-	    !batch_walk_pending(b) && !(walk_unseen(b) && !n && b->took_seq + 1 == ctx->seq))
-		b = NULL;       /* the walk is over; what a callback added is released later */
+	    !batch_walk_pending(b) && !(walk_unseen(b) && !n && b->took_seq + 1 == ctx->seq) &&
+	    !(!n && !is_marker && b->have_cursor && b->last_seq + 1 == ctx->seq))
+		b = NULL;
 	/* one devres_release_all() is one call: a release of a node never seen,
 	 * after other operations and half a second, is another batch (the same
 	 * limit as for a group release below) */
@@ -2039,8 +2046,10 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 			b->kind = DRC_BATCH_RELEASE_GROUP;
 			b->range_end = exp_orphan;
 			b->range_end_order = close->order;
-		} else if (!b->groups && !n)
+		} else if (!b->groups && !n) {
 			batch_resolve_kind(dev, b, DRC_BATCH_RELEASE_ALL);  /* all unseen: unwind */
+			walk_took_run_before(dev, b, ev);
+		}
 		else if (!n && b->groups == b->unknown && !exp_tail) {
 			/* an excerpt that starts at the release: groups and nodes
 			 * never seen, nothing known live. A group release and a
@@ -2085,6 +2094,30 @@ static int apply_rel(struct drc_device *dev, const struct drc_event *ev)
 }
 
 /*
+ * A release of everything whose first REL is of a node never seen, right
+ * after a run of ADDs on the device (nothing between, within one call's
+ * time): its walk goes newest first, so those newer nodes were not on the
+ * list it took. It began before them (before the capture, or in a batch
+ * they ended), and a release callback of it added them: they join the
+ * batch as nodes added while it ran, proven by this REL, not nodes it left.
+ * A walk whose first REL is a group marker may be a group release, which
+ * leaves newer nodes: not that.
+ */
+static void walk_took_run_before(struct drc_device *dev, struct drc_batch *b, const struct drc_event *ev)
+{
+	struct drc_node *first = NULL;
+
+	if (!dev->add_seq || dev->add_seq + 1 != ev->seq || !dev->tail)
+		return;
+	for (struct drc_node *n = dev->tail; n && (n->kind == DRC_NODE_RES || n->kind == DRC_NODE_REALLOC) &&
+	     n->run == dev->tail->run && n->state == DRC_NODE_LIVE &&
+	     !(ev->ts_usec >= 0 && n->ts >= 0 && ev->ts_usec - n->ts > DRC_ONE_CALL_USEC); n = n->prev)
+		first = n;
+	if (first && first->order < b->start_order)
+		b->start_order = first->order;
+}
+
+/*
  * devres_release_all() takes the whole list off the device before it runs the
  * callbacks (remove_nodes(), then release_nodes() without the lock): an ADD
  * while nodes of the batch are still to be released was made by a release
@@ -2123,6 +2156,8 @@ static int model_apply_one(struct drc_ctx *ctx, struct drc_device *dev, struct d
 	int r = 0;
 
 	ev->seq = ++ctx->seq;
+	if (ev->op == DRC_OP_ADD)
+		dev->add_seq = ev->seq;
 	ev->boot = ctx->nboots - 1;
 	ctx->stats.devres_events++;
 	dev->events++;

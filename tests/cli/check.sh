@@ -457,6 +457,16 @@ run check --format=json "$T/cut.txt"
 jq -e '[.findings[] | select(.rule == "release-order")] == [] and
 	any(.findings[]; .rule == "resources-before-probe")' "$T/out" >/dev/null
 ok $? "a late start in the reentrant capture: no release-order across the refused probe"
+jq -e '[.findings[] | select(.rule == "log-loss")] == [] and
+	any(.findings[]; .rule == "add-during-release" and .severity == "error")' "$T/out" >/dev/null
+ok $? "and the callback's ADDs read as added during the release, not as nodes it left"
+# starting right at those ADDs: the walk's first RELs are not in the capture
+adds=$(grep -n 'dfx-reent.0: DEVRES ADD' "$K/reentrant/dmesg.txt" | sed -n 5p | cut -d: -f1)
+tail -n "+$adds" "$K/reentrant/dmesg.txt" >"$T/cut.txt"
+run check --format=json "$T/cut.txt"
+jq -e '[.findings[] | select(.rule == "log-loss")] == [] and
+	any(.findings[]; .rule == "add-during-release" and .severity == "error")' "$T/out" >/dev/null
+ok $? "a capture that starts at a release callback's ADDs: add-during-release, no log-loss"
 
 # nested probe: dfx-bus.N registers dfx-port.N, which probes inside its
 # parent's probe; dfx-port.0's probe puts an action on dfx-bus.0 each time,

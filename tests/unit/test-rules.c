@@ -658,6 +658,58 @@ static void test_add_during_release(void)
 	   f ? f->summary : "none");
 	drc_ctx_unref(ctx);
 
+	/* a capture that starts inside a release of everything, right at the
+	 * ADDs a release callback made: the walk's next REL is of a node never
+	 * seen, older than they are, so they were not on the list it took */
+	ctx = judge(
+		D("3.500000", "drv", "r.0", "ADD", "00000e01", "devm_kzalloc_release", 24)
+		D("3.500001", "drv", "r.0", "ADD", "00000e02", "devm_action_release", 16)
+		D("3.500002", "drv", "r.0", "REL", "00000e09", "drv_hw_release", 16)
+		D("3.500003", "drv", "r.0", "REL", "00000e08", "devm_kzalloc_release", 64));
+	is_str(findings(ctx), "add-during-release/error/r.0 unknown-node/info/r.0",
+	       "a late start at a release callback's ADDs: add-during-release, no loss");
+	drc_ctx_unref(ctx);
+	/* near miss: the same RELs a second after the ADDs: another call, whose
+	 * walk left them (lines missing) */
+	ctx = judge(
+		D("3.500000", "drv", "r.0", "ADD", "00000e01", "devm_kzalloc_release", 24)
+		D("3.500001", "drv", "r.0", "ADD", "00000e02", "devm_action_release", 16)
+		D("4.500002", "drv", "r.0", "REL", "00000e09", "drv_hw_release", 16)
+		D("4.500003", "drv", "r.0", "REL", "00000e08", "devm_kzalloc_release", 64)
+		D("6.000000", "drv", "q.0", "ADD", "00000f01", "devm_kzalloc_release", 64));
+	ok(!find_rule(ctx, "add-during-release") && find_rule_sev(ctx, "log-loss", DRC_SEVERITY_WARNING),
+	   "near miss: a second later, the nodes were on the list and left: log-loss (%s)", findings(ctx));
+	drc_ctx_unref(ctx);
+
+	/* the walk reaches the oldest node the capture saw, a callback's ADDs
+	 * between, and goes on at once with a node never seen (a late start):
+	 * one walk, the ADDs made while it ran */
+	ctx = judge(
+		D("1.000000", "drv", "r.0", "ADD", "00000e01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000e02", "drv_hw_release", 16)
+		D("3.500000", "drv", "r.0", "REL", "00000e02", "drv_hw_release", 16)
+		D("3.500001", "drv", "r.0", "ADD", "00000e03", "devm_action_release", 16)
+		D("3.500002", "drv", "r.0", "REL", "00000e01", "devm_kzalloc_release", 64)
+		D("3.500003", "drv", "r.0", "REL", "00000e09", "devm_kzalloc_release", 32)
+		D("6.000000", "drv", "q.0", "ADD", "00000f01", "devm_kzalloc_release", 64));
+	is_str(findings(ctx), "add-during-release/error/r.0 unknown-node/info/r.0",
+	       "a walk that goes on past the oldest node seen is one walk: no nodes left");
+	drc_ctx_unref(ctx);
+	/* near miss: a second and another device's operation between: another
+	 * release, which could only release what the first left */
+	ctx = judge(
+		D("1.000000", "drv", "r.0", "ADD", "00000e01", "devm_kzalloc_release", 64)
+		D("1.000001", "drv", "r.0", "ADD", "00000e02", "drv_hw_release", 16)
+		D("3.500000", "drv", "r.0", "REL", "00000e02", "drv_hw_release", 16)
+		D("3.500001", "drv", "r.0", "ADD", "00000e03", "devm_action_release", 16)
+		D("3.500002", "drv", "r.0", "REL", "00000e01", "devm_kzalloc_release", 64)
+		D("4.000000", "drv", "q.0", "ADD", "00000f02", "devm_kzalloc_release", 8)
+		D("4.500003", "drv", "r.0", "REL", "00000e09", "devm_kzalloc_release", 32)
+		D("6.000000", "drv", "q.0", "ADD", "00000f01", "devm_kzalloc_release", 64));
+	ok(find_rule_sev(ctx, "log-loss", DRC_SEVERITY_WARNING) != NULL,
+	   "near miss: after a pause and other operations, the node left reads as lost lines (%s)", findings(ctx));
+	drc_ctx_unref(ctx);
+
 	/* the capture ends while a release callback tears down another device
 	 * (a bus driver's child): both walks were still running */
 	ctx = judge(
