@@ -8,9 +8,10 @@ san := -fsanitize=address,undefined
 flags = -std=gnu11 -include $(builddir)/config.h -I$(builddir) -I$(srcdir)/src -I$(srcdir)/tests \
 	-DKBDIR=\"$(srcdir)/data/kb\" -DFUZZ_SRCDIR=\"$(srcdir)\" $(DEPS_CFLAGS) $(FUZZ_WARN) $(FUZZ_CFLAGS) $(san)
 
-lib_src := $(wildcard $(srcdir)/src/shared/*.c $(srcdir)/src/libdevres/*.c) \
+# every file of the libraries (libsources.a is all of src/sources), so that a
+# new one cannot be left out; of devresctl and devresd what the targets call
+lib_src := $(wildcard $(srcdir)/src/shared/*.c $(srcdir)/src/libdevres/*.c $(srcdir)/src/sources/*.c) \
 	$(addprefix $(srcdir)/src/devresctl/,output-findings.c output-common.c output-text.c output-json.c output-refs.c output-events.c filters.c) \
-	$(addprefix $(srcdir)/src/sources/,source-file.c kernel.c sysfs.c source-fd.c source-udev.c live.c trace-raw.c trace-event.c trace-dat.c) \
 	$(addprefix $(srcdir)/src/devresd/,server.c journal.c peer.c)
 lib_obj := $(patsubst $(srcdir)/%.c,$(out)/%.o,$(lib_src))
 targets := capture opres trace-raw request filters
