@@ -641,4 +641,14 @@ jq -e '[.findings[] | [.rule, .severity, .device]] | sort ==
 	[ "$(jq .stats.duplicates "$T/out")" -gt 0 ]
 ok $? "nested, both witnesses: leak-after-unbind still an error" "$T/out"
 
+# a known defect (tests/kernel/expect/known-defects, soak_big): both
+# witnesses losing, the kmsg copies thousands of lines behind the trace;
+# the fixture's design has no leak there (the component findings on
+# dfx-hda.1 are the design's)
+run check --format=json "$K/soak-big/record-leak.rec.xz"
+jq -e '[.findings[] | select(.rule == "leak-after-unbind" and .severity != "info")] == [] and
+	.stats.duplicates > 0' "$T/out" >/dev/null
+todo $? "soak_big, both witnesses losing: no leak-after-unbind" \
+	"known defect: a probe's grp< on dfx-hda.1 read as left after dfx-gfx.1's unbind"
+
 done_testing
