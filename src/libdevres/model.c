@@ -431,10 +431,10 @@ enum drc_order drc_node_order(const struct drc_node *n, const struct drc_batch *
 	return DRC_ORDER_BEFORE;
 }
 
-/* A release of everything whose releases so far were all of nodes never
- * seen: where its walk is on the list is not known. */
 static void walk_took_run_before(struct drc_device *dev, struct drc_batch *b, const struct drc_event *ev);
 
+/* A release of everything whose releases so far were all of nodes never
+ * seen: where its walk is on the list is not known. */
 static bool walk_unseen(const struct drc_batch *b)
 {
 	return b && b->kind == DRC_BATCH_RELEASE_ALL && b->nodes_started && !b->have_cursor && b->unknown;

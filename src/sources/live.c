@@ -101,8 +101,7 @@ static int emit(struct live *l, const char *line, size_t len)
 	if (l->raw && l->trace_mono) {
 		/* a kmsg record's dictionary and a udev event's properties, up to
 		 * its blank line, share its time: nothing may come between them */
-		bool header = (len > 7 && memcmp(line, "KERNEL[", 7) == 0) ||
-			      (len > 7 && memcmp(line, "UDEV  [", 7) == 0);
+		bool header = source_udev_is_header(line, len);
 		bool continues = !header && ((len && line[0] == ' ') || l->in_udev_block);
 
 		if (!continues || !l->block_ns)

@@ -68,6 +68,32 @@ int source_udev_fd(const struct source_udev *u)
 	return udev_monitor_get_fd(u->mon);
 }
 
+bool source_udev_is_header(const char *line, size_t len)
+{
+	return len > 7 && (memcmp(line, "KERNEL[", 7) == 0 || memcmp(line, "UDEV  [", 7) == 0);
+}
+
+bool source_udev_header(const char *line, size_t len, struct source_udev_header *h)
+{
+	const char *end = line + len, *p, *path, *path_end, *name;
+
+	if (!source_udev_is_header(line, len) || !(p = memmem(line, len, "] ", 2)))
+		return false;
+	h->action = p + 2;
+	path = memchr(h->action, '/', (size_t)(end - h->action));
+	path_end = path ? memchr(path, ' ', (size_t)(end - path)) : NULL;
+	if (!path_end)
+		return false;
+	for (p = h->action; p < path && *p != ' '; p++)
+		;
+	h->action_len = (size_t)(p - h->action);
+	for (name = path_end; name > path && name[-1] != '/'; name--)
+		;
+	h->name = name;
+	h->name_len = (size_t)(path_end - name);
+	return true;
+}
+
 static int emit_property(source_line_fn fn, void *userdata, const char *name, const char *value)
 {
 	char line[4096];

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "source-file.h"
@@ -25,3 +26,14 @@ typedef void (*source_udev_event_fn)(void *userdata, const char *action, const c
  * events (the socket overflowed: resynchronize), or -errno. */
 #define SOURCE_UDEV_READ_MAX 256
 int source_udev_read(struct source_udev *u, source_line_fn fn, source_udev_event_fn ev, void *userdata);
+
+/* Whether @line is an event's first line as source_udev_read() writes it:
+ * "KERNEL[TIME] ACTION DEVPATH (SUBSYSTEM)", "UDEV  [" for udevd's. */
+bool source_udev_is_header(const char *line, size_t len);
+/* Such a line's action word and the device's name (the last part of the
+ * devpath), pointing into @line; false when it is none or has no devpath. */
+struct source_udev_header {
+	const char *action, *name;
+	size_t action_len, name_len;
+};
+bool source_udev_header(const char *line, size_t len, struct source_udev_header *h);

@@ -19,6 +19,7 @@
 #include "shared/macro.h"
 #include "shared/root.h"
 #include "shared/strbuf.h"
+#include "source-udev.h"
 #include "trace-event.h"
 #include "trace-raw.h"
 
@@ -631,28 +632,6 @@ static int cmp_rec(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* "KERNEL[1.5] unbind   /devices/platform/ACPI0013:00 (platform)": the
- * action's word and the device's name of a uevent line */
-static bool uevent_of(const char *line, char *action, size_t alen, char *name, size_t nlen)
-{
-	const char *p = strstr(line, "] "), *a, *path, *end, *slash;
-
-	if (!p || (strncmp(line, "KERNEL[", 7) != 0 && strncmp(line, "UDEV  [", 7) != 0))
-		return false;
-	a = p + 2;
-	path = strchr(a, '/');
-	end = path ? strchr(path, ' ') : NULL;
-	if (!end)
-		return false;
-	for (p = a; p < path && *p != ' '; p++)
-		;
-	snprintf(action, alen, "%.*s", (int)(p - a), a);
-	for (slash = end; slash > path && slash[-1] != '/'; slash--)
-		;
-	snprintf(name, nlen, "%.*s", (int)(end - slash), slash);
-	return true;
-}
-
 static const char *rec_op(const struct trace_raw *t, const struct rec *r)
 {
 	return r->foreign || r->lost ? NULL : hashmap_get(&t->strings, r->op);
@@ -1063,19 +1042,15 @@ int trace_raw_hold_line(struct trace_raw *t, uint64_t ts, const char *line, size
 {
 	/* (a foreign line never waits for a string: no time of holding) */
 	struct rec r = { .ts = ts, .cpu = UINT_MAX, .foreign = true };
-	char action[16], name[256];
+	struct source_udev_header h;
 
 	/* a uevent's action and device, once (place_uevents() reads them at
 	 * every flush) */
-	if (len > 7 && (memcmp(line, "KERNEL[", 7) == 0 || memcmp(line, "UDEV  [", 7) == 0)) {
-		char buf[1024];
-
-		snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
-		if (uevent_of(buf, action, sizeof(action), name, sizeof(name))) {
-			r.dev_hash = hash_bytes(name, strlen(name));
-			r.uevent = strcmp(action, "unbind") == 0 || strcmp(action, "remove") == 0 ? UEVENT_UNBIND
-				   : strcmp(action, "bind") == 0 ? UEVENT_BIND : UEVENT_OTHER;
-		}
+	if (source_udev_header(line, len, &h)) {
+#define IS(w) (h.action_len == sizeof(w) - 1 && memcmp(h.action, w, h.action_len) == 0)
+		r.dev_hash = hash_bytes(h.name, h.name_len);
+		r.uevent = IS("unbind") || IS("remove") ? UEVENT_UNBIND : IS("bind") ? UEVENT_BIND : UEVENT_OTHER;
+#undef IS
 	}
 	return hold(t, &r, line, len, "", 0);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "shared/strbuf.h"
+#include "source-udev.h"
 #include "uevent-order.h"
 
 enum op { OP_NONE, OP_ADD, OP_REL, OP_OTHER };
@@ -168,30 +169,17 @@ int uevent_order_kmsg(struct uevent_order *o, const char *line, size_t len)
 	return 0;
 }
 
-/* "KERNEL[TIME] ACTION DEVPATH (SUBSYSTEM)": what it comes with, the
- * device's name (the devpath's last part) */
-static enum kind parse_header(const char *s, size_t len, struct span *dev)
+/* What a uevent's header line (source_udev_header()) comes with; @dev
+ * its device's name, in @line */
+static enum kind header_kind(const char *line, size_t len, struct span *dev)
 {
-	const char *end = s + len, *p = memchr(s, ']', len), *a, *d;
-	size_t alen;
+	struct source_udev_header h;
 
 	*dev = (struct span){ 0, 0 };
-	if (!p)
+	if (!source_udev_header(line, len, &h) || !h.name_len)
 		return K_HERE;
-	for (p++; p < end && *p == ' '; p++)
-		;
-	for (a = p; p < end && *p != ' '; p++)
-		;
-	alen = (size_t)(p - a);
-	for (; p < end && *p == ' '; p++)
-		;
-	for (d = p; p < end && *p != ' '; p++)
-		if (*p == '/')
-			d = p + 1;
-	*dev = (struct span){ (size_t)(d - s), (size_t)(p - d) };
-	if (!dev->len)
-		return K_HERE;
-#define IS(w) (alen == sizeof(w) - 1 && memcmp(a, w, alen) == 0)
+	*dev = (struct span){ (size_t)(h.name - line), h.name_len };
+#define IS(w) (h.action_len == sizeof(w) - 1 && memcmp(h.action, w, h.action_len) == 0)
 	if (IS("unbind") || IS("remove"))
 		return K_RELEASED;
 	if (IS("bind"))
@@ -202,14 +190,9 @@ static enum kind parse_header(const char *s, size_t len, struct span *dev)
 	return K_HERE;
 }
 
-static bool is_header(const char *line, size_t len)
-{
-	return len > 7 && (memcmp(line, "KERNEL[", 7) == 0 || memcmp(line, "UDEV  [", 7) == 0);
-}
-
 int uevent_order_other(struct uevent_order *o, const char *line, size_t len, uint64_t now_ms)
 {
-	bool header = is_header(line, len);
+	bool header = source_udev_is_header(line, len);
 	struct span *s;
 
 	if (!header && !o->nunits)
@@ -223,7 +206,7 @@ int uevent_order_other(struct uevent_order *o, const char *line, size_t len, uin
 			return -ENOMEM;
 		u = &o->units[o->nunits];
 		*u = (struct unit){ .first = o->nulines, .since_ms = now_ms, .at = SIZE_MAX };
-		u->kind = parse_header(line, len, &u->dev);
+		u->kind = header_kind(line, len, &u->dev);
 		u->dev.off += o->utext.len;
 		o->nunits++;
 		o->st.held++;
