@@ -573,8 +573,9 @@ int drc_opres_track(struct drc_opres *r, const char *dev, uint64_t id, enum drc_
  * 0 = ignored, -ENOMEM */
 int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_t token, enum drc_op word,
 		      uint64_t size, const char *name, size_t name_len);
-/* a uevent among the held lines: @bind for "bind", else any other action */
-int drc_opres_observe_uevent(struct drc_opres *r, const char *dev, bool bind);
+/* a uevent among the held lines, by its action */
+enum drc_opres_uevent { DRC_OPRES_BIND, DRC_OPRES_UNBIND, DRC_OPRES_OTHER };
+int drc_opres_observe_uevent(struct drc_opres *r, const char *dev, enum drc_opres_uevent kind);
 bool drc_opres_pending(const struct drc_opres *r);
 size_t drc_opres_held(const struct drc_opres *r);
 /* gives every undecided address its op and forgets the evidence */

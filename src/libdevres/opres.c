@@ -22,7 +22,9 @@
  *     device_unbind_cleanup() before KOBJ_UNBIND) or by none (a failed
  *     probe): its bind uevent (driver_bound(), after a probe that worked)
  *     never comes right after one, so a run that takes nodes added since
- *     the device's last uevent and is followed by its bind is no batch.
+ *     the device's last uevent and is followed by its bind is no batch;
+ *     and a node added since the device's last uevent is not live at its
+ *     unbind uevent (devres_release_all() released it).
  *
  * The stream holds its lines back while an address is undecided, collects
  * the operations meanwhile, and each assignment of the undecided addresses
@@ -46,6 +48,10 @@
 #define COST_NOT_BATCH   3      /* a REL run no release batch could make */
 #define COST_ADD_LIVE    10     /* an ADD of a node that is live: only a lost line */
 #define COST_CLOSE_NOT_ADD 1000 /* "grp>" logged by anything but ADD: never */
+/* an ordinary node added among the held lines still live at the device's
+ * unbind uevent: dd.c sends it after devres_release_all(), which released
+ * (REL) every node the device had, so only lost lines explain it */
+#define COST_LIVE_AT_UNBIND 10
 /* a REL run right before the device's bind uevent, of nodes its probe added:
  * the run's gains are taken back too (it only looked like a release-all) */
 #define COST_BIND_AFTER_BATCH 3
@@ -77,6 +83,7 @@ struct dev_state {
 enum evidence_kind {
 	EVIDENCE_OP,
 	EVIDENCE_BIND,                  /* a uevent of the device: bind */
+	EVIDENCE_UNBIND,                /* unbind */
 	EVIDENCE_UEVENT,                /* any other */
 };
 
@@ -473,6 +480,12 @@ static int apply_uevent(struct hashmap *m, struct drc_ctx *ctx, uint64_t seq, co
 		d->run_min_seq = UINT64_MAX;
 		d->run_gain = 0;
 	}
+	/* (what the model held before is left out: its releases may be in
+	 * the other witness's copies, still on their way) */
+	if (e->kind == EVIDENCE_UNBIND)
+		for (size_t i = 0; i < d->n; i++)
+			if (!d->live[i].zero && d->live[i].seq > d->mark_seq)
+				*cost += COST_LIVE_AT_UNBIND;
 	d->mark_seq = seq;
 	return 0;
 }
@@ -516,13 +529,18 @@ int drc_opres_observe(struct drc_opres *r, const char *dev, uint64_t id, uint64_
 	return 1;
 }
 
-int drc_opres_observe_uevent(struct drc_opres *r, const char *dev, bool bind)
+int drc_opres_observe_uevent(struct drc_opres *r, const char *dev, enum drc_opres_uevent kind)
 {
+	static const enum evidence_kind as[] = {
+		[DRC_OPRES_BIND] = EVIDENCE_BIND, [DRC_OPRES_UNBIND] = EVIDENCE_UNBIND,
+		[DRC_OPRES_OTHER] = EVIDENCE_UEVENT,
+	};
+
 	if (!r->nundecided)
 		return 0;
 	if (array_grow(&r->ev, &r->cap, r->nev, sizeof(*r->ev), 256) < 0)
 		return -ENOMEM;
-	r->ev[r->nev++] = (struct evidence){ .kind = bind ? EVIDENCE_BIND : EVIDENCE_UEVENT, .dev = dev };
+	r->ev[r->nev++] = (struct evidence){ .kind = as[kind], .dev = dev };
 	return 1;
 }
 

@@ -181,7 +181,10 @@ int udev_observe(struct drc_stream *s, const char *l, size_t len)
 	dev = drc_intern(s->ctx, l + n, h.pe - n);
 	if (!dev)
 		return -ENOMEM;
-	return drc_opres_observe_uevent(s->ctx->opres, dev, h.ae - h.a == 4 && memcmp(l + h.a, "bind", 4) == 0);
+	return drc_opres_observe_uevent(s->ctx->opres, dev,
+					h.ae - h.a == 4 && memcmp(l + h.a, "bind", 4) == 0     ? DRC_OPRES_BIND
+					: h.ae - h.a == 6 && memcmp(l + h.a, "unbind", 6) == 0 ? DRC_OPRES_UNBIND
+											       : DRC_OPRES_OTHER);
 }
 
 static uint64_t udev_pending(const void *st)

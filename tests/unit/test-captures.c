@@ -925,6 +925,27 @@ static bool same_but_address(const char *got, const char *want)
 	return strcmp(gd, wd) == 0 && strcmp(go, wo) == 0 && gs == ws && gn[n] == '\0' && (n == 8 || n == 16);
 }
 
+/* Live lists ("name:size ...") alike but for names printed as addresses:
+ * a string the recorder never saw in the kernel's text stays an address. */
+static bool live_same_but_address(const char *got, const char *want)
+{
+	while (*got && *want) {
+		size_t gl = strcspn(got, " "), wl = strcspn(want, " ");
+		const char *gc = memrchr(got, ':', gl), *wc = memrchr(want, ':', wl);
+		size_t n = strspn(got, "0123456789abcdef");
+
+		if (!gc || !wc || gl - (size_t)(gc - got) != wl - (size_t)(wc - want) ||
+		    memcmp(gc, wc, gl - (size_t)(gc - got)) != 0)
+			return false;
+		if (!((size_t)(gc - got) == (size_t)(wc - want) && memcmp(got, want, (size_t)(gc - got)) == 0) &&
+		    !(got + n == gc && (n == 8 || n == 16)))
+			return false;
+		got += gl + (got[gl] == ' ');
+		want += wl + (want[wl] == ' ');
+	}
+	return !*got && !*want;
+}
+
 /* The lines of @path that print a devres operation, in either witness. */
 static size_t devres_lines(const char *path)
 {
@@ -951,7 +972,8 @@ static struct seq run_seq(const char *path, struct drc_ctx **ret)
 	return seq;
 }
 
-static void check_record_against(const char *dir, const char *scen, const char *truth)
+/* @unnamed: names the recorder never saw in the text may stay addresses */
+static void check_record_against_names(const char *dir, const char *scen, const char *truth, bool unnamed)
 {
 	char rec[700], kmsg[700];
 	struct drc_ctx *a, *b;
@@ -981,7 +1003,11 @@ static void check_record_against(const char *dir, const char *scen, const char *
 		char want[4096];
 
 		snprintf(want, sizeof(want), "%s", live_words(d));
-		is_strf(live_words(r), want, "%s record: live nodes of %s, by name", scen, drc_device_get_name(d));
+		if (unnamed && live_same_but_address(live_words(r), want))
+			ok(true, "%s record: live nodes of %s, by name (or address, never shown by name)", scen,
+			   drc_device_get_name(d));
+		else
+			is_strf(live_words(r), want, "%s record: live nodes of %s, by name", scen, drc_device_get_name(d));
 		/* a device with live nodes is bound or bus-less in both, also
 		 * where the kernel's log is the trace alone (no driver prefix) */
 		if (drc_device_get_first_node(d) && drc_device_get_state(d) != DRC_DEVICE_UNKNOWN)
@@ -994,6 +1020,11 @@ static void check_record_against(const char *dir, const char *scen, const char *
 	free(sb.items);
 	drc_ctx_unref(a);
 	drc_ctx_unref(b);
+}
+
+static void check_record_against(const char *dir, const char *scen, const char *truth)
+{
+	check_record_against_names(dir, scen, truth, false);
 }
 
 /* ---- a recording of a real kernel against the fixture's design ---- */
@@ -1251,6 +1282,11 @@ int main(void)
 
 		snprintf(q, sizeof(q), "%s/kernel", captures);
 		check_record_against(q, "qemu-6.1.0-57", "trace");
+		/* an unbind's RELs recorded with REL as its address (its
+		 * text was not read before the pages): the uevent after
+		 * them says they were no ADDs; pcim_iomap_release was never
+		 * in the text the recorder read */
+		check_record_against_names(q, "qemu-6.1.0-57/rel-unlearnt", "trace", true);
 	}
 	check_json_forms(dir, scenarios, sizeof(scenarios) / sizeof(scenarios[0]), scen);
 	json_object_put(gt);

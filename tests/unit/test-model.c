@@ -1085,6 +1085,33 @@ static void test_op_addresses(void)
 	drc_ctx_unref(ctx);
 #undef PROBE_PINS
 
+	/*
+	 * Started after the probe, ADD and REM known as words (a collector
+	 * that learnt them), REL not: an unbind's release-all of nodes never
+	 * seen, then the device's unbind uevent. dd.c sends it after
+	 * devres_release_all(), so nodes added before it are not live at it:
+	 * the address is no ADD.
+	 */
+#define UNSEEN_RUN \
+		TL("0000:00:03.0", "ADD", "ff47ccce29b05600", "devm_kzalloc_release", "40") \
+		TL("0000:00:03.0", "REM", "ff47ccce29b05600", "devm_kzalloc_release", "40") \
+		TL("0000:00:03.0", A_REL, "ff47ccce29c2a080", "devm_action_release", "16") \
+		TL("0000:00:03.0", A_REL, "ff47ccce2971b280", "msi_device_data_release", "72") \
+		TL("0000:00:03.0", A_REL, "ff47ccce24a57000", "devm_kzalloc_release", "2072")
+	ctx = ctx_from_text("t", UNSEEN_RUN "KERNEL[15.147022] unbind   /devices/pci0000:00/0000:00:03.0 (pci)\n");
+	ok(op_of(ctx, A_REL) == DRC_OP_REL, "op addresses: a run of unseen nodes before the unbind uevent is REL");
+	is_str(live_string(dev_named(ctx, "0000:00:03.0")), "", "op addresses: nothing live after that unbind");
+	drc_ctx_unref(ctx);
+	/* near misses: the same run before the bind uevent, or another
+	 * device's unbind: nothing says the nodes were live before, ADDs */
+	ctx = ctx_from_text("t", UNSEEN_RUN "KERNEL[15.147022] bind     /devices/pci0000:00/0000:00:03.0 (pci)\n");
+	ok(op_of(ctx, A_REL) == DRC_OP_ADD, "op addresses: the same run before a bind uevent is the probe's ADDs");
+	drc_ctx_unref(ctx);
+	ctx = ctx_from_text("t", UNSEEN_RUN "KERNEL[15.147022] unbind   /devices/pci0000:00/0000:00:02.0 (pci)\n");
+	ok(op_of(ctx, A_REL) == DRC_OP_ADD, "op addresses: another device's unbind uevent is no evidence");
+	drc_ctx_unref(ctx);
+#undef UNSEEN_RUN
+
 	/* a collector that learnt a name after it wrote it as its address */
 	ctx = ctx_from_text("t",
 		TL("d.0", "ADD", "ffff8881000000a0", "ffffffff82a00100", "48")
