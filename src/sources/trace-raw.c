@@ -1086,14 +1086,15 @@ int trace_raw_skip(struct trace_raw *t)
  */
 #define REPEEK_MAX 3
 
-static int repeek_cpu(struct trace_raw *t, struct cpu *c)
+/* @most: the entries above which the text is not read (UINT64_MAX: any) */
+static int repeek_cpu(struct trace_raw *t, struct cpu *c, uint64_t most)
 {
 	uint64_t entries;
 
 	for (unsigned n = 0; n < REPEEK_MAX && c->npeek < PEEK_LINES_MAX; n++) {
 		int k;
 
-		if (!cpu_stat(t, c, "entries", &entries) || entries <= c->npeek)
+		if (!cpu_stat(t, c, "entries", &entries) || entries <= c->npeek || entries > most)
 			return 0;
 		k = peek_cpu(t, c);
 		if (k == -ENOENT)
@@ -1129,7 +1130,7 @@ int trace_raw_read(struct trace_raw *t, trace_raw_line_fn fn, void *userdata)
 
 		if (c->ended)
 			continue;
-		if (peeked && (r = repeek_cpu(t, c)) < 0)
+		if ((r = repeek_cpu(t, c, peeked ? UINT64_MAX : TRACE_RAW_PEEK_CHEAP)) < 0)
 			return r;
 		for (unsigned pages = 0; pages < TRACE_RAW_PAGES; pages++) {
 			r = read_page(t, c, now);

@@ -14,7 +14,8 @@
  * The record holds "op" (and "name" before v6.13) as a pointer to the
  * kernel's string (DESIGN.md 2.2). Which string is learnt from the
  * instance's own text (each CPU's per_cpu/cpuN/trace), read (it does not
- * consume) before each read of the pages while a pointer is unknown: its
+ * consume) before each read of the pages while a pointer is unknown, at
+ * a burst's first read, and whenever the CPU's buffer holds few records: its
  * oldest lines are the records read next, matched in order by time, device
  * and size. A record whose pointer the text did not show waits until
  * another shows it, at most TRACE_RAW_HOLD_MS, then goes out with the
@@ -33,6 +34,16 @@
 /* A read this long after the last that found records starts a burst: the
  * text is read before it (LIVE_QUIET_MS, the pause that ends a probe's run). */
 #define TRACE_RAW_BURST_MS 200
+/*
+ * A CPU whose buffer holds at most this many records has its text read
+ * before every read of its pages, burst or not: that text costs what the
+ * buffer holds, a few kilobytes here. A device's release batch can follow
+ * its children's within milliseconds (an unbind that removes child devices
+ * first), inside one burst, and a string its records bring (REL, a release
+ * function) not shown by the time their pages are read is never learnt. A
+ * flood fills the buffer past this and reads no text.
+ */
+#define TRACE_RAW_PEEK_CHEAP 256
 /* On the monotonic clock, records also wait this long for the uevents
  * about them (received a little after the kernel sent them). */
 #define TRACE_RAW_SETTLE_MS 50
@@ -44,7 +55,7 @@ struct trace_raw_stats {
 	uint64_t records;       /* dev:devres_log records read */
 	uint64_t lost;          /* events the ring buffer dropped (counted ones) */
 	uint64_t peeks;         /* reads of the "trace" text to learn strings */
-	uint64_t repeeks;       /* of a CPU again, its buffer holding more than its text showed */
+	uint64_t repeeks;       /* of a CPU just before its pages: its buffer held more than its text showed, or few records */
 	uint64_t learnt;        /* pointers whose string was learnt */
 	uint64_t unresolved;    /* records written with an address for op or name */
 	uint64_t lost_unknown;  /* losses whose count nobody gave ("[LOST EVENTS]") */

@@ -682,7 +682,7 @@ static char *slurp(const char *path)
 static void test_trace_raw_bursts(const char *captures)
 {
 	static unsigned char page[4096];
-	char fx[600], root[] = "/tmp/drc-raw-XXXXXX", fifo[1024], text[1024];
+	char fx[600], root[] = "/tmp/drc-raw-XXXXXX", fifo[1024], text[1024], statf[1024], stats[64];
 	struct trace_raw *t = NULL;
 	struct strbuf sb = STRBUF_INIT;
 	uint64_t ts = 7000000000ull, commit;
@@ -698,6 +698,7 @@ static void test_trace_raw_bursts(const char *captures)
 	fake_tracefs(root, fx, format_pre613, 1);
 	snprintf(fifo, sizeof(fifo), "%s" INSTANCE "/per_cpu/cpu0/trace_pipe_raw", root);
 	snprintf(text, sizeof(text), "%s" INSTANCE "/per_cpu/cpu0/trace", root);
+	snprintf(statf, sizeof(statf), "%s" INSTANCE "/per_cpu/cpu0/stats", root);
 	if (mkfifo(fifo, 0644) < 0 || trace_raw_open(TRACING, INSTANCE, &t) < 0 ||
 	    (w = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		ok(false, "the FIFO and the reader");
@@ -725,8 +726,11 @@ static void test_trace_raw_bursts(const char *captures)
 	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
 		r = trace_raw_read(t, collect, &sb);
 	/* the near miss: a new name right after records whose strings were all
-	 * known, no pause between: not looked for (a flood reads no text), it
-	 * goes out as its address */
+	 * known, no pause between, the buffer holding more than
+	 * TRACE_RAW_PEEK_CHEAP records: not looked for (a flood reads no text),
+	 * it goes out as its address */
+	snprintf(stats, sizeof(stats), "entries: %u\noverrun: 0\n", TRACE_RAW_PEEK_CHEAP + 1);
+	write_file(statf, stats, strlen(stats));
 	ts += 1000000ull;
 	memset(page, 0, sizeof(page));
 	memcpy(page, &ts, 8);
@@ -752,7 +756,23 @@ static void test_trace_raw_bursts(const char *captures)
 		r = trace_raw_read(t, collect, &sb);
 	if (r >= 0)
 		r = trace_raw_flush(t, true, collect, &sb);
+	/* a new name right after, no pause, the buffer holding few records (a
+	 * release batch right after its children's): its text is read */
+	snprintf(stats, sizeof(stats), "entries: %u\noverrun: 0\n", TRACE_RAW_PEEK_CHEAP);
+	write_file(statf, stats, strlen(stats));
+	ts += 1000000ull;
+	memset(page, 0, sizeof(page));
+	memcpy(page, &ts, 8);
+	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000005ull, 0x60379890ull, 24) - 16;
+	memcpy(page + 8, &commit, 8);
+	write_file(text, "   sh-77 [000] d..1.     9.002001: devres_log: d.0 ADD 00000000aaaa0005 dfx_hda_clk_release (24 bytes)\n", 103);
+	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
+		r = trace_raw_read(t, collect, &sb);
+	if (r >= 0)
+		r = trace_raw_flush(t, true, collect, &sb);
 	strbuf_append(&sb, "", 1);
+	ok(r >= 0 && strstr(sb.buf, "9.002001: devres_log: d.0 ADD 000000007d000005 dfx_hda_clk_release (24 bytes)"),
+	   "a new name within a burst, few records in the buffer: resolved from the text");
 	ok(r >= 0 && strstr(sb.buf, "8.001001: devres_log: d.0 ADD 000000007d000003 0000000060379884 (32 bytes)"),
 	   "a new name within a flood, no pause before it: written as its address");
 	{
