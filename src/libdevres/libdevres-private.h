@@ -105,6 +105,7 @@ struct drc_node {
 	uint8_t id_witness;             /* the witness whose id it has (enum drc_witness), without an alias */
 	uint64_t widx[2];               /* its ADD's place among each witness's devres lines (0: not known) */
 	char id_str[20];
+	bool twin_guessed;              /* its copies paired by time after a loss (drc_node_order()) */
 	uint64_t alias_id;
 };
 
@@ -188,6 +189,7 @@ struct drc_device {
 	unsigned wopen[2];              /* its copies in each witness ring still without a twin */
 	uint8_t ahead;                  /* 1 + the witness whose copy came first in its
 					 * last twins, 0 unknown */
+	bool twins_guessed;             /* its twins were lined up by time after a loss */
 };
 
 /* one witness's copy of an operation (its strings interned) */

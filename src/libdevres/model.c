@@ -414,7 +414,7 @@ static struct drc_batch *batch_start(struct drc_device *dev, const struct drc_ev
  * copies, its order is the kernel's. */
 enum drc_order drc_node_order(const struct drc_node *n, const struct drc_batch *b)
 {
-	bool known = false;
+	unsigned known = 0;
 
 	if (!b)
 		return DRC_ORDER_BEFORE;
@@ -423,8 +423,13 @@ enum drc_order drc_node_order(const struct drc_node *n, const struct drc_batch *
 			continue;
 		if (n->widx[w] > b->last_widx[w])
 			return DRC_ORDER_AFTER;
-		known = true;
+		known++;
 	}
+	/* copies paired by time after a loss may be two cycles' alike
+	 * operations, each missing its own twin (a reader far behind the
+	 * other): one witness's place alone then orders nothing */
+	if (n->twin_guessed && known == 1)
+		return DRC_ORDER_UNKNOWN;
 	/* no witness printed both: with each copy's twin lost, nothing orders them */
 	if (!known && (n->widx[0] || n->widx[1]) && (b->last_widx[0] || b->last_widx[1]))
 		return DRC_ORDER_UNKNOWN;
@@ -772,9 +777,11 @@ static int64_t clock_step(const struct drc_boot *boot, unsigned w)
 	return boot->ts_res_seen[w] >= CLOCK_STEP_SAMPLES ? boot->ts_res[w] : 1;
 }
 
-/* The other witness's oldest copy without a twin that is @ev's twin. */
+/* The other witness's oldest copy without a twin that is @ev's twin;
+ * *@by_time set when it was picked by time, not order. */
 static struct witness_rec *witness_find(struct drc_boot *boot, struct witness_ring *other, unsigned wo,
-					const struct drc_event *ev, struct drc_device *dev, bool equal_ids)
+					const struct drc_event *ev, struct drc_device *dev, bool equal_ids,
+					bool *by_time)
 {
 	int64_t off = boot->have_offset[ev->witness] ? boot->ts_offset[ev->witness] : 0, best_d = 0;
 	struct witness_rec *best = NULL, *first = NULL;
@@ -815,6 +822,7 @@ static struct witness_rec *witness_find(struct drc_boot *boot, struct witness_ri
 	 * the last twins showed is only good to a step: copies that close
 	 * are told apart by order alone, and the oldest is the twin.
 	 */
+	*by_time = best != NULL;
 	if (first && first != best &&
 	    llabs(ev->ts_usec - first->ev.ts_usec - off) <= best_d + clock_step(boot, 0) + clock_step(boot, 1))
 		return first;
@@ -1379,7 +1387,7 @@ static struct drc_node *node_of_add(struct drc_device *dev, const struct drc_eve
 
 /* @ev is the twin of @r, which the other witness @wo printed. */
 static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witness_rec *r, unsigned wo,
-			const struct drc_event *ev)
+			const struct drc_event *ev, bool guessed)
 {
 	struct drc_event *a = &r->ev, other = *ev;
 	const struct drc_event *printk = ev->witness == DRC_WITNESS_PRINTK ? ev : a;
@@ -1437,6 +1445,8 @@ static int witness_pair(struct drc_ctx *ctx, struct drc_boot *boot, struct witne
 		node_alias(r->dev, n, &other);
 		if (n && ev->widx)
 			n->widx[ev->witness & 1] = ev->widx;    /* a twin that came after it was applied */
+		if (n && guessed)
+			n->twin_guessed = true;
 	}
 	ring_compact(&boot->ring[wo]);
 	return ret;
@@ -1519,14 +1529,15 @@ static int witness_take(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_e
 	struct witness_ring *other = &boot->ring[wo];
 	struct witness_rec *r = NULL;
 	uint64_t limit[2];
+	bool by_time = false;
 	int ret;
 
 	if (dev->wopen[wo]) {
 		/* with the relation of the ids unknown, equal ids find a twin first */
 		if (boot->ids == WITNESS_IDS_UNKNOWN)
-			r = witness_find(boot, other, wo, ev, dev, true);
+			r = witness_find(boot, other, wo, ev, dev, true, &by_time);
 		if (!r)
-			r = witness_find(boot, other, wo, ev, dev, false);
+			r = witness_find(boot, other, wo, ev, dev, false, &by_time);
 	}
 	if (!r) {
 		ret = witness_push(ctx, boot, ev, dev, true);
@@ -1537,8 +1548,14 @@ static int witness_take(struct drc_ctx *ctx, struct drc_boot *boot, struct drc_e
 	limit[wo] = r->arrival;
 	limit[w] = UINT64_MAX;
 	ret = witness_drain(ctx, boot, dev, limit, true);
-	if (ret >= 0)
-		ret = witness_pair(ctx, boot, r, wo, ev);
+	if (ret >= 0) {
+		/* the first twins after a loss are picked by time, and those
+		 * after them by order from there: if the first were two
+		 * cycles' alike copies, so are the rest */
+		if (by_time && boot->lost_last.line)
+			dev->twins_guessed = true;
+		ret = witness_pair(ctx, boot, r, wo, ev, dev->twins_guessed);
+	}
 	return ret < 0 ? ret : uevents_release(ctx, boot, false);
 }
 

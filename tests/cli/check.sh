@@ -641,14 +641,15 @@ jq -e '[.findings[] | [.rule, .severity, .device]] | sort ==
 	[ "$(jq .stats.duplicates "$T/out")" -gt 0 ]
 ok $? "nested, both witnesses: leak-after-unbind still an error" "$T/out"
 
-# a known defect (tests/kernel/expect/known-defects, soak_big): both
-# witnesses losing, the kmsg copies thousands of lines behind the trace;
-# the fixture's design has no leak there (the component findings on
-# dfx-hda.1 are the design's)
+# soak_big, both witnesses losing, the kmsg copies thousands of lines
+# behind the trace: after the loss dfx-hda.1's twins were lined up by time,
+# so a probe's grp< paired with an alike kmsg copy of an older cycle is not
+# ordered by that copy against dfx-gfx.1's kmsg-only unbind (it read as
+# left after it); the fixture's design has no leak there (the component
+# findings on dfx-hda.1 are the design's)
 run check --format=json "$K/soak-big/record-leak.rec.xz"
 jq -e '[.findings[] | select(.rule == "leak-after-unbind" and .severity != "info")] == [] and
-	.stats.duplicates > 0' "$T/out" >/dev/null
-todo $? "soak_big, both witnesses losing: no leak-after-unbind" \
-	"known defect: a probe's grp< on dfx-hda.1 read as left after dfx-gfx.1's unbind"
+	[.findings[] | select(.rule == "leak-after-unbind")] != [] and .stats.duplicates > 0' "$T/out" >/dev/null
+ok $? "soak_big, both witnesses losing: leak-after-unbind only uncertain (info)" "$T/out"
 
 done_testing

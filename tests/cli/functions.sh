@@ -18,18 +18,6 @@ ok() {  # ok CONDITION-EXIT-CODE DESCRIPTION
 	fi
 }
 
-# todo CONDITION-EXIT-CODE DESCRIPTION REASON: a check of a known defect,
-# a TAP TODO (automake's XFAIL while it fails, XPASS, a failure, once it
-# passes: then the defect is mended and the check becomes a plain ok)
-todo() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2 # TODO $3"
-	else
-		echo "not ok $n - $2 # TODO $3"
-	fi
-}
-
 # run: run devresctl, keep stdout in $T/out, stderr in $T/err, status in $rc
 run() {
 	"$DEVRESCTL" "$@" >"$T/out" 2>"$T/err"

@@ -367,6 +367,41 @@ static void test_node_order(void)
 	is_int(drc_node_order(&n, &b), DRC_ORDER_BEFORE, "the trace printed both, the ADD first");
 	n = (struct drc_node){ 0 };
 	is_int(drc_node_order(&n, &b), DRC_ORDER_BEFORE, "a node not from a stream: as applied");
+
+	/* copies paired by time after a loss: one witness's place is no order */
+	n = (struct drc_node){ .widx = { [DRC_WITNESS_PRINTK] = 9, [DRC_WITNESS_TRACE] = 40 }, .twin_guessed = true };
+	b = (struct drc_batch){ .last_widx = { [DRC_WITNESS_PRINTK] = 10 } };
+	is_int(drc_node_order(&n, &b), DRC_ORDER_UNKNOWN, "twins guessed, the release in one witness: not known");
+	b.last_widx[DRC_WITNESS_TRACE] = 41;
+	is_int(drc_node_order(&n, &b), DRC_ORDER_BEFORE, "near miss: the release in both, before in both");
+	b.last_widx[DRC_WITNESS_TRACE] = 0;
+	n.twin_guessed = false;
+	is_int(drc_node_order(&n, &b), DRC_ORDER_BEFORE, "near miss: twins by order, the release in one witness");
+}
+
+/*
+ * After a loss a device's first twins are picked by time, and the next
+ * ones by order from there: all of them are guesses (two cycles' alike
+ * copies each missing its own twin would pair the same way).
+ */
+static void test_witness_guessed(void)
+{
+	struct drc_ctx *ctx = ctx_from_text("t",
+		K("1.000000", "ADD", "00000000aaaa0001", "kz", 8)
+		T("1.000010", "ADD", "0000000060370a00", "kz", 8)
+		"CPU:0 [LOST 1 EVENTS]\n"
+		K("2.000000", "ADD", "00000000aaaa0002", "buf", 16)
+		T("2.000010", "ADD", "0000000060370b00", "buf", 16)
+		K("2.000100", "ADD", "00000000aaaa0003", "irq", 4)
+		T("2.000110", "ADD", "0000000060370c00", "irq", 4));
+	struct drc_device *d = dev_named(ctx, "d.0");
+	struct drc_node *kz = d ? d->head : NULL, *buf = kz ? kz->next : NULL, *irq = buf ? buf->next : NULL;
+
+	is_int(stats_of(ctx).duplicates, 3, "guessed twins: three pairs");
+	ok(kz && !kz->twin_guessed, "guessed twins: the first, by time before any loss, is no guess");
+	ok(buf && buf->twin_guessed, "guessed twins: the first after the loss, by time, is a guess");
+	ok(irq && irq->twin_guessed, "guessed twins: the next, by order from the guess, too");
+	drc_ctx_unref(ctx);
 }
 
 static void test_witness_ids_differ(void)
@@ -1208,6 +1243,7 @@ int main(void)
 	test_witness_window();
 	test_witness_after_loss();
 	test_witness_clock_step();
+	test_witness_guessed();
 	test_close_by_place();
 	test_node_order();
 	test_open_by_release();
