@@ -118,3 +118,59 @@ compare() {
 		ok 1 "$1" "$3.diff"
 	fi
 }
+
+# ---- the QEMU half (qemu.sh, qemu-systemd.sh): Debian's stock kernel ----
+skip_all() { echo "1..0 # SKIP QEMU: $*"; exit 77; }
+# qemu_prepare BUILD OUT: the tools checked (else the whole test is skipped),
+# the kernel package fetched and unpacked once; sets PKG, KV and K
+qemu_prepare() {
+	for t in qemu-system-x86_64 busybox cpio gzip dpkg modprobe depmod apt-get ldd jq; do
+		command -v $t > /dev/null || skip_all "$t not installed"
+	done
+	busybox --list > /dev/null 2>&1 && ldd "$(command -v busybox)" 2>&1 | grep -q 'not a dynamic' ||
+		skip_all "busybox is not the static one (apt-get install busybox-static)"
+	[ -x "$DEVRESCTL" ] || skip_all "$DEVRESCTL not built"
+	if nm -u "$DEVRESCTL" 2> /dev/null | grep -q __asan_init; then
+		skip_all "devresctl is built with --enable-sanitizers: build without them for check-kernel"
+	fi
+	mkdir -p "$1/debs" "$2"
+	PKG=${KERNEL_QEMU_IMAGE:-$(apt-cache depends linux-image-amd64 2> /dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')}
+	[ -n "$PKG" ] || skip_all "apt-cache knows no linux-image-amd64 (apt-get update?)"
+	KV=${PKG#linux-image-}
+	K=$1/$PKG
+	_t0=$(date +%s)
+	if [ ! -f "$K/boot/vmlinuz-$KV" ]; then
+		(cd "$1/debs" && apt-get download "$PKG" > /dev/null 2>&1) ||
+			skip_all "apt-get download $PKG failed (no Debian mirror reachable?)"
+		rm -rf "$K"
+		dpkg -x "$1"/debs/"$PKG"_*.deb "$K" || skip_all "cannot unpack $PKG"
+		depmod -b "$K" "$KV"
+	fi
+	diag "QEMU: $PKG ready in $(( $(date +%s) - _t0 )) s"
+}
+# qemu_initramfs DIR: busybox, devresctl with its libraries, the knowledge base
+qemu_initramfs() {
+	rm -rf "$1"
+	mkdir -p "$1/bin" "$1/lib/modules" "$1/lib/devresctl" "$1/lib64" "$1/share" "$1/dev" "$1/proc" "$1/sys" \
+		"$1/tmp" "$1/run"
+	cp "$(command -v busybox)" "$1/bin/busybox"
+	cp "$DEVRESCTL" "$1/bin/devresctl"
+	cp "$KB" "$1/share/"
+	ldd "$DEVRESCTL" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | while read -r l; do
+		case $l in */ld-linux*) cp -L "$l" "$1/lib64/" ;; *) cp -L "$l" "$1/lib/devresctl/" ;; esac
+	done
+	: > "$1/lib/modules/order.txt"
+}
+# qemu_modules DIR MODULE...: the modules and what they need, in the order
+# the guest's init loads them (DIR/lib/modules/order.txt)
+qemu_modules() {
+	_r=$1; shift
+	for m in "$@"; do
+		modprobe -d "$K" -S "$KV" --show-depends "$m" 2> /dev/null | awk '$1 == "insmod" { print $2 }'
+	done | awk '!seen[$0]++' > "$_r/modules.txt"
+	while read -r f; do
+		cp "$f" "$_r/lib/modules/"
+		basename "$f" >> "$_r/lib/modules/order.txt"
+	done < "$_r/modules.txt"
+	rm -f "$_r/modules.txt"
+}

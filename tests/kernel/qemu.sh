@@ -20,51 +20,11 @@ KB=$top_srcdir/data/kb/release-functions.tsv
 BUILD=${KERNEL_BUILD_DIR:-$top_builddir/tests/kernel/build}/qemu
 O=${KERNEL_OUT:-$top_builddir/tests/kernel/out}/qemu
 
-skip_all() { echo "1..0 # SKIP QEMU: $*"; exit 77; }
-for t in qemu-system-x86_64 busybox cpio gzip dpkg modprobe depmod apt-get ldd jq; do
-	command -v $t > /dev/null || skip_all "$t not installed"
-done
-busybox --list > /dev/null 2>&1 && ldd "$(command -v busybox)" 2>&1 | grep -q 'not a dynamic' ||
-	skip_all "busybox is not the static one (apt-get install busybox-static)"
-[ -x "$DEVRESCTL" ] || skip_all "$DEVRESCTL not built"
-if nm -u "$DEVRESCTL" 2> /dev/null | grep -q __asan_init; then
-	skip_all "devresctl is built with --enable-sanitizers: build without them for check-kernel"
-fi
-
-mkdir -p "$BUILD/debs" "$O"
-PKG=${KERNEL_QEMU_IMAGE:-$(apt-cache depends linux-image-amd64 2> /dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')}
-[ -n "$PKG" ] || skip_all "apt-cache knows no linux-image-amd64 (apt-get update?)"
-KV=${PKG#linux-image-}
-K=$BUILD/$PKG
-t0=$(date +%s)
-if [ ! -f "$K/boot/vmlinuz-$KV" ]; then
-	(cd "$BUILD/debs" && apt-get download "$PKG" > /dev/null 2>&1) ||
-		skip_all "apt-get download $PKG failed (no Debian mirror reachable?)"
-	rm -rf "$K"
-	dpkg -x "$BUILD"/debs/"$PKG"_*.deb "$K" || skip_all "cannot unpack $PKG"
-	depmod -b "$K" "$KV"
-fi
-diag "QEMU: $PKG ready in $(( $(date +%s) - t0 )) s"
-
-# the initramfs: busybox, the modules, devresctl with its libraries
+qemu_prepare "$BUILD" "$O" || exit 77
 R=$BUILD/initramfs
-rm -rf "$R"
-mkdir -p "$R/bin" "$R/lib/modules" "$R/lib/devresctl" "$R/lib64" "$R/share" "$R/dev" "$R/proc" "$R/sys" "$R/tmp" "$R/run"
-cp "$(command -v busybox)" "$R/bin/busybox"
-cp "$DEVRESCTL" "$R/bin/devresctl"
-cp "$KB" "$R/share/"
-ldd "$DEVRESCTL" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | while read -r l; do
-	case $l in */ld-linux*) cp -L "$l" "$R/lib64/" ;; *) cp -L "$l" "$R/lib/devresctl/" ;; esac
-done
+qemu_initramfs "$R"
 cp "$HERE/qemu/init" "$R/init"
-: > "$R/lib/modules/order.txt"
-for m in ahci sd_mod e1000 snd_hda_codec_generic snd_hda_intel bochs; do
-	modprobe -d "$K" -S "$KV" --show-depends "$m" 2> /dev/null | awk '$1 == "insmod" { print $2 }'
-done | awk '!seen[$0]++' > "$BUILD/modules.txt"
-while read -r f; do
-	cp "$f" "$R/lib/modules/"
-	basename "$f" >> "$R/lib/modules/order.txt"
-done < "$BUILD/modules.txt"
+qemu_modules "$R" ahci sd_mod e1000 snd_hda_codec_generic snd_hda_intel bochs
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) > "$BUILD/initramfs.cpio.gz"
 
 rm -rf "$O"; mkdir -p "$O"
