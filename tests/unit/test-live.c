@@ -674,6 +674,27 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* One page of one record written to the CPU's FIFO, its text beside it,
+ * then a read (@r: the result so far; nothing is done after an error). */
+static int burst_read(struct trace_raw *t, int w, const char *text, uint64_t ts, uint64_t node, uint64_t name,
+		      unsigned size, const char *line, struct strbuf *sb, int r)
+{
+	static unsigned char page[4096];
+	const uint64_t ADD = 0x60375a95ull;     /* the op's pointer */
+	uint64_t commit;
+
+	if (r < 0)
+		return r;
+	memset(page, 0, sizeof(page));
+	memcpy(page, &ts, 8);
+	commit = put_event(page, 16, 1000, "d.0", ADD, node, name, size) - 16;
+	memcpy(page + 8, &commit, 8);
+	write_file(text, line, strlen(line));
+	if (write(w, page, sizeof(page)) != (ssize_t)sizeof(page))
+		return -EIO;
+	return trace_raw_read(t, collect, sb);
+}
+
 /*
  * Records in bursts, as a rig's probes and unbinds give them, with reads
  * between that find nothing: the text must still be read before the burst
@@ -681,12 +702,11 @@ static char *slurp(const char *path)
  */
 static void test_trace_raw_bursts(const char *captures)
 {
-	static unsigned char page[4096];
 	char fx[600], root[] = "/tmp/drc-raw-XXXXXX", fifo[1024], text[1024], statf[1024], stats[64];
 	struct trace_raw *t = NULL;
 	struct strbuf sb = STRBUF_INIT;
-	uint64_t ts = 7000000000ull, commit;
-	const uint64_t ADD = 0x60375a95ull, KZ = 0x60378a54ull, IRQ = 0x60379870ull;
+	uint64_t ts = 7000000000ull;
+	const uint64_t KZ = 0x60378a54ull, IRQ = 0x60379870ull;
 	static const char text1[] = "   sh-77 [000] d..1.     7.000001: devres_log: d.0 ADD 00000000aaaa0001 devm_kzalloc_release (8 bytes)\n";
 	static const char text2[] = "   sh-77 [000] d..1.     8.000001: devres_log: d.0 ADD 00000000aaaa0002 dfx_hda_irq_release (16 bytes)\n";
 	int w = -1, r = 0;
@@ -706,25 +726,14 @@ static void test_trace_raw_bursts(const char *captures)
 	}
 	/* a read before anything happened, then the first burst */
 	r = trace_raw_read(t, collect, &sb);
-	memcpy(page, &ts, 8);
-	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000001ull, KZ, 8) - 16;
-	memcpy(page + 8, &commit, 8);
-	write_file(text, text1, strlen(text1));
-	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
-		r = trace_raw_read(t, collect, &sb);
+	r = burst_read(t, w, text, ts, 0x7d000001ull, KZ, 8, text1, &sb, r);
 	/* nothing for a while (a pause longer than TRACE_RAW_BURST_MS), then a
 	 * burst with a release function not seen yet */
 	if (r >= 0)
 		r = trace_raw_read(t, collect, &sb);
 	usleep((TRACE_RAW_BURST_MS + 50) * 1000);
 	ts += 1000000000ull;
-	memset(page, 0, sizeof(page));
-	memcpy(page, &ts, 8);
-	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000002ull, IRQ, 16) - 16;
-	memcpy(page + 8, &commit, 8);
-	write_file(text, text2, strlen(text2));
-	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
-		r = trace_raw_read(t, collect, &sb);
+	r = burst_read(t, w, text, ts, 0x7d000002ull, IRQ, 16, text2, &sb, r);
 	/* the near miss: a new name right after records whose strings were all
 	 * known, no pause between, the buffer holding more than
 	 * TRACE_RAW_PEEK_CHEAP records: not looked for (a flood reads no text),
@@ -732,13 +741,8 @@ static void test_trace_raw_bursts(const char *captures)
 	snprintf(stats, sizeof(stats), "entries: %u\noverrun: 0\n", TRACE_RAW_PEEK_CHEAP + 1);
 	write_file(statf, stats, strlen(stats));
 	ts += 1000000ull;
-	memset(page, 0, sizeof(page));
-	memcpy(page, &ts, 8);
-	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000003ull, 0x60379884ull, 32) - 16;
-	memcpy(page + 8, &commit, 8);
-	write_file(text, "   sh-77 [000] d..1.     8.001001: devres_log: d.0 ADD 00000000aaaa0003 dfx_hda_master_bind_release (32 bytes)\n", 111);
-	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
-		r = trace_raw_read(t, collect, &sb);
+	r = burst_read(t, w, text, ts, 0x7d000003ull, 0x60379884ull, 32,
+		       "   sh-77 [000] d..1.     8.001001: devres_log: d.0 ADD 00000000aaaa0003 dfx_hda_master_bind_release (32 bytes)\n", &sb, r);
 	if (r >= 0)
 		r = trace_raw_flush(t, true, collect, &sb);
 	/* after a pause the same name again, and the text shows it: the reader
@@ -747,13 +751,8 @@ static void test_trace_raw_bursts(const char *captures)
 	if (r >= 0)
 		r = trace_raw_read(t, collect, &sb);
 	ts += 1000000000ull;
-	memset(page, 0, sizeof(page));
-	memcpy(page, &ts, 8);
-	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000004ull, 0x60379884ull, 32) - 16;
-	memcpy(page + 8, &commit, 8);
-	write_file(text, "   sh-77 [000] d..1.     9.001001: devres_log: d.0 ADD 00000000aaaa0004 dfx_hda_master_bind_release (32 bytes)\n", 111);
-	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
-		r = trace_raw_read(t, collect, &sb);
+	r = burst_read(t, w, text, ts, 0x7d000004ull, 0x60379884ull, 32,
+		       "   sh-77 [000] d..1.     9.001001: devres_log: d.0 ADD 00000000aaaa0004 dfx_hda_master_bind_release (32 bytes)\n", &sb, r);
 	if (r >= 0)
 		r = trace_raw_flush(t, true, collect, &sb);
 	/* a new name right after, no pause, the buffer holding few records (a
@@ -761,13 +760,8 @@ static void test_trace_raw_bursts(const char *captures)
 	snprintf(stats, sizeof(stats), "entries: %u\noverrun: 0\n", TRACE_RAW_PEEK_CHEAP);
 	write_file(statf, stats, strlen(stats));
 	ts += 1000000ull;
-	memset(page, 0, sizeof(page));
-	memcpy(page, &ts, 8);
-	commit = put_event(page, 16, 1000, "d.0", ADD, 0x7d000005ull, 0x60379890ull, 24) - 16;
-	memcpy(page + 8, &commit, 8);
-	write_file(text, "   sh-77 [000] d..1.     9.002001: devres_log: d.0 ADD 00000000aaaa0005 dfx_hda_clk_release (24 bytes)\n", 103);
-	if (r >= 0 && write(w, page, sizeof(page)) == (ssize_t)sizeof(page))
-		r = trace_raw_read(t, collect, &sb);
+	r = burst_read(t, w, text, ts, 0x7d000005ull, 0x60379890ull, 24,
+		       "   sh-77 [000] d..1.     9.002001: devres_log: d.0 ADD 00000000aaaa0005 dfx_hda_clk_release (24 bytes)\n", &sb, r);
 	if (r >= 0)
 		r = trace_raw_flush(t, true, collect, &sb);
 	strbuf_append(&sb, "", 1);
