@@ -174,3 +174,22 @@ qemu_modules() {
 	done < "$_r/modules.txt"
 	rm -f "$_r/modules.txt"
 }
+# qemu_boot TIMEOUT INITRD IMG APPEND QEMU-ARG...: the stock kernel under
+# TCG with the raw "out" disk IMG (64 MiB, the guest writes a tar archive on
+# it), console and QEMU's output in $O; the archive unpacked into $O, the
+# boot's seconds in BOOT_S
+qemu_boot() {
+	_to=$1 _initrd=$2 _img=$3 _append=$4
+	shift 4
+	rm -rf "$O"; mkdir -p "$O"
+	rm -f "$_img"; truncate -s 64M "$_img"
+	_b0=$(date +%s)
+	timeout "$_to" qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 \
+		-kernel "$K/boot/vmlinuz-$KV" -initrd "$_initrd" -append "console=ttyS0 $_append" \
+		-display none -vga std -no-reboot -serial "file:$O/console.txt" -nic none "$@" \
+		-drive if=none,id=out,file="$_img",format=raw -device ide-hd,bus=ide.1,drive=out \
+		< /dev/null > "$O/qemu.txt" 2>&1
+	echo $? > "$O/qemu.rc"
+	BOOT_S=$(( $(date +%s) - _b0 ))
+	tar -C "$O" -xf "$_img" 2> /dev/null
+}

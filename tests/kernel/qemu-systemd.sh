@@ -34,20 +34,10 @@ cp "$DEVRESD" "$DEVRESCTL" "$KB" "$HERE/qemu/devresd-check.sh" "$HERE/qemu/devre
 sed -e "s|@sbindir[@]|/run/devresd-test|g" "$top_srcdir/data/devresd.service.in" > "$P/devresd.service"
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) > "$BUILD/initramfs-systemd.cpio.gz"
 
-rm -rf "$O"; mkdir -p "$O"
-rm -f "$BUILD/out-systemd.img"; truncate -s 64M "$BUILD/out-systemd.img"
-b0=$(date +%s)
-timeout "${KERNEL_BOOT_TIMEOUT:-300}" qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 \
-	-kernel "$K/boot/vmlinuz-$KV" -initrd "$BUILD/initramfs-systemd.cpio.gz" \
-	-append "console=ttyS0 trace_event=dev:devres_log panic=-1 loglevel=4 fstab=no systemd.show_status=1" \
-	-display none -vga std -no-reboot -serial "file:$O/console.txt" \
-	-nic none -audiodev none,id=snd0 -device intel-hda -device hda-duplex,audiodev=snd0 \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on \
-	-drive if=none,id=out,file="$BUILD/out-systemd.img",format=raw -device ide-hd,bus=ide.1,drive=out \
-	< /dev/null > "$O/qemu.txt" 2>&1
-echo $? > "$O/qemu.rc"
-BOOT_S=$(( $(date +%s) - b0 ))
-tar -C "$O" -xf "$BUILD/out-systemd.img" 2> /dev/null
+qemu_boot "${KERNEL_BOOT_TIMEOUT:-300}" "$BUILD/initramfs-systemd.cpio.gz" "$BUILD/out-systemd.img" \
+	"trace_event=dev:devres_log panic=-1 loglevel=4 fstab=no systemd.show_status=1" \
+	-audiodev none,id=snd0 -device intel-hda -device hda-duplex,audiodev=snd0 \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on
 t="QEMU $PKG, systemd $(/lib/systemd/systemd --version 2> /dev/null | awk 'NR == 1 { print $2 }')"
 if [ ! -f "$O/check-done" ]; then
 	tail -30 "$O/console.txt" > "$O/console.tail"

@@ -27,20 +27,9 @@ cp "$HERE/qemu/init" "$R/init"
 qemu_modules "$R" ahci sd_mod e1000 snd_hda_codec_generic snd_hda_intel bochs
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) > "$BUILD/initramfs.cpio.gz"
 
-rm -rf "$O"; mkdir -p "$O"
-rm -f "$BUILD/out.img"; truncate -s 64M "$BUILD/out.img"
-b0=$(date +%s)
-timeout "${KERNEL_BOOT_TIMEOUT:-900}" qemu-system-x86_64 -machine q35 -accel tcg -cpu max -smp 2 -m 1024 \
-	-kernel "$K/boot/vmlinuz-$KV" -initrd "$BUILD/initramfs.cpio.gz" \
-	-append "console=ttyS0 trace_event=dev:devres_log trace_buf_size=8M panic=-1 quiet loglevel=7" \
-	-display none -vga std -no-reboot -serial "file:$O/console.txt" \
-	-nic none -device e1000 \
-	-audiodev none,id=snd0 -device intel-hda -device hda-duplex,audiodev=snd0 \
-	-drive if=none,id=out,file="$BUILD/out.img",format=raw -device ide-hd,bus=ide.1,drive=out \
-	< /dev/null > "$O/qemu.txt" 2>&1
-echo $? > "$O/qemu.rc"
-BOOT_S=$(( $(date +%s) - b0 ))
-tar -C "$O" -xf "$BUILD/out.img" 2> /dev/null
+qemu_boot "${KERNEL_BOOT_TIMEOUT:-900}" "$BUILD/initramfs.cpio.gz" "$BUILD/out.img" \
+	"trace_event=dev:devres_log trace_buf_size=8M panic=-1 quiet loglevel=7" \
+	-device e1000 -audiodev none,id=snd0 -device intel-hda -device hda-duplex,audiodev=snd0
 t="QEMU $PKG"
 if [ ! -f "$O/init-done" ]; then
 	tail -20 "$O/console.txt" > "$O/console.tail"
